@@ -1,0 +1,62 @@
+// What every `sagsflow` command shares: the database URL, output mode, the
+// acting person, and how errors are printed and turned into exit codes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sagsflow/core/domain.hpp"
+#include "sagsflow/core/result.hpp"
+#include "sagsflow/db/sql_store.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace sagsflow::cli {
+
+// Exit codes (also listed in `sagsflow --help`).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitError = 1,
+  kExitUsage = 2,
+  kExitConflict = 3,
+  kExitRefused = 4,   // guard failed, forbidden, wrong state
+  kExitNotFound = 5,
+  kExitSchema = 6,    // database needs migrating, or is newer than this binary
+};
+
+struct Context {
+  std::string db_url;
+  bool json = false;
+  std::string actor_id;
+  std::string actor_unit;
+  std::string actor_authority;  // defaults to the municipality
+  std::vector<std::string> actor_roles;
+  std::string municipality;     // default: the only one in the database
+
+  // Opens the database; with `require_current_schema`, refuses one that needs
+  // migrating or is too new.
+  Result<std::unique_ptr<db::SqlStore>> open_store(bool require_current_schema = true) const;
+  // The municipality to act in: --municipality, or the database's only one.
+  Result<std::string> resolve_municipality(CaseStore& store) const;
+  Actor actor(const std::string& municipality) const;
+};
+
+// Prints `status` to stderr ("error: ...", or JSON with --json) and returns its exit code.
+int fail(const Context& ctx, const Status& status);
+int exit_code_for(const Status& status);
+// Prints a JSON document to stdout, pretty.
+void print_json(const nlohmann::json& j);
+
+void add_db_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_init_command(CLI::App& app, Context& ctx, int& exit_code);
+void add_workflow_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_case_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
+
+}  // namespace sagsflow::cli

@@ -1,0 +1,312 @@
+// `sagsflow case open|act|show|history|list|check-deadlines`.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <charconv>
+#include <iostream>
+
+#include "cli_context.hpp"
+#include "sagsflow/core/engine.hpp"
+
+namespace sagsflow::cli {
+namespace {
+using nlohmann::json;
+
+struct CaseArgs {
+  std::string workflow;
+  int workflow_version = 0;
+  std::string cpr;
+  std::string title;
+  std::string facet;
+  std::vector<std::string> fields;       // key=value or key:=json
+  std::vector<std::string> attachments;  // name or name:kind
+  std::string case_ref;
+  std::string action;
+  long long expect_version = 0;
+  std::string note;
+  bool accept_late = false;
+  bool verify = false;
+  std::string stage;
+  std::string status;
+  int limit = 100;
+};
+
+Result<json> parse_fields(const std::vector<std::string>& items) {
+  json out = json::object();
+  for (const auto& item : items) {
+    const auto typed = item.find(":=");
+    const auto eq = item.find('=');
+    if (typed != std::string::npos && typed < eq) {
+      json v = json::parse(item.substr(typed + 2), nullptr, false);
+      if (v.is_discarded()) {
+        return InvalidArgument(fmt::format("--field {}: the value after ':=' is not JSON", item.substr(0, typed)));
+      }
+      out[item.substr(0, typed)] = v;
+    } else if (eq != std::string::npos && eq > 0) {
+      out[item.substr(0, eq)] = item.substr(eq + 1);
+    } else {
+      return InvalidArgument("--field '" + item + "' must be key=value or key:=json");
+    }
+  }
+  return out;
+}
+
+// A case is named by its id or by its case number.
+Result<CaseState> find_case(CaseStore& store, const Context& ctx, const std::string& ref) {
+  long long id = 0;
+  const auto [ptr, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
+  if (ec == std::errc() && ptr == ref.data() + ref.size()) return store.load_case(id);
+  auto m = ctx.resolve_municipality(store);
+  if (!m.ok()) return m.status();
+  return store.find_case(*m, ref);
+}
+
+std::string clock_text(const DeadlineClock& c) {
+  std::string s = fmt::format("due {} ({}, started {})", format_date(c.due), c.spec.describe(),
+                              format_date(c.started));
+  if (c.paused()) s += fmt::format(", paused since {} while waiting for the citizen", format_date(*c.paused_since));
+  if (c.breached) s += ", DEADLINE PASSED";
+  return s;
+}
+
+void print_case(const CaseState& s, const std::vector<ActionDefinition>& actions) {
+  std::cout << fmt::format("Case {}  (id {}, version {})\n", s.case_number, s.id, s.version);
+  const auto row = [](const char* label, const std::string& value) {
+    if (!value.empty()) std::cout << fmt::format("  {:<18}{}\n", label, value);
+  };
+  row("Title", s.title);
+  row("Municipality", s.municipality);
+  row("Workflow", fmt::format("{} v{}", s.workflow_id, s.workflow_version));
+  row("Stage", fmt::format("{} ({})", s.stage, case_status_key(s.status)));
+  row("Citizen", s.citizen ? s.citizen->masked() : "");
+  row("Owning authority", s.owning_authority);
+  row("Acting authority", s.acting_authority);
+  row("Unit", s.unit);
+  if (s.clock) row("Deadline", clock_text(*s.clock));
+  if (s.decided_on) {
+    row("Decision", fmt::format("{} on {}{}", s.outcome.empty() ? "decided" : s.outcome,
+                                format_date(*s.decided_on),
+                                s.complaint_due ? ", complaint by " + format_date(*s.complaint_due) : ""));
+  }
+  for (const auto& [k, v] : s.fields.items()) {
+    row(("Field " + k).c_str(), v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  for (const auto& a : s.attachments) row("Attachment", a.name + (a.kind.empty() ? "" : " (" + a.kind + ")"));
+  std::vector<std::string> names;
+  for (const auto& a : actions) names.push_back(a.name);
+  if (s.status == CaseStatus::kOpen) row("Next actions", names.empty() ? "none for you" : fmt::format("{}", fmt::join(names, ", ")));
+}
+
+json case_json(const CaseState& s, const std::vector<ActionDefinition>& actions) {
+  json j = to_json(s, /*reveal_cpr=*/false);
+  json names = json::array();
+  for (const auto& a : actions) names.push_back(a.name);
+  j["available_actions"] = names;
+  return j;
+}
+
+int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, const Actor& actor) {
+  auto actions = engine.available_actions(s.id, actor);
+  const auto list = actions.ok() ? *actions : std::vector<ActionDefinition>{};
+  if (ctx.json) print_json(case_json(s, list));
+  else print_case(s, list);
+  return kExitOk;
+}
+
+struct Session {
+  std::unique_ptr<db::SqlStore> store;
+  std::unique_ptr<CaseEngine> engine;
+  std::string municipality;
+};
+
+Result<Session> session(const Context& ctx, bool need_municipality) {
+  auto store = ctx.open_store();
+  if (!store.ok()) return store.status();
+  Session s;
+  s.store = std::move(*store);
+  if (need_municipality) {
+    auto m = ctx.resolve_municipality(*s.store);
+    if (!m.ok()) return m.status();
+    s.municipality = *m;
+  }
+  s.engine = std::make_unique<CaseEngine>(*s.store);
+  return s;
+}
+
+int open(const Context& ctx, const CaseArgs& a) {
+  auto s = session(ctx, true);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto fields = parse_fields(a.fields);
+  if (!fields.ok()) return fail(ctx, fields.status());
+  OpenCaseRequest req;
+  req.municipality = s->municipality;
+  req.workflow_id = a.workflow;
+  if (a.workflow_version > 0) req.workflow_version = a.workflow_version;
+  if (!a.cpr.empty()) req.citizen_cpr = a.cpr;
+  req.title = a.title;
+  req.fields = *fields;
+  if (!a.facet.empty()) req.facet = a.facet;
+  req.actor = ctx.actor(s->municipality);
+  auto opened = s->engine->open_case(req);
+  if (!opened.ok()) return fail(ctx, opened.status());
+  if (opened->citizen && !opened->citizen->mod11_ok() && !ctx.json) {
+    std::cerr << "note: CPR number " << opened->citizen->masked()
+              << " has no valid modulus-11 check digit; accepted, as numbers issued since 2007 may lack one\n";
+  }
+  return show_result(ctx, *s->engine, *opened, req.actor);
+}
+
+int act(const Context& ctx, const CaseArgs& a) {
+  auto s = session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto found = find_case(*s->store, ctx, a.case_ref);
+  if (!found.ok()) return fail(ctx, found.status());
+  auto fields = parse_fields(a.fields);
+  if (!fields.ok()) return fail(ctx, fields.status());
+  ActionRequest req;
+  req.case_id = found->id;
+  req.action = a.action;
+  req.actor = ctx.actor(found->municipality);
+  req.fields = *fields;
+  for (const auto& att : a.attachments) {
+    const auto colon = att.find(':');
+    req.attachments.push_back({att.substr(0, colon), colon == std::string::npos ? "" : att.substr(colon + 1), ""});
+  }
+  if (a.expect_version > 0) req.expected_version = a.expect_version;
+  req.note = a.note;
+  req.accept_late_complaint = a.accept_late;
+  auto done = s->engine->act(req);
+  if (!done.ok()) return fail(ctx, done.status());
+  return show_result(ctx, *s->engine, *done, req.actor);
+}
+
+int show(const Context& ctx, const CaseArgs& a) {
+  auto s = session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto found = find_case(*s->store, ctx, a.case_ref);
+  if (!found.ok()) return fail(ctx, found.status());
+  return show_result(ctx, *s->engine, *found, ctx.actor(found->municipality));
+}
+
+int history(const Context& ctx, const CaseArgs& a) {
+  auto s = session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto found = find_case(*s->store, ctx, a.case_ref);
+  if (!found.ok()) return fail(ctx, found.status());
+  auto events = s->engine->history(found->id);
+  if (!events.ok()) return fail(ctx, events.status());
+  std::optional<bool> replay_matches;
+  if (a.verify) {
+    auto replayed = replay(*events);
+    replay_matches = replayed.ok() && *replayed == *found;
+  }
+  if (ctx.json) {
+    json list = json::array();
+    for (const auto& e : *events) list.push_back(to_json(e, /*reveal_cpr=*/false));
+    json out = {{"case_number", found->case_number}, {"events", list}};
+    if (replay_matches) out["replay_matches_state"] = *replay_matches;
+    print_json(out);
+  } else {
+    std::cout << "History of case " << found->case_number << "\n";
+    for (const auto& e : *events) {
+      std::cout << fmt::format("{:>3}  {}  {:<18} {} -> {}  by {} ({}, {})\n", e.seq, e.at,
+                               e.action, e.from_stage.empty() ? "-" : e.from_stage, e.to_stage,
+                               e.actor, e.unit.empty() ? "-" : e.unit, e.authority);
+      if (e.data.contains("note")) std::cout << "       note: " << e.data["note"].get<std::string>() << "\n";
+    }
+    if (replay_matches) {
+      std::cout << (*replay_matches ? "replay of the history matches the stored case\n"
+                                    : "REPLAY DIFFERS from the stored case\n");
+    }
+  }
+  return replay_matches.value_or(true) ? kExitOk : kExitError;
+}
+
+int list(const Context& ctx, const CaseArgs& a) {
+  auto s = session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  CaseFilter f;
+  if (!ctx.municipality.empty()) f.municipality = ctx.municipality;
+  if (!a.stage.empty()) f.stage = a.stage;
+  if (a.status == "open") f.status = CaseStatus::kOpen;
+  if (a.status == "closed") f.status = CaseStatus::kClosed;
+  f.limit = a.limit;
+  auto cases = s->store->list_cases(f);
+  if (!cases.ok()) return fail(ctx, cases.status());
+  if (ctx.json) {
+    json out = json::array();
+    for (const auto& c : *cases) out.push_back(to_json(c, false));
+    print_json(out);
+    return kExitOk;
+  }
+  std::cout << fmt::format("{:>5}  {:<26} {:<20} {:<18} {:<8} {:<12} {}\n", "ID", "CASE NUMBER", "WORKFLOW",
+                           "STAGE", "STATUS", "CITIZEN", "DUE");
+  for (const auto& c : *cases) {
+    std::string due = c.clock ? format_date(c.clock->due) : "";
+    if (c.clock && c.clock->paused()) due += " (paused)";
+    if (c.clock && c.clock->breached) due += " (passed)";
+    std::cout << fmt::format("{:>5}  {:<26} {:<20} {:<18} {:<8} {:<12} {}\n", c.id, c.case_number,
+                             fmt::format("{} v{}", c.workflow_id, c.workflow_version), c.stage,
+                             case_status_key(c.status), c.citizen ? c.citizen->masked() : "-", due);
+  }
+  return kExitOk;
+}
+
+int check_deadlines(const Context& ctx) {
+  auto s = session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto n = s->engine->check_deadlines();
+  if (!n.ok()) return fail(ctx, n.status());
+  if (ctx.json) print_json({{"deadlines_passed", *n}});
+  else std::cout << *n << " case(s) newly past their deadline\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  static CaseArgs a;
+  auto* c = app.add_subcommand("case", "Cases: open, act, show, history, list");
+  c->require_subcommand(1);
+
+  auto* o = c->add_subcommand("open", "Open a case on a deployed workflow");
+  o->add_option("--workflow,-w", a.workflow, "Workflow id")->required();
+  o->add_option("--workflow-version", a.workflow_version, "Workflow version (default: latest)");
+  o->add_option("--cpr", a.cpr, "The citizen's CPR number, DDMMYY-SSSS");
+  o->add_option("--title", a.title, "Case title (default: the workflow's)");
+  o->add_option("--facet", a.facet, "KLE handling facet (default: the workflow's)");
+  o->add_option("--field,-f", a.fields, "Form field, key=value or key:=json (repeatable)");
+  o->callback([&] { exit_code = open(ctx, a); });
+
+  auto* t = c->add_subcommand("act", "Perform an action of the case's current stage");
+  t->add_option("case", a.case_ref, "Case id or case number")->required();
+  t->add_option("action", a.action, "Action name")->required();
+  t->add_option("--field,-f", a.fields, "Form field, key=value or key:=json (repeatable)");
+  t->add_option("--attach", a.attachments, "Attachment received, name[:kind] (repeatable)");
+  t->add_option("--expect-version", a.expect_version,
+                "Refuse with a conflict unless the case is still at this version");
+  t->add_option("--note", a.note, "Note recorded with the action");
+  t->add_flag("--accept-late-complaint", a.accept_late, "The authority hears a complaint after its deadline");
+  t->callback([&] { exit_code = act(ctx, a); });
+
+  auto* s = c->add_subcommand("show", "Show a case, its deadline and the actions you may take");
+  s->add_option("case", a.case_ref, "Case id or case number")->required();
+  s->callback([&] { exit_code = show(ctx, a); });
+
+  auto* h = c->add_subcommand("history", "Show a case's event history in order");
+  h->add_option("case", a.case_ref, "Case id or case number")->required();
+  h->add_flag("--verify", a.verify, "Replay the history and compare with the stored case");
+  h->callback([&] { exit_code = history(ctx, a); });
+
+  auto* l = c->add_subcommand("list", "List cases");
+  l->add_option("--stage", a.stage, "Only cases in this stage");
+  l->add_option("--status", a.status, "open or closed")->check(CLI::IsMember({"open", "closed"}));
+  l->add_option("--limit", a.limit, "At most this many (default 100)")->check(CLI::Range(1, 100000));
+  l->callback([&] { exit_code = list(ctx, a); });
+
+  c->add_subcommand("check-deadlines", "Record every running deadline that has passed")
+      ->callback([&] { exit_code = check_deadlines(ctx); });
+}
+
+}  // namespace sagsflow::cli

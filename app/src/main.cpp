@@ -1,0 +1,45 @@
+// sagsflow: the command line of Sagsflow.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli_context.hpp"
+
+int main(int argc, char** argv) {
+  using namespace sagsflow::cli;
+  CLI::App app{"Sagsflow: case management and workflows for Danish municipal citizen service"};
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (another action came first), "
+      "4 refused (guard, role or state), 5 not found, 6 database schema needs migrating or is "
+      "newer than this binary.\nEnvironment: SAGSFLOW_DB (default --db), SAGSFLOW_LOG_LEVEL.");
+
+  Context ctx;
+  const char* env_db = std::getenv("SAGSFLOW_DB");
+  ctx.db_url = env_db ? env_db : "sqlite:sagsflow.db";
+  const char* user = std::getenv("USER");
+  ctx.actor_id = user ? user : "cli";
+  app.add_option("--db", ctx.db_url, "Database: sqlite:PATH or a PostgreSQL connection string")
+      ->capture_default_str();
+  app.add_flag("--json", ctx.json, "Machine-readable output");
+  app.add_option("--municipality", ctx.municipality, "Municipality code (default: the only one)");
+  app.add_option("--actor", ctx.actor_id, "Who acts (person id)")->capture_default_str();
+  app.add_option("--unit", ctx.actor_unit, "The acting person's unit");
+  app.add_option("--authority", ctx.actor_authority, "Acting authority (default: the municipality)");
+  app.add_option("--role", ctx.actor_roles, "A role the acting person holds (repeatable)");
+
+  int exit_code = kExitOk;
+  add_init_command(app, ctx, exit_code);
+  add_db_commands(app, ctx, exit_code);
+  add_workflow_commands(app, ctx, exit_code);
+  add_case_commands(app, ctx, exit_code);
+  add_bench_command(app, ctx, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

@@ -1,0 +1,90 @@
+// A case (sag), its append-only events, and replay.
+//
+// Every change to a case is a CaseEvent whose `data` carries the complete
+// effect of the action (fields set, attachments added, clock operations,
+// decision), so the current state is a pure fold of the history:
+//   state = apply_event(... apply_event(CaseState{}, e1) ..., en)
+// The engine builds each new state with the same apply_event() it uses for
+// replay, so a stored case always equals the replay of its history.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sagsflow/core/cpr.hpp"
+#include "sagsflow/core/deadline.hpp"
+#include "sagsflow/core/result.hpp"
+
+namespace sagsflow {
+
+enum class CaseStatus { kOpen, kClosed };
+const char* case_status_key(CaseStatus s);
+
+struct Attachment {
+  std::string name;  // the required-attachment name it satisfies, e.g. "photo"
+  std::string kind;  // media type or description
+  std::string added_at;
+  friend bool operator==(const Attachment&, const Attachment&) = default;
+};
+
+struct CaseState {
+  long long id = 0;
+  std::string municipality;
+  std::string case_number;
+  std::string subject;
+  std::string facet;
+  std::string title;
+  std::string workflow_id;
+  int workflow_version = 0;
+  std::string stage;
+  CaseStatus status = CaseStatus::kOpen;
+  std::optional<Cpr> citizen;
+  std::string owning_authority;
+  std::string acting_authority;
+  std::string unit;
+  nlohmann::json fields = nlohmann::json::object();
+  std::vector<Attachment> attachments;
+  std::optional<DeadlineClock> clock;
+  std::optional<Date> decided_on;
+  std::string outcome;
+  std::optional<Date> complaint_due;
+  std::string opened_at;
+  std::string updated_at;
+  long long version = 0;  // number of events applied
+
+  bool has_attachment(std::string_view name) const;
+  bool has_field(std::string_view name) const;  // present and not empty
+  friend bool operator==(const CaseState&, const CaseState&) = default;
+};
+
+struct CaseEvent {
+  long long case_id = 0;
+  long long seq = 0;  // 1 for the opening event, then 2, 3 ...
+  std::string at;     // ISO-8601 UTC
+  std::string actor;
+  std::string unit;
+  std::string authority;  // acting authority
+  std::string action;
+  std::string from_stage;
+  std::string to_stage;
+  nlohmann::json data = nlohmann::json::object();
+  friend bool operator==(const CaseEvent&, const CaseEvent&) = default;
+};
+
+// Applies one event. Fails (without touching `state`) when the event does not
+// follow the state (wrong sequence, unknown clock operation, bad dates).
+Status apply_event(CaseState& state, const CaseEvent& event);
+Result<CaseState> replay(const std::vector<CaseEvent>& history);
+
+// JSON forms. `reveal_cpr` is for storage only; everything shown to people
+// uses the masked form.
+nlohmann::json to_json(const CaseState& state, bool reveal_cpr);
+Result<CaseState> case_state_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const CaseEvent& event, bool reveal_cpr);
+nlohmann::json to_json(const DeadlineClock& clock);
+Result<DeadlineClock> deadline_clock_from_json(const nlohmann::json& j);
+
+}  // namespace sagsflow

@@ -1,0 +1,91 @@
+// CaseEngine: runs cases through their workflow definitions.
+//
+// Every action is checked against the case's workflow version (the stage's
+// actions, roles, required fields and attachments, complaint deadline),
+// turned into one event that carries its full effect, and stored with the
+// new state in one transaction. Refusals come back as Status values with a
+// message that names what is wrong. Signals fire after a successful commit.
+//
+// Thread-safety: the engine itself is safe to share; the CaseStore it uses is
+// not, so give each thread its own engine over its own store.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sagsflow/core/calendar.hpp"
+#include "sagsflow/core/case_store.hpp"
+#include "sagsflow/core/domain.hpp"
+#include "sagsflow/core/events.hpp"
+#include "sagsflow/core/time.hpp"
+#include "sagsflow/core/workflow.hpp"
+
+namespace sagsflow {
+
+struct EngineOptions {
+  DanishCalendar calendar;
+  Clock clock = system_clock();
+};
+
+struct OpenCaseRequest {
+  std::string municipality;
+  std::string workflow_id;
+  std::optional<int> workflow_version;  // latest when empty
+  std::optional<std::string> citizen_cpr;
+  std::string title;
+  nlohmann::json fields = nlohmann::json::object();
+  std::optional<std::string> facet;  // the workflow's when empty
+  Actor actor;
+};
+
+struct ActionRequest {
+  long long case_id = 0;
+  std::string action;
+  Actor actor;
+  nlohmann::json fields = nlohmann::json::object();
+  std::vector<Attachment> attachments;  // added_at is set by the engine
+  std::optional<long long> expected_version;  // refuse if the case moved on
+  std::string note;
+  bool accept_late_complaint = false;  // the authority chose to hear a late complaint
+};
+
+class CaseEngine {
+ public:
+  explicit CaseEngine(CaseStore& store, EngineOptions options = {});
+
+  // Validates and stores a new version (or reports the unchanged latest one).
+  Result<DeployOutcome> deploy_workflow(std::string_view yaml, std::string_view file_name);
+  Result<std::shared_ptr<const WorkflowDefinition>> workflow(const std::string& id,
+                                                             std::optional<int> version);
+
+  Result<CaseState> open_case(const OpenCaseRequest& request);
+  Result<CaseState> act(const ActionRequest& request);
+  Result<CaseState> get_case(long long id) { return store_.load_case(id); }
+  Result<std::vector<CaseEvent>> history(long long id) { return store_.load_history(id); }
+  // The actions of the case's current stage that `actor` holds a role for.
+  Result<std::vector<ActionDefinition>> available_actions(long long id, const Actor& actor);
+  // Records a deadline_passed event on every open case whose running deadline
+  // is past today; returns how many were recorded.
+  Result<int> check_deadlines();
+
+  EventBus& events() { return events_; }
+  const DanishCalendar& calendar() const { return options_.calendar; }
+  Date today() const { return copenhagen_date(options_.clock()); }
+
+ private:
+  Result<CaseState> commit(const CaseState& current, CaseEvent event);
+  template <typename... Args, typename Signal>
+  void emit(Signal& signal, const Args&... args);
+
+  CaseStore& store_;
+  EngineOptions options_;
+  EventBus events_;
+  std::mutex cache_mutex_;
+  std::map<std::pair<std::string, int>, std::shared_ptr<const WorkflowDefinition>> cache_;
+};
+
+}  // namespace sagsflow

@@ -1,0 +1,342 @@
+#include "sagsflow/core/engine.hpp"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sagsflow/core/case_number.hpp"
+#include "sagsflow/core/log.hpp"
+
+namespace sagsflow {
+using nlohmann::json;
+
+namespace {
+
+std::string sha256_hex(std::string_view text) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(text.data(), static_cast<unsigned>(text.size()));
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string join_names(const std::vector<ActionDefinition>& actions) {
+  std::vector<std::string> names;
+  for (const auto& a : actions) names.push_back(a.name);
+  return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
+}
+
+bool may_act(const ActionDefinition& action, const Actor& actor) {
+  if (action.roles.empty()) return true;
+  for (const auto& r : action.roles) {
+    if (actor.has_role(r)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CaseEngine::CaseEngine(CaseStore& store, EngineOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+template <typename... Args, typename Signal>
+void CaseEngine::emit(Signal& signal, const Args&... args) {
+  try {
+    signal(args...);
+  } catch (const std::exception& e) {
+    logger()->error("an event receiver failed (the change is stored): {}", e.what());
+  } catch (...) {
+    logger()->error("an event receiver failed with an unknown error (the change is stored)");
+  }
+}
+
+Result<DeployOutcome> CaseEngine::deploy_workflow(std::string_view yaml, std::string_view file_name) {
+  auto parsed = parse_workflow(yaml, file_name);
+  if (!parsed.ok()) {
+    std::string msg = fmt::format("workflow {} has {} error(s) and was not deployed:",
+                                  file_name, parsed.errors.size());
+    for (const auto& d : parsed.errors) msg += "\n  " + d.to_string();
+    return InvalidArgument(msg);
+  }
+  const auto& def = *parsed.definition;
+  auto out = store_.deploy_workflow(def.id, std::string(yaml), sha256_hex(yaml),
+                                    std::string(file_name), format_timestamp(options_.clock()));
+  if (out.ok() && out->created) {
+    logger()->info("deployed workflow {} version {}", def.id, out->record.version);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const WorkflowDefinition>> CaseEngine::workflow(const std::string& id,
+                                                                       std::optional<int> version) {
+  if (version) {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find({id, *version}); it != cache_.end()) return it->second;
+  }
+  auto record = store_.load_workflow(id, version);
+  if (!record.ok()) return record.status();
+  std::lock_guard lock(cache_mutex_);
+  if (auto it = cache_.find({id, record->version}); it != cache_.end()) return it->second;
+  auto parsed = parse_workflow(record->source, record->file_name);
+  if (!parsed.ok()) {
+    return Internal(fmt::format("stored workflow {} version {} no longer parses: {}", id,
+                                record->version, parsed.errors.front().to_string()));
+  }
+  auto def = std::make_shared<const WorkflowDefinition>(std::move(*parsed.definition));
+  cache_[{id, record->version}] = def;
+  return def;
+}
+
+Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
+  auto name = store_.municipality_name(req.municipality);
+  if (!name.ok()) return name.status();
+  auto wf_result = workflow(req.workflow_id, req.workflow_version);
+  if (!wf_result.ok()) return wf_result.status();
+  const auto wf = *wf_result;
+  auto version = store_.load_workflow(req.workflow_id, req.workflow_version);
+  if (!version.ok()) return version.status();
+
+  std::optional<Cpr> citizen;
+  if (req.citizen_cpr) {
+    auto cpr = Cpr::parse(*req.citizen_cpr);
+    if (!cpr.ok()) return cpr.status();
+    if (!cpr->mod11_ok()) {
+      logger()->info("CPR number {} fails the modulus-11 check; accepted (numbers without a "
+                     "check digit are issued since 2007)", cpr->masked());
+    }
+    citizen = *cpr;
+  }
+  const std::string facet = req.facet.value_or(wf->facet);
+  if (!is_kle_facet(facet)) return InvalidArgument("facet '" + facet + "' is not a KLE facet such as G01");
+  if (!req.fields.is_object()) return InvalidArgument("fields must be a JSON object");
+
+  const Timestamp now = options_.clock();
+  const Date today = copenhagen_date(now);
+  const int year = static_cast<int>(std::chrono::year_month_day{today}.year());
+  const std::string owning =
+      wf->owning_authority == "municipality" ? req.municipality : wf->owning_authority;
+  const StageDefinition* start = wf->find_stage(wf->start);
+
+  auto created = store_.create_case(
+      req.municipality, year,
+      [&](long long id, long long sequence) -> Result<std::pair<CaseState, CaseEvent>> {
+        CaseEvent e;
+        e.case_id = id;
+        e.seq = 1;
+        e.at = format_timestamp(now);
+        e.actor = req.actor.id;
+        e.unit = req.actor.unit;
+        e.authority = req.actor.authority;
+        e.action = "open";
+        e.from_stage = "";
+        e.to_stage = wf->start;
+        e.data = {{"municipality", req.municipality},
+                  {"case_number", CaseNumber{wf->subject, facet, sequence, year}.to_string()},
+                  {"subject", wf->subject},
+                  {"facet", facet},
+                  {"title", req.title.empty() ? wf->title : req.title},
+                  {"workflow", {{"id", wf->id}, {"version", version->version}}},
+                  {"owning_authority", owning},
+                  {"fields", req.fields}};
+        if (citizen) e.data["citizen"] = citizen->reveal();
+        if (start->deadline) {
+          e.data["clock"] = json::array(
+              {{{"op", "start"},
+                {"clock", to_json(DeadlineClock::start(*start->deadline, today, options_.calendar))}}});
+        }
+        CaseState s;
+        if (auto st = apply_event(s, e); !st.ok()) return st;
+        return std::make_pair(std::move(s), std::move(e));
+      });
+  if (!created.ok()) return created.status();
+  logger()->info("opened case {} ({}) for {}", created->case_number, wf->id,
+                 citizen ? citizen->masked() : std::string("no citizen"));
+  emit(events_.case_opened, *created);
+  return created;
+}
+
+Result<std::vector<ActionDefinition>> CaseEngine::available_actions(long long id, const Actor& actor) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  std::vector<ActionDefinition> out;
+  if (state->status == CaseStatus::kClosed) return out;
+  auto wf = workflow(state->workflow_id, state->workflow_version);
+  if (!wf.ok()) return wf.status();
+  if (const auto* stage = (*wf)->find_stage(state->stage)) {
+    for (const auto& a : stage->actions) {
+      if (may_act(a, actor)) out.push_back(a);
+    }
+  }
+  return out;
+}
+
+Result<CaseState> CaseEngine::act(const ActionRequest& req) {
+  auto loaded = store_.load_case(req.case_id);
+  if (!loaded.ok()) return loaded.status();
+  const CaseState& state = *loaded;
+  if (req.expected_version && *req.expected_version != state.version) {
+    return Conflict(fmt::format("case {} is at version {}, but the action was based on version {}; "
+                                "another action came first: re-read the case and try again",
+                                state.case_number, state.version, *req.expected_version));
+  }
+  if (state.status == CaseStatus::kClosed) {
+    return FailedPrecondition(fmt::format("case {} is closed; no action can be taken", state.case_number));
+  }
+  auto wf_result = workflow(state.workflow_id, state.workflow_version);
+  if (!wf_result.ok()) return wf_result.status();
+  const auto wf = *wf_result;
+  const StageDefinition* stage = wf->find_stage(state.stage);
+  if (!stage) {
+    return Internal(fmt::format("case {} is in stage '{}', which workflow {} v{} does not define",
+                                state.case_number, state.stage, wf->id, state.workflow_version));
+  }
+  const ActionDefinition* action = stage->find_action(req.action);
+  if (!action) {
+    return InvalidArgument(fmt::format("stage '{}' of case {} has no action '{}'; available: {}",
+                                       stage->name, state.case_number, req.action,
+                                       join_names(stage->actions)));
+  }
+  if (!may_act(*action, req.actor)) {
+    return Forbidden(fmt::format("action '{}' needs one of the roles {}; {} has {}", action->name,
+                                 fmt::join(action->roles, ", "), req.actor.id,
+                                 req.actor.roles.empty() ? std::string("none")
+                                                         : fmt::format("{}", fmt::join(req.actor.roles, ", "))));
+  }
+  if (!req.fields.is_object()) return InvalidArgument("fields must be a JSON object");
+
+  // Guards: required fields and attachments, counting what this action brings.
+  std::vector<std::string> missing_fields, missing_attachments;
+  for (const auto& f : action->requires_.fields) {
+    const bool brought = req.fields.contains(f) && !req.fields.at(f).is_null() &&
+                         !(req.fields.at(f).is_string() && req.fields.at(f).get<std::string>().empty());
+    if (!brought && !state.has_field(f)) missing_fields.push_back(f);
+  }
+  for (const auto& a : action->requires_.attachments) {
+    bool brought = false;
+    for (const auto& att : req.attachments) brought |= att.name == a;
+    if (!brought && !state.has_attachment(a)) missing_attachments.push_back(a);
+  }
+  if (!missing_fields.empty() || !missing_attachments.empty()) {
+    std::string msg = fmt::format("action '{}' on case {} cannot be taken yet:", action->name, state.case_number);
+    if (!missing_fields.empty()) msg += fmt::format(" missing fields: {};", fmt::join(missing_fields, ", "));
+    if (!missing_attachments.empty()) {
+      msg += fmt::format(" missing attachments: {};", fmt::join(missing_attachments, ", "));
+    }
+    msg.pop_back();
+    return GuardFailed(msg);
+  }
+
+  const Timestamp now = options_.clock();
+  const Date today = copenhagen_date(now);
+  if (action->opens_complaint) {
+    if (!state.decided_on) {
+      return FailedPrecondition(fmt::format("case {} has no decision to complain about", state.case_number));
+    }
+    if (state.complaint_due && today > *state.complaint_due && !req.accept_late_complaint) {
+      return FailedPrecondition(fmt::format(
+          "the complaint deadline of case {} passed on {} (decision of {}); the authority may "
+          "still choose to hear it (accept a late complaint)",
+          state.case_number, format_date(*state.complaint_due), format_date(*state.decided_on)));
+    }
+  }
+
+  CaseEvent e;
+  e.case_id = state.id;
+  e.seq = state.version + 1;
+  e.at = format_timestamp(now);
+  e.actor = req.actor.id;
+  e.unit = req.actor.unit;
+  e.authority = req.actor.authority;
+  e.action = action->name;
+  e.from_stage = state.stage;
+  e.to_stage = action->next;
+  if (!req.fields.empty()) e.data["fields"] = req.fields;
+  if (!req.attachments.empty()) {
+    json list = json::array();
+    for (const auto& a : req.attachments) list.push_back({{"name", a.name}, {"kind", a.kind}});
+    e.data["attachments"] = list;
+  }
+  if (!req.note.empty()) e.data["note"] = req.note;
+
+  json clock_ops = json::array();
+  std::optional<DeadlineClock> clock = state.clock;
+  if (clock && action->clock == ClockEffect::kPause && !clock->paused()) {
+    (void)clock->pause(today);
+    clock_ops.push_back({{"op", "pause"}, {"on", format_date(today)}});
+  }
+  if (clock && action->clock == ClockEffect::kResume && clock->paused()) {
+    (void)clock->resume(today, options_.calendar);
+    clock_ops.push_back({{"op", "resume"}, {"on", format_date(today)}, {"due", format_date(clock->due)}});
+  }
+  if (action->next != stage->name) {
+    if (clock) clock_ops.push_back({{"op", "stop"}});
+    const StageDefinition* next = wf->find_stage(action->next);
+    if (next && next->deadline) {
+      clock_ops.push_back(
+          {{"op", "start"},
+           {"clock", to_json(DeadlineClock::start(*next->deadline, today, options_.calendar))}});
+    }
+  }
+  if (!clock_ops.empty()) e.data["clock"] = clock_ops;
+
+  if (action->decision) {
+    json decision = {{"date", format_date(today)}, {"outcome", action->outcome}};
+    if (wf->complaint_deadline) {
+      decision["complaint_due"] = format_date(wf->complaint_deadline->due_from(today, options_.calendar));
+    }
+    e.data["decision"] = decision;
+  }
+  return commit(state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event) {
+  CaseState next = current;
+  if (auto st = apply_event(next, event); !st.ok()) return Internal("engine built a bad event: " + st.message());
+  if (auto st = store_.append_event(next, event); !st.ok()) return st;
+  logger()->info("case {}: {} by {} ({} -> {})", next.case_number, event.action, event.actor,
+                 event.from_stage, event.to_stage);
+  if (event.action == "deadline_passed") {
+    emit(events_.deadline_passed, next);
+  } else {
+    emit(events_.action_performed, next, event);
+  }
+  return next;
+}
+
+Result<int> CaseEngine::check_deadlines() {
+  const Timestamp now = options_.clock();
+  const Date today = copenhagen_date(now);
+  auto ids = store_.cases_due_before(today);
+  if (!ids.ok()) return ids.status();
+  int recorded = 0;
+  for (long long id : *ids) {
+    auto state = store_.load_case(id);
+    if (!state.ok()) return state.status();
+    if (state->status != CaseStatus::kOpen || !state->clock || state->clock->breached ||
+        !state->clock->overdue_on(today)) {
+      continue;
+    }
+    CaseEvent e;
+    e.case_id = id;
+    e.seq = state->version + 1;
+    e.at = format_timestamp(now);
+    e.actor = "system";
+    e.unit = state->unit;
+    e.authority = state->owning_authority;
+    e.action = "deadline_passed";
+    e.from_stage = state->stage;
+    e.to_stage = state->stage;
+    e.data = {{"clock", json::array({{{"op", "breach"}}})},
+              {"due", format_date(state->clock->due)}};
+    auto committed = commit(*state, std::move(e));
+    if (committed.ok()) {
+      ++recorded;
+      logger()->warn("case {}: deadline {} passed", committed->case_number,
+                     format_date(committed->clock->due));
+    } else if (committed.status().code() != ErrorCode::kConflict) {
+      return committed.status();  // a conflict means someone acted: next run sees it
+    }
+  }
+  return recorded;
+}
+
+}  // namespace sagsflow

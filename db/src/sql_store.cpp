@@ -1,0 +1,366 @@
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <algorithm>
+#include <set>
+
+#include "sagsflow/core/time.hpp"
+#include "store_impl.hpp"
+
+namespace sagsflow::db {
+using nlohmann::json;
+
+namespace {
+
+std::string due_date_column(const CaseState& s) {
+  if (s.status != CaseStatus::kOpen || !s.clock || s.clock->paused() || s.clock->breached) return {};
+  return format_date(s.clock->due);
+}
+
+Result<CaseState> parse_state(const std::string& text, long long id) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return StorageError(fmt::format("stored state of case {} is not JSON", id));
+  return case_state_from_json(j);
+}
+
+}  // namespace
+
+SqlStore::SqlStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqlStore::~SqlStore() = default;
+
+Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, SqliteOptions sqlite) {
+  auto parsed = DatabaseUrl::parse(url);
+  if (!parsed.ok()) return parsed.status();
+  static const std::set<std::string> kSync{"OFF", "NORMAL", "FULL", "EXTRA"};
+  if (!kSync.contains(sqlite.synchronous)) {
+    return InvalidArgument("SQLite synchronous must be OFF, NORMAL, FULL or EXTRA, got '" +
+                           sqlite.synchronous + "'");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->dialect = parsed->dialect;
+  impl->display_url = parsed->display;
+  auto st = guarded("opening database " + parsed->display, [&]() -> Status {
+    if (parsed->dialect == Dialect::kSqlite) {
+      impl->sql.open(*soci::factory_sqlite3(), "db=" + parsed->connect);
+      std::string mode;
+      impl->sql << "PRAGMA journal_mode=WAL", soci::into(mode);
+      impl->sql << "PRAGMA synchronous=" + sqlite.synchronous;
+      impl->sql << "PRAGMA foreign_keys=ON";
+      impl->sql << "PRAGMA busy_timeout=" + std::to_string(sqlite.busy_timeout_ms);
+    } else {
+      impl->sql.open(*soci::factory_postgresql(), parsed->connect);
+      impl->sql << "SET client_min_messages TO WARNING";
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return std::unique_ptr<SqlStore>(new SqlStore(std::move(impl)));
+}
+
+Dialect SqlStore::dialect() const { return impl_->dialect; }
+Result<int> SqlStore::schema_version() { return read_schema_version(*impl_); }
+Result<MigrationReport> SqlStore::migrate() { return apply_migrations(*impl_); }
+
+Status SqlStore::check_schema() {
+  auto v = schema_version();
+  if (!v.ok()) return v.status();
+  if (*v > latest_schema_version()) {
+    return Status(ErrorCode::kSchemaTooNew,
+                  fmt::format("database {} is at schema version {}, newer than this sagsflow (which "
+                              "knows up to {}); use a newer sagsflow", impl_->display_url, *v,
+                              latest_schema_version()));
+  }
+  if (*v < latest_schema_version()) {
+    return FailedPrecondition(fmt::format(
+        "database {} is at schema version {}, this sagsflow needs {}: run `sagsflow db migrate`",
+        impl_->display_url, *v, latest_schema_version()));
+  }
+  return Status::Ok();
+}
+
+Result<CaseState> SqlStore::create_case(const std::string& municipality, int year,
+                                        const CaseBuilder& build) {
+  return guarded("opening a case", [&]() -> Result<CaseState> {
+    Transaction tx(*impl_);
+    const auto next = [&](const std::string& scope, const std::string& name) {
+      long long value = 0;
+      impl_->sql << "INSERT INTO counters (scope, name, value) VALUES (:s, :n, 1) "
+                    "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 "
+                    "RETURNING value",
+          soci::use(scope), soci::use(name), soci::into(value);
+      return value;
+    };
+    const long long id = next("*", "case_id");
+    const long long sequence = next(municipality, "case_number/" + std::to_string(year));
+    auto built = build(id, sequence);
+    if (!built.ok()) return built.status();
+    const auto& [state, event] = *built;
+
+    const std::string state_text = to_json(state, /*reveal_cpr=*/true).dump();
+    const std::string cpr = state.citizen ? state.citizen->reveal() : std::string();
+    soci::indicator cpr_ind = state.citizen ? soci::i_ok : soci::i_null;
+    const std::string due = due_date_column(state);
+    soci::indicator due_ind = due.empty() ? soci::i_null : soci::i_ok;
+    const std::string status = case_status_key(state.status);
+    impl_->sql << "INSERT INTO cases (id, municipality, case_number, subject, facet, workflow_id, "
+                  "workflow_version, stage, status, citizen_cpr, due_date, version, state, "
+                  "opened_at, updated_at) VALUES (:id, :m, :n, :s, :f, :w, :wv, :st, :status, "
+                  ":cpr, :due, :v, :state, :o, :u)",
+        soci::use(state.id), soci::use(state.municipality), soci::use(state.case_number),
+        soci::use(state.subject), soci::use(state.facet), soci::use(state.workflow_id),
+        soci::use(state.workflow_version), soci::use(state.stage), soci::use(status),
+        soci::use(cpr, cpr_ind), soci::use(due, due_ind), soci::use(state.version),
+        soci::use(state_text), soci::use(state.opened_at), soci::use(state.updated_at);
+    const std::string data = event.data.dump();
+    impl_->sql << "INSERT INTO case_events (case_id, seq, at, actor, unit, authority, action, "
+                  "from_stage, to_stage, data) VALUES (:c, :q, :at, :ac, :u, :au, :a, :f, :t, :d)",
+        soci::use(event.case_id), soci::use(event.seq), soci::use(event.at), soci::use(event.actor),
+        soci::use(event.unit), soci::use(event.authority), soci::use(event.action),
+        soci::use(event.from_stage), soci::use(event.to_stage), soci::use(data);
+    tx.commit();
+    return state;
+  });
+}
+
+Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {
+  return guarded("recording action '" + e.action + "'", [&]() -> Status {
+    if (e.seq != s.version || e.case_id != s.id) {
+      return Internal(fmt::format("event {} does not belong to case state version {}", e.seq, s.version));
+    }
+    Transaction tx(*impl_);
+    const std::string state_text = to_json(s, /*reveal_cpr=*/true).dump();
+    const std::string due = due_date_column(s);
+    soci::indicator due_ind = due.empty() ? soci::i_null : soci::i_ok;
+    const std::string status = case_status_key(s.status);
+    const long long previous = s.version - 1;
+    soci::statement update = (impl_->sql.prepare
+                                  << "UPDATE cases SET stage = :st, status = :status, due_date = :due, "
+                                     "version = :v, state = :state, updated_at = :u "
+                                     "WHERE id = :id AND version = :prev",
+                              soci::use(s.stage), soci::use(status), soci::use(due, due_ind),
+                              soci::use(s.version), soci::use(state_text), soci::use(s.updated_at),
+                              soci::use(s.id), soci::use(previous));
+    update.execute(true);
+    if (update.get_affected_rows() != 1) {
+      long long stored = -1;
+      soci::indicator ind = soci::i_null;
+      impl_->sql << "SELECT version FROM cases WHERE id = :id", soci::use(s.id), soci::into(stored, ind);
+      if (ind != soci::i_ok) return NotFound(fmt::format("case {} does not exist", s.id));
+      return Conflict(fmt::format("case {} was changed by another action (now at version {}, this "
+                                  "action was based on version {}); nothing was written: re-read "
+                                  "the case and try again", s.case_number, stored, previous));
+    }
+    const std::string data = e.data.dump();
+    impl_->sql << "INSERT INTO case_events (case_id, seq, at, actor, unit, authority, action, "
+                  "from_stage, to_stage, data) VALUES (:c, :q, :at, :ac, :u, :au, :a, :f, :t, :d)",
+        soci::use(e.case_id), soci::use(e.seq), soci::use(e.at), soci::use(e.actor),
+        soci::use(e.unit), soci::use(e.authority), soci::use(e.action), soci::use(e.from_stage),
+        soci::use(e.to_stage), soci::use(data);
+    tx.commit();
+    return Status::Ok();
+  });
+}
+
+Result<CaseState> SqlStore::load_case(long long id) {
+  return guarded(fmt::format("reading case {}", id), [&]() -> Result<CaseState> {
+    std::string text;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT state FROM cases WHERE id = :id", soci::use(id), soci::into(text, ind);
+    if (ind != soci::i_ok) return NotFound(fmt::format("case {} does not exist", id));
+    return parse_state(text, id);
+  });
+}
+
+Result<CaseState> SqlStore::find_case(const std::string& municipality, const std::string& number) {
+  return guarded("reading case " + number, [&]() -> Result<CaseState> {
+    std::string text;
+    long long id = 0;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT id, state FROM cases WHERE municipality = :m AND case_number = :n",
+        soci::use(municipality), soci::use(number), soci::into(id), soci::into(text, ind);
+    if (ind != soci::i_ok) {
+      return NotFound(fmt::format("municipality {} has no case {}", municipality, number));
+    }
+    return parse_state(text, id);
+  });
+}
+
+Result<std::vector<CaseEvent>> SqlStore::load_history(long long id) {
+  return guarded(fmt::format("reading the history of case {}", id), [&]() -> Result<std::vector<CaseEvent>> {
+    std::vector<CaseEvent> out;
+    CaseEvent e;
+    std::string data;
+    soci::statement st = (impl_->sql.prepare
+                              << "SELECT seq, at, actor, unit, authority, action, from_stage, "
+                                 "to_stage, data FROM case_events WHERE case_id = :id ORDER BY seq",
+                          soci::use(id), soci::into(e.seq), soci::into(e.at), soci::into(e.actor),
+                          soci::into(e.unit), soci::into(e.authority), soci::into(e.action),
+                          soci::into(e.from_stage), soci::into(e.to_stage), soci::into(data));
+    st.execute();
+    while (st.fetch()) {
+      e.case_id = id;
+      e.data = json::parse(data, nullptr, false);
+      if (e.data.is_discarded()) {
+        return StorageError(fmt::format("event {} of case {} is not JSON", e.seq, id));
+      }
+      out.push_back(e);
+    }
+    if (out.empty()) return NotFound(fmt::format("case {} does not exist", id));
+    return out;
+  });
+}
+
+Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
+  return guarded("listing cases", [&]() -> Result<std::vector<CaseState>> {
+    std::vector<std::string> params;
+    params.reserve(3);
+    std::string query = "SELECT id, state FROM cases WHERE 1 = 1";
+    const auto add = [&](const char* column, const std::string& value) {
+      query += fmt::format(" AND {} = :p{}", column, params.size());
+      params.push_back(value);
+    };
+    if (f.municipality) add("municipality", *f.municipality);
+    if (f.stage) add("stage", *f.stage);
+    if (f.status) add("status", case_status_key(*f.status));
+    query += fmt::format(" ORDER BY id LIMIT {}", std::max(1, f.limit));
+
+    long long id = 0;
+    std::string text;
+    soci::statement st(impl_->sql);
+    for (auto& p : params) st.exchange(soci::use(p));
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(text));
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute();
+    std::vector<CaseState> out;
+    while (st.fetch()) {
+      auto s = parse_state(text, id);
+      if (!s.ok()) return s.status();
+      out.push_back(std::move(*s));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<long long>> SqlStore::cases_due_before(Date day) {
+  return guarded("finding overdue cases", [&]() -> Result<std::vector<long long>> {
+    const std::string d = format_date(day);
+    std::vector<long long> out;
+    long long id = 0;
+    soci::statement st = (impl_->sql.prepare
+                              << "SELECT id FROM cases WHERE status = 'open' AND due_date IS NOT NULL "
+                                 "AND due_date < :d ORDER BY id",
+                          soci::use(d), soci::into(id));
+    st.execute();
+    while (st.fetch()) out.push_back(id);
+    return out;
+  });
+}
+
+Result<DeployOutcome> SqlStore::deploy_workflow(const std::string& id, const std::string& source,
+                                                const std::string& sha256,
+                                                const std::string& file_name,
+                                                const std::string& deployed_at) {
+  return guarded("deploying workflow " + id, [&]() -> Result<DeployOutcome> {
+    Transaction tx(*impl_);
+    DeployOutcome out;
+    out.record = {id, 0, sha256, file_name, source, deployed_at};
+    int latest = 0;
+    std::string latest_sha;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT version, sha256 FROM workflow_versions WHERE workflow_id = :id "
+                  "ORDER BY version DESC LIMIT 1",
+        soci::use(id), soci::into(latest, ind), soci::into(latest_sha);
+    if (ind == soci::i_ok && latest_sha == sha256) {
+      auto existing = load_workflow(id, latest);
+      if (!existing.ok()) return existing.status();
+      out.record = *existing;
+      return out;  // unchanged: no new version
+    }
+    out.record.version = (ind == soci::i_ok ? latest : 0) + 1;
+    out.created = true;
+    impl_->sql << "INSERT INTO workflow_versions (workflow_id, version, sha256, file_name, source, "
+                  "deployed_at) VALUES (:id, :v, :sha, :f, :src, :at)",
+        soci::use(id), soci::use(out.record.version), soci::use(sha256), soci::use(file_name),
+        soci::use(source), soci::use(deployed_at);
+    tx.commit();
+    return out;
+  });
+}
+
+Result<WorkflowRecord> SqlStore::load_workflow(const std::string& id, std::optional<int> version) {
+  return guarded("reading workflow " + id, [&]() -> Result<WorkflowRecord> {
+    WorkflowRecord r;
+    soci::indicator ind = soci::i_null;
+    const std::string columns = "SELECT workflow_id, version, sha256, file_name, source, deployed_at "
+                                "FROM workflow_versions WHERE workflow_id = :id";
+    if (version) {
+      impl_->sql << columns + " AND version = :v", soci::use(id), soci::use(*version),
+          soci::into(r.id, ind), soci::into(r.version), soci::into(r.sha256), soci::into(r.file_name),
+          soci::into(r.source), soci::into(r.deployed_at);
+    } else {
+      impl_->sql << columns + " ORDER BY version DESC LIMIT 1", soci::use(id), soci::into(r.id, ind),
+          soci::into(r.version), soci::into(r.sha256), soci::into(r.file_name), soci::into(r.source),
+          soci::into(r.deployed_at);
+    }
+    if (ind != soci::i_ok) {
+      return NotFound(version ? fmt::format("workflow {} has no version {}", id, *version)
+                              : fmt::format("workflow {} is not deployed", id));
+    }
+    return r;
+  });
+}
+
+Result<std::vector<WorkflowRecord>> SqlStore::list_workflows() {
+  return guarded("listing workflows", [&]() -> Result<std::vector<WorkflowRecord>> {
+    std::vector<WorkflowRecord> out;
+    WorkflowRecord r;
+    soci::statement st = (impl_->sql.prepare
+                              << "SELECT workflow_id, version, sha256, file_name, deployed_at FROM "
+                                 "workflow_versions ORDER BY workflow_id, version",
+                          soci::into(r.id), soci::into(r.version), soci::into(r.sha256),
+                          soci::into(r.file_name), soci::into(r.deployed_at));
+    st.execute();
+    while (st.fetch()) out.push_back(r);
+    return out;
+  });
+}
+
+Status SqlStore::upsert_municipality(const std::string& code, const std::string& name) {
+  return guarded("storing municipality " + code, [&]() -> Status {
+    const std::string now = format_timestamp(system_clock()());
+    impl_->sql << "INSERT INTO municipalities (code, name, created_at) VALUES (:c, :n, :at) "
+                  "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+        soci::use(code), soci::use(name), soci::use(now);
+    return Status::Ok();
+  });
+}
+
+Result<std::string> SqlStore::municipality_name(const std::string& code) {
+  return guarded("reading municipality " + code, [&]() -> Result<std::string> {
+    std::string name;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT name FROM municipalities WHERE code = :c", soci::use(code), soci::into(name, ind);
+    if (ind != soci::i_ok) {
+      return NotFound("municipality " + code + " is not set up in this database (run `sagsflow init`)");
+    }
+    return name;
+  });
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqlStore::list_municipalities() {
+  using List = std::vector<std::pair<std::string, std::string>>;
+  return guarded("listing municipalities", [&]() -> Result<List> {
+    List out;
+    std::string code, name;
+    soci::statement st = (impl_->sql.prepare << "SELECT code, name FROM municipalities ORDER BY code",
+                          soci::into(code), soci::into(name));
+    st.execute();
+    while (st.fetch()) out.emplace_back(code, name);
+    return out;
+  });
+}
+
+}  // namespace sagsflow::db

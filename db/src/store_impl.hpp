@@ -1,0 +1,63 @@
+// Private to db/: the SOCI session behind a SqlStore and its helpers.
+#pragma once
+
+#include <fmt/format.h>
+#include <soci/soci.h>
+
+#include "sagsflow/db/sql_store.hpp"
+
+namespace sagsflow::db {
+
+struct SqlStore::Impl {
+  soci::session sql;
+  Dialect dialect = Dialect::kSqlite;
+  std::string display_url;
+};
+
+// BEGIN IMMEDIATE on SQLite (take the write lock up front, so a transaction
+// never fails half-way on a lock upgrade), BEGIN on PostgreSQL. Rolls back
+// unless committed.
+class Transaction {
+ public:
+  explicit Transaction(SqlStore::Impl& impl) : impl_(impl) {
+    impl_.sql << (impl_.dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (open_) {
+      try {
+        impl_.sql << "ROLLBACK";
+      } catch (...) {  // the connection is gone; the database discards the transaction
+      }
+    }
+  }
+  void commit() {
+    impl_.sql << "COMMIT";
+    open_ = false;
+  }
+
+ private:
+  SqlStore::Impl& impl_;
+  bool open_ = true;
+};
+
+// Runs `f`, turning database exceptions into a kStorage Status naming `what`.
+template <typename F>
+auto guarded(std::string_view what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const soci::soci_error& e) {
+    return StorageError(fmt::format("{}: {}", what, e.get_error_message()));
+  } catch (const std::exception& e) {
+    return StorageError(fmt::format("{}: {}", what, e.what()));
+  }
+}
+
+// Applies missing migrations; refuses a newer database.
+Result<MigrationReport> apply_migrations(SqlStore::Impl& impl);
+Result<int> read_schema_version(SqlStore::Impl& impl);
+// Statements of one migration for one dialect (exposed for tests).
+std::vector<std::string> migration_statements(const std::string& sql, Dialect dialect);
+
+}  // namespace sagsflow::db
