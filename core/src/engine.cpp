@@ -107,7 +107,8 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   }
   const std::string facet = req.facet.value_or(wf->facet);
   if (!is_kle_facet(facet)) return InvalidArgument("facet '" + facet + "' is not a KLE facet such as G01");
-  if (!req.fields.is_object()) return InvalidArgument("fields must be a JSON object");
+  const json fields = req.fields.is_null() ? json::object() : req.fields;
+  if (!fields.is_object()) return InvalidArgument("fields must be a JSON object");
 
   const Timestamp now = options_.clock();
   const Date today = copenhagen_date(now);
@@ -136,7 +137,7 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
                   {"title", req.title.empty() ? wf->title : req.title},
                   {"workflow", {{"id", wf->id}, {"version", version->version}}},
                   {"owning_authority", owning},
-                  {"fields", req.fields}};
+                  {"fields", fields}};
         if (citizen) e.data["citizen"] = citizen->reveal();
         if (start->deadline) {
           e.data["clock"] = json::array(
@@ -201,13 +202,14 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
                                  req.actor.roles.empty() ? std::string("none")
                                                          : fmt::format("{}", fmt::join(req.actor.roles, ", "))));
   }
-  if (!req.fields.is_object()) return InvalidArgument("fields must be a JSON object");
+  const json fields = req.fields.is_null() ? json::object() : req.fields;
+  if (!fields.is_object()) return InvalidArgument("fields must be a JSON object");
 
   // Guards: required fields and attachments, counting what this action brings.
   std::vector<std::string> missing_fields, missing_attachments;
   for (const auto& f : action->requires_.fields) {
-    const bool brought = req.fields.contains(f) && !req.fields.at(f).is_null() &&
-                         !(req.fields.at(f).is_string() && req.fields.at(f).get<std::string>().empty());
+    const bool brought = fields.contains(f) && !fields.at(f).is_null() &&
+                         !(fields.at(f).is_string() && fields.at(f).get<std::string>().empty());
     if (!brought && !state.has_field(f)) missing_fields.push_back(f);
   }
   for (const auto& a : action->requires_.attachments) {
@@ -249,7 +251,7 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   e.action = action->name;
   e.from_stage = state.stage;
   e.to_stage = action->next;
-  if (!req.fields.empty()) e.data["fields"] = req.fields;
+  if (!fields.empty()) e.data["fields"] = fields;
   if (!req.attachments.empty()) {
     json list = json::array();
     for (const auto& a : req.attachments) list.push_back({{"name", a.name}, {"kind", a.kind}});

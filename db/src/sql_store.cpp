@@ -78,6 +78,25 @@ Status SqlStore::check_schema() {
   return Status::Ok();
 }
 
+Result<StorageInfo> SqlStore::info() {
+  auto version = schema_version();
+  if (!version.ok()) return version.status();
+  return guarded("reading database settings", [&]() -> Result<StorageInfo> {
+    StorageInfo info;
+    info.dialect = impl_->dialect;
+    info.url = impl_->display_url;
+    info.schema_version = *version;
+    if (impl_->dialect == Dialect::kSqlite) {
+      int sync = 0;
+      impl_->sql << "PRAGMA journal_mode", soci::into(info.journal_mode);
+      impl_->sql << "PRAGMA synchronous", soci::into(sync);
+      static const char* kNames[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+      info.synchronous = sync >= 0 && sync <= 3 ? kNames[sync] : std::to_string(sync);
+    }
+    return info;
+  });
+}
+
 Result<CaseState> SqlStore::create_case(const std::string& municipality, int year,
                                         const CaseBuilder& build) {
   return guarded("opening a case", [&]() -> Result<CaseState> {

@@ -69,7 +69,8 @@ class CaseStore {
                                                 const std::string& deployed_at) = 0;
   // The given version, or the latest when `version` is empty.
   virtual Result<WorkflowRecord> load_workflow(const std::string& id, std::optional<int> version) = 0;
-  // Every version of every workflow, ordered by id and version.
+  // Every version of every workflow, ordered by id and version, without the
+  // source text (load_workflow has it).
   virtual Result<std::vector<WorkflowRecord>> list_workflows() = 0;
 
   virtual Status upsert_municipality(const std::string& code, const std::string& name) = 0;

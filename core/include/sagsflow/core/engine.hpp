@@ -37,7 +37,7 @@ struct OpenCaseRequest {
   std::optional<int> workflow_version;  // latest when empty
   std::optional<std::string> citizen_cpr;
   std::string title;
-  nlohmann::json fields = nlohmann::json::object();
+  nlohmann::json fields = nlohmann::json::object();  // null counts as no fields
   std::optional<std::string> facet;  // the workflow's when empty
   Actor actor;
 };
@@ -46,7 +46,7 @@ struct ActionRequest {
   long long case_id = 0;
   std::string action;
   Actor actor;
-  nlohmann::json fields = nlohmann::json::object();
+  nlohmann::json fields = nlohmann::json::object();  // null counts as no fields
   std::vector<Attachment> attachments;  // added_at is set by the engine
   std::optional<long long> expected_version;  // refuse if the case moved on
   std::string note;

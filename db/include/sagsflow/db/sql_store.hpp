@@ -41,6 +41,15 @@ struct MigrationReport {
 
 int latest_schema_version();
 
+// What an operator wants to know about a connection.
+struct StorageInfo {
+  Dialect dialect = Dialect::kSqlite;
+  std::string url;           // without password
+  int schema_version = 0;
+  std::string journal_mode;  // SQLite: "wal"
+  std::string synchronous;   // SQLite: OFF, NORMAL, FULL or EXTRA
+};
+
 class SqlStore final : public CaseStore {
  public:
   static Result<std::unique_ptr<SqlStore>> open(const std::string& url, SqliteOptions sqlite = {});
@@ -52,6 +61,7 @@ class SqlStore final : public CaseStore {
   // ok when the schema is current; kFailedPrecondition when older (asks for
   // `sagsflow db migrate`), kSchemaTooNew when newer.
   Status check_schema();
+  Result<StorageInfo> info();
 
   Result<CaseState> create_case(const std::string& municipality, int year,
                                 const CaseBuilder& build) override;

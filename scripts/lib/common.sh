@@ -1,0 +1,49 @@
+# Shared by ./scripts/demo and ./scripts/test. Quiet when nothing needs doing.
+# shellcheck shell=bash
+
+SAGSFLOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD_DIR="${SAGSFLOW_BUILD_DIR:-$SAGSFLOW_ROOT/build}"
+
+# Debian 12 packages the build needs (see README: Dependencies).
+BUILD_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libboost-dev libboost-filesystem-dev libsoci-dev libsqlite3-dev libpq-dev
+  libpoco-dev libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev
+)
+# What ./scripts/test needs on top: a PostgreSQL server to start and stop.
+TEST_PACKAGES=(postgresql)
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs whichever of the named Debian packages are missing.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null ||
+    die "apt-get update failed"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null || die "could not install: ${missing[*]}"
+}
+
+# Configures (once) and builds Release into $BUILD_DIR; prints the build log only on failure.
+build_project() {
+  local log="$BUILD_DIR/build.log"
+  mkdir -p "$BUILD_DIR"
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    say "Configuring Sagsflow (Release) in $BUILD_DIR"
+    cmake -S "$SAGSFLOW_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1 ||
+      { cat "$log" >&2; die "cmake configure failed"; }
+  fi
+  [ -x "$BUILD_DIR/bin/sagsflow" ] || say "Building Sagsflow (the first build takes several minutes on 2 cores)"
+  cmake --build "$BUILD_DIR" >"$log" 2>&1 || { cat "$log" >&2; die "the build failed (log: $log)"; }
+}

@@ -1,0 +1,175 @@
+// The real `sagsflow` binary, as an admin or a script uses it.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "sagsflow/core/text_file.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("sagsflow-cli-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = "sqlite:" + (dir_ / "cli.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CommandRun run(const std::string& args) {
+    const auto out = dir_ / "stdout";
+    const auto err = dir_ / "stderr";
+    const std::string cmd = std::string(SAGSFLOW_BIN) + " --db '" + db_ + "' " + args + " >" + out.string() +
+                            " 2>" + err.string() + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    CommandRun r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = sagsflow::read_text_file(out.string()).value();
+    r.err = sagsflow::read_text_file(err.string()).value();
+    return r;
+  }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const auto p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+
+  void init() {
+    auto r = run("init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
+                 "/examples/municipalities/eksempel-kommune.yaml");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, ValidateListsEveryErrorWithFileLineAndColumnAndFails) {
+  const auto bad = write("bad.yaml", "id: x\nsubject: 1\nstart: a\nstages:\n  a:\n    kind: nope\n    actions:\n      go: {next: b}\n");
+  auto r = run("workflow validate " + bad);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(bad + ":2:10: error: subject '1' is not a KLE subject"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(bad + ":6:11: error: stage 'a' has kind 'nope'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(bad + ":8:7: error: action 'go' of stage 'a' leads to stage 'b'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 error(s)"), std::string::npos) << r.err;
+
+  auto ok = run("workflow validate " + std::string(SAGSFLOW_SOURCE_DIR) + "/workflows/passport.yaml");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+
+  auto as_json = run("--json workflow validate " + bad);
+  EXPECT_EQ(as_json.exit_code, 1);
+  auto j = json::parse(as_json.out);
+  EXPECT_EQ(j[0]["errors"].size(), 3u);
+  EXPECT_EQ(j[0]["errors"][0]["line"], 2);
+}
+
+TEST_F(CliTest, ABrokenWorkflowCannotBeDeployed) {
+  init();
+  const auto bad = write("bad.yaml", "id: x\nsubject: 23.05.10\nstart: a\nstages: {}\n");
+  auto r = run("workflow deploy " + bad);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("was not deployed"), std::string::npos) << r.err;
+  auto list = run("--json workflow list");
+  EXPECT_EQ(json::parse(list.out).size(), 2u) << "only the example's two workflows";
+}
+
+TEST_F(CliTest, InitIsIdempotentAndQuietTheSecondTime) {
+  init();
+  auto again = run("init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
+                   "/examples/municipalities/eksempel-kommune.yaml");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "");
+  EXPECT_EQ(again.err, "");
+}
+
+TEST_F(CliTest, ACaseFromOpenToDecisionWithMaskedCprEverywhere) {
+  init();
+  auto opened = run("--json --role frontdesk case open -w moving --cpr 070761-4285 -f new_address='Nørregade 1'");
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  auto c = json::parse(opened.out);
+  EXPECT_EQ(c["case_number"], "23.05.10-G01-1-26");
+  EXPECT_EQ(c["citizen"], "070761-XXXX");
+  EXPECT_EQ(c["available_actions"], json::array({"register"}));
+
+  EXPECT_EQ(run("case act 1 register").exit_code, 0);
+  auto refused = run("case act 23.05.10-G01-1-26 complete");
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("missing fields: move_date"), std::string::npos) << refused.err;
+  auto done = run("--json case act 23.05.10-G01-1-26 complete -f move_date=2026-11-20");
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(json::parse(done.out)["stage"], "registration");
+  ASSERT_EQ(run("case act 1 register_move").exit_code, 0);
+
+  auto history = run("--json case history 1 --verify");
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  auto h = json::parse(history.out);
+  EXPECT_EQ(h["events"].size(), 4u);
+  EXPECT_TRUE(h["replay_matches_state"].get<bool>());
+  EXPECT_EQ(h["events"][0]["data"]["citizen"], "070761-XXXX");
+
+  auto shown = run("case show 1");
+  EXPECT_NE(shown.out.find("closed (closed)"), std::string::npos) << shown.out;
+  for (const auto* out : {&opened.out, &done.out, &history.out, &shown.out, &history.err}) {
+    EXPECT_EQ(out->find("4285"), std::string::npos) << *out;
+  }
+  auto list = run("case list");
+  EXPECT_NE(list.out.find("070761-XXXX"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("4285"), std::string::npos);
+}
+
+TEST_F(CliTest, ErrorsGoToStderrWithTheirExitCodes) {
+  init();
+  auto bad_cpr = run("case open -w moving --cpr 310290-1234");
+  EXPECT_EQ(bad_cpr.exit_code, 1);
+  EXPECT_NE(bad_cpr.err.find("error: CPR number 310290-XXXX does not start with a real date"), std::string::npos)
+      << bad_cpr.err;
+  EXPECT_EQ(bad_cpr.out, "");
+
+  ASSERT_EQ(run("case open -w moving").exit_code, 0);
+  auto conflict = run("case act 1 register --expect-version 7");
+  EXPECT_EQ(conflict.exit_code, 3);
+  EXPECT_NE(conflict.err.find("another action came first"), std::string::npos) << conflict.err;
+
+  auto missing = run("--json case show 99");
+  EXPECT_EQ(missing.exit_code, 5);
+  EXPECT_EQ(json::parse(missing.err)["error"]["code"], "not_found");
+
+  EXPECT_NE(run("case frobnicate").exit_code, 0);
+}
+
+TEST_F(CliTest, AnUnmigratedDatabaseIsRefusedWithAClearMessage) {
+  auto r = run("case list");
+  EXPECT_EQ(r.exit_code, 6);
+  EXPECT_NE(r.err.find("run `sagsflow db migrate`"), std::string::npos) << r.err;
+  auto m = run("db migrate");
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.out.find("applied 0001_initial"), std::string::npos) << m.out;
+  EXPECT_EQ(run("case list").exit_code, 0);
+}
+
+TEST_F(CliTest, EveryCommandHasHelp) {
+  for (const char* cmd : {"", "init", "db migrate", "workflow validate", "workflow deploy", "workflow list",
+                          "case open", "case act", "case show", "case history", "case list", "bench"}) {
+    auto r = run(std::string(cmd) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << cmd << r.err;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+  }
+}
+
+}  // namespace
