@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "sagsflow/core/time.hpp"
 #include "store_impl.hpp"
@@ -24,6 +25,75 @@ Result<CaseState> parse_state(const std::string& text, long long id) {
 }
 
 }  // namespace
+
+struct SqlStore::Impl::Hot {
+  // Values the statements are bound to: set them, then execute.
+  long long id = 0, previous = 0, version = 0;
+  std::string stage, status, due, state, updated_at;
+  soci::indicator due_ind = soci::i_null;
+  CaseEvent event;
+  std::string data;
+  std::string loaded;
+  soci::indicator loaded_ind = soci::i_null;
+  long long loaded_version = 0;
+
+  // Parsed states by case id. A version names exactly one state (events are
+  // append-only), so an entry is used only while the stored version matches.
+  static constexpr size_t kCacheLimit = 4096;
+  std::unordered_map<long long, CaseState> parsed;
+  void remember(const CaseState& s) {
+    if (parsed.size() >= kCacheLimit && !parsed.contains(s.id)) parsed.clear();
+    parsed.insert_or_assign(s.id, s);
+  }
+
+  soci::statement load_version;
+  soci::statement load;
+  soci::statement update;
+  soci::statement insert_event;
+
+  explicit Hot(soci::session& sql)
+      : load_version((sql.prepare << "SELECT version FROM cases WHERE id = :id", soci::use(id),
+                      soci::into(loaded_version, loaded_ind))),
+        load((sql.prepare << "SELECT state FROM cases WHERE id = :id", soci::use(id),
+              soci::into(loaded, loaded_ind))),
+        update((sql.prepare << "UPDATE cases SET stage = :st, status = :status, due_date = :due, "
+                               "version = :v, state = :state, updated_at = :u "
+                               "WHERE id = :id AND version = :prev",
+                soci::use(stage), soci::use(status), soci::use(due, due_ind), soci::use(version),
+                soci::use(state), soci::use(updated_at), soci::use(id), soci::use(previous))),
+        insert_event((sql.prepare << "INSERT INTO case_events (case_id, seq, at, actor, unit, "
+                                     "authority, action, from_stage, to_stage, data) VALUES "
+                                     "(:c, :q, :at, :ac, :u, :au, :a, :f, :t, :d)",
+                      soci::use(event.case_id), soci::use(event.seq), soci::use(event.at),
+                      soci::use(event.actor), soci::use(event.unit), soci::use(event.authority),
+                      soci::use(event.action), soci::use(event.from_stage), soci::use(event.to_stage),
+                      soci::use(data))) {}
+};
+
+SqlStore::Impl::~Impl() = default;
+
+SqlStore::Impl::Hot& SqlStore::Impl::hot_statements() {
+  if (!hot) hot = std::make_unique<Hot>(sql);
+  return *hot;
+}
+
+void SqlStore::Impl::begin() {
+  if (dialect != Dialect::kSqlite) {
+    sql << "BEGIN";
+    return;
+  }
+  if (!begin_stmt) begin_stmt = std::make_unique<soci::statement>((sql.prepare << "BEGIN IMMEDIATE"));
+  begin_stmt->execute(true);
+}
+
+void SqlStore::Impl::commit() {
+  if (dialect != Dialect::kSqlite) {
+    sql << "COMMIT";
+    return;
+  }
+  if (!commit_stmt) commit_stmt = std::make_unique<soci::statement>((sql.prepare << "COMMIT"));
+  commit_stmt->execute(true);
+}
 
 SqlStore::SqlStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqlStore::~SqlStore() = default;
@@ -146,47 +216,60 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {
     if (e.seq != s.version || e.case_id != s.id) {
       return Internal(fmt::format("event {} does not belong to case state version {}", e.seq, s.version));
     }
+    auto& hot = impl_->hot_statements();
+    hot.state = to_json(s, /*reveal_cpr=*/true).dump();
+    hot.due = due_date_column(s);
+    hot.due_ind = hot.due.empty() ? soci::i_null : soci::i_ok;
+    hot.status = case_status_key(s.status);
+    hot.stage = s.stage;
+    hot.version = s.version;
+    hot.updated_at = s.updated_at;
+    hot.id = s.id;
+    hot.previous = s.version - 1;
+    hot.event = e;
+    hot.data = e.data.dump();
+
     Transaction tx(*impl_);
-    const std::string state_text = to_json(s, /*reveal_cpr=*/true).dump();
-    const std::string due = due_date_column(s);
-    soci::indicator due_ind = due.empty() ? soci::i_null : soci::i_ok;
-    const std::string status = case_status_key(s.status);
-    const long long previous = s.version - 1;
-    soci::statement update = (impl_->sql.prepare
-                                  << "UPDATE cases SET stage = :st, status = :status, due_date = :due, "
-                                     "version = :v, state = :state, updated_at = :u "
-                                     "WHERE id = :id AND version = :prev",
-                              soci::use(s.stage), soci::use(status), soci::use(due, due_ind),
-                              soci::use(s.version), soci::use(state_text), soci::use(s.updated_at),
-                              soci::use(s.id), soci::use(previous));
-    update.execute(true);
-    if (update.get_affected_rows() != 1) {
+    hot.update.execute(true);
+    if (hot.update.get_affected_rows() != 1) {
       long long stored = -1;
       soci::indicator ind = soci::i_null;
       impl_->sql << "SELECT version FROM cases WHERE id = :id", soci::use(s.id), soci::into(stored, ind);
       if (ind != soci::i_ok) return NotFound(fmt::format("case {} does not exist", s.id));
       return Conflict(fmt::format("case {} was changed by another action (now at version {}, this "
                                   "action was based on version {}); nothing was written: re-read "
-                                  "the case and try again", s.case_number, stored, previous));
+                                  "the case and try again", s.case_number, stored, s.version - 1));
     }
-    const std::string data = e.data.dump();
-    impl_->sql << "INSERT INTO case_events (case_id, seq, at, actor, unit, authority, action, "
-                  "from_stage, to_stage, data) VALUES (:c, :q, :at, :ac, :u, :au, :a, :f, :t, :d)",
-        soci::use(e.case_id), soci::use(e.seq), soci::use(e.at), soci::use(e.actor),
-        soci::use(e.unit), soci::use(e.authority), soci::use(e.action), soci::use(e.from_stage),
-        soci::use(e.to_stage), soci::use(data);
+    hot.insert_event.execute(true);
     tx.commit();
+    hot.remember(s);
     return Status::Ok();
   });
 }
 
 Result<CaseState> SqlStore::load_case(long long id) {
   return guarded(fmt::format("reading case {}", id), [&]() -> Result<CaseState> {
-    std::string text;
-    soci::indicator ind = soci::i_null;
-    impl_->sql << "SELECT state FROM cases WHERE id = :id", soci::use(id), soci::into(text, ind);
-    if (ind != soci::i_ok) return NotFound(fmt::format("case {} does not exist", id));
-    return parse_state(text, id);
+    auto& hot = impl_->hot_statements();
+    hot.id = id;
+    hot.loaded_ind = soci::i_null;
+    // Each statement is stepped to its end: a SQLite statement left on a row
+    // keeps its read snapshot open, which stops WAL checkpoints and makes
+    // every later commit's sync dearer.
+    const bool exists = hot.load_version.execute(true);
+    while (hot.load_version.fetch()) {
+    }
+    if (!exists || hot.loaded_ind != soci::i_ok) return NotFound(fmt::format("case {} does not exist", id));
+    if (auto it = hot.parsed.find(id); it != hot.parsed.end() && it->second.version == hot.loaded_version) {
+      return it->second;
+    }
+    hot.loaded_ind = soci::i_null;
+    const bool found = hot.load.execute(true);
+    while (hot.load.fetch()) {
+    }
+    if (!found || hot.loaded_ind != soci::i_ok) return NotFound(fmt::format("case {} does not exist", id));
+    auto state = parse_state(hot.loaded, id);
+    if (state.ok()) hot.remember(*state);
+    return state;
   });
 }
 

@@ -12,6 +12,17 @@ struct SqlStore::Impl {
   soci::session sql;
   Dialect dialect = Dialect::kSqlite;
   std::string display_url;
+
+  // Statements of the hot path (load a case, update it, append its event),
+  // prepared once per connection on first use; defined in sql_store.cpp.
+  struct Hot;
+  std::unique_ptr<Hot> hot;
+  Hot& hot_statements();
+  ~Impl();
+
+  void begin();
+  void commit();
+  std::unique_ptr<soci::statement> begin_stmt, commit_stmt;  // SQLite only
 };
 
 // BEGIN IMMEDIATE on SQLite (take the write lock up front, so a transaction
@@ -19,9 +30,7 @@ struct SqlStore::Impl {
 // unless committed.
 class Transaction {
  public:
-  explicit Transaction(SqlStore::Impl& impl) : impl_(impl) {
-    impl_.sql << (impl_.dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-  }
+  explicit Transaction(SqlStore::Impl& impl) : impl_(impl) { impl_.begin(); }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction() {
@@ -33,7 +42,7 @@ class Transaction {
     }
   }
   void commit() {
-    impl_.sql << "COMMIT";
+    impl_.commit();
     open_ = false;
   }
 
