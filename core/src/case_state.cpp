@@ -169,6 +169,9 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
       s.complaint_due = *due;
       s.outcome = dec.value("outcome", "");
     }
+    if (d.contains("incident")) s.incident = d.at("incident");
+    if (d.value("incident_cleared", false)) s.incident = nullptr;
+    if (d.contains("proposal")) s.proposal = d.at("proposal");
     s.stage = e.to_stage;
     s.status = e.to_stage == "closed" ? CaseStatus::kClosed : CaseStatus::kOpen;
   } catch (const json::exception& ex) {
@@ -215,6 +218,8 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"decided_on", optional_date(s.decided_on)},
           {"outcome", s.outcome},
           {"complaint_due", optional_date(s.complaint_due)},
+          {"incident", s.incident},
+          {"proposal", s.proposal},
           {"opened_at", s.opened_at},
           {"updated_at", s.updated_at},
           {"version", s.version}};
@@ -258,6 +263,8 @@ Result<CaseState> case_state_from_json(const json& j) {
     s.decided_on = *decided;
     s.complaint_due = *due;
     s.outcome = j.value("outcome", "");
+    s.incident = j.value("incident", json());
+    s.proposal = j.value("proposal", json());
     s.opened_at = j.value("opened_at", "");
     s.updated_at = j.value("updated_at", "");
     s.version = j.at("version").get<long long>();

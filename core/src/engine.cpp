@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <regex>
+
 #include "sagsflow/core/case_number.hpp"
 #include "sagsflow/core/log.hpp"
 
@@ -241,16 +243,19 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
     }
   }
 
-  CaseEvent e;
-  e.case_id = state.id;
-  e.seq = state.version + 1;
-  e.at = format_timestamp(now);
-  e.actor = req.actor.id;
-  e.unit = req.actor.unit;
-  e.authority = req.actor.authority;
-  e.action = action->name;
-  e.from_stage = state.stage;
-  e.to_stage = action->next;
+  if (action->validate_form) {
+    auto problems = plugin_form_problems(*wf, state, fields);
+    if (!problems.ok()) {
+      return record_incident(state, req.actor, wf->plugin, "validate_form", action->name, problems.status());
+    }
+    if (!problems->empty()) {
+      return GuardFailed(fmt::format("action '{}' on case {} cannot be taken: the form is not valid: {}",
+                                     action->name, state.case_number, fmt::join(*problems, "; ")));
+    }
+  }
+
+  CaseEvent e = next_event(state, req.actor, action->name, action->next);
+  if (!state.incident.is_null()) e.data["incident_cleared"] = true;
   if (!fields.empty()) e.data["fields"] = fields;
   if (!req.attachments.empty()) {
     json list = json::array();
@@ -304,6 +309,100 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event) 
   return next;
 }
 
+CaseEvent CaseEngine::next_event(const CaseState& current, const Actor& actor, std::string action,
+                                  std::string to_stage) const {
+  CaseEvent e;
+  e.case_id = current.id;
+  e.seq = current.version + 1;
+  e.at = format_timestamp(options_.clock());
+  e.actor = actor.id;
+  e.unit = actor.unit;
+  e.authority = actor.authority;
+  e.action = std::move(action);
+  e.from_stage = current.stage;
+  e.to_stage = std::move(to_stage);
+  return e;
+}
+
+Result<std::vector<std::string>> CaseEngine::plugin_form_problems(const WorkflowDefinition& wf,
+                                                                  const CaseState& state, const json& fields) {
+  if (options_.plugins == nullptr) {
+    return NotFound(fmt::format("workflow {} needs plugin '{}', but no plugins are loaded", wf.id, wf.plugin));
+  }
+  return options_.plugins->validate_form(wf.plugin, state, fields);
+}
+
+Status CaseEngine::record_incident(const CaseState& current, const Actor& actor, const std::string& plugin,
+                                   const std::string& operation, const std::string& action,
+                                   const Status& failure) {
+  CaseEvent e = next_event(current, actor, "incident", current.stage);
+  e.data["incident"] = {{"plugin", plugin},
+                        {"operation", operation},
+                        {"action", action},
+                        {"error", failure.message()},
+                        {"at", e.at}};
+  auto stored = commit(current, std::move(e));
+  if (!stored.ok()) return stored.status();
+  logger()->error("case {}: plugin {} failed in {} ({}); the case is kept in incident state",
+                  current.case_number, plugin, operation, failure.message());
+  return PluginFailed(fmt::format(
+      "plugin '{}' failed in {} while '{}' was attempted on case {}: {}. The case and its history are "
+      "kept and it is marked with an incident; retry the action when the plugin is fixed",
+      plugin, operation, action, current.case_number, failure.message()));
+}
+
+Result<CaseState> CaseEngine::propose_decision(long long id, const Actor& actor) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (state->status == CaseStatus::kClosed) {
+    return FailedPrecondition(fmt::format("case {} is closed", state->case_number));
+  }
+  auto wf = workflow(state->workflow_id, state->workflow_version);
+  if (!wf.ok()) return wf.status();
+  const StageDefinition* stage = (*wf)->find_stage(state->stage);
+  if (stage == nullptr || stage->kind != StageKind::kDecision) {
+    return FailedPrecondition(fmt::format("case {} is in stage '{}', not in a decision stage",
+                                          state->case_number, state->stage));
+  }
+  if ((*wf)->plugin.empty()) {
+    return FailedPrecondition(fmt::format("workflow {} names no plugin to propose decisions", (*wf)->id));
+  }
+  Result<json> proposal = options_.plugins
+                              ? options_.plugins->propose_decision((*wf)->plugin, *state)
+                              : Result<json>(NotFound("no plugins are loaded"));
+  if (!proposal.ok()) {
+    return record_incident(*state, actor, (*wf)->plugin, "propose_decision", "propose", proposal.status());
+  }
+  CaseEvent e = next_event(*state, actor, "decision_proposed", state->stage);
+  e.data["proposal"] = *proposal;
+  if (!state->incident.is_null()) e.data["incident_cleared"] = true;
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::add_note(long long id, const Actor& actor, const std::string& text) {
+  if (text.empty()) return InvalidArgument("a note needs text");
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  CaseEvent e = next_event(*state, actor, "note", state->stage);
+  e.data["note"] = text;
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::add_plugin_event(long long id, const std::string& plugin, const std::string& kind,
+                                               const json& data) {
+  static const std::regex kind_re("[a-z][a-z0-9_]{0,63}");
+  if (!std::regex_match(kind, kind_re)) {
+    return InvalidArgument("plugin event kind '" + kind + "' must be lower-case letters, digits and '_'");
+  }
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  Actor actor = Actor::system(state->owning_authority);
+  actor.id = "plugin:" + plugin;
+  CaseEvent e = next_event(*state, actor, "plugin_event", state->stage);
+  e.data["plugin_event"] = {{"plugin", plugin}, {"kind", kind}, {"data", data}};
+  return commit(*state, std::move(e));
+}
+
 Result<int> CaseEngine::check_deadlines() {
   const Timestamp now = options_.clock();
   const Date today = copenhagen_date(now);
@@ -317,16 +416,9 @@ Result<int> CaseEngine::check_deadlines() {
         !state->clock->overdue_on(today)) {
       continue;
     }
-    CaseEvent e;
-    e.case_id = id;
-    e.seq = state->version + 1;
-    e.at = format_timestamp(now);
-    e.actor = "system";
-    e.unit = state->unit;
-    e.authority = state->owning_authority;
-    e.action = "deadline_passed";
-    e.from_stage = state->stage;
-    e.to_stage = state->stage;
+    Actor system = Actor::system(state->owning_authority);
+    system.unit = state->unit;
+    CaseEvent e = next_event(*state, system, "deadline_passed", state->stage);
     e.data = {{"clock", json::array({{{"op", "breach"}}})},
               {"due", format_date(state->clock->due)}};
     auto committed = commit(*state, std::move(e));

@@ -14,6 +14,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kFailedPrecondition: return "failed_precondition";
     case ErrorCode::kSchemaTooNew: return "schema_too_new";
     case ErrorCode::kStorage: return "storage";
+    case ErrorCode::kPluginFailed: return "plugin_failed";
     case ErrorCode::kInternal: return "internal";
   }
   return "unknown";

@@ -68,7 +68,8 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
   }
   if (!c.expect_map(body, what)) return a;
   c.check_keys(body, what,
-               {"title", "next", "roles", "requires", "clock", "decision", "outcome", "complaint"});
+               {"title", "next", "roles", "requires", "clock", "decision", "outcome", "complaint",
+                "validate_form"});
   if (body["title"]) a.title = c.scalar(body["title"], what + ".title").value_or("");
   if (!body["next"]) {
     c.error(key, fmt::format("{} has no 'next' (a stage name, or 'closed' to end the case)", what));
@@ -102,6 +103,9 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
   }
   if (body["complaint"]) {
     a.opens_complaint = c.boolean(body["complaint"], what + ".complaint").value_or(false);
+  }
+  if (body["validate_form"]) {
+    a.validate_form = c.boolean(body["validate_form"], what + ".validate_form").value_or(false);
   }
   return a;
 }
@@ -167,6 +171,9 @@ void check_graph(Checker& c, const WorkflowDefinition& wf, SourcePosition start_
         c.error(a.pos, fmt::format("{} is a decision, but only decision and complaint stages "
                                    "decide (stage kind is {})", what, stage_kind_key(s.kind)));
       }
+      if (a.validate_form && wf.plugin.empty()) {
+        c.error(a.pos, fmt::format("{} asks for form validation, but the workflow names no 'plugin'", what));
+      }
       if (!a.outcome.empty() && !a.decision) {
         c.error(a.pos, fmt::format("{} has an outcome but is not marked 'decision: true'", what));
       }
@@ -222,7 +229,7 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
     return out;
   }
   c.check_keys(root, "the workflow", {"id", "title", "subject", "facet", "owning_authority",
-                                      "start", "complaint_deadline", "stages"});
+                                      "plugin", "start", "complaint_deadline", "stages"});
   WorkflowDefinition wf;
   const auto required = [&](const char* key) -> std::string {
     if (!root[key]) {
@@ -250,6 +257,7 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
   if (root["owning_authority"]) {
     wf.owning_authority = c.scalar(root["owning_authority"], "owning_authority").value_or("");
   }
+  if (root["plugin"]) wf.plugin = c.scalar(root["plugin"], "plugin").value_or("");
   wf.start = required("start");
   if (root["complaint_deadline"]) {
     wf.complaint_deadline = c.deadline(root["complaint_deadline"], "complaint_deadline");

@@ -51,6 +51,10 @@ struct CaseState {
   std::optional<Date> decided_on;
   std::string outcome;
   std::optional<Date> complaint_due;
+  // Set while a plugin failure blocks the case: {plugin, operation, error, action}.
+  nlohmann::json incident;
+  // The plugin's latest decision proposal: {outcome, reasons, details}.
+  nlohmann::json proposal;
   std::string opened_at;
   std::string updated_at;
   long long version = 0;  // number of events applied

@@ -21,6 +21,7 @@
 #include "sagsflow/core/case_store.hpp"
 #include "sagsflow/core/domain.hpp"
 #include "sagsflow/core/events.hpp"
+#include "sagsflow/core/plugin_calls.hpp"
 #include "sagsflow/core/time.hpp"
 #include "sagsflow/core/workflow.hpp"
 
@@ -29,6 +30,7 @@ namespace sagsflow {
 struct EngineOptions {
   DanishCalendar calendar;
   Clock clock = system_clock();
+  PluginCalls* plugins = nullptr;  // not owned; needed by workflows that name a plugin
 };
 
 struct OpenCaseRequest {
@@ -68,6 +70,15 @@ class CaseEngine {
   Result<std::vector<CaseEvent>> history(long long id) { return store_.load_history(id); }
   // The actions of the case's current stage that `actor` holds a role for.
   Result<std::vector<ActionDefinition>> available_actions(long long id, const Actor& actor);
+  // Asks the workflow's plugin for a decision proposal on a case in a
+  // decision stage and records it (event decision_proposed). A failing plugin
+  // leaves an incident on the case and returns kPluginFailed.
+  Result<CaseState> propose_decision(long long id, const Actor& actor);
+  // A note on the case; the stage does not change.
+  Result<CaseState> add_note(long long id, const Actor& actor, const std::string& text);
+  // An event a plugin records on a case ("plugin_event"); the stage does not change.
+  Result<CaseState> add_plugin_event(long long id, const std::string& plugin, const std::string& kind,
+                                     const nlohmann::json& data);
   // Records a deadline_passed event on every open case whose running deadline
   // is past today; returns how many were recorded.
   Result<int> check_deadlines();
@@ -78,6 +89,12 @@ class CaseEngine {
 
  private:
   Result<CaseState> commit(const CaseState& current, CaseEvent event);
+  CaseEvent next_event(const CaseState& current, const Actor& actor, std::string action, std::string to_stage) const;
+  // Stores an incident event and returns the kPluginFailed status to report.
+  Status record_incident(const CaseState& current, const Actor& actor, const std::string& plugin,
+                         const std::string& operation, const std::string& action, const Status& failure);
+  Result<std::vector<std::string>> plugin_form_problems(const WorkflowDefinition& wf, const CaseState& state,
+                                                        const nlohmann::json& fields);
   template <typename... Args, typename Signal>
   void emit(Signal& signal, const Args&... args);
 

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kFailedPrecondition,  // the object is in a state that does not allow this
   kSchemaTooNew,     // the database was written by a newer Sagsflow
   kStorage,          // the database failed
+  kPluginFailed,     // a plugin threw, reported an error or returned garbage
   kInternal,         // a bug or an unexpected failure
 };
 
@@ -54,6 +55,7 @@ inline Status GuardFailed(std::string m) { return {ErrorCode::kGuardFailed, std:
 inline Status Forbidden(std::string m) { return {ErrorCode::kForbidden, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) { return {ErrorCode::kFailedPrecondition, std::move(m)}; }
 inline Status StorageError(std::string m) { return {ErrorCode::kStorage, std::move(m)}; }
+inline Status PluginFailed(std::string m) { return {ErrorCode::kPluginFailed, std::move(m)}; }
 inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
 template <typename T>

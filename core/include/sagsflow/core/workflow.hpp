@@ -72,6 +72,7 @@ struct ActionDefinition {
   bool decision = false;        // records the decision date; complaint deadline starts
   std::string outcome;          // for decisions: granted, partly_granted, refused ...
   bool opens_complaint = false; // must happen within the complaint deadline
+  bool validate_form = false;   // the workflow's plugin validates the form first
   SourcePosition pos;
 };
 
@@ -91,6 +92,7 @@ struct WorkflowDefinition {
   std::string subject;  // KLE NN.NN.NN
   std::string facet = "G01";
   std::string owning_authority = "municipality";
+  std::string plugin;  // the service-area plugin whose code this workflow calls
   std::string start;
   std::optional<DeadlineSpec> complaint_deadline;
   std::vector<StageDefinition> stages;  // in file order
