@@ -379,6 +379,13 @@ Result<CaseState> CaseEngine::propose_decision(long long id, const Actor& actor)
   return commit(*state, std::move(e));
 }
 
+Status CaseEngine::report_incident(long long id, const Actor& actor, const std::string& plugin,
+                                   const std::string& operation, const std::string& action, const Status& failure) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  return record_incident(*state, actor, plugin, operation, action, failure);
+}
+
 Result<CaseState> CaseEngine::add_note(long long id, const Actor& actor, const std::string& text) {
   if (text.empty()) return InvalidArgument("a note needs text");
   auto state = store_.load_case(id);

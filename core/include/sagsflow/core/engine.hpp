@@ -74,6 +74,10 @@ class CaseEngine {
   // decision stage and records it (event decision_proposed). A failing plugin
   // leaves an incident on the case and returns kPluginFailed.
   Result<CaseState> propose_decision(long long id, const Actor& actor);
+  // Records that a plugin failed on the case (an incident event) and returns
+  // the kPluginFailed status that describes it.
+  Status report_incident(long long id, const Actor& actor, const std::string& plugin, const std::string& operation,
+                         const std::string& action, const Status& failure);
   // A note on the case; the stage does not change.
   Result<CaseState> add_note(long long id, const Actor& actor, const std::string& text);
   // An event a plugin records on a case ("plugin_event"); the stage does not change.
