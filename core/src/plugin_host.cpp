@@ -328,14 +328,15 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
     return refuse("manifest and library disagree: the installed manifest is not the one the library was built with");
   }
 
+  // Register before `info` moves: `path` and `m` refer into it.
+  reg.files[{st.st_dev, st.st_ino}] = path;
+  reg.ids[m.id] = path;
+  logger()->info("loaded plugin {} {} from {}", m.id, m.version, path);
   auto loaded = std::make_unique<LoadedPlugin>();
   loaded->info = std::move(info);
   loaded->descriptor = d;
-  reg.files[{st.st_dev, st.st_ino}] = path;
-  reg.ids[m.id] = path;
   contexts_.push_back(std::move(context));
   plugins_.push_back(std::move(loaded));
-  logger()->info("loaded plugin {} {} from {}", m.id, m.version, path);
   return plugins_.back().get();
 }
 

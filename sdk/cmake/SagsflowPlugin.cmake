@@ -10,10 +10,10 @@
 #   library, ready for `sagsflow plugins install build/NAME.so`.
 # The manifest's file name does not matter; NAME should be the manifest's id.
 # NAME_code is an OBJECT library of the same code, for unit tests.
-set(SAGSFLOW_PLUGIN_ABI_MAJOR 1)
-set(SAGSFLOW_PLUGIN_ABI_MINOR 0)
-
 function(sagsflow_add_plugin NAME)
+  # The plugin ABI this SDK builds for (sdk/include/sagsflow/plugin_abi.h).
+  set(SAGSFLOW_PLUGIN_ABI_MAJOR 1)
+  set(SAGSFLOW_PLUGIN_ABI_MINOR 0)
   cmake_parse_arguments(ARG "" "MANIFEST" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_MANIFEST)
     message(FATAL_ERROR "sagsflow_add_plugin(${NAME}): MANIFEST is required")
@@ -38,8 +38,8 @@ function(sagsflow_add_plugin NAME)
     message(FATAL_ERROR "${manifest}: abi ${CMAKE_MATCH_2}.${CMAKE_MATCH_3} does not match this SDK "
                         "(${SAGSFLOW_PLUGIN_ABI_MAJOR}.${SAGSFLOW_PLUGIN_ABI_MINOR})")
   endif()
-  if(text MATCHES "\\)sagsflow_manifest\"")
-    message(FATAL_ERROR "${manifest}: the manifest may not contain the text )sagsflow_manifest\"")
+  if(text MATCHES "\\)sf_manifest\"")
+    message(FATAL_ERROR "${manifest}: the manifest may not contain the text )sf_manifest\"")
   endif()
   if(workflow MATCHES "/")
     message(FATAL_ERROR "${manifest}: workflow '${workflow}' must be a file name next to the manifest")
@@ -57,7 +57,7 @@ function(sagsflow_add_plugin NAME)
     "__attribute__((visibility(\"hidden\"))) extern const char sagsflow_generated_plugin_id[] = \"${id}\";\n"
     "__attribute__((visibility(\"hidden\"))) extern const char sagsflow_generated_plugin_version[] = \"${version}\";\n"
     "__attribute__((visibility(\"hidden\"))) extern const char sagsflow_generated_plugin_manifest[] =\n"
-    "    R\"sagsflow_manifest(${text})sagsflow_manifest\";\n"
+    "    R\"sf_manifest(${text})sf_manifest\";\n"
     "}\n")
   file(COPY_FILE "${generated}.tmp" "${generated}" ONLY_IF_DIFFERENT)
 

@@ -1,0 +1,302 @@
+// Plugins inside the engine: validation, proposals, events, and what happens
+// when a plugin throws, reports an error, returns garbage or kills the process.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "sagsflow/core/plugin_host.hpp"
+#include "sagsflow/core/text_file.hpp"
+#include "test_databases.hpp"
+
+namespace sagsflow::testing {
+namespace {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string plugin_file(const std::string& name) { return std::string(SAGSFLOW_TEST_PLUGIN_DIR) + "/" + name + ".so"; }
+
+class PluginEngineTest : public DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    store_ = connect();
+    seed_municipality(*store_);
+    config_ = {{"income_limit", "300000"}};
+  }
+  void TearDown() override {
+    engine_.reset();
+    host_.reset();
+    DatabaseTest::TearDown();
+  }
+
+  // A host with `plugin` loaded and an engine using it; deploys the plugin's workflow.
+  void start(const std::string& plugin) {
+    engine_.reset();
+    host_.reset();
+    PluginHostOptions options;
+    options.config = [this](const std::string&, const std::string& key) -> std::optional<std::string> {
+      auto it = config_.find(key);
+      return it == config_.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    host_ = std::make_unique<PluginHost>(options);
+    auto loaded = host_->load(plugin_file(plugin));
+    ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+    engine_ = std::make_unique<CaseEngine>(*store_, EngineOptions{DanishCalendar{}, system_clock(), host_.get()});
+    host_->attach(*engine_);
+    const auto& info = (*loaded)->info;
+    const auto wf = (fs::path(info.manifest_path).parent_path() / info.manifest.workflow_file).string();
+    auto deployed = engine_->deploy_workflow(read_text_file(wf).value(), wf);
+    ASSERT_TRUE(deployed.ok()) << deployed.status().to_string();
+    workflow_ = deployed->record.id;
+  }
+
+  CaseState registered() {
+    OpenCaseRequest req;
+    req.municipality = kMunicipality;
+    req.workflow_id = workflow_;
+    req.citizen_cpr = "070761-4285";
+    req.fields = {{"applicant", "Jens Hansen"}};
+    req.actor = frontdesk();
+    auto c = engine_->open_case(req);
+    EXPECT_TRUE(c.ok()) << c.status().to_string();
+    auto r = act(c->id, "register");
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    return *r;
+  }
+
+  Result<CaseState> act(long long id, const std::string& action, json fields = json::object(),
+                        std::vector<Attachment> attachments = {}) {
+    ActionRequest r;
+    r.case_id = id;
+    r.action = action;
+    r.actor = caseworker();
+    r.fields = std::move(fields);
+    r.attachments = std::move(attachments);
+    return engine_->act(r);
+  }
+
+  Result<CaseState> complete(long long id, json fields = {{"income", 250000}}) {
+    return act(id, "complete", std::move(fields), {{"photo", "image/jpeg", ""}});
+  }
+
+  std::map<std::string, std::string> config_;
+  std::unique_ptr<db::SqlStore> store_;
+  std::unique_ptr<PluginHost> host_;
+  std::unique_ptr<CaseEngine> engine_;
+  std::string workflow_;
+};
+
+TEST_P(PluginEngineTest, FormRulesOfTheManifestAndThePluginAreBothApplied) {
+  start("good_permit");
+  auto c = registered();
+  auto declarative = complete(c.id, {{"income", -5}, {"kind", "other"}});
+  ASSERT_EQ(declarative.status().code(), ErrorCode::kGuardFailed);
+  EXPECT_NE(declarative.status().message().find("income: must be at least 0"), std::string::npos)
+      << declarative.status().message();
+  EXPECT_NE(declarative.status().message().find("kind: must be one of new, renewal"), std::string::npos);
+  auto plugin_rule = complete(c.id, {{"income", 1000}, {"applicant", "Nobody"}});
+  ASSERT_EQ(plugin_rule.status().code(), ErrorCode::kGuardFailed);
+  EXPECT_NE(plugin_rule.status().message().find("applicant: must be a real person"), std::string::npos);
+  EXPECT_EQ(engine_->get_case(c.id)->stage, "check");
+  auto ok = complete(c.id);
+  ASSERT_TRUE(ok.ok()) << ok.status().to_string();
+  EXPECT_EQ(ok->stage, "decision");
+}
+
+TEST_P(PluginEngineTest, DecisionProposalFromConfiguredCriteriaIsRecordedWithItsReasons) {
+  start("good_permit");
+  auto c = registered();
+  ASSERT_TRUE(complete(c.id, {{"income", 420000}}).ok());
+  auto proposed = engine_->propose_decision(c.id, caseworker());
+  ASSERT_TRUE(proposed.ok()) << proposed.status().to_string();
+  EXPECT_EQ(proposed->proposal["outcome"], "refused");
+  EXPECT_EQ(proposed->proposal["reasons"][0], "income 420000 exceeds the limit 300000");
+  EXPECT_EQ(proposed->stage, "decision") << "a proposal does not decide";
+  EXPECT_EQ(engine_->history(c.id)->back().action, "decision_proposed");
+}
+
+TEST_P(PluginEngineTest, PluginHearsEventsAndMayWriteNotesButNotWhileDeciding) {
+  start("good_permit");
+  auto c = registered();
+  auto history = engine_->history(c.id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u) << "open, register, and the plugin's note";
+  EXPECT_EQ(history->back().action, "note");
+  EXPECT_EQ(history->back().actor, "plugin:good_permit");
+  EXPECT_EQ(history->back().data["note"], "received by the test permit plugin");
+  EXPECT_EQ(*replay(*history), *engine_->get_case(c.id));
+}
+
+TEST_P(PluginEngineTest, EventConnectionsAreDroppedOnDetach) {
+  start("good_permit");
+  EXPECT_EQ(host_->connections(), 2u);
+  host_->detach();
+  EXPECT_EQ(host_->connections(), 0u);
+  EXPECT_TRUE(engine_->events().action_performed.empty());
+  EXPECT_TRUE(engine_->events().case_opened.empty());
+  host_.reset();  // the engine may go on without the plugin's receivers
+  OpenCaseRequest req{kMunicipality, workflow_, std::nullopt, std::nullopt, "", json::object(), std::nullopt, frontdesk()};
+  EXPECT_TRUE(engine_->open_case(req).ok());
+}
+
+TEST_P(PluginEngineTest, AThrowingPluginLeavesAnIncidentAndTheActionCanBeRetriedWhenFixed) {
+  start("throwing_permit");
+  auto c = registered();
+  auto failed = complete(c.id);
+  ASSERT_EQ(failed.status().code(), ErrorCode::kPluginFailed);
+  EXPECT_NE(failed.status().message().find("income table missing"), std::string::npos) << failed.status().message();
+  EXPECT_NE(failed.status().message().find("retry the action when the plugin is fixed"), std::string::npos);
+
+  auto state = engine_->get_case(c.id);
+  EXPECT_EQ(state->stage, "check") << "the action did not happen";
+  EXPECT_FALSE(state->has_field("income")) << "nothing of the failed action was stored";
+  ASSERT_FALSE(state->incident.is_null()) << "the case shows the incident";
+  EXPECT_EQ(state->incident["plugin"], "throwing_permit");
+  EXPECT_EQ(state->incident["operation"], "validate_form");
+  EXPECT_EQ(state->incident["action"], "complete");
+  auto history = engine_->history(c.id);
+  EXPECT_EQ(history->back().action, "incident");
+  EXPECT_EQ(*replay(*history), *state);
+
+  // The vendor ships a fixed build of the same plugin; the action is retried.
+  start("flaky_permit_fixed");
+  auto retried = complete(c.id);
+  ASSERT_TRUE(retried.ok()) << retried.status().to_string();
+  EXPECT_EQ(retried->stage, "decision");
+  EXPECT_TRUE(retried->incident.is_null()) << "a successful retry clears the incident";
+}
+
+TEST_P(PluginEngineTest, AnExceptionEscapingTheCBoundaryIsCaughtToo) {
+  start("raw_throw_permit");
+  auto c = registered();
+  auto failed = complete(c.id);
+  ASSERT_EQ(failed.status().code(), ErrorCode::kPluginFailed);
+  EXPECT_NE(failed.status().message().find("threw escaped exception"), std::string::npos) << failed.status().message();
+  EXPECT_FALSE(engine_->get_case(c.id)->incident.is_null());
+}
+
+TEST_P(PluginEngineTest, ErrorCodesAndGarbageAnswersAreIncidents) {
+  start("error_permit");
+  auto c = registered();
+  auto reported = complete(c.id);
+  ASSERT_EQ(reported.status().code(), ErrorCode::kPluginFailed);
+  EXPECT_NE(reported.status().message().find("reported an error in validate_form: rules service unavailable"),
+            std::string::npos) << reported.status().message();
+
+  start("garbage_permit");
+  auto g = registered();
+  auto garbage = complete(g.id);
+  ASSERT_EQ(garbage.status().code(), ErrorCode::kPluginFailed);
+  EXPECT_NE(garbage.status().message().find("not JSON from validate_form: '<<this is not json>>'"), std::string::npos)
+      << garbage.status().message();
+}
+
+TEST_P(PluginEngineTest, AMalformedProposalIsAnIncident) {
+  start("garbage_permit");
+  auto c = registered();
+  // Bring the case to the decision stage without the plugin's validation.
+  ASSERT_TRUE(store_->upsert_municipality(kMunicipality, "x").ok());
+  auto wf = engine_->workflow(workflow_, std::nullopt);
+  ASSERT_TRUE(wf.ok());
+  auto state = engine_->get_case(c.id);
+  CaseEvent e{c.id, state->version + 1, "2026-11-23T10:00:00Z", "carl", "pas", kMunicipality, "complete", "check", "decision", json::object()};
+  CaseState next = *state;
+  ASSERT_TRUE(apply_event(next, e).ok());
+  ASSERT_TRUE(store_->append_event(next, e).ok());
+  auto proposed = engine_->propose_decision(c.id, caseworker());
+  ASSERT_EQ(proposed.status().code(), ErrorCode::kPluginFailed);
+  EXPECT_NE(proposed.status().message().find("a proposal needs an outcome"), std::string::npos)
+      << proposed.status().message();
+  EXPECT_EQ(engine_->get_case(c.id)->incident["operation"], "propose_decision");
+}
+
+TEST_P(PluginEngineTest, AFailingEventReceiverMarksTheCaseButKeepsTheCommittedAction) {
+  start("throwing_permit");
+  auto c = registered();
+  // Skip validation (it throws) by writing the decision stage directly, then grant.
+  auto state = engine_->get_case(c.id);
+  CaseEvent e{c.id, state->version + 1, "2026-11-23T10:00:00Z", "carl", "pas", kMunicipality, "complete", "check", "decision", json::object()};
+  CaseState next = *state;
+  ASSERT_TRUE(apply_event(next, e).ok());
+  ASSERT_TRUE(store_->append_event(next, e).ok());
+  auto granted = act(c.id, "grant");
+  ASSERT_TRUE(granted.ok()) << "the committed action stands: " << granted.status().to_string();
+  auto after = engine_->get_case(c.id);
+  EXPECT_EQ(after->status, CaseStatus::kClosed);
+  EXPECT_EQ(after->incident["operation"], "on_case_event");
+  EXPECT_NE(after->incident["error"].get<std::string>().find("cannot send the letter"), std::string::npos);
+}
+
+TEST_P(PluginEngineTest, AMissingOrDisabledPluginIsAnIncidentNotALoss) {
+  start("good_permit");
+  auto c = registered();
+  CaseEngine without_plugins(*store_);
+  ActionRequest r{c.id, "complete", caseworker(), {{"income", 1}}, {{"photo", "", ""}}, std::nullopt, "", false};
+  auto failed = without_plugins.act(r);
+  ASSERT_EQ(failed.status().code(), ErrorCode::kPluginFailed);
+  EXPECT_NE(failed.status().message().find("no plugins are loaded"), std::string::npos) << failed.status().message();
+  EXPECT_EQ(without_plugins.get_case(c.id)->stage, "check");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PluginEngineTest, AllBackends());
+
+// A plugin that kills the process in the middle of an action: the action that
+// was acknowledged before survives, the interrupted one leaves no trace.
+TEST(PluginCrash, APluginThatKillsTheProcessCannotLoseOrHalfWriteAnAction) {
+  const auto dir = fs::temp_directory_path() / ("sagsflow-crash-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string url = "sqlite:" + (dir / "crash.db").string();
+  long long case_id = 0;
+  long long acknowledged_version = 0;
+  {
+    auto store = db::SqlStore::open(url).value();
+    ASSERT_TRUE(store->migrate().ok());
+    seed_municipality(*store);
+    PluginHost host;
+    auto loaded = host.load(plugin_file("crashing_permit"));
+    ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+    CaseEngine engine(*store, EngineOptions{DanishCalendar{}, system_clock(), &host});
+    const auto wf = std::string(SAGSFLOW_TEST_PLUGIN_DIR) + "/crashing_permit.workflow.yaml";
+    ASSERT_TRUE(engine.deploy_workflow(read_text_file(wf).value(), wf).ok());
+    OpenCaseRequest req{kMunicipality, "crashing_permit", std::nullopt, "070761-4285", "", {{"applicant", "Jens"}}, std::nullopt, frontdesk()};
+    auto c = engine.open_case(req);
+    ASSERT_TRUE(c.ok());
+    auto reg = engine.act({c->id, "register", frontdesk(), json::object(), {}, std::nullopt, "", false});
+    ASSERT_TRUE(reg.ok());  // acknowledged
+    case_id = c->id;
+    acknowledged_version = reg->version;
+  }
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = db::SqlStore::open(url).value();
+    PluginHost host;
+    if (!host.load(plugin_file("crashing_permit")).ok()) std::_Exit(3);
+    CaseEngine engine(*store, EngineOptions{DanishCalendar{}, system_clock(), &host});
+    (void)engine.act({case_id, "complete", caseworker(), {{"income", 1}}, {{"photo", "", ""}}, std::nullopt, "", false});
+    std::_Exit(0);  // not reached: the plugin aborts
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the plugin should have killed the process";
+  EXPECT_EQ(WTERMSIG(status), SIGABRT);
+
+  auto store = db::SqlStore::open(url).value();
+  CaseEngine engine(*store);
+  auto state = engine.get_case(case_id);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->version, acknowledged_version) << "the acknowledged action is there, the interrupted one is not";
+  EXPECT_EQ(state->stage, "check");
+  auto history = engine.history(case_id);
+  EXPECT_EQ(history->size(), static_cast<size_t>(acknowledged_version));
+  EXPECT_EQ(*replay(*history), *state);
+  store.reset();
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sagsflow::testing
