@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
+#include <sstream>
+
+#include "sagsflow/core/log.hpp"
+#include "sagsflow/core/text_file.hpp"
 
 namespace sagsflow::cli {
 
@@ -40,6 +45,67 @@ Actor Context::actor(const std::string& municipality_code) const {
   return a;
 }
 
+std::string Context::plugin_directory() const {
+  if (!plugin_dir.empty()) return plugin_dir;
+  if (const char* env = std::getenv("SAGSFLOW_PLUGIN_DIR"); env && *env) return env;
+  auto url = db::DatabaseUrl::parse(db_url);
+  if (url.ok() && url->dialect == db::Dialect::kSqlite && url->connect != ":memory:") {
+    return (std::filesystem::path(url->connect).parent_path() / "plugins").string();
+  }
+  return "plugins";
+}
+
+Result<std::optional<std::set<std::string>>> Context::allow_list() const {
+  const auto path = std::filesystem::path(plugin_directory()) / "allowed-sha256.txt";
+  if (!std::filesystem::exists(path)) return std::optional<std::set<std::string>>{};
+  auto text = read_text_file(path.string());
+  if (!text.ok()) return text.status();
+  std::set<std::string> allowed;
+  std::istringstream lines(*text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    line = line.substr(0, line.find('#'));
+    line.erase(0, line.find_first_not_of(" \t\r"));
+    line.erase(line.find_last_not_of(" \t\r") + 1);
+    if (!line.empty()) allowed.insert(line);
+  }
+  return std::optional<std::set<std::string>>{std::move(allowed)};
+}
+
+Session::~Session() {
+  if (plugins) plugins->detach();  // drop the plugins' connections before anything goes
+}
+
+Result<Session> open_session(const Context& ctx, bool need_municipality) {
+  auto store = ctx.open_store();
+  if (!store.ok()) return store.status();
+  Session s;
+  s.store = std::move(*store);
+  if (need_municipality) {
+    auto m = ctx.resolve_municipality(*s.store);
+    if (!m.ok()) return m.status();
+    s.municipality = *m;
+  }
+  auto allowed = ctx.allow_list();
+  if (!allowed.ok()) return allowed.status();
+  PluginHostOptions options;
+  options.allowed_sha256 = *allowed;
+  s.plugins = std::make_unique<PluginHost>(options);
+  auto installed = s.store->installed_plugins();
+  if (!installed.ok()) return installed.status();
+  for (const auto& p : *installed) {
+    if (!p.enabled) continue;
+    const auto path = (std::filesystem::path(ctx.plugin_directory()) / p.file_name).string();
+    if (auto loaded = s.plugins->load(path); !loaded.ok()) {
+      // Cases that need it will show an incident; everything else works on.
+      std::cerr << "warning: " << loaded.status().message() << "\n";
+    }
+  }
+  s.engine = std::make_unique<CaseEngine>(*s.store, EngineOptions{DanishCalendar{}, system_clock(), s.plugins.get()});
+  s.plugins->attach(*s.engine);
+  return s;
+}
+
 int exit_code_for(const Status& status) {
   switch (status.code()) {
     case ErrorCode::kOk: return kExitOk;
@@ -49,6 +115,7 @@ int exit_code_for(const Status& status) {
     case ErrorCode::kFailedPrecondition: return kExitRefused;
     case ErrorCode::kNotFound: return kExitNotFound;
     case ErrorCode::kSchemaTooNew: return kExitSchema;
+    case ErrorCode::kPluginFailed: return kExitPluginFailed;
     default: return kExitError;
   }
 }

@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+#include <set>
+
 #include "sagsflow/core/domain.hpp"
+#include "sagsflow/core/engine.hpp"
+#include "sagsflow/core/plugin_host.hpp"
 #include "sagsflow/core/result.hpp"
 #include "sagsflow/db/sql_store.hpp"
 
@@ -28,6 +33,7 @@ enum ExitCode : int {
   kExitRefused = 4,   // guard failed, forbidden, wrong state
   kExitNotFound = 5,
   kExitSchema = 6,    // database needs migrating, or is newer than this binary
+  kExitPluginFailed = 7,  // a plugin failed; the case shows an incident
 };
 
 struct Context {
@@ -38,6 +44,7 @@ struct Context {
   std::string actor_authority;  // defaults to the municipality
   std::vector<std::string> actor_roles;
   std::string municipality;     // default: the only one in the database
+  std::string plugin_dir;       // default: see plugin_directory()
 
   // Opens the database; with `require_current_schema`, refuses one that needs
   // migrating or is too new.
@@ -45,7 +52,24 @@ struct Context {
   // The municipality to act in: --municipality, or the database's only one.
   Result<std::string> resolve_municipality(CaseStore& store) const;
   Actor actor(const std::string& municipality) const;
+  // --plugin-dir, SAGSFLOW_PLUGIN_DIR, or "plugins" beside an SQLite database file.
+  std::string plugin_directory() const;
+  // The checksums in <plugin dir>/allowed-sha256.txt, if that file exists.
+  Result<std::optional<std::set<std::string>>> allow_list() const;
 };
+
+// A database connection, the installation's enabled plugins, and an engine using both.
+struct Session {
+  std::unique_ptr<db::SqlStore> store;
+  std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<CaseEngine> engine;
+  std::string municipality;  // when asked for
+  Session() = default;
+  Session(Session&&) = default;
+  Session& operator=(Session&&) = default;
+  ~Session();
+};
+Result<Session> open_session(const Context& ctx, bool need_municipality);
 
 // Prints `status` to stderr ("error: ...", or JSON with --json) and returns its exit code.
 int fail(const Context& ctx, const Status& status);
@@ -58,5 +82,6 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_workflow_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_case_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
+void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace sagsflow::cli

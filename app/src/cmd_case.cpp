@@ -89,6 +89,16 @@ void print_case(const CaseState& s, const std::vector<ActionDefinition>& actions
                                 format_date(*s.decided_on),
                                 s.complaint_due ? ", complaint by " + format_date(*s.complaint_due) : ""));
   }
+  if (!s.proposal.is_null()) {
+    std::vector<std::string> reasons;
+    for (const auto& r : s.proposal.value("reasons", nlohmann::json::array())) reasons.push_back(r.get<std::string>());
+    row("Proposal", fmt::format("{} ({})", s.proposal.value("outcome", "?"), fmt::join(reasons, "; ")));
+  }
+  if (!s.incident.is_null()) {
+    row("INCIDENT", fmt::format("plugin {} failed in {} during '{}' at {}: {}", s.incident.value("plugin", "?"),
+                                s.incident.value("operation", "?"), s.incident.value("action", "?"),
+                                s.incident.value("at", "?"), s.incident.value("error", "?")));
+  }
   for (const auto& [k, v] : s.fields.items()) {
     row(("Field " + k).c_str(), v.is_string() ? v.get<std::string>() : v.dump());
   }
@@ -114,28 +124,8 @@ int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, cons
   return kExitOk;
 }
 
-struct Session {
-  std::unique_ptr<db::SqlStore> store;
-  std::unique_ptr<CaseEngine> engine;
-  std::string municipality;
-};
-
-Result<Session> session(const Context& ctx, bool need_municipality) {
-  auto store = ctx.open_store();
-  if (!store.ok()) return store.status();
-  Session s;
-  s.store = std::move(*store);
-  if (need_municipality) {
-    auto m = ctx.resolve_municipality(*s.store);
-    if (!m.ok()) return m.status();
-    s.municipality = *m;
-  }
-  s.engine = std::make_unique<CaseEngine>(*s.store);
-  return s;
-}
-
 int open(const Context& ctx, const CaseArgs& a) {
-  auto s = session(ctx, true);
+  auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
   auto fields = parse_fields(a.fields);
   if (!fields.ok()) return fail(ctx, fields.status());
@@ -158,7 +148,7 @@ int open(const Context& ctx, const CaseArgs& a) {
 }
 
 int act(const Context& ctx, const CaseArgs& a) {
-  auto s = session(ctx, false);
+  auto s = open_session(ctx, false);
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
@@ -182,7 +172,7 @@ int act(const Context& ctx, const CaseArgs& a) {
 }
 
 int show(const Context& ctx, const CaseArgs& a) {
-  auto s = session(ctx, false);
+  auto s = open_session(ctx, false);
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
@@ -190,7 +180,7 @@ int show(const Context& ctx, const CaseArgs& a) {
 }
 
 int history(const Context& ctx, const CaseArgs& a) {
-  auto s = session(ctx, false);
+  auto s = open_session(ctx, false);
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
@@ -224,7 +214,7 @@ int history(const Context& ctx, const CaseArgs& a) {
 }
 
 int list(const Context& ctx, const CaseArgs& a) {
-  auto s = session(ctx, false);
+  auto s = open_session(ctx, false);
   if (!s.ok()) return fail(ctx, s.status());
   CaseFilter f;
   if (!ctx.municipality.empty()) f.municipality = ctx.municipality;
@@ -253,8 +243,30 @@ int list(const Context& ctx, const CaseArgs& a) {
   return kExitOk;
 }
 
+int propose(const Context& ctx, const CaseArgs& a) {
+  auto s = open_session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto found = find_case(*s->store, ctx, a.case_ref);
+  if (!found.ok()) return fail(ctx, found.status());
+  const Actor actor = ctx.actor(found->municipality);
+  auto done = s->engine->propose_decision(found->id, actor);
+  if (!done.ok()) return fail(ctx, done.status());
+  return show_result(ctx, *s->engine, *done, actor);
+}
+
+int note(const Context& ctx, const CaseArgs& a) {
+  auto s = open_session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto found = find_case(*s->store, ctx, a.case_ref);
+  if (!found.ok()) return fail(ctx, found.status());
+  const Actor actor = ctx.actor(found->municipality);
+  auto done = s->engine->add_note(found->id, actor, a.note);
+  if (!done.ok()) return fail(ctx, done.status());
+  return show_result(ctx, *s->engine, *done, actor);
+}
+
 int check_deadlines(const Context& ctx) {
-  auto s = session(ctx, false);
+  auto s = open_session(ctx, false);
   if (!s.ok()) return fail(ctx, s.status());
   auto n = s->engine->check_deadlines();
   if (!n.ok()) return fail(ctx, n.status());
@@ -304,6 +316,15 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   l->add_option("--status", a.status, "open or closed")->check(CLI::IsMember({"open", "closed"}));
   l->add_option("--limit", a.limit, "At most this many (default 100)")->check(CLI::Range(1, 100000));
   l->callback([&] { exit_code = list(ctx, a); });
+
+  auto* p = c->add_subcommand("propose", "Ask the case's plugin for a decision proposal with reasons");
+  p->add_option("case", a.case_ref, "Case id or case number")->required();
+  p->callback([&] { exit_code = propose(ctx, a); });
+
+  auto* n = c->add_subcommand("note", "Add a note to a case");
+  n->add_option("case", a.case_ref, "Case id or case number")->required();
+  n->add_option("text", a.note, "The note")->required();
+  n->callback([&] { exit_code = note(ctx, a); });
 
   c->add_subcommand("check-deadlines", "Record every running deadline that has passed")
       ->callback([&] { exit_code = check_deadlines(ctx); });

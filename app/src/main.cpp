@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
+#include "sagsflow/core/log.hpp"
 
 int main(int argc, char** argv) {
   using namespace sagsflow::cli;
@@ -13,7 +14,10 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (another action came first), "
       "4 refused (guard, role or state), 5 not found, 6 database schema needs migrating or is "
-      "newer than this binary.\nEnvironment: SAGSFLOW_DB (default --db), SAGSFLOW_LOG_LEVEL.");
+      "newer than this binary, 7 a plugin failed (the case shows an incident).\nEnvironment: SAGSFLOW_DB (default --db), SAGSFLOW_PLUGIN_DIR, SAGSFLOW_LOG_LEVEL.");
+
+  // The CLI reports every error on stderr itself; log lines only when asked for.
+  if (std::getenv("SAGSFLOW_LOG_LEVEL") == nullptr) sagsflow::logger()->set_level(spdlog::level::off);
 
   Context ctx;
   const char* env_db = std::getenv("SAGSFLOW_DB");
@@ -28,6 +32,8 @@ int main(int argc, char** argv) {
   app.add_option("--unit", ctx.actor_unit, "The acting person's unit");
   app.add_option("--authority", ctx.actor_authority, "Acting authority (default: the municipality)");
   app.add_option("--role", ctx.actor_roles, "A role the acting person holds (repeatable)");
+  app.add_option("--plugin-dir", ctx.plugin_dir,
+                 "The installation's plugin directory (default: SAGSFLOW_PLUGIN_DIR, or plugins/ beside an SQLite file)");
 
   int exit_code = kExitOk;
   add_init_command(app, ctx, exit_code);
@@ -35,6 +41,7 @@ int main(int argc, char** argv) {
   add_workflow_commands(app, ctx, exit_code);
   add_case_commands(app, ctx, exit_code);
   add_bench_command(app, ctx, exit_code);
+  add_plugin_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

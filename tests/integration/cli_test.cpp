@@ -165,11 +165,86 @@ TEST_F(CliTest, AnUnmigratedDatabaseIsRefusedWithAClearMessage) {
 
 TEST_F(CliTest, EveryCommandHasHelp) {
   for (const char* cmd : {"", "init", "db migrate", "workflow validate", "workflow deploy", "workflow list",
-                          "case open", "case act", "case show", "case history", "case list", "bench"}) {
+                          "case open", "case act", "case show", "case history", "case list", "case propose",
+                          "case note", "bench", "plugins list", "plugins inspect", "plugins install",
+                          "plugins enable", "plugins disable", "plugins remove"}) {
     auto r = run(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
   }
+}
+
+}  // namespace
+
+namespace {
+
+class CliPluginTest : public CliTest {
+ protected:
+  std::string plugin(const std::string& name) { return std::string(SAGSFLOW_TEST_PLUGIN_DIR) + "/" + name + ".so"; }
+};
+
+TEST_F(CliPluginTest, InstallRecordsTheChecksumDeploysTheWorkflowAndRunsTheCase) {
+  init();
+  auto inspected = run("--json plugins inspect " + plugin("good_permit"));
+  ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+  const auto m = json::parse(inspected.out);
+  EXPECT_EQ(m["id"], "good_permit");
+  EXPECT_EQ(m["kle"]["subjects"][0], "23.09.02");
+  EXPECT_EQ(m["tasks"][1]["complexity"], "complex");
+
+  auto installed = run("--json plugins install " + plugin("good_permit"));
+  ASSERT_EQ(installed.exit_code, 0) << installed.err;
+  const auto i = json::parse(installed.out);
+  EXPECT_EQ(i["sha256"], m["sha256"]);
+  EXPECT_TRUE(fs::exists(dir_ / "plugins" / "good_permit.so"));
+  EXPECT_TRUE(fs::exists(dir_ / "plugins" / "good_permit.plugin.yaml"));
+  EXPECT_EQ(json::parse(run("--json plugins install " + plugin("good_permit")).out)["installed"], false);
+
+  ASSERT_EQ(run("case open -w good_permit -f applicant=Jens").exit_code, 0);
+  ASSERT_EQ(run("case act 1 register").exit_code, 0);
+  auto refused = run("case act 1 complete -f applicant=Nobody -f income:=5 --attach photo");
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("applicant: must be a real person"), std::string::npos) << refused.err;
+  ASSERT_EQ(run("case act 1 complete -f income:=5 --attach photo").exit_code, 0);
+  auto proposed = run("--json case propose 1");
+  ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
+  EXPECT_TRUE(json::parse(proposed.out)["proposal"].is_null()) << "no income limit configured: no proposal";
+  auto list = json::parse(run("--json plugins list").out);
+  EXPECT_EQ(list[0]["open_cases"], 1);
+}
+
+TEST_F(CliPluginTest, DisablingKeepsOpenCasesReadableAndSaysSo) {
+  init();
+  ASSERT_EQ(run("plugins install " + plugin("good_permit")).exit_code, 0);
+  ASSERT_EQ(run("case open -w good_permit -f applicant=Jens").exit_code, 0);
+  ASSERT_EQ(run("case act 1 register").exit_code, 0);
+  auto disabled = run("plugins disable good_permit");
+  ASSERT_EQ(disabled.exit_code, 0);
+  EXPECT_NE(disabled.out.find("1 open case(s) on workflow good_permit stay readable"), std::string::npos) << disabled.out;
+  EXPECT_EQ(run("case show 1").exit_code, 0);
+  auto blocked = run("case act 1 complete -f income:=5 --attach photo");
+  EXPECT_EQ(blocked.exit_code, 7);
+  EXPECT_NE(run("case show 1").out.find("INCIDENT"), std::string::npos);
+  auto removal = run("plugins remove good_permit");
+  EXPECT_EQ(removal.exit_code, 4);
+  EXPECT_NE(removal.err.find("has 1 open case(s)"), std::string::npos) << removal.err;
+  ASSERT_EQ(run("plugins enable good_permit").exit_code, 0);
+  auto retried = run("--json case act 1 complete -f income:=5 --attach photo");
+  ASSERT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_TRUE(json::parse(retried.out)["incident"].is_null());
+}
+
+TEST_F(CliPluginTest, RefusalsNameTheFileAndTheReason) {
+  init();
+  auto r = run("plugins install " + plugin("no_entry_permit"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no_entry_permit.so refused: it has no entry point"), std::string::npos) << r.err;
+  fs::create_directories(dir_ / "plugins");
+  std::ofstream(dir_ / "plugins" / "allowed-sha256.txt") << "# only this one\n" << std::string(64, 'a') << "\n";
+  auto not_allowed = run("plugins install " + plugin("good_permit"));
+  EXPECT_EQ(not_allowed.exit_code, 1);
+  EXPECT_NE(not_allowed.err.find("is not in the allow-list"), std::string::npos) << not_allowed.err;
+  EXPECT_EQ(json::parse(run("--json plugins list").out).size(), 0u);
 }
 
 }  // namespace

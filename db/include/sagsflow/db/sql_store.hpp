@@ -41,6 +41,17 @@ struct MigrationReport {
 
 int latest_schema_version();
 
+// A plugin installed in this installation (see `sagsflow plugins`).
+struct InstalledPlugin {
+  std::string id;
+  std::string version;
+  std::string file_name;  // in the installation's plugin directory
+  std::string sha256;
+  std::string workflow_id;
+  bool enabled = true;
+  std::string installed_at;
+};
+
 // What an operator wants to know about a connection.
 struct StorageInfo {
   Dialect dialect = Dialect::kSqlite;
@@ -79,6 +90,13 @@ class SqlStore final : public CaseStore {
   Status upsert_municipality(const std::string& code, const std::string& name) override;
   Result<std::string> municipality_name(const std::string& code) override;
   Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() override;
+
+  // The installation's plugin records.
+  Status record_plugin(const InstalledPlugin& plugin);  // insert or replace
+  Result<std::vector<InstalledPlugin>> installed_plugins();
+  Status set_plugin_enabled(const std::string& id, bool enabled);
+  Status forget_plugin(const std::string& id);
+  Result<long long> count_open_cases(const std::string& workflow_id);
 
   struct Impl;
 
