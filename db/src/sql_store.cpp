@@ -112,11 +112,13 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, SqliteO
   auto st = guarded("opening database " + parsed->display, [&]() -> Status {
     if (parsed->dialect == Dialect::kSqlite) {
       impl->sql.open(*soci::factory_sqlite3(), "db=" + parsed->connect);
+      // The busy timeout first: switching to WAL needs a lock that another
+      // connection may hold for a moment.
+      impl->sql << "PRAGMA busy_timeout=" + std::to_string(sqlite.busy_timeout_ms);
       std::string mode;
       impl->sql << "PRAGMA journal_mode=WAL", soci::into(mode);
       impl->sql << "PRAGMA synchronous=" + sqlite.synchronous;
       impl->sql << "PRAGMA foreign_keys=ON";
-      impl->sql << "PRAGMA busy_timeout=" + std::to_string(sqlite.busy_timeout_ms);
     } else {
       impl->sql.open(*soci::factory_postgresql(), parsed->connect);
       impl->sql << "SET client_min_messages TO WARNING";

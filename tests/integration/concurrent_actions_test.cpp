@@ -91,11 +91,11 @@ TEST_P(ConcurrentActionsTest, RacingThreadsEachWinOrConflictAndTheHistoryStaysWh
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       auto store = db::SqlStore::open(url());
-      if (!store.ok()) { ++other; return; }
+      if (!store.ok()) { ++other; ADD_FAILURE() << store.status().to_string(); return; }
       CaseEngine engine(**store);
       for (int i = 0; i < kAttempts; ++i) {
         auto seen = engine.get_case(case_id_);
-        if (!seen.ok()) { ++other; continue; }
+        if (!seen.ok()) { ++other; ADD_FAILURE() << seen.status().to_string(); continue; }
         ActionRequest r{case_id_, "note", frontdesk(), {{"thread", t}, {"i", i}}, {}, seen->version, "", false};
         auto done = engine.act(r);
         if (done.ok()) ++wins;
