@@ -11,8 +11,9 @@ BUILD_PACKAGES=(
   libpoco-dev libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
 )
-# What ./scripts/test needs on top: a PostgreSQL server to start and stop.
-TEST_PACKAGES=(postgresql)
+# What ./scripts/test needs on top: a PostgreSQL server to start and stop, and a
+# second compiler (clang) to build the vendor template with.
+TEST_PACKAGES=(postgresql clang)
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
