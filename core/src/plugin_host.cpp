@@ -154,9 +154,11 @@ int host_case_add_event(void* h, int64_t case_id, const char* kind, const char* 
   });
 }
 
-// Calls one JSON-returning plugin function and checks it answered JSON.
-Result<json> call_json(const LoadedPlugin& p, const char* operation,
-                       int (*fn)(void*, const char*, char**), const std::string& input) {
+// Calls one plugin function of the (instance, input, char** out) shape: any
+// exception, an error code or a missing answer becomes kPluginFailed; the
+// plugin's string is freed with its own free_string.
+Result<std::string> call_plugin(const LoadedPlugin& p, const char* operation,
+                                int (*fn)(void*, const char*, char**), const std::string& input) {
   const auto* d = p.descriptor;
   char* out = nullptr;
   int rc = SF_ERROR;
@@ -178,10 +180,18 @@ Result<json> call_json(const LoadedPlugin& p, const char* operation,
     return PluginFailed(fmt::format("plugin {} reported an error in {}: {}", p.id(), operation,
                                     text.empty() ? std::string("(no message)") : text));
   }
-  json j = json::parse(text, nullptr, false);
+  return text;
+}
+
+// call_plugin, and the answer must be JSON.
+Result<json> call_json(const LoadedPlugin& p, const char* operation,
+                       int (*fn)(void*, const char*, char**), const std::string& input) {
+  auto text = call_plugin(p, operation, fn, input);
+  if (!text.ok()) return text.status();
+  json j = json::parse(*text, nullptr, false);
   if (j.is_discarded()) {
     return PluginFailed(fmt::format("plugin {} returned something that is not JSON from {}: '{}'", p.id(),
-                                    operation, first_chars(text)));
+                                    operation, first_chars(*text)));
   }
   return j;
 }
@@ -353,6 +363,20 @@ std::vector<const LoadedPlugin*> PluginHost::loaded() const {
   return out;
 }
 
+namespace {
+// While set, the plugin may not write to cases (it is validating or deciding one).
+class DecidingScope {
+ public:
+  explicit DecidingScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~DecidingScope() { flag_ = false; }
+  DecidingScope(const DecidingScope&) = delete;
+  DecidingScope& operator=(const DecidingScope&) = delete;
+
+ private:
+  bool& flag_;
+};
+}  // namespace
+
 PluginHost::Context& PluginHost::context_for(const LoadedPlugin* p) {
   for (size_t i = 0; i < plugins_.size(); ++i) {
     if (plugins_[i].get() == p) return *contexts_[i];  // loaded together, kept in step
@@ -396,21 +420,9 @@ void PluginHost::deliver(const CaseState& state, const json& event) {
   if (!wf.ok() || (*wf)->plugin.empty()) return;
   const LoadedPlugin* p = find((*wf)->plugin);
   if (p == nullptr || p->descriptor->on_case_event == nullptr) return;
-  char* error = nullptr;
-  int rc = SF_ERROR;
-  std::string thrown;
-  try {
-    rc = p->descriptor->on_case_event(p->descriptor->instance, event.dump().c_str(), &error);
-  } catch (const std::exception& e) {
-    thrown = e.what();
-  } catch (...) {
-    thrown = "an unknown exception";
-  }
-  std::string message = error ? std::string(error) : std::string();
-  if (error && p->descriptor->free_string) p->descriptor->free_string(error);
-  if (rc == SF_OK && thrown.empty()) return;
-  const Status failure = PluginFailed(thrown.empty() ? fmt::format("plugin {} reported an error: {}", p->id(), message)
-                                                     : fmt::format("plugin {} threw {}", p->id(), thrown));
+  auto answered = call_plugin(*p, "on_case_event", p->descriptor->on_case_event, event.dump());
+  if (answered.ok()) return;
+  const Status& failure = answered.status();
   Actor system = Actor::system(state.owning_authority);
   (void)engine_->report_incident(state.id, system, p->id(), "on_case_event", event.value("action", ""), failure);
 }
@@ -424,10 +436,11 @@ Result<std::vector<std::string>> PluginHost::validate_form(const std::string& pl
   std::vector<std::string> problems = (*p)->info.manifest.form.check(merged.fields, /*complete=*/true);
   if (!problems.empty() || (*p)->descriptor->validate_form == nullptr) return problems;
 
-  Context& context = context_for(*p);
-  context.deciding = true;
-  auto answer = call_json(**p, "validate_form", (*p)->descriptor->validate_form, to_json(merged, false).dump());
-  context.deciding = false;
+  Result<json> answer = InvalidArgument("not called");
+  {
+    DecidingScope scope(context_for(*p).deciding);
+    answer = call_json(**p, "validate_form", (*p)->descriptor->validate_form, to_json(merged, false).dump());
+  }
   if (!answer.ok()) return answer.status();
   const json& j = *answer;
   if (!j.is_object() || !j.contains("errors") || !j.at("errors").is_array()) {
@@ -450,10 +463,11 @@ Result<json> PluginHost::propose_decision(const std::string& plugin, const CaseS
   auto p = enabled(plugin);
   if (!p.ok()) return p.status();
   if ((*p)->descriptor->propose_decision == nullptr) return json();
-  Context& context = context_for(*p);
-  context.deciding = true;
-  auto answer = call_json(**p, "propose_decision", (*p)->descriptor->propose_decision, to_json(c, false).dump());
-  context.deciding = false;
+  Result<json> answer = InvalidArgument("not called");
+  {
+    DecidingScope scope(context_for(*p).deciding);
+    answer = call_json(**p, "propose_decision", (*p)->descriptor->propose_decision, to_json(c, false).dump());
+  }
   if (!answer.ok()) return answer.status();
   const json& j = *answer;
   if (j.is_null()) return j;

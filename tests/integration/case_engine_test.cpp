@@ -15,9 +15,8 @@ class CaseEngineTest : public DatabaseTest {
  protected:
   void SetUp() override {
     DatabaseTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    store_ = connect();
-    seed_municipality(*store_);
+    if (not_ready()) return;
+    store_ = connect_seeded();
     engine_ = std::make_unique<CaseEngine>(*store_, EngineOptions{DanishCalendar{}, clock_.clock()});
     auto deployed = engine_->deploy_workflow(read_repo_file("workflows/passport.yaml"), "passport.yaml");
     ASSERT_TRUE(deployed.ok()) << deployed.status().to_string();

@@ -26,9 +26,8 @@ class ConcurrentActionsTest : public DatabaseTest {
  protected:
   void SetUp() override {
     DatabaseTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    auto store = connect();
-    seed_municipality(*store);
+    if (not_ready()) return;
+    auto store = connect_seeded();
     CaseEngine engine(*store);
     ASSERT_TRUE(engine.deploy_workflow(kCounterWorkflow, "counter.yaml").ok());
     OpenCaseRequest req;

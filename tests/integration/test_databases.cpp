@@ -67,6 +67,12 @@ std::unique_ptr<db::SqlStore> DatabaseTest::connect() {
   return store.ok() ? std::move(*store) : nullptr;
 }
 
+std::unique_ptr<db::SqlStore> DatabaseTest::connect_seeded() {
+  auto store = connect();
+  if (store) seed_municipality(*store);
+  return store;
+}
+
 void seed_municipality(CaseStore& store, const std::string& code) {
   ASSERT_TRUE(store.upsert_municipality(code, "Kommune " + code).ok());
 }

@@ -24,6 +24,10 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
 
   // A new connection to this test's database (migrated in SetUp).
   std::unique_ptr<db::SqlStore> connect();
+  // connect(), with the test municipality set up.
+  std::unique_ptr<db::SqlStore> connect_seeded();
+  // For fixtures deriving from this one: SetUp stopped early.
+  bool not_ready() const { return IsSkipped() || HasFatalFailure(); }
   const std::string& url() const { return url_; }
   bool is_postgres() const { return GetParam() == "postgresql"; }
 

@@ -34,9 +34,8 @@ class WorkflowVersioningTest : public DatabaseTest {
  protected:
   void SetUp() override {
     DatabaseTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    store_ = connect();
-    seed_municipality(*store_);
+    if (not_ready()) return;
+    store_ = connect_seeded();
     engine_ = std::make_unique<CaseEngine>(*store_);
   }
   CaseState open() {
