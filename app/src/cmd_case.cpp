@@ -100,7 +100,7 @@ void print_case(const CaseState& s, const std::vector<ActionDefinition>& actions
                                 s.incident.value("at", "?"), s.incident.value("error", "?")));
   }
   for (const auto& [k, v] : s.fields.items()) {
-    row(("Field " + k).c_str(), v.is_string() ? v.get<std::string>() : v.dump());
+    row(("Field " + k).c_str(), mask_cpr_numbers(v.is_string() ? v.get<std::string>() : v.dump()));
   }
   for (const auto& a : s.attachments) row("Attachment", a.name + (a.kind.empty() ? "" : " (" + a.kind + ")"));
   std::vector<std::string> names;
@@ -203,7 +203,9 @@ int history(const Context& ctx, const CaseArgs& a) {
       std::cout << fmt::format("{:>3}  {}  {:<18} {} -> {}  by {} ({}, {})\n", e.seq, e.at,
                                e.action, e.from_stage.empty() ? "-" : e.from_stage, e.to_stage,
                                e.actor, e.unit.empty() ? "-" : e.unit, e.authority);
-      if (e.data.contains("note")) std::cout << "       note: " << e.data["note"].get<std::string>() << "\n";
+      if (e.data.contains("note")) {
+        std::cout << "       note: " << mask_cpr_numbers(e.data["note"].get<std::string>()) << "\n";
+      }
     }
     if (replay_matches) {
       std::cout << (*replay_matches ? "replay of the history matches the stored case\n"

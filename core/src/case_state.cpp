@@ -85,6 +85,17 @@ Status apply_clock(CaseState& s, const json& op) {
   return Status::Ok();
 }
 
+// Every string in `j` with CPR numbers masked (form fields may hold CPR numbers too).
+json masked_strings(const json& j) {
+  if (j.is_string()) return mask_cpr_numbers(j.get<std::string>());
+  if (j.is_object() || j.is_array()) {
+    json out = j;
+    for (auto& item : out) item = masked_strings(item);
+    return out;
+  }
+  return j;
+}
+
 }  // namespace
 
 json to_json(const DeadlineClock& c) {
@@ -212,7 +223,7 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"owning_authority", s.owning_authority},
           {"acting_authority", s.acting_authority},
           {"unit", s.unit},
-          {"fields", s.fields},
+          {"fields", reveal_cpr ? s.fields : masked_strings(s.fields)},
           {"attachments", attachments},
           {"clock", s.clock ? to_json(*s.clock) : json()},
           {"decided_on", optional_date(s.decided_on)},
@@ -275,11 +286,7 @@ Result<CaseState> case_state_from_json(const json& j) {
 }
 
 json to_json(const CaseEvent& e, bool reveal_cpr) {
-  json data = e.data;
-  if (!reveal_cpr && data.contains("citizen") && data["citizen"].is_string()) {
-    auto cpr = Cpr::parse(data["citizen"].get<std::string>());
-    data["citizen"] = cpr.ok() ? cpr->masked() : "XXXXXX-XXXX";
-  }
+  const json data = reveal_cpr ? e.data : masked_strings(e.data);
   return {{"case_id", e.case_id}, {"seq", e.seq},         {"at", e.at},
           {"actor", e.actor},     {"unit", e.unit},       {"authority", e.authority},
           {"action", e.action},   {"from_stage", e.from_stage}, {"to_stage", e.to_stage},

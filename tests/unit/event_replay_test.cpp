@@ -115,3 +115,15 @@ TEST(EventReplay, HistoryJsonMasksTheCitizen) {
   EXPECT_EQ(j["data"]["citizen"], "070761-XXXX");
   EXPECT_EQ(j.dump().find("4285"), std::string::npos);
 }
+
+TEST(EventReplay, CprNumbersInFormFieldsAreMaskedWhereverShown) {
+  CaseEvent e = opening();
+  e.data["fields"]["partner_cpr"] = "0104909989";
+  e.data["fields"]["notes"] = json::array({"spouse 010490-9989"});
+  CaseState s;
+  ASSERT_TRUE(apply_event(s, e).ok());
+  const std::string shown = to_json(s, /*reveal_cpr=*/false).dump() + to_json(e, false).dump();
+  EXPECT_EQ(shown.find("9989"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("010490-XXXX"), std::string::npos);
+  EXPECT_EQ(to_json(s, /*reveal_cpr=*/true)["fields"]["partner_cpr"], "0104909989") << "storage keeps it";
+}

@@ -84,7 +84,8 @@ Status apply_event(CaseState& state, const CaseEvent& event);
 Result<CaseState> replay(const std::vector<CaseEvent>& history);
 
 // JSON forms. `reveal_cpr` is for storage only; everything shown to people
-// uses the masked form.
+// (or handed to plugins) uses the masked form, in which every CPR-shaped
+// string, in form fields and event data too, reads DDMMYY-XXXX.
 nlohmann::json to_json(const CaseState& state, bool reveal_cpr);
 Result<CaseState> case_state_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const CaseEvent& event, bool reveal_cpr);

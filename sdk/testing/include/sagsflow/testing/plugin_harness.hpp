@@ -10,7 +10,9 @@
 // PLUGIN_PATH is the NAME.so that sagsflow_add_plugin() built; its manifest
 // and workflow are beside it. The harness loads the plugin exactly as the
 // host does (every refusal applies), deploys its workflow, and acts as a
-// person holding every role the workflow names.
+// person holding every role the workflow names. A plugin can be loaded once
+// per process at a time, so keep one harness per plugin alive at a time
+// (one per test is the usual way).
 #pragma once
 
 #include <map>
