@@ -83,5 +83,6 @@ void add_workflow_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_case_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace sagsflow::cli

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   add_case_commands(app, ctx, exit_code);
   add_bench_command(app, ctx, exit_code);
   add_plugin_commands(app, ctx, exit_code);
+  add_municipality_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

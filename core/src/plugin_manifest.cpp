@@ -6,33 +6,13 @@
 #include "sagsflow/core/calendar.hpp"
 #include "sagsflow/core/case_number.hpp"
 #include "sagsflow/core/cpr.hpp"
+#include "config_parts.hpp"
 #include "yaml_checker.hpp"
 
 namespace sagsflow {
 using nlohmann::json;
 
 namespace {
-template <typename E, size_t N>
-std::optional<E> from_key(const std::array<std::pair<E, const char*>, N>& table, std::string_view key) {
-  for (const auto& [value, name] : table) {
-    if (key == name) return value;
-  }
-  return std::nullopt;
-}
-template <typename E, size_t N>
-const char* to_key(const std::array<std::pair<E, const char*>, N>& table, E value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return "";
-}
-template <typename E, size_t N>
-std::string all_keys(const std::array<std::pair<E, const char*>, N>& table) {
-  std::vector<std::string> names;
-  for (const auto& p : table) names.push_back(p.second);
-  return fmt::format("{}", fmt::join(names, ", "));
-}
-
 constexpr std::array<std::pair<OrganisationalModel, const char*>, 5> kModels{{
     {OrganisationalModel::kSupermarket, "supermarket"},
     {OrganisationalModel::kCooperation, "cooperation"},
@@ -216,7 +196,9 @@ void parse_form(Checker& c, const YAML::Node& form, FormSpec& out) {
   }
 }
 
-Placement placement(Checker& c, const YAML::Node& n, std::string_view what, Placement fallback) {
+}  // namespace
+
+static Placement placement(Checker& c, const YAML::Node& n, std::string_view what, Placement fallback) {
   if (!n) return fallback;
   const auto v = c.scalar(n, what).value_or("");
   if (auto p = from_key(kPlacements, v)) return *p;
@@ -224,7 +206,24 @@ Placement placement(Checker& c, const YAML::Node& n, std::string_view what, Plac
   return fallback;
 }
 
-}  // namespace
+std::optional<OrganisationalModel> read_model(Checker& c, const YAML::Node& n, std::string_view what) {
+  const auto key = c.scalar(n, what);
+  if (!key) return std::nullopt;
+  if (auto m = from_key(kModels, *key)) return m;
+  c.error(n, fmt::format("{} '{}' is unknown; use {}", what, *key, all_keys(kModels)));
+  return std::nullopt;
+}
+
+Responsibilities read_responsibilities(Checker& c, const YAML::Node& r, std::string_view what,
+                                       Responsibilities out) {
+  const std::string w(what);
+  if (!c.expect_map(r, w)) return out;
+  c.check_keys(r, w, {"professional", "administrative", "daily_operations"});
+  out.professional = placement(c, r["professional"], w + ".professional", out.professional);
+  out.administrative = placement(c, r["administrative"], w + ".administrative", out.administrative);
+  out.daily_operations = placement(c, r["daily_operations"], w + ".daily_operations", out.daily_operations);
+  return out;
+}
 
 PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std::string_view file_name) {
   Checker c{std::string(file_name)};
@@ -285,9 +284,12 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
     }
   }
   if (const auto models = root["organisational_models"]) {
-    for (const auto& key : c.string_list(models, "organisational_models")) {
-      if (auto model = from_key(kModels, key)) m.models.push_back(*model);
-      else c.error(models, fmt::format("organisational model '{}' is unknown; use {}", key, all_keys(kModels)));
+    if (!models.IsSequence()) {
+      c.error(models, "organisational_models must be a list");
+    } else {
+      for (const auto& item : models) {
+        if (auto model = read_model(c, item, "organisational model")) m.models.push_back(*model);
+      }
     }
   } else {
     c.error(SourcePosition{1, 1}, "the manifest has no 'organisational_models'");
@@ -312,12 +314,7 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
       if (complexity == "complex") task.simple = false;
       else if (complexity != "simple" && !complexity.empty()) c.error(t["complexity"], what + ".complexity must be simple or complex");
       if (const auto r = t["responsibilities"]) {
-        if (c.expect_map(r, what + ".responsibilities")) {
-          c.check_keys(r, what + ".responsibilities", {"professional", "administrative", "daily_operations"});
-          task.responsibilities.professional = placement(c, r["professional"], what + ".professional", task.responsibilities.professional);
-          task.responsibilities.administrative = placement(c, r["administrative"], what + ".administrative", task.responsibilities.administrative);
-          task.responsibilities.daily_operations = placement(c, r["daily_operations"], what + ".daily_operations", task.responsibilities.daily_operations);
-        }
+        task.responsibilities = read_responsibilities(c, r, what + ".responsibilities", task.responsibilities);
       }
       m.tasks.push_back(std::move(task));
     }

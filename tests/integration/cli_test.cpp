@@ -248,3 +248,20 @@ TEST_F(CliPluginTest, RefusalsNameTheFileAndTheReason) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, MunicipalityValidateListsEveryErrorWithPositions) {
+  const auto bad = write("bad.yaml", "municipality: {code: 101, name: X}\norganisational_model: bazaar\nunits:\n  - {id: bsc, name: B, kind: centre}\n");
+  auto r = run("municipality validate " + bad);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(bad + ":1:22: error: municipality.code '101' must be four digits"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(bad + ":2:23: error: organisational_model 'bazaar' is unknown"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(bad + ":4:30: error: unit 'bsc' kind is 'centre'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("gives the centre chief"), std::string::npos) << "no follow-on error from the unknown model: " << r.err;
+  auto ok = run("municipality validate " + std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/eksempel-kommune.yaml");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("cooperation model"), std::string::npos) << ok.out;
+}
+
+}  // namespace
