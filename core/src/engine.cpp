@@ -198,6 +198,13 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
                                        stage->name, state.case_number, req.action,
                                        join_names(stage->actions)));
   }
+  // Only the owning authority decides (DOMAIN.md §4), whoever else serves the citizen.
+  if (action->decision && req.actor.authority != state.owning_authority) {
+    return Forbidden(fmt::format(
+        "case {} is decided by {}, not by {} (the acting authority); what {} may do: receive the application "
+        "and forward it to {}, signpost the citizen, help fill in the form, and give general guidance on the rules",
+        state.case_number, state.owning_authority, req.actor.authority, req.actor.authority, state.owning_authority));
+  }
   if (!may_act(*action, req.actor)) {
     return Forbidden(fmt::format("action '{}' needs one of the roles {}; {} has {}", action->name,
                                  fmt::join(action->roles, ", "), req.actor.id,

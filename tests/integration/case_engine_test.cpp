@@ -168,6 +168,21 @@ TEST_P(CaseEngineTest, OnlyTheRolesTheWorkflowNamesMayAct) {
   EXPECT_EQ(engine_->available_actions(c.id, caseworker())->size(), 2u);
 }
 
+TEST_P(CaseEngineTest, OnlyTheOwningAuthorityDecides) {
+  auto c = at_decision();
+  Actor other = caseworker();
+  other.authority = "udbetaling-danmark";
+  ActionRequest r{c.id, "grant", other, json::object(), {}, std::nullopt, "", false};
+  auto refused = engine_->act(r);
+  ASSERT_EQ(refused.status().code(), ErrorCode::kForbidden);
+  EXPECT_NE(refused.status().message().find("is decided by 0999, not by udbetaling-danmark"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("receive the application and forward it"), std::string::npos);
+  EXPECT_EQ(engine_->get_case(c.id)->stage, "decision");
+  r.actor = caseworker();
+  EXPECT_TRUE(engine_->act(r).ok());
+}
+
 TEST_P(CaseEngineTest, UnknownActionNamesTheStageAndItsActions) {
   auto c = open_passport();
   auto r = act(c.id, "grant", caseworker());
