@@ -137,6 +137,15 @@ int fail(const Context& ctx, const Status& status) {
   return code;
 }
 
+nlohmann::json report_diagnostics(const Context& ctx, const std::vector<Diagnostic>& errors) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : errors) {
+    list.push_back({{"file", d.file}, {"line", d.pos.line}, {"column", d.pos.column}, {"message", d.message}});
+    if (!ctx.json) std::cerr << d.to_string() << "\n";
+  }
+  return list;
+}
+
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
 
 }  // namespace sagsflow::cli

@@ -15,6 +15,7 @@
 #include "sagsflow/core/domain.hpp"
 #include "sagsflow/core/engine.hpp"
 #include "sagsflow/core/plugin_host.hpp"
+#include "sagsflow/core/workflow.hpp"
 #include "sagsflow/core/result.hpp"
 #include "sagsflow/db/sql_store.hpp"
 
@@ -74,6 +75,9 @@ Result<Session> open_session(const Context& ctx, bool need_municipality);
 // Prints `status` to stderr ("error: ...", or JSON with --json) and returns its exit code.
 int fail(const Context& ctx, const Status& status);
 int exit_code_for(const Status& status);
+// Positioned errors of a file: printed to stderr as file:line:column unless
+// --json, and returned as JSON for the machine-readable report.
+nlohmann::json report_diagnostics(const Context& ctx, const std::vector<Diagnostic>& errors);
 // Prints a JSON document to stdout, pretty.
 void print_json(const nlohmann::json& j);
 

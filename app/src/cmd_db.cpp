@@ -62,21 +62,23 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
   init->callback([&] {
     auto parsed = load_municipality_file(municipality_file);
     if (!parsed.ok()) {
-      for (const auto& d : parsed.errors) std::cerr << d.to_string() << "\n";
+      if (auto list = report_diagnostics(ctx, parsed.errors); ctx.json) print_json({{"errors", list}});
       exit_code = fail(ctx, InvalidArgument(fmt::format("{} has {} error(s); nothing was changed",
                                                         municipality_file, parsed.errors.size())));
       return;
     }
     // Check every workflow before touching the database.
     std::vector<std::pair<std::string, std::string>> sources;
+    nlohmann::json workflow_errors = nlohmann::json::array();
     bool broken = false;
     for (const auto& f : parsed.config->workflow_files) {
       auto wf = load_workflow_file(f);
-      for (const auto& d : wf.errors) std::cerr << d.to_string() << "\n";
+      for (auto& e : report_diagnostics(ctx, wf.errors)) workflow_errors.push_back(std::move(e));
       broken |= !wf.ok();
       if (auto text = read_text_file(f); text.ok()) sources.emplace_back(f, *text);
     }
     if (broken) {
+      if (ctx.json) print_json({{"errors", workflow_errors}});
       exit_code = fail(ctx, InvalidArgument("a workflow has errors; nothing was changed"));
       return;
     }

@@ -16,11 +16,7 @@ int validate(const Context& ctx, const std::vector<std::string>& files) {
   for (const auto& f : files) {
     auto r = load_municipality_file(f);
     errors += r.errors.size();
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& d : r.errors) {
-      list.push_back({{"file", d.file}, {"line", d.pos.line}, {"column", d.pos.column}, {"message", d.message}});
-      if (!ctx.json) std::cerr << d.to_string() << "\n";
-    }
+    const nlohmann::json list = report_diagnostics(ctx, r.errors);
     report.push_back({{"file", f}, {"ok", r.ok()}, {"errors", list}});
     if (!ctx.json && r.ok()) {
       const auto& m = *r.config;

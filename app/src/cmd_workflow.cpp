@@ -21,11 +21,7 @@ int validate(const Context& ctx, const WorkflowArgs& args) {
   for (const auto& f : args.files) {
     auto r = load_workflow_file(f);
     errors += r.errors.size();
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& d : r.errors) {
-      list.push_back({{"file", d.file}, {"line", d.pos.line}, {"column", d.pos.column}, {"message", d.message}});
-      if (!ctx.json) std::cerr << d.to_string() << "\n";
-    }
+    const nlohmann::json list = report_diagnostics(ctx, r.errors);
     report.push_back({{"file", f}, {"ok", r.ok()}, {"errors", list},
                       {"id", r.ok() ? nlohmann::json(r.definition->id) : nlohmann::json()}});
     if (!ctx.json && r.ok()) {
