@@ -54,33 +54,12 @@ std::optional<E> read_key(Checker& c, const YAML::Node& n, std::string_view what
   return std::nullopt;
 }
 
-std::string required(Checker& c, const YAML::Node& map, const char* key, std::string_view what) {
-  if (!map[key]) {
-    c.error(map, fmt::format("{} has no '{}'", what, key));
-    return {};
-  }
-  return c.scalar(map[key], fmt::format("{}.{}", what, key)).value_or("");
-}
-
 std::string optional_text(Checker& c, const YAML::Node& map, const char* key, std::string_view what) {
   return map[key] ? c.scalar(map[key], fmt::format("{}.{}", what, key)).value_or("") : std::string();
 }
 
-// Each item of a list of mappings; `what` names one item.
-template <typename F>
-void each_item(Checker& c, const YAML::Node& list, std::string_view what, F f) {
-  if (!list) return;
-  if (!list.IsSequence()) {
-    c.error(list, fmt::format("{} must be a list", what));
-    return;
-  }
-  for (const auto& item : list) {
-    if (c.expect_map(item, what)) f(item);
-  }
-}
-
 std::string checked_id(Checker& c, const YAML::Node& map, std::string_view what, std::set<std::string>& seen) {
-  const std::string id = required(c, map, "id", what);
+  const std::string id = c.required(map, "id", what);
   if (id.empty()) return id;
   if (!std::regex_match(id, id_re())) {
     c.error(map["id"], fmt::format("{} id '{}' must be lower-case letters, digits, '_' or '-'", what, id));
@@ -163,12 +142,12 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
 
   std::set<std::string> unit_ids, authority_ids, staff_ids, area_ids;
   std::map<std::string, SourcePosition> run_by_at;  // booth id -> its run_by
-  each_item(c, root["authorities"], "an authority", [&](const YAML::Node& a) {
+  c.each_item(root["authorities"], "an authority", [&](const YAML::Node& a) {
     c.check_keys(a, "an authority", {"id", "name", "kind", "address", "phone", "opening_hours", "web"});
     SignpostAuthority auth;
     auth.id = checked_id(c, a, "authority", authority_ids);
     const auto what = fmt::format("authority '{}'", auth.id);
-    auth.name = required(c, a, "name", what);
+    auth.name = c.required(a, "name", what);
     if (a["kind"]) {
       if (auto k = read_key(c, a["kind"], what + " kind", kAuthorityKinds)) auth.kind = *k;
     }
@@ -183,12 +162,12 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
     m.authorities.push_back(std::move(auth));
   });
 
-  each_item(c, root["units"], "a unit", [&](const YAML::Node& u) {
+  c.each_item(root["units"], "a unit", [&](const YAML::Node& u) {
     c.check_keys(u, "a unit", {"id", "name", "kind", "has_chief", "run_by", "area", "staffed"});
     MunicipalUnit unit;
     unit.id = checked_id(c, u, "unit", unit_ids);
     const auto what = fmt::format("unit '{}'", unit.id);
-    unit.name = required(c, u, "name", what);
+    unit.name = c.required(u, "name", what);
     if (!u["kind"]) c.error(u, what + " has no 'kind'");
     else if (auto k = read_key(c, u["kind"], what + " kind", kUnitKinds)) unit.kind = *k;
     if (u["has_chief"]) {
@@ -197,7 +176,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
     }
     unit.area = optional_text(c, u, "area", what);
     if (unit.kind == UnitKind::kBooth) {
-      unit.run_by = required(c, u, "run_by", what);
+      unit.run_by = c.required(u, "run_by", what);
       if (u["run_by"]) run_by_at[unit.id] = position_of(u["run_by"]);
       const auto staffed = u["staffed"];
       if (!staffed) {
@@ -224,13 +203,13 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
     m.units.push_back(std::move(unit));
   });
 
-  each_item(c, root["staff"], "a staff member", [&](const YAML::Node& s) {
+  c.each_item(root["staff"], "a staff member", [&](const YAML::Node& s) {
     c.check_keys(s, "a staff member", {"id", "name", "unit", "roles", "layer", "area"});
     StaffMember p;
     p.id = checked_id(c, s, "staff member", staff_ids);
     const auto what = fmt::format("staff member '{}'", p.id);
-    p.name = required(c, s, "name", what);
-    p.unit = required(c, s, "unit", what);
+    p.name = c.required(s, "name", what);
+    p.unit = c.required(s, "unit", what);
     if (!p.unit.empty() && !unit_ids.contains(p.unit)) {
       c.error(s["unit"], fmt::format("{} works in unit '{}', which is not declared under 'units'", what, p.unit));
     }
@@ -286,10 +265,10 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
     }
   }
 
-  each_item(c, root["agreements"], "an agreement", [&](const YAML::Node& a) {
+  c.each_item(root["agreements"], "an agreement", [&](const YAML::Node& a) {
     c.check_keys(a, "an agreement", {"municipality", "name", "service_areas"});
     Agreement ag;
-    ag.municipality = required(c, a, "municipality", "an agreement");
+    ag.municipality = c.required(a, "municipality", "an agreement");
     ag.name = optional_text(c, a, "name", "an agreement");
     const auto what = fmt::format("the agreement with {}", ag.municipality);
     if (!ag.municipality.empty() && ag.municipality == m.code) {

@@ -3,10 +3,10 @@
 #include <array>
 #include <regex>
 
+#include "config_parts.hpp"
 #include "sagsflow/core/calendar.hpp"
 #include "sagsflow/core/case_number.hpp"
 #include "sagsflow/core/cpr.hpp"
-#include "config_parts.hpp"
 #include "yaml_checker.hpp"
 
 namespace sagsflow {
@@ -26,8 +26,12 @@ constexpr std::array<std::pair<Placement, const char*>, 3> kPlacements{{
     {Placement::kOtherAuthority, "other_authority"},
 }};
 constexpr std::array<std::pair<FieldType, const char*>, 7> kFieldTypes{{
-    {FieldType::kString, "string"}, {FieldType::kInteger, "integer"}, {FieldType::kNumber, "number"},
-    {FieldType::kBoolean, "boolean"}, {FieldType::kDate, "date"}, {FieldType::kCpr, "cpr"},
+    {FieldType::kString, "string"},
+    {FieldType::kInteger, "integer"},
+    {FieldType::kNumber, "number"},
+    {FieldType::kBoolean, "boolean"},
+    {FieldType::kDate, "date"},
+    {FieldType::kCpr, "cpr"},
     {FieldType::kEnum, "enum"},
 }};
 }  // namespace
@@ -51,13 +55,18 @@ std::vector<std::string> FormSpec::check(const json& values, bool complete) cons
     const auto bad = [&](const std::string& why) { problems.push_back(fmt::format("{}: {}", f.name, why)); };
     switch (f.type) {
       case FieldType::kString:
-        if (!v.is_string()) bad("must be text");
-        else if (f.max_length && v.get<std::string>().size() > *f.max_length) bad(fmt::format("at most {} characters", *f.max_length));
+        if (!v.is_string())
+          bad("must be text");
+        else if (f.max_length && v.get<std::string>().size() > *f.max_length)
+          bad(fmt::format("at most {} characters", *f.max_length));
         break;
       case FieldType::kInteger:
       case FieldType::kNumber: {
         const bool ok_type = f.type == FieldType::kInteger ? v.is_number_integer() : v.is_number();
-        if (!ok_type) { bad(f.type == FieldType::kInteger ? "must be a whole number" : "must be a number"); break; }
+        if (!ok_type) {
+          bad(f.type == FieldType::kInteger ? "must be a whole number" : "must be a number");
+          break;
+        }
         const double d = v.get<double>();
         if (f.min && d < *f.min) bad(fmt::format("must be at least {}", *f.min));
         if (f.max && d > *f.max) bad(fmt::format("must be at most {}", *f.max));
@@ -70,8 +79,10 @@ std::vector<std::string> FormSpec::check(const json& values, bool complete) cons
         if (!v.is_string() || !parse_date(v.get<std::string>()).ok()) bad("must be a date YYYY-MM-DD");
         break;
       case FieldType::kCpr:
-        if (!v.is_string()) bad("must be a CPR number DDMMYY-SSSS");
-        else if (auto c = Cpr::parse(v.get<std::string>()); !c.ok()) bad(c.status().message());
+        if (!v.is_string())
+          bad("must be a CPR number DDMMYY-SSSS");
+        else if (auto c = Cpr::parse(v.get<std::string>()); !c.ok())
+          bad(c.status().message());
         break;
       case FieldType::kEnum:
         if (!v.is_string() || std::find(f.values.begin(), f.values.end(), v.get<std::string>()) == f.values.end()) {
@@ -88,11 +99,14 @@ json PluginManifest::to_json() const {
   for (const auto& t : tasks) {
     json stages_json = json::array();
     for (auto s : t.stages) stages_json.push_back(stage_kind_key(s));
-    tasks_json.push_back({{"id", t.id}, {"title", t.title}, {"stages", stages_json},
+    tasks_json.push_back({{"id", t.id},
+                          {"title", t.title},
+                          {"stages", stages_json},
                           {"complexity", t.simple ? "simple" : "complex"},
-                          {"responsibilities", {{"professional", placement_key(t.responsibilities.professional)},
-                                                {"administrative", placement_key(t.responsibilities.administrative)},
-                                                {"daily_operations", placement_key(t.responsibilities.daily_operations)}}}});
+                          {"responsibilities",
+                           {{"professional", placement_key(t.responsibilities.professional)},
+                            {"administrative", placement_key(t.responsibilities.administrative)},
+                            {"daily_operations", placement_key(t.responsibilities.daily_operations)}}}});
   }
   json fields_json = json::array();
   for (const auto& f : form.fields) {
@@ -113,31 +127,28 @@ json PluginManifest::to_json() const {
   for (const auto& d : deadlines) {
     deadlines_json.push_back({{"name", d.name}, {"deadline", d.deadline.describe()}, {"source", d.source}});
   }
-  return {{"id", id}, {"name", name}, {"version", version}, {"vendor", vendor},
+  return {{"id", id},
+          {"name", name},
+          {"version", version},
+          {"vendor", vendor},
           {"abi", {{"major", abi_major}, {"minor", abi_minor}}},
           {"service_area", service_area},
           {"kle", {{"subjects", kle_subjects}, {"facets", kle_facets}}},
-          {"owning_authority", {{"kind", owning_authority.kind}, {"id", owning_authority.id}, {"name", owning_authority.name}}},
+          {"owning_authority",
+           {{"kind", owning_authority.kind}, {"id", owning_authority.id}, {"name", owning_authority.name}}},
           {"organisational_models", models_json},
           {"tasks", tasks_json},
           {"form", {{"fields", fields_json}, {"attachments", attachments_json}}},
           {"workflow", workflow_file},
           {"deadlines", deadlines_json},
-          {"complaints", {{"reconsideration", complaints.reconsideration},
-                          {"appeals_body", complaints.appeals_body},
-                          {"deadline", complaints.deadline ? complaints.deadline->describe() : ""}}},
+          {"complaints",
+           {{"reconsideration", complaints.reconsideration},
+            {"appeals_body", complaints.appeals_body},
+            {"deadline", complaints.deadline ? complaints.deadline->describe() : ""}}},
           {"life_situations", life_situations}};
 }
 
 namespace {
-
-std::string required_scalar(Checker& c, const YAML::Node& map, const char* key, std::string_view what) {
-  if (!map[key]) {
-    c.error(map, fmt::format("{} has no '{}'", what, key));
-    return {};
-  }
-  return c.scalar(map[key], fmt::format("{}.{}", what, key)).value_or("");
-}
 
 std::optional<double> number(Checker& c, const YAML::Node& n, std::string_view what) {
   try {
@@ -151,49 +162,38 @@ std::optional<double> number(Checker& c, const YAML::Node& n, std::string_view w
 void parse_form(Checker& c, const YAML::Node& form, FormSpec& out) {
   if (!c.expect_map(form, "form")) return;
   c.check_keys(form, "form", {"fields", "attachments"});
-  if (const auto fields = form["fields"]) {
-    if (!fields.IsSequence()) {
-      c.error(fields, "form.fields must be a list");
-    } else {
-      for (const auto& f : fields) {
-        if (!c.expect_map(f, "a form field")) continue;
-        c.check_keys(f, "a form field", {"name", "label", "type", "required", "min", "max", "max_length", "values"});
-        FormField field;
-        field.name = required_scalar(c, f, "name", "a form field");
-        const auto what = fmt::format("form field '{}'", field.name);
-        if (f["label"]) field.label = c.scalar(f["label"], what + ".label").value_or("");
-        const std::string type = required_scalar(c, f, "type", what);
-        if (auto t = from_key(kFieldTypes, type)) field.type = *t;
-        else if (!type.empty()) c.error(f["type"], fmt::format("{} has type '{}'; use one of {}", what, type, all_keys(kFieldTypes)));
-        if (f["required"]) field.required = c.boolean(f["required"], what + ".required").value_or(false);
-        if (f["min"]) field.min = number(c, f["min"], what + ".min");
-        if (f["max"]) field.max = number(c, f["max"], what + ".max");
-        if (f["max_length"]) {
-          if (auto n = number(c, f["max_length"], what + ".max_length"); n && *n > 0) field.max_length = static_cast<size_t>(*n);
-        }
-        if (f["values"]) field.values = c.string_list(f["values"], what + ".values");
-        if (field.type == FieldType::kEnum && field.values.empty()) {
-          c.error(f, fmt::format("{} is an enum and needs 'values'", what));
-        }
-        out.fields.push_back(std::move(field));
-      }
+  c.each_item(form["fields"], "a form field", [&](const YAML::Node& f) {
+    c.check_keys(f, "a form field", {"name", "label", "type", "required", "min", "max", "max_length", "values"});
+    FormField field;
+    field.name = c.required(f, "name", "a form field");
+    const auto what = fmt::format("form field '{}'", field.name);
+    if (f["label"]) field.label = c.scalar(f["label"], what + ".label").value_or("");
+    const std::string type = c.required(f, "type", what);
+    if (auto t = from_key(kFieldTypes, type))
+      field.type = *t;
+    else if (!type.empty())
+      c.error(f["type"], fmt::format("{} has type '{}'; use one of {}", what, type, all_keys(kFieldTypes)));
+    if (f["required"]) field.required = c.boolean(f["required"], what + ".required").value_or(false);
+    if (f["min"]) field.min = number(c, f["min"], what + ".min");
+    if (f["max"]) field.max = number(c, f["max"], what + ".max");
+    if (f["max_length"]) {
+      if (auto n = number(c, f["max_length"], what + ".max_length"); n && *n > 0)
+        field.max_length = static_cast<size_t>(*n);
     }
-  }
-  if (const auto atts = form["attachments"]) {
-    if (!atts.IsSequence()) {
-      c.error(atts, "form.attachments must be a list");
-    } else {
-      for (const auto& a : atts) {
-        if (!c.expect_map(a, "a form attachment")) continue;
-        c.check_keys(a, "a form attachment", {"name", "label", "required"});
-        FormAttachment att;
-        att.name = required_scalar(c, a, "name", "a form attachment");
-        if (a["label"]) att.label = c.scalar(a["label"], "attachment label").value_or("");
-        if (a["required"]) att.required = c.boolean(a["required"], "attachment required").value_or(true);
-        out.attachments.push_back(std::move(att));
-      }
+    if (f["values"]) field.values = c.string_list(f["values"], what + ".values");
+    if (field.type == FieldType::kEnum && field.values.empty()) {
+      c.error(f, fmt::format("{} is an enum and needs 'values'", what));
     }
-  }
+    out.fields.push_back(std::move(field));
+  });
+  c.each_item(form["attachments"], "a form attachment", [&](const YAML::Node& a) {
+    c.check_keys(a, "a form attachment", {"name", "label", "required"});
+    FormAttachment att;
+    att.name = c.required(a, "name", "a form attachment");
+    if (a["label"]) att.label = c.scalar(a["label"], "attachment label").value_or("");
+    if (a["required"]) att.required = c.boolean(a["required"], "attachment required").value_or(true);
+    out.attachments.push_back(std::move(att));
+  });
 }
 
 }  // namespace
@@ -214,8 +214,7 @@ std::optional<OrganisationalModel> read_model(Checker& c, const YAML::Node& n, s
   return std::nullopt;
 }
 
-Responsibilities read_responsibilities(Checker& c, const YAML::Node& r, std::string_view what,
-                                       Responsibilities out) {
+Responsibilities read_responsibilities(Checker& c, const YAML::Node& r, std::string_view what, Responsibilities out) {
   const std::string w(what);
   if (!c.expect_map(r, w)) return out;
   c.check_keys(r, w, {"professional", "administrative", "daily_operations"});
@@ -238,15 +237,15 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
                {"id", "name", "version", "vendor", "abi", "service_area", "kle", "owning_authority",
                 "organisational_models", "tasks", "form", "workflow", "deadlines", "complaints", "life_situations"});
   PluginManifest m;
-  m.id = required_scalar(c, root, "id", "the manifest");
+  m.id = c.required(root, "id", "the manifest");
   static const std::regex id_re("[a-z][a-z0-9_-]{0,63}");
   if (!m.id.empty() && !std::regex_match(m.id, id_re)) {
     c.error(root["id"], fmt::format("id '{}' must be lower-case letters, digits, '_' or '-'", m.id));
   }
-  m.name = required_scalar(c, root, "name", "the manifest");
-  m.version = required_scalar(c, root, "version", "the manifest");
-  m.vendor = required_scalar(c, root, "vendor", "the manifest");
-  m.service_area = required_scalar(c, root, "service_area", "the manifest");
+  m.name = c.required(root, "name", "the manifest");
+  m.version = c.required(root, "version", "the manifest");
+  m.vendor = c.required(root, "vendor", "the manifest");
+  m.service_area = c.required(root, "service_area", "the manifest");
   if (const auto abi = root["abi"]; !abi) {
     c.error(SourcePosition{1, 1}, "the manifest has no 'abi' (e.g. abi: {major: 1, minor: 0})");
   } else if (c.expect_map(abi, "abi")) {
@@ -272,12 +271,13 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
     c.error(SourcePosition{1, 1}, "the manifest has no 'owning_authority'");
   } else if (c.expect_map(owner, "owning_authority")) {
     c.check_keys(owner, "owning_authority", {"kind", "id", "name"});
-    m.owning_authority.kind = required_scalar(c, owner, "kind", "owning_authority");
+    m.owning_authority.kind = c.required(owner, "kind", "owning_authority");
     if (owner["id"]) m.owning_authority.id = c.scalar(owner["id"], "owning_authority.id").value_or("");
     if (owner["name"]) m.owning_authority.name = c.scalar(owner["name"], "owning_authority.name").value_or("");
     const auto& k = m.owning_authority.kind;
     if (k != "this_municipality" && k != "other_municipality" && k != "state" && !k.empty()) {
-      c.error(owner["kind"], "owning_authority.kind '" + k + "' must be this_municipality, other_municipality or state");
+      c.error(owner["kind"],
+              "owning_authority.kind '" + k + "' must be this_municipality, other_municipality or state");
     }
     if (k == "state" && (m.owning_authority.id.empty() || m.owning_authority.name.empty())) {
       c.error(owner, "a state authority needs an id and a name (e.g. udbetaling-danmark, Udbetaling Danmark)");
@@ -301,18 +301,24 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
       if (!c.expect_map(t, "a task")) continue;
       c.check_keys(t, "a task", {"id", "title", "stages", "complexity", "responsibilities"});
       PluginTask task;
-      task.id = required_scalar(c, t, "id", "a task");
+      task.id = c.required(t, "id", "a task");
       const auto what = fmt::format("task '{}'", task.id);
       if (t["title"]) task.title = c.scalar(t["title"], what + ".title").value_or("");
       if (t["stages"]) {
         for (const auto& s : c.string_list(t["stages"], what + ".stages")) {
-          if (auto k = stage_kind_from_key(s)) task.stages.push_back(*k);
-          else c.error(t["stages"], fmt::format("{} has stage kind '{}'; use receipt, check, decision, referral or complaint", what, s));
+          if (auto k = stage_kind_from_key(s))
+            task.stages.push_back(*k);
+          else
+            c.error(
+                t["stages"],
+                fmt::format("{} has stage kind '{}'; use receipt, check, decision, referral or complaint", what, s));
         }
       }
-      const std::string complexity = required_scalar(c, t, "complexity", what);
-      if (complexity == "complex") task.simple = false;
-      else if (complexity != "simple" && !complexity.empty()) c.error(t["complexity"], what + ".complexity must be simple or complex");
+      const std::string complexity = c.required(t, "complexity", what);
+      if (complexity == "complex")
+        task.simple = false;
+      else if (complexity != "simple" && !complexity.empty())
+        c.error(t["complexity"], what + ".complexity must be simple or complex");
       if (const auto r = t["responsibilities"]) {
         task.responsibilities = read_responsibilities(c, r, what + ".responsibilities", task.responsibilities);
       }
@@ -320,28 +326,25 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
     }
   }
   if (const auto form = root["form"]) parse_form(c, form, m.form);
-  m.workflow_file = required_scalar(c, root, "workflow", "the manifest");
-  if (const auto deadlines = root["deadlines"]) {
-    if (!deadlines.IsSequence()) {
-      c.error(deadlines, "deadlines must be a list");
-    } else {
-      for (const auto& d : deadlines) {
-        if (!c.expect_map(d, "a deadline")) continue;
-        c.check_keys(d, "a deadline", {"name", "deadline", "source"});
-        NamedDeadline nd;
-        nd.name = required_scalar(c, d, "name", "a deadline");
-        if (d["source"]) nd.source = c.scalar(d["source"], "deadline source").value_or("");
-        if (!d["deadline"]) c.error(d, fmt::format("deadline '{}' has no 'deadline'", nd.name));
-        else if (auto spec = c.deadline(d["deadline"], fmt::format("deadline '{}'", nd.name))) nd.deadline = *spec;
-        m.deadlines.push_back(std::move(nd));
-      }
-    }
-  }
+  m.workflow_file = c.required(root, "workflow", "the manifest");
+  c.each_item(root["deadlines"], "a deadline", [&](const YAML::Node& d) {
+    c.check_keys(d, "a deadline", {"name", "deadline", "source"});
+    NamedDeadline nd;
+    nd.name = c.required(d, "name", "a deadline");
+    if (d["source"]) nd.source = c.scalar(d["source"], "deadline source").value_or("");
+    if (!d["deadline"])
+      c.error(d, fmt::format("deadline '{}' has no 'deadline'", nd.name));
+    else if (auto spec = c.deadline(d["deadline"], fmt::format("deadline '{}'", nd.name)))
+      nd.deadline = *spec;
+    m.deadlines.push_back(std::move(nd));
+  });
   if (const auto cr = root["complaints"]) {
     if (c.expect_map(cr, "complaints")) {
       c.check_keys(cr, "complaints", {"reconsideration", "appeals_body", "deadline"});
-      if (cr["reconsideration"]) m.complaints.reconsideration = c.boolean(cr["reconsideration"], "complaints.reconsideration").value_or(true);
-      if (cr["appeals_body"]) m.complaints.appeals_body = c.scalar(cr["appeals_body"], "complaints.appeals_body").value_or("");
+      if (cr["reconsideration"])
+        m.complaints.reconsideration = c.boolean(cr["reconsideration"], "complaints.reconsideration").value_or(true);
+      if (cr["appeals_body"])
+        m.complaints.appeals_body = c.scalar(cr["appeals_body"], "complaints.appeals_body").value_or("");
       if (cr["deadline"]) m.complaints.deadline = c.deadline(cr["deadline"], "complaints.deadline");
     }
   }

@@ -76,6 +76,29 @@ class Checker {
     return std::nullopt;
   }
 
+  // The value of a required scalar key of `map`; reports a missing one.
+  std::string required(const YAML::Node& map, const char* key, std::string_view what) {
+    if (!map[key]) {
+      error(map, fmt::format("{} has no '{}'", what, key));
+      return {};
+    }
+    return scalar(map[key], fmt::format("{}.{}", what, key)).value_or("");
+  }
+
+  // Calls f(item) for each mapping in the list `list` (absent: nothing);
+  // reports a list that is not one and items that are not mappings.
+  template <typename F>
+  void each_item(const YAML::Node& list, std::string_view what, F f) {
+    if (!list) return;
+    if (!list.IsSequence()) {
+      error(list, fmt::format("{} must be a list", what));
+      return;
+    }
+    for (const auto& item : list) {
+      if (expect_map(item, what)) f(item);
+    }
+  }
+
   std::optional<bool> boolean(const YAML::Node& n, std::string_view what) {
     if (n.IsScalar()) {
       const auto& s = n.Scalar();
