@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sagsflow/core/log.hpp"
+#include "sagsflow/core/municipality.hpp"
 #include "sagsflow/core/text_file.hpp"
 
 namespace sagsflow::cli {
@@ -36,13 +37,47 @@ Result<std::string> Context::resolve_municipality(CaseStore& store) const {
                                      "with --municipality", fmt::join(codes, ", ")));
 }
 
-Actor Context::actor(const std::string& municipality_code) const {
+Actor Context::actor(const std::string& municipality_code, const Organisation* organisation) const {
   Actor a;
   a.id = actor_id;
   a.unit = actor_unit;
-  a.authority = actor_authority.empty() ? municipality_code : actor_authority;
+  a.authority = actor_authority;
   a.roles = actor_roles;
+  if (organisation != nullptr) {
+    if (auto who = organisation->person(actor_id, municipality_code); who.ok()) {
+      if (a.unit.empty()) a.unit = who->staff->unit;
+      if (a.roles.empty()) a.roles = who->staff->roles;
+      if (a.authority.empty() && a.unit == who->staff->unit) a.authority = who->authority;
+    }
+  }
+  if (a.authority.empty()) a.authority = municipality_code;
   return a;
+}
+
+Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store) {
+  auto org = std::make_unique<Organisation>();
+  auto configs = store.municipality_configs();
+  if (!configs.ok()) return configs.status();
+  for (const auto& record : *configs) {
+    auto parsed = parse_municipality(record.source, record.file_name);
+    if (!parsed.ok()) {
+      return FailedPrecondition(fmt::format("the stored configuration of municipality {} ({}) no longer parses: {}; "
+                                            "load a corrected file with `sagsflow init`",
+                                            record.code, record.file_name, parsed.errors.front().to_string()));
+    }
+    org->add(std::move(*parsed.config));
+  }
+  auto workflows = store.list_workflows();
+  if (!workflows.ok()) return workflows.status();
+  std::set<std::string> seen;
+  for (auto it = workflows->rbegin(); it != workflows->rend(); ++it) {  // latest version first
+    if (!seen.insert(it->id).second) continue;
+    auto record = store.load_workflow(it->id, it->version);
+    if (!record.ok()) return record.status();
+    auto parsed = parse_workflow(record->source, record->file_name);
+    if (parsed.ok()) org->add_workflow(*parsed.definition);
+  }
+  return org;
 }
 
 std::string Context::plugin_directory() const {
@@ -101,7 +136,13 @@ Result<Session> open_session(const Context& ctx, bool need_municipality) {
       std::cerr << "warning: " << loaded.status().message() << "\n";
     }
   }
-  s.engine = std::make_unique<CaseEngine>(*s.store, EngineOptions{DanishCalendar{}, system_clock(), s.plugins.get()});
+  auto org = load_organisation(*s.store);
+  if (!org.ok()) return org.status();
+  s.organisation = std::move(*org);
+  EngineOptions engine_options{DanishCalendar{}, system_clock(), s.plugins.get()};
+  if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
+  s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
+  s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{});
   s.plugins->attach(*s.engine);
   return s;
 }

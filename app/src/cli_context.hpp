@@ -14,6 +14,8 @@
 
 #include "sagsflow/core/domain.hpp"
 #include "sagsflow/core/engine.hpp"
+#include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/core/organisation.hpp"
 #include "sagsflow/core/plugin_host.hpp"
 #include "sagsflow/core/workflow.hpp"
 #include "sagsflow/core/result.hpp"
@@ -52,7 +54,9 @@ struct Context {
   Result<std::unique_ptr<db::SqlStore>> open_store(bool require_current_schema = true) const;
   // The municipality to act in: --municipality, or the database's only one.
   Result<std::string> resolve_municipality(CaseStore& store) const;
-  Actor actor(const std::string& municipality) const;
+  // The acting person. When the organisation lists them, the unit, roles and
+  // authority the options leave out come from their staff record.
+  Actor actor(const std::string& municipality, const Organisation* organisation = nullptr) const;
   // --plugin-dir, SAGSFLOW_PLUGIN_DIR, or "plugins" beside an SQLite database file.
   std::string plugin_directory() const;
   // The checksums in <plugin dir>/allowed-sha256.txt, if that file exists.
@@ -63,14 +67,23 @@ struct Context {
 struct Session {
   std::unique_ptr<db::SqlStore> store;
   std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<Organisation> organisation;  // from the loaded municipality files
   std::unique_ptr<CaseEngine> engine;
+  std::unique_ptr<FrontDesk> front_desk;
   std::string municipality;  // when asked for
   Session() = default;
   Session(Session&&) = default;
   Session& operator=(Session&&) = default;
   ~Session();
+  Actor actor(const Context& ctx, const std::string& municipality) const {
+    return ctx.actor(municipality, organisation.get());
+  }
 };
 Result<Session> open_session(const Context& ctx, bool need_municipality);
+
+// The organisation of the municipality files loaded into the database, with
+// what the deployed workflows say about their service areas.
+Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store);
 
 // Prints `status` to stderr ("error: ...", or JSON with --json) and returns its exit code.
 int fail(const Context& ctx, const Status& status);
@@ -88,5 +101,6 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace sagsflow::cli

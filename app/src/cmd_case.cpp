@@ -30,6 +30,9 @@ struct CaseArgs {
   std::string stage;
   std::string status;
   int limit = 100;
+  std::string reason;
+  std::string outcome;
+  std::string subject;
 };
 
 Result<json> parse_fields(const std::vector<std::string>& items) {
@@ -119,8 +122,19 @@ json case_json(const CaseState& s, const std::vector<ActionDefinition>& actions)
 int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, const Actor& actor) {
   auto actions = engine.available_actions(s.id, actor);
   const auto list = actions.ok() ? *actions : std::vector<ActionDefinition>{};
-  if (ctx.json) print_json(case_json(s, list));
-  else print_case(s, list);
+  auto queue = engine.queue_of(s);
+  const Queue q = queue.ok() ? *queue : Queue{};
+  if (ctx.json) {
+    json j = case_json(s, list);
+    if (!q.kind.empty()) j["queue"] = {{"kind", q.kind}, {"id", q.id}, {"name", q.name}};
+    print_json(j);
+  } else {
+    print_case(s, list);
+    if (!q.kind.empty() && s.status == CaseStatus::kOpen) {
+      std::cout << fmt::format("  {:<18}{}{}\n", "Queue", q.name,
+                               q.kind == "authority" ? " (forward the case there)" : "");
+    }
+  }
   return kExitOk;
 }
 
@@ -137,7 +151,7 @@ int open(const Context& ctx, const CaseArgs& a) {
   req.title = a.title;
   req.fields = *fields;
   if (!a.facet.empty()) req.facet = a.facet;
-  req.actor = ctx.actor(s->municipality);
+  req.actor = s->actor(ctx, s->municipality);
   auto opened = s->engine->open_case(req);
   if (!opened.ok()) return fail(ctx, opened.status());
   if (opened->citizen && !opened->citizen->mod11_ok() && !ctx.json) {
@@ -157,7 +171,7 @@ int act(const Context& ctx, const CaseArgs& a) {
   ActionRequest req;
   req.case_id = found->id;
   req.action = a.action;
-  req.actor = ctx.actor(found->municipality);
+  req.actor = s->actor(ctx, found->municipality);
   req.fields = *fields;
   for (const auto& att : a.attachments) {
     const auto colon = att.find(':');
@@ -176,7 +190,10 @@ int show(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  return show_result(ctx, *s->engine, *found, ctx.actor(found->municipality));
+  const Actor actor = s->actor(ctx, found->municipality);
+  auto visible = s->engine->get_case_for(found->id, actor);
+  if (!visible.ok()) return fail(ctx, visible.status());
+  return show_result(ctx, *s->engine, *visible, actor);
 }
 
 int history(const Context& ctx, const CaseArgs& a) {
@@ -184,6 +201,9 @@ int history(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
+  if (auto visible = s->engine->get_case_for(found->id, s->actor(ctx, found->municipality)); !visible.ok()) {
+    return fail(ctx, visible.status());
+  }
   auto events = s->engine->history(found->id);
   if (!events.ok()) return fail(ctx, events.status());
   std::optional<bool> replay_matches;
@@ -203,6 +223,21 @@ int history(const Context& ctx, const CaseArgs& a) {
       std::cout << fmt::format("{:>3}  {}  {:<18} {} -> {}  by {} ({}, {})\n", e.seq, e.at,
                                e.action, e.from_stage.empty() ? "-" : e.from_stage, e.to_stage,
                                e.actor, e.unit.empty() ? "-" : e.unit, e.authority);
+      if (e.data.contains("forwarded")) {
+        std::cout << fmt::format("       forwarded to {} on {}\n", e.data["forwarded"].value("name", "?"),
+                                 e.data["forwarded"].value("on", "?"));
+      }
+      if (e.data.contains("escalation")) {
+        std::cout << "       escalated to the specialist group: " << e.data["escalation"].value("reason", "") << "\n";
+      }
+      if (e.data.contains("draft")) {
+        std::cout << fmt::format("       draft decision by {} for {}: {}\n", e.data["draft"].value("by_name", "?"),
+                                 e.data["draft"].value("for_authority", "?"), e.data["draft"].value("outcome", "?"));
+      }
+      if (e.data.contains("letter")) {
+        std::cout << fmt::format("       letter from {}: {}\n", e.data["letter"].value("from_name", "?"),
+                                 e.data["letter"].value("subject", ""));
+      }
       if (e.data.contains("note")) {
         std::cout << "       note: " << mask_cpr_numbers(e.data["note"].get<std::string>()) << "\n";
       }
@@ -224,7 +259,8 @@ int list(const Context& ctx, const CaseArgs& a) {
   if (a.status == "open") f.status = CaseStatus::kOpen;
   if (a.status == "closed") f.status = CaseStatus::kClosed;
   f.limit = a.limit;
-  auto cases = s->store->list_cases(f);
+  const std::string municipality = ctx.municipality.empty() ? std::string() : ctx.municipality;
+  auto cases = s->engine->list_cases_for(f, s->actor(ctx, municipality));
   if (!cases.ok()) return fail(ctx, cases.status());
   if (ctx.json) {
     json out = json::array();
@@ -250,7 +286,7 @@ int propose(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  const Actor actor = ctx.actor(found->municipality);
+  const Actor actor = s->actor(ctx, found->municipality);
   auto done = s->engine->propose_decision(found->id, actor);
   if (!done.ok()) return fail(ctx, done.status());
   return show_result(ctx, *s->engine, *done, actor);
@@ -261,8 +297,21 @@ int note(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  const Actor actor = ctx.actor(found->municipality);
+  const Actor actor = s->actor(ctx, found->municipality);
   auto done = s->engine->add_note(found->id, actor, a.note);
+  if (!done.ok()) return fail(ctx, done.status());
+  return show_result(ctx, *s->engine, *done, actor);
+}
+
+// escalate, draft-decision and letter: one engine call on a found case.
+template <typename F>
+int on_case(const Context& ctx, const CaseArgs& a, F&& call) {
+  auto s = open_session(ctx, false);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto found = find_case(*s->store, ctx, a.case_ref);
+  if (!found.ok()) return fail(ctx, found.status());
+  const Actor actor = s->actor(ctx, found->municipality);
+  Result<CaseState> done = call(*s->engine, found->id, actor);
   if (!done.ok()) return fail(ctx, done.status());
   return show_result(ctx, *s->engine, *done, actor);
 }
@@ -327,6 +376,36 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   n->add_option("case", a.case_ref, "Case id or case number")->required();
   n->add_option("text", a.note, "The note")->required();
   n->callback([&] { exit_code = note(ctx, a); });
+
+  auto* e = c->add_subcommand("escalate", "Hand a complex case to the specialist group of its area");
+  e->add_option("case", a.case_ref, "Case id or case number")->required();
+  e->add_option("--reason", a.reason, "What makes the case complex")->required();
+  e->callback([&] {
+    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+      return en.escalate(id, who, a.reason);
+    });
+  });
+
+  auto* d = c->add_subcommand("draft-decision",
+                              "Draft the decision for the municipality that decides (under an agreement)");
+  d->add_option("case", a.case_ref, "Case id or case number")->required();
+  d->add_option("--outcome", a.outcome, "granted, partly_granted, refused or dismissed")->required();
+  d->add_option("--reasons", a.reason, "The reasons")->required();
+  d->callback([&] {
+    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+      return en.draft_decision(id, who, a.outcome, a.reason);
+    });
+  });
+
+  auto* w = c->add_subcommand("letter", "Record a letter to the citizen (it names the acting authority)");
+  w->add_option("case", a.case_ref, "Case id or case number")->required();
+  w->add_option("--subject", a.subject, "Subject")->required();
+  w->add_option("--body", a.note, "Text")->required();
+  w->callback([&] {
+    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+      return en.send_letter(id, who, a.subject, a.note);
+    });
+  });
 
   c->add_subcommand("check-deadlines", "Record every running deadline that has passed")
       ->callback([&] { exit_code = check_deadlines(ctx); });

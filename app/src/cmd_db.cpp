@@ -91,6 +91,14 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
       exit_code = fail(ctx, st);
       return;
     }
+    auto source = read_text_file(municipality_file);
+    if (!source.ok()) { exit_code = fail(ctx, source.status()); return; }
+    if (auto st = (*store)->save_municipality_config({m.code, municipality_file, *source, sha256_hex(*source),
+                                                      format_timestamp(system_clock()())});
+        !st.ok()) {
+      exit_code = fail(ctx, st);
+      return;
+    }
     CaseEngine engine(**store);
     nlohmann::json deployed = nlohmann::json::array();
     for (const auto& [file, text] : sources) {

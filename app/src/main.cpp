@@ -22,15 +22,16 @@ int main(int argc, char** argv) {
   Context ctx;
   const char* env_db = std::getenv("SAGSFLOW_DB");
   ctx.db_url = env_db ? env_db : "sqlite:sagsflow.db";
+  const char* actor = std::getenv("SAGSFLOW_ACTOR");
   const char* user = std::getenv("USER");
-  ctx.actor_id = user ? user : "cli";
+  ctx.actor_id = actor && *actor ? actor : user ? user : "cli";
   app.add_option("--db", ctx.db_url, "Database: sqlite:PATH or a PostgreSQL connection string")
       ->capture_default_str();
   app.add_flag("--json", ctx.json, "Machine-readable output");
   app.add_option("--municipality", ctx.municipality, "Municipality code (default: the only one)");
-  app.add_option("--actor", ctx.actor_id, "Who acts (person id)")->capture_default_str();
-  app.add_option("--unit", ctx.actor_unit, "The acting person's unit");
-  app.add_option("--authority", ctx.actor_authority, "Acting authority (default: the municipality)");
+  app.add_option("--actor", ctx.actor_id, "Who acts: a person id from the municipality file's staff (default: SAGSFLOW_ACTOR, else $USER)")->capture_default_str();
+  app.add_option("--unit", ctx.actor_unit, "The acting person's unit (default: from the staff list)");
+  app.add_option("--authority", ctx.actor_authority, "Acting authority (default: the authority of the person's unit)");
   app.add_option("--role", ctx.actor_roles, "A role the acting person holds (repeatable)");
   app.add_option("--plugin-dir", ctx.plugin_dir,
                  "The installation's plugin directory (default: SAGSFLOW_PLUGIN_DIR, or plugins/ beside an SQLite file)");
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   add_bench_command(app, ctx, exit_code);
   add_plugin_commands(app, ctx, exit_code);
   add_municipality_commands(app, ctx, exit_code);
+  add_front_desk_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

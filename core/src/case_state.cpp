@@ -146,6 +146,7 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
       s.workflow_id = d.at("workflow").at("id").get<std::string>();
       s.workflow_version = d.at("workflow").at("version").get<int>();
       s.owning_authority = d.at("owning_authority").get<std::string>();
+      s.received_by = e.authority;
       s.opened_at = e.at;
       if (d.contains("citizen") && d.at("citizen").is_string()) {
         auto cpr = Cpr::parse(d.at("citizen").get<std::string>());
@@ -179,7 +180,11 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
       s.decided_on = *on;
       s.complaint_due = *due;
       s.outcome = dec.value("outcome", "");
+      s.draft = nullptr;  // decided: a pending draft has been dealt with
     }
+    if (d.contains("escalation")) s.escalation = d.at("escalation");
+    if (d.contains("draft")) s.draft = d.at("draft");
+    if (d.contains("forwarded")) s.forwarded = d.at("forwarded");
     if (d.contains("incident")) s.incident = d.at("incident");
     if (d.value("incident_cleared", false)) s.incident = nullptr;
     if (d.contains("proposal")) s.proposal = d.at("proposal");
@@ -221,6 +226,7 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"status", case_status_key(s.status)},
           {"citizen", citizen},
           {"owning_authority", s.owning_authority},
+          {"received_by", s.received_by},
           {"acting_authority", s.acting_authority},
           {"unit", s.unit},
           {"fields", reveal_cpr ? s.fields : masked_strings(s.fields)},
@@ -231,6 +237,9 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"complaint_due", optional_date(s.complaint_due)},
           {"incident", s.incident},
           {"proposal", s.proposal},
+          {"escalation", s.escalation},
+          {"draft", reveal_cpr ? s.draft : masked_strings(s.draft)},
+          {"forwarded", s.forwarded},
           {"opened_at", s.opened_at},
           {"updated_at", s.updated_at},
           {"version", s.version}};
@@ -256,6 +265,7 @@ Result<CaseState> case_state_from_json(const json& j) {
     }
     s.owning_authority = j.at("owning_authority").get<std::string>();
     s.acting_authority = j.at("acting_authority").get<std::string>();
+    s.received_by = j.value("received_by", s.acting_authority);
     s.unit = j.at("unit").get<std::string>();
     s.fields = j.at("fields");
     for (const auto& a : j.at("attachments")) {
@@ -276,6 +286,9 @@ Result<CaseState> case_state_from_json(const json& j) {
     s.outcome = j.value("outcome", "");
     s.incident = j.value("incident", json());
     s.proposal = j.value("proposal", json());
+    s.escalation = j.value("escalation", json());
+    s.draft = j.value("draft", json());
+    s.forwarded = j.value("forwarded", json());
     s.opened_at = j.value("opened_at", "");
     s.updated_at = j.value("updated_at", "");
     s.version = j.at("version").get<long long>();

@@ -1,25 +1,19 @@
 #include "sagsflow/core/engine.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <regex>
+#include <set>
 
 #include "sagsflow/core/case_number.hpp"
 #include "sagsflow/core/log.hpp"
+#include "sagsflow/core/text_file.hpp"
 
 namespace sagsflow {
 using nlohmann::json;
 
 namespace {
-
-std::string sha256_hex(std::string_view text) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(text.data(), static_cast<unsigned>(text.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
-}
 
 std::string join_names(const std::vector<ActionDefinition>& actions) {
   std::vector<std::string> names;
@@ -91,10 +85,17 @@ Result<std::shared_ptr<const WorkflowDefinition>> CaseEngine::workflow(const std
 Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   auto name = store_.municipality_name(req.municipality);
   if (!name.ok()) return name.status();
-  auto wf_result = workflow(req.workflow_id, req.workflow_version);
+  const auto* org = options_.organisation;
+  // The municipality's own workflow for the area, if it has one.
+  const std::string workflow_id =
+      org && !req.workflow_version ? org->workflow_for(req.municipality, req.workflow_id) : req.workflow_id;
+  auto wf_result = workflow(workflow_id, req.workflow_version);
   if (!wf_result.ok()) return wf_result.status();
   const auto wf = *wf_result;
-  auto version = store_.load_workflow(req.workflow_id, req.workflow_version);
+  if (org) {
+    if (auto st = org->may_open(req.actor, req.municipality, wf->service_area); !st.ok()) return st;
+  }
+  auto version = store_.load_workflow(workflow_id, req.workflow_version);
   if (!version.ok()) return version.status();
 
   std::optional<Cpr> citizen;
@@ -115,8 +116,10 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   const Timestamp now = options_.clock();
   const Date today = copenhagen_date(now);
   const int year = static_cast<int>(std::chrono::year_month_day{today}.year());
-  const std::string owning =
-      wf->owning_authority == "municipality" ? req.municipality : wf->owning_authority;
+  const std::string owning = org && org->knows(req.municipality)
+                                 ? org->owning_authority(req.municipality, wf->service_area)
+                             : wf->owning_authority == "municipality" ? req.municipality
+                                                                       : wf->owning_authority;
   const StageDefinition* start = wf->find_stage(wf->start);
 
   auto created = store_.create_case(
@@ -164,12 +167,60 @@ Result<std::vector<ActionDefinition>> CaseEngine::available_actions(long long id
   if (state->status == CaseStatus::kClosed) return out;
   auto wf = workflow(state->workflow_id, state->workflow_version);
   if (!wf.ok()) return wf.status();
+  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
   if (const auto* stage = (*wf)->find_stage(state->stage)) {
     for (const auto& a : stage->actions) {
-      if (may_act(a, actor)) out.push_back(a);
+      if (!may_act(a, actor)) continue;
+      if (options_.organisation &&
+          !options_.organisation->may_perform(actor, *state, (*wf)->service_area, a, (*wf)->task_of(*stage, a)).ok()) {
+        continue;
+      }
+      out.push_back(a);
     }
   }
   return out;
+}
+
+Status CaseEngine::check_may_see(const Actor& actor, const CaseState& state) {
+  if (options_.organisation == nullptr || !options_.organisation->knows(state.municipality)) return Status::Ok();
+  auto area = area_of(state);
+  if (!area.ok()) return area.status();
+  return options_.organisation->may_see(actor, state, *area);
+}
+
+Result<std::string> CaseEngine::area_of(const CaseState& state) {
+  auto wf = workflow(state.workflow_id, state.workflow_version);
+  if (!wf.ok()) return wf.status();
+  return (*wf)->service_area;
+}
+
+Result<CaseState> CaseEngine::get_case_for(long long id, const Actor& actor) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state;
+  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
+  return state;
+}
+
+Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor) {
+  auto all = store_.list_cases(filter);
+  if (!all.ok() || options_.organisation == nullptr) return all;
+  std::vector<CaseState> out;
+  for (auto& s : *all) {
+    if (check_may_see(actor, s).ok()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<Queue> CaseEngine::queue_of(const CaseState& state) {
+  if (options_.organisation == nullptr || !options_.organisation->knows(state.municipality)) return Queue{};
+  auto wf = workflow(state.workflow_id, state.workflow_version);
+  if (!wf.ok()) return wf.status();
+  std::string task = "receive";
+  if (const auto* stage = (*wf)->find_stage(state.stage)) {
+    task = stage->actions.empty() ? default_task(stage->kind) : (*wf)->task_of(*stage, stage->actions.front());
+    if (!state.draft.is_null()) task = "decide";
+  }
+  return options_.organisation->queue_of(state, (*wf)->service_area, task);
 }
 
 Result<CaseState> CaseEngine::act(const ActionRequest& req) {
@@ -197,6 +248,11 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
     return InvalidArgument(fmt::format("stage '{}' of case {} has no action '{}'; available: {}",
                                        stage->name, state.case_number, req.action,
                                        join_names(stage->actions)));
+  }
+  const std::string task = wf->task_of(*stage, *action);
+  const auto* org = options_.organisation;
+  if (org && org->knows(state.municipality)) {
+    if (auto st = org->may_perform(req.actor, state, wf->service_area, *action, task); !st.ok()) return st;
   }
   // Only the owning authority decides (DOMAIN.md §4), whoever else serves the citizen.
   if (action->decision && req.actor.authority != state.owning_authority) {
@@ -292,8 +348,14 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   }
   if (!clock_ops.empty()) e.data["clock"] = clock_ops;
 
+  if (task == "forward" && state.owning_authority != req.actor.authority) {
+    // A matter for another authority goes to it (FVL §7(2)): recorded with date and receiver.
+    e.data["forwarded"] = {{"to", state.owning_authority},
+                           {"name", org ? org->authority_name(state.owning_authority) : state.owning_authority},
+                           {"on", format_date(today)}};
+  }
   if (action->decision) {
-    json decision = {{"date", format_date(today)}, {"outcome", action->outcome}};
+    json decision = {{"date", format_date(today)}, {"outcome", action->outcome}, {"authority", req.actor.authority}};
     if (wf->complaint_deadline) {
       decision["complaint_due"] = format_date(wf->complaint_deadline->due_from(today, options_.calendar));
     }
@@ -397,6 +459,7 @@ Result<CaseState> CaseEngine::add_note(long long id, const Actor& actor, const s
   if (text.empty()) return InvalidArgument("a note needs text");
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
+  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
   CaseEvent e = next_event(*state, actor, "note", state->stage);
   e.data["note"] = text;
   return commit(*state, std::move(e));
@@ -414,6 +477,79 @@ Result<CaseState> CaseEngine::add_plugin_event(long long id, const std::string& 
   actor.id = "plugin:" + plugin;
   CaseEvent e = next_event(*state, actor, "plugin_event", state->stage);
   e.data["plugin_event"] = {{"plugin", plugin}, {"kind", kind}, {"data", data}};
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::escalate(long long id, const Actor& actor, const std::string& reason) {
+  if (reason.empty()) return InvalidArgument("an escalation needs a reason (what makes the case complex)");
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (state->status == CaseStatus::kClosed) return FailedPrecondition(fmt::format("case {} is closed", state->case_number));
+  auto area = area_of(*state);
+  if (!area.ok()) return area.status();
+  if (options_.organisation && options_.organisation->knows(state->municipality)) {
+    if (auto st = options_.organisation->may_escalate(actor, *state, *area); !st.ok()) return st;
+  } else if (!state->escalation.is_null()) {
+    return FailedPrecondition(fmt::format("case {} is already escalated", state->case_number));
+  }
+  CaseEvent e = next_event(*state, actor, "escalated", state->stage);
+  e.data["escalation"] = {{"to", "specialist_group"}, {"area", *area}, {"reason", reason}, {"by", actor.id},
+                          {"at", e.at}};
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::draft_decision(long long id, const Actor& actor, const std::string& outcome,
+                                             const std::string& reasons) {
+  static const std::set<std::string> kOutcomes{"granted", "partly_granted", "refused", "dismissed"};
+  if (!kOutcomes.contains(outcome)) {
+    return InvalidArgument(fmt::format("a draft decision's outcome must be one of {}, got '{}'",
+                                       fmt::join(kOutcomes, ", "), outcome));
+  }
+  if (reasons.empty()) return InvalidArgument("a draft decision needs its reasons");
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  auto wf = workflow(state->workflow_id, state->workflow_version);
+  if (!wf.ok()) return wf.status();
+  const StageDefinition* stage = (*wf)->find_stage(state->stage);
+  if (state->status == CaseStatus::kClosed || stage == nullptr || stage->kind != StageKind::kDecision) {
+    return FailedPrecondition(fmt::format("case {} is in stage '{}', not in a decision stage", state->case_number,
+                                          state->stage));
+  }
+  if (options_.organisation && options_.organisation->knows(state->municipality)) {
+    if (auto st = options_.organisation->may_draft(actor, *state, (*wf)->service_area); !st.ok()) return st;
+  } else if (actor.authority == state->owning_authority) {
+    return FailedPrecondition(fmt::format("{} decides case {} itself", actor.authority, state->case_number));
+  }
+  CaseEvent e = next_event(*state, actor, "decision_drafted", state->stage);
+  const auto* org = options_.organisation;
+  e.data["draft"] = {{"by_authority", actor.authority},
+                     {"by_name", org ? org->authority_name(actor.authority) : actor.authority},
+                     {"for_authority", state->owning_authority},
+                     {"outcome", outcome},
+                     {"reasons", reasons},
+                     {"at", e.at}};
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::send_letter(long long id, const Actor& actor, const std::string& subject,
+                                          const std::string& body) {
+  if (subject.empty() || body.empty()) return InvalidArgument("a letter needs a subject and a body");
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
+  const auto* org = options_.organisation;
+  CaseEvent e = next_event(*state, actor, "letter", state->stage);
+  json letter = {{"from_authority", actor.authority},
+                 {"from_name", org ? org->authority_name(actor.authority) : actor.authority},
+                 {"case_number", state->case_number},
+                 {"decided_by", org ? org->authority_name(state->owning_authority) : state->owning_authority},
+                 {"to", "citizen"},
+                 {"subject", subject},
+                 {"body", body}};
+  if (actor.authority != state->municipality && org && org->knows(actor.authority)) {
+    letter["on_behalf_of"] = org->authority_name(state->municipality);
+  }
+  e.data["letter"] = letter;
   return commit(*state, std::move(e));
 }
 

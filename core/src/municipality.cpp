@@ -142,6 +142,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
 
   std::set<std::string> unit_ids, authority_ids, staff_ids, area_ids;
   std::map<std::string, SourcePosition> run_by_at;  // booth id -> its run_by
+  std::map<std::string, YAML::Node> area_authority_at;  // service area -> its 'authority'
   c.each_item(root["authorities"], "an authority", [&](const YAML::Node& a) {
     c.check_keys(a, "an authority", {"id", "name", "kind", "address", "phone", "opening_hours", "web"});
     SignpostAuthority auth;
@@ -235,8 +236,11 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
         const auto what = fmt::format("service area '{}'", a.id);
         if (!c.expect_map(kv.second, what)) continue;
         const auto& n = kv.second;
-        c.check_keys(n, what, {"plugin", "split", "model", "tasks"});
+        c.check_keys(n, what, {"plugin", "authority", "workflow", "split", "model", "tasks"});
         a.plugin = optional_text(c, n, "plugin", what);
+        a.authority = optional_text(c, n, "authority", what);
+        if (!a.authority.empty() && a.authority != "municipality") area_authority_at[a.id] = n["authority"];
+        a.workflow = optional_text(c, n, "workflow", what);
         if (n["split"]) {
           if (auto s = read_key(c, n["split"], what + " split", kSplits)) a.split = *s;
         }
@@ -294,6 +298,13 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
       c.error(run_by_at[u.id], fmt::format("booth '{}' is run by '{}', which is neither a department or job "
                                                 "centre under 'units' nor an authority under 'authorities'",
                                                 u.id, u.run_by));
+    }
+  }
+  for (const auto& [area, node] : area_authority_at) {
+    const auto id = node.Scalar();
+    if (!authority_ids.contains(id)) {
+      c.error(node, fmt::format("service area '{}' is decided by '{}', which is neither 'municipality' nor an "
+                                "authority under 'authorities'", area, id));
     }
   }
   // The model and the centre must fit: models 1 and 2 need a centre chief, 5 has none.

@@ -1,5 +1,8 @@
 #include "sagsflow/core/text_file.hpp"
 
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -12,6 +15,12 @@ Result<std::string> read_text_file(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) return Internal("cannot read " + path);
   return text.str();
+}
+
+std::string sha256_hex(std::string_view text) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(text.data(), static_cast<unsigned>(text.size()));
+  return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 }  // namespace sagsflow

@@ -32,6 +32,24 @@ std::optional<StageKind> stage_kind_from_key(std::string_view key) {
   return std::nullopt;
 }
 
+const char* default_task(StageKind k) {
+  switch (k) {
+    case StageKind::kReceipt: return "receive";
+    case StageKind::kCheck: return "check";
+    case StageKind::kDecision: return "decide";
+    case StageKind::kReferral: return "forward";
+    case StageKind::kComplaint: return "complaint";
+  }
+  return "receive";
+}
+
+std::string WorkflowDefinition::task_of(const StageDefinition& stage, const ActionDefinition& action) const {
+  if (!action.task.empty()) return action.task;
+  // Receiving a complaint is a receipt, whoever decided the case.
+  if (action.opens_complaint) return "receive";
+  return default_task(stage.kind);
+}
+
 std::string Diagnostic::to_string() const {
   return fmt::format("{}:{}:{}: error: {}", file, pos.line, pos.column, message);
 }
@@ -69,7 +87,7 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
   if (!c.expect_map(body, what)) return a;
   c.check_keys(body, what,
                {"title", "next", "roles", "requires", "clock", "decision", "outcome", "complaint",
-                "validate_form"});
+                "validate_form", "task", "complex"});
   if (body["title"]) a.title = c.scalar(body["title"], what + ".title").value_or("");
   if (!body["next"]) {
     c.error(key, fmt::format("{} has no 'next' (a stage name, or 'closed' to end the case)", what));
@@ -107,6 +125,13 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
   if (body["validate_form"]) {
     a.validate_form = c.boolean(body["validate_form"], what + ".validate_form").value_or(false);
   }
+  if (body["task"]) {
+    a.task = c.scalar(body["task"], what + ".task").value_or("");
+    if (!a.task.empty() && !std::regex_match(a.task, id_pattern())) {
+      c.error(body["task"], fmt::format("{}.task '{}' must be lower-case letters, digits, '_' or '-'", what, a.task));
+    }
+  }
+  if (body["complex"]) a.complex = c.boolean(body["complex"], what + ".complex").value_or(false);
   return a;
 }
 
@@ -229,7 +254,7 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
     return out;
   }
   c.check_keys(root, "the workflow", {"id", "title", "subject", "facet", "owning_authority",
-                                      "plugin", "start", "complaint_deadline", "stages"});
+                                      "plugin", "service_area", "start", "complaint_deadline", "stages"});
   WorkflowDefinition wf;
   const auto required = [&](const char* key) -> std::string {
     if (!root[key]) {
@@ -258,6 +283,14 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
     wf.owning_authority = c.scalar(root["owning_authority"], "owning_authority").value_or("");
   }
   if (root["plugin"]) wf.plugin = c.scalar(root["plugin"], "plugin").value_or("");
+  if (root["service_area"]) {
+    wf.service_area = c.scalar(root["service_area"], "service_area").value_or("");
+    if (!wf.service_area.empty() && !std::regex_match(wf.service_area, id_pattern())) {
+      c.error(root["service_area"], fmt::format("service_area '{}' must be lower-case letters, digits, '_' or '-'",
+                                                wf.service_area));
+    }
+  }
+  if (wf.service_area.empty()) wf.service_area = wf.id;
   wf.start = required("start");
   if (root["complaint_deadline"]) {
     wf.complaint_deadline = c.deadline(root["complaint_deadline"], "complaint_deadline");

@@ -34,7 +34,9 @@ class CliTest : public ::testing::Test {
   CommandRun run(const std::string& args) {
     const auto out = dir_ / "stdout";
     const auto err = dir_ / "stderr";
-    const std::string cmd = std::string(SAGSFLOW_BIN) + " --db '" + db_ + "' " + args + " >" + out.string() +
+    // Everyone who acts is on the example municipality's staff list: the front desk's frida by default.
+    const std::string who = args.find("--actor") == std::string::npos ? "--actor " + actor_ + " " : "";
+    const std::string cmd = std::string(SAGSFLOW_BIN) + " --db '" + db_ + "' " + who + args + " >" + out.string() +
                             " 2>" + err.string() + " </dev/null";
     const int status = std::system(cmd.c_str());
     CommandRun r;
@@ -58,6 +60,7 @@ class CliTest : public ::testing::Test {
 
   fs::path dir_;
   std::string db_;
+  std::string actor_ = "frida";
 };
 
 TEST_F(CliTest, ValidateListsEveryErrorWithFileLineAndColumnAndFails) {

@@ -27,6 +27,7 @@ ctest --test-dir "$WORK/vendor" --output-on-failure | tail -n 3
 
 step "install it into a fresh installation and run a case"
 export SAGSFLOW_DB="sqlite:$WORK/installation/sagsflow.db"
+export SAGSFLOW_ACTOR=bo  # a caseworker at the example municipality's citizen-service centre
 mkdir -p "$WORK/installation"
 sf() { "$SAGSFLOW" "$@"; }
 quietly sf init --municipality-file "$SOURCE_DIR/examples/municipalities/eksempel-kommune.yaml"

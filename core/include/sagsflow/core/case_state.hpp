@@ -43,7 +43,8 @@ struct CaseState {
   CaseStatus status = CaseStatus::kOpen;
   std::optional<Cpr> citizen;
   std::string owning_authority;
-  std::string acting_authority;
+  std::string received_by;       // the authority that received (opened) the case
+  std::string acting_authority;  // the authority of the latest event
   std::string unit;
   nlohmann::json fields = nlohmann::json::object();
   std::vector<Attachment> attachments;
@@ -55,6 +56,13 @@ struct CaseState {
   nlohmann::json incident;
   // The plugin's latest decision proposal: {outcome, reasons, details}.
   nlohmann::json proposal;
+  // Set once the case is escalated to a specialist group: {to, area, reason, by, at}.
+  nlohmann::json escalation;
+  // A draft decision from a municipality acting under an agreement, waiting
+  // for the deciding municipality: {by_authority, for_authority, outcome, reasons, at}.
+  nlohmann::json draft;
+  // The latest forwarding to another authority: {to, name, on}.
+  nlohmann::json forwarded;
   std::string opened_at;
   std::string updated_at;
   long long version = 0;  // number of events applied

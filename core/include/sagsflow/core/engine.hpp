@@ -21,6 +21,7 @@
 #include "sagsflow/core/case_store.hpp"
 #include "sagsflow/core/domain.hpp"
 #include "sagsflow/core/events.hpp"
+#include "sagsflow/core/organisation.hpp"
 #include "sagsflow/core/plugin_calls.hpp"
 #include "sagsflow/core/time.hpp"
 #include "sagsflow/core/workflow.hpp"
@@ -31,6 +32,10 @@ struct EngineOptions {
   DanishCalendar calendar;
   Clock clock = system_clock();
   PluginCalls* plugins = nullptr;  // not owned; needed by workflows that name a plugin
+  // Not owned. When set, every action is checked against the municipalities'
+  // organisation (who may see, perform, decide; agreements; layers), and the
+  // municipality's own workflow for an area replaces the shared one.
+  const Organisation* organisation = nullptr;
 };
 
 struct OpenCaseRequest {
@@ -67,6 +72,15 @@ class CaseEngine {
   Result<CaseState> open_case(const OpenCaseRequest& request);
   Result<CaseState> act(const ActionRequest& request);
   Result<CaseState> get_case(long long id) { return store_.load_case(id); }
+  // The case if `actor` may see it (and its personal data) under the organisation rules.
+  Result<CaseState> get_case_for(long long id, const Actor& actor);
+  // The cases matching `filter` that `actor` may see.
+  Result<std::vector<CaseState>> list_cases_for(const CaseFilter& filter, const Actor& actor);
+  // Where the case's current task waits (unit, specialist group, or another
+  // authority to forward to); empty without an organisation.
+  Result<Queue> queue_of(const CaseState& state);
+  // The service area the case belongs to (its workflow's).
+  Result<std::string> area_of(const CaseState& state);
   Result<std::vector<CaseEvent>> history(long long id) { return store_.load_history(id); }
   // The actions of the case's current stage that `actor` holds a role for.
   Result<std::vector<ActionDefinition>> available_actions(long long id, const Actor& actor);
@@ -74,6 +88,16 @@ class CaseEngine {
   // decision stage and records it (event decision_proposed). A failing plugin
   // leaves an incident on the case and returns kPluginFailed.
   Result<CaseState> propose_decision(long long id, const Actor& actor);
+  // Hands the case to the area's specialist group (event "escalated"): from
+  // then on only specialist and expert staff of the area work on it.
+  Result<CaseState> escalate(long long id, const Actor& actor, const std::string& reason);
+  // A municipality acting under an agreement drafts the decision; the case
+  // stays in its decision stage for the owning municipality to decide.
+  Result<CaseState> draft_decision(long long id, const Actor& actor, const std::string& outcome,
+                                   const std::string& reasons);
+  // Records a letter to the citizen; it always names the acting authority.
+  Result<CaseState> send_letter(long long id, const Actor& actor, const std::string& subject,
+                                const std::string& body);
   // Records that a plugin failed on the case (an incident event) and returns
   // the kPluginFailed status that describes it.
   Status report_incident(long long id, const Actor& actor, const std::string& plugin, const std::string& operation,
@@ -97,6 +121,8 @@ class CaseEngine {
   // Stores an incident event and returns the kPluginFailed status to report.
   Status record_incident(const CaseState& current, const Actor& actor, const std::string& plugin,
                          const std::string& operation, const std::string& action, const Status& failure);
+  // The organisation's check of seeing `state`; ok without an organisation.
+  Status check_may_see(const Actor& actor, const CaseState& state);
   Result<std::vector<std::string>> plugin_form_problems(const WorkflowDefinition& wf, const CaseState& state,
                                                         const nlohmann::json& fields);
   template <typename... Args, typename Signal>

@@ -66,6 +66,12 @@ std::optional<ServiceSplit> service_split_from_key(std::string_view key);
 struct ServiceAreaConfig {
   std::string id;      // e.g. "passports"
   std::string plugin;  // the plugin that implements it, if installed
+  // Who decides its cases: "municipality" (this one) or an authority id under
+  // `authorities`. Empty: as the area's workflow says.
+  std::string authority;
+  // The workflow this municipality uses instead of the shared one for this
+  // area (its own version of a shared definition). Empty: the shared one.
+  std::string workflow;
   ServiceSplit split = ServiceSplit::kFull;
   std::optional<OrganisationalModel> model;           // overrides the municipality's
   std::map<std::string, OrganisationalModel> task_models;       // per task

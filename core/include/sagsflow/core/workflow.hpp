@@ -55,6 +55,11 @@ struct Diagnostic {
   std::string to_string() const;  // "file:line:column: error: message"
 };
 
+// The task an action performs unless it names one: receipt -> "receive",
+// check -> "check", decision -> "decide", referral -> "forward",
+// complaint -> "complaint". Municipality files place responsibilities per task.
+const char* default_task(StageKind k);
+
 enum class ClockEffect { kNone, kPause, kResume };
 
 struct Requirements {
@@ -73,6 +78,10 @@ struct ActionDefinition {
   std::string outcome;          // for decisions: granted, partly_granted, refused ...
   bool opens_complaint = false; // must happen within the complaint deadline
   bool validate_form = false;   // the workflow's plugin validates the form first
+  // The task this action performs, for the organisation rules (who may do it,
+  // whose queue). Empty: the stage kind's task (default_task()).
+  std::string task;
+  bool complex = false;  // the customer line may not take it; it escalates to the specialist group
   SourcePosition pos;
 };
 
@@ -93,10 +102,13 @@ struct WorkflowDefinition {
   std::string facet = "G01";
   std::string owning_authority = "municipality";
   std::string plugin;  // the service-area plugin whose code this workflow calls
+  std::string service_area;  // e.g. "passports"; the workflow id when the file names none
   std::string start;
   std::optional<DeadlineSpec> complaint_deadline;
   std::vector<StageDefinition> stages;  // in file order
   const StageDefinition* find_stage(std::string_view stage) const;
+  // The task `action` of `stage` performs (its own, or its stage kind's).
+  std::string task_of(const StageDefinition& stage, const ActionDefinition& action) const;
 };
 
 struct WorkflowParseResult {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sagsflow/core/case_store.hpp"
+#include "sagsflow/core/front_desk.hpp"
 
 namespace sagsflow::db {
 
@@ -61,7 +62,16 @@ struct StorageInfo {
   std::string synchronous;   // SQLite: OFF, NORMAL, FULL or EXTRA
 };
 
-class SqlStore final : public CaseStore {
+// A municipality file as loaded into the installation.
+struct MunicipalityConfigRecord {
+  std::string code;
+  std::string file_name;
+  std::string source;
+  std::string sha256;
+  std::string loaded_at;
+};
+
+class SqlStore final : public CaseStore, public FrontDeskStore {
  public:
   static Result<std::unique_ptr<SqlStore>> open(const std::string& url, SqliteOptions sqlite = {});
   ~SqlStore() override;
@@ -90,6 +100,18 @@ class SqlStore final : public CaseStore {
   Status upsert_municipality(const std::string& code, const std::string& name) override;
   Result<std::string> municipality_name(const std::string& code) override;
   Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() override;
+
+  // Inquiries and layer messages (FrontDeskStore).
+  Result<long long> add_inquiry(const InquiryRecord& inquiry) override;
+  Result<InquiryRecord> load_inquiry(long long id) override;
+  Status mark_forwarded(long long id, const std::string& to, const std::string& on) override;
+  Result<std::vector<InquiryRecord>> list_inquiries(const InquiryFilter& filter) override;
+  Result<long long> add_layer_message(const LayerMessage& message) override;
+  Result<std::vector<LayerMessage>> list_layer_messages(const std::string& municipality) override;
+
+  // The municipality files loaded into this installation (insert or replace).
+  Status save_municipality_config(const MunicipalityConfigRecord& record);
+  Result<std::vector<MunicipalityConfigRecord>> municipality_configs();
 
   // The installation's plugin records.
   Status record_plugin(const InstalledPlugin& plugin);  // insert or replace
