@@ -143,6 +143,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   std::set<std::string> unit_ids, authority_ids, staff_ids, area_ids;
   std::map<std::string, SourcePosition> run_by_at;  // booth id -> its run_by
   std::map<std::string, YAML::Node> area_authority_at;  // service area -> its 'authority'
+  std::map<std::string, YAML::Node> area_unit_at;       // service area -> its 'unit'
   c.each_item(root["authorities"], "an authority", [&](const YAML::Node& a) {
     c.check_keys(a, "an authority", {"id", "name", "kind", "address", "phone", "opening_hours", "web"});
     SignpostAuthority auth;
@@ -236,7 +237,9 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
         const auto what = fmt::format("service area '{}'", a.id);
         if (!c.expect_map(kv.second, what)) continue;
         const auto& n = kv.second;
-        c.check_keys(n, what, {"plugin", "authority", "workflow", "split", "model", "tasks"});
+        c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks"});
+        a.unit = optional_text(c, n, "unit", what);
+        if (!a.unit.empty()) area_unit_at[a.id] = n["unit"];
         a.plugin = optional_text(c, n, "plugin", what);
         a.authority = optional_text(c, n, "authority", what);
         if (!a.authority.empty() && a.authority != "municipality") area_authority_at[a.id] = n["authority"];
@@ -305,6 +308,13 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
     if (!authority_ids.contains(id)) {
       c.error(node, fmt::format("service area '{}' is decided by '{}', which is neither 'municipality' nor an "
                                 "authority under 'authorities'", area, id));
+    }
+  }
+  for (const auto& [area, node] : area_unit_at) {
+    const auto* u = m.unit(node.Scalar());
+    if (u == nullptr || u->kind == UnitKind::kCitizenServiceCentre) {
+      c.error(node, fmt::format("service area '{}' names unit '{}', which is not a department, job centre or booth "
+                                "under 'units'", area, node.Scalar()));
     }
   }
   // The model and the centre must fit: models 1 and 2 need a centre chief, 5 has none.

@@ -163,6 +163,7 @@ const MunicipalUnit* Organisation::centre(const MunicipalityConfig& m) const {
 const MunicipalUnit* Organisation::department_for(const MunicipalityConfig& m, std::string_view area) const {
   // The booth a department runs for the area (market-square and hybrid
   // models), then the department itself, then a department for no one area.
+  if (const auto* sa = m.service_area(area); sa != nullptr && !sa->unit.empty()) return m.unit(sa->unit);
   for (const auto& u : m.units) {
     if (u.kind != UnitKind::kBooth || u.area != area) continue;
     const auto* runner = m.unit(u.run_by);
@@ -195,7 +196,7 @@ Holder Organisation::resolve(const MunicipalityConfig& m, std::string_view area,
     h.authority = m.code;
     return h;
   }
-  if (p == Placement::kOtherAuthority || owner != m.code) {
+  if (p == Placement::kOtherAuthority) {
     h.placement = Placement::kOtherAuthority;
     h.authority = owner;
     h.name = authority_name(owner);
@@ -206,6 +207,8 @@ Holder Organisation::resolve(const MunicipalityConfig& m, std::string_view area,
   if (const auto* d = department_for(m, area)) {
     h.unit = d->id;
     h.name = d->name;
+  } else if (owner != m.code) {
+    return resolve(m, area, Placement::kOtherAuthority, owner);  // no unit of ours does its part
   } else {
     h.name = fmt::format("the department responsible for {}", area);
   }
@@ -248,11 +251,10 @@ Result<TaskPlacement> Organisation::place(std::string_view municipality, std::st
     away_from_centre(r.administrative);
   }
   if (other_owner) {
-    // Another authority's matter: its rules; it alone decides.
-    if (r.administrative == Placement::kDepartment) r.administrative = Placement::kOtherAuthority;
-    if (r.daily_operations == Placement::kDepartment) r.daily_operations = Placement::kOtherAuthority;
-    if (decides(kind)) r.professional = r.administrative = Placement::kOtherAuthority;
+    // Another authority's matter: its rules; it alone decides and reconsiders.
+    // Our department (or the unit the file names) may do the rest for it.
     r.professional = Placement::kOtherAuthority;
+    if (decides(kind)) r.administrative = Placement::kOtherAuthority;
   }
   p.responsibilities = r;
   p.professional = resolve(*m, area, r.professional, p.owning_authority);

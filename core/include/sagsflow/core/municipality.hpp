@@ -69,6 +69,10 @@ struct ServiceAreaConfig {
   // Who decides its cases: "municipality" (this one) or an authority id under
   // `authorities`. Empty: as the area's workflow says.
   std::string authority;
+  // The unit that does the department's part of this area here (e.g. the
+  // passport booth also takes driving licences). Empty: the department or
+  // booth whose `area` is this one.
+  std::string unit;
   // The workflow this municipality uses instead of the shared one for this
   // area (its own version of a shared definition). Empty: the shared one.
   std::string workflow;
