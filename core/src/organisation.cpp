@@ -240,8 +240,11 @@ Result<TaskPlacement> Organisation::place(std::string_view municipality, std::st
     if (auto it = sa->responsibilities.find(std::string(task)); it != sa->responsibilities.end()) r = it->second;
   }
   const TaskKind kind = task_kind(task);
+  // What the split keeps from the centre lies with the department, or for
+  // another authority's matter with that authority (partial 3: processing
+  // happens in its digital self-service or in its own offices).
   const auto away_from_centre = [&](Placement& x) {
-    if (x == Placement::kCitizenServiceCentre) x = Placement::kDepartment;
+    if (x == Placement::kCitizenServiceCentre) x = other_owner ? Placement::kOtherAuthority : Placement::kDepartment;
   };
   // The split decides what the centre does at all; the rest lies with the department.
   // The centre may always receive and forward another authority's matters (§4).
@@ -640,12 +643,23 @@ ServiceAdvice Organisation::advise(const Actor& actor, std::string_view municipa
         return a;
       }
       break;
-    case Service::kRegisterMove:
+    case Service::kRegisterMove: {
       if (booth_of_other) {
         refuse(fmt::format("moves are registered in CPR by the municipality, not by {}", a.acting_authority_name));
         return a;
       }
+      // The municipality registers; within it, the unit that decides moves.
+      auto p = place(home.code, "moving", "decide");
+      if (p.ok() && !unit_performs(*p, *who, home)) {
+        a.allowed = false;
+        a.offers = {"signpost", "help_fill_in", "receive_and_forward"};
+        a.message = fmt::format("registering a move in CPR lies with {} in {}; {} ({}) may signpost the citizen "
+                                "there or help with the digital move report",
+                                p->administrative.name, home.name, actor.id, who->unit->name);
+        return a;
+      }
       break;
+    }
     default:
       if (booth_of_other && !own_matter && service != Service::kSignpost) {
         a.allowed = false;
@@ -684,8 +698,16 @@ TriageAdvice Organisation::triage(std::string_view municipality, std::string_vie
   for (const auto& auth : m->authorities) {
     if (auth.id == p->owning_authority) t.contact = auth;
   }
-  const Holder& h = p->centre_performs ? resolve(*m, area, Placement::kCitizenServiceCentre, m->code)
-                                       : p->administrative;
+  // Another authority's booth here serves its own matters; otherwise the
+  // unit that leads the receipt (the centre, a department or its booth).
+  Holder h = p->administrative;
+  if (const auto* booth = booth_of_authority(*m, p->owning_authority)) {
+    h = resolve(*m, area, Placement::kOtherAuthority, p->owning_authority);
+    h.unit = booth->id;
+    h.name = booth->name;
+  } else if (h.unit.empty() && p->centre_performs) {
+    h = resolve(*m, area, Placement::kCitizenServiceCentre, m->code);
+  }
   t.unit = h.unit;
   t.unit_name = h.name;
   if (h.unit.empty()) {
