@@ -15,7 +15,7 @@
 #include "sagsflow/core/municipality.hpp"
 #include "sagsflow/core/organisation.hpp"
 #include "sagsflow/core/text_file.hpp"
-#include "test_databases.hpp"
+#include "example_municipalities.hpp"
 
 namespace sagsflow::testing {
 namespace {
@@ -31,7 +31,6 @@ std::vector<std::string> split(const std::string& alternatives) {
   return out;
 }
 
-const std::vector<std::string> kFiles{"supermarked", "samarbejde", "begraenset-torv", "hybrid", "fuldt-torv"};
 
 // One inquiry: the matter, the question put to the front desk, and the steps
 // that bring its case to the decision (each step: the action to take, or
@@ -77,66 +76,8 @@ struct Outcome {
   std::string stopped;    // a step nobody here may take
 };
 
-class OrganisationScenarioTest : public DatabaseTest {
+class OrganisationScenarioTest : public ExampleMunicipalitiesTest {
  protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (not_ready()) return;
-    store_ = connect();
-    clock_.set(*parse_date("2026-11-24"));  // a Tuesday
-    EngineOptions options{DanishCalendar{}, clock_.clock(), nullptr};
-    options.organisation = &org_;
-    engine_ = std::make_unique<CaseEngine>(*store_, options);
-    desk_ = std::make_unique<FrontDesk>(*store_, org_, DanishCalendar{}, clock_.clock());
-    std::set<std::string> deployed;
-    for (const auto& f : kFiles) {
-      const std::string path = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/" + f + ".yaml";
-      auto parsed = load_municipality_file(path);
-      ASSERT_TRUE(parsed.ok()) << path << ": " << parsed.errors.front().to_string();
-      ASSERT_TRUE(store_->upsert_municipality(parsed.config->code, parsed.config->name).ok());
-      for (const auto& wf_file : parsed.config->workflow_files) {
-        if (!deployed.insert(wf_file).second) continue;
-        auto text = read_text_file(wf_file);
-        ASSERT_TRUE(text.ok()) << wf_file;
-        ASSERT_TRUE(engine_->deploy_workflow(*text, wf_file).ok()) << wf_file;
-        org_.add_workflow(*parse_workflow(*text, wf_file).definition);
-      }
-      codes_.push_back(parsed.config->code);
-      org_.add(std::move(*parsed.config));
-    }
-  }
-
-  // Everyone on the municipality's staff list, as they would sign in.
-  std::vector<Actor> staff(const std::string& code) const {
-    std::vector<Actor> out;
-    for (const auto& s : org_.find(code)->staff) {
-      auto who = org_.person(s.id, code);
-      out.push_back(Actor{s.id, s.unit, who.ok() ? who->authority : code, s.roles});
-    }
-    return out;
-  }
-  Actor front_desk(const std::string& code) const {
-    for (const auto& a : staff(code)) {
-      if (a.unit == "bsc") return a;
-    }
-    return {};
-  }
-  // The staff who may take one of `actions` on the case now.
-  std::vector<Actor> may_take(long long id, const std::string& code, const std::vector<std::string>& actions) {
-    std::vector<Actor> out;
-    for (const auto& a : staff(code)) {
-      auto available = engine_->available_actions(id, a);
-      if (!available.ok()) continue;
-      for (const auto& act : *available) {
-        if (std::find(actions.begin(), actions.end(), act.name) != actions.end()) {
-          out.push_back(a);
-          break;
-        }
-      }
-    }
-    return out;
-  }
-
   Outcome run(const std::string& code, const Inquiry& q) {
     Outcome o;
     const Actor desk = front_desk(code);
@@ -225,12 +166,6 @@ class OrganisationScenarioTest : public DatabaseTest {
     return o;
   }
 
-  std::unique_ptr<db::SqlStore> store_;
-  ManualClock clock_;
-  Organisation org_;
-  std::unique_ptr<CaseEngine> engine_;
-  std::unique_ptr<FrontDesk> desk_;
-  std::vector<std::string> codes_;
 };
 
 std::string render(const Organisation& org, const std::vector<std::string>& codes,
