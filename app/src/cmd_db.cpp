@@ -7,6 +7,7 @@
 #include "cli_context.hpp"
 #include "sagsflow/core/engine.hpp"
 #include "sagsflow/core/municipality.hpp"
+#include "sagsflow/core/organisation.hpp"
 #include "sagsflow/core/text_file.hpp"
 
 namespace sagsflow::cli {
@@ -66,6 +67,14 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
       exit_code = fail(ctx, InvalidArgument(fmt::format("{} has {} error(s); nothing was changed",
                                                         municipality_file, parsed.errors.size())));
       return;
+    }
+    {
+      Organisation org;
+      for (const auto& f : parsed.config->workflow_files) {
+        if (auto wf = load_workflow_file(f); wf.ok()) org.add_workflow(*wf.definition);
+      }
+      org.add(*parsed.config);
+      for (const auto& w : org.gaps(parsed.config->code)) std::cerr << municipality_file << ": warning: " << w << "\n";
     }
     // Check every workflow before touching the database.
     std::vector<std::pair<std::string, std::string>> sources;

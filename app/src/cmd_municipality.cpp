@@ -1,4 +1,4 @@
-// `sagsflow municipality validate FILE...`.
+// `sagsflow municipality validate FILE...` and `sagsflow municipality explain FILE`.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -6,6 +6,7 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/core/municipality.hpp"
+#include "sagsflow/core/organisation.hpp"
 
 namespace sagsflow::cli {
 namespace {
@@ -18,6 +19,20 @@ int validate(const Context& ctx, const std::vector<std::string>& files) {
     errors += r.errors.size();
     const nlohmann::json list = report_diagnostics(ctx, r.errors);
     report.push_back({{"file", f}, {"ok", r.ok()}, {"errors", list}});
+    if (r.ok()) {
+      Organisation org;
+      for (const auto& wf_file : r.config->workflow_files) {
+        if (auto wf = load_workflow_file(wf_file); wf.ok()) org.add_workflow(*wf.definition);
+      }
+      const std::string code = r.config->code;
+      org.add(*r.config);
+      nlohmann::json warnings = nlohmann::json::array();
+      for (const auto& w : org.gaps(code)) {
+        warnings.push_back(w);
+        if (!ctx.json) std::cerr << f << ": warning: " << w << "\n";
+      }
+      report.back()["warnings"] = warnings;
+    }
     if (!ctx.json && r.ok()) {
       const auto& m = *r.config;
       std::cout << fmt::format("{}: ok ({} {}, {} model, {} units, {} staff, {} service areas)\n", f, m.code, m.name,
@@ -30,6 +45,51 @@ int validate(const Context& ctx, const std::vector<std::string>& files) {
   return errors == 0 ? kExitOk : kExitError;
 }
 
+// Where every task of every service area lies, as the core will apply it.
+int explain(const Context& ctx, const std::string& file) {
+  auto r = load_municipality_file(file);
+  if (!r.ok()) {
+    if (auto list = report_diagnostics(ctx, r.errors); ctx.json) print_json({{"errors", list}});
+    return kExitError;
+  }
+  Organisation org;
+  for (const auto& f : r.config->workflow_files) {
+    if (auto wf = load_workflow_file(f); wf.ok()) org.add_workflow(*wf.definition);
+  }
+  const auto& m = *r.config;
+  const std::string code = m.code;
+  org.add(*r.config);
+  nlohmann::json rows = nlohmann::json::array();
+  if (!ctx.json) {
+    std::cout << fmt::format("{} {}: {} model{}\n", code, m.name, organisational_model_key(m.model),
+                             org.uses_triage(code) ? "; inquiries enter through a triage desk" : "");
+    std::cout << fmt::format("{:<18} {:<10} {:<22} {:<10} {:<28} {:<28} {}\n", "AREA", "TASK", "MODEL", "SPLIT",
+                             "RULES (professional)", "QUEUE (administrative)", "DECIDED BY");
+  }
+  for (const auto& area : m.service_areas) {
+    for (const char* task : {"receive", "check", "decide", "forward", "complaint"}) {
+      auto p = org.place(code, area.id, task);
+      if (!p.ok()) return fail(ctx, p.status());
+      rows.push_back({{"area", area.id},
+                      {"task", task},
+                      {"model", organisational_model_key(p->model)},
+                      {"split", service_split_key(p->split)},
+                      {"professional", p->professional.name},
+                      {"administrative", p->administrative.name},
+                      {"daily_operations", p->daily_operations.name},
+                      {"centre_performs", p->centre_performs},
+                      {"decided_by", p->owning_authority_name}});
+      if (!ctx.json) {
+        std::cout << fmt::format("{:<18} {:<10} {:<22} {:<10} {:<28} {:<28} {}\n", area.id, task,
+                                 organisational_model_key(p->model), service_split_key(p->split), p->professional.name,
+                                 p->administrative.name, p->owning_authority_name);
+      }
+    }
+  }
+  if (ctx.json) print_json({{"municipality", code}, {"uses_triage", org.uses_triage(code)}, {"tasks", rows}});
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -39,6 +99,11 @@ void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* v = m->add_subcommand("validate", "Check municipality files; list every error with file:line:column");
   v->add_option("files", files, "Municipality YAML files")->required();
   v->callback([&] { exit_code = validate(ctx, files); });
+  static std::string file;
+  auto* e = m->add_subcommand("explain", "Show where each task of each service area lies: model, split, whose rules, "
+                                         "whose queue, who decides");
+  e->add_option("file", file, "Municipality YAML file")->required();
+  e->callback([&] { exit_code = explain(ctx, file); });
 }
 
 }  // namespace sagsflow::cli

@@ -202,6 +202,12 @@ Result<CaseState> CaseEngine::get_case_for(long long id, const Actor& actor) {
 }
 
 Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor) {
+  if (options_.organisation != nullptr && !options_.organisation->empty()) {
+    // Someone the organisation cannot place sees nothing, and is told why.
+    if (auto who = options_.organisation->identify(actor, filter.municipality.value_or("")); !who.ok()) {
+      return who.status();
+    }
+  }
   auto all = store_.list_cases(filter);
   if (!all.ok() || options_.organisation == nullptr) return all;
   std::vector<CaseState> out;

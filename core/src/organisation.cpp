@@ -676,6 +676,31 @@ ServiceAdvice Organisation::advise(const Actor& actor, std::string_view municipa
   return a;
 }
 
+std::vector<std::string> Organisation::gaps(std::string_view municipality) const {
+  std::vector<std::string> out;
+  const auto* m = find(municipality);
+  if (m == nullptr) return out;
+  for (const auto& area : m->service_areas) {
+    std::vector<std::string> tasks;
+    for (const char* t : kStandardTasks) {
+      auto p = place(m->code, area.id, t);
+      if (!p.ok()) continue;
+      for (const Holder* h : {&p->professional, &p->administrative}) {
+        if (h->placement == Placement::kDepartment && h->unit.empty()) {
+          tasks.push_back(t);
+          break;
+        }
+      }
+    }
+    if (!tasks.empty()) {
+      out.push_back(fmt::format("service area '{}': the task(s) {} lie with the department, but no department, job "
+                                "centre or booth serves '{}' (set service_areas.{}.unit, or place the tasks)",
+                                area.id, fmt::join(tasks, ", "), area.id, area.id));
+    }
+  }
+  return out;
+}
+
 bool Organisation::uses_triage(std::string_view municipality) const {
   const auto* m = find(municipality);
   if (m == nullptr) return false;

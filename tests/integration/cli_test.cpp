@@ -268,3 +268,70 @@ TEST_F(CliTest, MunicipalityValidateListsEveryErrorWithPositions) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, OneDatabaseServesSeveralMunicipalitiesAndTheirRulesReachTheCli) {
+  const std::string dir = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/";
+  for (const char* f : {"supermarked", "samarbejde", "hybrid"}) {
+    auto r = run(std::string("init --municipality-file ") + dir + f + ".yaml");
+    ASSERT_EQ(r.exit_code, 0) << f << ": " << r.err;
+  }
+  // Skattestyrelsen's booth staff open a tax case; the centre of the same premises does not see it.
+  auto opened = run("--json --municipality 0994 --actor freja case open -w tax_help");
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  EXPECT_EQ(json::parse(opened.out)["acting_authority"], "skattestyrelsen");
+  auto hidden = run("--municipality 0994 --actor vibeke case show 1");
+  EXPECT_EQ(hidden.exit_code, 4);
+  EXPECT_NE(hidden.err.find("not the premises"), std::string::npos) << hidden.err;
+  auto claimed = run("--municipality 0994 --actor vibeke --authority skattestyrelsen case show 1");
+  EXPECT_EQ(claimed.exit_code, 4);
+  EXPECT_NE(claimed.err.find("access follows the authority and the unit"), std::string::npos) << claimed.err;
+  auto role = run("--municipality 0994 --actor vibeke --role caseworker case list");
+  EXPECT_EQ(role.exit_code, 4) << "a role the staff list does not give is refused";
+
+  // Concrete guidance on another authority's matter is refused; the refusal names it and what may be done.
+  auto refused = run("--municipality 0991 --actor anna inquiry register --area housing_support --service "
+                     "concrete_guidance");
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("decided by Udbetaling Danmark"), std::string::npos) << refused.err;
+  // A letter for Skattestyrelsen is forwarded and recorded with date and receiver.
+  auto letter = run("--json --municipality 0991 --actor anna inquiry register --area tax_help --channel letter "
+                    "--service receive_and_forward --type transaction --form --cpr 070761-4285");
+  ASSERT_EQ(letter.exit_code, 0) << letter.err;
+  const auto l = json::parse(letter.out);
+  EXPECT_EQ(l["forwarded_to"], "skattestyrelsen");
+  EXPECT_EQ(l["citizen"], "070761-XXXX");
+  EXPECT_EQ(l["acting_authority"], "0991");
+  auto listed = run("--json --municipality 0991 --actor anna inquiry list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(json::parse(listed.out).size(), 1u);
+  EXPECT_EQ(listed.out.find("4285"), std::string::npos);
+
+  // Hybrid: the triage desk offers the tax booth on its next staffed day, or receives now before a deadline.
+  auto triage = run("--json --municipality 0994 --actor vibeke triage --area tax_help --date 2026-11-25");
+  ASSERT_EQ(triage.exit_code, 0) << triage.err;
+  EXPECT_EQ(json::parse(triage.out)["offer"], "appointment");
+  EXPECT_EQ(json::parse(triage.out)["on"], "2026-11-26");
+  auto urgent = run("--json --municipality 0994 --actor vibeke triage --area tax_help --date 2026-11-25 --deadline "
+                    "2026-11-25");
+  EXPECT_EQ(json::parse(urgent.out)["offer"], "receive_now");
+
+  // Explain shows where each task lies before anything is loaded.
+  auto explained = run("municipality explain " + dir + "fuldt-torv.yaml");
+  ASSERT_EQ(explained.exit_code, 0) << explained.err;
+  EXPECT_NE(explained.out.find("triage desk"), std::string::npos) << explained.out;
+  EXPECT_NE(explained.out.find("Pas og kørekort (bod)"), std::string::npos) << explained.out;
+}
+
+TEST_F(CliTest, EveryOrganisationCommandHasHelp) {
+  for (const char* cmd : {"inquiry register", "inquiry list", "inquiry forward", "triage", "notice issue",
+                          "notice list", "problem report", "case escalate", "case draft-decision", "case letter",
+                          "municipality explain"}) {
+    auto r = run(std::string(cmd) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << cmd << r.err;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+  }
+}
+
+}  // namespace

@@ -190,6 +190,11 @@ class Organisation {
   // complaint), if any.
   TriageAdvice triage(std::string_view municipality, std::string_view area, Date today,
                       std::optional<Date> deadline, const DanishCalendar& calendar) const;
+  // Holes in a municipality's organisation that its file does not show by
+  // itself: a task placed with "the department" of an area no department,
+  // job centre or booth serves (set the area's `unit`, or place the task).
+  std::vector<std::string> gaps(std::string_view municipality) const;
+
   // True when the municipality works without a centre chief (models 3 to 5):
   // inquiries enter through a triage desk.
   bool uses_triage(std::string_view municipality) const;
