@@ -123,8 +123,22 @@ Result<Session> open_session(const Context& ctx, bool need_municipality) {
   }
   auto allowed = ctx.allow_list();
   if (!allowed.ok()) return allowed.status();
+  auto org = load_organisation(*s.store);
+  if (!org.ok()) return org.status();
+  s.organisation = std::move(*org);
   PluginHostOptions options;
   options.allowed_sha256 = *allowed;
+  // A plugin reads the settings the municipality whose case it works on gives its service area.
+  options.config = [org = s.organisation.get()](const std::string& plugin, const std::string& municipality,
+                                                 const std::string& key) -> std::optional<std::string> {
+    const auto* m = org->find(municipality);
+    if (m == nullptr) return std::nullopt;
+    for (const auto& area : m->service_areas) {
+      if (area.plugin != plugin) continue;
+      if (auto it = area.settings.find(key); it != area.settings.end()) return it->second;
+    }
+    return std::nullopt;
+  };
   s.plugins = std::make_unique<PluginHost>(options);
   auto installed = s.store->installed_plugins();
   if (!installed.ok()) return installed.status();
@@ -136,9 +150,6 @@ Result<Session> open_session(const Context& ctx, bool need_municipality) {
       std::cerr << "warning: " << loaded.status().message() << "\n";
     }
   }
-  auto org = load_organisation(*s.store);
-  if (!org.ok()) return org.status();
-  s.organisation = std::move(*org);
   EngineOptions engine_options{DanishCalendar{}, system_clock(), s.plugins.get()};
   if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
   s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);

@@ -237,7 +237,20 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
         const auto what = fmt::format("service area '{}'", a.id);
         if (!c.expect_map(kv.second, what)) continue;
         const auto& n = kv.second;
-        c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks"});
+        c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks", "settings"});
+        if (const auto settings = n["settings"]) {
+          if (c.expect_map(settings, what + ".settings")) {
+            check_duplicate_names(c, settings, what + ".settings");
+            for (const auto& kv : settings) {
+              if (!kv.first.IsScalar()) continue;
+              const auto key = kv.first.Scalar();
+              if (auto v = c.scalar(kv.second, fmt::format("{}.settings.{}", what, key))) a.settings[key] = *v;
+            }
+            if (a.plugin.empty() && n["plugin"].IsDefined() == false) {
+              c.error(settings, what + " has settings but names no 'plugin' to read them");
+            }
+          }
+        }
         a.unit = optional_text(c, n, "unit", what);
         if (!a.unit.empty()) area_unit_at[a.id] = n["unit"];
         a.plugin = optional_text(c, n, "plugin", what);

@@ -57,6 +57,7 @@ struct PluginHost::Context {
   std::string id;
   sf_host_api api{};
   bool deciding = false;  // inside validate_form / propose_decision: no writes
+  std::string municipality;  // whose case the plugin is working on, during a call
 
   // The case, if it belongs to a workflow of this plugin.
   Result<CaseState> own_case(int64_t case_id) const {
@@ -102,7 +103,7 @@ int host_config_get(void* h, const char* key, char* buf, size_t cap, size_t* nee
     auto* c = ctx(h);
     if (!key || !c->host) return SF_ERROR;
     std::optional<std::string> value;
-    if (auto& config = c->host->options().config) value = config(c->id, key);
+    if (auto& config = c->host->options().config) value = config(c->id, c->municipality, key);
     if (!value) return SF_NOT_FOUND;
     return copy_out(*value, buf, cap, needed);
   } catch (...) {
@@ -377,6 +378,19 @@ class DecidingScope {
 };
 }  // namespace
 
+// While set, config_get answers with this municipality's settings.
+class MunicipalityScope {
+ public:
+  MunicipalityScope(std::string& slot, const std::string& code) : slot_(slot), previous_(slot) { slot_ = code; }
+  ~MunicipalityScope() { slot_ = previous_; }
+  MunicipalityScope(const MunicipalityScope&) = delete;
+  MunicipalityScope& operator=(const MunicipalityScope&) = delete;
+
+ private:
+  std::string& slot_;
+  std::string previous_;
+};
+
 PluginHost::Context& PluginHost::context_for(const LoadedPlugin* p) {
   for (size_t i = 0; i < plugins_.size(); ++i) {
     if (plugins_[i].get() == p) return *contexts_[i];  // loaded together, kept in step
@@ -420,7 +434,11 @@ void PluginHost::deliver(const CaseState& state, const json& event) {
   if (!wf.ok() || (*wf)->plugin.empty()) return;
   const LoadedPlugin* p = find((*wf)->plugin);
   if (p == nullptr || p->descriptor->on_case_event == nullptr) return;
-  auto answered = call_plugin(*p, "on_case_event", p->descriptor->on_case_event, event.dump());
+  Result<std::string> answered = InvalidArgument("not called");
+  {
+    MunicipalityScope scope(context_for(p).municipality, state.municipality);
+    answered = call_plugin(*p, "on_case_event", p->descriptor->on_case_event, event.dump());
+  }
   if (answered.ok()) return;
   const Status& failure = answered.status();
   Actor system = Actor::system(state.owning_authority);
@@ -439,6 +457,7 @@ Result<std::vector<std::string>> PluginHost::validate_form(const std::string& pl
   Result<json> answer = InvalidArgument("not called");
   {
     DecidingScope scope(context_for(*p).deciding);
+    MunicipalityScope in(context_for(*p).municipality, c.municipality);
     answer = call_json(**p, "validate_form", (*p)->descriptor->validate_form, to_json(merged, false).dump());
   }
   if (!answer.ok()) return answer.status();
@@ -466,6 +485,7 @@ Result<json> PluginHost::propose_decision(const std::string& plugin, const CaseS
   Result<json> answer = InvalidArgument("not called");
   {
     DecidingScope scope(context_for(*p).deciding);
+    MunicipalityScope in(context_for(*p).municipality, c.municipality);
     answer = call_json(**p, "propose_decision", (*p)->descriptor->propose_decision, to_json(c, false).dump());
   }
   if (!answer.ok()) return answer.status();

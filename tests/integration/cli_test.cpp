@@ -237,6 +237,38 @@ TEST_F(CliPluginTest, DisablingKeepsOpenCasesReadableAndSaysSo) {
   EXPECT_TRUE(json::parse(retried.out)["incident"].is_null());
 }
 
+TEST_F(CliPluginTest, EachMunicipalityGivesASharedPluginItsOwnSettings) {
+  init();  // 0999 sets no income limit for good_permit
+  const auto other = write("indstillinger.yaml", R"(municipality: {code: "0998", name: Indstillinger Kommune}
+organisational_model: supermarket
+units:
+  - {id: bsc, name: Borgerservice, kind: citizen_service_centre, has_chief: true}
+staff:
+  - {id: sofie, name: Sofie Dam, unit: bsc, roles: [frontdesk, caseworker], layer: customer_line}
+service_areas:
+  good_permit:
+    plugin: good_permit
+    settings: {income_limit: "1000"}   # example value
+)");
+  ASSERT_EQ(run("init --municipality-file " + other).exit_code, 0);
+  ASSERT_EQ(run("plugins install " + plugin("good_permit")).exit_code, 0);
+  for (const char* who : {"--municipality 0999 --actor bo", "--municipality 0998 --actor sofie"}) {
+    ASSERT_EQ(run(std::string(who) + " case open -w good_permit -f applicant=Jens").exit_code, 0) << who;
+  }
+  for (const char* step : {"1 register", "1 complete -f income:=5000 --attach photo"}) {
+    ASSERT_EQ(run(std::string("--actor bo case act ") + step).exit_code, 0) << step;
+  }
+  for (const char* step : {"2 register", "2 complete -f income:=5000 --attach photo"}) {
+    ASSERT_EQ(run(std::string("--actor sofie case act ") + step).exit_code, 0) << step;
+  }
+  auto none = run("--json --actor bo case propose 1");
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_TRUE(json::parse(none.out)["proposal"].is_null()) << "0999 sets no limit";
+  auto limited = run("--json --actor sofie case propose 2");
+  ASSERT_EQ(limited.exit_code, 0) << limited.err;
+  EXPECT_EQ(json::parse(limited.out)["proposal"]["outcome"], "refused") << "0998's limit of 1000 applies";
+}
+
 TEST_F(CliPluginTest, RefusalsNameTheFileAndTheReason) {
   init();
   auto r = run("plugins install " + plugin("no_entry_permit"));

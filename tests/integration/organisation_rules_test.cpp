@@ -282,6 +282,30 @@ TEST_P(OrganisationRulesTest, TriageNeverTradesALegalDeadlineForABoothAppointmen
   EXPECT_FALSE(direct->triage.has_value());
 }
 
+TEST_P(OrganisationRulesTest, AMunicipalityMayUseItsOwnVersionOfASharedWorkflow) {
+  if (not_ready()) return;
+  std::string local = read_repo_file("workflows/passport.yaml");
+  local.replace(local.find("id: passport"), std::string("id: passport").size(), "id: passport_local");
+  ASSERT_TRUE(engine_->deploy_workflow(local, "passport_local.yaml").ok());
+  org_.add_workflow(*parse_workflow(local, "passport_local.yaml").definition);
+  MunicipalityConfig limited = *org_.find(kLimited);
+  for (auto& area : limited.service_areas) {
+    if (area.id == "passports") area.workflow = "passport_local";
+  }
+  org_.add(std::move(limited));
+
+  OpenCaseRequest open{kLimited, "passport", std::nullopt, std::nullopt, "", json::object(), std::nullopt,
+                       person("peter")};
+  auto own = engine_->open_case(open);
+  ASSERT_TRUE(own.ok()) << own.status().message();
+  EXPECT_EQ(own->workflow_id, "passport_local");
+  open.municipality = kSupermarket;
+  open.actor = person("bent");
+  auto shared = engine_->open_case(open);
+  ASSERT_TRUE(shared.ok()) << shared.status().message();
+  EXPECT_EQ(shared->workflow_id, "passport") << "the others keep the shared definition";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OrganisationRulesTest, AllBackends(), [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -36,7 +36,7 @@ class PluginEngineTest : public DatabaseTest {
     engine_.reset();
     host_.reset();
     PluginHostOptions options;
-    options.config = [this](const std::string&, const std::string& key) -> std::optional<std::string> {
+    options.config = [this](const std::string&, const std::string&, const std::string& key) -> std::optional<std::string> {
       auto it = config_.find(key);
       return it == config_.end() ? std::nullopt : std::optional<std::string>(it->second);
     };

@@ -37,7 +37,7 @@ Result<std::unique_ptr<PluginHarness>> PluginHarness::create(const std::string& 
 
   PluginHostOptions options;
   Parts* raw = parts.get();
-  options.config = [raw](const std::string&, const std::string& key) -> std::optional<std::string> {
+  options.config = [raw](const std::string&, const std::string&, const std::string& key) -> std::optional<std::string> {
     auto it = raw->config.find(key);
     if (it == raw->config.end()) return std::nullopt;
     return it->second;

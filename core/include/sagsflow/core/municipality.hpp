@@ -80,6 +80,9 @@ struct ServiceAreaConfig {
   std::optional<OrganisationalModel> model;           // overrides the municipality's
   std::map<std::string, OrganisationalModel> task_models;       // per task
   std::map<std::string, Responsibilities> responsibilities;    // per task
+  // This municipality's settings for the area's plugin (amounts, thresholds):
+  // what the plugin reads with config_get while working on its cases.
+  std::map<std::string, std::string> settings;
 };
 
 struct Agreement {

@@ -60,8 +60,11 @@ struct LoadedPlugin {
 struct PluginHostOptions {
   // When set, only libraries with one of these SHA-256 checksums load.
   std::optional<std::set<std::string>> allowed_sha256;
-  // The municipality's configuration for a plugin: (plugin id, key) -> value.
-  std::function<std::optional<std::string>(const std::string&, const std::string&)> config;
+  // The configuration a plugin reads: (plugin id, municipality code, key) ->
+  // value. The municipality is the one whose case the plugin is working on
+  // (empty outside a call about a case), so each municipality can set its own
+  // amounts and thresholds for a shared plugin.
+  std::function<std::optional<std::string>(const std::string&, const std::string&, const std::string&)> config;
 };
 
 class PluginHost final : public PluginCalls {
