@@ -76,7 +76,7 @@ std::string clock_text(const DeadlineClock& c) {
 void print_case(const CaseState& s, const std::vector<ActionDefinition>& actions) {
   std::cout << fmt::format("Case {}  (id {}, version {})\n", s.case_number, s.id, s.version);
   const auto row = [](const char* label, const std::string& value) {
-    if (!value.empty()) std::cout << fmt::format("  {:<18}{}\n", label, value);
+    if (!value.empty()) std::cout << fmt::format("  {:<18} {}\n", label, value);
   };
   row("Title", s.title);
   row("Municipality", s.municipality);
@@ -87,6 +87,23 @@ void print_case(const CaseState& s, const std::vector<ActionDefinition>& actions
   row("Acting authority", s.acting_authority);
   row("Unit", s.unit);
   if (s.clock) row("Deadline", clock_text(*s.clock));
+  if (!s.missing.is_null()) {
+    std::vector<std::string> items;
+    for (const auto& f : s.missing.value("fields", nlohmann::json::array())) items.push_back(f.get<std::string>());
+    for (const auto& a : s.missing.value("attachments", nlohmann::json::array())) {
+      items.push_back(a.get<std::string>() + " (attachment)");
+    }
+    row("Waiting for", fmt::format("{} (asked {})", items.empty() ? "nothing named" : fmt::format("{}", fmt::join(items, ", ")),
+                                   s.missing.value("since", "?")));
+  }
+  if (!s.escalation.is_null()) row("Escalated", s.escalation.value("reason", ""));
+  if (!s.draft.is_null()) {
+    row("Draft decision", fmt::format("{} by {}: {}", s.draft.value("outcome", "?"), s.draft.value("by_name", "?"),
+                                      mask_cpr_numbers(s.draft.value("reasons", ""))));
+  }
+  if (!s.forwarded.is_null()) {
+    row("Forwarded", fmt::format("to {} on {}", s.forwarded.value("name", "?"), s.forwarded.value("on", "?")));
+  }
   if (s.decided_on) {
     row("Decision", fmt::format("{} on {}{}", s.outcome.empty() ? "decided" : s.outcome,
                                 format_date(*s.decided_on),
@@ -131,7 +148,7 @@ int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, cons
   } else {
     print_case(s, list);
     if (!q.kind.empty() && s.status == CaseStatus::kOpen) {
-      std::cout << fmt::format("  {:<18}{}{}\n", "Queue", q.name,
+      std::cout << fmt::format("  {:<18} {}{}\n", "Queue", q.name,
                                q.kind == "authority" ? " (forward the case there)" : "");
     }
   }

@@ -333,6 +333,26 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   }
   if (!req.note.empty()) e.data["note"] = req.note;
 
+  if (action->clock == ClockEffect::kPause && stage->kind == StageKind::kCheck) {
+    // Name what the citizen is asked for: what the stage's way onward still needs.
+    json want_fields = json::array(), want_attachments = json::array();
+    std::set<std::string> seen;
+    for (const auto& onward : stage->actions) {
+      if (onward.next == stage->name) continue;
+      for (const auto& f : onward.requires_.fields) {
+        const bool brought = fields.contains(f) && !fields.at(f).is_null();
+        if (!brought && !state.has_field(f) && seen.insert("f:" + f).second) want_fields.push_back(f);
+      }
+      for (const auto& a : onward.requires_.attachments) {
+        bool brought = false;
+        for (const auto& att : req.attachments) brought |= att.name == a;
+        if (!brought && !state.has_attachment(a) && seen.insert("a:" + a).second) want_attachments.push_back(a);
+      }
+    }
+    e.data["missing"] = {{"fields", want_fields}, {"attachments", want_attachments}, {"since", format_date(today)}};
+  }
+  if (action->clock == ClockEffect::kResume && !state.missing.is_null()) e.data["missing_received"] = true;
+
   json clock_ops = json::array();
   std::optional<DeadlineClock> clock = state.clock;
   if (clock && action->clock == ClockEffect::kPause && !clock->paused()) {
@@ -364,6 +384,29 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
     json decision = {{"date", format_date(today)}, {"outcome", action->outcome}, {"authority", req.actor.authority}};
     if (wf->complaint_deadline) {
       decision["complaint_due"] = format_date(wf->complaint_deadline->due_from(today, options_.calendar));
+    }
+    if (action->outcome != "granted" && !action->outcome.empty()) {
+      // FVL §§22-25: reasons, and complaint guidance (where, how, by when),
+      // unless the citizen gets everything asked for.
+      const bool brought = fields.contains("reasons") && fields.at("reasons").is_string() &&
+                           !fields.at("reasons").get<std::string>().empty();
+      if (!brought && !state.has_field("reasons")) {
+        return GuardFailed(fmt::format("action '{}' on case {} is a decision that does not give the citizen "
+                                       "everything asked for: it needs its reasons (field 'reasons', FVL §22)",
+                                       action->name, state.case_number));
+      }
+      if (wf->complaint_deadline) {
+        const auto* org = options_.organisation;
+        const std::string decider = org ? org->authority_name(state.owning_authority) : state.owning_authority;
+        json guidance = {{"to", decider},
+                         {"how", fmt::format("in writing or orally to {}, which reconsiders the decision", decider)},
+                         {"by", decision["complaint_due"]}};
+        if (!wf->appeals_body.empty()) {
+          guidance["then"] = fmt::format("if {} upholds the decision, the complaint goes on to {}", decider,
+                                         wf->appeals_body);
+        }
+        decision["complaint_guidance"] = guidance;
+      }
     }
     e.data["decision"] = decision;
   }
@@ -429,6 +472,7 @@ Status CaseEngine::record_incident(const CaseState& current, const Actor& actor,
 Result<CaseState> CaseEngine::propose_decision(long long id, const Actor& actor) {
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
+  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
   if (state->status == CaseStatus::kClosed) {
     return FailedPrecondition(fmt::format("case {} is closed", state->case_number));
   }

@@ -254,7 +254,8 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
     return out;
   }
   c.check_keys(root, "the workflow", {"id", "title", "subject", "facet", "owning_authority",
-                                      "plugin", "service_area", "start", "complaint_deadline", "stages"});
+                                      "plugin", "service_area", "start", "complaint_deadline", "appeals_body",
+                                      "stages"});
   WorkflowDefinition wf;
   const auto required = [&](const char* key) -> std::string {
     if (!root[key]) {
@@ -292,6 +293,7 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
   }
   if (wf.service_area.empty()) wf.service_area = wf.id;
   wf.start = required("start");
+  if (root["appeals_body"]) wf.appeals_body = c.scalar(root["appeals_body"], "appeals_body").value_or("");
   if (root["complaint_deadline"]) {
     wf.complaint_deadline = c.deadline(root["complaint_deadline"], "complaint_deadline");
   }

@@ -300,6 +300,44 @@ TEST_P(CaseEngineTest, ListFiltersByStageAndStatus) {
   EXPECT_TRUE(store_->list_cases(f)->empty());
 }
 
+TEST_P(CaseEngineTest, AskingForWhatIsMissingNamesItAndStopsTheClockUntilItArrives) {
+  if (not_ready()) return;
+  auto c = open_passport();
+  ASSERT_TRUE(act(c.id, "register", frontdesk()).ok());
+  auto asked = act(c.id, "request_missing", frontdesk(), {{"height_cm", 182}});
+  ASSERT_TRUE(asked.ok()) << asked.status().to_string();
+  EXPECT_EQ(asked->missing["fields"], json::array({"fee_paid"})) << "full_name and height_cm are there";
+  EXPECT_EQ(asked->missing["attachments"], json::array({"photo", "identity_document"}));
+  EXPECT_TRUE(asked->clock->paused());
+  auto received = act(c.id, "missing_received", frontdesk(), {{"fee_paid", true}},
+                      {{"photo", "image/jpeg", ""}, {"identity_document", "", ""}});
+  ASSERT_TRUE(received.ok());
+  EXPECT_TRUE(received->missing.is_null());
+  EXPECT_FALSE(received->clock->paused());
+}
+
+TEST_P(CaseEngineTest, ARefusalCarriesItsReasonsAndWhereHowAndByWhenToComplain) {
+  if (not_ready()) return;
+  std::string with_appeals = read_repo_file("workflows/passport.yaml");
+  with_appeals.insert(with_appeals.find("stages:"), "appeals_body: Ankestyrelsen\n");
+  ASSERT_TRUE(engine_->deploy_workflow(with_appeals, "passport.yaml").ok());
+  auto c = at_decision();
+  auto refused = act(c.id, "refuse", caseworker(), {{"reasons", "Fotoet er uskarpt"}});
+  ASSERT_TRUE(refused.ok()) << refused.status().to_string();
+  auto history = engine_->history(c.id);
+  const auto& decision = history->back().data["decision"];
+  ASSERT_TRUE(decision.contains("complaint_guidance")) << decision.dump();
+  EXPECT_EQ(decision["complaint_guidance"]["to"], kMunicipality);
+  EXPECT_EQ(decision["complaint_guidance"]["by"], decision["complaint_due"]);
+  EXPECT_NE(decision["complaint_guidance"]["then"].get<std::string>().find("Ankestyrelsen"), std::string::npos);
+
+  auto granted = at_decision();
+  auto ok = act(granted.id, "grant", caseworker());
+  ASSERT_TRUE(ok.ok());
+  EXPECT_FALSE(engine_->history(granted.id)->back().data["decision"].contains("complaint_guidance"))
+      << "the citizen got everything asked for";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CaseEngineTest, AllBackends());
 
 }  // namespace

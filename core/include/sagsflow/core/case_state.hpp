@@ -61,6 +61,9 @@ struct CaseState {
   // A draft decision from a municipality acting under an agreement, waiting
   // for the deciding municipality: {by_authority, for_authority, outcome, reasons, at}.
   nlohmann::json draft;
+  // What the citizen was asked for while the check's clock stands still:
+  // {fields: [...], attachments: [...], since}. Null when nothing is awaited.
+  nlohmann::json missing;
   // The latest forwarding to another authority: {to, name, on}.
   nlohmann::json forwarded;
   std::string opened_at;

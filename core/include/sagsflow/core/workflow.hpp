@@ -105,6 +105,9 @@ struct WorkflowDefinition {
   std::string service_area;  // e.g. "passports"; the workflow id when the file names none
   std::string start;
   std::optional<DeadlineSpec> complaint_deadline;
+  // Where a complaint goes after the deciding authority's reconsideration
+  // (e.g. "Ankestyrelsen"); named in the complaint guidance of decisions.
+  std::string appeals_body;
   std::vector<StageDefinition> stages;  // in file order
   const StageDefinition* find_stage(std::string_view stage) const;
   // The task `action` of `stage` performs (its own, or its stage kind's).
