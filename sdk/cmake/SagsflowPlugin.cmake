@@ -1,4 +1,4 @@
-# sagsflow_add_plugin(NAME MANIFEST file [SOURCES ...] [LINK_LIBRARIES ...])
+# sagsflow_add_plugin(NAME MANIFEST file [WORKFLOW file] [SOURCES ...] [LINK_LIBRARIES ...])
 #
 # Builds a Sagsflow plugin correctly:
 # - a MODULE library named NAME.so (no "lib" prefix), hidden symbols, only the
@@ -10,11 +10,13 @@
 #   library, ready for `sagsflow plugins install build/NAME.so`.
 # The manifest's file name does not matter; NAME should be the manifest's id.
 # NAME_code is an OBJECT library of the same code, for unit tests.
+# WORKFLOW: where the workflow file is, when it is not next to the manifest
+# (it is installed beside the library under the name the manifest gives).
 function(sagsflow_add_plugin NAME)
   # The plugin ABI this SDK builds for (sdk/include/sagsflow/plugin_abi.h).
   set(SAGSFLOW_PLUGIN_ABI_MAJOR 1)
   set(SAGSFLOW_PLUGIN_ABI_MINOR 0)
-  cmake_parse_arguments(ARG "" "MANIFEST" "SOURCES;LINK_LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "MANIFEST;WORKFLOW" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_MANIFEST)
     message(FATAL_ERROR "sagsflow_add_plugin(${NAME}): MANIFEST is required")
   endif()
@@ -46,9 +48,13 @@ function(sagsflow_add_plugin NAME)
   endif()
   get_filename_component(manifest_dir "${manifest}" DIRECTORY)
   set(workflow_file "${manifest_dir}/${workflow}")
-  if(NOT EXISTS "${workflow_file}")
-    message(FATAL_ERROR "${manifest}: its workflow ${workflow} does not exist next to it")
+  if(ARG_WORKFLOW)
+    get_filename_component(workflow_file "${ARG_WORKFLOW}" ABSOLUTE)
   endif()
+  if(NOT EXISTS "${workflow_file}")
+    message(FATAL_ERROR "${manifest}: its workflow ${workflow_file} does not exist")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${workflow_file}")
 
   set(generated "${CMAKE_CURRENT_BINARY_DIR}/${NAME}_sagsflow_manifest.cpp")
   file(WRITE "${generated}.tmp"
