@@ -70,6 +70,7 @@ std::string clock_text(const DeadlineClock& c) {
                               format_date(c.started));
   if (c.paused()) s += fmt::format(", paused since {} while waiting for the citizen", format_date(*c.paused_since));
   if (c.breached) s += ", DEADLINE PASSED";
+  else if (c.warned) s += ", deadline near";
   return s;
 }
 
@@ -291,6 +292,7 @@ int list(const Context& ctx, const CaseArgs& a) {
     std::string due = c.clock ? format_date(c.clock->due) : "";
     if (c.clock && c.clock->paused()) due += " (paused)";
     if (c.clock && c.clock->breached) due += " (passed)";
+    else if (c.clock && c.clock->warned) due += " (near)";
     std::cout << fmt::format("{:>5}  {:<26} {:<20} {:<18} {:<8} {:<12} {}\n", c.id, c.case_number,
                              fmt::format("{} v{}", c.workflow_id, c.workflow_version), c.stage,
                              case_status_key(c.status), c.citizen ? c.citizen->masked() : "-", due);
@@ -339,7 +341,7 @@ int check_deadlines(const Context& ctx) {
   auto n = s->engine->check_deadlines();
   if (!n.ok()) return fail(ctx, n.status());
   if (ctx.json) print_json({{"deadlines_passed", *n}});
-  else std::cout << *n << " case(s) newly past their deadline\n";
+  else std::cout << *n << " case(s) newly past or near their deadline\n";
   return kExitOk;
 }
 
@@ -411,6 +413,17 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   d->callback([&] {
     exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
       return en.draft_decision(id, who, a.outcome, a.reason);
+    });
+  });
+
+  auto* ar = c->add_subcommand("access-request",
+                               "Register a request for access to a case's file (aktindsigt: facet A53, 7 working days)");
+  ar->add_option("case", a.case_ref, "The case the request concerns (id or case number)")->required();
+  ar->add_option("--requester", a.subject, "Who asks")->required();
+  ar->add_option("--note", a.note, "Note");
+  ar->callback([&] {
+    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+      return en.open_access_request(id, who, a.subject, a.note);
     });
   });
 

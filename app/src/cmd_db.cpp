@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
+#include "sagsflow/core/builtin_workflows.hpp"
 #include "sagsflow/core/engine.hpp"
 #include "sagsflow/core/municipality.hpp"
 #include "sagsflow/core/organisation.hpp"
@@ -117,6 +118,11 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
       if (!ctx.json && out->created) {
         std::cout << "deployed workflow " << out->record.id << " version " << out->record.version << "\n";
       }
+    }
+    for (const auto& builtin : builtin_workflows()) {
+      auto out = engine.deploy_workflow(builtin.yaml, builtin.file_name);
+      if (!out.ok()) { exit_code = fail(ctx, out.status()); return; }
+      deployed.push_back({{"id", out->record.id}, {"version", out->record.version}, {"new", out->created}});
     }
     if (ctx.json) {
       print_json({{"municipality", {{"code", m.code}, {"name", m.name}}},

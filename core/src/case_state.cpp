@@ -62,10 +62,14 @@ Status apply_clock(CaseState& s, const json& op) {
     s.clock = *clock;
   } else if (kind == "stop") {
     s.clock.reset();
-  } else if (kind == "pause" || kind == "resume" || kind == "breach") {
+  } else if (kind == "pause" || kind == "resume" || kind == "breach" || kind == "warn") {
     if (!s.clock) return InvalidArgument("clock operation '" + kind + "' on a case without a clock");
     if (kind == "breach") {
       s.clock->breached = true;
+      return Status::Ok();
+    }
+    if (kind == "warn") {
+      s.clock->warned = true;
       return Status::Ok();
     }
     auto on = read_date(op, "on");
@@ -103,7 +107,8 @@ json to_json(const DeadlineClock& c) {
           {"started", format_date(c.started)},
           {"due", format_date(c.due)},
           {"paused_since", optional_date(c.paused_since)},
-          {"breached", c.breached}};
+          {"breached", c.breached},
+          {"warned", c.warned}};
 }
 
 Result<DeadlineClock> deadline_clock_from_json(const json& j) {
@@ -122,6 +127,7 @@ Result<DeadlineClock> deadline_clock_from_json(const json& j) {
     c.due = *due;
     c.paused_since = *paused;
     c.breached = j.value("breached", false);
+    c.warned = j.value("warned", false);
     return c;
   } catch (const json::exception& e) {
     return InvalidArgument(std::string("malformed deadline clock: ") + e.what());

@@ -110,6 +110,8 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   }
   const std::string facet = req.facet.value_or(wf->facet);
   if (!is_kle_facet(facet)) return InvalidArgument("facet '" + facet + "' is not a KLE facet such as G01");
+  const std::string subject = req.subject.value_or(wf->subject);
+  if (!is_kle_subject(subject)) return InvalidArgument("subject '" + subject + "' is not a KLE subject NN.NN.NN");
   const json fields = req.fields.is_null() ? json::object() : req.fields;
   if (!fields.is_object()) return InvalidArgument("fields must be a JSON object");
 
@@ -136,8 +138,8 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
         e.from_stage = "";
         e.to_stage = wf->start;
         e.data = {{"municipality", req.municipality},
-                  {"case_number", CaseNumber{wf->subject, facet, sequence, year}.to_string()},
-                  {"subject", wf->subject},
+                  {"case_number", CaseNumber{subject, facet, sequence, year}.to_string()},
+                  {"subject", subject},
                   {"facet", facet},
                   {"title", req.title.empty() ? wf->title : req.title},
                   {"workflow", {{"id", wf->id}, {"version", version->version}}},
@@ -530,6 +532,30 @@ Result<CaseState> CaseEngine::add_plugin_event(long long id, const std::string& 
   return commit(*state, std::move(e));
 }
 
+Result<CaseState> CaseEngine::open_access_request(long long case_id, const Actor& actor, const std::string& requester,
+                                                  const std::string& note) {
+  if (requester.empty()) return InvalidArgument("an access request needs the name of who asks");
+  auto concerned = store_.load_case(case_id);
+  if (!concerned.ok()) return concerned.status();
+  if (auto st = check_may_see(actor, *concerned); !st.ok()) return st;
+  OpenCaseRequest req;
+  req.municipality = concerned->municipality;
+  req.workflow_id = "access_request";
+  req.subject = concerned->subject;  // journalised under the case's own subject ...
+  req.facet = "A53";                 // ... with KLE's facet for access requests
+  req.title = "Aktindsigt i sag " + concerned->case_number;
+  req.fields = {{"concerns_case", concerned->case_number}, {"concerns_case_id", concerned->id},
+                {"requester", requester}};
+  if (!note.empty()) req.fields["note"] = note;
+  req.actor = actor;
+  auto opened = open_case(req);
+  if (!opened.ok() && opened.status().code() == ErrorCode::kNotFound) {
+    return NotFound("the access_request workflow is not deployed (sagsflow init deploys it): " +
+                    opened.status().message());
+  }
+  return opened;
+}
+
 Result<CaseState> CaseEngine::escalate(long long id, const Actor& actor, const std::string& reason) {
   if (reason.empty()) return InvalidArgument("an escalation needs a reason (what makes the case complex)");
   auto state = store_.load_case(id);
@@ -606,26 +632,29 @@ Result<CaseState> CaseEngine::send_letter(long long id, const Actor& actor, cons
 Result<int> CaseEngine::check_deadlines() {
   const Timestamp now = options_.clock();
   const Date today = copenhagen_date(now);
-  auto ids = store_.cases_due_before(today);
+  // Due on or before this day: warn (the deadline is near).
+  const Date warn_until = options_.calendar.add_working_days(today, std::max(0, options_.warn_working_days_before));
+  auto ids = store_.cases_due_before(warn_until + std::chrono::days(1));
   if (!ids.ok()) return ids.status();
   int recorded = 0;
   for (long long id : *ids) {
     auto state = store_.load_case(id);
     if (!state.ok()) return state.status();
-    if (state->status != CaseStatus::kOpen || !state->clock || state->clock->breached ||
-        !state->clock->overdue_on(today)) {
+    if (state->status != CaseStatus::kOpen || !state->clock || state->clock->breached || state->clock->paused()) {
       continue;
     }
+    const bool overdue = state->clock->overdue_on(today);
+    if (!overdue && (state->clock->warned || state->clock->due > warn_until)) continue;
     Actor system = Actor::system(state->owning_authority);
     system.unit = state->unit;
-    CaseEvent e = next_event(*state, system, "deadline_passed", state->stage);
-    e.data = {{"clock", json::array({{{"op", "breach"}}})},
+    CaseEvent e = next_event(*state, system, overdue ? "deadline_passed" : "deadline_near", state->stage);
+    e.data = {{"clock", json::array({{{"op", overdue ? "breach" : "warn"}}})},
               {"due", format_date(state->clock->due)}};
     auto committed = commit(*state, std::move(e));
     if (committed.ok()) {
       ++recorded;
-      logger()->warn("case {}: deadline {} passed", committed->case_number,
-                     format_date(committed->clock->due));
+      logger()->warn("case {}: deadline {} {}", committed->case_number, format_date(committed->clock->due),
+                     overdue ? "passed" : "is near");
     } else if (committed.status().code() != ErrorCode::kConflict) {
       return committed.status();  // a conflict means someone acted: next run sees it
     }

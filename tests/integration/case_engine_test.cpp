@@ -2,6 +2,7 @@
 // through decision and complaint, guards, deadlines, signals and replay.
 #include <gtest/gtest.h>
 
+#include "sagsflow/core/builtin_workflows.hpp"
 #include "test_databases.hpp"
 
 namespace sagsflow::testing {
@@ -221,7 +222,10 @@ TEST_P(CaseEngineTest, PassedDeadlineIsRecordedOnceAndSignalled) {
         EXPECT_EQ(s.id, c.id);
       });
   clock_.set(d(2026, 11, 30));
-  EXPECT_EQ(*engine_->check_deadlines(), 0) << "due today is not yet passed";
+  EXPECT_EQ(*engine_->check_deadlines(), 1) << "due today is not yet passed, but near";
+  EXPECT_EQ(engine_->history(c.id)->back().action, "deadline_near");
+  EXPECT_FALSE(engine_->get_case(c.id)->clock->breached);
+  EXPECT_EQ(signalled, 0);
   clock_.set(d(2026, 12, 1));
   EXPECT_EQ(*engine_->check_deadlines(), 1) << "the paused case must not be flagged";
   EXPECT_EQ(*engine_->check_deadlines(), 0) << "recorded once";
@@ -336,6 +340,35 @@ TEST_P(CaseEngineTest, ARefusalCarriesItsReasonsAndWhereHowAndByWhenToComplain) 
   ASSERT_TRUE(ok.ok());
   EXPECT_FALSE(engine_->history(granted.id)->back().data["decision"].contains("complaint_guidance"))
       << "the citizen got everything asked for";
+}
+
+TEST_P(CaseEngineTest, AnAccessRequestIsFiledUnderTheCasesSubjectWithFacetA53AndFlaggedBeforeItsDeadline) {
+  if (not_ready()) return;
+  for (const auto& b : builtin_workflows()) ASSERT_TRUE(engine_->deploy_workflow(b.yaml, b.file_name).ok());
+  clock_.set(d(2026, 11, 23));  // a Monday
+  auto c = open_passport();
+  auto request = engine_->open_access_request(c.id, caseworker(), "Journalist Jensen", "");
+  ASSERT_TRUE(request.ok()) << request.status().to_string();
+  EXPECT_EQ(request->subject, "23.09.02");
+  EXPECT_EQ(request->facet, "A53");
+  EXPECT_EQ(request->case_number.substr(0, 13), "23.09.02-A53-");
+  EXPECT_EQ(request->fields["concerns_case"], c.case_number);
+  ASSERT_TRUE(act(request->id, "register", caseworker()).ok());
+  auto registered = engine_->get_case(request->id);
+  EXPECT_EQ(registered->clock->due, d(2026, 12, 2)) << "7 working days";
+
+  clock_.set(d(2026, 11, 27));  // Friday: due in 3 working days, nothing yet
+  EXPECT_EQ(*engine_->check_deadlines(), 0);
+  clock_.set(d(2026, 11, 30));  // Monday: due within 2 working days
+  EXPECT_EQ(*engine_->check_deadlines(), 1);
+  EXPECT_TRUE(engine_->get_case(request->id)->clock->warned);
+  EXPECT_EQ(engine_->history(request->id)->back().action, "deadline_near");
+  EXPECT_EQ(*engine_->check_deadlines(), 0) << "warned once";
+  clock_.set(d(2026, 12, 3));
+  EXPECT_EQ(*engine_->check_deadlines(), 1);
+  EXPECT_TRUE(engine_->get_case(request->id)->clock->breached);
+  auto replayed = replay(*engine_->history(request->id));
+  EXPECT_EQ(*replayed, *engine_->get_case(request->id));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CaseEngineTest, AllBackends());

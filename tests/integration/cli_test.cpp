@@ -89,7 +89,7 @@ TEST_F(CliTest, ABrokenWorkflowCannotBeDeployed) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("was not deployed"), std::string::npos) << r.err;
   auto list = run("--json workflow list");
-  EXPECT_EQ(json::parse(list.out).size(), 2u) << "only the example's two workflows";
+  EXPECT_EQ(json::parse(list.out).size(), 3u) << "only the example's two workflows and the built-in access request";
 }
 
 TEST_F(CliTest, InitIsIdempotentAndQuietTheSecondTime) {

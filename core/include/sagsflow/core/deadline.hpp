@@ -39,6 +39,7 @@ struct DeadlineClock {
   Date due{};
   std::optional<Date> paused_since;
   bool breached = false;
+  bool warned = false;  // a "deadline near" warning was recorded
 
   static DeadlineClock start(const DeadlineSpec& spec, Date on, const DanishCalendar& cal);
   bool paused() const { return paused_since.has_value(); }

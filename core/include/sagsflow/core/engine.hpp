@@ -36,6 +36,8 @@ struct EngineOptions {
   // organisation (who may see, perform, decide; agreements; layers), and the
   // municipality's own workflow for an area replaces the shared one.
   const Organisation* organisation = nullptr;
+  // check_deadlines() warns this many working days before a running deadline.
+  int warn_working_days_before = 2;
 };
 
 struct OpenCaseRequest {
@@ -47,6 +49,7 @@ struct OpenCaseRequest {
   nlohmann::json fields = nlohmann::json::object();  // null counts as no fields
   std::optional<std::string> facet;  // the workflow's when empty
   Actor actor;
+  std::optional<std::string> subject;  // the workflow's when empty (e.g. an access request takes its case's)
 };
 
 struct ActionRequest {
@@ -108,8 +111,14 @@ class CaseEngine {
   Result<CaseState> add_plugin_event(long long id, const std::string& plugin, const std::string& kind,
                                      const nlohmann::json& data);
   // Records a deadline_passed event on every open case whose running deadline
-  // is past today; returns how many were recorded.
+  // is past today, and a deadline_near event (once) on those due within
+  // warn_working_days_before working days; returns how many were recorded.
   Result<int> check_deadlines();
+  // Registers a request for access to the file of case `case_id`
+  // (aktindsigt, Offentlighedsloven §36): a case of workflow "access_request"
+  // under the same KLE subject with facet A53, decided within 7 working days.
+  Result<CaseState> open_access_request(long long case_id, const Actor& actor, const std::string& requester,
+                                        const std::string& note);
 
   EventBus& events() { return events_; }
   const DanishCalendar& calendar() const { return options_.calendar; }

@@ -1,0 +1,17 @@
+// Workflows every installation has, built into the binary: the access
+// request (aktindsigt, facet A53) that any case can get. `sagsflow init`
+// deploys them; the source is workflows/access_request.yaml.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sagsflow {
+
+struct BuiltinWorkflow {
+  std::string file_name;
+  std::string yaml;
+};
+std::vector<BuiltinWorkflow> builtin_workflows();
+
+}  // namespace sagsflow
