@@ -102,5 +102,6 @@ void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_kle_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace sagsflow::cli

@@ -8,6 +8,7 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/core/engine.hpp"
+#include "sagsflow/core/kle.hpp"
 
 namespace sagsflow::cli {
 namespace {
@@ -137,7 +138,17 @@ json case_json(const CaseState& s, const std::vector<ActionDefinition>& actions)
   return j;
 }
 
-int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, const Actor& actor) {
+// The KLE subject's title and KLE's recommended deletion deadline, when a plan is imported.
+std::string kle_line(db::SqlStore& store, const std::string& number) {
+  auto subject = store.kle_subject(number);
+  if (!subject.ok() || !*subject) return {};
+  std::string line = number + " " + (*subject)->title;
+  if (!(*subject)->deletion.empty()) line += " (delete after " + describe_kle_duration((*subject)->deletion) + ")";
+  return line;
+}
+
+int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, const Actor& actor,
+                const std::string& kle = {}) {
   auto actions = engine.available_actions(s.id, actor);
   const auto list = actions.ok() ? *actions : std::vector<ActionDefinition>{};
   auto queue = engine.queue_of(s);
@@ -145,9 +156,11 @@ int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, cons
   if (ctx.json) {
     json j = case_json(s, list);
     if (!q.kind.empty()) j["queue"] = {{"kind", q.kind}, {"id", q.id}, {"name", q.name}};
+    if (!kle.empty()) j["kle"] = kle;
     print_json(j);
   } else {
     print_case(s, list);
+    if (!kle.empty()) std::cout << fmt::format("  {:<18} {}\n", "KLE", kle);
     if (!q.kind.empty() && s.status == CaseStatus::kOpen) {
       std::cout << fmt::format("  {:<18} {}{}\n", "Queue", q.name,
                                q.kind == "authority" ? " (forward the case there)" : "");
@@ -211,7 +224,7 @@ int show(const Context& ctx, const CaseArgs& a) {
   const Actor actor = s->actor(ctx, found->municipality);
   auto visible = s->engine->get_case_for(found->id, actor);
   if (!visible.ok()) return fail(ctx, visible.status());
-  return show_result(ctx, *s->engine, *visible, actor);
+  return show_result(ctx, *s->engine, *visible, actor, kle_line(*s->store, visible->subject));
 }
 
 int history(const Context& ctx, const CaseArgs& a) {

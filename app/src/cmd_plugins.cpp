@@ -141,8 +141,24 @@ int install(const Context& ctx, const PluginArgs& a) {
   CaseEngine engine(**store);
   auto deployed = engine.deploy_workflow(*workflow_text, (dir / m.workflow_file).string());
   if (!deployed.ok()) return fail(ctx, deployed.status());
+  // A KLE number the imported emneplan does not know is a warning, not a failure.
+  nlohmann::json kle_warnings = nlohmann::json::array();
+  if (auto published = (*store)->kle_published(); published.ok() && *published) {
+    for (const auto& number : m.kle_subjects) {
+      auto subject = (*store)->kle_subject(number);
+      if (subject.ok() && !*subject) {
+        kle_warnings.push_back(fmt::format("plugin {} declares KLE {}, which the imported emneplan (published {}) "
+                                           "does not have",
+                                           m.id, number, **published));
+      }
+    }
+  }
+  if (!ctx.json) {
+    for (const auto& w : kle_warnings) std::cerr << "warning: " << w.get<std::string>() << "\n";
+  }
   if (ctx.json) {
     print_json({{"id", m.id}, {"version", m.version}, {"sha256", info.sha256}, {"installed", true},
+                {"kle_warnings", kle_warnings},
                 {"directory", dir.string()},
                 {"workflow", {{"id", deployed->record.id}, {"version", deployed->record.version}}}});
   } else {

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_plugin_commands(app, ctx, exit_code);
   add_municipality_commands(app, ctx, exit_code);
   add_front_desk_commands(app, ctx, exit_code);
+  add_kle_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

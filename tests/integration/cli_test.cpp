@@ -359,11 +359,67 @@ TEST_F(CliTest, OneDatabaseServesSeveralMunicipalitiesAndTheirRulesReachTheCli) 
 TEST_F(CliTest, EveryOrganisationCommandHasHelp) {
   for (const char* cmd : {"inquiry register", "inquiry list", "inquiry forward", "triage", "notice issue",
                           "notice list", "problem report", "case escalate", "case draft-decision", "case letter",
-                          "municipality explain"}) {
+                          "municipality explain", "kle import", "kle show", "case access-request"}) {
     auto r = run(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// A small emneplan in the schema KL publishes (the content here is made up for the test).
+const char* kEmneplan = R"(<?xml version="1.0" encoding="UTF-8"?>
+<KLE-Emneplan>
+  <UdgivelsesDato>2026-10-01</UdgivelsesDato>
+  <Hovedgruppe>
+    <HovedgruppeNr>23</HovedgruppeNr>
+    <HovedgruppeTitel>Borgerservice</HovedgruppeTitel>
+    <Gruppe>
+      <GruppeNr>23.05</GruppeNr>
+      <GruppeTitel>Folkeregistrering</GruppeTitel>
+      <Emne>
+        <EmneNr>23.05.10</EmneNr>
+        <EmneTitel>Flytning</EmneTitel>
+        <EmneVejledning><p>Anmeldelse af flytning.</p></EmneVejledning>
+        <EmneAdministrativInfo><OprettetDato>2000-01-01</OprettetDato></EmneAdministrativInfo>
+        <BevaringJaevnfoerArkivloven>B</BevaringJaevnfoerArkivloven>
+        <SletningJaevnfoerPersondataloven>P5Y</SletningJaevnfoerPersondataloven>
+      </Emne>
+    </Gruppe>
+  </Hovedgruppe>
+</KLE-Emneplan>
+)";
+
+TEST_F(CliTest, KleImportGivesCasesTheirSubjectTitleAndWarnsAboutNumbersThePlanLacks) {
+  init();
+  const auto broken = write("broken.xml", "<KLE-Emneplan>\n  <Hovedgruppe>\n</KLE-Emneplan>\n");
+  auto refused = run("kle import " + broken);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find(broken + ":3:"), std::string::npos) << "line of the problem: " << refused.err;
+
+  auto imported = run("kle import " + write("emneplan.xml", kEmneplan));
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("imported 1 KLE subjects (emneplan published 2026-10-01)"), std::string::npos);
+  EXPECT_NE(imported.err.find("workflow passport uses KLE 23.09.02, which the imported emneplan does not have"),
+            std::string::npos)
+      << imported.err;
+  auto shown = run("kle show 23.05.10");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("Flytning"), std::string::npos);
+  EXPECT_NE(shown.out.find("5 år"), std::string::npos) << shown.out;
+  EXPECT_EQ(run("kle show 99.99.99").exit_code, 5);
+
+  ASSERT_EQ(run("case open -w moving").exit_code, 0);
+  auto c = run("case show 1");
+  EXPECT_NE(c.out.find("23.05.10 Flytning (delete after 5 år)"), std::string::npos) << c.out;
+
+  // A plugin whose KLE number the plan lacks installs with a warning.
+  auto installed = run("--json plugins install " + std::string(SAGSFLOW_TEST_PLUGIN_DIR) + "/good_permit.so");
+  ASSERT_EQ(installed.exit_code, 0) << installed.err;
+  EXPECT_EQ(json::parse(installed.out)["kle_warnings"].size(), 1u) << installed.out;
 }
 
 }  // namespace

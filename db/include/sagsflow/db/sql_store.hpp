@@ -17,6 +17,7 @@
 
 #include "sagsflow/core/case_store.hpp"
 #include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/core/kle.hpp"
 
 namespace sagsflow::db {
 
@@ -112,6 +113,13 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // The municipality files loaded into this installation (insert or replace).
   Status save_municipality_config(const MunicipalityConfigRecord& record);
   Result<std::vector<MunicipalityConfigRecord>> municipality_configs();
+
+  // The imported KLE emneplan (`sagsflow kle import`); an import replaces the last.
+  Status replace_kle_plan(const KlePlan& plan, const std::string& file_name, const std::string& imported_at);
+  // The subject, or nothing when the plan does not have it (or none was imported).
+  Result<std::optional<KleSubject>> kle_subject(const std::string& number);
+  // The publication date of the imported plan, or nothing when none was imported.
+  Result<std::optional<std::string>> kle_published();
 
   // The installation's plugin records.
   Status record_plugin(const InstalledPlugin& plugin);  // insert or replace
