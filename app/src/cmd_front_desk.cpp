@@ -8,6 +8,7 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/core/life_situation.hpp"
 
 namespace sagsflow::cli {
 namespace {
@@ -220,6 +221,48 @@ int list_messages(const Context& ctx) {
   return kExitOk;
 }
 
+int register_situation(const Context& ctx, const FrontDeskArgs& a) {
+  auto s = open_session(ctx, true);
+  if (!s.ok()) return fail(ctx, s.status());
+  const auto channel = channel_from_key(a.channel);
+  if (!channel) return fail(ctx, InvalidArgument("--channel '" + a.channel + "' is not a channel"));
+  LifeSituationRequest req{s->municipality, a.area, a.cpr, *channel, s->actor(ctx, s->municipality)};
+  auto out = register_life_situation(*s->engine, *s->front_desk, req);
+  if (!out.ok()) return fail(ctx, out.status());
+  if (ctx.json) {
+    json opened = json::array(), skipped = json::array(), info = json::array();
+    for (const auto& c : out->opened) opened.push_back(to_json(c, false));
+    for (const auto& [task, why] : out->skipped) skipped.push_back({{"workflow", task.workflow}, {"reason", why}});
+    for (const auto& i : out->information) info.push_back({{"area", i.area}, {"kind", i.kind}, {"text", i.text}});
+    print_json({{"situation", out->situation->id}, {"inquiry", inquiry_json(out->inquiry)}, {"opened", opened},
+                {"skipped", skipped}, {"information", info}});
+    return kExitOk;
+  }
+  std::cout << fmt::format("Life situation '{}' registered (inquiry {}, acting authority {})\n", out->situation->title,
+                           out->inquiry.id, out->inquiry.acting_authority);
+  for (const auto& c : out->opened) std::cout << fmt::format("  opened  {}  {}\n", c.case_number, c.title);
+  for (const auto& [task, why] : out->skipped) std::cout << fmt::format("  not opened  {}: {}\n", task.title, why);
+  for (const auto& i : out->information) {
+    std::cout << fmt::format("  {}  {}\n", i.kind == "duty" ? "duty " : "right", i.text);
+  }
+  return kExitOk;
+}
+
+int list_situations(const Context& ctx) {
+  json out = json::array();
+  for (const auto& s : builtin_life_situations()) {
+    json tasks = json::array();
+    for (const auto& t : s.tasks) tasks.push_back(t.workflow);
+    out.push_back({{"id", s.id}, {"title", s.title}, {"tasks", tasks}, {"information", s.information.size()}});
+    if (!ctx.json) {
+      std::cout << fmt::format("{:<12} {:<12} opens: {}\n", s.id, s.title,
+                               s.tasks.empty() ? std::string("nothing (information only)") : tasks.dump());
+    }
+  }
+  if (ctx.json) print_json(out);
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -262,6 +305,16 @@ void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code) {
   ni->callback([&] { exit_code = issue_notice(ctx, a); });
   n->add_subcommand("list", "Notices, and the problem reports addressed to you")
       ->callback([&] { exit_code = list_messages(ctx); });
+
+  auto* ls = app.add_subcommand("life-situation", "Life situations: a move, a new child, retiring");
+  ls->require_subcommand(1);
+  auto* lr = ls->add_subcommand("register", "Open the cases a life situation implies and tell the citizen their "
+                                            "rights and duties (never grants a benefit)");
+  lr->add_option("situation", a.area, "moving, new_child, retiring")->required();
+  lr->add_option("--cpr", a.cpr, "The citizen's CPR number")->required();
+  lr->add_option("--channel", a.channel, "How the citizen came")->capture_default_str();
+  lr->callback([&] { exit_code = register_situation(ctx, a); });
+  ls->add_subcommand("list", "The life situations and what they open")->callback([&] { exit_code = list_situations(ctx); });
 
   auto* p = app.add_subcommand("problem", "Problem reports from the customer line");
   p->require_subcommand(1);

@@ -359,7 +359,8 @@ TEST_F(CliTest, OneDatabaseServesSeveralMunicipalitiesAndTheirRulesReachTheCli) 
 TEST_F(CliTest, EveryOrganisationCommandHasHelp) {
   for (const char* cmd : {"inquiry register", "inquiry list", "inquiry forward", "triage", "notice issue",
                           "notice list", "problem report", "case escalate", "case draft-decision", "case letter",
-                          "municipality explain", "kle import", "kle show", "case access-request"}) {
+                          "municipality explain", "kle import", "kle show", "case access-request",
+                          "life-situation register", "life-situation list"}) {
     auto r = run(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;

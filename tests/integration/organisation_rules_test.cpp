@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "example_municipalities.hpp"
+#include "sagsflow/core/life_situation.hpp"
 
 namespace sagsflow::testing {
 namespace {
@@ -304,6 +305,43 @@ TEST_P(OrganisationRulesTest, AMunicipalityMayUseItsOwnVersionOfASharedWorkflow)
   auto shared = engine_->open_case(open);
   ASSERT_TRUE(shared.ok()) << shared.status().message();
   EXPECT_EQ(shared->workflow_id, "passport") << "the others keep the shared definition";
+}
+
+TEST_P(OrganisationRulesTest, TheMovingLifeSituationOpensItsFollowUpsAndOnlyInformsAboutBenefits) {
+  if (not_ready()) return;
+  if (!engine_->workflow("health_card", std::nullopt).ok()) {
+    ASSERT_TRUE(engine_->deploy_workflow(read_repo_file("workflows/health_card.yaml"), "health_card.yaml").ok());
+  }
+  const Actor desk = front_desk(kSupermarket);
+  auto out = register_life_situation(*engine_, *desk_, {kSupermarket, "moving", "070761-4285",
+                                                        Channel::kPersonalAttendance, desk});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->opened.size(), 2u) << "the CPR move and the new health card";
+  EXPECT_EQ(out->opened[0].workflow_id, "moving");
+  EXPECT_EQ(out->opened[1].workflow_id, "health_card");
+  EXPECT_EQ(out->opened[1].fields["reason"], "move");
+  for (const auto& c : out->opened) {
+    EXPECT_EQ(c.citizen->masked(), "070761-XXXX");
+    EXPECT_EQ(c.received_by, kSupermarket) << "every case names the acting authority";
+  }
+  bool housing_told = false;
+  for (const auto& i : out->information) housing_told |= i.area == "housing_support";
+  EXPECT_TRUE(housing_told);
+  auto housing = store_->list_cases(CaseFilter{});
+  for (const auto& c : *housing) EXPECT_NE(c.workflow_id, "housing_support") << "no benefit without an application";
+  EXPECT_EQ(out->inquiry.acting_authority, kSupermarket);
+  EXPECT_TRUE(out->inquiry.resolved_on_the_spot);
+
+  // Retiring only informs; an unknown situation is named.
+  auto retiring = register_life_situation(*engine_, *desk_, {kSupermarket, "retiring", "070761-4285",
+                                                             Channel::kPhone, desk});
+  ASSERT_TRUE(retiring.ok());
+  EXPECT_TRUE(retiring->opened.empty());
+  auto unknown = register_life_situation(*engine_, *desk_, {kSupermarket, "divorce", "070761-4285",
+                                                           Channel::kPhone, desk});
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(unknown.status().message().find("moving, new_child, retiring"), std::string::npos)
+      << unknown.status().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrganisationRulesTest, AllBackends(), [](const auto& info) { return info.param; });

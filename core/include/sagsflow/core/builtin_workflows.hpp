@@ -13,5 +13,7 @@ struct BuiltinWorkflow {
   std::string yaml;
 };
 std::vector<BuiltinWorkflow> builtin_workflows();
+// The built-in life situations' YAML (workflows/life_situations/*.yaml).
+std::vector<BuiltinWorkflow> builtin_life_situation_sources();
 
 }  // namespace sagsflow
