@@ -1,5 +1,6 @@
 #include "example_municipalities.hpp"
 
+#include <filesystem>
 #include <set>
 
 #include "sagsflow/core/municipality.hpp"
@@ -12,10 +13,30 @@ void ExampleMunicipalitiesTest::SetUp() {
   if (not_ready()) return;
   store_ = connect();
   clock_.set(*parse_date("2026-11-24"));  // a Tuesday
-  EngineOptions options{DanishCalendar{}, clock_.clock(), nullptr};
+  PluginHostOptions host_options;
+  host_options.config = [this](const std::string& plugin, const std::string& municipality,
+                               const std::string& key) -> std::optional<std::string> {
+    if (const auto* m = org_.find(municipality)) {
+      for (const auto& area : m->service_areas) {
+        if (area.plugin != plugin) continue;
+        if (auto it = area.settings.find(key); it != area.settings.end()) return it->second;
+      }
+    }
+    return std::nullopt;
+  };
+  plugins_ = std::make_unique<PluginHost>(host_options);
+  if (std::filesystem::exists(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
+    for (const auto& entry : std::filesystem::directory_iterator(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
+      if (entry.path().extension() != ".so") continue;
+      auto loaded = plugins_->load(entry.path().string());
+      ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    }
+  }
+  EngineOptions options{DanishCalendar{}, clock_.clock(), plugins_.get()};
   options.organisation = &org_;
   engine_ = std::make_unique<CaseEngine>(*store_, options);
   desk_ = std::make_unique<FrontDesk>(*store_, org_, DanishCalendar{}, clock_.clock());
+  plugins_->attach(*engine_);
   std::set<std::string> deployed;
   for (const char* f : {"supermarked", "samarbejde", "begraenset-torv", "hybrid", "fuldt-torv"}) {
     const std::string path = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/" + f + ".yaml";
@@ -32,6 +53,11 @@ void ExampleMunicipalitiesTest::SetUp() {
     codes_.push_back(parsed.config->code);
     org_.add(std::move(*parsed.config));
   }
+}
+
+void ExampleMunicipalitiesTest::TearDown() {
+  if (plugins_) plugins_->detach();
+  DatabaseTest::TearDown();
 }
 
 std::vector<Actor> ExampleMunicipalitiesTest::staff(const std::string& code) const {

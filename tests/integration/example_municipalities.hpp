@@ -1,7 +1,7 @@
 // A database with the five example municipalities of examples/municipalities/
 // (one per organisational model) and their workflows, an engine and a front
-// desk that apply their organisation, and a clock fixed on Tuesday 24
-// November 2026 at 10:00 Danish time.
+// desk that apply their organisation, the first-party plugins the workflows
+// call, and a clock fixed on Tuesday 24 November 2026 at 10:00 Danish time.
 #pragma once
 
 #include <memory>
@@ -10,6 +10,7 @@
 
 #include "sagsflow/core/front_desk.hpp"
 #include "sagsflow/core/organisation.hpp"
+#include "sagsflow/core/plugin_host.hpp"
 #include "test_databases.hpp"
 
 namespace sagsflow::testing {
@@ -33,9 +34,13 @@ class ExampleMunicipalitiesTest : public DatabaseTest {
   // The staff who may take one of `actions` on the case now.
   std::vector<Actor> may_take(long long id, const std::string& code, const std::vector<std::string>& actions);
 
+  void TearDown() override;
+
   std::unique_ptr<db::SqlStore> store_;
   ManualClock clock_;
   Organisation org_;
+  // The first-party plugins (build/plugins), with each municipality's settings.
+  std::unique_ptr<PluginHost> plugins_;
   std::unique_ptr<CaseEngine> engine_;
   std::unique_ptr<FrontDesk> desk_;
   std::vector<std::string> codes_;  // in model order
