@@ -54,6 +54,15 @@ Actor Context::actor(const std::string& municipality_code, const Organisation* o
   return a;
 }
 
+Organisation organisation_of_file(const MunicipalityConfig& config) {
+  Organisation org;
+  for (const auto& f : config.workflow_files) {
+    if (auto wf = load_workflow_file(f); wf.ok()) org.add_workflow(*wf.definition);
+  }
+  org.add(config);
+  return org;
+}
+
 Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store) {
   auto org = std::make_unique<Organisation>();
   auto configs = store.municipality_configs();
@@ -130,14 +139,8 @@ Result<Session> open_session(const Context& ctx, bool need_municipality) {
   options.allowed_sha256 = *allowed;
   // A plugin reads the settings the municipality whose case it works on gives its service area.
   options.config = [org = s.organisation.get()](const std::string& plugin, const std::string& municipality,
-                                                 const std::string& key) -> std::optional<std::string> {
-    const auto* m = org->find(municipality);
-    if (m == nullptr) return std::nullopt;
-    for (const auto& area : m->service_areas) {
-      if (area.plugin != plugin) continue;
-      if (auto it = area.settings.find(key); it != area.settings.end()) return it->second;
-    }
-    return std::nullopt;
+                                                 const std::string& key) {
+    return org->plugin_setting(plugin, municipality, key);
   };
   s.plugins = std::make_unique<PluginHost>(options);
   auto installed = s.store->installed_plugins();

@@ -15,6 +15,7 @@
 #include "sagsflow/core/domain.hpp"
 #include "sagsflow/core/engine.hpp"
 #include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/core/municipality.hpp"
 #include "sagsflow/core/organisation.hpp"
 #include "sagsflow/core/plugin_host.hpp"
 #include "sagsflow/core/workflow.hpp"
@@ -84,6 +85,8 @@ Result<Session> open_session(const Context& ctx, bool need_municipality);
 // The organisation of the municipality files loaded into the database, with
 // what the deployed workflows say about their service areas.
 Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store);
+// The organisation of one municipality file and the workflows it lists, before anything is loaded.
+Organisation organisation_of_file(const MunicipalityConfig& config);
 
 // Prints `status` to stderr ("error: ...", or JSON with --json) and returns its exit code.
 int fail(const Context& ctx, const Status& status);

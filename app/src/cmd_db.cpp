@@ -69,13 +69,8 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
                                                         municipality_file, parsed.errors.size())));
       return;
     }
-    {
-      Organisation org;
-      for (const auto& f : parsed.config->workflow_files) {
-        if (auto wf = load_workflow_file(f); wf.ok()) org.add_workflow(*wf.definition);
-      }
-      org.add(*parsed.config);
-      for (const auto& w : org.gaps(parsed.config->code)) std::cerr << municipality_file << ": warning: " << w << "\n";
+    for (const auto& w : organisation_of_file(*parsed.config).gaps(parsed.config->code)) {
+      std::cerr << municipality_file << ": warning: " << w << "\n";
     }
     // Check every workflow before touching the database.
     std::vector<std::pair<std::string, std::string>> sources;

@@ -20,14 +20,8 @@ int validate(const Context& ctx, const std::vector<std::string>& files) {
     const nlohmann::json list = report_diagnostics(ctx, r.errors);
     report.push_back({{"file", f}, {"ok", r.ok()}, {"errors", list}});
     if (r.ok()) {
-      Organisation org;
-      for (const auto& wf_file : r.config->workflow_files) {
-        if (auto wf = load_workflow_file(wf_file); wf.ok()) org.add_workflow(*wf.definition);
-      }
-      const std::string code = r.config->code;
-      org.add(*r.config);
       nlohmann::json warnings = nlohmann::json::array();
-      for (const auto& w : org.gaps(code)) {
+      for (const auto& w : organisation_of_file(*r.config).gaps(r.config->code)) {
         warnings.push_back(w);
         if (!ctx.json) std::cerr << f << ": warning: " << w << "\n";
       }
@@ -52,13 +46,9 @@ int explain(const Context& ctx, const std::string& file) {
     if (auto list = report_diagnostics(ctx, r.errors); ctx.json) print_json({{"errors", list}});
     return kExitError;
   }
-  Organisation org;
-  for (const auto& f : r.config->workflow_files) {
-    if (auto wf = load_workflow_file(f); wf.ok()) org.add_workflow(*wf.definition);
-  }
-  const auto& m = *r.config;
+  const Organisation org = organisation_of_file(*r.config);
+  const auto& m = *org.find(r.config->code);
   const std::string code = m.code;
-  org.add(*r.config);
   nlohmann::json rows = nlohmann::json::array();
   if (!ctx.json) {
     std::cout << fmt::format("{} {}: {} model{}\n", code, m.name, organisational_model_key(m.model),

@@ -136,6 +136,17 @@ std::string Organisation::workflow_for(std::string_view municipality, std::strin
   return sa != nullptr && !sa->workflow.empty() ? sa->workflow : std::string(workflow_id);
 }
 
+std::optional<std::string> Organisation::plugin_setting(std::string_view plugin, std::string_view municipality,
+                                                        std::string_view key) const {
+  const auto* m = find(municipality);
+  if (m == nullptr) return std::nullopt;
+  for (const auto& area : m->service_areas) {
+    if (area.plugin != plugin) continue;
+    if (auto it = area.settings.find(std::string(key)); it != area.settings.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 std::string Organisation::owning_authority(std::string_view municipality, std::string_view area) const {
   std::string owner;
   if (const auto* m = find(municipality)) {

@@ -14,15 +14,8 @@ void ExampleMunicipalitiesTest::SetUp() {
   store_ = connect();
   clock_.set(*parse_date("2026-11-24"));  // a Tuesday
   PluginHostOptions host_options;
-  host_options.config = [this](const std::string& plugin, const std::string& municipality,
-                               const std::string& key) -> std::optional<std::string> {
-    if (const auto* m = org_.find(municipality)) {
-      for (const auto& area : m->service_areas) {
-        if (area.plugin != plugin) continue;
-        if (auto it = area.settings.find(key); it != area.settings.end()) return it->second;
-      }
-    }
-    return std::nullopt;
+  host_options.config = [this](const std::string& plugin, const std::string& municipality, const std::string& key) {
+    return org_.plugin_setting(plugin, municipality, key);
   };
   plugins_ = std::make_unique<PluginHost>(host_options);
   if (std::filesystem::exists(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
