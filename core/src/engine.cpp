@@ -315,7 +315,9 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   }
 
   if (action->validate_form) {
-    auto problems = plugin_form_problems(*wf, state, fields);
+    CaseState with_attachments = state;  // the plugin sees what this action brings, too
+    for (const auto& a : req.attachments) with_attachments.attachments.push_back({a.name, a.kind, ""});
+    auto problems = plugin_form_problems(*wf, with_attachments, fields);
     if (!problems.ok()) {
       return record_incident(state, req.actor, wf->plugin, "validate_form", action->name, problems.status());
     }
@@ -512,6 +514,17 @@ Result<CaseState> CaseEngine::add_note(long long id, const Actor& actor, const s
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
   if (auto st = check_may_see(actor, *state); !st.ok()) return st;
+  CaseEvent e = next_event(*state, actor, "note", state->stage);
+  e.data["note"] = text;
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::add_plugin_note(long long id, const std::string& plugin, const std::string& text) {
+  if (text.empty()) return InvalidArgument("a note needs text");
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  Actor actor = Actor::system(state->owning_authority);
+  actor.id = "plugin:" + plugin;
   CaseEvent e = next_event(*state, actor, "note", state->stage);
   e.data["note"] = text;
   return commit(*state, std::move(e));

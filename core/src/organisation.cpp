@@ -281,11 +281,11 @@ Result<TaskPlacement> Organisation::place(std::string_view municipality, std::st
 }
 
 Result<KnownPerson> Organisation::identify(const Actor& actor, std::string_view near) const {
-  KnownPerson who;
-  if (actor.id == "system") {
-    who.authority = actor.authority;
-    return who;
+  // "system" and "plugin:..." are Sagsflow's own writers; they never come through here.
+  if (actor.id == "system" || actor.id.rfind("plugin:", 0) == 0) {
+    return Forbidden(fmt::format("'{}' is reserved for Sagsflow itself and cannot act as a person", actor.id));
   }
+  KnownPerson who;
   std::vector<const MunicipalityConfig*> order;
   if (const auto* m = find(near)) order.push_back(m);
   if (const auto* m = find(actor.authority); m != nullptr && m != find(near)) order.push_back(m);

@@ -139,11 +139,7 @@ int host_case_write(void* h, int64_t case_id, const std::function<Status(CaseEng
 
 int host_case_add_note(void* h, int64_t case_id, const char* text) {
   return host_case_write(h, case_id, [&](CaseEngine& engine, const std::string& id) {
-    auto state = engine.get_case(case_id);
-    if (!state.ok()) return state.status();
-    Actor actor = Actor::system(state->owning_authority);
-    actor.id = "plugin:" + id;
-    return engine.add_note(case_id, actor, text ? text : "").status();
+    return engine.add_plugin_note(case_id, id, text ? text : "").status();
   });
 }
 
@@ -391,6 +387,12 @@ class MunicipalityScope {
   std::string previous_;
 };
 
+json PluginHost::plugin_view(const CaseState& c) const {
+  json j = to_json(c, /*reveal_cpr=*/false);
+  if (engine_ != nullptr) j["today"] = format_date(engine_->today());  // Danish date, for date rules
+  return j;
+}
+
 PluginHost::Context& PluginHost::context_for(const LoadedPlugin* p) {
   for (size_t i = 0; i < plugins_.size(); ++i) {
     if (plugins_[i].get() == p) return *contexts_[i];  // loaded together, kept in step
@@ -458,7 +460,7 @@ Result<std::vector<std::string>> PluginHost::validate_form(const std::string& pl
   {
     DecidingScope scope(context_for(*p).deciding);
     MunicipalityScope in(context_for(*p).municipality, c.municipality);
-    answer = call_json(**p, "validate_form", (*p)->descriptor->validate_form, to_json(merged, false).dump());
+    answer = call_json(**p, "validate_form", (*p)->descriptor->validate_form, plugin_view(merged).dump());
   }
   if (!answer.ok()) return answer.status();
   const json& j = *answer;
@@ -486,7 +488,7 @@ Result<json> PluginHost::propose_decision(const std::string& plugin, const CaseS
   {
     DecidingScope scope(context_for(*p).deciding);
     MunicipalityScope in(context_for(*p).municipality, c.municipality);
-    answer = call_json(**p, "propose_decision", (*p)->descriptor->propose_decision, to_json(c, false).dump());
+    answer = call_json(**p, "propose_decision", (*p)->descriptor->propose_decision, plugin_view(c).dump());
   }
   if (!answer.ok()) return answer.status();
   const json& j = *answer;

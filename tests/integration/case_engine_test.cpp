@@ -19,7 +19,7 @@ class CaseEngineTest : public DatabaseTest {
     if (not_ready()) return;
     store_ = connect_seeded();
     engine_ = std::make_unique<CaseEngine>(*store_, EngineOptions{DanishCalendar{}, clock_.clock()});
-    auto deployed = engine_->deploy_workflow(read_repo_file("workflows/passport.yaml"), "passport.yaml");
+    auto deployed = engine_->deploy_workflow(without_plugin(read_repo_file("workflows/passport.yaml")), "passport.yaml");
     ASSERT_TRUE(deployed.ok()) << deployed.status().to_string();
   }
 
@@ -322,7 +322,7 @@ TEST_P(CaseEngineTest, AskingForWhatIsMissingNamesItAndStopsTheClockUntilItArriv
 
 TEST_P(CaseEngineTest, ARefusalCarriesItsReasonsAndWhereHowAndByWhenToComplain) {
   if (not_ready()) return;
-  std::string with_appeals = read_repo_file("workflows/passport.yaml");
+  std::string with_appeals = without_plugin(read_repo_file("workflows/passport.yaml"));
   with_appeals.insert(with_appeals.find("stages:"), "appeals_body: Ankestyrelsen\n");
   ASSERT_TRUE(engine_->deploy_workflow(with_appeals, "passport.yaml").ok());
   auto c = at_decision();

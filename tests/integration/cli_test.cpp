@@ -52,10 +52,19 @@ class CliTest : public ::testing::Test {
     return p.string();
   }
 
-  void init() {
+  void init(bool with_first_party_plugins = true) {
     auto r = run("init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
                  "/examples/municipalities/eksempel-kommune.yaml");
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (with_first_party_plugins) install_first_party_plugins();
+  }
+  // The workflows name their service-area plugins: install them, as the demo does.
+  void install_first_party_plugins() {
+    for (const auto& entry : fs::directory_iterator(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
+      if (entry.path().extension() != ".so") continue;
+      auto r = run("plugins install " + entry.path().string());
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
   }
 
   fs::path dir_;
@@ -89,7 +98,7 @@ TEST_F(CliTest, ABrokenWorkflowCannotBeDeployed) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("was not deployed"), std::string::npos) << r.err;
   auto list = run("--json workflow list");
-  EXPECT_EQ(json::parse(list.out).size(), 3u) << "only the example's two workflows and the built-in access request";
+  for (const auto& w : json::parse(list.out)) EXPECT_NE(w["id"], "x") << "the broken workflow was not deployed";
 }
 
 TEST_F(CliTest, InitIsIdempotentAndQuietTheSecondTime) {
@@ -122,7 +131,7 @@ TEST_F(CliTest, ACaseFromOpenToDecisionWithMaskedCprEverywhere) {
   auto history = run("--json case history 1 --verify");
   ASSERT_EQ(history.exit_code, 0) << history.err;
   auto h = json::parse(history.out);
-  EXPECT_EQ(h["events"].size(), 4u);
+  EXPECT_GE(h["events"].size(), 4u) << "the actions, and any note the moving plugin adds";
   EXPECT_TRUE(h["replay_matches_state"].get<bool>());
   EXPECT_EQ(h["events"][0]["data"]["citizen"], "070761-XXXX");
 
@@ -187,7 +196,7 @@ class CliPluginTest : public CliTest {
 };
 
 TEST_F(CliPluginTest, InstallRecordsTheChecksumDeploysTheWorkflowAndRunsTheCase) {
-  init();
+  init(false);
   auto inspected = run("--json plugins inspect " + plugin("good_permit"));
   ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
   const auto m = json::parse(inspected.out);
@@ -217,7 +226,7 @@ TEST_F(CliPluginTest, InstallRecordsTheChecksumDeploysTheWorkflowAndRunsTheCase)
 }
 
 TEST_F(CliPluginTest, DisablingKeepsOpenCasesReadableAndSaysSo) {
-  init();
+  init(false);
   ASSERT_EQ(run("plugins install " + plugin("good_permit")).exit_code, 0);
   ASSERT_EQ(run("case open -w good_permit -f applicant=Jens").exit_code, 0);
   ASSERT_EQ(run("case act 1 register").exit_code, 0);
@@ -270,7 +279,7 @@ service_areas:
 }
 
 TEST_F(CliPluginTest, RefusalsNameTheFileAndTheReason) {
-  init();
+  init(false);
   auto r = run("plugins install " + plugin("no_entry_permit"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no_entry_permit.so refused: it has no entry point"), std::string::npos) << r.err;

@@ -1,5 +1,7 @@
 #include "test_databases.hpp"
 
+#include <sstream>
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <unistd.h>
@@ -81,6 +83,20 @@ std::string read_repo_file(const std::string& relative) {
   auto text = read_text_file(std::string(SAGSFLOW_SOURCE_DIR) + "/" + relative);
   EXPECT_TRUE(text.ok()) << text.status().to_string();
   return text.ok() ? *text : std::string();
+}
+
+std::string without_plugin(const std::string& yaml) {
+  std::istringstream in(yaml);
+  std::string out, line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(' ');
+    if (first != std::string::npos && (line.compare(first, 7, "plugin:") == 0 ||
+                                       line.compare(first, 14, "validate_form:") == 0)) {
+      continue;
+    }
+    out += line + "\n";
+  }
+  return out;
 }
 
 Actor frontdesk() { return {"frida", "bsc", kMunicipality, {"frontdesk"}}; }

@@ -56,6 +56,9 @@ struct ManualClock {
 inline constexpr const char* kMunicipality = "0999";
 void seed_municipality(CaseStore& store, const std::string& code = kMunicipality);
 std::string read_repo_file(const std::string& relative);
+// A workflow file without its plugin (no `plugin:`, no `validate_form:`), for
+// tests of the engine's own rules.
+std::string without_plugin(const std::string& workflow_yaml);
 
 Actor frontdesk();
 Actor caseworker();

@@ -107,6 +107,9 @@ class CaseEngine {
                          const std::string& action, const Status& failure);
   // A note on the case; the stage does not change.
   Result<CaseState> add_note(long long id, const Actor& actor, const std::string& text);
+  // A note a plugin writes on a case of its own workflow (the plugin host
+  // checks that); the organisation's person rules do not apply to it.
+  Result<CaseState> add_plugin_note(long long id, const std::string& plugin, const std::string& text);
   // An event a plugin records on a case ("plugin_event"); the stage does not change.
   Result<CaseState> add_plugin_event(long long id, const std::string& plugin, const std::string& kind,
                                      const nlohmann::json& data);

@@ -96,6 +96,8 @@ class PluginHost final : public PluginCalls {
  private:
   Result<const LoadedPlugin*> enabled(const std::string& plugin) const;
   Context& context_for(const LoadedPlugin* p);
+  // The case as a plugin sees it: masked CPR numbers, plus "today" (YYYY-MM-DD).
+  nlohmann::json plugin_view(const CaseState& c) const;
   void deliver(const CaseState& state, const nlohmann::json& event);
 
   PluginHostOptions options_;
