@@ -523,7 +523,8 @@ Result<CaseState> CaseEngine::add_plugin_note(long long id, const std::string& p
   if (text.empty()) return InvalidArgument("a note needs text");
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
-  Actor actor = Actor::system(state->owning_authority);
+  // A plugin writes for whoever is serving the citizen, not in the owner's name.
+  Actor actor = Actor::system(state->acting_authority.empty() ? state->owning_authority : state->acting_authority);
   actor.id = "plugin:" + plugin;
   CaseEvent e = next_event(*state, actor, "note", state->stage);
   e.data["note"] = text;
@@ -538,7 +539,8 @@ Result<CaseState> CaseEngine::add_plugin_event(long long id, const std::string& 
   }
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
-  Actor actor = Actor::system(state->owning_authority);
+  // A plugin writes for whoever is serving the citizen, not in the owner's name.
+  Actor actor = Actor::system(state->acting_authority.empty() ? state->owning_authority : state->acting_authority);
   actor.id = "plugin:" + plugin;
   CaseEvent e = next_event(*state, actor, "plugin_event", state->stage);
   e.data["plugin_event"] = {{"plugin", plugin}, {"kind", kind}, {"data", data}};

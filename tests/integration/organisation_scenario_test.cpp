@@ -58,7 +58,7 @@ const std::vector<Inquiry> kInquiries{
 };
 
 const json kFields = {{"full_name", "Jens Hansen"}, {"address", "Nørregade 1"}, {"new_address", "Vestergade 2"},
-                      {"residence_in_denmark", true},
+                      {"residence_in_denmark", true}, {"topic", "annual_statement"},
                       {"move_date", "2026-11-20"},  {"height_cm", 182},           {"fee_paid", true},
                       {"household_income", 250000}, {"rent", 6500},               {"reasons", "Fotoet er uskarpt"}};
 const std::vector<Attachment> kAttachments{{"photo", "image/jpeg", ""},
