@@ -262,8 +262,9 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   if (org && org->knows(state.municipality)) {
     if (auto st = org->may_perform(req.actor, state, wf->service_area, *action, task); !st.ok()) return st;
   }
-  // Only the owning authority decides (DOMAIN.md §4), whoever else serves the citizen.
-  if (action->decision && req.actor.authority != state.owning_authority) {
+  // Only the owning authority decides, and reconsiders its decision on a
+  // complaint (DOMAIN.md §2, §4), whoever else serves the citizen.
+  if ((action->decision || task == "complaint") && req.actor.authority != state.owning_authority) {
     return Forbidden(fmt::format(
         "case {} is decided by {}, not by {} (the acting authority); what {} may do: receive the application "
         "and forward it to {}, signpost the citizen, help fill in the form, and give general guidance on the rules",

@@ -474,7 +474,7 @@ Status Organisation::may_perform(const Actor& actor, const CaseState& state, std
   if (auto st = authority_access(*who, actor, state, area, on_behalf); !st.ok()) return st;
   const auto& home = *who->municipality;
   const TaskKind kind = task_kind(task);
-  if (action.decision && who->authority != state.owning_authority) {
+  if ((action.decision || kind == TaskKind::kComplaint) && who->authority != state.owning_authority) {
     std::string instead = fmt::format(
         "what {} may do: receive the application and forward it to {}, signpost the citizen, help fill in the "
         "form, and give general guidance on the rules",

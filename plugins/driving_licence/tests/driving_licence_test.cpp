@@ -225,6 +225,44 @@ TEST(DrivingLicenceInEngine, RegisterRejectPhotoCompleteForwardThenOnlyThePolice
   EXPECT_EQ(*replay(*history), *waiting);
 }
 
+TEST(DrivingLicenceInEngine, ThePoliceDecideAndReconsiderAComplaintTheCentreReceived) {
+  auto created = PluginHarness::create(PLUGIN_PATH, {{"fee", "280"}});
+  ASSERT_TRUE(created.ok()) << created.status().to_string();
+  PluginHarness& h = **created;
+  auto c = h.open_case({{"full_name", "Jens Hansen"}, {"address", "Rådhuspladsen 1, 1550 København V"}},
+                       "070761-4285");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  ASSERT_TRUE(h.act(c->id, "register").ok());
+  ASSERT_TRUE(h.act(c->id, "complete", {{"fee_paid", true}, {"residence_in_denmark", true}}, kAllDocuments).ok());
+  ASSERT_TRUE(h.act(c->id, "forward").ok());
+
+  // The police, acting for themselves, refuse with reasons and complaint guidance.
+  Actor police = h.actor();
+  police.id = "politiet-sagsbehandler";
+  police.authority = "politiet";
+  ActionRequest refuse{c->id, "refuse", police};
+  refuse.fields = {{"reasons", "Helbredsattesten opfylder ikke kravene"}};
+  auto refused = h.engine().act(refuse);
+  ASSERT_TRUE(refused.ok()) << refused.status().to_string();
+  EXPECT_EQ(refused->outcome, "refused");
+  auto history = h.history(c->id);
+  ASSERT_TRUE(history.ok());
+  json guidance;
+  for (const auto& e : *history) {
+    if (e.action == "refuse") guidance = e.data["decision"]["complaint_guidance"];
+  }
+  EXPECT_EQ(guidance["to"], "politiet") << guidance.dump();
+
+  // The citizen complains at the centre (receiving is the centre's task); the police reconsider.
+  ASSERT_TRUE(h.act(c->id, "complain").ok());
+  auto by_centre = h.act(c->id, "uphold");
+  EXPECT_EQ(by_centre.status().code(), ErrorCode::kForbidden) << "only the deciding authority reconsiders";
+  ActionRequest uphold{c->id, "uphold", police};
+  auto upheld = h.engine().act(uphold);
+  ASSERT_TRUE(upheld.ok()) << upheld.status().to_string();
+  EXPECT_EQ(upheld->stage, "appeals");
+}
+
 TEST(DrivingLicenceInEngine, ABadFeeSettingMarksAnIncidentButKeepsTheForwarding) {
   auto created = PluginHarness::create(PLUGIN_PATH, {{"fee", "two hundred"}});
   ASSERT_TRUE(created.ok()) << created.status().to_string();
