@@ -202,15 +202,15 @@ bool letter_queued(const std::vector<CaseEvent>& history, const std::string& let
   return false;
 }
 
-TEST(MovingInEngine, ManifestDeclaresTheMovingLifeSituationAndNoComplaintStage) {
+TEST(MovingInEngine, ManifestDeclaresTheMovingLifeSituationAndReconsideration) {
   auto created = PluginHarness::create(PLUGIN_PATH);
   ASSERT_TRUE(created.ok()) << created.status().to_string();
   const auto& m = (*created)->manifest();
   EXPECT_EQ(m.owning_authority.kind, "this_municipality");
   EXPECT_EQ(m.kle_subjects, std::vector<std::string>{"23.05.10"});
   EXPECT_EQ(m.life_situations, std::vector<std::string>{"moving"});
-  EXPECT_FALSE(m.complaints.reconsideration);
-  EXPECT_FALSE(m.complaints.deadline.has_value());
+  EXPECT_TRUE(m.complaints.reconsideration);
+  EXPECT_TRUE(m.complaints.deadline.has_value());
 }
 
 TEST(MovingInEngine, ACompleteReportIsRegisteredAtFirstContact) {
@@ -239,6 +239,27 @@ TEST(MovingInEngine, ACompleteReportIsRegisteredAtFirstContact) {
   EXPECT_THAT(notes_of(*history), IsEmpty()) << "a report ahead of the move is not late";
   EXPECT_TRUE(letter_queued(*history, "move_registered"));
   EXPECT_EQ(*replay(*history), *h.engine().get_case(c->id));
+}
+
+TEST(MovingInEngine, ARefusedRegistrationCarriesComplaintGuidanceAndIsReconsideredOnComplaint) {
+  auto created = PluginHarness::create(PLUGIN_PATH);
+  ASSERT_TRUE(created.ok()) << created.status().to_string();
+  PluginHarness& h = **created;
+  auto c = h.open_case(report("2026-12-01"), "070761-4285");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  ASSERT_TRUE(h.act(c->id, "register").ok());
+  ASSERT_TRUE(h.act(c->id, "complete").ok());
+  auto refused = h.act(c->id, "refuse", {{"reasons", "Adressen findes ikke i BBR"}});
+  ASSERT_TRUE(refused.ok()) << refused.status().to_string();
+  EXPECT_EQ(refused->stage, "complaint_window");
+  auto history = h.history(c->id);
+  ASSERT_TRUE(history.ok());
+  EXPECT_TRUE(history->back().data["decision"].contains("complaint_guidance"));
+  ASSERT_TRUE(h.act(c->id, "complain").ok());
+  auto changed = h.act(c->id, "change_decision");
+  ASSERT_TRUE(changed.ok()) << changed.status().to_string();
+  EXPECT_EQ(changed->outcome, "granted");
+  EXPECT_EQ(changed->status, CaseStatus::kClosed);
 }
 
 TEST(MovingInEngine, ALateReportIsRegisteredAndNotedOnce) {
