@@ -63,101 +63,30 @@ Organisation organisation_of_file(const MunicipalityConfig& config) {
   return org;
 }
 
-Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store) {
-  auto org = std::make_unique<Organisation>();
-  auto configs = store.municipality_configs();
-  if (!configs.ok()) return configs.status();
-  for (const auto& record : *configs) {
-    auto parsed = parse_municipality(record.source, record.file_name);
-    if (!parsed.ok()) {
-      return FailedPrecondition(fmt::format("the stored configuration of municipality {} ({}) no longer parses: {}; "
-                                            "load a corrected file with `sagsflow init`",
-                                            record.code, record.file_name, parsed.errors.front().to_string()));
-    }
-    org->add(std::move(*parsed.config));
-  }
-  auto workflows = store.list_workflows();
-  if (!workflows.ok()) return workflows.status();
-  std::set<std::string> seen;
-  for (auto it = workflows->rbegin(); it != workflows->rend(); ++it) {  // latest version first
-    if (!seen.insert(it->id).second) continue;
-    auto record = store.load_workflow(it->id, it->version);
-    if (!record.ok()) return record.status();
-    auto parsed = parse_workflow(record->source, record->file_name);
-    if (parsed.ok()) org->add_workflow(*parsed.definition);
-  }
-  return org;
-}
-
-std::string Context::plugin_directory() const {
-  if (!plugin_dir.empty()) return plugin_dir;
-  if (const char* env = std::getenv("SAGSFLOW_PLUGIN_DIR"); env && *env) return env;
-  auto url = db::DatabaseUrl::parse(db_url);
-  if (url.ok() && url->dialect == db::Dialect::kSqlite && url->connect != ":memory:") {
-    return (std::filesystem::path(url->connect).parent_path() / "plugins").string();
-  }
-  return "plugins";
-}
+std::string Context::plugin_directory() const { return app::plugin_directory_for(db_url, plugin_dir); }
 
 Result<std::optional<std::set<std::string>>> Context::allow_list() const {
-  const auto path = std::filesystem::path(plugin_directory()) / "allowed-sha256.txt";
-  if (!std::filesystem::exists(path)) return std::optional<std::set<std::string>>{};
-  auto text = read_text_file(path.string());
-  if (!text.ok()) return text.status();
-  std::set<std::string> allowed;
-  std::istringstream lines(*text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    line = line.substr(0, line.find('#'));
-    line.erase(0, line.find_first_not_of(" \t\r"));
-    line.erase(line.find_last_not_of(" \t\r") + 1);
-    if (!line.empty()) allowed.insert(line);
-  }
-  return std::optional<std::set<std::string>>{std::move(allowed)};
+  return app::allow_list_in(plugin_directory());
 }
 
-Session::~Session() {
-  if (plugins) plugins->detach();  // drop the plugins' connections before anything goes
-}
+Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store) { return app::load_organisation(store); }
 
 Result<Session> open_session(const Context& ctx, bool need_municipality) {
-  auto store = ctx.open_store();
-  if (!store.ok()) return store.status();
-  Session s;
-  s.store = std::move(*store);
+  std::string municipality;
   if (need_municipality) {
-    auto m = ctx.resolve_municipality(*s.store);
+    auto store = ctx.open_store();
+    if (!store.ok()) return store.status();
+    auto m = ctx.resolve_municipality(**store);
     if (!m.ok()) return m.status();
-    s.municipality = *m;
+    municipality = *m;
   }
-  auto allowed = ctx.allow_list();
-  if (!allowed.ok()) return allowed.status();
-  auto org = load_organisation(*s.store);
-  if (!org.ok()) return org.status();
-  s.organisation = std::move(*org);
-  PluginHostOptions options;
-  options.allowed_sha256 = *allowed;
-  // A plugin reads the settings the municipality whose case it works on gives its service area.
-  options.config = [org = s.organisation.get()](const std::string& plugin, const std::string& municipality,
-                                                 const std::string& key) {
-    return org->plugin_setting(plugin, municipality, key);
-  };
-  s.plugins = std::make_unique<PluginHost>(options);
-  auto installed = s.store->installed_plugins();
-  if (!installed.ok()) return installed.status();
-  for (const auto& p : *installed) {
-    if (!p.enabled) continue;
-    const auto path = (std::filesystem::path(ctx.plugin_directory()) / p.file_name).string();
-    if (auto loaded = s.plugins->load(path); !loaded.ok()) {
-      // Cases that need it will show an incident; everything else works on.
-      std::cerr << "warning: " << loaded.status().message() << "\n";
-    }
-  }
-  EngineOptions engine_options{DanishCalendar{}, system_clock(), s.plugins.get()};
-  if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
-  s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
-  s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{});
-  s.plugins->attach(*s.engine);
+  auto opened = app::open_installation({ctx.db_url, ctx.plugin_dir});
+  if (!opened.ok()) return opened.status();
+  // Cases that need a plugin that did not load will show an incident; everything else works on.
+  for (const auto& w : opened->plugin_warnings) std::cerr << "warning: " << w << "\n";
+  Session s;
+  static_cast<app::Installation&>(s) = std::move(*opened);
+  s.municipality = municipality;
   return s;
 }
 

@@ -20,6 +20,7 @@
 #include "sagsflow/core/plugin_host.hpp"
 #include "sagsflow/core/workflow.hpp"
 #include "sagsflow/core/result.hpp"
+#include "sagsflow/app/installation.hpp"
 #include "sagsflow/db/sql_store.hpp"
 
 namespace CLI {
@@ -49,6 +50,7 @@ struct Context {
   std::vector<std::string> actor_roles;
   std::string municipality;     // default: the only one in the database
   std::string plugin_dir;       // default: see plugin_directory()
+  bool db_given = false;        // --db or SAGSFLOW_DB was set (else a configuration file may name it)
 
   // Opens the database; with `require_current_schema`, refuses one that needs
   // migrating or is too new.
@@ -65,17 +67,8 @@ struct Context {
 };
 
 // A database connection, the installation's enabled plugins, and an engine using both.
-struct Session {
-  std::unique_ptr<db::SqlStore> store;
-  std::unique_ptr<PluginHost> plugins;
-  std::unique_ptr<Organisation> organisation;  // from the loaded municipality files
-  std::unique_ptr<CaseEngine> engine;
-  std::unique_ptr<FrontDesk> front_desk;
+struct Session : app::Installation {
   std::string municipality;  // when asked for
-  Session() = default;
-  Session(Session&&) = default;
-  Session& operator=(Session&&) = default;
-  ~Session();
   Actor actor(const Context& ctx, const std::string& municipality) const {
     return ctx.actor(municipality, organisation.get());
   }
@@ -106,5 +99,6 @@ void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_kle_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace sagsflow::cli

@@ -222,7 +222,7 @@ int show(const Context& ctx, const CaseArgs& a) {
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
   const Actor actor = s->actor(ctx, found->municipality);
-  auto visible = s->engine->get_case_for(found->id, actor);
+  auto visible = s->engine->get_case_for(found->id, actor, {"case show", "cli"});
   if (!visible.ok()) return fail(ctx, visible.status());
   return show_result(ctx, *s->engine, *visible, actor, kle_line(*s->store, visible->subject));
 }
@@ -232,10 +232,7 @@ int history(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  if (auto visible = s->engine->get_case_for(found->id, s->actor(ctx, found->municipality)); !visible.ok()) {
-    return fail(ctx, visible.status());
-  }
-  auto events = s->engine->history(found->id);
+  auto events = s->engine->history_for(found->id, s->actor(ctx, found->municipality), {"case history", "cli"});
   if (!events.ok()) return fail(ctx, events.status());
   std::optional<bool> replay_matches;
   if (a.verify) {

@@ -8,6 +8,7 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/app/views.hpp"
 #include "sagsflow/core/life_situation.hpp"
 
 namespace sagsflow::cli {
@@ -32,41 +33,9 @@ struct FrontDeskArgs {
   std::string text;
 };
 
-json inquiry_json(const InquiryRecord& r) {
-  return {{"id", r.id},
-          {"municipality", r.municipality},
-          {"channel", channel_key(r.channel)},
-          {"type", inquiry_type_key(r.type)},
-          {"area", r.area},
-          {"service", r.service},
-          {"citizen", r.citizen ? json(r.citizen->masked()) : json()},
-          {"with_form", r.with_form},
-          {"resolved_on_the_spot", r.resolved_on_the_spot},
-          {"outcome", r.outcome},
-          {"handled_by", r.handled_by},
-          {"unit", r.unit},
-          {"acting_authority", r.acting_authority},
-          {"owning_authority", r.owning_authority},
-          {"routed_to", r.routed_to},
-          {"forwarded_to", r.forwarded_to},
-          {"forwarded_on", r.forwarded_on},
-          {"case_id", r.case_id ? json(*r.case_id) : json()},
-          {"at", r.at}};
-}
-
-json triage_json(const TriageAdvice& t) {
-  json j = {{"area", t.area},       {"unit", t.unit},   {"unit_name", t.unit_name}, {"staffed_today", t.staffed_today},
-            {"offer", t.offer},     {"message", t.message}};
-  j["on"] = t.on ? json(format_date(*t.on)) : json();
-  if (t.contact) j["contact"] = {{"name", t.contact->name}, {"phone", t.contact->phone}, {"web", t.contact->web}};
-  return j;
-}
-
-json message_json(const LayerMessage& m) {
-  return {{"id", m.id},     {"kind", m.kind},   {"area", m.area},
-          {"author", m.author}, {"author_layer", m.author_layer}, {"title", m.title},
-          {"body", m.body}, {"case_id", m.case_id ? json(*m.case_id) : json()}, {"at", m.at}};
-}
+using app::inquiry_json;
+using app::message_json;
+using app::triage_json;
 
 Result<std::optional<Date>> optional_date(const std::string& text, const char* option) {
   if (text.empty()) return std::optional<Date>{};
@@ -230,12 +199,7 @@ int register_situation(const Context& ctx, const FrontDeskArgs& a) {
   auto out = register_life_situation(*s->engine, *s->front_desk, req);
   if (!out.ok()) return fail(ctx, out.status());
   if (ctx.json) {
-    json opened = json::array(), skipped = json::array(), info = json::array();
-    for (const auto& c : out->opened) opened.push_back(to_json(c, false));
-    for (const auto& [task, why] : out->skipped) skipped.push_back({{"workflow", task.workflow}, {"reason", why}});
-    for (const auto& i : out->information) info.push_back({{"area", i.area}, {"kind", i.kind}, {"text", i.text}});
-    print_json({{"situation", out->situation->id}, {"inquiry", inquiry_json(out->inquiry)}, {"opened", opened},
-                {"skipped", skipped}, {"information", info}});
+    print_json(app::life_situation_outcome_json(*out));
     return kExitOk;
   }
   std::cout << fmt::format("Life situation '{}' registered (inquiry {}, acting authority {})\n", out->situation->title,

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
+#include "sagsflow/app/views.hpp"
 #include "sagsflow/core/municipality.hpp"
 #include "sagsflow/core/organisation.hpp"
 
@@ -49,34 +50,22 @@ int explain(const Context& ctx, const std::string& file) {
   const Organisation org = organisation_of_file(*r.config);
   const auto& m = *org.find(r.config->code);
   const std::string code = m.code;
-  nlohmann::json rows = nlohmann::json::array();
-  if (!ctx.json) {
-    std::cout << fmt::format("{} {}: {} model{}\n", code, m.name, organisational_model_key(m.model),
-                             org.uses_triage(code) ? "; inquiries enter through a triage desk" : "");
-    std::cout << fmt::format("{:<18} {:<10} {:<22} {:<10} {:<28} {:<28} {}\n", "AREA", "TASK", "MODEL", "SPLIT",
-                             "RULES (professional)", "QUEUE (administrative)", "DECIDED BY");
+  auto table = app::placements_json(org, code);
+  if (!table.ok()) return fail(ctx, table.status());
+  if (ctx.json) {
+    print_json({{"municipality", code}, {"uses_triage", org.uses_triage(code)}, {"tasks", (*table)["tasks"]}});
+    return kExitOk;
   }
-  for (const auto& area : m.service_areas) {
-    for (const char* task : {"receive", "check", "decide", "forward", "complaint"}) {
-      auto p = org.place(code, area.id, task);
-      if (!p.ok()) return fail(ctx, p.status());
-      rows.push_back({{"area", area.id},
-                      {"task", task},
-                      {"model", organisational_model_key(p->model)},
-                      {"split", service_split_key(p->split)},
-                      {"professional", p->professional.name},
-                      {"administrative", p->administrative.name},
-                      {"daily_operations", p->daily_operations.name},
-                      {"centre_performs", p->centre_performs},
-                      {"decided_by", p->owning_authority_name}});
-      if (!ctx.json) {
-        std::cout << fmt::format("{:<18} {:<10} {:<22} {:<10} {:<28} {:<28} {}\n", area.id, task,
-                                 organisational_model_key(p->model), service_split_key(p->split), p->professional.name,
-                                 p->administrative.name, p->owning_authority_name);
-      }
-    }
+  std::cout << fmt::format("{} {}: {} model{}\n", code, m.name, organisational_model_key(m.model),
+                           org.uses_triage(code) ? "; inquiries enter through a triage desk" : "");
+  std::cout << fmt::format("{:<18} {:<10} {:<22} {:<10} {:<28} {:<28} {}\n", "AREA", "TASK", "MODEL", "SPLIT",
+                           "RULES (professional)", "QUEUE (administrative)", "DECIDED BY");
+  for (const auto& row : (*table)["tasks"]) {
+    std::cout << fmt::format("{:<18} {:<10} {:<22} {:<10} {:<28} {:<28} {}\n", row["area"].get<std::string>(),
+                             row["task"].get<std::string>(), row["model"].get<std::string>(),
+                             row["split"].get<std::string>(), row["professional"].get<std::string>(),
+                             row["administrative"].get<std::string>(), row["decided_by"].get<std::string>());
   }
-  if (ctx.json) print_json({{"municipality", code}, {"uses_triage", org.uses_triage(code)}, {"tasks", rows}});
   return kExitOk;
 }
 

@@ -25,8 +25,10 @@ int main(int argc, char** argv) {
   const char* actor = std::getenv("SAGSFLOW_ACTOR");
   const char* user = std::getenv("USER");
   ctx.actor_id = actor && *actor ? actor : user ? user : "cli";
+  ctx.db_given = env_db != nullptr;
   app.add_option("--db", ctx.db_url, "Database: sqlite:PATH or a PostgreSQL connection string")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([&](const std::string&) { ctx.db_given = true; });
   app.add_flag("--json", ctx.json, "Machine-readable output");
   app.add_option("--municipality", ctx.municipality, "Municipality code (default: the only one)");
   app.add_option("--actor", ctx.actor_id, "Who acts: a person id from the municipality file's staff (default: SAGSFLOW_ACTOR, else $USER)")->capture_default_str();
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   add_municipality_commands(app, ctx, exit_code);
   add_front_desk_commands(app, ctx, exit_code);
   add_kle_commands(app, ctx, exit_code);
+  add_serve_commands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

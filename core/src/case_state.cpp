@@ -191,6 +191,8 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
     if (d.contains("escalation")) s.escalation = d.at("escalation");
     if (d.contains("draft")) s.draft = d.at("draft");
     if (d.contains("forwarded")) s.forwarded = d.at("forwarded");
+    if (e.to_stage != e.from_stage) s.assignee = nullptr;  // back to the queue of the new stage
+    if (d.contains("assignee")) s.assignee = d.at("assignee");
     if (d.contains("missing")) s.missing = d.at("missing");
     if (d.value("missing_received", false) || e.to_stage != e.from_stage) s.missing = nullptr;
     if (d.contains("incident")) s.incident = d.at("incident");
@@ -248,6 +250,7 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"escalation", s.escalation},
           {"draft", reveal_cpr ? s.draft : masked_strings(s.draft)},
           {"forwarded", s.forwarded},
+          {"assignee", s.assignee},
           {"missing", s.missing},
           {"opened_at", s.opened_at},
           {"updated_at", s.updated_at},
@@ -298,6 +301,7 @@ Result<CaseState> case_state_from_json(const json& j) {
     s.escalation = j.value("escalation", json());
     s.draft = j.value("draft", json());
     s.forwarded = j.value("forwarded", json());
+    s.assignee = j.value("assignee", json());
     s.missing = j.value("missing", json());
     s.opened_at = j.value("opened_at", "");
     s.updated_at = j.value("updated_at", "");

@@ -196,11 +196,42 @@ Result<std::string> CaseEngine::area_of(const CaseState& state) {
   return (*wf)->service_area;
 }
 
-Result<CaseState> CaseEngine::get_case_for(long long id, const Actor& actor) {
+Result<CaseState> CaseEngine::get_case_for(long long id, const Actor& actor, const ReadPurpose& why) {
   auto state = store_.load_case(id);
   if (!state.ok()) return state;
   if (auto st = check_may_see(actor, *state); !st.ok()) return st;
+  if (auto st = record_read(*state, actor, why); !st.ok()) return st;
   return state;
+}
+
+Result<std::vector<CaseEvent>> CaseEngine::history_for(long long id, const Actor& actor, const ReadPurpose& why) {
+  auto state = get_case_for(id, actor, why);
+  if (!state.ok()) return state.status();
+  return store_.load_history(id);
+}
+
+Status CaseEngine::record_read(const CaseState& state, const Actor& actor, const ReadPurpose& why) {
+  if (why.purpose.empty()) return InvalidArgument("a read of a case's personal data needs its purpose");
+  AccessRecord r;
+  r.at = format_timestamp(options_.clock());
+  r.municipality = state.municipality;
+  r.case_id = state.id;
+  r.case_number = state.case_number;
+  r.actor = actor.id;
+  r.unit = actor.unit;
+  r.authority = actor.authority;
+  r.purpose = why.purpose;
+  r.via = why.via.empty() ? "core" : why.via;
+  // No record, no data: a read that cannot be logged is refused.
+  auto recorded = store_.record_access(r);
+  return recorded.ok() ? Status::Ok() : recorded.status();
+}
+
+Result<std::vector<CaseState>> CaseEngine::cases_of_citizen(const Cpr& citizen) {
+  CaseFilter filter;
+  filter.citizen = citizen;
+  filter.limit = 1000;
+  return store_.list_cases(filter);
 }
 
 Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor) {

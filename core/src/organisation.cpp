@@ -280,6 +280,26 @@ Result<TaskPlacement> Organisation::place(std::string_view municipality, std::st
   return p;
 }
 
+Status Organisation::may_administer(const Actor& actor, std::string_view municipality) const {
+  const auto* m = find(municipality);
+  if (m == nullptr) return NotFound(fmt::format("no municipality {} is configured in this installation", municipality));
+  auto who = identify(actor, municipality);
+  if (!who.ok()) return who.status();
+  if (who->municipality != m || who->authority != m->code) {
+    return Forbidden(fmt::format("{} is not on the staff of {} and cannot administer it", actor.id, m->name));
+  }
+  if (who->staff == nullptr || std::find(who->staff->roles.begin(), who->staff->roles.end(), kAdminRole) ==
+                                   who->staff->roles.end()) {
+    return Forbidden(fmt::format("{} does not hold the role '{}' in {}; administration (plugins, workflows, "
+                                 "configuration, the access log) needs it",
+                                 actor.id, kAdminRole, m->name));
+  }
+  if (!actor.has_role(kAdminRole)) {
+    return Forbidden(fmt::format("{} is not acting in the role '{}'", actor.id, kAdminRole));
+  }
+  return Status::Ok();
+}
+
 Result<KnownPerson> Organisation::identify(const Actor& actor, std::string_view near) const {
   // "system" and "plugin:..." are Sagsflow's own writers; they never come through here.
   if (actor.id == "system" || actor.id.rfind("plugin:", 0) == 0) {

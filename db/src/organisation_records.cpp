@@ -4,14 +4,6 @@
 namespace sagsflow::db {
 namespace {
 
-long long next_id(soci::session& sql, const std::string& name) {
-  long long value = 0;
-  sql << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
-         "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-      soci::use(name), soci::into(value);
-  return value;
-}
-
 // The columns of an inquiry row, read as text/integers and turned into a record.
 struct InquiryRow {
   long long id = 0;

@@ -317,7 +317,7 @@ Result<std::vector<CaseEvent>> SqlStore::load_history(long long id) {
 Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
   return guarded("listing cases", [&]() -> Result<std::vector<CaseState>> {
     std::vector<std::string> params;
-    params.reserve(3);
+    params.reserve(4);
     std::string query = "SELECT id, state FROM cases WHERE 1 = 1";
     const auto add = [&](const char* column, const std::string& value) {
       query += fmt::format(" AND {} = :p{}", column, params.size());
@@ -326,6 +326,7 @@ Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
     if (f.municipality) add("municipality", *f.municipality);
     if (f.stage) add("stage", *f.stage);
     if (f.status) add("status", case_status_key(*f.status));
+    if (f.citizen) add("citizen_cpr", f.citizen->reveal());
     query += fmt::format(" ORDER BY id LIMIT {}", std::max(1, f.limit));
 
     long long id = 0;

@@ -51,6 +51,15 @@ class Transaction {
   bool open_ = true;
 };
 
+// The next value of the installation-wide counter `name` (inside a transaction).
+inline long long next_id(soci::session& sql, const std::string& name) {
+  long long value = 0;
+  sql << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
+         "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+      soci::use(name), soci::into(value);
+  return value;
+}
+
 // Runs `f`, turning database exceptions into a kStorage Status naming `what`.
 template <typename F>
 auto guarded(std::string_view what, F&& f) -> decltype(f()) {

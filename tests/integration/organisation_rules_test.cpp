@@ -38,7 +38,7 @@ TEST_P(OrganisationRulesTest, AnotherMunicipalitysCaseIsInvisibleUnlessAnAgreeme
 
   // 0993 has no agreement with 0991: nothing of the case is visible.
   const Actor stranger = person("peter");
-  auto seen = engine_->get_case_for(c.id, stranger);
+  auto seen = engine_->get_case_for(c.id, stranger, {"test", "test"});
   ASSERT_FALSE(seen.ok());
   EXPECT_EQ(seen.status().code(), ErrorCode::kForbidden);
   EXPECT_NE(seen.status().message().find("belongs to Supermarked Kommune"), std::string::npos)
@@ -50,7 +50,7 @@ TEST_P(OrganisationRulesTest, AnotherMunicipalitysCaseIsInvisibleUnlessAnAgreeme
 
   // 0992 handles passports for 0991: it sees the case, may not decide, may draft.
   const Actor partner = person("jonas");
-  ASSERT_TRUE(engine_->get_case_for(c.id, partner).ok());
+  ASSERT_TRUE(engine_->get_case_for(c.id, partner, {"test", "test"}).ok());
   ActionRequest grant{c.id, "grant", partner};
   auto refused = engine_->act(grant);
   ASSERT_EQ(refused.status().code(), ErrorCode::kForbidden);
@@ -73,7 +73,7 @@ TEST_P(OrganisationRulesTest, AnotherMunicipalitysCaseIsInvisibleUnlessAnAgreeme
                        person("anna")};
   auto moving = engine_->open_case(move);
   ASSERT_TRUE(moving.ok()) << moving.status().message();
-  EXPECT_EQ(engine_->get_case_for(moving->id, partner).status().code(), ErrorCode::kForbidden);
+  EXPECT_EQ(engine_->get_case_for(moving->id, partner, {"test", "test"}).status().code(), ErrorCode::kForbidden);
   // ... and its own staff cannot draft: they decide themselves.
   EXPECT_EQ(engine_->draft_decision(c.id, person("bent"), "granted", "x").status().code(),
             ErrorCode::kFailedPrecondition);
@@ -90,13 +90,13 @@ TEST_P(OrganisationRulesTest, BoothStaffOfAnotherAuthorityAndTheCentreDoNotSeeEa
   auto own = engine_->open_case(at_booth);
   ASSERT_TRUE(own.ok()) << own.status().message();
   EXPECT_EQ(own->received_by, "skattestyrelsen");
-  auto hidden = engine_->get_case_for(own->id, centre);
+  auto hidden = engine_->get_case_for(own->id, centre, {"test", "test"});
   ASSERT_EQ(hidden.status().code(), ErrorCode::kForbidden);
   EXPECT_NE(hidden.status().message().find("not the premises"), std::string::npos) << hidden.status().message();
 
   // The municipality's own passport case is not the booth's business.
   const CaseState passport = passport_at_decision(kHybrid, person("aksel"));
-  auto not_theirs = engine_->get_case_for(passport.id, booth);
+  auto not_theirs = engine_->get_case_for(passport.id, booth, {"test", "test"});
   ASSERT_EQ(not_theirs.status().code(), ErrorCode::kForbidden);
   EXPECT_NE(not_theirs.status().message().find("booth of Skattestyrelsen"), std::string::npos);
 
@@ -104,13 +104,13 @@ TEST_P(OrganisationRulesTest, BoothStaffOfAnotherAuthorityAndTheCentreDoNotSeeEa
   OpenCaseRequest at_centre{kHybrid, "tax_help", std::nullopt, std::nullopt, "", json::object(), std::nullopt, centre};
   auto received = engine_->open_case(at_centre);
   ASSERT_TRUE(received.ok()) << received.status().message();
-  EXPECT_TRUE(engine_->get_case_for(received->id, booth).ok());
-  EXPECT_TRUE(engine_->get_case_for(received->id, centre).ok());
+  EXPECT_TRUE(engine_->get_case_for(received->id, booth, {"test", "test"}).ok());
+  EXPECT_TRUE(engine_->get_case_for(received->id, centre, {"test", "test"}).ok());
 
   // Claiming another authority than one's unit acts for is refused.
   Actor pretender = centre;
   pretender.authority = "skattestyrelsen";
-  auto claimed = engine_->get_case_for(own->id, pretender);
+  auto claimed = engine_->get_case_for(own->id, pretender, {"test", "test"});
   ASSERT_EQ(claimed.status().code(), ErrorCode::kForbidden);
   EXPECT_NE(claimed.status().message().find("access follows the authority and the unit"), std::string::npos);
 }

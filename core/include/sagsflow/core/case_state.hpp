@@ -66,6 +66,9 @@ struct CaseState {
   nlohmann::json missing;
   // The latest forwarding to another authority: {to, name, on}.
   nlohmann::json forwarded;
+  // Who has claimed the case in its current stage: {person, unit, since, by}.
+  // Null while it waits in its queue; cleared when the stage changes.
+  nlohmann::json assignee;
   std::string opened_at;
   std::string updated_at;
   long long version = 0;  // number of events applied

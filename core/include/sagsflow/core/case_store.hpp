@@ -39,7 +39,32 @@ struct CaseFilter {
   std::optional<std::string> municipality;
   std::optional<std::string> stage;
   std::optional<CaseStatus> status;
+  std::optional<Cpr> citizen;  // the citizen's own cases
   int limit = 100;
+};
+
+// One read of a case's personal data (form fields, CPR number, history):
+// who read it, for which authority and unit, when, and why.
+struct AccessRecord {
+  long long id = 0;
+  std::string at;  // ISO-8601 UTC
+  std::string municipality;
+  long long case_id = 0;
+  std::string case_number;
+  std::string actor;
+  std::string unit;
+  std::string authority;
+  std::string purpose;  // "case page", "history", "case show" ...
+  std::string via;      // "api", "cli", "web"
+};
+
+struct AccessFilter {
+  std::optional<std::string> municipality;
+  std::optional<long long> case_id;
+  std::optional<std::string> actor;
+  std::optional<std::string> from;  // instants, inclusive
+  std::optional<std::string> to;    // exclusive
+  int limit = 200;
 };
 
 class CaseStore {
@@ -77,6 +102,10 @@ class CaseStore {
   virtual Result<std::string> municipality_name(const std::string& code) = 0;
   // (code, name) pairs ordered by code.
   virtual Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() = 0;
+
+  // The access log: append-only, newest first when listed.
+  virtual Result<long long> record_access(const AccessRecord& record) = 0;
+  virtual Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) = 0;
 };
 
 }  // namespace sagsflow

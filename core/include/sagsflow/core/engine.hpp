@@ -63,6 +63,27 @@ struct ActionRequest {
   bool accept_late_complaint = false;  // the authority chose to hear a late complaint
 };
 
+// Why personal data of a case is read; stored in the access log with the reader.
+struct ReadPurpose {
+  std::string purpose;  // "case page", "history", "case show" ...
+  std::string via;      // "api", "cli", "web"
+};
+
+// Who may take a case off their colleagues' hands (reassign, release theirs).
+inline constexpr const char* kTeamLeaderRole = "teamleader";
+
+// A worklist: the open cases waiting in a unit's queue, or assigned to a person.
+struct WorklistQuery {
+  std::string municipality;
+  std::optional<std::string> unit;    // the unit's queue
+  std::optional<std::string> person;  // claimed by this person
+  int limit = 500;
+};
+struct WorklistItem {
+  CaseState state;
+  Queue queue;
+};
+
 class CaseEngine {
  public:
   explicit CaseEngine(CaseStore& store, EngineOptions options = {});
@@ -75,8 +96,27 @@ class CaseEngine {
   Result<CaseState> open_case(const OpenCaseRequest& request);
   Result<CaseState> act(const ActionRequest& request);
   Result<CaseState> get_case(long long id) { return store_.load_case(id); }
-  // The case if `actor` may see it (and its personal data) under the organisation rules.
-  Result<CaseState> get_case_for(long long id, const Actor& actor);
+  // The case if `actor` may see it (and its personal data) under the
+  // organisation rules; the read is written to the access log (who, when,
+  // which case, why) before the case is returned.
+  Result<CaseState> get_case_for(long long id, const Actor& actor, const ReadPurpose& why);
+  // The case's history for `actor`, on the same terms as get_case_for.
+  Result<std::vector<CaseEvent>> history_for(long long id, const Actor& actor, const ReadPurpose& why);
+  // The citizen's own cases (no access-log entry: it is their own data).
+  Result<std::vector<CaseState>> cases_of_citizen(const Cpr& citizen);
+  // Who read the case's personal data, newest first.
+  Result<std::vector<AccessRecord>> access_log(const AccessFilter& filter) { return store_.list_access(filter); }
+
+  // Worklists. A claim holds while the case stays in its stage: when the case
+  // moves on, it returns to the queue of its new stage.
+  Result<std::vector<WorklistItem>> worklist(const WorklistQuery& query, const Actor& actor);
+  // Takes the case: only someone who may take an action in its current stage,
+  // and not while a colleague holds it (kConflict names them).
+  Result<CaseState> claim(long long id, const Actor& actor);
+  // Gives the case back to its queue: the person holding it, or a team leader.
+  Result<CaseState> release(long long id, const Actor& actor);
+  // A team leader hands the case to `to`, who must be able to act on it.
+  Result<CaseState> reassign(long long id, const Actor& actor, const Actor& to);
   // The cases matching `filter` that `actor` may see.
   Result<std::vector<CaseState>> list_cases_for(const CaseFilter& filter, const Actor& actor);
   // Where the case's current task waits (unit, specialist group, or another
@@ -135,6 +175,10 @@ class CaseEngine {
                          const std::string& operation, const std::string& action, const Status& failure);
   // The organisation's check of seeing `state`; ok without an organisation.
   Status check_may_see(const Actor& actor, const CaseState& state);
+  // Writes one access-log record for a read of `state` by `actor`.
+  Status record_read(const CaseState& state, const Actor& actor, const ReadPurpose& why);
+  // Refuses a closed case or one `actor` holds no action on in its stage.
+  Status check_may_work_on(const CaseState& state, const Actor& actor, const char* what);
   Result<std::vector<std::string>> plugin_form_problems(const WorkflowDefinition& wf, const CaseState& state,
                                                         const nlohmann::json& fields);
   template <typename... Args, typename Signal>

@@ -127,6 +127,9 @@ struct TriageAdvice {
 };
 
 // A person as the organisation knows them.
+// The role that administers a municipality's installation.
+inline constexpr const char* kAdminRole = "admin";
+
 struct KnownPerson {
   const MunicipalityConfig* municipality = nullptr;  // whose staff list they are on
   const StaffMember* staff = nullptr;
@@ -169,6 +172,11 @@ class Organisation {
   // The staff member with this id (in `near_municipality` first), with the
   // unit and the authority they act for; kNotFound when no file lists them.
   Result<KnownPerson> person(std::string_view id, std::string_view near_municipality = {}) const;
+
+  // May `actor` administer `municipality` (its plugins, workflows and
+  // configuration, and read its access log)? Someone on its staff list with
+  // the role "admin", acting for it.
+  Status may_administer(const Actor& actor, std::string_view municipality) const;
 
   // May `actor` see `state` (and its personal data)?
   Status may_see(const Actor& actor, const CaseState& state, std::string_view area) const;

@@ -11,6 +11,7 @@
 // One SqlStore is one connection: use one per thread.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,6 +102,17 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Status upsert_municipality(const std::string& code, const std::string& name) override;
   Result<std::string> municipality_name(const std::string& code) override;
   Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() override;
+  Result<long long> record_access(const AccessRecord& record) override;
+  Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) override;
+
+  // Figures for /metrics: events per action over the whole installation, and
+  // open cases per (municipality, workflow, stage).
+  Result<std::map<std::string, long long>> count_events_by_action();
+  struct OpenCount {
+    std::string municipality, workflow_id, stage;
+    long long count = 0;
+  };
+  Result<std::vector<OpenCount>> count_open_cases();
 
   // Inquiries and layer messages (FrontDeskStore).
   Result<long long> add_inquiry(const InquiryRecord& inquiry) override;

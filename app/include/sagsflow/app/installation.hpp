@@ -1,0 +1,53 @@
+// An installation opened for work: its database, its enabled plugins, the
+// organisation of its municipality files, and an engine and front desk over
+// them. The CLI opens one per command; the server opens one at start.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "sagsflow/core/engine.hpp"
+#include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/core/organisation.hpp"
+#include "sagsflow/core/plugin_host.hpp"
+#include "sagsflow/core/result.hpp"
+#include "sagsflow/db/sql_store.hpp"
+
+namespace sagsflow::app {
+
+struct InstallationOptions {
+  std::string db_url;
+  std::string plugin_dir;  // empty: plugin_directory_for(db_url)
+  Clock clock = system_clock();
+};
+
+struct Installation {
+  std::unique_ptr<db::SqlStore> store;
+  std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<Organisation> organisation;  // from the loaded municipality files
+  std::unique_ptr<CaseEngine> engine;
+  std::unique_ptr<FrontDesk> front_desk;
+  std::vector<std::string> plugin_warnings;  // plugins that are installed but did not load
+  Installation() = default;
+  Installation(Installation&&) = default;
+  Installation& operator=(Installation&&) = default;
+  ~Installation();
+};
+
+// Opens the database (refusing one that needs migrating), loads the enabled
+// plugins (a plugin that fails to load is a warning: cases that need it show
+// an incident), the organisation, and builds the engine.
+Result<Installation> open_installation(const InstallationOptions& options);
+
+// The organisation of the municipality files loaded into the database, with
+// what the deployed workflows say about their service areas.
+Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store);
+
+// `explicit_dir`, SAGSFLOW_PLUGIN_DIR, or "plugins" beside an SQLite database file.
+std::string plugin_directory_for(const std::string& db_url, const std::string& explicit_dir = {});
+// The checksums in <plugin dir>/allowed-sha256.txt, if that file exists.
+Result<std::optional<std::set<std::string>>> allow_list_in(const std::string& plugin_dir);
+
+}  // namespace sagsflow::app

@@ -1,0 +1,46 @@
+// The server's settings: defaults, then a configuration file, then options.
+//
+// The file is a Java-style properties file read by Poco::Util (one
+// `key = value` per line, `#` comments):
+//   server.address = 127.0.0.1          server.port = 8080
+//   server.threads = 8                  server.queue = 64
+//   server.tls.certificate = /etc/sagsflow/cert.pem   (both set: HTTPS only)
+//   server.tls.private_key = /etc/sagsflow/key.pem
+//   auth.signing_key_file = /etc/sagsflow/signing.key
+//   auth.token_lifetime_hours = 8      (what `sagsflow token issue` gives by default)
+//   limits.max_body_bytes = 1048576
+//   limits.requests_per_minute = 600   (per signed-in person or citizen, else per address)
+//   database.url = sqlite:/var/lib/sagsflow/sagsflow.db
+//   plugins.directory = /var/lib/sagsflow/plugins
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "sagsflow/core/result.hpp"
+
+namespace sagsflow::server {
+
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  unsigned port = 8080;  // 0: any free port (tests)
+  int threads = 8;
+  int queue = 64;
+  std::string tls_certificate;
+  std::string tls_private_key;
+  std::string signing_key_file;
+  int token_lifetime_hours = 8;
+  std::size_t max_body_bytes = 1024 * 1024;
+  int requests_per_minute = 600;
+  std::string db_url;
+  std::string plugin_dir;
+
+  bool tls() const { return !tls_certificate.empty(); }
+  // Refuses values that cannot work, naming the key.
+  Status check() const;
+};
+
+// Reads `path` over `defaults`; an unknown key or a bad value is an error naming it.
+Result<ServerConfig> load_server_config(const std::string& path, ServerConfig defaults = {});
+
+}  // namespace sagsflow::server

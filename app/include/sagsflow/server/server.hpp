@@ -1,0 +1,46 @@
+// The Sagsflow HTTP server: the JSON API under /api/v1, /healthz, /metrics
+// and the web pages, over one installation (see docs/operations.md).
+//
+// Every request is answered with JSON; errors as application/problem+json
+// with a stable `code`, a `detail` message and the `field` at fault. Request
+// bodies above limits.max_body_bytes get 413, callers above
+// limits.requests_per_minute 429 with Retry-After.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sagsflow/core/result.hpp"
+#include "sagsflow/server/config.hpp"
+
+namespace sagsflow::server {
+
+class Server {
+ public:
+  // Opens the installation (config.db_url), binds and starts serving.
+  static Result<std::unique_ptr<Server>> start(const ServerConfig& config, std::string signing_key);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  unsigned port() const;
+  std::string base_url() const;  // "http://127.0.0.1:8080"
+  // Plugins that are installed and enabled but did not load (also on /healthz).
+  std::vector<std::string> plugin_warnings() const;
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Every (method, path template) the API serves, e.g. ("GET", "/api/v1/cases/{id}").
+std::vector<std::pair<std::string, std::string>> api_routes();
+// The OpenAPI 3 document served at /api/v1/openapi.json.
+const std::string& openapi_document();
+
+}  // namespace sagsflow::server

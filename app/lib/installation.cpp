@@ -1,0 +1,106 @@
+#include "sagsflow/app/installation.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "sagsflow/core/municipality.hpp"
+#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/core/workflow.hpp"
+
+namespace sagsflow::app {
+
+Installation::~Installation() {
+  if (plugins) plugins->detach();  // drop the plugins' connections before anything goes
+}
+
+Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store) {
+  auto org = std::make_unique<Organisation>();
+  auto configs = store.municipality_configs();
+  if (!configs.ok()) return configs.status();
+  for (const auto& record : *configs) {
+    auto parsed = parse_municipality(record.source, record.file_name);
+    if (!parsed.ok()) {
+      return FailedPrecondition(fmt::format("the stored configuration of municipality {} ({}) no longer parses: {}; "
+                                            "load a corrected file with `sagsflow init`",
+                                            record.code, record.file_name, parsed.errors.front().to_string()));
+    }
+    org->add(std::move(*parsed.config));
+  }
+  auto workflows = store.list_workflows();
+  if (!workflows.ok()) return workflows.status();
+  std::set<std::string> seen;
+  for (auto it = workflows->rbegin(); it != workflows->rend(); ++it) {  // latest version first
+    if (!seen.insert(it->id).second) continue;
+    auto record = store.load_workflow(it->id, it->version);
+    if (!record.ok()) return record.status();
+    auto parsed = parse_workflow(record->source, record->file_name);
+    if (parsed.ok()) org->add_workflow(*parsed.definition);
+  }
+  return org;
+}
+
+std::string plugin_directory_for(const std::string& db_url, const std::string& explicit_dir) {
+  if (!explicit_dir.empty()) return explicit_dir;
+  if (const char* env = std::getenv("SAGSFLOW_PLUGIN_DIR"); env && *env) return env;
+  auto url = db::DatabaseUrl::parse(db_url);
+  if (url.ok() && url->dialect == db::Dialect::kSqlite && url->connect != ":memory:") {
+    return (std::filesystem::path(url->connect).parent_path() / "plugins").string();
+  }
+  return "plugins";
+}
+
+Result<std::optional<std::set<std::string>>> allow_list_in(const std::string& plugin_dir) {
+  const auto path = std::filesystem::path(plugin_dir) / "allowed-sha256.txt";
+  if (!std::filesystem::exists(path)) return std::optional<std::set<std::string>>{};
+  auto text = read_text_file(path.string());
+  if (!text.ok()) return text.status();
+  std::set<std::string> allowed;
+  std::istringstream lines(*text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    line = line.substr(0, line.find('#'));
+    line.erase(0, line.find_first_not_of(" \t\r"));
+    line.erase(line.find_last_not_of(" \t\r") + 1);
+    if (!line.empty()) allowed.insert(line);
+  }
+  return std::optional<std::set<std::string>>{std::move(allowed)};
+}
+
+Result<Installation> open_installation(const InstallationOptions& options) {
+  auto store = db::SqlStore::open(options.db_url);
+  if (!store.ok()) return store.status();
+  if (auto st = (*store)->check_schema(); !st.ok()) return st;
+  Installation s;
+  s.store = std::move(*store);
+  const std::string dir = plugin_directory_for(options.db_url, options.plugin_dir);
+  auto allowed = allow_list_in(dir);
+  if (!allowed.ok()) return allowed.status();
+  auto org = load_organisation(*s.store);
+  if (!org.ok()) return org.status();
+  s.organisation = std::move(*org);
+  PluginHostOptions plugin_options;
+  plugin_options.allowed_sha256 = *allowed;
+  // A plugin reads the settings the municipality whose case it works on gives its service area.
+  plugin_options.config = [org = s.organisation.get()](const std::string& plugin, const std::string& municipality,
+                                                        const std::string& key) {
+    return org->plugin_setting(plugin, municipality, key);
+  };
+  s.plugins = std::make_unique<PluginHost>(plugin_options);
+  auto installed = s.store->installed_plugins();
+  if (!installed.ok()) return installed.status();
+  for (const auto& p : *installed) {
+    if (!p.enabled) continue;
+    const auto path = (std::filesystem::path(dir) / p.file_name).string();
+    if (auto loaded = s.plugins->load(path); !loaded.ok()) s.plugin_warnings.push_back(loaded.status().message());
+  }
+  EngineOptions engine_options{DanishCalendar{}, options.clock, s.plugins.get()};
+  if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
+  s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
+  s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{});
+  s.plugins->attach(*s.engine);
+  return s;
+}
+
+}  // namespace sagsflow::app

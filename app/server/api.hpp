@@ -1,0 +1,90 @@
+// Private to the server: routes, the call a handler gets, and the shared
+// installation. Handlers translate HTTP to core calls and back; every rule
+// (who may see, act, decide, administer) is the core's.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sagsflow/app/installation.hpp"
+#include "sagsflow/server/config.hpp"
+#include "sagsflow/server/tokens.hpp"
+
+namespace sagsflow::server {
+
+// Who may call a route.
+enum class Access {
+  kPublic,   // no token (health, metrics, the OpenAPI document)
+  kStaff,    // a staff token
+  kCitizen,  // a citizen token
+  kAnyone,   // any valid token
+};
+
+struct Api;
+
+// One request as a handler sees it.
+struct Call {
+  Api& api;
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> params;  // from the route's {placeholders}
+  std::map<std::string, std::string> query;
+  nlohmann::json body;  // an object, or null when the request had none
+  std::optional<Principal> principal;
+
+  int status = 200;   // a handler sets 201 when it created something
+  std::string field;  // the request field at fault, when a helper refused it
+
+  // The staff member behind the token as the core sees them: unit, roles and
+  // authority from the staff list (the core checks them on every use).
+  Result<Actor> staff() const;
+  const std::string& municipality() const { return principal->municipality; }
+
+  Result<long long> id_param(const std::string& name);
+  // A string member of the body; refuses a missing required one or a non-string.
+  Result<std::string> text(const std::string& name, bool required = true);
+  Result<bool> flag(const std::string& name, bool fallback = false);
+  // An object member of the body (empty object when absent).
+  Result<nlohmann::json> object(const std::string& name);
+  Result<Cpr> cpr(const std::string& name);
+  Status refuse_field(const std::string& name, const std::string& message);
+  std::string query_value(const std::string& name, const std::string& fallback = {}) const;
+};
+
+using Handler = std::function<Result<nlohmann::json>(Call&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/cases/{id}"
+  Access access = Access::kStaff;
+  Handler handler;
+};
+
+// The installation the server works on. The engine, store and plugin host
+// are not thread-safe, so domain work runs one call at a time under `lock`;
+// HTTP parsing, token checks and JSON encoding run in parallel.
+struct Api {
+  app::Installation installation;
+  std::mutex lock;
+  ServerConfig config;
+  std::string signing_key;
+  Timestamp started{};
+};
+
+// Route tables, one per part of the API.
+void add_case_routes(std::vector<Route>& routes);
+void add_front_desk_routes(std::vector<Route>& routes);
+void add_admin_routes(std::vector<Route>& routes);
+void add_citizen_routes(std::vector<Route>& routes);
+std::vector<Route> all_routes();
+
+// Shared JSON forms.
+nlohmann::json case_summary_json(const CaseState& state);
+
+}  // namespace sagsflow::server

@@ -1,0 +1,77 @@
+#include "sagsflow/server/config.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <functional>
+#include <set>
+
+namespace sagsflow::server {
+
+Status ServerConfig::check() const {
+  if (address.empty()) return InvalidArgument("server.address is empty");
+  if (port > 65535) return InvalidArgument(fmt::format("server.port {} is not a port number", port));
+  if (threads < 1 || threads > 256) return InvalidArgument(fmt::format("server.threads {} is not 1-256", threads));
+  if (queue < 1) return InvalidArgument("server.queue must be at least 1");
+  if (tls_certificate.empty() != tls_private_key.empty()) {
+    return InvalidArgument("server.tls.certificate and server.tls.private_key go together: set both or neither");
+  }
+  if (max_body_bytes < 1024) return InvalidArgument("limits.max_body_bytes must be at least 1024");
+  if (requests_per_minute < 1) return InvalidArgument("limits.requests_per_minute must be at least 1");
+  if (token_lifetime_hours < 1) return InvalidArgument("auth.token_lifetime_hours must be at least 1");
+  return Status::Ok();
+}
+
+Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c) {
+  if (!std::filesystem::exists(path)) return NotFound("no server configuration file " + path);
+  static const std::set<std::string> kKeys{
+      "server.address",        "server.port",          "server.threads",
+      "server.queue",          "server.tls.certificate", "server.tls.private_key",
+      "auth.signing_key_file", "auth.token_lifetime_hours", "limits.max_body_bytes",
+      "limits.requests_per_minute", "database.url",   "plugins.directory"};
+  std::string key;
+  try {
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
+    std::vector<std::string> roots;
+    file->keys(roots);
+    std::function<void(const std::string&)> walk = [&](const std::string& prefix) {
+      std::vector<std::string> children;
+      file->keys(prefix, children);
+      if (children.empty()) {
+        if (!kKeys.contains(prefix)) throw Poco::InvalidArgumentException("unknown key '" + prefix + "'");
+        return;
+      }
+      for (const auto& child : children) walk(prefix + "." + child);
+    };
+    for (const auto& r : roots) walk(r);
+    const auto str = [&](const char* k, std::string& out) {
+      key = k;
+      if (file->hasProperty(k)) out = file->getString(k);
+    };
+    const auto num = [&](const char* k, auto& out) {
+      key = k;
+      if (file->hasProperty(k)) out = static_cast<std::decay_t<decltype(out)>>(file->getInt64(k));
+    };
+    str("server.address", c.address);
+    num("server.port", c.port);
+    num("server.threads", c.threads);
+    num("server.queue", c.queue);
+    str("server.tls.certificate", c.tls_certificate);
+    str("server.tls.private_key", c.tls_private_key);
+    str("auth.signing_key_file", c.signing_key_file);
+    num("auth.token_lifetime_hours", c.token_lifetime_hours);
+    num("limits.max_body_bytes", c.max_body_bytes);
+    num("limits.requests_per_minute", c.requests_per_minute);
+    str("database.url", c.db_url);
+    str("plugins.directory", c.plugin_dir);
+  } catch (const Poco::Exception& e) {
+    return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
+  }
+  if (auto st = c.check(); !st.ok()) return InvalidArgument(path + ": " + st.message());
+  return c;
+}
+
+}  // namespace sagsflow::server

@@ -1,0 +1,56 @@
+#include "metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace sagsflow::server {
+
+std::string prometheus_label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void RequestMetrics::record(const std::string& method, const std::string& route, int status, double seconds) {
+  std::lock_guard guard(mutex_);
+  ++requests_[{method, route, status}];
+  auto& h = latency_[route];
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.counts[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+std::string RequestMetrics::render() const {
+  std::lock_guard guard(mutex_);
+  std::string out;
+  out += "# HELP sagsflow_http_requests_total HTTP requests by method, route template and status.\n";
+  out += "# TYPE sagsflow_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    const auto& [method, route, status] = key;
+    out += fmt::format("sagsflow_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method,
+                       prometheus_label(route), status, n);
+  }
+  out += "# HELP sagsflow_http_request_duration_seconds Time to answer a request, by route template.\n";
+  out += "# TYPE sagsflow_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    const std::string r = prometheus_label(route);
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      out += fmt::format("sagsflow_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r,
+                         kBuckets[i], h.counts[i]);
+    }
+    out += fmt::format("sagsflow_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r, h.count);
+    out += fmt::format("sagsflow_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r, h.sum);
+    out += fmt::format("sagsflow_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", r, h.count);
+  }
+  return out;
+}
+
+}  // namespace sagsflow::server

@@ -1,0 +1,91 @@
+// SqlStore: the access log (migration 0005) and the figures /metrics reports.
+#include "store_impl.hpp"
+
+namespace sagsflow::db {
+
+Result<long long> SqlStore::record_access(const AccessRecord& r) {
+  return guarded("recording a read of case " + r.case_number, [&]() -> Result<long long> {
+    Transaction tx(*impl_);
+    const long long id = next_id(impl_->sql, "access_log_id");
+    impl_->sql << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, authority, "
+                  "purpose, via) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v)",
+        soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id), soci::use(r.case_number),
+        soci::use(r.actor), soci::use(r.unit), soci::use(r.authority), soci::use(r.purpose), soci::use(r.via);
+    tx.commit();
+    return id;
+  });
+}
+
+Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
+  using List = std::vector<AccessRecord>;
+  return guarded("reading the access log", [&]() -> Result<List> {
+    std::vector<std::string> params;
+    params.reserve(5);
+    std::string query =
+        "SELECT id, at, municipality, case_id, case_number, actor, unit, authority, purpose, via FROM access_log "
+        "WHERE 1 = 1";
+    const auto add = [&](const char* condition, std::string value) {
+      query += fmt::format(" AND {} :p{}", condition, params.size());
+      params.push_back(std::move(value));
+    };
+    if (f.municipality) add("municipality =", *f.municipality);
+    if (f.actor) add("actor =", *f.actor);
+    if (f.from) add("at >=", *f.from);
+    if (f.to) add("at <", *f.to);
+    if (f.case_id) query += fmt::format(" AND case_id = {}", *f.case_id);
+    query += fmt::format(" ORDER BY id DESC LIMIT {}", std::max(1, f.limit));
+
+    AccessRecord r;
+    soci::statement st(impl_->sql);
+    for (auto& p : params) st.exchange(soci::use(p));
+    st.exchange(soci::into(r.id));
+    st.exchange(soci::into(r.at));
+    st.exchange(soci::into(r.municipality));
+    st.exchange(soci::into(r.case_id));
+    st.exchange(soci::into(r.case_number));
+    st.exchange(soci::into(r.actor));
+    st.exchange(soci::into(r.unit));
+    st.exchange(soci::into(r.authority));
+    st.exchange(soci::into(r.purpose));
+    st.exchange(soci::into(r.via));
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute();
+    List out;
+    while (st.fetch()) out.push_back(r);
+    return out;
+  });
+}
+
+Result<std::map<std::string, long long>> SqlStore::count_events_by_action() {
+  using Counts = std::map<std::string, long long>;
+  return guarded("counting case events", [&]() -> Result<Counts> {
+    std::string action;
+    long long n = 0;
+    soci::statement st = (impl_->sql.prepare << "SELECT action, COUNT(*) FROM case_events GROUP BY action",
+                          soci::into(action), soci::into(n));
+    st.execute();
+    Counts out;
+    while (st.fetch()) out[action] = n;
+    return out;
+  });
+}
+
+Result<std::vector<SqlStore::OpenCount>> SqlStore::count_open_cases() {
+  using List = std::vector<OpenCount>;
+  return guarded("counting open cases", [&]() -> Result<List> {
+    OpenCount c;
+    soci::statement st = (impl_->sql.prepare << "SELECT municipality, workflow_id, stage, COUNT(*) FROM cases "
+                                                 "WHERE status = 'open' GROUP BY municipality, workflow_id, stage "
+                                                 "ORDER BY municipality, workflow_id, stage",
+                          soci::into(c.municipality), soci::into(c.workflow_id), soci::into(c.stage),
+                          soci::into(c.count));
+    st.execute();
+    List out;
+    while (st.fetch()) out.push_back(c);
+    return out;
+  });
+}
+
+}  // namespace sagsflow::db
