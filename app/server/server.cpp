@@ -124,7 +124,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       logger()->error("{} {}: {}", req.getMethod(), route, e.what());
       reply = problem(500, "internal", "the server failed while answering; the error is in its log", req.getURI());
     }
-    res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     res.setContentType(reply.content_type);
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Cache-Control", "no-store");
@@ -413,7 +413,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(config.threads);
     params->setMaxQueued(config.queue);
+    // A browser keeps several idle connections open, each holding a worker
+    // thread in Poco: let idle ones go soon so they cannot starve new callers.
     params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(2, 0));
+    params->setMaxKeepAliveRequests(200);
     params->setTimeout(Poco::Timespan(30, 0));
     impl->port = socket->address().port();
     impl->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl), *socket, params);
@@ -442,7 +446,7 @@ void Server::stop() {
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
-  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<std::pair<std::string, std::string>> out{{"GET", "/healthz"}, {"GET", "/metrics"}};
   for (const auto& r : all_routes()) out.emplace_back(r.method, r.pattern);
   return out;
 }

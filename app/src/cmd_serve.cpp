@@ -184,7 +184,7 @@ void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code) {
   s->add_option("--config", a.config_file, "Server configuration (properties file; see docs/operations.md)");
   s->add_option("--address", a.address, "Address to listen on (default 127.0.0.1)");
   s->add_option("--port", a.port, "Port (default 8080; 0 picks a free one)");
-  s->add_option("--threads", a.threads, "Worker threads (default 8)");
+  s->add_option("--threads", a.threads, "Worker threads (default 16)");
   s->add_option("--signing-key", a.signing_key,
                 "File with the token signing key (default: SAGSFLOW_SIGNING_KEY_FILE, the configuration's, or "
                 "signing.key beside an SQLite database)");

@@ -3,7 +3,7 @@
 // The file is a Java-style properties file read by Poco::Util (one
 // `key = value` per line, `#` comments):
 //   server.address = 127.0.0.1          server.port = 8080
-//   server.threads = 8                  server.queue = 64
+//   server.threads = 16                 server.queue = 64
 //   server.tls.certificate = /etc/sagsflow/cert.pem   (both set: HTTPS only)
 //   server.tls.private_key = /etc/sagsflow/key.pem
 //   auth.signing_key_file = /etc/sagsflow/signing.key
@@ -24,7 +24,7 @@ namespace sagsflow::server {
 struct ServerConfig {
   std::string address = "127.0.0.1";
   unsigned port = 8080;  // 0: any free port (tests)
-  int threads = 8;
+  int threads = 16;
   int queue = 64;
   std::string tls_certificate;
   std::string tls_private_key;

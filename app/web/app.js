@@ -1,0 +1,397 @@
+// Sagsflow web pages: front desk, worklist, case page, admin, citizen.
+// Plain JavaScript served by the Sagsflow server (no build step). Every rule
+// is the server's: the pages only show what the API answers, including its
+// refusals (application/problem+json).
+'use strict';
+
+const TEXT = {
+  da: {
+    skip: 'Spring til indhold', signout: 'Log ud', loading: 'Henter…', lang: 'English',
+    signin: 'Log ind', signin_help: 'Indsæt det token, din administrator har udstedt (sagsflow token issue).',
+    token: 'Token', frontdesk: 'Borgerservice', worklist: 'Arbejdsliste', admin: 'Administration', mycases: 'Mine sager',
+    channel: 'Kanal', area: 'Område', service: 'Ydelse', citizen: 'Borgerens CPR-nummer', situation: 'Livssituation',
+    none: '(ingen)', with_form: 'Blanket medbragt', outcome: 'Hvad fik borgeren at vide', register_resolved: 'Registrér: løst ved første kontakt',
+    register_only: 'Registrér henvendelsen', open_case: 'Opret sag', what_we_may: 'Hvad centret må for dette område',
+    allowed: 'Må', refused: 'Må ikke', acting_for: 'Handler for', decided_by: 'Afgøres af', registered: 'Henvendelse registreret',
+    case_opened: 'Sag oprettet', go_to_case: 'Åbn sagen', unit_queue: 'Enhedens kø', my_claimed: 'Mine sager (taget)',
+    case_no: 'Sagsnr.', title: 'Titel', stage: 'Trin', due: 'Frist', assignee: 'Tildelt', claim: 'Tag sagen', release: 'Læg tilbage',
+    fields: 'Oplysninger', missing: 'Mangler fra borgeren', deadlines: 'Frister', history: 'Historik', actions: 'Handlinger',
+    no_actions: 'Du kan ikke tage nogen handling på sagen i dette trin.', note: 'Notat', attachments: 'Bilag modtaget',
+    do_action: 'Udfør', queue: 'Venter hos', status: 'Status', owner: 'Myndighed', opened: 'Oprettet', when: 'Hvornår', who: 'Hvem',
+    what: 'Hvad', plugins: 'Installerede plugins', workflows: 'Arbejdsgange og versioner', model: 'Organiseringsmodel',
+    responsibilities: 'Ansvar pr. opgave', audit: 'Adgangslog (personoplysninger)', version: 'Version', loaded: 'Indlæst',
+    task: 'Opgave', rules: 'Faglige regler', daily: 'Daglig drift', purpose: 'Formål', next_deadline: 'Næste frist',
+    place: 'Plads i køen', who_looked: 'Hvem har set sagen', no_cases: 'Ingen sager.', of: 'af', yes: 'ja', no: 'nej',
+    deployed: 'Udrullet', enabled: 'Aktiv', gaps: 'Huller i opsætningen', error: 'Fejl', field: 'Felt', sent: 'Gemt',
+    triage: 'Visitation', reads: 'Opslag', expired: 'Dit token er udløbet eller ugyldigt. Log ind igen.',
+    forbidden_page: 'Denne side er ikke for dig.', value: 'Værdi', breached: 'overskredet', paused: 'standset',
+    information: 'Borgeren blev oplyst om', opened_cases: 'Oprettede sager', skipped: 'Ikke oprettet',
+  },
+  en: {
+    skip: 'Skip to content', signout: 'Sign out', loading: 'Loading…', lang: 'Dansk',
+    signin: 'Sign in', signin_help: 'Paste the token your administrator issued (sagsflow token issue).',
+    token: 'Token', frontdesk: 'Front desk', worklist: 'Worklist', admin: 'Administration', mycases: 'My cases',
+    channel: 'Channel', area: 'Area', service: 'Service', citizen: "Citizen's CPR number", situation: 'Life situation',
+    none: '(none)', with_form: 'Form brought', outcome: 'What the citizen was told', register_resolved: 'Register: resolved at first contact',
+    register_only: 'Register the inquiry', open_case: 'Open a case', what_we_may: 'What the centre may do for this area',
+    allowed: 'May', refused: 'May not', acting_for: 'Acting for', decided_by: 'Decided by', registered: 'Inquiry registered',
+    case_opened: 'Case opened', go_to_case: 'Open the case', unit_queue: "The unit's queue", my_claimed: 'My claimed cases',
+    case_no: 'Case no.', title: 'Title', stage: 'Stage', due: 'Due', assignee: 'Assigned', claim: 'Claim', release: 'Release',
+    fields: 'Details', missing: 'Awaited from the citizen', deadlines: 'Deadlines', history: 'History', actions: 'Actions',
+    no_actions: 'You cannot take any action on this case at this stage.', note: 'Note', attachments: 'Attachments received',
+    do_action: 'Do', queue: 'Waiting at', status: 'Status', owner: 'Authority', opened: 'Opened', when: 'When', who: 'Who',
+    what: 'What', plugins: 'Installed plugins', workflows: 'Workflows and versions', model: 'Organisational model',
+    responsibilities: 'Responsibility per task', audit: 'Access log (personal data)', version: 'Version', loaded: 'Loaded',
+    task: 'Task', rules: 'Professional rules', daily: 'Daily operations', purpose: 'Purpose', next_deadline: 'Next deadline',
+    place: 'Place in the queue', who_looked: 'Who looked at the case', no_cases: 'No cases.', of: 'of', yes: 'yes', no: 'no',
+    deployed: 'Deployed', enabled: 'Enabled', gaps: 'Gaps in the configuration', error: 'Error', field: 'Field', sent: 'Saved',
+    triage: 'Triage', reads: 'Reads', expired: 'Your token has expired or is invalid. Sign in again.',
+    forbidden_page: 'This page is not for you.', value: 'Value', breached: 'breached', paused: 'paused',
+    information: 'The citizen was told about', opened_cases: 'Cases opened', skipped: 'Not opened',
+  },
+};
+
+const state = { lang: localStorage.getItem('sagsflow.lang') || 'da', me: null, areas: null };
+const t = (key) => TEXT[state.lang][key] || key;
+const main = () => document.getElementById('main');
+
+// h('p', {class: 'x'}, 'text', child): builds elements; text is never parsed as HTML.
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function token() { return sessionStorage.getItem('sagsflow.token'); }
+
+class ApiError extends Error {
+  constructor(problem) { super(problem.detail || problem.title); this.problem = problem; }
+}
+
+async function api(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (token()) headers['Authorization'] = 'Bearer ' + token();
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
+  if (!res.ok) {
+    if (res.status === 401) { sessionStorage.removeItem('sagsflow.token'); state.me = null; }
+    throw new ApiError(data || { status: res.status, detail: res.statusText });
+  }
+  return data;
+}
+
+function problemBox(err) {
+  const p = err.problem || { detail: String(err) };
+  return h('div', { class: 'problem', role: 'alert' },
+    h('strong', {}, t('error') + (p.status ? ` ${p.status}` : '') + ': '), p.detail || '',
+    p.field ? h('div', { class: 'muted' }, `${t('field')}: ${p.field}`) : null,
+    p.code ? h('div', { class: 'muted' }, `code: ${p.code}`) : null);
+}
+
+function say(message) {
+  const box = document.getElementById('status');
+  box.textContent = message;
+  box.hidden = false;
+  clearTimeout(say.timer);
+  say.timer = setTimeout(() => { box.hidden = true; }, 4000);
+}
+
+function table(headers, rows) {
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
+}
+
+function show(...nodes) {
+  const m = main();
+  m.replaceChildren(...nodes.flat());
+  m.focus();
+}
+
+function select(name, options, value) {
+  return h('select', { name, id: name }, options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
+}
+
+// ---------------------------------------------------------------- sign-in
+function signInPage(message) {
+  const area = h('textarea', { id: 'token', name: 'token', class: 'token', required: true, autocomplete: 'off' });
+  const form = h('form', { onsubmit: async (e) => {
+    e.preventDefault();
+    sessionStorage.setItem('sagsflow.token', area.value.trim());
+    await start();
+  } },
+  h('label', { for: 'token' }, t('token'), area),
+  h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, t('signin'))));
+  show(h('h1', {}, t('signin')), message ? h('div', { class: 'problem', role: 'alert' }, message) : null,
+    h('p', {}, t('signin_help')), form);
+}
+
+// ---------------------------------------------------------------- front desk
+async function frontDeskPage() {
+  if (!state.areas) state.areas = await api('GET', '/api/v1/areas');
+  const situations = (await api('GET', '/api/v1/life-situations')).life_situations;
+  const areas = state.areas.areas;
+  const advice = h('section', { 'aria-live': 'polite', id: 'advice' });
+  const result = h('section', { 'aria-live': 'polite', id: 'result' });
+  const form = h('form', { class: 'grid', id: 'inquiry' },
+    h('label', { for: 'channel' }, t('channel'), select('channel', state.areas.channels.map((c) => [c.id, c.label_da]), 'personal_attendance')),
+    h('label', { for: 'area' }, t('area'), select('area', areas.map((a) => [a.id, a.id]), areas.length ? areas[0].id : '')),
+    h('label', { for: 'service' }, t('service'), select('service', state.areas.services.map((s) => [s, s]), 'general_guidance')),
+    h('label', { for: 'citizen_cpr' }, t('citizen'), h('input', { id: 'citizen_cpr', name: 'citizen_cpr', inputmode: 'numeric', placeholder: 'DDMMÅÅ-XXXX', autocomplete: 'off' })),
+    h('label', { for: 'life_situation' }, t('situation'), select('life_situation', [['', t('none')], ...situations.map((s) => [s.id, s.title])], '')),
+    h('label', { for: 'outcome' }, t('outcome'), h('input', { id: 'outcome', name: 'outcome' })),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'with_form', id: 'with_form' }), t('with_form')));
+  const v = (name) => form.elements[name].value;
+  const body = (extra) => {
+    const b = { channel: v('channel'), area: v('area'), service: v('service'), with_form: form.elements.with_form.checked, outcome: v('outcome'), ...extra };
+    if (v('citizen_cpr').trim()) b.citizen_cpr = v('citizen_cpr').trim();
+    return b;
+  };
+  const submit = async (extra) => {
+    result.replaceChildren();
+    try {
+      let b = body(extra);
+      if (v('life_situation')) b = { channel: v('channel'), citizen_cpr: v('citizen_cpr').trim(), life_situation: v('life_situation') };
+      const out = await api('POST', '/api/v1/inquiries', b);
+      result.replaceChildren(renderRegistered(out));
+      say(t('registered'));
+    } catch (err) { result.replaceChildren(problemBox(err)); }
+  };
+  const buttons = h('div', { class: 'actions' },
+    h('button', { type: 'button', class: 'primary', id: 'resolve', onclick: () => submit({ type: 'general_information', resolved_on_the_spot: true }) }, t('register_resolved')),
+    h('button', { type: 'button', class: 'secondary', id: 'register', onclick: () => submit({ type: 'case_information' }) }, t('register_only')),
+    h('button', { type: 'button', class: 'secondary', id: 'open-case', onclick: () => {
+      const area = areas.find((a) => a.id === v('area'));
+      const workflow = area && area.workflows.length ? area.workflows[0] : v('area');
+      submit({ type: 'transaction', service: 'receive_and_forward', open_case: { workflow } });
+    } }, t('open_case')));
+  const loadAdvice = async () => {
+    try {
+      const a = await api('GET', `/api/v1/areas/${encodeURIComponent(v('area'))}/advice`);
+      const rows = Object.entries(a.services).map(([key, s]) => [key,
+        h('span', { class: s.allowed ? 'ok' : 'no' }, s.allowed ? t('allowed') : t('refused')),
+        s.acting_authority_name, s.owning_authority_name, s.message]);
+      advice.replaceChildren(h('h2', {}, t('what_we_may')),
+        a.triage ? h('div', { class: 'notice' }, `${t('triage')}: ${a.triage.message}`) : null,
+        table([t('service'), '', t('acting_for'), t('decided_by'), ''], rows));
+    } catch (err) { advice.replaceChildren(problemBox(err)); }
+  };
+  form.elements.area.addEventListener('change', loadAdvice);
+  show(h('h1', {}, t('frontdesk')), form, buttons, result, advice);
+  await loadAdvice();
+}
+
+function renderRegistered(out) {
+  const inq = out.inquiry;
+  const parts = [h('div', { class: 'notice', id: 'registered' },
+    h('strong', {}, `${t('registered')} #${inq.id}`), ` · ${inq.channel} · ${inq.area} · ${t('acting_for')} ${inq.acting_authority}`,
+    out.advice ? h('div', {}, out.advice.message) : null,
+    out.triage ? h('div', {}, `${t('triage')}: ${out.triage.message}`) : null)];
+  if (out.case) {
+    parts.push(h('p', {}, `${t('case_opened')}: ${out.case.case_number} `, h('a', { href: `#/case/${out.case.id}`, id: 'opened-case' }, t('go_to_case'))));
+  }
+  if (out.life_situation) {
+    const ls = out.life_situation;
+    parts.push(h('h2', {}, ls.title));
+    if (ls.opened.length) parts.push(h('p', {}, t('opened_cases') + ': '), h('ul', {}, ls.opened.map((c) => h('li', {}, h('a', { href: `#/case/${c.id}` }, `${c.case_number} ${c.title}`)))));
+    if (ls.skipped.length) parts.push(h('p', {}, t('skipped') + ': '), h('ul', {}, ls.skipped.map((s) => h('li', {}, `${s.workflow}: ${s.reason}`))));
+    if (ls.information.length) parts.push(h('p', {}, t('information') + ': '), h('ul', {}, ls.information.map((i) => h('li', {}, i.text))));
+  }
+  return h('div', {}, parts);
+}
+
+// ---------------------------------------------------------------- worklist
+function caseRows(cases, withClaim) {
+  return cases.map((c) => [
+    h('a', { href: `#/case/${c.id}` }, c.case_number), c.title || c.workflow, c.stage, c.citizen || '',
+    c.due ? (c.due + (c.breached ? ` (${t('breached')})` : '')) : '', c.assignee || '',
+    withClaim && !c.assignee ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      try { await api('POST', `/api/v1/cases/${c.id}/claim`); say(t('sent')); await worklistPage(); } catch (err) { main().prepend(problemBox(err)); }
+    } }, t('claim')) : '']);
+}
+
+async function worklistPage() {
+  const me = state.me;
+  const [unit, mine] = await Promise.all([
+    api('GET', `/api/v1/worklists/units/${encodeURIComponent(me.unit)}`),
+    api('GET', `/api/v1/worklists/people/${encodeURIComponent(me.person)}`)]);
+  const head = [t('case_no'), t('title'), t('stage'), t('citizen'), t('due'), t('assignee'), ''];
+  show(h('h1', {}, `${t('worklist')}: ${me.unit_name}`),
+    h('h2', {}, t('my_claimed')), mine.cases.length ? table(head, caseRows(mine.cases, false)) : h('p', {}, t('no_cases')),
+    h('h2', {}, t('unit_queue')), unit.cases.length ? table(head, caseRows(unit.cases, true)) : h('p', {}, t('no_cases')));
+}
+
+// ---------------------------------------------------------------- case page
+function parseValue(text) {
+  const s = text.trim();
+  if (s === 'true' || s === 'false' || /^-?\d+(\.\d+)?$/.test(s)) return JSON.parse(s);
+  return text;
+}
+
+function actionForm(c, a) {
+  const inputs = a.requires_fields.map((f) => h('label', { for: `f-${a.name}-${f}` }, f, h('input', { id: `f-${a.name}-${f}`, name: f, required: true })));
+  const files = a.requires_attachments.map((n) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: `att:${n}`, required: true }), n));
+  const form = h('form', { class: 'card', 'data-action': a.name, onsubmit: async (e) => {
+    e.preventDefault();
+    const fields = {};
+    for (const f of a.requires_fields) fields[f] = parseValue(form.elements[f].value);
+    const attachments = a.requires_attachments.filter((n) => form.elements[`att:${n}`].checked).map((n) => ({ name: n, kind: 'received' }));
+    try {
+      await api('POST', `/api/v1/cases/${c.id}/actions/${encodeURIComponent(a.name)}`,
+        { fields, attachments, note: form.elements.note.value, expected_version: c.version });
+      say(`${a.title}: ${t('sent')}`);
+      await casePage(c.id);
+    } catch (err) { form.append(problemBox(err)); }
+  } },
+  h('h3', {}, a.title), h('div', { class: 'grid' }, inputs, files),
+  h('label', { for: `note-${a.name}` }, t('note'), h('input', { id: `note-${a.name}`, name: 'note' })),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: `do-${a.name}` }, `${t('do_action')}: ${a.title}`)));
+  return form;
+}
+
+async function casePage(id) {
+  const [c, hist] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`)]);
+  const facts = h('dl', { class: 'facts' },
+    ...[[t('status'), `${c.status} · ${c.stage}`], [t('citizen'), c.citizen || ''], [t('owner'), c.owning_authority],
+      [t('queue'), c.queue ? c.queue.name : ''], [t('assignee'), c.assignee ? c.assignee.person : ''], [t('opened'), c.opened_at]]
+      .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  const fields = Object.entries(c.fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  const missing = c.missing ? [...(c.missing.fields || []), ...(c.missing.attachments || [])] : [];
+  const clock = c.clock ? h('p', { id: 'deadline' }, `${t('due')}: ${c.clock.due}` + (c.clock.breached ? ` (${t('breached')})` : '') + (c.clock.paused_since ? ` (${t('paused')})` : '')) : h('p', {}, '—');
+  const claimButtons = h('div', { class: 'actions' },
+    c.may_claim ? h('button', { type: 'button', class: 'secondary', id: 'claim', onclick: async () => {
+      try { await api('POST', `/api/v1/cases/${c.id}/claim`); await casePage(c.id); } catch (err) { main().prepend(problemBox(err)); }
+    } }, t('claim')) : null,
+    c.may_release ? h('button', { type: 'button', class: 'secondary', id: 'release', onclick: async () => {
+      try { await api('POST', `/api/v1/cases/${c.id}/release`); await casePage(c.id); } catch (err) { main().prepend(problemBox(err)); }
+    } }, t('release')) : null);
+  show(h('h1', {}, `${c.case_number} · ${c.title}`), facts, claimButtons,
+    h('h2', {}, t('fields')), fields.length ? table([t('field'), t('value')], fields) : h('p', {}, '—'),
+    h('h2', {}, t('missing')), missing.length ? h('ul', { id: 'missing' }, missing.map((m) => h('li', {}, m))) : h('p', {}, '—'),
+    h('h2', {}, t('deadlines')), clock,
+    h('h2', {}, t('actions')), c.actions.length ? h('div', { id: 'case-actions' }, c.actions.map((a) => actionForm(c, a))) : h('p', { id: 'no-actions' }, t('no_actions')),
+    h('h2', {}, t('history')), table([t('when'), t('what'), t('who'), t('stage')],
+      hist.events.map((e) => [e.at, e.action, `${e.actor} (${e.authority})`, `${e.from_stage || '–'} → ${e.to_stage}`])));
+}
+
+// ---------------------------------------------------------------- admin
+async function adminPage() {
+  const [plugins, workflows, m, audit] = await Promise.all([
+    api('GET', '/api/v1/admin/plugins'), api('GET', '/api/v1/admin/workflows'),
+    api('GET', '/api/v1/admin/municipality'), api('GET', '/api/v1/admin/audit?limit=50')]);
+  show(h('h1', {}, `${t('admin')}: ${m.name} (${m.municipality})`),
+    h('p', {}, `${t('model')}: `, h('strong', {}, m.model), m.uses_triage ? ` · ${t('triage')}` : ''),
+    m.gaps.length ? h('div', { class: 'problem' }, h('strong', {}, t('gaps') + ': '), h('ul', {}, m.gaps.map((g) => h('li', {}, g)))) : null,
+    h('h2', {}, t('plugins')), table(['id', t('version'), t('enabled'), t('loaded'), 'sha256'],
+      plugins.plugins.map((p) => [p.id, p.version, p.enabled ? t('yes') : t('no'), p.loaded ? h('span', { class: 'ok' }, t('yes')) : h('span', { class: 'no' }, t('no')), p.sha256.slice(0, 12)])),
+    h('h2', {}, t('workflows')), table(['id', t('version'), t('area'), t('deployed')],
+      workflows.workflows.map((w) => [w.id, String(w.version), w.service_area, w.deployed_at])),
+    h('h2', {}, t('responsibilities')), table([t('area'), t('task'), t('model'), t('rules'), t('queue'), t('decided_by')],
+      m.tasks.map((r) => [r.area, r.task, r.model, r.professional, r.administrative, r.decided_by])),
+    h('h2', {}, t('audit')), table([t('when'), t('case_no'), t('who'), t('owner'), t('purpose')],
+      audit.records.map((r) => [r.at, r.case_number, `${r.actor} (${r.unit})`, r.authority, `${r.purpose} · ${r.via}`])));
+}
+
+// ---------------------------------------------------------------- citizen
+async function myCasesPage() {
+  const mine = await api('GET', '/api/v1/me/cases');
+  const cards = mine.cases.map((c) => {
+    const reads = h('div', {});
+    const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      try {
+        const a = await api('GET', `/api/v1/me/cases/${c.id}/access`);
+        reads.replaceChildren(a.reads.length ? table([t('when'), t('owner'), t('unit_queue'), t('purpose')], a.reads.map((r) => [r.at, r.authority, r.unit, r.purpose])) : h('p', {}, '—'));
+      } catch (err) { reads.replaceChildren(problemBox(err)); }
+    } }, t('who_looked'));
+    return h('article', { class: 'card', 'data-case': c.case_number },
+      h('h2', {}, `${c.title || c.workflow} · ${c.case_number}`),
+      h('dl', { class: 'facts' }, ...[[t('status'), `${c.status} · ${c.stage}`], [t('decided_by'), c.decided_by],
+        [t('next_deadline'), c.next_deadline || '—'],
+        [t('place'), c.place_in_queue ? `${c.place_in_queue.position} ${t('of')} ${c.place_in_queue.of}` : '—'],
+        [t('missing'), c.waiting_for_you ? [...(c.waiting_for_you.fields || []), ...(c.waiting_for_you.attachments || [])].join(', ') : '—']]
+        .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('div', { class: 'actions' }, button), reads);
+  });
+  show(h('h1', {}, `${t('mycases')} (${mine.citizen})`), cards.length ? cards : h('p', {}, t('no_cases')));
+}
+
+// ---------------------------------------------------------------- frame
+function navLinks() {
+  const me = state.me;
+  if (!me) return [];
+  if (me.kind === 'citizen') return [['#/my-cases', t('mycases')]];
+  const links = [['#/front-desk', t('frontdesk')], ['#/worklist', t('worklist')]];
+  if (me.admin) links.push(['#/admin', t('admin')]);
+  return links;
+}
+
+function frame() {
+  document.documentElement.lang = state.lang;
+  document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
+  document.getElementById('lang').textContent = t('lang');
+  const current = location.hash.split('/').slice(0, 2).join('/');
+  document.getElementById('nav').replaceChildren(...navLinks().map(([href, label]) =>
+    h('a', { href, 'aria-current': href === current ? 'page' : null }, label)));
+  const me = state.me;
+  document.getElementById('who').textContent = !me ? '' : me.kind === 'citizen' ? me.citizen : `${me.name} · ${me.unit_name}`;
+  document.getElementById('signout').hidden = !me;
+}
+
+async function route() {
+  frame();
+  if (!state.me) return signInPage();
+  const [, page, arg] = location.hash.split('/');
+  try {
+    if (state.me.kind === 'citizen') return await myCasesPage();
+    if (page === 'case' && arg) return await casePage(arg);
+    if (page === 'worklist') return await worklistPage();
+    if (page === 'admin') return state.me.admin ? await adminPage() : show(h('p', {}, t('forbidden_page')));
+    return await frontDeskPage();
+  } catch (err) {
+    if (!state.me) return signInPage(t('expired'));
+    show(problemBox(err));
+  }
+}
+
+async function start() {
+  // A sign-in link: #token=... (the fragment never reaches the server or its logs).
+  const link = location.hash.match(/token=([A-Za-z0-9._-]+)/);
+  const fromLink = link ? link[1] : null;
+  if (fromLink) {
+    sessionStorage.setItem('sagsflow.token', fromLink);
+    history.replaceState(null, '', location.pathname + '#/');
+  }
+  state.me = null;
+  state.areas = null;
+  if (token()) {
+    try { state.me = await api('GET', '/api/v1/me'); } catch (err) { return (frame(), signInPage(t('expired'))); }
+  }
+  if (state.me && (!location.hash || location.hash === '#/')) location.hash = state.me.kind === 'citizen' ? '#/my-cases' : '#/front-desk';
+  await route();
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  state.lang = state.lang === 'da' ? 'en' : 'da';
+  localStorage.setItem('sagsflow.lang', state.lang);
+  route();
+});
+document.getElementById('signout').addEventListener('click', () => {
+  sessionStorage.removeItem('sagsflow.token');
+  state.me = null;
+  location.hash = '#/';
+  route();
+});
+window.addEventListener('hashchange', route);
+start();

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the browser walkthrough against a real `sagsflow serve` on 127.0.0.1:
+# a fresh SQLite installation with the example municipality and every
+# first-party plugin, tokens from `sagsflow token issue`, Debian chromium.
+#   tests/browser/run.sh BUILD_DIR
+set -euo pipefail
+BUILD="$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+[ -x /usr/bin/chromium ] || { echo "Debian chromium is not installed (./scripts/test installs it)" >&2; exit 1; }
+[ -d "$HERE/node_modules/playwright-core" ] || { echo "playwright-core is missing: run 'npm ci' in tests/browser (./scripts/test does)" >&2; exit 1; }
+
+WORK="$(mktemp -d /tmp/sagsflow-browser.XXXXXX)"
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+export SAGSFLOW_DB="sqlite:$WORK/sagsflow.db"
+SF="$BUILD/bin/sagsflow"
+"$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >/dev/null
+for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >/dev/null; done
+head -c 48 /dev/urandom | base64 -w0 >"$WORK/signing.key"
+
+"$SF" serve --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  grep -q "serves" "$WORK/serve.out" 2>/dev/null && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.err" >&2; exit 1; }
+  sleep 0.1
+done
+BASE="$(sed -n 's/.* on \(http[^ ]*\) .*/\1/p' "$WORK/serve.out")"
+[ -n "$BASE" ] || { echo "the server did not say where it serves" >&2; cat "$WORK/serve.err" >&2; exit 1; }
+
+export FRONTDESK_TOKEN="$("$SF" token issue --person frida)"
+export CASEWORKER_TOKEN="$("$SF" token issue --person bo)"
+export ADMIN_TOKEN="$("$SF" token issue --person anna)"
+export CITIZEN_TOKEN="$("$SF" token issue --citizen 010490-9989)"
+node "$HERE/walkthrough.mjs" "$BASE" "$BUILD/browser-screenshots"

@@ -1,0 +1,143 @@
+// Walks the path people take through the web pages, in Debian's chromium:
+// the front desk registers an inquiry and opens a passport case, completes
+// it; the caseworker claims it from the unit's worklist and decides it; the
+// citizen sees the case, its status and which authority looked at it.
+// Usage: node walkthrough.mjs BASE_URL SCREENSHOT_DIR  (tokens in env: FRONTDESK_TOKEN, CASEWORKER_TOKEN,
+// CITIZEN_TOKEN, ADMIN_TOKEN). Exits non-zero, naming the step, on the first failure.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const [base, shots] = process.argv.slice(2);
+if (!base || !shots) throw new Error('usage: node walkthrough.mjs BASE_URL SCREENSHOT_DIR');
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync'],  // playwright gives the browser a fresh profile of its own
+});
+
+let step = 'start';
+let context = null;
+async function signIn(token, viewport = { width: 1280, height: 900 }) {
+  if (context) await context.close();  // one person at a time, as at a shared desk
+  context = await browser.newContext({ viewport, locale: 'da-DK' });
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw new Error(`${step}: a script error on the page: ${e.message}`); });
+  await page.goto(`${base}/#token=${token}`);
+  return page;
+}
+const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+try {
+  // ---- front desk: Frida at Borgerservice
+  step = 'front desk signs in';
+  let page = await signIn(process.env.FRONTDESK_TOKEN);
+  await page.getByRole('heading', { name: 'Borgerservice' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'da');
+
+  step = 'front desk sees what the centre may do for passports';
+  await page.selectOption('#area', 'passports');
+  await page.locator('#advice table').waitFor();
+  const adviceText = await page.locator('#advice').innerText();
+  assert.match(adviceText, /Eksempel Kommune/, 'the advice names the acting authority');
+  await page.selectOption('#area', 'housing_support');
+  await page.locator('#advice').getByText('Udbetaling Danmark').first().waitFor();
+  await shot(page, '01-front-desk-advice');
+
+  step = 'front desk registers an inquiry resolved at first contact (keyboard only)';
+  await page.selectOption('#channel', 'phone');
+  await page.focus('#outcome');
+  await page.keyboard.type('Fortalt om åbningstider');
+  await page.focus('#resolve');
+  await page.keyboard.press('Enter');
+  await page.locator('#registered').waitFor();
+
+  step = 'front desk opens a passport case for a citizen';
+  await page.selectOption('#channel', 'personal_attendance');
+  await page.selectOption('#area', 'passports');
+  await page.fill('#citizen_cpr', '010490-9989');
+  await page.click('#open-case');
+  await page.locator('#opened-case').waitFor();
+  await shot(page, '02-front-desk-case-opened');
+  await page.click('#opened-case');
+
+  step = 'front desk registers the application and completes the check';
+  await page.locator('#do-register').click();
+  await page.locator('#do-complete').waitFor();
+  const form = page.locator('form[data-action="complete"]');
+  await form.locator('input[name="full_name"]').fill('Jens Hansen');
+  await form.locator('input[name="height_cm"]').fill('182');
+  await form.locator('input[name="fee_paid"]').fill('true');
+  await form.locator('input[name="att:photo"]').check();
+  await form.locator('input[name="att:identity_document"]').check();
+  await page.locator('#do-complete').click();
+  await page.locator('#no-actions').waitFor();  // the decision is the department's: no buttons here
+  const caseTitle = await page.locator('h1').innerText();
+  const caseNumber = caseTitle.split(' · ')[0];
+  await shot(page, '03-front-desk-complete-no-decision');
+
+  // ---- caseworker: Bo at Borgerservice (a cooperation model: the centre takes the whole passport area)
+  step = 'caseworker finds the case in the unit worklist and claims it';
+  page = await signIn(process.env.CASEWORKER_TOKEN);
+  await page.getByRole('link', { name: 'Arbejdsliste' }).click();
+  const row = page.locator('tr', { hasText: caseNumber });
+  await row.getByRole('button', { name: 'Tag sagen' }).click();
+  await page.locator('h2', { hasText: 'Mine sager' }).waitFor();
+  await page.locator('table').first().getByText(caseNumber).waitFor();
+  await shot(page, '04-caseworker-worklist');
+
+  step = 'caseworker opens the case page and sees form data, deadline, history and only their actions';
+  await page.getByRole('link', { name: caseNumber }).first().click();
+  await page.locator('#deadline').waitFor();
+  const pageText = await page.locator('main').innerText();
+  assert.match(pageText, /Jens Hansen/);
+  assert.match(pageText, /010490-XXXX/, 'the CPR number is masked');
+  assert.doesNotMatch(pageText, /010490-9989/);
+  assert.ok(await page.locator('#do-grant').count() === 1, 'the caseworker may grant');
+  await shot(page, '05-caseworker-case');
+
+  step = 'caseworker grants the passport';
+  await page.locator('#do-grant').click();
+  await page.locator('#no-actions').waitFor();
+  assert.match(await page.locator('main').innerText(), /closed/);
+
+  step = 'English is available';
+  await page.click('#lang');
+  await page.getByRole('heading', { name: 'History' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.click('#lang');
+
+  // ---- citizen on a phone
+  step = 'citizen sees their case, status and who looked at it';
+  page = await signIn(process.env.CITIZEN_TOKEN, { width: 390, height: 844 });
+  const card = page.locator(`article[data-case="${caseNumber}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /closed/);
+  await card.getByRole('button', { name: 'Hvem har set sagen' }).click();
+  await card.locator('table').waitFor();
+  assert.match(await card.innerText(), /Eksempel Kommune/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page fits a phone (scroll width ${width})`);
+  await shot(page, '06-citizen-my-cases-phone');
+
+  // ---- admin
+  step = 'admin sees plugins, workflows, the model and the access log';
+  page = await signIn(process.env.ADMIN_TOKEN);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.getByRole('heading', { name: /Adgangslog/ }).waitFor();
+  const adminText = await page.locator('main').innerText();
+  assert.match(adminText, /passport/);
+  assert.match(adminText, new RegExp(caseNumber.replace(/[.]/g, '\\.')));
+  await shot(page, '07-admin');
+  console.log(`browser walkthrough ok: case ${caseNumber}; screenshots in ${shots}`);
+} catch (err) {
+  console.error(`browser walkthrough failed at "${step}": ${err.stack || err}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
