@@ -129,6 +129,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Cache-Control", "no-store");
     for (const auto& [k, v] : reply.headers) res.set(k, v);
+    if (reply.status == 413) res.setKeepAlive(false);  // what is left of the body is not a next request
     res.setContentLength(static_cast<std::streamsize>(reply.body.size()));
     try {
       res.send() << reply.body;
@@ -163,6 +164,19 @@ std::string read_body(std::istream& in, std::size_t limit) {
   }
   return body;
 }
+
+// Reads and drops what is left of an oversized body (up to `limit` bytes), so
+// the client, still sending, reads the 413 instead of a reset connection.
+void drain(std::istream& in, std::size_t limit) {
+  char buffer[8192];
+  std::size_t dropped = 0;
+  while (dropped < limit && in) {
+    in.read(buffer, sizeof buffer);
+    dropped += static_cast<std::size_t>(in.gcount());
+  }
+}
+
+constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 
 }  // namespace
 
@@ -345,11 +359,13 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
     const auto declared = req.getContentLength64();
     if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
         static_cast<std::size_t>(declared) > config.max_body_bytes) {
+      if (static_cast<std::size_t>(declared) <= kMaxDrainBytes) drain(req.stream(), kMaxDrainBytes);
       return problem(413, "body_too_large",
                      fmt::format("the body has {} bytes; the limit is {}", declared, config.max_body_bytes), path);
     }
     const std::string text = read_body(req.stream(), config.max_body_bytes);
     if (text.size() > config.max_body_bytes) {
+      drain(req.stream(), kMaxDrainBytes);
       return problem(413, "body_too_large", fmt::format("the body is over the limit of {} bytes", config.max_body_bytes),
                      path);
     }
