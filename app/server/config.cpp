@@ -21,6 +21,7 @@ Status ServerConfig::check() const {
   }
   if (max_body_bytes < 1024) return InvalidArgument("limits.max_body_bytes must be at least 1024");
   if (requests_per_minute < 1) return InvalidArgument("limits.requests_per_minute must be at least 1");
+  if (deadline_check_minutes < 1) return InvalidArgument("deadlines.check_minutes must be at least 1");
   if (token_lifetime_hours < 1) return InvalidArgument("auth.token_lifetime_hours must be at least 1");
   return Status::Ok();
 }
@@ -31,7 +32,7 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "server.address",        "server.port",          "server.threads",
       "server.queue",          "server.tls.certificate", "server.tls.private_key",
       "auth.signing_key_file", "auth.token_lifetime_hours", "limits.max_body_bytes",
-      "limits.requests_per_minute", "database.url",   "plugins.directory"};
+      "limits.requests_per_minute", "deadlines.check_minutes", "database.url",   "plugins.directory"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -65,6 +66,7 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     num("auth.token_lifetime_hours", c.token_lifetime_hours);
     num("limits.max_body_bytes", c.max_body_bytes);
     num("limits.requests_per_minute", c.requests_per_minute);
+    num("deadlines.check_minutes", c.deadline_check_minutes);
     str("database.url", c.db_url);
     str("plugins.directory", c.plugin_dir);
   } catch (const Poco::Exception& e) {

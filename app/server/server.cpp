@@ -15,6 +15,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <istream>
 #include <sstream>
 
@@ -102,6 +105,13 @@ struct Server::Impl {
   RateLimiter limiter;
   std::unique_ptr<Poco::Net::HTTPServer> http;
   unsigned port = 0;
+  // Records passed and near deadlines on open cases, at start and then every
+  // config.deadline_check_minutes, until stop.
+  std::thread deadline_checker;
+  std::mutex stop_mutex;
+  std::condition_variable stop_signal;
+  bool stopping = false;
+  void check_deadlines_until_stopped();
 
   Reply handle(Poco::Net::HTTPServerRequest& req, std::string& route_label);
   Reply health();
@@ -137,6 +147,9 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     impl_.metrics.record(req.getMethod(), route, reply.status, seconds);
+    // Paths carry ids, never CPR numbers; the log masks any CPR-shaped text anyway.
+    logger()->info("{} {} {} {:.1f} ms", req.getMethod(), Poco::URI(req.getURI()).getPath(), reply.status,
+                   seconds * 1000);
   }
 
  private:
@@ -179,6 +192,24 @@ void drain(std::istream& in, std::size_t limit) {
 constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 
 }  // namespace
+
+void Server::Impl::check_deadlines_until_stopped() {
+  for (;;) {
+    {
+      std::lock_guard guard(api.lock);
+      auto recorded = api.installation.engine->check_deadlines();
+      if (!recorded.ok()) {
+        logger()->error("deadline check failed: {}", recorded.status().message());
+      } else if (*recorded > 0) {
+        logger()->info("deadline check: {} deadline event(s) recorded", *recorded);
+      }
+    }
+    std::unique_lock lock(stop_mutex);
+    if (stop_signal.wait_for(lock, std::chrono::minutes(config.deadline_check_minutes), [&] { return stopping; })) {
+      return;
+    }
+  }
+}
 
 Reply Server::Impl::serve_asset(const std::string& path) {
   const WebAsset* asset = find_web_asset(path == "/" ? "/index.html" : path);
@@ -443,6 +474,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
                                        config.tls() ? " (TLS)" : "", e.displayText()));
   }
   logger()->info("serving on {}://{}:{}", config.tls() ? "https" : "http", config.address, impl->port);
+  impl->deadline_checker = std::thread([raw = impl.get()] { raw->check_deadlines_until_stopped(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -455,10 +487,17 @@ std::string Server::base_url() const {
 std::vector<std::string> Server::plugin_warnings() const { return impl_->api.installation.plugin_warnings; }
 
 void Server::stop() {
-  if (impl_ && impl_->http) {
+  if (!impl_) return;
+  if (impl_->http) {
     impl_->http->stopAll(true);
     impl_->http.reset();
   }
+  {
+    std::lock_guard guard(impl_->stop_mutex);
+    impl_->stopping = true;
+  }
+  impl_->stop_signal.notify_all();
+  if (impl_->deadline_checker.joinable()) impl_->deadline_checker.join();
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {

@@ -11,9 +11,22 @@ BUILD_PACKAGES=(
   libpoco-dev libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libssl-dev
 )
-# What ./scripts/test needs on top: a PostgreSQL server to start and stop, and a
-# second compiler (clang) to build the vendor template with.
-TEST_PACKAGES=(postgresql clang)
+# What ./scripts/test needs on top: a PostgreSQL server to start and stop, a
+# second compiler (clang) to build the vendor template with, openssl for the
+# TLS test's certificate, and Debian's chromium with Node.js and npm for the
+# browser tests (npm installs playwright-core, which downloads no browser).
+TEST_PACKAGES=(postgresql clang openssl chromium)
+
+# Installs the browser tests' npm packages (playwright-core) from
+# tests/browser/package-lock.json when they are missing.
+ensure_browser_test_packages() {
+  local dir="$SAGSFLOW_ROOT/tests/browser"
+  [ -d "$dir/node_modules/playwright-core" ] && return 0
+  # Debian's nodejs and npm, unless the machine already has a Node.js with npm.
+  command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+  say "Installing playwright-core for the browser tests (npm ci)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in tests/browser"
+}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -10,6 +10,7 @@
 //   auth.token_lifetime_hours = 8      (what `sagsflow token issue` gives by default)
 //   limits.max_body_bytes = 1048576
 //   limits.requests_per_minute = 600   (per signed-in person or citizen, else per address)
+//   deadlines.check_minutes = 15       (record passed and near deadlines this often)
 //   database.url = sqlite:/var/lib/sagsflow/sagsflow.db
 //   plugins.directory = /var/lib/sagsflow/plugins
 #pragma once
@@ -32,6 +33,7 @@ struct ServerConfig {
   int token_lifetime_hours = 8;
   std::size_t max_body_bytes = 1024 * 1024;
   int requests_per_minute = 600;
+  int deadline_check_minutes = 15;  // how often passed and near deadlines are recorded
   std::string db_url;
   std::string plugin_dir;
 
