@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sagsflow/app/installation.hpp"
@@ -49,6 +50,8 @@ struct Call {
   Result<long long> id_param(const std::string& name);
   // A string member of the body; refuses a missing required one or a non-string.
   Result<std::string> text(const std::string& name, bool required = true);
+  // A string member with no length cap (a file's text; the route's body limit applies).
+  Result<std::string> text_unbounded(const std::string& name);
   Result<bool> flag(const std::string& name, bool fallback = false);
   // An object member of the body (empty object when absent).
   Result<nlohmann::json> object(const std::string& name);
@@ -64,6 +67,43 @@ struct Route {
   std::string pattern;  // "/api/v1/cases/{id}"
   Access access = Access::kStaff;
   Handler handler;
+  std::size_t max_body_bytes = 0;  // 0: limits.max_body_bytes
+};
+
+// A long operation (an import) running in the background; its progress is
+// read with GET /api/v1/admin/jobs/{id}.
+struct Job {
+  long long id = 0;
+  std::string kind;
+  std::string municipality;
+  std::string started_by;
+  std::string state = "running";  // running, done, failed
+  int done = 0;
+  int total = 1;
+  std::string step;
+  nlohmann::json result;
+  std::string error;
+  std::string started_at;
+  std::string finished_at;
+};
+nlohmann::json job_json(const Job& job);
+
+class Jobs {
+ public:
+  using Progress = std::function<void(int done, int total, const std::string& step)>;
+  using Work = std::function<Result<nlohmann::json>(const Progress&)>;
+  ~Jobs() { join(); }
+  // Starts `work` on its own thread; returns the job as it starts.
+  Job start(Job job, Work work);
+  std::optional<Job> find(long long id) const;
+  // Waits for every job (the server's stop).
+  void join();
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<long long, Job> jobs_;
+  std::vector<std::thread> threads_;
+  long long next_id_ = 1;
 };
 
 // The installation the server works on. The engine, store and plugin host
@@ -75,6 +115,7 @@ struct Api {
   ServerConfig config;
   std::string signing_key;
   Timestamp started{};
+  Jobs jobs;
 };
 
 // Route tables, one per part of the API.

@@ -59,6 +59,13 @@ Result<std::string> Call::text(const std::string& name, bool required) {
   return value;
 }
 
+Result<std::string> Call::text_unbounded(const std::string& name) {
+  if (!body.contains(name) || !body[name].is_string() || body[name].get<std::string>().empty()) {
+    return refuse_field(name, "is required, as a non-empty string");
+  }
+  return body[name].get<std::string>();
+}
+
 Result<bool> Call::flag(const std::string& name, bool fallback) {
   if (!body.contains(name) || body[name].is_null()) return fallback;
   if (!body[name].is_boolean()) return refuse_field(name, "must be true or false");

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "api.hpp"
+#include "sagsflow/app/kle_import.hpp"
 #include "sagsflow/app/views.hpp"
 #include "sagsflow/core/municipality.hpp"
 
@@ -139,9 +140,49 @@ Result<json> audit(Call& c) {
   return json{{"records", out}};
 }
 
+// Starts importing KL's emneplan in the background; the answer is the job to follow.
+Result<json> kle_import(Call& c) {
+  auto actor = admin(c);
+  if (!actor.ok()) return actor.status();
+  auto file_name = c.text("file_name", false);
+  if (!file_name.ok()) return file_name.status();
+  auto xml = c.text_unbounded("xml");
+  if (!xml.ok()) return xml.status();
+  Job job;
+  job.kind = "kle_import";
+  job.municipality = c.municipality();
+  job.started_by = actor->id;
+  Api& api = c.api;
+  const std::string name = file_name->empty() ? "emneplan.xml" : *file_name;
+  Job started = api.jobs.start(job, [&api, name, text = std::move(*xml)](const Jobs::Progress& progress) -> Result<json> {
+    const auto with_store = [&api](const std::function<Status(db::SqlStore&)>& work) {
+      std::lock_guard guard(api.lock);
+      return work(*api.installation.store);
+    };
+    auto report = app::import_kle_plan(with_store, text, name, system_clock()(), progress);
+    if (!report.ok()) return report.status();
+    return json{{"file_name", report->file_name}, {"published", report->published},
+                {"subjects", report->subjects}, {"warnings", report->warnings}};
+  });
+  c.status = 202;
+  return job_json(started);
+}
+
+Result<json> job(Call& c) {
+  auto actor = admin(c);
+  if (!actor.ok()) return actor.status();
+  auto id = c.id_param("id");
+  if (!id.ok()) return id.status();
+  auto found = c.api.jobs.find(*id);
+  if (!found || found->municipality != c.municipality()) return NotFound(fmt::format("there is no job {}", *id));
+  return job_json(*found);
+}
+
 }  // namespace
 
 void add_admin_routes(std::vector<Route>& r) {
+  r.push_back({"POST", "/api/v1/admin/kle-import", Access::kStaff, kle_import, 64 * 1024 * 1024});
+  r.push_back({"GET", "/api/v1/admin/jobs/{id}", Access::kStaff, job});
   r.push_back({"GET", "/api/v1/admin/plugins", Access::kStaff, plugins});
   r.push_back({"GET", "/api/v1/admin/workflows", Access::kStaff, workflows});
   r.push_back({"GET", "/api/v1/admin/workflows/{id}", Access::kStaff, workflow});

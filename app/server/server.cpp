@@ -387,18 +387,17 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
   // The body: JSON objects only, within the size limit.
   json body;
   if (method == "POST" || method == "PUT" || method == "PATCH") {
+    const std::size_t max_body = route->max_body_bytes > 0 ? route->max_body_bytes : config.max_body_bytes;
     const auto declared = req.getContentLength64();
-    if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
-        static_cast<std::size_t>(declared) > config.max_body_bytes) {
+    if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && static_cast<std::size_t>(declared) > max_body) {
       if (static_cast<std::size_t>(declared) <= kMaxDrainBytes) drain(req.stream(), kMaxDrainBytes);
-      return problem(413, "body_too_large",
-                     fmt::format("the body has {} bytes; the limit is {}", declared, config.max_body_bytes), path);
-    }
-    const std::string text = read_body(req.stream(), config.max_body_bytes);
-    if (text.size() > config.max_body_bytes) {
-      drain(req.stream(), kMaxDrainBytes);
-      return problem(413, "body_too_large", fmt::format("the body is over the limit of {} bytes", config.max_body_bytes),
+      return problem(413, "body_too_large", fmt::format("the body has {} bytes; the limit is {}", declared, max_body),
                      path);
+    }
+    const std::string text = read_body(req.stream(), max_body);
+    if (text.size() > max_body) {
+      drain(req.stream(), kMaxDrainBytes);
+      return problem(413, "body_too_large", fmt::format("the body is over the limit of {} bytes", max_body), path);
     }
     if (!text.empty()) {
       const std::string type = req.getContentType();
@@ -498,6 +497,7 @@ void Server::stop() {
   }
   impl_->stop_signal.notify_all();
   if (impl_->deadline_checker.joinable()) impl_->deadline_checker.join();
+  impl_->api.jobs.join();
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli_context.hpp"
+#include "sagsflow/app/kle_import.hpp"
 #include "sagsflow/core/kle.hpp"
 #include "sagsflow/core/text_file.hpp"
 
@@ -27,43 +28,18 @@ json subject_json(const KleSubject& s) {
 int import_plan(const Context& ctx, const std::string& file) {
   auto text = read_text_file(file);
   if (!text.ok()) return fail(ctx, text.status());
-  auto plan = parse_kle_emneplan(*text, file);
-  if (!plan.ok()) return fail(ctx, plan.status());
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
-  if (auto st = (*store)->replace_kle_plan(*plan, file, format_timestamp(system_clock()())); !st.ok()) {
-    return fail(ctx, st);
-  }
-  // Deployed workflows (and so the installed plugins) whose subject the plan lacks: a warning, not a failure.
-  json warnings = json::array();
-  auto workflows = (*store)->list_workflows();
-  if (!workflows.ok()) return fail(ctx, workflows.status());
-  std::set<std::string> seen;
-  for (auto it = workflows->rbegin(); it != workflows->rend(); ++it) {
-    if (!seen.insert(it->id).second) continue;
-    auto record = (*store)->load_workflow(it->id, it->version);
-    if (!record.ok()) continue;
-    auto wf = parse_workflow(record->source, record->file_name);
-    if (!wf.ok() || it->id == "access_request") continue;  // files under the concerned case's subject
-    auto subject = (*store)->kle_subject(wf.definition->subject);
-    if (!subject.ok()) return fail(ctx, subject.status());
-    if (!*subject) {
-      warnings.push_back(fmt::format("workflow {} uses KLE {}, which the imported emneplan does not have; its cases "
-                                     "keep working but show no KLE title or deletion deadline",
-                                     it->id, wf.definition->subject));
-    } else if (!(*subject)->retired_on.empty()) {
-      warnings.push_back(fmt::format("workflow {} uses KLE {}, which KL retired on {}; move it to the current "
-                                     "number",
-                                     it->id, wf.definition->subject, (*subject)->retired_on));
-    }
-  }
+  auto report = app::import_kle_plan([&](const auto& work) { return work(**store); }, *text, file,
+                                     system_clock()());
+  if (!report.ok()) return fail(ctx, report.status());
   if (ctx.json) {
-    print_json({{"file", file}, {"published", plan->published}, {"subjects", plan->subjects.size()},
-                {"warnings", warnings}});
+    print_json({{"file", file}, {"published", report->published}, {"subjects", report->subjects},
+                {"warnings", report->warnings}});
   } else {
-    std::cout << fmt::format("imported {} KLE subjects (emneplan published {})\n", plan->subjects.size(),
-                             plan->published.empty() ? "?" : plan->published);
-    for (const auto& w : warnings) std::cerr << "warning: " << w.get<std::string>() << "\n";
+    std::cout << fmt::format("imported {} KLE subjects (emneplan published {})\n", report->subjects,
+                             report->published.empty() ? "?" : report->published);
+    for (const auto& w : report->warnings) std::cerr << "warning: " << w << "\n";
   }
   return kExitOk;
 }

@@ -26,6 +26,8 @@ const TEXT = {
     triage: 'Visitation', reads: 'Opslag', expired: 'Dit token er udløbet eller ugyldigt. Log ind igen.',
     forbidden_page: 'Denne side er ikke for dig.', value: 'Værdi', breached: 'overskredet', paused: 'standset',
     information: 'Borgeren blev oplyst om', opened_cases: 'Oprettede sager', skipped: 'Ikke oprettet',
+    kle_import: 'Importér KLE-emneplan', kle_file: 'Emneplanens XML-fil', start_import: 'Start import',
+    subjects: 'emner', warnings: 'Advarsler',
   },
   en: {
     skip: 'Skip to content', signout: 'Sign out', loading: 'Loading…', lang: 'Dansk',
@@ -48,6 +50,8 @@ const TEXT = {
     triage: 'Triage', reads: 'Reads', expired: 'Your token has expired or is invalid. Sign in again.',
     forbidden_page: 'This page is not for you.', value: 'Value', breached: 'breached', paused: 'paused',
     information: 'The citizen was told about', opened_cases: 'Cases opened', skipped: 'Not opened',
+    kle_import: 'Import the KLE emneplan', kle_file: "The emneplan's XML file", start_import: 'Start the import',
+    subjects: 'subjects', warnings: 'Warnings',
   },
 };
 
@@ -300,8 +304,45 @@ async function adminPage() {
       workflows.workflows.map((w) => [w.id, String(w.version), w.service_area, w.deployed_at])),
     h('h2', {}, t('responsibilities')), table([t('area'), t('task'), t('model'), t('rules'), t('queue'), t('decided_by')],
       m.tasks.map((r) => [r.area, r.task, r.model, r.professional, r.administrative, r.decided_by])),
+    h('h2', {}, t('kle_import')), kleImportForm(),
     h('h2', {}, t('audit')), table([t('when'), t('case_no'), t('who'), t('owner'), t('purpose')],
       audit.records.map((r) => [r.at, r.case_number, `${r.actor} (${r.unit})`, r.authority, `${r.purpose} · ${r.via}`])));
+}
+
+// A long operation: start it, then follow the job's progress until it ends.
+async function followJob(job, bar, label) {
+  for (;;) {
+    bar.max = job.total;
+    bar.value = job.done;
+    label.textContent = `${job.step} (${job.done}/${job.total})`;
+    if (job.state !== 'running') return job;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    job = await api('GET', `/api/v1/admin/jobs/${job.id}`);
+  }
+}
+
+function kleImportForm() {
+  const file = h('input', { type: 'file', id: 'kle-file', name: 'kle-file', accept: '.xml,text/xml', required: true });
+  const bar = h('progress', { class: 'progress', id: 'kle-progress', max: 1, value: 0, 'aria-label': t('kle_import') });
+  const label = h('p', { id: 'kle-step', 'aria-live': 'polite' });
+  const out = h('div', { id: 'kle-result' });
+  const form = h('form', { class: 'card', onsubmit: async (e) => {
+    e.preventDefault();
+    out.replaceChildren();
+    const f = file.files[0];
+    if (!f) return;
+    try {
+      const started = await api('POST', '/api/v1/admin/kle-import', { file_name: f.name, xml: await f.text() });
+      const job = await followJob(started, bar, label);
+      if (job.state === 'failed') return out.replaceChildren(problemBox({ problem: { detail: job.error } }));
+      out.replaceChildren(h('p', { class: 'ok' }, `${job.result.subjects} ${t('subjects')} (${job.result.published})`),
+        job.result.warnings.length ? h('div', { class: 'notice' }, h('strong', {}, t('warnings')), h('ul', {}, job.result.warnings.map((w) => h('li', {}, w)))) : null);
+    } catch (err) { out.replaceChildren(problemBox(err)); }
+  } },
+  h('label', { for: 'kle-file' }, t('kle_file'), file),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'kle-start' }, t('start_import'))),
+  bar, label, out);
+  return form;
 }
 
 // ---------------------------------------------------------------- citizen

@@ -134,6 +134,17 @@ try {
   assert.match(adminText, /passport/);
   assert.match(adminText, new RegExp(caseNumber.replace(/[.]/g, '\\.')));
   await shot(page, '07-admin');
+
+  step = 'admin imports the KLE emneplan and follows its progress';
+  const emneplan = '<?xml version="1.0" encoding="UTF-8"?><KLE-Emneplan><UdgivelsesDato>2026-10-01</UdgivelsesDato>' +
+    '<Hovedgruppe><HovedgruppeNr>23</HovedgruppeNr><HovedgruppeTitel>Borgerservice</HovedgruppeTitel>' +
+    '<Gruppe><GruppeNr>23.09</GruppeNr><GruppeTitel>Pas</GruppeTitel><Emne><EmneNr>23.09.02</EmneNr>' +
+    '<EmneTitel>Pas</EmneTitel></Emne></Gruppe></Hovedgruppe></KLE-Emneplan>';
+  await page.setInputFiles('#kle-file', { name: 'emneplan.xml', mimeType: 'text/xml', buffer: Buffer.from(emneplan) });
+  await page.click('#kle-start');
+  await page.locator('#kle-result .ok').waitFor();
+  assert.equal(await page.locator('#kle-progress').getAttribute('max'), await page.evaluate(() => String(document.getElementById('kle-progress').value)));
+  await shot(page, '08-admin-kle-import');
   console.log(`browser walkthrough ok: case ${caseNumber}; screenshots in ${shots}`);
 } catch (err) {
   console.error(`browser walkthrough failed at "${step}": ${err.stack || err}`);

@@ -9,6 +9,8 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 
+#include <thread>
+
 #include "api_fixture.hpp"
 
 namespace sagsflow::testing {
@@ -259,6 +261,47 @@ TEST_F(ApiTest, AdminsSeePluginsWorkflowsAndTheModelOthersDoNot) {
   EXPECT_EQ(m.body["model"], "cooperation");
   // Administering 0991 needs an admin of 0991: anna of 0999 is not one there.
   EXPECT_EQ(get("/api/v1/admin/plugins", staff_token("anna", "0991")).status, 403);
+}
+
+TEST_F(ApiTest, KleImportRunsAsAJobWhoseProgressCanBeFollowed) {
+  const std::string anna = staff_token("anna");
+  const std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<KLE-Emneplan><UdgivelsesDato>2026-10-01</UdgivelsesDato>
+  <Hovedgruppe><HovedgruppeNr>23</HovedgruppeNr><HovedgruppeTitel>Borgerservice</HovedgruppeTitel>
+    <Gruppe><GruppeNr>23.05</GruppeNr><GruppeTitel>Folkeregistrering</GruppeTitel>
+      <Emne><EmneNr>23.05.10</EmneNr><EmneTitel>Flytning</EmneTitel>
+        <SletningJaevnfoerPersondataloven>P5Y</SletningJaevnfoerPersondataloven></Emne>
+    </Gruppe></Hovedgruppe></KLE-Emneplan>)";
+  EXPECT_EQ(post("/api/v1/admin/kle-import", staff_token("bo"), {{"xml", xml}}).status, 403);
+  auto missing = post("/api/v1/admin/kle-import", anna, json::object());
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.body["field"], "xml");
+  const auto follow = [&](const HttpResult& started) {
+    json job = started.body;
+    for (int i = 0; i < 200 && job["state"] == "running"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      auto polled = get("/api/v1/admin/jobs/" + std::to_string(job["id"].get<long long>()), anna);
+      EXPECT_EQ(polled.status, 200);
+      expect_documented("GET", "/api/v1/admin/jobs/{id}", polled);
+      job = polled.body;
+    }
+    return job;
+  };
+  auto started = post("/api/v1/admin/kle-import", anna, {{"file_name", "emneplan.xml"}, {"xml", xml}});
+  ASSERT_EQ(started.status, 202) << started.text;
+  expect_documented("POST", "/api/v1/admin/kle-import", started);
+  const json done = follow(started);
+  EXPECT_EQ(done["state"], "done") << done.dump();
+  EXPECT_EQ(done["done"], done["total"]);
+  EXPECT_EQ(done["result"]["subjects"], 1);
+  EXPECT_FALSE(done["result"]["warnings"].empty());  // passport's 23.09.02 is not in this plan
+  // A broken file fails the job with the line at fault; the imported plan stays.
+  auto broken = post("/api/v1/admin/kle-import", anna, {{"file_name", "broken.xml"}, {"xml", "<KLE-Emneplan>\n<Hovedgruppe>\n"}});
+  ASSERT_EQ(broken.status, 202);
+  const json failed = follow(broken);
+  EXPECT_EQ(failed["state"], "failed");
+  EXPECT_NE(failed["error"].get<std::string>().find("broken.xml:"), std::string::npos) << failed.dump();
+  EXPECT_EQ(get("/api/v1/admin/jobs/999", anna).status, 404);
 }
 
 // ---------------------------------------------------------------- operations
