@@ -433,3 +433,53 @@ TEST_F(CliTest, KleImportGivesCasesTheirSubjectTitleAndWarnsAboutNumbersThePlanL
 }
 
 }  // namespace
+
+namespace sagsflow::testing {
+namespace {
+
+TEST_F(CliTest, TokensAreIssuedOnlyWithAKeyAndOnlyToStaffOrAValidCitizen) {
+  init(false);
+  auto no_key = run("token issue --person frida");
+  EXPECT_EQ(no_key.exit_code, 1);
+  EXPECT_NE(no_key.err.find("signing.key"), std::string::npos) << no_key.err;
+  const auto short_key = write("short.key", "too short");
+  EXPECT_NE(run("token issue --person frida --signing-key " + short_key).err.find("at least 32"), std::string::npos);
+  const auto key = write("signing.key", std::string(48, 'q'));
+  auto staff = run("--json token issue --person frida --signing-key " + key);
+  ASSERT_EQ(staff.exit_code, 0) << staff.err;
+  const auto issued = json::parse(staff.out);
+  EXPECT_EQ(issued["for"], "frida");
+  const std::string token = issued["token"];
+  EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2);
+  auto stranger = run("token issue --person mallory --signing-key " + key);
+  EXPECT_EQ(stranger.exit_code, 5);
+  EXPECT_NE(stranger.err.find("staff list"), std::string::npos);
+  auto wrong_role = run("token issue --person frida --token-role admin --signing-key " + key);
+  EXPECT_EQ(wrong_role.exit_code, 4) << wrong_role.err;
+  EXPECT_EQ(run("token issue --citizen 010490-9989 --signing-key " + key).exit_code, 0);
+  auto bad_cpr = run("token issue --citizen 320190-1234 --signing-key " + key);
+  EXPECT_EQ(bad_cpr.exit_code, 1);
+  EXPECT_NE(bad_cpr.err.find("--citizen"), std::string::npos);
+}
+
+TEST_F(CliTest, CaseShowAndHistoryAreInTheAccessLogWhichOnlyAdminsRead) {
+  init(false);
+  ASSERT_EQ(run("case open -w moving --cpr 010490-9989").exit_code, 0);
+  ASSERT_EQ(run("case show 1").exit_code, 0);
+  ASSERT_EQ(run("case history 1").exit_code, 0);
+  EXPECT_EQ(run("--actor grete case show 1").exit_code, 4);  // not on this staff list: refused, not logged
+  auto refused = run("audit");
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("admin"), std::string::npos) << refused.err;
+  auto log = run("--actor anna --json audit --case 1");
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  const auto records = json::parse(log.out);
+  ASSERT_EQ(records.size(), 2u) << log.out;
+  EXPECT_EQ(records[0]["purpose"], "case history");
+  EXPECT_EQ(records[1]["purpose"], "case show");
+  EXPECT_EQ(records[1]["actor"], "frida");
+  EXPECT_EQ(records[1]["via"], "cli");
+}
+
+}  // namespace
+}  // namespace sagsflow::testing
