@@ -100,5 +100,7 @@ void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_kle_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_report_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_simulate_command(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace sagsflow::cli

@@ -113,7 +113,8 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
     return out;
   }
   c.check_keys(root, "the municipality file", {"municipality", "organisational_model", "units", "authorities",
-                                               "staff", "service_areas", "agreements", "workflows"});
+                                               "staff", "service_areas", "agreements", "workflows",
+                                               "channel_strategy"});
   MunicipalityConfig m;
   if (const auto node = root["municipality"]; !node) {
     c.error(SourcePosition{1, 1}, "the file has no 'municipality' (code and name)");
@@ -304,6 +305,54 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
     }
     m.agreements.push_back(std::move(ag));
   });
+
+  if (const auto cs = root["channel_strategy"]; cs && c.expect_map(cs, "channel_strategy")) {
+    c.check_keys(cs, "channel_strategy", {"targets", "costs_kr", "cost_source", "counting_weeks"});
+    auto& strategy = m.channel_strategy;
+    const auto share = [&](const YAML::Node& n, const std::string& what, double& out) {
+      try {
+        const double v = n.as<double>();
+        if (v < 0 || v > 1) throw YAML::Exception(n.Mark(), "");
+        out = v;
+      } catch (const YAML::Exception&) {
+        c.error(n, what + " must be a share between 0 and 1 (0.5 is 50 %)");
+      }
+    };
+    if (const auto t = cs["targets"]; t && c.expect_map(t, "channel_strategy.targets")) {
+      c.check_keys(t, "channel_strategy.targets", {"digital_share", "digital_written_share"});
+      if (t["digital_share"]) share(t["digital_share"], "targets.digital_share", strategy.digital_share_target);
+      if (t["digital_written_share"]) {
+        share(t["digital_written_share"], "targets.digital_written_share", strategy.digital_written_share_target);
+      }
+    }
+    const std::string source = cs["cost_source"] ? cs["cost_source"].as<std::string>("") : "the municipality file";
+    if (const auto costs = cs["costs_kr"]; costs && c.expect_map(costs, "channel_strategy.costs_kr")) {
+      for (const auto& kv : costs) {
+        const auto key = kv.first.Scalar();
+        const auto channel = channel_from_key(key);
+        if (!channel) {
+          c.error(kv.first, fmt::format("channel_strategy.costs_kr has '{}', which is not a channel", key));
+          continue;
+        }
+        try {
+          const double kr = kv.second.as<double>();
+          if (kr < 0) throw YAML::Exception(kv.second.Mark(), "");
+          strategy.costs[*channel] = {kr, source};
+        } catch (const YAML::Exception&) {
+          c.error(kv.second, fmt::format("the cost of {} must be a number of kroner, 0 or more", key));
+        }
+      }
+    }
+    if (cs["counting_weeks"]) {
+      for (const auto& w : c.string_list(cs["counting_weeks"], "channel_strategy.counting_weeks")) {
+        if (!is_iso_week_name(w)) {
+          c.error(cs["counting_weeks"], fmt::format("counting week '{}' is not an ISO week like 2026-W10", w));
+        } else {
+          strategy.counting_weeks.push_back(w);
+        }
+      }
+    }
+  }
 
   // Booths are run by a department of ours or by an authority we declared.
   for (const auto& u : m.units) {

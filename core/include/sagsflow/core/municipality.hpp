@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sagsflow/core/channel_strategy.hpp"
 #include "sagsflow/core/domain.hpp"
 #include "sagsflow/core/plugin_manifest.hpp"
 #include "sagsflow/core/workflow.hpp"
@@ -101,6 +102,7 @@ struct MunicipalityConfig {
   std::vector<ServiceAreaConfig> service_areas;
   std::vector<Agreement> agreements;
   std::vector<std::string> workflow_files;  // resolved against the file's folder
+  ChannelStrategy channel_strategy = default_channel_strategy();
 
   const MunicipalUnit* unit(std::string_view id) const;
   const ServiceAreaConfig* service_area(std::string_view id) const;

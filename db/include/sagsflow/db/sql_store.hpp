@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sagsflow/core/case_store.hpp"
+#include "sagsflow/core/channel_report.hpp"
 #include "sagsflow/core/front_desk.hpp"
 #include "sagsflow/core/kle.hpp"
 
@@ -113,6 +114,11 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
     long long count = 0;
   };
   Result<std::vector<OpenCount>> count_open_cases();
+
+  // The inquiry register counted by day, channel, type and outcome (channel reports).
+  Result<std::vector<InquiryCount>> count_inquiries(const InquiryCountFilter& filter);
+  // Cases closed in [from, to) within or after their deadlines, and open ones past one.
+  Result<DeadlineCounts> count_deadlines(const std::string& municipality, const std::string& from, const std::string& to);
 
   // Inquiries and layer messages (FrontDeskStore).
   Result<long long> add_inquiry(const InquiryRecord& inquiry) override;

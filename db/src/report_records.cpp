@@ -1,0 +1,70 @@
+// SqlStore: the counts the channel reports are built from.
+#include "sagsflow/core/channel_report.hpp"
+#include "store_impl.hpp"
+
+namespace sagsflow::db {
+
+Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFilter& f) {
+  using List = std::vector<InquiryCount>;
+  return guarded("counting inquiries", [&]() -> Result<List> {
+    std::vector<std::string> params{f.municipality, f.from, f.to};
+    std::string query =
+        "SELECT substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form, "
+        "CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, "
+        "CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END, COUNT(*) "
+        "FROM inquiries WHERE municipality = :p0 AND at >= :p1 AND at < :p2";
+    if (f.unit) {
+      query += fmt::format(" AND unit = :p{}", params.size());
+      params.push_back(*f.unit);
+    }
+    if (f.area) {
+      query += fmt::format(" AND area = :p{}", params.size());
+      params.push_back(*f.area);
+    }
+    query += " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1";
+    std::string day, channel, type;
+    int resolved = 0, with_form = 0, other = 0, forwarded = 0;
+    long long n = 0;
+    soci::statement st(impl_->sql);
+    for (auto& p : params) st.exchange(soci::use(p));
+    st.exchange(soci::into(day));
+    st.exchange(soci::into(channel));
+    st.exchange(soci::into(type));
+    st.exchange(soci::into(resolved));
+    st.exchange(soci::into(with_form));
+    st.exchange(soci::into(other));
+    st.exchange(soci::into(forwarded));
+    st.exchange(soci::into(n));
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute();
+    List out;
+    while (st.fetch()) {
+      auto c = channel_from_key(channel);
+      auto t = inquiry_type_from_key(type);
+      if (!c || !t) return Internal(fmt::format("the inquiry register has an unknown channel or type ({}, {})", channel, type));
+      out.push_back({day, *c, *t, resolved != 0, with_form != 0, other != 0, forwarded != 0, n});
+    }
+    return out;
+  });
+}
+
+Result<DeadlineCounts> SqlStore::count_deadlines(const std::string& municipality, const std::string& from,
+                                                 const std::string& to) {
+  return guarded("counting deadlines", [&]() -> Result<DeadlineCounts> {
+    DeadlineCounts d;
+    const std::string breached = "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'deadline_passed')";
+    impl_->sql << "SELECT COUNT(*) FROM cases c WHERE c.municipality = :m AND c.status = 'closed' AND c.updated_at >= :f "
+                  "AND c.updated_at < :t AND NOT " + breached,
+        soci::use(municipality), soci::use(from), soci::use(to), soci::into(d.closed_in_time);
+    impl_->sql << "SELECT COUNT(*) FROM cases c WHERE c.municipality = :m AND c.status = 'closed' AND c.updated_at >= :f "
+                  "AND c.updated_at < :t AND " + breached,
+        soci::use(municipality), soci::use(from), soci::use(to), soci::into(d.closed_after_breach);
+    impl_->sql << "SELECT COUNT(*) FROM cases c WHERE c.municipality = :m AND c.status = 'open' AND " + breached,
+        soci::use(municipality), soci::into(d.open_breached);
+    return d;
+  });
+}
+
+}  // namespace sagsflow::db
