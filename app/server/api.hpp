@@ -40,6 +40,9 @@ struct Call {
   std::optional<Principal> principal;
 
   int status = 200;   // a handler sets 201 when it created something
+  // A handler answering with something other than JSON (CSV) sets both.
+  std::optional<std::string> raw_body;
+  std::string raw_content_type;
   std::string field;  // the request field at fault, when a helper refused it
 
   // The staff member behind the token as the core sees them: unit, roles and
@@ -123,6 +126,7 @@ void add_case_routes(std::vector<Route>& routes);
 void add_front_desk_routes(std::vector<Route>& routes);
 void add_admin_routes(std::vector<Route>& routes);
 void add_citizen_routes(std::vector<Route>& routes);
+void add_report_routes(std::vector<Route>& routes);
 std::vector<Route> all_routes();
 
 // Shared JSON forms.

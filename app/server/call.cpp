@@ -116,6 +116,7 @@ std::vector<Route> all_routes() {
   add_case_routes(routes);
   add_admin_routes(routes);
   add_citizen_routes(routes);
+  add_report_routes(routes);
   return routes;
 }
 

@@ -425,6 +425,7 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
     const int status = http_status_for(result.status().code());
     return problem(status, error_code_name(result.status().code()), result.status().message(), path, call.field);
   }
+  if (call.raw_body) return {call.status, call.raw_content_type, std::move(*call.raw_body), {}};
   return {call.status, "application/json", result->dump(), {}};
 }
 

@@ -28,6 +28,12 @@ const TEXT = {
     information: 'Borgeren blev oplyst om', opened_cases: 'Oprettede sager', skipped: 'Ikke oprettet',
     kle_import: 'Importér KLE-emneplan', kle_file: 'Emneplanens XML-fil', start_import: 'Start import',
     subjects: 'emner', warnings: 'Advarsler',
+    reports: 'Rapporter', from: 'Fra', to: 'Til (ekskl.)', bucket: 'Periode', month: 'Måned', week: 'Uge',
+    shift: 'Kanalskift (fra:til:andel)', show: 'Vis', mix: 'Kanalfordeling over tid', rate_vs_target: 'Selvbetjeningsgrad og digital andel mod målet',
+    inquiries: 'Henvendelser', share: 'Andel', cost: 'Omkostning (kr)', source: 'Kilde', target: 'Mål', actual: 'Faktisk',
+    self_service_rate: 'Selvbetjeningsgrad', first_contact: 'Løst ved første kontakt', digital_share: 'Digital andel',
+    digital_written: 'Digital andel af skriftlig kommunikation', other_authorities: 'For andre myndigheder', forwarded: 'Videresendt',
+    kept: 'Frister overholdt', backlog: 'Sager i kø', saving: 'Besparelse', csv: 'Hent CSV', total: 'I alt',
   },
   en: {
     skip: 'Skip to content', signout: 'Sign out', loading: 'Loading…', lang: 'Dansk',
@@ -52,6 +58,12 @@ const TEXT = {
     information: 'The citizen was told about', opened_cases: 'Cases opened', skipped: 'Not opened',
     kle_import: 'Import the KLE emneplan', kle_file: "The emneplan's XML file", start_import: 'Start the import',
     subjects: 'subjects', warnings: 'Warnings',
+    reports: 'Reports', from: 'From', to: 'To (excl.)', bucket: 'Period', month: 'Month', week: 'Week',
+    shift: 'Channel shift (from:to:share)', show: 'Show', mix: 'Channel mix over time', rate_vs_target: 'Self-service rate and digital share against the target',
+    inquiries: 'Inquiries', share: 'Share', cost: 'Cost (kr)', source: 'Source', target: 'Target', actual: 'Actual',
+    self_service_rate: 'Self-service rate', first_contact: 'Resolved at first contact', digital_share: 'Digital share',
+    digital_written: 'Digital share of written communication', other_authorities: 'For other authorities', forwarded: 'Forwarded',
+    kept: 'Deadlines kept', backlog: 'Cases waiting', saving: 'Saving', csv: 'Download CSV', total: 'Total',
   },
 };
 
@@ -345,6 +357,104 @@ function kleImportForm() {
   return form;
 }
 
+// ---------------------------------------------------------------- reports
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+const COLOURS = { personal_attendance: '#00538a', phone: '#4f9fd1', letter: '#8c6d1f', email: '#c9a227',
+  digital_post: '#6a9f58', digital_self_service: '#1a6b2a', assisted_self_service: '#a05195' };
+const pct = (x) => `${(x * 100).toFixed(1)} %`;
+
+function mixChart(report) {
+  const w = 640, h = 240, pad = 40, n = Math.max(1, report.trend.length);
+  const max = Math.max(1, ...report.trend.map((t) => t.inquiries));
+  const bw = (w - pad * 2) / n;
+  const chart = svg('svg', { viewBox: `0 0 ${w} ${h + 60}`, role: 'img', 'aria-label': t('mix'), id: 'mix-chart', width: '100%' });
+  report.trend.forEach((row, i) => {
+    let y = h;
+    for (const c of report.channels) {
+      const v = row[c.channel] || 0;
+      const bh = (v / max) * (h - pad);
+      y -= bh;
+      chart.append(svg('rect', { x: pad + i * bw + 2, y, width: Math.max(1, bw - 4), height: bh, fill: COLOURS[c.channel] },
+        svg('title', {}, `${row.period} ${c.channel}: ${v}`)));
+    }
+    if (n <= 14 || i % Math.ceil(n / 12) === 0) chart.append(svg('text', { x: pad + i * bw + bw / 2, y: h + 14, 'font-size': 10, 'text-anchor': 'middle' }, row.period));
+  });
+  chart.append(svg('text', { x: 4, y: pad - 8, 'font-size': 10 }, String(max)));
+  report.channels.forEach((c, i) => {
+    chart.append(svg('rect', { x: pad + (i % 4) * 150, y: h + 26 + Math.floor(i / 4) * 16, width: 10, height: 10, fill: COLOURS[c.channel] }));
+    chart.append(svg('text', { x: pad + (i % 4) * 150 + 14, y: h + 35 + Math.floor(i / 4) * 16, 'font-size': 11 }, c.label_da));
+  });
+  return chart;
+}
+
+function rateChart(report) {
+  const w = 640, h = 220, pad = 40, n = Math.max(1, report.trend.length);
+  const x = (i) => pad + (n === 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (n - 1));
+  const y = (v) => h - pad / 2 - v * (h - pad);
+  const chart = svg('svg', { viewBox: `0 0 ${w} ${h + 30}`, role: 'img', 'aria-label': t('rate_vs_target'), id: 'rate-chart', width: '100%' });
+  const target = report.targets.digital_share.target;
+  chart.append(svg('line', { x1: pad, x2: w - pad, y1: y(target), y2: y(target), stroke: '#a4000f', 'stroke-dasharray': '6 4' }));
+  chart.append(svg('text', { x: w - pad, y: y(target) - 4, 'font-size': 11, 'text-anchor': 'end', fill: '#a4000f' }, `${t('target')} ${pct(target)}`));
+  for (const [key, colour] of [['self_service_rate', '#1a6b2a'], ['digital_share', '#00538a']]) {
+    const points = report.trend.map((r, i) => `${x(i)},${y(r[key])}`).join(' ');
+    chart.append(svg('polyline', { points, fill: 'none', stroke: colour, 'stroke-width': 2 }));
+    report.trend.forEach((r, i) => chart.append(svg('circle', { cx: x(i), cy: y(r[key]), r: 3, fill: colour }, svg('title', {}, `${r.period} ${key}: ${pct(r[key])}`))));
+  }
+  chart.append(svg('text', { x: pad, y: h + 20, 'font-size': 11, fill: '#1a6b2a' }, `— ${t('self_service_rate')}`));
+  chart.append(svg('text', { x: pad + 200, y: h + 20, 'font-size': 11, fill: '#00538a' }, `— ${t('digital_share')}`));
+  for (const v of [0, 0.5, 1]) chart.append(svg('text', { x: 4, y: y(v) + 4, 'font-size': 10 }, pct(v)));
+  return chart;
+}
+
+async function reportsPage() {
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const year = new Date().getFullYear();
+  const form = h('form', { class: 'grid', id: 'report-form', onsubmit: (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    for (const name of ['from', 'to', 'bucket', 'shift']) if (form.elements[name].value) q.set(name, form.elements[name].value);
+    location.hash = `#/reports?${q}`;
+  } },
+  h('label', { for: 'from' }, t('from'), h('input', { type: 'date', id: 'from', name: 'from', value: params.get('from') || `${year}-01-01` })),
+  h('label', { for: 'to' }, t('to'), h('input', { type: 'date', id: 'to', name: 'to', value: params.get('to') || `${year + 1}-01-01` })),
+  h('label', { for: 'bucket' }, t('bucket'), select('bucket', [['month', t('month')], ['week', t('week')]], params.get('bucket') || 'month')),
+  h('label', { for: 'shift' }, t('shift'), h('input', { id: 'shift', name: 'shift', value: params.get('shift') || 'phone:digital_self_service:0.2' })),
+  h('button', { type: 'submit', class: 'primary' }, t('show')));
+  const q = new URLSearchParams({ from: form.elements.from.value, to: form.elements.to.value, bucket: form.elements.bucket.value });
+  if (form.elements.shift.value) q.set('shift', form.elements.shift.value);
+  const r = await api('GET', `/api/v1/reports/channels?${q}`);
+  const csv = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    const res = await fetch(`/api/v1/reports/channels?${q}&format=csv`, { headers: { Authorization: 'Bearer ' + token() } });
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: `kanalrapport-${q.get('from')}-${q.get('to')}.csv` });
+    document.body.append(a); a.click(); a.remove(); URL.revokeObjectURL(url);
+  } }, t('csv'));
+  const facts = h('dl', { class: 'facts', id: 'report-facts' }, ...[
+    [t('inquiries'), r.inquiries.toLocaleString('da-DK')],
+    [t('digital_share'), `${pct(r.targets.digital_share.actual)} (${t('target')} ${pct(r.targets.digital_share.target)})`],
+    [t('digital_written'), `${pct(r.targets.digital_written_share.actual)} (${t('target')} ${pct(r.targets.digital_written_share.target)})`],
+    [t('self_service_rate'), `${pct(r.self_service_rate)} (${r.self_service_transactions} / ${r.transactions})`],
+    [t('first_contact'), pct(r.first_contact_share)],
+    [t('other_authorities'), String(r.for_other_authorities)], [t('forwarded'), String(r.forwarded)],
+    [t('kept'), `${r.deadlines.kept} / ${r.deadlines.kept + r.deadlines.breached} (${pct(r.deadlines.kept_share)})`],
+    [t('cost'), Math.round(r.cost_kr).toLocaleString('da-DK')]].flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  show(h('h1', {}, t('reports')), form, h('div', { class: 'actions' }, csv), facts,
+    h('h2', {}, t('mix')), mixChart(r),
+    h('h2', {}, t('rate_vs_target')), rateChart(r),
+    table([t('channel'), t('inquiries'), t('share'), t('cost'), t('source')],
+      r.channels.map((c) => [c.label_da, c.inquiries.toLocaleString('da-DK'), pct(c.share), Math.round(c.cost_kr).toLocaleString('da-DK'), c.cost_source])),
+    r.shifts.length ? h('div', { class: 'notice', id: 'shift-result' }, r.shifts.map((s) =>
+      h('p', {}, `${t('shift')}: ${s.from} → ${s.to} ${pct(s.share)}: ${Math.round(s.inquiries_moved).toLocaleString('da-DK')} · ${t('saving')} ${Math.round(s.saving_kr).toLocaleString('da-DK')} kr · ${t('digital_share')} ${pct(s.digital_share_after)}`))) : null,
+    h('h2', {}, t('backlog')), table([t('queue'), t('backlog'), '0-7', '8-30', '31-90', '91+'],
+      r.backlog.map((b) => [b.queue, String(b.cases), ...['0-7', '8-30', '31-90', '91+'].map((k) => String(b.by_age_days[k] || 0))])));
+}
+
 // ---------------------------------------------------------------- citizen
 async function myCasesPage() {
   const mine = await api('GET', '/api/v1/me/cases');
@@ -373,7 +483,7 @@ function navLinks() {
   const me = state.me;
   if (!me) return [];
   if (me.kind === 'citizen') return [['#/my-cases', t('mycases')]];
-  const links = [['#/front-desk', t('frontdesk')], ['#/worklist', t('worklist')]];
+  const links = [['#/front-desk', t('frontdesk')], ['#/worklist', t('worklist')], ['#/reports', t('reports')]];
   if (me.admin) links.push(['#/admin', t('admin')]);
   return links;
 }
@@ -382,7 +492,7 @@ function frame() {
   document.documentElement.lang = state.lang;
   document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
   document.getElementById('lang').textContent = t('lang');
-  const current = location.hash.split('/').slice(0, 2).join('/');
+  const current = location.hash.split('?')[0].split('/').slice(0, 2).join('/');
   document.getElementById('nav').replaceChildren(...navLinks().map(([href, label]) =>
     h('a', { href, 'aria-current': href === current ? 'page' : null }, label)));
   const me = state.me;
@@ -393,11 +503,12 @@ function frame() {
 async function route() {
   frame();
   if (!state.me) return signInPage();
-  const [, page, arg] = location.hash.split('/');
+  const [, page, arg] = location.hash.split('?')[0].split('/');
   try {
     if (state.me.kind === 'citizen') return await myCasesPage();
     if (page === 'case' && arg) return await casePage(arg);
     if (page === 'worklist') return await worklistPage();
+    if (page === 'reports') return await reportsPage();
     if (page === 'admin') return state.me.admin ? await adminPage() : show(h('p', {}, t('forbidden_page')));
     return await frontDeskPage();
   } catch (err) {

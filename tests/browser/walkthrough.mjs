@@ -145,6 +145,14 @@ try {
   await page.locator('#kle-result .ok').waitFor();
   assert.equal(await page.locator('#kle-progress').getAttribute('max'), await page.evaluate(() => String(document.getElementById('kle-progress').value)));
   await shot(page, '08-admin-kle-import');
+  step = 'reports show the channel mix and the self-service rate against the target';
+  page = await signIn(process.env.FRONTDESK_TOKEN);
+  await page.getByRole('link', { name: 'Rapporter' }).click();
+  await page.locator('#mix-chart rect').first().waitFor();
+  await page.locator('#rate-chart circle').first().waitFor();
+  assert.match(await page.locator('#report-facts').innerText(), /Mål 50\.0 %/);
+  await page.locator('#shift-result').waitFor();
+  await shot(page, '09-reports');
   console.log(`browser walkthrough ok: case ${caseNumber}; screenshots in ${shots}`);
 } catch (err) {
   console.error(`browser walkthrough failed at "${step}": ${err.stack || err}`);

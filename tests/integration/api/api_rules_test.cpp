@@ -304,6 +304,32 @@ TEST_F(ApiTest, KleImportRunsAsAJobWhoseProgressCanBeFollowed) {
   EXPECT_EQ(get("/api/v1/admin/jobs/999", anna).status, 404);
 }
 
+TEST_F(ApiTest, ChannelReportAsJsonAndCsvForTheMunicipalitysOwnStaff) {
+  ASSERT_EQ(post("/api/v1/inquiries", staff_token("frida"),
+                 {{"channel", "phone"}, {"type", "general_information"}, {"area", "passports"},
+                  {"resolved_on_the_spot", true}})
+                .status,
+            201);
+  const std::string q = "/api/v1/reports/channels?from=2020-01-01&to=2100-01-01&shift=phone:digital_self_service:0.5";
+  auto r = get(q, staff_token("frida"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  expect_documented("GET", "/api/v1/reports/channels", r);
+  EXPECT_GE(r.body["inquiries"].get<long long>(), 1);
+  EXPECT_GE(r.body["resolved_first_contact"].get<long long>(), 1);
+  EXPECT_EQ(r.body["shifts"].size(), 1u);
+  auto csv = get(q + "&format=csv", staff_token("frida"));
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.content_type.substr(0, 8), "text/csv");
+  EXPECT_EQ(csv.text.substr(0, csv.text.find('\n')), "section,key,value,share,cost_kr");
+  auto bad = get("/api/v1/reports/channels?shift=phone:pigeon:0.1", staff_token("frida"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["field"], "shift");
+  auto weeks = get("/api/v1/reports/channels?counting_weeks=true", staff_token("frida"));
+  EXPECT_EQ(weeks.status, 409);  // the example municipality sets no counting weeks
+  expect_documented("GET", "/api/v1/reports/channels", weeks);
+  EXPECT_EQ(get("/api/v1/reports/channels", citizen_token("010490-9989")).status, 403);
+}
+
 // ---------------------------------------------------------------- operations
 
 TEST_F(ApiTest, HealthzReportsTheDatabaseAndEveryPlugin) {
