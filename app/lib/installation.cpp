@@ -69,7 +69,9 @@ Result<std::optional<std::set<std::string>>> allow_list_in(const std::string& pl
 }
 
 Result<Installation> open_installation(const InstallationOptions& options) {
-  auto store = db::SqlStore::open(options.db_url);
+  db::SqliteOptions sqlite;
+  sqlite.synchronous = options.sqlite_synchronous;
+  auto store = db::SqlStore::open(options.db_url, sqlite);
   if (!store.ok()) return store.status();
   if (auto st = (*store)->check_schema(); !st.ok()) return st;
   Installation s;
@@ -98,7 +100,7 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   EngineOptions engine_options{DanishCalendar{}, options.clock, s.plugins.get()};
   if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
   s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
-  s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{});
+  s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
   s.plugins->attach(*s.engine);
   return s;
 }

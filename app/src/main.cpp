@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   add_kle_commands(app, ctx, exit_code);
   add_serve_commands(app, ctx, exit_code);
   add_report_commands(app, ctx, exit_code);
+  add_simulate_command(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -20,7 +20,8 @@ namespace sagsflow::app {
 struct InstallationOptions {
   std::string db_url;
   std::string plugin_dir;  // empty: plugin_directory_for(db_url)
-  Clock clock = system_clock();
+  Clock clock = system_clock();       // the engine's and the front desk's
+  std::string sqlite_synchronous = "FULL";  // OFF only for throwaway data (simulations)
 };
 
 struct Installation {

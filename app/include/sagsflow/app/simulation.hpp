@@ -1,0 +1,89 @@
+// `sagsflow simulate`: a year of a municipality's inquiries and cases from a
+// profile, run through the real front desk, engine and plugins (DOMAIN.md §5).
+//
+// Each calendar day gets its share of every channel's yearly volume
+// (personal attendance and phone on working days only; the monthly
+// seasonality weights), each inquiry a service area by the profile's shares.
+// General needs (general_share, about 80 %) are registered as resolved at
+// first contact. Special needs are transactions: in an area with `steps` they
+// open a case of its workflow and take the steps on later days (a step with
+// `per_working_day` is limited to that many a working day, first come first
+// served, so a backlog and breached deadlines appear when the load is too
+// high); in an area without steps (another authority's) they are received and
+// forwarded. Deadlines are checked every simulated day. Everything is
+// timestamped on the simulated day, so the reports see a real year.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sagsflow/app/installation.hpp"
+#include "sagsflow/core/calendar.hpp"
+
+namespace sagsflow::app {
+
+struct SimulationStep {
+  std::string action;
+  int after_days = 0;        // after the previous step
+  int per_working_day = 0;   // 0: no limit
+  nlohmann::json fields = nlohmann::json::object();  // "$today", "$today-3", "$today+7" become dates
+  std::vector<std::string> attachments;
+};
+
+struct SimulationArea {
+  std::string id;
+  double share = 0;
+  std::string workflow;  // empty: special needs are received and forwarded
+  std::vector<SimulationStep> steps;
+};
+
+struct SimulationProfile {
+  std::string name;
+  int year = 2026;
+  std::map<Channel, double> volumes;  // inquiries a year
+  double general_share = 0.8;
+  std::vector<double> seasonality = std::vector<double>(12, 1.0);  // monthly weights
+  std::vector<SimulationArea> areas;
+  // What-if "phone opening hours": where the displaced phone inquiries go (shares; the rest give up).
+  std::map<Channel, double> phone_hours_moves_to;
+  unsigned seed = 2012;
+};
+
+struct ProfileParseResult {
+  std::optional<SimulationProfile> profile;
+  std::vector<Diagnostic> errors;
+  bool ok() const { return profile.has_value(); }
+};
+ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_view file_name);
+
+struct SimulationOptions {
+  std::string municipality;
+  double scale = 1.0;        // of every volume
+  double phone_hours = 1.0;  // what-if: 0.5 halves phone opening hours
+  int days = 0;              // 0: the whole year
+  std::function<void(int day, int days, long long inquiries)> progress;
+};
+
+struct SimulationSummary {
+  std::map<Channel, long long> inquiries;
+  long long total_inquiries = 0;
+  long long gave_up = 0;  // displaced phone inquiries that went nowhere
+  long long cases_opened = 0;
+  long long steps_taken = 0;
+  long long cases_closed = 0;
+  std::map<std::string, long long> refusals;  // reason -> count (steps the engine refused)
+  long long deadline_events = 0;
+  double seconds = 0;
+  nlohmann::json to_json() const;
+};
+
+// Runs the profile on `installation` (whose engine and front desk must use
+// `clock_now`, which the simulation moves day by day).
+Result<SimulationSummary> simulate(Installation& installation, Timestamp& clock_now, const SimulationProfile& profile,
+                                   const SimulationOptions& options);
+
+}  // namespace sagsflow::app

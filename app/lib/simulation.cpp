@@ -1,0 +1,396 @@
+#include "sagsflow/app/simulation.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <deque>
+#include <random>
+#include <set>
+
+#include "sagsflow/core/front_desk.hpp"
+
+namespace sagsflow::app {
+
+using nlohmann::json;
+
+namespace {
+
+// ------------------------------------------------------------ profile parsing
+
+struct ProfileReader {
+  std::string file;
+  std::vector<Diagnostic> errors;
+  void error(const YAML::Node& n, const std::string& message) {
+    const auto m = n.Mark();
+    errors.push_back({file, {m.line < 0 ? 0 : m.line + 1, m.column < 0 ? 0 : m.column + 1}, message});
+  }
+  void keys(const YAML::Node& map, const std::string& what, const std::set<std::string>& allowed) {
+    if (!map.IsMap()) return error(map, what + " must be a mapping");
+    for (const auto& kv : map) {
+      if (!allowed.contains(kv.first.Scalar())) {
+        error(kv.first, fmt::format("{} has an unknown key '{}' (allowed: {})", what, kv.first.Scalar(),
+                                    fmt::join(allowed, ", ")));
+      }
+    }
+  }
+  double number(const YAML::Node& n, const std::string& what, double min, double max) {
+    try {
+      const double v = n.as<double>();
+      if (v >= min && v <= max) return v;
+    } catch (const YAML::Exception&) {
+    }
+    error(n, fmt::format("{} must be a number from {} to {}", what, min, max));
+    return min;
+  }
+  std::map<Channel, double> channels(const YAML::Node& n, const std::string& what, double max) {
+    std::map<Channel, double> out;
+    if (!n.IsMap()) {
+      error(n, what + " must map channels to numbers");
+      return out;
+    }
+    for (const auto& kv : n) {
+      const auto c = channel_from_key(kv.first.Scalar());
+      if (!c) {
+        error(kv.first, fmt::format("{}: '{}' is not a channel", what, kv.first.Scalar()));
+        continue;
+      }
+      out[*c] = number(kv.second, what + "." + kv.first.Scalar(), 0, max);
+    }
+    return out;
+  }
+};
+
+// "$today", "$today-3", "$today+7" -> a date; other values stay.
+json resolve_fields(const json& fields, Date today) {
+  json out = json::object();
+  for (const auto& [k, v] : fields.items()) {
+    if (v.is_string() && v.get<std::string>().rfind("$today", 0) == 0) {
+      const std::string rest = v.get<std::string>().substr(6);
+      const int offset = rest.empty() ? 0 : std::stoi(rest);
+      out[k] = format_date(today + std::chrono::days(offset));
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+// A CPR number of someone born 1940-1999 (seventh digit 0-3: the 1900s).
+std::string random_cpr(std::mt19937& rng) {
+  std::uniform_int_distribution<int> day(1, 28), month(1, 12), year(40, 99), seq(0, 3999);
+  return fmt::format("{:02}{:02}{:02}-{:04}", day(rng), month(rng), year(rng), seq(rng));
+}
+
+struct PendingStep {
+  long long case_id = 0;
+  size_t area = 0;
+  size_t step = 0;
+};
+
+}  // namespace
+
+ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_view file_name) {
+  ProfileReader r{std::string(file_name), {}};
+  ProfileParseResult out;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    out.errors.push_back({std::string(file_name), {e.mark.line + 1, e.mark.column + 1}, e.msg});
+    return out;
+  }
+  SimulationProfile p;
+  r.keys(root, "the profile", {"name", "year", "volumes", "general_share", "seasonality", "areas", "what_if", "seed"});
+  if (!r.errors.empty()) return {std::nullopt, r.errors};
+  p.name = root["name"] ? root["name"].as<std::string>("") : std::string(file_name);
+  if (root["year"]) p.year = static_cast<int>(r.number(root["year"], "year", 2000, 2100));
+  if (root["seed"]) p.seed = static_cast<unsigned>(r.number(root["seed"], "seed", 0, 4e9));
+  if (!root["volumes"]) r.error(root, "the profile has no 'volumes' (inquiries a year per channel)");
+  else p.volumes = r.channels(root["volumes"], "volumes", 1e9);
+  if (root["general_share"]) p.general_share = r.number(root["general_share"], "general_share", 0, 1);
+  if (root["seasonality"]) {
+    if (!root["seasonality"].IsSequence() || root["seasonality"].size() != 12) {
+      r.error(root["seasonality"], "seasonality must list 12 monthly weights");
+    } else {
+      for (size_t i = 0; i < 12; ++i) p.seasonality[i] = r.number(root["seasonality"][i], "a seasonality weight", 0, 100);
+    }
+  }
+  double shares = 0;
+  if (!root["areas"] || !root["areas"].IsMap()) {
+    r.error(root, "the profile needs 'areas': each service area's share of the inquiries");
+  } else {
+    for (const auto& kv : root["areas"]) {
+      SimulationArea a;
+      a.id = kv.first.Scalar();
+      const auto& n = kv.second;
+      r.keys(n, "area " + a.id, {"share", "workflow", "steps"});
+      if (!n.IsMap()) continue;
+      a.share = n["share"] ? r.number(n["share"], a.id + ".share", 0, 1) : 0;
+      shares += a.share;
+      if (n["workflow"]) a.workflow = n["workflow"].as<std::string>("");
+      if (n["steps"]) {
+        if (!n["steps"].IsSequence()) r.error(n["steps"], a.id + ".steps must be a list");
+        for (const auto& s : n["steps"]) {
+          r.keys(s, a.id + " step", {"action", "after_days", "per_working_day", "fields", "attachments"});
+          if (!s.IsMap()) continue;
+          SimulationStep step;
+          if (!s["action"]) r.error(s, a.id + ": a step needs its 'action'");
+          else step.action = s["action"].as<std::string>("");
+          if (s["after_days"]) step.after_days = static_cast<int>(r.number(s["after_days"], "after_days", 0, 365));
+          if (s["per_working_day"]) {
+            step.per_working_day = static_cast<int>(r.number(s["per_working_day"], "per_working_day", 0, 1e7));
+          }
+          if (s["fields"]) {
+            if (!s["fields"].IsMap()) r.error(s["fields"], "fields must be a mapping");
+            for (const auto& f : s["fields"]) {
+              const std::string v = f.second.as<std::string>("");
+              if (v == "true" || v == "false") step.fields[f.first.Scalar()] = v == "true";
+              else if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) step.fields[f.first.Scalar()] = std::stoll(v);
+              else step.fields[f.first.Scalar()] = v;
+            }
+          }
+          if (s["attachments"]) {
+            for (const auto& att : s["attachments"]) step.attachments.push_back(att.as<std::string>(""));
+          }
+          a.steps.push_back(std::move(step));
+        }
+      }
+      if (!a.steps.empty() && a.workflow.empty()) r.error(n, a.id + " has steps but no workflow");
+      p.areas.push_back(std::move(a));
+    }
+    if (shares < 0.999 || shares > 1.001) {
+      r.error(root["areas"], fmt::format("the areas' shares add up to {:.3f}, not 1", shares));
+    }
+  }
+  if (const auto w = root["what_if"]) {
+    r.keys(w, "what_if", {"phone_hours"});
+    if (w["phone_hours"]) {
+      r.keys(w["phone_hours"], "what_if.phone_hours", {"moves_to"});
+      if (w["phone_hours"]["moves_to"]) {
+        p.phone_hours_moves_to = r.channels(w["phone_hours"]["moves_to"], "what_if.phone_hours.moves_to", 1);
+      }
+    }
+  }
+  if (!r.errors.empty()) return {std::nullopt, r.errors};
+  out.profile = std::move(p);
+  return out;
+}
+
+json SimulationSummary::to_json() const {
+  json channels = json::object();
+  for (const auto& [c, n] : inquiries) channels[channel_key(c)] = n;
+  return {{"inquiries", total_inquiries}, {"by_channel", channels}, {"gave_up", gave_up},
+          {"cases_opened", cases_opened}, {"steps_taken", steps_taken}, {"cases_closed", cases_closed},
+          {"refusals", refusals}, {"deadline_events", deadline_events}, {"seconds", seconds}};
+}
+
+Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, const SimulationProfile& profile,
+                                   const SimulationOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto* m = inst.organisation->find(options.municipality);
+  if (m == nullptr) return NotFound("no municipality " + options.municipality + " is configured");
+  // Who does what: the first person on the staff list the organisation lets do it.
+  std::vector<Actor> staff;
+  for (const auto& s : m->staff) {
+    Actor a{s.id, s.unit, "", s.roles};
+    auto who = inst.organisation->identify(a, m->code);
+    if (!who.ok()) continue;
+    a.authority = who->authority;
+    staff.push_back(a);
+  }
+  std::optional<Actor> front_desk;
+  for (const auto& a : staff) {
+    const auto* unit = m->unit(a.unit);
+    if (unit && unit->kind == UnitKind::kCitizenServiceCentre && a.has_role("frontdesk")) {
+      front_desk = a;
+      break;
+    }
+  }
+  if (!front_desk) return FailedPrecondition(m->name + " has nobody with the role frontdesk in its citizen-service centre");
+  std::map<std::string, Actor> actor_for;  // "workflow/stage/action" -> who takes it
+  const auto who_takes = [&](const CaseState& c, const std::string& action) -> std::optional<Actor> {
+    const std::string key = c.workflow_id + "/" + c.stage + "/" + action;
+    if (auto it = actor_for.find(key); it != actor_for.end()) return it->second;
+    for (const auto& a : staff) {
+      auto actions = inst.engine->available_actions(c.id, a);
+      if (!actions.ok()) continue;
+      for (const auto& def : *actions) {
+        if (def.name == action) {
+          actor_for.emplace(key, a);
+          return a;
+        }
+      }
+    }
+    return std::nullopt;
+  };
+
+  // Yearly volumes after scale and the what-if.
+  std::map<Channel, double> volumes;
+  SimulationSummary sum;
+  for (const auto& [c, v] : profile.volumes) volumes[c] += v * options.scale;
+  if (options.phone_hours < 1 && volumes.contains(Channel::kPhone)) {
+    const double displaced = volumes[Channel::kPhone] * (1 - options.phone_hours);
+    volumes[Channel::kPhone] -= displaced;
+    double moved = 0;
+    for (const auto& [c, share] : profile.phone_hours_moves_to) {
+      volumes[c] += displaced * share;
+      moved += displaced * share;
+    }
+    sum.gave_up = static_cast<long long>(displaced - moved);
+  }
+
+  const DanishCalendar& cal = inst.engine->calendar();
+  const Date first = Date(std::chrono::year{profile.year} / std::chrono::January / 1);
+  const Date last = Date(std::chrono::year{profile.year + 1} / std::chrono::January / 1);
+  const int days = options.days > 0 ? options.days : static_cast<int>((last - first).count());
+  // Days per month on which each kind of channel is open.
+  std::array<int, 12> working{}, all{};
+  for (Date d = first; d < last; d += std::chrono::days(1)) {
+    const unsigned month = static_cast<unsigned>(std::chrono::year_month_day(d).month()) - 1;
+    ++all[month];
+    if (cal.is_working_day(d)) ++working[month];
+  }
+  double weight_sum = 0;
+  for (double w : profile.seasonality) weight_sum += w;
+  std::mt19937 rng(profile.seed);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::vector<double> area_cumulative;
+  double acc = 0;
+  for (const auto& a : profile.areas) area_cumulative.push_back(acc += a.share);
+
+  std::map<int, std::vector<PendingStep>> due;           // day index -> steps
+  std::map<std::string, std::deque<PendingStep>> limited;  // "area/step" -> waiting for capacity
+  int seconds_today = 0;
+  const auto tick = [&](Date d) {
+    clock_now = std::chrono::sys_days(d) + std::chrono::hours(8) + std::chrono::seconds(seconds_today++ % 36000);
+  };
+  const auto take_step = [&](const PendingStep& p, Date today, int day) {
+    const auto& area = profile.areas[p.area];
+    const auto& step = area.steps[p.step];
+    auto state = inst.engine->get_case(p.case_id);
+    if (!state.ok() || state->status == CaseStatus::kClosed) return;
+    auto actor = who_takes(*state, step.action);
+    if (!actor) {
+      ++sum.refusals[fmt::format("{}: nobody on the staff list may take '{}' in stage '{}'", area.id, step.action,
+                                 state->stage)];
+      return;
+    }
+    ActionRequest req;
+    req.case_id = p.case_id;
+    req.action = step.action;
+    req.actor = *actor;
+    req.fields = resolve_fields(step.fields, today);
+    for (const auto& a : step.attachments) req.attachments.push_back({a, "simulated", ""});
+    tick(today);
+    auto done = inst.engine->act(req);
+    if (!done.ok()) {
+      ++sum.refusals[fmt::format("{} {}: {}", area.id, step.action, done.status().message().substr(0, 160))];
+      return;
+    }
+    ++sum.steps_taken;
+    if (done->status == CaseStatus::kClosed) ++sum.cases_closed;
+    if (p.step + 1 < area.steps.size()) {
+      due[day + area.steps[p.step + 1].after_days].push_back({p.case_id, p.area, p.step + 1});
+    }
+  };
+
+  for (int day = 0; day < days; ++day) {
+    const Date today = first + std::chrono::days(day);
+    const bool working_day = cal.is_working_day(today);
+    seconds_today = 0;
+    const unsigned month = static_cast<unsigned>(std::chrono::year_month_day(today).month()) - 1;
+    // Today's inquiries.
+    for (const auto& [channel, yearly] : volumes) {
+      const bool staffed = channel == Channel::kPersonalAttendance || channel == Channel::kPhone ||
+                           channel == Channel::kAssistedSelfService;
+      if (staffed && !working_day) continue;
+      const int open_days = staffed ? working[month] : all[month];
+      if (open_days == 0) continue;
+      const double expected = yearly * (profile.seasonality[month] / weight_sum) / open_days;
+      long long n = static_cast<long long>(expected);
+      if (unit(rng) < expected - double(n)) ++n;
+      for (long long i = 0; i < n; ++i) {
+        const double pick = unit(rng);
+        size_t a = 0;
+        while (a + 1 < area_cumulative.size() && pick > area_cumulative[a]) ++a;
+        const auto& area = profile.areas[a];
+        const bool general = unit(rng) < profile.general_share;
+        InquiryRequest inq;
+        inq.municipality = m->code;
+        inq.channel = channel;
+        inq.area = area.id;
+        inq.actor = *front_desk;
+        tick(today);
+        if (general) {
+          inq.type = InquiryType::kGeneralInformation;
+          inq.service = Service::kGeneralGuidance;
+          inq.resolved_on_the_spot = true;
+        } else {
+          inq.type = InquiryType::kTransaction;
+          inq.service = Service::kReceiveAndForward;
+          inq.with_form = channel == Channel::kLetter || channel == Channel::kPersonalAttendance;
+          inq.citizen_cpr = random_cpr(rng);
+          if (!area.workflow.empty()) {
+            OpenCaseRequest open;
+            open.municipality = m->code;
+            open.workflow_id = area.workflow;
+            open.citizen_cpr = inq.citizen_cpr;
+            open.actor = *front_desk;
+            auto opened = inst.engine->open_case(open);
+            if (!opened.ok()) {
+              ++sum.refusals[fmt::format("{} open: {}", area.id, opened.status().message().substr(0, 160))];
+            } else {
+              ++sum.cases_opened;
+              inq.case_id = opened->id;
+              if (!area.steps.empty()) due[day + area.steps[0].after_days].push_back({opened->id, a, 0});
+            }
+          }
+        }
+        auto registered = inst.front_desk->register_inquiry(inq);
+        if (!registered.ok()) {
+          ++sum.refusals[fmt::format("{} inquiry: {}", area.id, registered.status().message().substr(0, 160))];
+          continue;
+        }
+        ++sum.inquiries[channel];
+        ++sum.total_inquiries;
+      }
+    }
+    // Steps due today (including those today's cases made due); limited ones queue for capacity.
+    for (auto it = due.find(day); it != due.end(); it = due.find(day)) {
+      const auto batch = std::move(it->second);
+      due.erase(it);
+      for (const auto& p : batch) {
+        const auto& step = profile.areas[p.area].steps[p.step];
+        if (step.per_working_day > 0) {
+          limited[fmt::format("{}/{}", p.area, p.step)].push_back(p);
+        } else {
+          take_step(p, today, day);
+        }
+      }
+    }
+    if (working_day) {
+      for (auto& [key, queue] : limited) {
+        const size_t slash = key.find('/');
+        const auto& step = profile.areas[std::stoul(key.substr(0, slash))].steps[std::stoul(key.substr(slash + 1))];
+        // Capacity scales with the volumes, so a scaled run keeps the year's dynamics.
+        const int capacity = std::max(1, static_cast<int>(step.per_working_day * options.scale + 0.5));
+        for (int n = 0; n < capacity && !queue.empty(); ++n) {
+          take_step(queue.front(), today, day);
+          queue.pop_front();
+        }
+      }
+    }
+    if (working_day) {
+      tick(today);
+      auto recorded = inst.engine->check_deadlines();
+      if (!recorded.ok()) return recorded.status();
+      sum.deadline_events += *recorded;
+    }
+    if (options.progress) options.progress(day + 1, days, sum.total_inquiries);
+  }
+  sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return sum;
+}
+
+}  // namespace sagsflow::app
