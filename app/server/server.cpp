@@ -415,7 +415,11 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
   }
 
   Call call{api, method, path, std::move(params), {}, body.is_null() ? json::object() : body, principal};
-  for (const auto& [k, v] : uri.getQueryParameters()) call.query[k] = v;
+  try {
+    for (const auto& [k, v] : uri.getQueryParameters()) call.query[k] = v;
+  } catch (const Poco::Exception&) {
+    return problem(400, "malformed_uri", "the query string cannot be decoded", path);
+  }
   Result<json> result = Internal("not run");
   {
     std::lock_guard guard(api.lock);
