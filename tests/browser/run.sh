@@ -34,4 +34,8 @@ export FRONTDESK_TOKEN="$("$SF" token issue --person frida)"
 export CASEWORKER_TOKEN="$("$SF" token issue --person bo)"
 export ADMIN_TOKEN="$("$SF" token issue --person anna)"
 export CITIZEN_TOKEN="$("$SF" token issue --citizen 010490-9989)"
-node "$HERE/walkthrough.mjs" "$BASE" "$BUILD/browser-screenshots"
+node "$HERE/walkthrough.mjs" "$BASE" "$BUILD/browser-screenshots" || {
+  echo "--- the server's log:" >&2
+  tail -n 40 "$WORK/serve.err" >&2
+  exit 1
+}

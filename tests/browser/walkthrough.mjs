@@ -25,7 +25,7 @@ let context = null;
 async function signIn(token, viewport = { width: 1280, height: 900 }) {
   if (context) await context.close();  // one person at a time, as at a shared desk
   context = await browser.newContext({ viewport, locale: 'da-DK' });
-  context.setDefaultTimeout(10000);
+  context.setDefaultTimeout(30000);  // generous: CI machines are shared and slow
   const page = await context.newPage();
   page.on('pageerror', (e) => { throw new Error(`${step}: a script error on the page: ${e.message}`); });
   await page.goto(`${base}/#token=${token}`);
