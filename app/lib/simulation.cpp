@@ -146,7 +146,7 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
             for (const auto& f : s["fields"]) {
               const std::string v = f.second.as<std::string>("");
               if (v == "true" || v == "false") step.fields[f.first.Scalar()] = v == "true";
-              else if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) step.fields[f.first.Scalar()] = std::stoll(v);
+              else if (!v.empty() && v.size() < 18 && v.find_first_not_of("0123456789") == std::string::npos) step.fields[f.first.Scalar()] = std::stoll(v);
               else step.fields[f.first.Scalar()] = v;
             }
           }

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -101,11 +102,16 @@ class Jobs {
   std::optional<Job> find(long long id) const;
   // Waits for every job (the server's stop).
   void join();
+  // Child processes running for jobs: ended by stop_children() (the server's stop).
+  void add_child(long pid);
+  void remove_child(long pid);
+  void stop_children();
 
  private:
   mutable std::mutex mutex_;
   std::map<long long, Job> jobs_;
   std::vector<std::thread> threads_;
+  std::set<long> children_;
   long long next_id_ = 1;
 };
 

@@ -95,7 +95,7 @@ json case_summary_json(const CaseState& s) {
   return {{"id", s.id},
           {"case_number", s.case_number},
           {"municipality", s.municipality},
-          {"title", s.title},
+          {"title", mask_cpr_numbers(s.title)},
           {"workflow", s.workflow_id},
           {"stage", s.stage},
           {"status", case_status_key(s.status)},

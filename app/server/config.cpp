@@ -32,7 +32,7 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "server.address",        "server.port",          "server.threads",
       "server.queue",          "server.tls.certificate", "server.tls.private_key",
       "auth.signing_key_file", "auth.token_lifetime_hours", "limits.max_body_bytes",
-      "limits.requests_per_minute", "deadlines.check_minutes", "database.url",   "plugins.directory"};
+      "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -67,6 +67,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     num("limits.max_body_bytes", c.max_body_bytes);
     num("limits.requests_per_minute", c.requests_per_minute);
     num("deadlines.check_minutes", c.deadline_check_minutes);
+    key = "simulation.allowed";
+    if (file->hasProperty(key)) c.allow_simulation = file->getBool(key);
     str("database.url", c.db_url);
     str("plugins.directory", c.plugin_dir);
   } catch (const Poco::Exception& e) {

@@ -1,3 +1,5 @@
+#include <csignal>
+
 #include "api.hpp"
 
 namespace sagsflow::server {
@@ -59,6 +61,21 @@ std::optional<Job> Jobs::find(long long id) const {
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return std::nullopt;
   return it->second;
+}
+
+void Jobs::add_child(long pid) {
+  std::lock_guard guard(mutex_);
+  children_.insert(pid);
+}
+
+void Jobs::remove_child(long pid) {
+  std::lock_guard guard(mutex_);
+  children_.erase(pid);
+}
+
+void Jobs::stop_children() {
+  std::lock_guard guard(mutex_);
+  for (long pid : children_) ::kill(static_cast<pid_t>(pid), SIGKILL);
 }
 
 void Jobs::join() {

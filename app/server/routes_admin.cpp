@@ -4,7 +4,20 @@
 #include <fmt/format.h>
 
 #include "api.hpp"
+#include <Poco/Exception.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 #include "sagsflow/app/kle_import.hpp"
+#include "sagsflow/app/simulation.hpp"
 #include "sagsflow/app/views.hpp"
 #include "sagsflow/core/municipality.hpp"
 
@@ -140,6 +153,55 @@ Result<json> audit(Call& c) {
   return json{{"records", out}};
 }
 
+Result<json> run_simulation_process(Jobs& jobs, const std::string& executable, const std::string& db_url, const std::string& plugin_dir,
+                                    const std::string& municipality, const std::string& profile, double scale, int days,
+                                    const Jobs::Progress& progress) {
+  // The profile goes in on stdin and the database URL (it may hold a password)
+  // in the environment, so neither shows in the process list or /tmp.
+  std::vector<std::string> args{"--plugin-dir", plugin_dir, "--municipality", municipality, "--json",
+                                "simulate", "-", "--scale", fmt::format("{}", scale), "--progress-lines"};
+  if (days > 0) args.insert(args.end(), {"--days", std::to_string(days)});
+  Poco::Process::Env env{{"SAGSFLOW_DB", db_url}};
+  Poco::Pipe in_pipe, out_pipe, err_pipe;
+  std::string output, errors;
+  int code = -1;
+  try {
+    std::string program = executable;
+    if (program.empty()) {
+      std::error_code ec;
+      program = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+      if (ec) return Internal("cannot find the sagsflow executable to simulate with: " + ec.message());
+    }
+    auto handle = Poco::Process::launch(program, args, "", &in_pipe, &out_pipe, &err_pipe, env);
+    jobs.add_child(handle.id());
+    {
+      Poco::PipeOutputStream in_stream(in_pipe);
+      in_stream << profile;
+      in_stream.close();
+    }
+    Poco::PipeInputStream out_stream(out_pipe), err_stream(err_pipe);
+    std::thread reader([&] { Poco::StreamCopier::copyToString(out_stream, output); });
+    for (std::string line; std::getline(err_stream, line);) {
+      int day = 0, total = 0;
+      long long inquiries = 0;
+      if (std::sscanf(line.c_str(), "progress %d %d %lld", &day, &total, &inquiries) == 3) {
+        progress(day, total, fmt::format("day {} of {}: {} inquiries", day, total, inquiries));
+      } else {
+        errors += line + "\n";
+      }
+    }
+    reader.join();
+    code = handle.wait();
+    jobs.remove_child(handle.id());
+  } catch (const Poco::Exception& e) {
+    return Internal("could not run the simulation: " + e.displayText());
+  }
+  if (code != 0) return FailedPrecondition("the simulation failed: " + (errors.empty() ? output : errors));
+  json result = json::parse(output, nullptr, false);
+  if (result.is_discarded()) return Internal("the simulation's answer is not JSON: " + output.substr(0, 200));
+  return result;
+}
+
 // Starts importing KL's emneplan in the background; the answer is the job to follow.
 Result<json> kle_import(Call& c) {
   auto actor = admin(c);
@@ -168,6 +230,54 @@ Result<json> kle_import(Call& c) {
   return job_json(started);
 }
 
+// Simulates a year from a profile in a child `sagsflow simulate` (its own
+// engine and plugins, so this server keeps answering); its progress lines
+// become the job's progress.
+Result<json> start_simulation(Call& c) {
+  auto actor = admin(c);
+  if (!actor.ok()) return actor.status();
+  if (!c.api.config.allow_simulation) {
+    return Forbidden("simulations write a simulated year into this installation's database; this server does not "
+                     "allow them (simulation.allowed = true, or `sagsflow serve --allow-simulation`, on demo and "
+                     "test installations only)");
+  }
+  auto profile = c.text_unbounded("profile");
+  if (!profile.ok()) return profile.status();
+  if (auto parsed = app::parse_simulation_profile(*profile, "profile"); !parsed.ok()) {
+    c.field = "profile";
+    return InvalidArgument(parsed.errors.front().to_string());
+  }
+  double scale = 0.01;
+  if (c.body.contains("scale")) {
+    if (!c.body["scale"].is_number() || c.body["scale"].get<double>() <= 0 || c.body["scale"].get<double>() > 1) {
+      return c.refuse_field("scale", "must be a number above 0 and at most 1");
+    }
+    scale = c.body["scale"].get<double>();
+  }
+  int days = 0;
+  if (c.body.contains("days")) {
+    if (!c.body["days"].is_number_integer() || c.body["days"].get<int>() < 1 || c.body["days"].get<int>() > 366) {
+      return c.refuse_field("days", "must be a whole number of days, 1 to 366");
+    }
+    days = c.body["days"].get<int>();
+  }
+  Job job;
+  job.kind = "simulation";
+  job.municipality = c.municipality();
+  job.started_by = actor->id;
+  const auto& config = c.api.config;
+  const std::string db_url = config.db_url;
+  const std::string plugin_dir = app::plugin_directory_for(config.db_url, config.plugin_dir);
+  const std::string municipality = c.municipality();
+  const std::string executable = config.sagsflow_executable;
+  Jobs& jobs = c.api.jobs;
+  Job started = jobs.start(job, [=, &jobs, text = *profile](const Jobs::Progress& progress) -> Result<json> {
+    return run_simulation_process(jobs, executable, db_url, plugin_dir, municipality, text, scale, days, progress);
+  });
+  c.status = 202;
+  return job_json(started);
+}
+
 Result<json> job(Call& c) {
   auto actor = admin(c);
   if (!actor.ok()) return actor.status();
@@ -182,6 +292,7 @@ Result<json> job(Call& c) {
 
 void add_admin_routes(std::vector<Route>& r) {
   r.push_back({"POST", "/api/v1/admin/kle-import", Access::kStaff, kle_import, 64 * 1024 * 1024});
+  r.push_back({"POST", "/api/v1/admin/simulations", Access::kStaff, start_simulation});
   r.push_back({"GET", "/api/v1/admin/jobs/{id}", Access::kStaff, job});
   r.push_back({"GET", "/api/v1/admin/plugins", Access::kStaff, plugins});
   r.push_back({"GET", "/api/v1/admin/workflows", Access::kStaff, workflows});

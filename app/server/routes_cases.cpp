@@ -30,6 +30,12 @@ json action_json(const ActionDefinition& a) {
 // only the actions this person may take.
 Result<json> case_page(Call& c, const CaseState& state, const Actor& actor) {
   json j = to_json(state, /*reveal_cpr=*/false);
+  if (c.method != "GET") {
+    // The answer to a change shows the case's personal data too: that is a read, and it is logged.
+    auto logged = engine(c).get_case_for(state.id, actor, {"case page after " + c.path.substr(c.path.rfind('/') + 1), "api"});
+    if (!logged.ok()) return logged.status();
+    j = to_json(*logged, /*reveal_cpr=*/false);
+  }
   auto queue = engine(c).queue_of(state);
   j["queue"] = queue.ok() ? json{{"kind", queue->kind}, {"id", queue->id}, {"name", queue->name}} : json();
   json actions = json::array();
@@ -98,7 +104,7 @@ Result<json> get_case(Call& c) {
   if (!id.ok()) return id.status();
   auto state = engine(c).get_case_for(*id, *actor, kCasePage);
   if (!state.ok()) return state.status();
-  return case_page(c, *state, *actor);
+  return case_page(c, *state, *actor);  // logged above
 }
 
 Result<json> act(Call& c) {

@@ -50,7 +50,7 @@ Result<json> my_cases(Call& c) {
     if (!place.ok()) return place.status();
     json j = {{"id", s.id},
               {"case_number", s.case_number},
-              {"title", s.title},
+              {"title", mask_cpr_numbers(s.title)},
               {"workflow", s.workflow_id},
               {"stage", s.stage},
               {"status", case_status_key(s.status)},

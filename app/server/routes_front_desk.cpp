@@ -172,6 +172,9 @@ Result<json> register_inquiry(Call& c) {
     if (!spec->contains("workflow") || !(*spec)["workflow"].is_string()) {
       return c.refuse_field("open_case.workflow", "is required: the workflow of the case to open");
     }
+    if (spec->contains("title") && !(*spec)["title"].is_string()) {
+      return c.refuse_field("open_case.title", "must be a string");
+    }
     if (spec->contains("fields") && !(*spec)["fields"].is_object()) {
       return c.refuse_field("open_case.fields", "must be a JSON object");
     }

@@ -114,6 +114,17 @@ struct Server::Impl {
   void check_deadlines_until_stopped();
 
   Reply handle(Poco::Net::HTTPServerRequest& req, std::string& route_label);
+  // The method as metrics and logs name it: one of the known ones, else "other".
+  static std::string method_label(const std::string& method) {
+    for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+      if (method == known) return method;
+    }
+    return "other";
+  }
+  // /metrics is computed at most every few seconds, whatever the scrape rate.
+  std::mutex metrics_cache_mutex;
+  std::string metrics_cache;
+  std::chrono::steady_clock::time_point metrics_cached_at{};
   Reply health();
   Reply metrics_text();
   Reply serve_asset(const std::string& path);
@@ -146,10 +157,11 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     } catch (const Poco::Exception&) {  // the client went away
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    impl_.metrics.record(req.getMethod(), route, reply.status, seconds);
+    impl_.metrics.record(impl_.method_label(req.getMethod()), route, reply.status, seconds);
     // Paths carry ids, never CPR numbers; the log masks any CPR-shaped text anyway.
-    logger()->info("{} {} {} {:.1f} ms", req.getMethod(), Poco::URI(req.getURI()).getPath(), reply.status,
-                   seconds * 1000);
+    const std::string& uri = req.getURI();
+    logger()->info("{} {} {} {:.1f} ms", impl_.method_label(req.getMethod()), uri.substr(0, std::min(uri.find('?'), size_t{200})),
+                   reply.status, seconds * 1000);
   }
 
  private:
@@ -249,6 +261,12 @@ Reply Server::Impl::health() {
 
 Reply Server::Impl::metrics_text() {
   std::string out = metrics.render();
+  std::lock_guard cache_guard(metrics_cache_mutex);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - metrics_cached_at < std::chrono::seconds(5) && !metrics_cache.empty()) {
+    return {200, "text/plain; version=0.0.4; charset=utf-8", out + metrics_cache, {}};
+  }
+  const size_t own = out.size();
   std::lock_guard guard(api.lock);
   auto& inst = api.installation;
   auto events = inst.store->count_events_by_action();
@@ -284,6 +302,8 @@ Reply Server::Impl::metrics_text() {
   }
   out += "# HELP sagsflow_plugins_loaded Plugins loaded in this server.\n# TYPE sagsflow_plugins_loaded gauge\n";
   out += fmt::format("sagsflow_plugins_loaded {}\n", inst.plugins->loaded().size());
+  metrics_cache = out.substr(own);
+  metrics_cached_at = now;
   return {200, "text/plain; version=0.0.4; charset=utf-8", out, {}};
 }
 
@@ -300,6 +320,11 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
   if (path == "/healthz" || path == "/metrics") {
     route_label = path;
     if (method != "GET") return problem(405, "method_not_allowed", path + " answers GET only", path);
+    if (int wait = limiter.admit("address:" + req.clientAddress().host().toString()); wait > 0) {
+      Reply r = problem(429, "rate_limited", fmt::format("too many requests; try again in {} s", wait), path);
+      r.headers.emplace_back("Retry-After", std::to_string(wait));
+      return r;
+    }
     return path == "/healthz" ? health() : metrics_text();
   }
   if (path.rfind("/api/", 0) != 0) {
@@ -356,7 +381,10 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
       }
     }
   }
-  const std::string client = principal ? principal->label() : req.clientAddress().host().toString();
+  // One allowance per person, per citizen token (a masked CPR number is shared by everyone born that day), or per address.
+  const std::string client = !principal ? "address:" + req.clientAddress().host().toString()
+                             : principal->kind == PrincipalKind::kCitizen ? "citizen:" + principal->token_id
+                                                                          : "staff:" + principal->person;
   if (int wait = limiter.admit(client); wait > 0) {
     Reply r = problem(429, "rate_limited",
                       fmt::format("more than {} requests a minute; try again in {} s", config.requests_per_minute,
@@ -502,6 +530,7 @@ void Server::stop() {
   }
   impl_->stop_signal.notify_all();
   if (impl_->deadline_checker.joinable()) impl_->deadline_checker.join();
+  impl_->api.jobs.stop_children();
   impl_->api.jobs.join();
 }
 

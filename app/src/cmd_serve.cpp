@@ -26,6 +26,7 @@ struct ServeArgs {
   std::string signing_key;
   std::string tls_certificate;
   std::string tls_private_key;
+  bool allow_simulation = false;
   // token issue
   std::string person;
   std::string unit;
@@ -66,6 +67,7 @@ Result<server::ServerConfig> server_config(const Context& ctx, const ServeArgs& 
   if (a.threads > 0) c.threads = a.threads;
   if (!a.tls_certificate.empty()) c.tls_certificate = a.tls_certificate;
   if (!a.tls_private_key.empty()) c.tls_private_key = a.tls_private_key;
+  if (a.allow_simulation) c.allow_simulation = true;
   c.signing_key_file = signing_key_path(ctx, a, c);
   if (auto st = c.check(); !st.ok()) return st;
   return c;
@@ -190,6 +192,8 @@ void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code) {
                 "signing.key beside an SQLite database)");
   s->add_option("--tls-certificate", a.tls_certificate, "PEM certificate: serve HTTPS only");
   s->add_option("--tls-private-key", a.tls_private_key, "PEM private key of the certificate");
+  s->add_flag("--allow-simulation", a.allow_simulation,
+              "Let admins simulate a year from the web page into this database (demo installations only)");
   s->callback([&] { exit_code = serve(ctx, a); });
 
   auto* t = app.add_subcommand("token", "Bearer tokens for the API");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "cli_context.hpp"
 #include "sagsflow/app/reports.hpp"
@@ -20,6 +21,7 @@ struct SimulateArgs {
   int days = 0;
   bool fast = true;
   bool quiet = false;
+  bool progress_lines = false;  // "progress DAY DAYS INQUIRIES" lines on stderr, for a server job
 };
 
 struct Outcome {
@@ -44,7 +46,11 @@ Result<Outcome> simulate_into(const Context& ctx, const std::string& db_url, con
   sim.phone_hours = phone_hours;
   sim.days = a.days;
   int last_percent = -1;
-  if (!a.quiet && !ctx.json) {
+  if (a.progress_lines) {
+    sim.progress = [](int day, int days, long long inquiries) {
+      std::cerr << "progress " << day << " " << days << " " << inquiries << std::endl;
+    };
+  } else if (!a.quiet && !ctx.json) {
     sim.progress = [&](int day, int days, long long inquiries) {
       const int percent = day * 100 / days;
       if (percent == last_percent && day != days) return;
@@ -108,7 +114,14 @@ nlohmann::json key_figures(const Outcome& o) {
 }
 
 int run(const Context& ctx, const SimulateArgs& a) {
-  auto text = read_text_file(a.profile);
+  Result<std::string> text = std::string();
+  if (a.profile == "-") {  // from stdin (the server's simulation jobs)
+    std::ostringstream in;
+    in << std::cin.rdbuf();
+    text = in.str();
+  } else {
+    text = read_text_file(a.profile);
+  }
   if (!text.ok()) return fail(ctx, text.status());
   auto parsed = app::parse_simulation_profile(*text, a.profile);
   if (!parsed.ok()) {
@@ -200,7 +213,7 @@ void add_simulate_command(CLI::App& app, Context& ctx, int& exit_code) {
   static SimulateArgs a;
   auto* s = app.add_subcommand("simulate", "Simulate a year of inquiries and cases from a profile through the real "
                                            "engine and plugins (demo data, load test, what-if)");
-  s->add_option("profile", a.profile, "Profile YAML (e.g. examples/profiles/koebenhavn-2012.yaml)")->required();
+  s->add_option("profile", a.profile, "Profile YAML (e.g. examples/profiles/koebenhavn-2012.yaml; - reads stdin)")->required();
   s->add_option("--scale", a.scale, "Multiply every volume (0.01 is a hundredth of the year's inquiries)")
       ->capture_default_str();
   s->add_option("--phone-hours", a.phone_hours, "What if phone opening hours are cut to this share (0.5 halves them)")
@@ -208,6 +221,7 @@ void add_simulate_command(CLI::App& app, Context& ctx, int& exit_code) {
   s->add_option("--days", a.days, "Only the first N days of the year");
   s->add_flag("!--durable", a.fast, "fsync every transaction as in production (slower; default off for simulated data)");
   s->add_flag("--quiet", a.quiet, "No progress bar");
+  s->add_flag("--progress-lines", a.progress_lines, "Progress as lines 'progress DAY DAYS INQUIRIES' (for programs)");
   s->callback([&] { exit_code = run(ctx, a); });
 }
 

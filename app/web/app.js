@@ -26,6 +26,7 @@ const TEXT = {
     triage: 'Visitation', reads: 'Opslag', expired: 'Dit token er udløbet eller ugyldigt. Log ind igen.',
     forbidden_page: 'Denne side er ikke for dig.', value: 'Værdi', breached: 'overskredet', paused: 'standset',
     information: 'Borgeren blev oplyst om', opened_cases: 'Oprettede sager', skipped: 'Ikke oprettet',
+    simulate: 'Simulér et år (profil)', profile_file: 'Profilens YAML-fil', scale: 'Andel af årets volumen', start_simulation: 'Start simulering',
     kle_import: 'Importér KLE-emneplan', kle_file: 'Emneplanens XML-fil', start_import: 'Start import',
     subjects: 'emner', warnings: 'Advarsler',
     reports: 'Rapporter', from: 'Fra', to: 'Til (ekskl.)', bucket: 'Periode', month: 'Måned', week: 'Uge',
@@ -56,6 +57,7 @@ const TEXT = {
     triage: 'Triage', reads: 'Reads', expired: 'Your token has expired or is invalid. Sign in again.',
     forbidden_page: 'This page is not for you.', value: 'Value', breached: 'breached', paused: 'paused',
     information: 'The citizen was told about', opened_cases: 'Cases opened', skipped: 'Not opened',
+    simulate: 'Simulate a year (profile)', profile_file: "The profile's YAML file", scale: "Share of the year's volume", start_simulation: 'Start the simulation',
     kle_import: 'Import the KLE emneplan', kle_file: "The emneplan's XML file", start_import: 'Start the import',
     subjects: 'subjects', warnings: 'Warnings',
     reports: 'Reports', from: 'From', to: 'To (excl.)', bucket: 'Period', month: 'Month', week: 'Week',
@@ -317,6 +319,7 @@ async function adminPage() {
     h('h2', {}, t('responsibilities')), table([t('area'), t('task'), t('model'), t('rules'), t('queue'), t('decided_by')],
       m.tasks.map((r) => [r.area, r.task, r.model, r.professional, r.administrative, r.decided_by])),
     h('h2', {}, t('kle_import')), kleImportForm(),
+    h('h2', {}, t('simulate')), simulationForm(),
     h('h2', {}, t('audit')), table([t('when'), t('case_no'), t('who'), t('owner'), t('purpose')],
       audit.records.map((r) => [r.at, r.case_number, `${r.actor} (${r.unit})`, r.authority, `${r.purpose} · ${r.via}`])));
 }
@@ -453,6 +456,32 @@ async function reportsPage() {
       h('p', {}, `${t('shift')}: ${s.from} → ${s.to} ${pct(s.share)}: ${Math.round(s.inquiries_moved).toLocaleString('da-DK')} · ${t('saving')} ${Math.round(s.saving_kr).toLocaleString('da-DK')} kr · ${t('digital_share')} ${pct(s.digital_share_after)}`))) : null,
     h('h2', {}, t('backlog')), table([t('queue'), t('backlog'), '0-7', '8-30', '31-90', '91+'],
       r.backlog.map((b) => [b.queue, String(b.cases), ...['0-7', '8-30', '31-90', '91+'].map((k) => String(b.by_age_days[k] || 0))])));
+}
+
+function simulationForm() {
+  const file = h('input', { type: 'file', id: 'profile-file', name: 'profile-file', accept: '.yaml,.yml', required: true });
+  const scale = h('input', { type: 'number', id: 'scale', name: 'scale', min: '0.001', max: '1', step: '0.001', value: '0.01' });
+  const bar = h('progress', { class: 'progress', id: 'simulation-progress', max: 1, value: 0, 'aria-label': t('simulate') });
+  const label = h('p', { id: 'simulation-step', 'aria-live': 'polite' });
+  const out = h('div', { id: 'simulation-result' });
+  const form = h('form', { class: 'card', onsubmit: async (e) => {
+    e.preventDefault();
+    out.replaceChildren();
+    const f = file.files[0];
+    if (!f) return;
+    try {
+      const started = await api('POST', '/api/v1/admin/simulations', { profile: await f.text(), scale: Number(scale.value) });
+      const job = await followJob(started, bar, label);
+      if (job.state === 'failed') return out.replaceChildren(problemBox({ problem: { detail: job.error } }));
+      const r = job.result;
+      out.replaceChildren(h('p', { class: 'ok' }, `${r.inquiries.toLocaleString('da-DK')} ${t('inquiries').toLowerCase()}, ${r.cases_opened} / ${r.cases_closed} · ${Math.round(r.seconds)} s`),
+        h('p', {}, h('a', { href: '#/reports' }, t('reports'))));
+    } catch (err) { out.replaceChildren(problemBox(err)); }
+  } },
+  h('div', { class: 'grid' }, h('label', { for: 'profile-file' }, t('profile_file'), file), h('label', { for: 'scale' }, t('scale'), scale)),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'simulation-start' }, t('start_simulation'))),
+  bar, label, out);
+  return form;
 }
 
 // ---------------------------------------------------------------- citizen

@@ -230,7 +230,7 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"case_number", s.case_number},
           {"subject", s.subject},
           {"facet", s.facet},
-          {"title", s.title},
+          {"title", reveal_cpr ? s.title : mask_cpr_numbers(s.title)},
           {"workflow", {{"id", s.workflow_id}, {"version", s.workflow_version}}},
           {"stage", s.stage},
           {"status", case_status_key(s.status)},

@@ -266,6 +266,8 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   auto loaded = store_.load_case(req.case_id);
   if (!loaded.ok()) return loaded.status();
   const CaseState& state = *loaded;
+  // Nothing about a case (its state, stage or actions) to someone who may not see it.
+  if (auto st = check_may_see(req.actor, state); !st.ok()) return st;
   if (req.expected_version && *req.expected_version != state.version) {
     return Conflict(fmt::format("case {} is at version {}, but the action was based on version {}; "
                                 "another action came first: re-read the case and try again",

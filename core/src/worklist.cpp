@@ -16,6 +16,7 @@ std::string assignee_person(const CaseState& state) {
 }  // namespace
 
 Status CaseEngine::check_may_work_on(const CaseState& state, const Actor& actor, const char* what) {
+  if (auto st = check_may_see(actor, state); !st.ok()) return st;
   if (state.status == CaseStatus::kClosed) {
     return FailedPrecondition(fmt::format("case {} is closed; nobody can {} it", state.case_number, what));
   }

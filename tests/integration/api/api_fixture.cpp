@@ -78,6 +78,8 @@ void ApiTest::SetUpTestSuite() {
   config.db_url = shared->db_url;
   config.max_body_bytes = 64 * 1024;
   config.requests_per_minute = 100000;
+  config.allow_simulation = true;
+  config.sagsflow_executable = SAGSFLOW_BIN;  // this test program is not `sagsflow`
   auto started = server::Server::start(config, shared->key);
   ASSERT_TRUE(started.ok()) << started.status().message();
   shared->server = std::move(*started);

@@ -9,6 +9,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 
+#include <fstream>
 #include <thread>
 
 #include "api_fixture.hpp"
@@ -328,6 +329,46 @@ TEST_F(ApiTest, ChannelReportAsJsonAndCsvForTheMunicipalitysOwnStaff) {
   EXPECT_EQ(weeks.status, 409);  // the example municipality sets no counting weeks
   expect_documented("GET", "/api/v1/reports/channels", weeks);
   EXPECT_EQ(get("/api/v1/reports/channels", citizen_token("010490-9989")).status, 403);
+}
+
+TEST_F(ApiTest, SimulationsAreRefusedUnlessTheServerAllowsThem) {
+  server::ServerConfig config;
+  config.port = 0;
+  config.threads = 2;
+  config.db_url = plain_installation("no-simulations");
+  auto production = server::Server::start(config, key());
+  ASSERT_TRUE(production.ok()) << production.status().message();
+  auto r = http((*production)->port(), {"POST", "/api/v1/admin/simulations", staff_token("anna"),
+                                        json{{"profile", "volumes: {phone: 1}"}}.dump(), "application/json", false});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body["detail"].get<std::string>().find("simulation.allowed"), std::string::npos) << r.text;
+}
+
+TEST_F(ApiTest, ASimulationRunsAsAJobInItsOwnProcessAndFeedsTheReports) {
+  const std::string anna = staff_token("anna");
+  std::ifstream in(std::string(SAGSFLOW_SOURCE_DIR) + "/examples/profiles/koebenhavn-2012.yaml");
+  const std::string profile((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto broken = post("/api/v1/admin/simulations", anna, {{"profile", "volumes: {pigeon: 1}\n"}});
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_EQ(broken.body["field"], "profile");
+  EXPECT_EQ(post("/api/v1/admin/simulations", anna, {{"profile", profile}, {"scale", 5}}).body["field"], "scale");
+  EXPECT_EQ(post("/api/v1/admin/simulations", staff_token("bo"), {{"profile", profile}}).status, 403);
+  auto started = post("/api/v1/admin/simulations", anna, {{"profile", profile}, {"scale", 0.002}, {"days", 10}});
+  ASSERT_EQ(started.status, 202) << started.text;
+  expect_documented("POST", "/api/v1/admin/simulations", started);
+  json job = started.body;
+  int progress_seen = 0;
+  for (int i = 0; i < 600 && job["state"] == "running"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    job = get("/api/v1/admin/jobs/" + std::to_string(job["id"].get<long long>()), anna).body;
+    if (job["done"].get<int>() > 0 && job["state"] == "running") ++progress_seen;
+  }
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["done"], 10);
+  EXPECT_GT(job["result"]["inquiries"].get<long long>(), 0);
+  auto report = get("/api/v1/reports/channels?from=2025-01-01&to=2025-01-11", anna);
+  ASSERT_EQ(report.status, 200);
+  EXPECT_EQ(report.body["inquiries"], job["result"]["inquiries"]);
 }
 
 // ---------------------------------------------------------------- operations

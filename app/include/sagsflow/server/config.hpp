@@ -11,6 +11,7 @@
 //   limits.max_body_bytes = 1048576
 //   limits.requests_per_minute = 600   (per signed-in person or citizen, else per address)
 //   deadlines.check_minutes = 15       (record passed and near deadlines this often)
+//   simulation.allowed = false         (true only for demo installations: simulations write into the database)
 //   database.url = sqlite:/var/lib/sagsflow/sagsflow.db
 //   plugins.directory = /var/lib/sagsflow/plugins
 #pragma once
@@ -34,6 +35,11 @@ struct ServerConfig {
   std::size_t max_body_bytes = 1024 * 1024;
   int requests_per_minute = 600;
   int deadline_check_minutes = 15;  // how often passed and near deadlines are recorded
+  // POST /api/v1/admin/simulations writes a simulated year into this
+  // installation's database: for demo and test installations only.
+  bool allow_simulation = false;
+  // The `sagsflow` executable simulations run in; empty: this process's own (the server is `sagsflow serve`).
+  std::string sagsflow_executable;
   std::string db_url;
   std::string plugin_dir;
 
