@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 #include <random>
+#include <regex>
 #include <set>
 
 #include "sagsflow/core/front_desk.hpp"
@@ -15,6 +16,12 @@ namespace sagsflow::app {
 using nlohmann::json;
 
 namespace {
+
+// A refusal without the case it happened to, so alike refusals are counted together.
+std::string refusal_kind(const std::string& message) {
+  static const std::regex case_number(R"(case [0-9]{2}\.[0-9]{2}\.[0-9]{2}-[A-Z][0-9]{2}-[0-9]+-[0-9]{2})");
+  return std::regex_replace(message, case_number, "case ...").substr(0, 200);
+}
 
 // ------------------------------------------------------------ profile parsing
 
@@ -61,11 +68,17 @@ struct ProfileReader {
   }
 };
 
-// "$today", "$today-3", "$today+7" -> a date; other values stay.
-json resolve_fields(const json& fields, Date today) {
+// "$today", "$today-3", "$today+7" -> a date; "$age" -> the citizen's age in
+// whole years (from the full CPR number, which the simulation knows); other values stay.
+json resolve_fields(const json& fields, Date today, const std::optional<Cpr>& citizen) {
   json out = json::object();
   for (const auto& [k, v] : fields.items()) {
-    if (v.is_string() && v.get<std::string>().rfind("$today", 0) == 0) {
+    if (v == "$age" && citizen) {
+      const std::chrono::year_month_day born = citizen->birth_date(), now{today};
+      int age = static_cast<int>(now.year()) - static_cast<int>(born.year());
+      if (now.month() < born.month() || (now.month() == born.month() && now.day() < born.day())) --age;
+      out[k] = age;
+    } else if (v.is_string() && v.get<std::string>().rfind("$today", 0) == 0) {
       const std::string rest = v.get<std::string>().substr(6);
       const int offset = rest.empty() ? 0 : std::stoi(rest);
       out[k] = format_date(today + std::chrono::days(offset));
@@ -76,9 +89,11 @@ json resolve_fields(const json& fields, Date today) {
   return out;
 }
 
-// A CPR number of someone born 1940-1999 (seventh digit 0-3: the 1900s).
+// A CPR number of someone born 1958-1999 (seventh digit 0-3: the 1900s; from
+// 58 on the year alone says 19xx, so plugins that see only the masked number
+// can still tell the applicant's age).
 std::string random_cpr(std::mt19937& rng) {
-  std::uniform_int_distribution<int> day(1, 28), month(1, 12), year(40, 99), seq(0, 3999);
+  std::uniform_int_distribution<int> day(1, 28), month(1, 12), year(58, 99), seq(0, 3999);
   return fmt::format("{:02}{:02}{:02}-{:04}", day(rng), month(rng), year(rng), seq(rng));
 }
 
@@ -280,12 +295,12 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
     req.case_id = p.case_id;
     req.action = step.action;
     req.actor = *actor;
-    req.fields = resolve_fields(step.fields, today);
+    req.fields = resolve_fields(step.fields, today, state->citizen);
     for (const auto& a : step.attachments) req.attachments.push_back({a, "simulated", ""});
     tick(today);
     auto done = inst.engine->act(req);
     if (!done.ok()) {
-      ++sum.refusals[fmt::format("{} {}: {}", area.id, step.action, done.status().message().substr(0, 160))];
+      ++sum.refusals[fmt::format("{} {}: {}", area.id, step.action, refusal_kind(done.status().message()))];
       return;
     }
     ++sum.steps_taken;
@@ -339,7 +354,7 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
             open.actor = *front_desk;
             auto opened = inst.engine->open_case(open);
             if (!opened.ok()) {
-              ++sum.refusals[fmt::format("{} open: {}", area.id, opened.status().message().substr(0, 160))];
+              ++sum.refusals[fmt::format("{} open: {}", area.id, refusal_kind(opened.status().message()))];
             } else {
               ++sum.cases_opened;
               inq.case_id = opened->id;
@@ -349,7 +364,7 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
         }
         auto registered = inst.front_desk->register_inquiry(inq);
         if (!registered.ok()) {
-          ++sum.refusals[fmt::format("{} inquiry: {}", area.id, registered.status().message().substr(0, 160))];
+          ++sum.refusals[fmt::format("{} inquiry: {}", area.id, refusal_kind(registered.status().message()))];
           continue;
         }
         ++sum.inquiries[channel];
