@@ -49,6 +49,19 @@ Result<json> case_page(Call& c, const CaseState& state, const Actor& actor) {
   return j;
 }
 
+// The staff member calling and the case id in the path.
+struct StaffAndCase {
+  Actor actor;
+  long long id = 0;
+};
+Result<StaffAndCase> staff_and_case(Call& c) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto id = c.id_param("id");
+  if (!id.ok()) return id.status();
+  return StaffAndCase{std::move(*actor), *id};
+}
+
 Result<json> list_cases(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
@@ -98,24 +111,24 @@ Result<json> open_case(Call& c) {
 }
 
 Result<json> get_case(Call& c) {
-  auto actor = c.staff();
-  auto id = c.id_param("id");
-  if (!actor.ok()) return actor.status();
-  if (!id.ok()) return id.status();
-  auto state = engine(c).get_case_for(*id, *actor, kCasePage);
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor& actor = who->actor;
+  const long long id = who->id;
+  auto state = engine(c).get_case_for(id, actor, kCasePage);
   if (!state.ok()) return state.status();
-  return case_page(c, *state, *actor);  // logged above
+  return case_page(c, *state, actor);  // logged above
 }
 
 Result<json> act(Call& c) {
-  auto actor = c.staff();
-  auto id = c.id_param("id");
-  if (!actor.ok()) return actor.status();
-  if (!id.ok()) return id.status();
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor& actor = who->actor;
+  const long long id = who->id;
   ActionRequest req;
-  req.case_id = *id;
+  req.case_id = id;
   req.action = c.params.at("action");
-  req.actor = *actor;
+  req.actor = actor;
   auto fields = c.object("fields");
   if (!fields.ok()) return fields.status();
   req.fields = *fields;
@@ -146,15 +159,15 @@ Result<json> act(Call& c) {
   }
   auto done = engine(c).act(req);
   if (!done.ok()) return done.status();
-  return case_page(c, *done, *actor);
+  return case_page(c, *done, actor);
 }
 
 Result<json> history(Call& c) {
-  auto actor = c.staff();
-  auto id = c.id_param("id");
-  if (!actor.ok()) return actor.status();
-  if (!id.ok()) return id.status();
-  auto events = engine(c).history_for(*id, *actor, {"history", "api"});
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor& actor = who->actor;
+  const long long id = who->id;
+  auto events = engine(c).history_for(id, actor, {"history", "api"});
   if (!events.ok()) return events.status();
   json out = json::array();
   for (const auto& e : *events) out.push_back(to_json(e, /*reveal_cpr=*/false));
@@ -162,11 +175,11 @@ Result<json> history(Call& c) {
 }
 
 Result<json> attachments(Call& c) {
-  auto actor = c.staff();
-  auto id = c.id_param("id");
-  if (!actor.ok()) return actor.status();
-  if (!id.ok()) return id.status();
-  auto state = engine(c).get_case_for(*id, *actor, {"attachments", "api"});
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor& actor = who->actor;
+  const long long id = who->id;
+  auto state = engine(c).get_case_for(id, actor, {"attachments", "api"});
   if (!state.ok()) return state.status();
   json out = json::array();
   for (const auto& a : state->attachments) out.push_back({{"name", a.name}, {"kind", a.kind}, {"added_at", a.added_at}});
@@ -174,39 +187,39 @@ Result<json> attachments(Call& c) {
 }
 
 Result<json> claim(Call& c) {
-  auto actor = c.staff();
-  auto id = c.id_param("id");
-  if (!actor.ok()) return actor.status();
-  if (!id.ok()) return id.status();
-  auto done = engine(c).claim(*id, *actor);
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor& actor = who->actor;
+  const long long id = who->id;
+  auto done = engine(c).claim(id, actor);
   if (!done.ok()) return done.status();
-  return case_page(c, *done, *actor);
+  return case_page(c, *done, actor);
 }
 
 Result<json> release(Call& c) {
-  auto actor = c.staff();
-  auto id = c.id_param("id");
-  if (!actor.ok()) return actor.status();
-  if (!id.ok()) return id.status();
-  auto done = engine(c).release(*id, *actor);
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor& actor = who->actor;
+  const long long id = who->id;
+  auto done = engine(c).release(id, actor);
   if (!done.ok()) return done.status();
-  return case_page(c, *done, *actor);
+  return case_page(c, *done, actor);
 }
 
 Result<json> reassign(Call& c) {
-  auto actor = c.staff();
-  auto id = c.id_param("id");
-  if (!actor.ok()) return actor.status();
-  if (!id.ok()) return id.status();
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor& actor = who->actor;
+  const long long id = who->id;
   auto to = c.text("to");
   if (!to.ok()) return to.status();
   const auto* org = c.api.installation.organisation.get();
   auto person = org->person(*to, c.municipality());
   if (!person.ok()) return c.refuse_field("to", fmt::format("{} is not on the staff list of {}", *to, c.municipality()));
   Actor target{*to, person->staff->unit, person->authority, person->staff->roles};
-  auto done = engine(c).reassign(*id, *actor, target);
+  auto done = engine(c).reassign(id, actor, target);
   if (!done.ok()) return done.status();
-  return case_page(c, *done, *actor);
+  return case_page(c, *done, actor);
 }
 
 Result<json> worklist(Call& c, WorklistQuery query) {
