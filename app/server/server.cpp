@@ -17,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <istream>
 #include <sstream>
@@ -126,6 +127,8 @@ struct Server::Impl {
   std::string metrics_cache;
   std::chrono::steady_clock::time_point metrics_cached_at{};
   Reply health();
+  // The 429 for a caller over limits.requests_per_minute, or nothing when the request may go ahead.
+  std::optional<Reply> admit(const std::string& client, const std::string& path);
   Reply metrics_text();
   Reply serve_asset(const std::string& path);
 };
@@ -233,6 +236,16 @@ Reply Server::Impl::serve_asset(const std::string& path) {
   return r;
 }
 
+std::optional<Reply> Server::Impl::admit(const std::string& client, const std::string& path) {
+  const int wait = limiter.admit(client);
+  if (wait == 0) return std::nullopt;
+  Reply r = problem(429, "rate_limited",
+                    fmt::format("more than {} requests a minute; try again in {} s", config.requests_per_minute, wait),
+                    path);
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
+  return r;
+}
+
 Reply Server::Impl::health() {
   json checks;
   bool ok = true;
@@ -320,11 +333,7 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
   if (path == "/healthz" || path == "/metrics") {
     route_label = path;
     if (method != "GET") return problem(405, "method_not_allowed", path + " answers GET only", path);
-    if (int wait = limiter.admit("address:" + req.clientAddress().host().toString()); wait > 0) {
-      Reply r = problem(429, "rate_limited", fmt::format("too many requests; try again in {} s", wait), path);
-      r.headers.emplace_back("Retry-After", std::to_string(wait));
-      return r;
-    }
+    if (auto refused = admit("address:" + req.clientAddress().host().toString(), path)) return std::move(*refused);
     return path == "/healthz" ? health() : metrics_text();
   }
   if (path.rfind("/api/", 0) != 0) {
@@ -385,14 +394,7 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
   const std::string client = !principal ? "address:" + req.clientAddress().host().toString()
                              : principal->kind == PrincipalKind::kCitizen ? "citizen:" + principal->token_id
                                                                           : "staff:" + principal->person;
-  if (int wait = limiter.admit(client); wait > 0) {
-    Reply r = problem(429, "rate_limited",
-                      fmt::format("more than {} requests a minute; try again in {} s", config.requests_per_minute,
-                                  wait),
-                      path);
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return r;
-  }
+  if (auto refused = admit(client, path)) return std::move(*refused);
   if (route->access != Access::kPublic) {
     if (!principal) {
       const bool missing = auth_failure.ok();
