@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <sstream>
 
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/text_file.hpp"
-#include "sagsflow/core/workflow.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/domain/text_file.hpp"
+#include "sagsflow/config/workflow.hpp"
 
 namespace sagsflow::app {
 

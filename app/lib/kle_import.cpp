@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "sagsflow/core/kle.hpp"
-#include "sagsflow/core/workflow.hpp"
+#include "sagsflow/domain/kle.hpp"
+#include "sagsflow/config/workflow.hpp"
 
 namespace sagsflow::app {
 

@@ -9,7 +9,7 @@
 #include <regex>
 #include <set>
 
-#include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
 
 namespace sagsflow::app {
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/time.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/domain/time.hpp"
 
 namespace sagsflow::app {
 

@@ -19,7 +19,7 @@
 #include "sagsflow/app/kle_import.hpp"
 #include "sagsflow/app/simulation.hpp"
 #include "sagsflow/app/views.hpp"
-#include "sagsflow/core/municipality.hpp"
+#include "sagsflow/config/municipality.hpp"
 
 namespace sagsflow::server {
 

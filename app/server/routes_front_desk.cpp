@@ -4,7 +4,7 @@
 
 #include "api.hpp"
 #include "sagsflow/app/views.hpp"
-#include "sagsflow/core/life_situation.hpp"
+#include "sagsflow/frontdesk/life_situation_desk.hpp"
 
 namespace sagsflow::server {
 

@@ -25,7 +25,7 @@
 #include "api.hpp"
 #include "metrics.hpp"
 #include "rate_limiter.hpp"
-#include "sagsflow/core/log.hpp"
+#include "sagsflow/domain/log.hpp"
 #include "web_assets.hpp"
 
 namespace sagsflow::server {

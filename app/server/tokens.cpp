@@ -7,7 +7,7 @@
 #include <Poco/UUIDGenerator.h>
 #include <fmt/format.h>
 
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::server {
 

@@ -6,9 +6,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "sagsflow/core/log.hpp"
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/log.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::cli {
 

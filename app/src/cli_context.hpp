@@ -12,14 +12,14 @@
 #include <optional>
 #include <set>
 
-#include "sagsflow/core/domain.hpp"
-#include "sagsflow/core/engine.hpp"
-#include "sagsflow/core/front_desk.hpp"
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/organisation.hpp"
-#include "sagsflow/core/plugin_host.hpp"
-#include "sagsflow/core/workflow.hpp"
-#include "sagsflow/core/result.hpp"
+#include "sagsflow/domain/domain.hpp"
+#include "sagsflow/engine/engine.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/plugins/plugin_host.hpp"
+#include "sagsflow/config/workflow.hpp"
+#include "sagsflow/domain/result.hpp"
 #include "sagsflow/app/installation.hpp"
 #include "sagsflow/db/sql_store.hpp"
 

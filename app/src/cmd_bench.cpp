@@ -11,7 +11,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
-#include "sagsflow/core/engine.hpp"
+#include "sagsflow/engine/engine.hpp"
 
 namespace sagsflow::cli {
 namespace {

@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "cli_context.hpp"
-#include "sagsflow/core/engine.hpp"
-#include "sagsflow/core/kle.hpp"
+#include "sagsflow/engine/engine.hpp"
+#include "sagsflow/domain/kle.hpp"
 
 namespace sagsflow::cli {
 namespace {

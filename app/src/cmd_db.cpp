@@ -5,11 +5,11 @@
 #include <iostream>
 
 #include "cli_context.hpp"
-#include "sagsflow/core/builtin_workflows.hpp"
-#include "sagsflow/core/engine.hpp"
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/organisation.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/config/builtin_workflows.hpp"
+#include "sagsflow/engine/engine.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::cli {
 namespace {

@@ -7,9 +7,9 @@
 #include <iostream>
 
 #include "cli_context.hpp"
-#include "sagsflow/core/front_desk.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
 #include "sagsflow/app/views.hpp"
-#include "sagsflow/core/life_situation.hpp"
+#include "sagsflow/frontdesk/life_situation_desk.hpp"
 
 namespace sagsflow::cli {
 namespace {

@@ -7,8 +7,8 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/app/kle_import.hpp"
-#include "sagsflow/core/kle.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/kle.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::cli {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/app/views.hpp"
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/organisation.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/organisation/organisation.hpp"
 
 namespace sagsflow::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::cli {
 namespace {

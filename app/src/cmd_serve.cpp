@@ -8,7 +8,7 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/app/views.hpp"
-#include "sagsflow/core/log.hpp"
+#include "sagsflow/domain/log.hpp"
 #include "sagsflow/server/config.hpp"
 #include "sagsflow/server/server.hpp"
 #include "sagsflow/server/tokens.hpp"

@@ -9,7 +9,7 @@
 #include "cli_context.hpp"
 #include "sagsflow/app/reports.hpp"
 #include "sagsflow/app/simulation.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::cli {
 namespace {

@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "cli_context.hpp"
-#include "sagsflow/core/engine.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/engine/engine.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::cli {
 namespace {

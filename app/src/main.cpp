@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
-#include "sagsflow/core/log.hpp"
+#include "sagsflow/domain/log.hpp"
 
 int main(int argc, char** argv) {
   using namespace sagsflow::cli;

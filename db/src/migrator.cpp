@@ -1,7 +1,7 @@
 #include <sstream>
 
 #include "migrations.hpp"
-#include "sagsflow/core/time.hpp"
+#include "sagsflow/domain/time.hpp"
 #include "store_impl.hpp"
 
 namespace sagsflow::db {

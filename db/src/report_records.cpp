@@ -1,5 +1,5 @@
 // SqlStore: the counts the channel reports are built from.
-#include "sagsflow/core/channel_report.hpp"
+#include "sagsflow/reports/channel_report.hpp"
 #include "store_impl.hpp"
 
 namespace sagsflow::db {

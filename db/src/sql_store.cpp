@@ -5,7 +5,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "sagsflow/core/time.hpp"
+#include "sagsflow/domain/time.hpp"
 #include "store_impl.hpp"
 
 namespace sagsflow::db {

@@ -2,7 +2,7 @@
 // through decision and complaint, guards, deadlines, signals and replay.
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/builtin_workflows.hpp"
+#include "sagsflow/config/builtin_workflows.hpp"
 #include "test_databases.hpp"
 
 namespace sagsflow::testing {

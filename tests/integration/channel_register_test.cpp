@@ -2,7 +2,7 @@
 // the hand-checked figures of tests/unit/channel_report_test.cpp.
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/channel_report.hpp"
+#include "sagsflow/reports/channel_report.hpp"
 #include "test_databases.hpp"
 
 namespace sagsflow::testing {

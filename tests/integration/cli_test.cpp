@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace {
 namespace fs = std::filesystem;

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <set>
 
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::testing {
 

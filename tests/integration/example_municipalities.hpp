@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "sagsflow/core/front_desk.hpp"
-#include "sagsflow/core/organisation.hpp"
-#include "sagsflow/core/plugin_host.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
+#include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/plugins/plugin_host.hpp"
 #include "test_databases.hpp"
 
 namespace sagsflow::testing {

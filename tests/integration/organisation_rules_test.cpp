@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "example_municipalities.hpp"
-#include "sagsflow/core/life_situation.hpp"
+#include "sagsflow/frontdesk/life_situation_desk.hpp"
 
 namespace sagsflow::testing {
 namespace {

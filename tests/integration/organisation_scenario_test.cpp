@@ -11,10 +11,10 @@
 #include <fstream>
 #include <map>
 
-#include "sagsflow/core/front_desk.hpp"
-#include "sagsflow/core/municipality.hpp"
-#include "sagsflow/core/organisation.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/domain/text_file.hpp"
 #include "example_municipalities.hpp"
 
 namespace sagsflow::testing {

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 
-#include "sagsflow/core/plugin_host.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/plugins/plugin_host.hpp"
+#include "sagsflow/domain/text_file.hpp"
 #include "test_databases.hpp"
 
 namespace sagsflow::testing {

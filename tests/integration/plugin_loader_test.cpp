@@ -6,8 +6,8 @@
 #include <fstream>
 #include <regex>
 
-#include "sagsflow/core/plugin_host.hpp"
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/plugins/plugin_host.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::testing {
 namespace {

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::testing {
 namespace fs = std::filesystem;

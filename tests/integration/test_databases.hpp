@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "sagsflow/core/engine.hpp"
+#include "sagsflow/engine/engine.hpp"
 #include "sagsflow/db/sql_store.hpp"
 
 namespace sagsflow::testing {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/calendar.hpp"
+#include "sagsflow/domain/calendar.hpp"
 
 using namespace sagsflow;
 using namespace std::chrono;

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/case_number.hpp"
+#include "sagsflow/domain/case_number.hpp"
 
 using namespace sagsflow;
 

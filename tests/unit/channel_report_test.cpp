@@ -1,7 +1,7 @@
 // The channel report's figures on a small data set checked by hand.
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/channel_report.hpp"
+#include "sagsflow/reports/channel_report.hpp"
 
 namespace sagsflow {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "sagsflow/core/cpr.hpp"
+#include "sagsflow/domain/cpr.hpp"
 
 using namespace sagsflow;
 using namespace std::chrono;

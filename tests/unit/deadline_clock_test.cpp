@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/deadline.hpp"
+#include "sagsflow/domain/deadline.hpp"
 
 using namespace sagsflow;
 using namespace std::chrono;

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/case_state.hpp"
+#include "sagsflow/cases/case_state.hpp"
 
 using namespace sagsflow;
 using nlohmann::json;

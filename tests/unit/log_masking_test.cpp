@@ -3,8 +3,8 @@
 
 #include <sstream>
 
-#include "sagsflow/core/cpr.hpp"
-#include "sagsflow/core/log.hpp"
+#include "sagsflow/domain/cpr.hpp"
+#include "sagsflow/domain/log.hpp"
 
 using namespace sagsflow;
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/municipality.hpp"
+#include "sagsflow/config/municipality.hpp"
 
 using namespace sagsflow;
 

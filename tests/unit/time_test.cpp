@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sagsflow/core/time.hpp"
+#include "sagsflow/domain/time.hpp"
 
 using namespace sagsflow;
 using namespace std::chrono;

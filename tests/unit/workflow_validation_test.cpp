@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sagsflow/core/workflow.hpp"
+#include "sagsflow/config/workflow.hpp"
 
 using namespace sagsflow;
 

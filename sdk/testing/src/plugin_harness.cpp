@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <set>
 
-#include "sagsflow/core/text_file.hpp"
+#include "sagsflow/domain/text_file.hpp"
 #include "sagsflow/db/sql_store.hpp"
 
 namespace sagsflow::testing {

@@ -8,11 +8,11 @@
 #include <set>
 #include <string>
 
-#include "sagsflow/core/engine.hpp"
-#include "sagsflow/core/front_desk.hpp"
-#include "sagsflow/core/organisation.hpp"
-#include "sagsflow/core/plugin_host.hpp"
-#include "sagsflow/core/result.hpp"
+#include "sagsflow/engine/engine.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
+#include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/plugins/plugin_host.hpp"
+#include "sagsflow/domain/result.hpp"
 #include "sagsflow/db/sql_store.hpp"
 
 namespace sagsflow::app {

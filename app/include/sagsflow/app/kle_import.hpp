@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sagsflow/core/result.hpp"
-#include "sagsflow/core/time.hpp"
+#include "sagsflow/domain/result.hpp"
+#include "sagsflow/domain/time.hpp"
 #include "sagsflow/db/sql_store.hpp"
 
 namespace sagsflow::app {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "sagsflow/app/installation.hpp"
-#include "sagsflow/core/channel_report.hpp"
+#include "sagsflow/reports/channel_report.hpp"
 
 namespace sagsflow::app {
 

@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sagsflow/app/installation.hpp"
-#include "sagsflow/core/calendar.hpp"
+#include "sagsflow/domain/calendar.hpp"
 
 namespace sagsflow::app {
 

@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sagsflow/core/case_store.hpp"
-#include "sagsflow/core/front_desk.hpp"
-#include "sagsflow/core/life_situation.hpp"
-#include "sagsflow/core/organisation.hpp"
+#include "sagsflow/cases/case_store.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
+#include "sagsflow/frontdesk/life_situation_desk.hpp"
+#include "sagsflow/organisation/organisation.hpp"
 
 namespace sagsflow::app {
 

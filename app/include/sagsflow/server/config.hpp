@@ -19,7 +19,7 @@
 #include <cstddef>
 #include <string>
 
-#include "sagsflow/core/result.hpp"
+#include "sagsflow/domain/result.hpp"
 
 namespace sagsflow::server {
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "sagsflow/core/result.hpp"
+#include "sagsflow/domain/result.hpp"
 #include "sagsflow/server/config.hpp"
 
 namespace sagsflow::server {

@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sagsflow/core/cpr.hpp"
-#include "sagsflow/core/result.hpp"
-#include "sagsflow/core/time.hpp"
+#include "sagsflow/domain/cpr.hpp"
+#include "sagsflow/domain/result.hpp"
+#include "sagsflow/domain/time.hpp"
 
 namespace sagsflow::server {
 

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "sagsflow/core/case_store.hpp"
-#include "sagsflow/core/channel_report.hpp"
-#include "sagsflow/core/front_desk.hpp"
-#include "sagsflow/core/kle.hpp"
+#include "sagsflow/cases/case_store.hpp"
+#include "sagsflow/reports/channel_report.hpp"
+#include "sagsflow/frontdesk/front_desk.hpp"
+#include "sagsflow/domain/kle.hpp"
 
 namespace sagsflow::db {
 

@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "sagsflow/core/engine.hpp"
-#include "sagsflow/core/plugin_host.hpp"
+#include "sagsflow/engine/engine.hpp"
+#include "sagsflow/plugins/plugin_host.hpp"
 
 namespace sagsflow::testing {
 

@@ -1,0 +1,111 @@
+// CaseStore: what the engine needs from durable storage.
+//
+// Contract for implementations (the SQL store in db/ is the real one):
+// - create_case and append_event are each one transaction: the case state and
+//   its event are written together or not at all.
+// - append_event succeeds only if the stored case is at new_state.version - 1;
+//   otherwise it returns kConflict and writes nothing. This is what makes two
+//   concurrent actions on one case unable to both win.
+// - events are append-only; load_history returns them in sequence order.
+// - Implementations are not required to be thread-safe; use one per thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sagsflow/cases/case_state.hpp"
+#include "sagsflow/domain/result.hpp"
+
+namespace sagsflow {
+
+struct WorkflowRecord {
+  std::string id;
+  int version = 0;
+  std::string sha256;
+  std::string file_name;
+  std::string source;  // the YAML as deployed
+  std::string deployed_at;
+};
+
+struct DeployOutcome {
+  WorkflowRecord record;
+  bool created = false;  // false when identical to the latest version
+};
+
+struct CaseFilter {
+  std::optional<std::string> municipality;
+  std::optional<std::string> stage;
+  std::optional<CaseStatus> status;
+  std::optional<Cpr> citizen;  // the citizen's own cases
+  int limit = 100;
+};
+
+// One read of a case's personal data (form fields, CPR number, history):
+// who read it, for which authority and unit, when, and why.
+struct AccessRecord {
+  long long id = 0;
+  std::string at;  // ISO-8601 UTC
+  std::string municipality;
+  long long case_id = 0;
+  std::string case_number;
+  std::string actor;
+  std::string unit;
+  std::string authority;
+  std::string purpose;  // "case page", "history", "case show" ...
+  std::string via;      // "api", "cli", "web"
+};
+
+struct AccessFilter {
+  std::optional<std::string> municipality;
+  std::optional<long long> case_id;
+  std::optional<std::string> actor;
+  std::optional<std::string> from;  // instants, inclusive
+  std::optional<std::string> to;    // exclusive
+  int limit = 200;
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  // Builds the new case from its id and the next running number of
+  // (municipality, year), and stores state and opening event atomically.
+  using CaseBuilder =
+      std::function<Result<std::pair<CaseState, CaseEvent>>(long long id, long long sequence)>;
+  virtual Result<CaseState> create_case(const std::string& municipality, int year,
+                                        const CaseBuilder& build) = 0;
+  virtual Status append_event(const CaseState& new_state, const CaseEvent& event) = 0;
+
+  virtual Result<CaseState> load_case(long long id) = 0;
+  virtual Result<CaseState> find_case(const std::string& municipality,
+                                      const std::string& case_number) = 0;
+  virtual Result<std::vector<CaseEvent>> load_history(long long id) = 0;
+  virtual Result<std::vector<CaseState>> list_cases(const CaseFilter& filter) = 0;
+  // Open cases whose running (not paused, not yet breached) deadline is before `day`.
+  virtual Result<std::vector<long long>> cases_due_before(Date day) = 0;
+
+  // Stores a new version unless `sha256` equals the latest version's.
+  virtual Result<DeployOutcome> deploy_workflow(const std::string& id, const std::string& source,
+                                                const std::string& sha256,
+                                                const std::string& file_name,
+                                                const std::string& deployed_at) = 0;
+  // The given version, or the latest when `version` is empty.
+  virtual Result<WorkflowRecord> load_workflow(const std::string& id, std::optional<int> version) = 0;
+  // Every version of every workflow, ordered by id and version, without the
+  // source text (load_workflow has it).
+  virtual Result<std::vector<WorkflowRecord>> list_workflows() = 0;
+
+  virtual Status upsert_municipality(const std::string& code, const std::string& name) = 0;
+  virtual Result<std::string> municipality_name(const std::string& code) = 0;
+  // (code, name) pairs ordered by code.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() = 0;
+
+  // The access log: append-only, newest first when listed.
+  virtual Result<long long> record_access(const AccessRecord& record) = 0;
+  virtual Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) = 0;
+};
+
+}  // namespace sagsflow

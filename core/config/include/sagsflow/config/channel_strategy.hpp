@@ -1,0 +1,55 @@
+// A municipality's channel strategy (DOMAIN.md §5): its targets, what each
+// channel costs, and its KOMHEN counting weeks. Read from the municipality
+// file's optional `channel_strategy:` section; every value has a default whose
+// source is named, so reports can say where a figure comes from.
+//
+//   channel_strategy:
+//     targets: {digital_share: 0.5, digital_written_share: 0.8}
+//     costs_kr: {personal_attendance: 75, digital_self_service: 20, phone: 45}
+//     cost_source: "Our own 2025 time study"
+//     counting_weeks: [2026-W10, 2026-W40]     # KOMHEN counting weeks (ISO weeks)
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sagsflow/domain/domain.hpp"
+
+namespace sagsflow {
+
+struct ChannelCost {
+  double kr = 0;
+  std::string source;  // where the figure comes from
+};
+
+struct ChannelStrategy {
+  // Share of all inquiries through digital channels (digital self-service,
+  // digital post, e-mail): the seeds' 50 % by 2015.
+  double digital_share_target = 0.5;
+  // Share of written inquiries (letter, e-mail, digital post, digital
+  // self-service) that are digital: the national 80 % goal.
+  double digital_written_share_target = 0.8;
+  std::map<Channel, ChannelCost> costs;  // every channel; see default_channel_costs()
+  std::vector<std::string> counting_weeks;  // "2026-W10"
+};
+
+// The defaults: KL's 2011 benchmark for personal attendance (about 75 kr) and
+// digital self-service (about 20 kr); the other channels get example values,
+// marked as such, for each municipality to replace with its own.
+std::map<Channel, ChannelCost> default_channel_costs();
+ChannelStrategy default_channel_strategy();
+
+// Digital channels (count towards the digital share): digital self-service,
+// digital post and e-mail.
+bool is_digital(Channel c);
+// Written communication (the 80 % goal): letters, e-mail, digital post and
+// digital self-service forms; all but letters are digital.
+bool is_written_communication(Channel c);
+
+// "2026-W10" for a date (ISO 8601 week); refuses malformed week names.
+std::string iso_week_of(int year, unsigned month, unsigned day);
+bool is_iso_week_name(const std::string& text);
+
+}  // namespace sagsflow

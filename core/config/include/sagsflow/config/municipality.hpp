@@ -1,0 +1,122 @@
+// The municipality file an admin writes (YAML): the municipality, its units
+// and booths, the authorities it signposts to, its staff and their layers,
+// its organisational model with per-area or per-task overrides, where the
+// three responsibilities lie, which split of each service area the centre
+// performs, agreements for other municipalities, and its workflows.
+//
+// parse_municipality() never throws and reports every error with file, line
+// and column, like parse_workflow(); cross-references (a staff member's unit,
+// a booth's operator, an agreement's service areas) are checked too.
+// See docs/municipality.md for the format.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sagsflow/config/channel_strategy.hpp"
+#include "sagsflow/domain/domain.hpp"
+#include "sagsflow/config/plugin_manifest.hpp"
+#include "sagsflow/config/workflow.hpp"
+
+namespace sagsflow {
+
+// When a booth is staffed: on these weekdays (0 = Monday ... 6 = Sunday), and/or by appointment.
+struct Staffing {
+  std::vector<int> weekdays;
+  bool by_appointment = false;
+  bool staffed_on(Date day) const;
+};
+
+struct MunicipalUnit {
+  std::string id;
+  std::string name;
+  UnitKind kind = UnitKind::kCitizenServiceCentre;
+  bool has_chief = false;   // citizen-service centre only
+  std::string run_by;       // booth only: a department unit id or an authority id
+  std::string area;         // department/booth: the service area it serves, if one
+  std::optional<Staffing> staffing;  // booths only
+};
+
+struct SignpostAuthority {
+  std::string id;
+  std::string name;
+  AuthorityKind kind = AuthorityKind::kStateAuthority;
+  std::string address, phone, opening_hours, web;
+};
+
+enum class StaffLayer { kCustomerLine, kSpecialistGroup, kExpertGroup };
+const char* staff_layer_key(StaffLayer l);
+
+struct StaffMember {
+  std::string id;
+  std::string name;
+  std::string unit;
+  std::vector<std::string> roles;
+  StaffLayer layer = StaffLayer::kCustomerLine;
+  std::string area;  // specialist and expert groups: their service area
+};
+
+// DOMAIN.md §2: which part of a service area the centre performs.
+enum class ServiceSplit { kFull, kPartial1, kPartial2, kPartial3, kPartial4 };
+const char* service_split_key(ServiceSplit s);
+std::optional<ServiceSplit> service_split_from_key(std::string_view key);
+
+struct ServiceAreaConfig {
+  std::string id;      // e.g. "passports"
+  std::string plugin;  // the plugin that implements it, if installed
+  // Who decides its cases: "municipality" (this one) or an authority id under
+  // `authorities`. Empty: as the area's workflow says.
+  std::string authority;
+  // The unit that does the department's part of this area here (e.g. the
+  // passport booth also takes driving licences). Empty: the department or
+  // booth whose `area` is this one.
+  std::string unit;
+  // The workflow this municipality uses instead of the shared one for this
+  // area (its own version of a shared definition). Empty: the shared one.
+  std::string workflow;
+  ServiceSplit split = ServiceSplit::kFull;
+  std::optional<OrganisationalModel> model;           // overrides the municipality's
+  std::map<std::string, OrganisationalModel> task_models;       // per task
+  std::map<std::string, Responsibilities> responsibilities;    // per task
+  // This municipality's settings for the area's plugin (amounts, thresholds):
+  // what the plugin reads with config_get while working on its cases.
+  std::map<std::string, std::string> settings;
+};
+
+struct Agreement {
+  std::string municipality;  // the other municipality's code
+  std::string name;
+  std::vector<std::string> service_areas;  // handled here on its behalf
+};
+
+struct MunicipalityConfig {
+  std::string code;
+  std::string name;
+  OrganisationalModel model = OrganisationalModel::kSupermarket;
+  std::vector<MunicipalUnit> units;
+  std::vector<SignpostAuthority> authorities;
+  std::vector<StaffMember> staff;
+  std::vector<ServiceAreaConfig> service_areas;
+  std::vector<Agreement> agreements;
+  std::vector<std::string> workflow_files;  // resolved against the file's folder
+  ChannelStrategy channel_strategy = default_channel_strategy();
+
+  const MunicipalUnit* unit(std::string_view id) const;
+  const ServiceAreaConfig* service_area(std::string_view id) const;
+  // The model that governs `task` of `area`: task override, else area override, else the municipality's.
+  OrganisationalModel model_for(std::string_view area, std::string_view task) const;
+};
+
+struct MunicipalityParseResult {
+  std::optional<MunicipalityConfig> config;  // set only when errors is empty
+  std::vector<Diagnostic> errors;
+  bool ok() const { return config.has_value(); }
+};
+
+MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::string_view file_name);
+MunicipalityParseResult load_municipality_file(const std::string& path);
+
+}  // namespace sagsflow

@@ -1,0 +1,100 @@
+// The plugin manifest: everything a service-area plugin declares, readable
+// without running plugin code. Installed as <id>.plugin.yaml beside the
+// library; the library embeds the same text and the loader compares them.
+//
+// parse_plugin_manifest() never throws and reports every error with file,
+// line and column. See docs/sdk.md for the format.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sagsflow/domain/deadline.hpp"
+#include "sagsflow/config/workflow.hpp"
+#include "sagsflow/domain/organisation_model.hpp"
+
+namespace sagsflow {
+
+struct PluginTask {
+  std::string id;
+  std::string title;
+  std::vector<StageKind> stages;
+  bool simple = true;  // can be resolved at first contact
+  Responsibilities responsibilities;
+};
+
+enum class FieldType { kString, kInteger, kNumber, kBoolean, kDate, kCpr, kEnum };
+const char* field_type_key(FieldType t);
+
+struct FormField {
+  std::string name;
+  std::string label;
+  FieldType type = FieldType::kString;
+  bool required = false;
+  std::optional<double> min, max;           // integer and number
+  std::optional<size_t> max_length;         // string
+  std::vector<std::string> values;          // enum
+};
+
+struct FormAttachment {
+  std::string name;
+  std::string label;
+  bool required = true;
+};
+
+struct FormSpec {
+  std::vector<FormField> fields;
+  std::vector<FormAttachment> attachments;
+  // One message per broken declarative rule of `fields` (a JSON object).
+  // With `complete`, required fields must be present too.
+  std::vector<std::string> check(const nlohmann::json& fields, bool complete) const;
+};
+
+struct OwningAuthority {
+  std::string kind;  // this_municipality, other_municipality or state
+  std::string id;    // for state authorities: "udbetaling-danmark", "skattestyrelsen", "politiet" ...
+  std::string name;
+};
+
+struct NamedDeadline {
+  std::string name;
+  DeadlineSpec deadline;
+  std::string source;  // the rule it comes from
+};
+
+struct ComplaintRoute {
+  bool reconsideration = true;  // the deciding authority reconsiders first
+  std::string appeals_body;
+  std::optional<DeadlineSpec> deadline;
+};
+
+struct PluginManifest {
+  std::string id, name, version, vendor;
+  int abi_major = 0, abi_minor = 0;
+  std::string service_area;
+  std::vector<std::string> kle_subjects, kle_facets;
+  OwningAuthority owning_authority;
+  std::vector<OrganisationalModel> models;
+  std::vector<PluginTask> tasks;
+  FormSpec form;
+  std::string workflow_file;  // relative to the manifest
+  std::vector<NamedDeadline> deadlines;
+  ComplaintRoute complaints;
+  std::vector<std::string> life_situations;
+
+  nlohmann::json to_json() const;
+};
+
+struct PluginManifestParseResult {
+  std::optional<PluginManifest> manifest;
+  std::vector<Diagnostic> errors;
+  bool ok() const { return manifest.has_value(); }
+};
+
+PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std::string_view file_name);
+
+}  // namespace sagsflow

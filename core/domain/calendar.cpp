@@ -1,0 +1,102 @@
+#include "sagsflow/domain/calendar.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace sagsflow {
+using namespace std::chrono;
+
+std::string format_date(Date d) {
+  const year_month_day ymd{d};
+  return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+Result<Date> parse_date(std::string_view text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  const std::string s(text);
+  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
+    return InvalidArgument("date '" + s + "' is not of the form YYYY-MM-DD");
+  }
+  const year_month_day ymd{year{y}, month{m}, day{d}};
+  if (!ymd.ok()) return InvalidArgument("date '" + s + "' does not exist");
+  return Date{ymd};
+}
+
+Date easter_sunday(int y) {
+  const int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
+  const int f = (b + 8) / 25, g = (b - f + 1) / 3;
+  const int h = (19 * a + b - d - g + 15) % 30;
+  const int i = c / 4, k = c % 4;
+  const int l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const int m = (a + 11 * h + 22 * l) / 451;
+  const int month_num = (h + l - 7 * m + 114) / 31;
+  const int day_num = ((h + l - 7 * m + 114) % 31) + 1;
+  return Date{year{y} / month{static_cast<unsigned>(month_num)} / day{static_cast<unsigned>(day_num)}};
+}
+
+std::optional<std::string> DanishCalendar::holiday_name(Date d) const {
+  const year_month_day ymd{d};
+  const int y = static_cast<int>(ymd.year());
+  const unsigned m = static_cast<unsigned>(ymd.month());
+  const unsigned day_of_month = static_cast<unsigned>(ymd.day());
+  if (m == 1 && day_of_month == 1) return "Nytårsdag";
+  if (m == 12 && day_of_month == 25) return "Juledag";
+  if (m == 12 && day_of_month == 26) return "2. juledag";
+
+  const auto offset = (d - easter_sunday(y)).count();
+  switch (offset) {
+    case -3: return "Skærtorsdag";
+    case -2: return "Langfredag";
+    case 0: return "Påskedag";
+    case 1: return "2. påskedag";
+    case 26:
+      if (y <= 2023) return "Store bededag";  // abolished from 2024
+      break;
+    case 39: return "Kristi himmelfartsdag";
+    case 49: return "Pinsedag";
+    case 50: return "2. pinsedag";
+    default: break;
+  }
+  return std::nullopt;
+}
+
+bool DanishCalendar::is_working_day(Date d) const {
+  const weekday wd{d};
+  if (wd == Saturday || wd == Sunday) return false;
+  if (holiday_name(d)) return false;
+  if (options_.customary_closing_days) {
+    const year_month_day ymd{d};
+    const unsigned m = static_cast<unsigned>(ymd.month());
+    const unsigned dd = static_cast<unsigned>(ymd.day());
+    if ((m == 6 && dd == 5) || (m == 12 && (dd == 24 || dd == 31))) return false;
+  }
+  return !options_.extra_closed_days.contains(d);
+}
+
+Date DanishCalendar::add_working_days(Date start, int n) const {
+  Date d = start;
+  while (n > 0) {
+    d += days{1};
+    if (is_working_day(d)) --n;
+  }
+  return d;
+}
+
+int DanishCalendar::working_days_in(Date from, Date to) const {
+  int n = 0;
+  for (Date d = from; d < to; d += days{1}) {
+    if (is_working_day(d)) ++n;
+  }
+  return n;
+}
+
+Date DanishCalendar::next_working_day_on_or_after(Date d) const {
+  while (!is_working_day(d)) d += days{1};
+  return d;
+}
+
+}  // namespace sagsflow

@@ -1,0 +1,57 @@
+// Danish calendar: public holidays (helligdage) and working-day arithmetic.
+//
+// Holidays: New Year's Day, Maundy Thursday, Good Friday, Easter Sunday and
+// Monday, General Prayer Day (Store Bededag; only until 2023, abolished from
+// 2024), Ascension Day, Whit Sunday and Monday, Christmas Day and Boxing Day.
+// The Easter-based ones are computed. Days that offices customarily close but
+// that are not public holidays (Constitution Day 5 June, 24 and 31 December)
+// are off by default and can be switched on, and a municipality can add its
+// own closing days. Saturdays and Sundays are never working days.
+// A DanishCalendar is immutable after construction and safe to share.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "sagsflow/domain/result.hpp"
+
+namespace sagsflow {
+
+using Date = std::chrono::sys_days;
+
+// "2026-11-23" <-> Date.
+std::string format_date(Date d);
+Result<Date> parse_date(std::string_view text);
+
+// Easter Sunday of the Gregorian year (anonymous Gregorian algorithm).
+Date easter_sunday(int year);
+
+struct CalendarOptions {
+  bool customary_closing_days = false;  // 5 June, 24 and 31 December
+  std::set<Date> extra_closed_days;     // the municipality's own
+};
+
+class DanishCalendar {
+ public:
+  DanishCalendar() = default;
+  explicit DanishCalendar(CalendarOptions options) : options_(std::move(options)) {}
+
+  // The Danish name of the public holiday on `d`, if it is one.
+  std::optional<std::string> holiday_name(Date d) const;
+  bool is_working_day(Date d) const;
+
+  // The n-th working day after `start` (start itself never counts); n >= 0.
+  Date add_working_days(Date start, int n) const;
+  // Working days in the half-open range [from, to).
+  int working_days_in(Date from, Date to) const;
+  // `d` if it is a working day, else the next working day.
+  Date next_working_day_on_or_after(Date d) const;
+
+ private:
+  CalendarOptions options_;
+};
+
+}  // namespace sagsflow

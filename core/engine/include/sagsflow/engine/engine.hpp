@@ -1,0 +1,194 @@
+// CaseEngine: runs cases through their workflow definitions.
+//
+// Every action is checked against the case's workflow version (the stage's
+// actions, roles, required fields and attachments, complaint deadline),
+// turned into one event that carries its full effect, and stored with the
+// new state in one transaction. Refusals come back as Status values with a
+// message that names what is wrong. Signals fire after a successful commit.
+//
+// Thread-safety: the engine itself is safe to share; the CaseStore it uses is
+// not, so give each thread its own engine over its own store.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sagsflow/domain/calendar.hpp"
+#include "sagsflow/cases/case_store.hpp"
+#include "sagsflow/domain/domain.hpp"
+#include "sagsflow/engine/events.hpp"
+#include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/engine/plugin_calls.hpp"
+#include "sagsflow/domain/time.hpp"
+#include "sagsflow/config/workflow.hpp"
+
+namespace sagsflow {
+
+struct EngineOptions {
+  DanishCalendar calendar;
+  Clock clock = system_clock();
+  PluginCalls* plugins = nullptr;  // not owned; needed by workflows that name a plugin
+  // Not owned. When set, every action is checked against the municipalities'
+  // organisation (who may see, perform, decide; agreements; layers), and the
+  // municipality's own workflow for an area replaces the shared one.
+  const Organisation* organisation = nullptr;
+  // check_deadlines() warns this many working days before a running deadline.
+  int warn_working_days_before = 2;
+};
+
+struct OpenCaseRequest {
+  std::string municipality;
+  std::string workflow_id;
+  std::optional<int> workflow_version;  // latest when empty
+  std::optional<std::string> citizen_cpr;
+  std::string title;
+  nlohmann::json fields = nlohmann::json::object();  // null counts as no fields
+  std::optional<std::string> facet;  // the workflow's when empty
+  Actor actor;
+  std::optional<std::string> subject;  // the workflow's when empty (e.g. an access request takes its case's)
+};
+
+struct ActionRequest {
+  long long case_id = 0;
+  std::string action;
+  Actor actor;
+  nlohmann::json fields = nlohmann::json::object();  // null counts as no fields
+  std::vector<Attachment> attachments;  // added_at is set by the engine
+  std::optional<long long> expected_version;  // refuse if the case moved on
+  std::string note;
+  bool accept_late_complaint = false;  // the authority chose to hear a late complaint
+};
+
+// Why personal data of a case is read; stored in the access log with the reader.
+struct ReadPurpose {
+  std::string purpose;  // "case page", "history", "case show" ...
+  std::string via;      // "api", "cli", "web"
+};
+
+// Who may take a case off their colleagues' hands (reassign, release theirs).
+inline constexpr const char* kTeamLeaderRole = "teamleader";
+
+// A worklist: the open cases waiting in a unit's queue, or assigned to a person.
+struct WorklistQuery {
+  std::string municipality;
+  std::optional<std::string> unit;    // the unit's queue
+  std::optional<std::string> person;  // claimed by this person
+  int limit = 500;
+};
+struct WorklistItem {
+  CaseState state;
+  Queue queue;
+};
+
+class CaseEngine {
+ public:
+  explicit CaseEngine(CaseStore& store, EngineOptions options = {});
+
+  // Validates and stores a new version (or reports the unchanged latest one).
+  Result<DeployOutcome> deploy_workflow(std::string_view yaml, std::string_view file_name);
+  Result<std::shared_ptr<const WorkflowDefinition>> workflow(const std::string& id,
+                                                             std::optional<int> version);
+
+  Result<CaseState> open_case(const OpenCaseRequest& request);
+  Result<CaseState> act(const ActionRequest& request);
+  Result<CaseState> get_case(long long id) { return store_.load_case(id); }
+  // The case if `actor` may see it (and its personal data) under the
+  // organisation rules; the read is written to the access log (who, when,
+  // which case, why) before the case is returned.
+  Result<CaseState> get_case_for(long long id, const Actor& actor, const ReadPurpose& why);
+  // The case's history for `actor`, on the same terms as get_case_for.
+  Result<std::vector<CaseEvent>> history_for(long long id, const Actor& actor, const ReadPurpose& why);
+  // The citizen's own cases (no access-log entry: it is their own data).
+  Result<std::vector<CaseState>> cases_of_citizen(const Cpr& citizen);
+  // Who read the case's personal data, newest first.
+  Result<std::vector<AccessRecord>> access_log(const AccessFilter& filter) { return store_.list_access(filter); }
+
+  // Worklists. A claim holds while the case stays in its stage: when the case
+  // moves on, it returns to the queue of its new stage.
+  Result<std::vector<WorklistItem>> worklist(const WorklistQuery& query, const Actor& actor);
+  // Takes the case: only someone who may take an action in its current stage,
+  // and not while a colleague holds it (kConflict names them).
+  Result<CaseState> claim(long long id, const Actor& actor);
+  // Gives the case back to its queue: the person holding it, or a team leader.
+  Result<CaseState> release(long long id, const Actor& actor);
+  // A team leader hands the case to `to`, who must be able to act on it.
+  Result<CaseState> reassign(long long id, const Actor& actor, const Actor& to);
+  // The cases matching `filter` that `actor` may see.
+  Result<std::vector<CaseState>> list_cases_for(const CaseFilter& filter, const Actor& actor);
+  // Where the case's current task waits (unit, specialist group, or another
+  // authority to forward to); empty without an organisation.
+  Result<Queue> queue_of(const CaseState& state);
+  // The service area the case belongs to (its workflow's).
+  Result<std::string> area_of(const CaseState& state);
+  Result<std::vector<CaseEvent>> history(long long id) { return store_.load_history(id); }
+  // The actions of the case's current stage that `actor` holds a role for.
+  Result<std::vector<ActionDefinition>> available_actions(long long id, const Actor& actor);
+  // Asks the workflow's plugin for a decision proposal on a case in a
+  // decision stage and records it (event decision_proposed). A failing plugin
+  // leaves an incident on the case and returns kPluginFailed.
+  Result<CaseState> propose_decision(long long id, const Actor& actor);
+  // Hands the case to the area's specialist group (event "escalated"): from
+  // then on only specialist and expert staff of the area work on it.
+  Result<CaseState> escalate(long long id, const Actor& actor, const std::string& reason);
+  // A municipality acting under an agreement drafts the decision; the case
+  // stays in its decision stage for the owning municipality to decide.
+  Result<CaseState> draft_decision(long long id, const Actor& actor, const std::string& outcome,
+                                   const std::string& reasons);
+  // Records a letter to the citizen; it always names the acting authority.
+  Result<CaseState> send_letter(long long id, const Actor& actor, const std::string& subject,
+                                const std::string& body);
+  // Records that a plugin failed on the case (an incident event) and returns
+  // the kPluginFailed status that describes it.
+  Status report_incident(long long id, const Actor& actor, const std::string& plugin, const std::string& operation,
+                         const std::string& action, const Status& failure);
+  // A note on the case; the stage does not change.
+  Result<CaseState> add_note(long long id, const Actor& actor, const std::string& text);
+  // A note a plugin writes on a case of its own workflow (the plugin host
+  // checks that); the organisation's person rules do not apply to it.
+  Result<CaseState> add_plugin_note(long long id, const std::string& plugin, const std::string& text);
+  // An event a plugin records on a case ("plugin_event"); the stage does not change.
+  Result<CaseState> add_plugin_event(long long id, const std::string& plugin, const std::string& kind,
+                                     const nlohmann::json& data);
+  // Records a deadline_passed event on every open case whose running deadline
+  // is past today, and a deadline_near event (once) on those due within
+  // warn_working_days_before working days; returns how many were recorded.
+  Result<int> check_deadlines();
+  // Registers a request for access to the file of case `case_id`
+  // (aktindsigt, Offentlighedsloven §36): a case of workflow "access_request"
+  // under the same KLE subject with facet A53, decided within 7 working days.
+  Result<CaseState> open_access_request(long long case_id, const Actor& actor, const std::string& requester,
+                                        const std::string& note);
+
+  EventBus& events() { return events_; }
+  const DanishCalendar& calendar() const { return options_.calendar; }
+  Date today() const { return copenhagen_date(options_.clock()); }
+
+ private:
+  Result<CaseState> commit(const CaseState& current, CaseEvent event);
+  CaseEvent next_event(const CaseState& current, const Actor& actor, std::string action, std::string to_stage) const;
+  // Stores an incident event and returns the kPluginFailed status to report.
+  Status record_incident(const CaseState& current, const Actor& actor, const std::string& plugin,
+                         const std::string& operation, const std::string& action, const Status& failure);
+  // The organisation's check of seeing `state`; ok without an organisation.
+  Status check_may_see(const Actor& actor, const CaseState& state);
+  // Writes one access-log record for a read of `state` by `actor`.
+  Status record_read(const CaseState& state, const Actor& actor, const ReadPurpose& why);
+  // Refuses a closed case or one `actor` holds no action on in its stage.
+  Status check_may_work_on(const CaseState& state, const Actor& actor, const char* what);
+  Result<std::vector<std::string>> plugin_form_problems(const WorkflowDefinition& wf, const CaseState& state,
+                                                        const nlohmann::json& fields);
+  template <typename... Args, typename Signal>
+  void emit(Signal& signal, const Args&... args);
+
+  CaseStore& store_;
+  EngineOptions options_;
+  EventBus events_;
+  std::mutex cache_mutex_;
+  std::map<std::pair<std::string, int>, std::shared_ptr<const WorkflowDefinition>> cache_;
+};
+
+}  // namespace sagsflow

@@ -1,0 +1,33 @@
+// PluginCalls: how the engine reaches service-area plugin code.
+//
+// The engine knows nothing of libraries or the C ABI; the plugin host
+// (sagsflow/plugins/plugin_host.hpp) implements this. Every call returns a
+// value: kNotFound when no enabled plugin has the id, kPluginFailed when the
+// plugin threw, reported an error or returned something that is not the
+// promised JSON. The engine turns kPluginFailed and kNotFound into a visible
+// incident on the case, never into lost data.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "sagsflow/cases/case_state.hpp"
+#include "sagsflow/domain/result.hpp"
+
+namespace sagsflow {
+
+class PluginCalls {
+ public:
+  virtual ~PluginCalls() = default;
+  // Problems with the form (the declarative rules of the manifest, then the
+  // plugin's own code); empty when the form is fine. `pending_fields` are the
+  // fields the action brings, merged over the case's.
+  virtual Result<std::vector<std::string>> validate_form(const std::string& plugin, const CaseState& c,
+                                                         const nlohmann::json& pending_fields) = 0;
+  // {outcome, reasons, details}, or null when the criteria do not settle it.
+  virtual Result<nlohmann::json> propose_decision(const std::string& plugin, const CaseState& c) = 0;
+};
+
+}  // namespace sagsflow

@@ -1,0 +1,109 @@
+// CaseEngine: worklists, and claiming, releasing and reassigning cases.
+#include <fmt/format.h>
+
+#include "sagsflow/engine/engine.hpp"
+
+namespace sagsflow {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string assignee_person(const CaseState& state) {
+  return state.assignee.is_object() ? state.assignee.value("person", "") : std::string();
+}
+
+}  // namespace
+
+Status CaseEngine::check_may_work_on(const CaseState& state, const Actor& actor, const char* what) {
+  if (auto st = check_may_see(actor, state); !st.ok()) return st;
+  if (state.status == CaseStatus::kClosed) {
+    return FailedPrecondition(fmt::format("case {} is closed; nobody can {} it", state.case_number, what));
+  }
+  auto actions = available_actions(state.id, actor);
+  if (!actions.ok()) return actions.status();
+  if (actions->empty()) {
+    return Forbidden(fmt::format("{} cannot take any action on case {} in stage '{}', so cannot {} it",
+                                 actor.id, state.case_number, state.stage, what));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& query, const Actor& actor) {
+  if (query.unit.has_value() == query.person.has_value()) {
+    return InvalidArgument("a worklist is either a unit's queue or a person's claimed cases: name one");
+  }
+  if (query.person && *query.person != actor.id && !actor.has_role(kTeamLeaderRole)) {
+    return Forbidden(fmt::format("{} may see only their own worklist; {}'s is for them and their team leader",
+                                 actor.id, *query.person));
+  }
+  CaseFilter filter;
+  filter.municipality = query.municipality;
+  filter.status = CaseStatus::kOpen;
+  filter.limit = 100000;
+  auto cases = list_cases_for(filter, actor);
+  if (!cases.ok()) return cases.status();
+  std::vector<WorklistItem> out;
+  for (auto& state : *cases) {
+    if (query.person) {
+      if (assignee_person(state) != *query.person) continue;
+    }
+    auto queue = queue_of(state);
+    if (!queue.ok()) return queue.status();
+    if (query.unit && !(queue->kind == "unit" && queue->id == *query.unit)) continue;
+    out.push_back({std::move(state), std::move(*queue)});
+    if (static_cast<int>(out.size()) >= query.limit) break;
+  }
+  return out;
+}
+
+Result<CaseState> CaseEngine::claim(long long id, const Actor& actor) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (auto st = check_may_work_on(*state, actor, "claim"); !st.ok()) return st;
+  const std::string holder = assignee_person(*state);
+  if (holder == actor.id) return state;  // already theirs
+  if (!holder.empty()) {
+    return Conflict(fmt::format("case {} is already claimed by {} (since {}); a team leader can reassign it",
+                                state->case_number, holder, state->assignee.value("since", "")));
+  }
+  CaseEvent e = next_event(*state, actor, "claimed", state->stage);
+  e.data["assignee"] = {{"person", actor.id}, {"unit", actor.unit}, {"since", e.at}, {"by", actor.id}};
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::release(long long id, const Actor& actor) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
+  const std::string holder = assignee_person(*state);
+  if (holder.empty()) {
+    return FailedPrecondition(fmt::format("case {} is not claimed by anyone; it waits in its queue",
+                                          state->case_number));
+  }
+  if (holder != actor.id && !actor.has_role(kTeamLeaderRole)) {
+    return Forbidden(fmt::format("case {} is claimed by {}; only they or a team leader can release it",
+                                 state->case_number, holder));
+  }
+  CaseEvent e = next_event(*state, actor, "released", state->stage);
+  e.data["assignee"] = nullptr;
+  e.data["released_from"] = holder;
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::reassign(long long id, const Actor& actor, const Actor& to) {
+  if (!actor.has_role(kTeamLeaderRole)) {
+    return Forbidden(fmt::format("{} is not a team leader (role '{}'); only a team leader reassigns cases",
+                                 actor.id, kTeamLeaderRole));
+  }
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
+  if (auto st = check_may_work_on(*state, to, "take over"); !st.ok()) return st;
+  CaseEvent e = next_event(*state, actor, "reassigned", state->stage);
+  e.data["assignee"] = {{"person", to.id}, {"unit", to.unit}, {"since", e.at}, {"by", actor.id}};
+  e.data["reassigned_from"] = assignee_person(*state);
+  return commit(*state, std::move(e));
+}
+
+}  // namespace sagsflow

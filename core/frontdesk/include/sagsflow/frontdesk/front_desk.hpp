@@ -1,0 +1,142 @@
+// FrontDesk: inquiries (henvendelser) and the service-model layers.
+//
+// An inquiry is one contact: channel, type, service area, what the centre
+// did (a Service of DOMAIN.md §4), the citizen if known, and always the
+// acting authority and unit. Registering one asks the Organisation first: a
+// service the person may not give (concrete guidance on another authority's
+// matter, employment guidance outside the job centre ...) is refused with a
+// message naming the owning authority and what may be done instead, and
+// nothing is stored. A written inquiry (letter, e-mail, digital post) for
+// another authority is forwarded to it (FVL §7(2)), recorded with date and
+// receiver. Without a centre chief (models 3 to 5) a personal attendance is
+// routed by the triage desk; the route is stored with the inquiry.
+//
+// Layers (seed 000): the expert group issues notices (a change in the law)
+// that the customer line sees; the customer line reports problems back to
+// the expert and specialist groups of the area.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sagsflow/domain/calendar.hpp"
+#include "sagsflow/domain/domain.hpp"
+#include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/domain/result.hpp"
+#include "sagsflow/domain/time.hpp"
+
+namespace sagsflow {
+
+const char* inquiry_type_key(InquiryType t);  // "general_information"
+std::optional<InquiryType> inquiry_type_from_key(std::string_view key);
+// Letter, e-mail and digital post: inquiries in writing (FVL §7(2) applies).
+bool is_written(Channel c);
+
+struct InquiryRecord {
+  long long id = 0;
+  std::string municipality;  // whose register it is in
+  Channel channel = Channel::kPersonalAttendance;
+  InquiryType type = InquiryType::kGeneralInformation;
+  std::string area;
+  std::string service;  // service_key()
+  std::optional<Cpr> citizen;
+  bool with_form = false;
+  bool resolved_on_the_spot = false;
+  std::string outcome;
+  std::string handled_by;
+  std::string unit;
+  std::string acting_authority;
+  std::string owning_authority;
+  std::string routed_to;     // the unit the triage desk sent the citizen to
+  std::string forwarded_to;  // authority id
+  std::string forwarded_on;  // YYYY-MM-DD
+  std::optional<long long> case_id;
+  std::string at;  // ISO-8601 UTC
+};
+
+struct LayerMessage {
+  long long id = 0;
+  std::string municipality;
+  std::string area;
+  std::string kind;  // "notice" (expert group -> line) or "problem" (line -> expert/specialist groups)
+  std::string author;
+  std::string author_layer;
+  std::string title;
+  std::string body;
+  std::optional<long long> case_id;
+  std::string at;
+};
+
+struct InquiryFilter {
+  std::optional<std::string> municipality;
+  std::optional<std::string> area;
+  int limit = 200;
+};
+
+// What the front desk needs from storage (the SQL store implements it).
+class FrontDeskStore {
+ public:
+  virtual ~FrontDeskStore() = default;
+  virtual Result<long long> add_inquiry(const InquiryRecord& inquiry) = 0;  // returns the new id
+  virtual Result<InquiryRecord> load_inquiry(long long id) = 0;
+  // Fails with kFailedPrecondition if it was already forwarded.
+  virtual Status mark_forwarded(long long id, const std::string& to, const std::string& on) = 0;
+  virtual Result<std::vector<InquiryRecord>> list_inquiries(const InquiryFilter& filter) = 0;
+  virtual Result<long long> add_layer_message(const LayerMessage& message) = 0;
+  virtual Result<std::vector<LayerMessage>> list_layer_messages(const std::string& municipality) = 0;
+};
+
+struct InquiryRequest {
+  std::string municipality;
+  Channel channel = Channel::kPersonalAttendance;
+  InquiryType type = InquiryType::kGeneralInformation;
+  std::string area;
+  Service service = Service::kGeneralGuidance;
+  std::optional<std::string> citizen_cpr;
+  bool with_form = false;
+  bool resolved_on_the_spot = false;
+  std::string outcome;
+  std::optional<Date> deadline;  // a legal deadline the citizen's matter must meet
+  std::optional<long long> case_id;
+  Actor actor;
+};
+
+struct InquiryOutcome {
+  InquiryRecord record;
+  ServiceAdvice advice;
+  std::optional<TriageAdvice> triage;
+};
+
+class FrontDesk {
+ public:
+  FrontDesk(FrontDeskStore& store, const Organisation& organisation, DanishCalendar calendar,
+            Clock clock = system_clock());
+
+  Result<InquiryOutcome> register_inquiry(const InquiryRequest& request);
+  // Forwards a registered inquiry to the authority whose matter it is.
+  Result<InquiryRecord> forward(long long id, const Actor& actor, const std::string& to);
+  // The inquiries of `municipality` (masked CPR when shown) `actor` may see:
+  // those of their own authority.
+  Result<std::vector<InquiryRecord>> inquiries(const Actor& actor, const InquiryFilter& filter);
+
+  // Expert group only, for its own area.
+  Result<LayerMessage> issue_notice(const Actor& actor, const std::string& municipality, const std::string& area,
+                                    const std::string& title, const std::string& body);
+  // Anyone on the staff; goes to the expert and specialist groups of the area.
+  Result<LayerMessage> report_problem(const Actor& actor, const std::string& municipality, const std::string& area,
+                                      const std::string& text, std::optional<long long> case_id);
+  // Notices for everyone in the municipality; problems for the expert and
+  // specialist groups of their area (and their authors).
+  Result<std::vector<LayerMessage>> messages_for(const Actor& actor, const std::string& municipality);
+
+ private:
+  Result<KnownPerson> staff_of(const Actor& actor, const std::string& municipality) const;
+
+  FrontDeskStore& store_;
+  const Organisation& organisation_;
+  DanishCalendar calendar_;
+  Clock clock_;
+};
+
+}  // namespace sagsflow
