@@ -10,24 +10,12 @@ using nlohmann::json;
 
 Result<Actor> Call::staff() const {
   if (!principal || principal->kind != PrincipalKind::kStaff) return Forbidden("this needs a staff token");
-  Actor a;
-  a.id = principal->person;
-  a.unit = principal->unit;
-  a.roles = principal->roles;
   const auto* org = api.installation.organisation.get();
   if (org == nullptr || org->empty()) {
     return FailedPrecondition("no municipality file is loaded: run `sagsflow init --municipality-file FILE`");
   }
-  auto who = org->person(a.id, principal->municipality);
-  if (!who.ok()) {
-    return Forbidden(fmt::format("{} is not on the staff list of municipality {}", a.id, principal->municipality));
-  }
-  if (a.unit.empty()) a.unit = who->staff->unit;
-  if (a.roles.empty()) a.roles = who->staff->roles;
-  a.authority = a.unit == who->staff->unit ? who->authority : principal->municipality;
-  // The core refuses a unit, role or authority the staff list does not give.
-  if (auto known = org->identify(a, principal->municipality); !known.ok()) return known.status();
-  return a;
+  // The core builds the actor and checks it against the staff list, as for the CLI.
+  return org->actor_for({principal->person, principal->unit, "", principal->roles}, principal->municipality);
 }
 
 Status Call::refuse_field(const std::string& name, const std::string& message) {

@@ -11,8 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr ReadPurpose kCasePage{"case page", "api"};
-
 CaseEngine& engine(Call& c) { return *c.api.installation.engine; }
 
 json action_json(const ActionDefinition& a) {
@@ -27,26 +25,24 @@ json action_json(const ActionDefinition& a) {
 }
 
 // The case as the caseworker's page shows it: the case, where it waits, and
-// only the actions this person may take.
-Result<json> case_page(Call& c, const CaseState& state, const Actor& actor) {
-  json j = to_json(state, /*reveal_cpr=*/false);
-  if (c.method != "GET") {
-    // The answer to a change shows the case's personal data too: that is a read, and it is logged.
-    auto logged = engine(c).get_case_for(state.id, actor, {"case page after " + c.path.substr(c.path.rfind('/') + 1), "api"});
-    if (!logged.ok()) return logged.status();
-    j = to_json(*logged, /*reveal_cpr=*/false);
-  }
-  auto queue = engine(c).queue_of(state);
-  j["queue"] = queue.ok() ? json{{"kind", queue->kind}, {"id", queue->id}, {"name", queue->name}} : json();
+// only the actions this person may take (the core's view).
+json case_page(const CaseView& v) {
+  json j = to_json(v.state, /*reveal_cpr=*/false);
+  j["queue"] = v.queue.kind.empty() ? json() : json{{"kind", v.queue.kind}, {"id", v.queue.id}, {"name", v.queue.name}};
   json actions = json::array();
-  if (auto available = engine(c).available_actions(state.id, actor); available.ok()) {
-    for (const auto& a : *available) actions.push_back(action_json(a));
-  }
+  for (const auto& a : v.actions) actions.push_back(action_json(a));
   j["actions"] = actions;
-  const std::string holder = state.assignee.is_object() ? state.assignee.value("person", "") : "";
-  j["may_claim"] = state.status == CaseStatus::kOpen && !actions.empty() && holder.empty();
-  j["may_release"] = !holder.empty() && (holder == actor.id || actor.has_role(kTeamLeaderRole));
+  j["may_claim"] = v.may_claim;
+  j["may_release"] = v.may_release;
   return j;
+}
+
+// Runs one change and answers with the case page; the core records the answer's read.
+Result<json> change(Call& c, const Actor& actor, const std::string& operation,
+                    const std::function<Result<CaseState>()>& run) {
+  auto view = engine(c).change_and_view(actor, ReadPurpose::answer_to(operation, "api"), run);
+  if (!view.ok()) return view.status();
+  return case_page(*view);
 }
 
 // The staff member calling and the case id in the path.
@@ -104,10 +100,9 @@ Result<json> open_case(Call& c) {
     if (!cpr.ok()) return cpr.status();
     req.citizen_cpr = cpr->reveal();
   }
-  auto opened = engine(c).open_case(req);
-  if (!opened.ok()) return opened.status();
-  c.status = 201;
-  return case_page(c, *opened, *actor);
+  auto page = change(c, *actor, "open", [&] { return engine(c).open_case(req); });
+  if (page.ok()) c.status = 201;
+  return page;
 }
 
 Result<json> get_case(Call& c) {
@@ -115,9 +110,9 @@ Result<json> get_case(Call& c) {
   if (!who.ok()) return who.status();
   const Actor& actor = who->actor;
   const long long id = who->id;
-  auto state = engine(c).get_case_for(id, actor, kCasePage);
-  if (!state.ok()) return state.status();
-  return case_page(c, *state, actor);  // logged above
+  auto view = engine(c).view_case(id, actor, {kReadCase, "api"});
+  if (!view.ok()) return view.status();
+  return case_page(*view);
 }
 
 Result<json> act(Call& c) {
@@ -157,9 +152,7 @@ Result<json> act(Call& c) {
       req.attachments.push_back({a["name"].get<std::string>(), a.value("kind", ""), ""});
     }
   }
-  auto done = engine(c).act(req);
-  if (!done.ok()) return done.status();
-  return case_page(c, *done, actor);
+  return change(c, actor, "act " + req.action, [&] { return engine(c).act(req); });
 }
 
 Result<json> history(Call& c) {
@@ -167,7 +160,7 @@ Result<json> history(Call& c) {
   if (!who.ok()) return who.status();
   const Actor& actor = who->actor;
   const long long id = who->id;
-  auto events = engine(c).history_for(id, actor, {"history", "api"});
+  auto events = engine(c).history_for(id, actor, {kReadHistory, "api"});
   if (!events.ok()) return events.status();
   json out = json::array();
   for (const auto& e : *events) out.push_back(to_json(e, /*reveal_cpr=*/false));
@@ -179,7 +172,7 @@ Result<json> attachments(Call& c) {
   if (!who.ok()) return who.status();
   const Actor& actor = who->actor;
   const long long id = who->id;
-  auto state = engine(c).get_case_for(id, actor, {"attachments", "api"});
+  auto state = engine(c).get_case_for(id, actor, {kReadAttachments, "api"});
   if (!state.ok()) return state.status();
   json out = json::array();
   for (const auto& a : state->attachments) out.push_back({{"name", a.name}, {"kind", a.kind}, {"added_at", a.added_at}});
@@ -191,9 +184,7 @@ Result<json> claim(Call& c) {
   if (!who.ok()) return who.status();
   const Actor& actor = who->actor;
   const long long id = who->id;
-  auto done = engine(c).claim(id, actor);
-  if (!done.ok()) return done.status();
-  return case_page(c, *done, actor);
+  return change(c, actor, "claim", [&] { return engine(c).claim(id, actor); });
 }
 
 Result<json> release(Call& c) {
@@ -201,9 +192,7 @@ Result<json> release(Call& c) {
   if (!who.ok()) return who.status();
   const Actor& actor = who->actor;
   const long long id = who->id;
-  auto done = engine(c).release(id, actor);
-  if (!done.ok()) return done.status();
-  return case_page(c, *done, actor);
+  return change(c, actor, "release", [&] { return engine(c).release(id, actor); });
 }
 
 Result<json> reassign(Call& c) {
@@ -213,13 +202,9 @@ Result<json> reassign(Call& c) {
   const long long id = who->id;
   auto to = c.text("to");
   if (!to.ok()) return to.status();
-  const auto* org = c.api.installation.organisation.get();
-  auto person = org->person(*to, c.municipality());
-  if (!person.ok()) return c.refuse_field("to", fmt::format("{} is not on the staff list of {}", *to, c.municipality()));
-  Actor target{*to, person->staff->unit, person->authority, person->staff->roles};
-  auto done = engine(c).reassign(id, actor, target);
-  if (!done.ok()) return done.status();
-  return case_page(c, *done, actor);
+  auto target = c.api.installation.organisation->actor_for({*to}, c.municipality());
+  if (!target.ok()) return c.refuse_field("to", target.status().message());
+  return change(c, actor, "reassign", [&] { return engine(c).reassign(id, actor, *target); });
 }
 
 Result<json> worklist(Call& c, WorklistQuery query) {

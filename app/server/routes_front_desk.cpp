@@ -164,8 +164,8 @@ Result<json> register_inquiry(Call& c) {
     req.citizen_cpr = cpr->reveal();
   }
 
-  // A transaction may open the case at once; the inquiry then points at it.
-  json opened;
+  // A transaction may open the case at once; the core stores both or neither.
+  Result<InquiryOutcome> out = Internal("not registered");
   if (c.body.contains("open_case") && !c.body["open_case"].is_null()) {
     auto spec = c.object("open_case");
     if (!spec.ok()) return spec.status();
@@ -178,25 +178,17 @@ Result<json> register_inquiry(Call& c) {
     if (spec->contains("fields") && !(*spec)["fields"].is_object()) {
       return c.refuse_field("open_case.fields", "must be a JSON object");
     }
-    // Refuse before anything is stored if the centre may not serve this at all.
-    const ServiceAdvice may = org(c).advise(*actor, c.municipality(), req.area, req.service);
-    if (!may.allowed) return Forbidden(may.message);
     OpenCaseRequest open;
-    open.municipality = c.municipality();
     open.workflow_id = (*spec)["workflow"].get<std::string>();
     open.title = spec->value("title", "");
     open.fields = spec->value("fields", json::object());
-    open.citizen_cpr = req.citizen_cpr;
-    open.actor = *actor;
-    auto state = inst.engine->open_case(open);
-    if (!state.ok()) return state.status();
-    req.case_id = state->id;
-    req.type = InquiryType::kTransaction;
-    opened = case_summary_json(*state);
+    out = inst.front_desk->register_inquiry_opening_case(req, *inst.engine, open);
+  } else {
+    out = inst.front_desk->register_inquiry(req);
   }
-  auto out = inst.front_desk->register_inquiry(req);
   if (!out.ok()) return out.status();
   c.status = 201;
+  const json opened = out->opened ? case_summary_json(*out->opened) : json();
   json j = {{"inquiry", app::inquiry_json(out->record)}, {"advice", app::advice_json(out->advice)}, {"case", opened}};
   j["triage"] = out->triage ? app::triage_json(*out->triage) : json();
   return j;

@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <variant>
 #include <thread>
 #include <istream>
 #include <sstream>
@@ -115,6 +116,21 @@ struct Server::Impl {
   void check_deadlines_until_stopped();
 
   Reply handle(Poco::Net::HTTPServerRequest& req, std::string& route_label);
+  // The steps of handle().
+  struct Matched {
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+  };
+  struct Caller {
+    std::optional<Principal> principal;
+    Status failure;  // why the token was refused; ok when there was none
+  };
+  std::variant<Matched, Reply> find_route(const std::string& method, const std::string& path) const;
+  Caller authenticate(Poco::Net::HTTPServerRequest& req) const;
+  static std::optional<Reply> refuse_access(const Route& route, const Caller& caller, const std::string& path);
+  std::variant<nlohmann::json, Reply> read_json_body(Poco::Net::HTTPServerRequest& req, const Route& route,
+                                                     const std::string& path) const;
+  Reply dispatch(const Route& route, Call& call);
   // The method as metrics and logs name it: one of the known ones, else "other".
   static std::string method_label(const std::string& method) {
     for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
@@ -320,6 +336,122 @@ Reply Server::Impl::metrics_text() {
   return {200, "text/plain; version=0.0.4; charset=utf-8", out, {}};
 }
 
+// The route for `method` and `path`, with its path parameters; or the 404/405 to answer.
+std::variant<Server::Impl::Matched, Reply> Server::Impl::find_route(const std::string& method,
+                                                                    const std::string& path) const {
+  std::vector<std::string> parts;
+  {
+    std::istringstream in(path);
+    for (std::string seg; std::getline(in, seg, '/');) {
+      if (!seg.empty()) parts.push_back(seg);
+    }
+  }
+  std::vector<std::string> allowed;
+  for (const auto& r : routes) {
+    std::map<std::string, std::string> p;
+    if (!match(r.pattern, parts, p)) continue;
+    if (r.method == method) return Matched{&r, std::move(p)};
+    allowed.push_back(r.method);
+  }
+  if (!allowed.empty()) {
+    Reply r = problem(405, "method_not_allowed",
+                      fmt::format("{} answers {}, not {}", path, fmt::join(allowed, ", "), method), path);
+    r.headers.emplace_back("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
+    return r;
+  }
+  return problem(404, "no_such_route", fmt::format("the API has no route {} {}", method, path), path);
+}
+
+// Who is calling: the token's principal, if any, and why a token was refused.
+Server::Impl::Caller Server::Impl::authenticate(Poco::Net::HTTPServerRequest& req) const {
+  Caller caller;
+  const std::string authorization = req.get("Authorization", "");
+  if (authorization.empty()) return caller;
+  if (authorization.rfind("Bearer ", 0) != 0) {
+    caller.failure = Forbidden("the Authorization header must be 'Bearer <token>'");
+    return caller;
+  }
+  auto who = verify_token(authorization.substr(7), api.signing_key,
+                          std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  if (who.ok()) {
+    caller.principal = *who;
+  } else {
+    caller.failure = who.status();
+  }
+  return caller;
+}
+
+// The 401/403 when the route's access rule refuses the caller.
+std::optional<Reply> Server::Impl::refuse_access(const Route& route, const Caller& caller, const std::string& path) {
+  if (route.access == Access::kPublic) return std::nullopt;
+  if (!caller.principal) {
+    const bool missing = caller.failure.ok();
+    Reply r = problem(401, missing ? "unauthenticated" : "invalid_token",
+                      missing ? "this route needs a bearer token (Authorization: Bearer <token>)"
+                              : caller.failure.message(),
+                      path);
+    r.headers.emplace_back("WWW-Authenticate", missing ? "Bearer realm=\"sagsflow\""
+                                                       : "Bearer realm=\"sagsflow\", error=\"invalid_token\"");
+    return r;
+  }
+  if (route.access == Access::kStaff && caller.principal->kind != PrincipalKind::kStaff) {
+    return problem(403, "forbidden", "this route is for municipal staff; a citizen token cannot use it", path);
+  }
+  if (route.access == Access::kCitizen && caller.principal->kind != PrincipalKind::kCitizen) {
+    return problem(403, "forbidden", "this route is for citizens (their own cases); use a citizen token", path);
+  }
+  return std::nullopt;
+}
+
+// The body: JSON objects only, within the route's size limit; null when there is none.
+std::variant<json, Reply> Server::Impl::read_json_body(Poco::Net::HTTPServerRequest& req, const Route& route,
+                                                       const std::string& path) const {
+  const std::string& method = req.getMethod();
+  if (method != "POST" && method != "PUT" && method != "PATCH") return json();
+  const std::size_t max_body = route.max_body_bytes > 0 ? route.max_body_bytes : config.max_body_bytes;
+  const auto declared = req.getContentLength64();
+  if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && static_cast<std::size_t>(declared) > max_body) {
+    if (static_cast<std::size_t>(declared) <= kMaxDrainBytes) drain(req.stream(), kMaxDrainBytes);
+    return problem(413, "body_too_large", fmt::format("the body has {} bytes; the limit is {}", declared, max_body),
+                   path);
+  }
+  const std::string text = read_body(req.stream(), max_body);
+  if (text.size() > max_body) {
+    drain(req.stream(), kMaxDrainBytes);
+    return problem(413, "body_too_large", fmt::format("the body is over the limit of {} bytes", max_body), path);
+  }
+  if (text.empty()) return json();
+  const std::string type = req.getContentType();
+  if (type.rfind("application/json", 0) != 0) {
+    return problem(415, "unsupported_media_type", fmt::format("the body must be application/json, not '{}'", type),
+                   path);
+  }
+  json body;
+  try {
+    body = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return problem(400, "malformed_body", fmt::format("the body is not valid JSON (at byte {})", e.byte), path);
+  }
+  if (!body.is_object()) return problem(400, "malformed_body", "the body must be a JSON object", path);
+  return body;
+}
+
+// Runs the handler (the core decides) and turns its answer into HTTP.
+Reply Server::Impl::dispatch(const Route& route, Call& call) {
+  Result<json> result = Internal("not run");
+  {
+    std::lock_guard guard(api.lock);
+    result = route.handler(call);
+  }
+  if (!result.ok()) {
+    const int status = http_status_for(result.status().code());
+    return problem(status, error_code_name(result.status().code()), result.status().message(), call.path, call.field);
+  }
+  if (call.raw_body) return {call.status, call.raw_content_type, std::move(*call.raw_body), {}};
+  return {call.status, "application/json", result->dump(), {}};
+}
+
+// route -> authenticate -> rate limit -> read body -> dispatch.
 Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route_label) {
   const std::string method = req.getMethod();
   Poco::URI uri;
@@ -329,7 +461,6 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
     return problem(400, "malformed_uri", "the request URI cannot be parsed", "");
   }
   const std::string path = uri.getPath();
-
   if (path == "/healthz" || path == "/metrics") {
     route_label = path;
     if (method != "GET") return problem(405, "method_not_allowed", path + " answers GET only", path);
@@ -342,125 +473,31 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
     return serve_asset(path);
   }
 
-  std::vector<std::string> parts;
-  {
-    std::istringstream in(path);
-    for (std::string seg; std::getline(in, seg, '/');) {
-      if (!seg.empty()) parts.push_back(seg);
-    }
-  }
-  const Route* route = nullptr;
-  std::map<std::string, std::string> params;
-  std::vector<std::string> allowed;
-  for (const auto& r : routes) {
-    std::map<std::string, std::string> p;
-    if (!match(r.pattern, parts, p)) continue;
-    if (r.method == method) {
-      route = &r;
-      params = std::move(p);
-      break;
-    }
-    allowed.push_back(r.method);
-  }
-  if (route == nullptr) {
-    if (!allowed.empty()) {
-      Reply r = problem(405, "method_not_allowed",
-                        fmt::format("{} answers {}, not {}", path, fmt::join(allowed, ", "), method), path);
-      r.headers.emplace_back("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
-      return r;
-    }
-    return problem(404, "no_such_route", fmt::format("the API has no route {} {}", method, path), path);
-  }
-  route_label = route->pattern;
+  auto found = find_route(method, path);
+  if (auto* refusal = std::get_if<Reply>(&found)) return std::move(*refusal);
+  auto& matched = std::get<Matched>(found);
+  route_label = matched.route->pattern;
 
-  // Who is calling.
-  std::optional<Principal> principal;
-  Status auth_failure;
-  const std::string authorization = req.get("Authorization", "");
-  if (!authorization.empty()) {
-    if (authorization.rfind("Bearer ", 0) != 0) {
-      auth_failure = Forbidden("the Authorization header must be 'Bearer <token>'");
-    } else {
-      auto who = verify_token(authorization.substr(7), api.signing_key,
-                              std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-      if (who.ok()) {
-        principal = *who;
-      } else {
-        auth_failure = who.status();
-      }
-    }
-  }
+  const Caller caller = authenticate(req);
   // One allowance per person, per citizen token (a masked CPR number is shared by everyone born that day), or per address.
-  const std::string client = !principal ? "address:" + req.clientAddress().host().toString()
-                             : principal->kind == PrincipalKind::kCitizen ? "citizen:" + principal->token_id
-                                                                          : "staff:" + principal->person;
+  const std::string client = !caller.principal ? "address:" + req.clientAddress().host().toString()
+                             : caller.principal->kind == PrincipalKind::kCitizen ? "citizen:" + caller.principal->token_id
+                                                                                 : "staff:" + caller.principal->person;
   if (auto refused = admit(client, path)) return std::move(*refused);
-  if (route->access != Access::kPublic) {
-    if (!principal) {
-      const bool missing = auth_failure.ok();
-      Reply r = problem(401, missing ? "unauthenticated" : "invalid_token",
-                        missing ? "this route needs a bearer token (Authorization: Bearer <token>)"
-                                : auth_failure.message(),
-                        path);
-      r.headers.emplace_back("WWW-Authenticate", missing ? "Bearer realm=\"sagsflow\""
-                                                         : "Bearer realm=\"sagsflow\", error=\"invalid_token\"");
-      return r;
-    }
-    if (route->access == Access::kStaff && principal->kind != PrincipalKind::kStaff) {
-      return problem(403, "forbidden", "this route is for municipal staff; a citizen token cannot use it", path);
-    }
-    if (route->access == Access::kCitizen && principal->kind != PrincipalKind::kCitizen) {
-      return problem(403, "forbidden", "this route is for citizens (their own cases); use a citizen token", path);
-    }
-  }
+  if (auto refused = refuse_access(*matched.route, caller, path)) return std::move(*refused);
 
-  // The body: JSON objects only, within the size limit.
-  json body;
-  if (method == "POST" || method == "PUT" || method == "PATCH") {
-    const std::size_t max_body = route->max_body_bytes > 0 ? route->max_body_bytes : config.max_body_bytes;
-    const auto declared = req.getContentLength64();
-    if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && static_cast<std::size_t>(declared) > max_body) {
-      if (static_cast<std::size_t>(declared) <= kMaxDrainBytes) drain(req.stream(), kMaxDrainBytes);
-      return problem(413, "body_too_large", fmt::format("the body has {} bytes; the limit is {}", declared, max_body),
-                     path);
-    }
-    const std::string text = read_body(req.stream(), max_body);
-    if (text.size() > max_body) {
-      drain(req.stream(), kMaxDrainBytes);
-      return problem(413, "body_too_large", fmt::format("the body is over the limit of {} bytes", max_body), path);
-    }
-    if (!text.empty()) {
-      const std::string type = req.getContentType();
-      if (type.rfind("application/json", 0) != 0) {
-        return problem(415, "unsupported_media_type",
-                       fmt::format("the body must be application/json, not '{}'", type), path);
-      }
-      try {
-        body = json::parse(text);
-      } catch (const json::parse_error& e) {
-        return problem(400, "malformed_body", fmt::format("the body is not valid JSON (at byte {})", e.byte), path);
-      }
-      if (!body.is_object()) return problem(400, "malformed_body", "the body must be a JSON object", path);
-    }
-  }
+  auto body = read_json_body(req, *matched.route, path);
+  if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
+  json& object = std::get<json>(body);
 
-  Call call{api, method, path, std::move(params), {}, body.is_null() ? json::object() : body, principal};
+  Call call{api, method, path, std::move(matched.params), {}, object.is_null() ? json::object() : object,
+            caller.principal};
   try {
     for (const auto& [k, v] : uri.getQueryParameters()) call.query[k] = v;
   } catch (const Poco::Exception&) {
     return problem(400, "malformed_uri", "the query string cannot be decoded", path);
   }
-  Result<json> result = Internal("not run");
-  {
-    std::lock_guard guard(api.lock);
-    result = route->handler(call);
-  }
-  if (!result.ok()) {
-    const int status = http_status_for(result.status().code());
-    return problem(status, error_code_name(result.status().code()), result.status().message(), path, call.field);
-  }
-  if (call.raw_body) return {call.status, call.raw_content_type, std::move(*call.raw_body), {}};
-  return {call.status, "application/json", result->dump(), {}};
+  return dispatch(*matched.route, call);
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -37,21 +37,10 @@ Result<std::string> Context::resolve_municipality(CaseStore& store) const {
                                      "with --municipality", fmt::join(codes, ", ")));
 }
 
-Actor Context::actor(const std::string& municipality_code, const Organisation* organisation) const {
-  Actor a;
-  a.id = actor_id;
-  a.unit = actor_unit;
-  a.authority = actor_authority;
-  a.roles = actor_roles;
-  if (organisation != nullptr) {
-    if (auto who = organisation->person(actor_id, municipality_code); who.ok()) {
-      if (a.unit.empty()) a.unit = who->staff->unit;
-      if (a.roles.empty()) a.roles = who->staff->roles;
-      if (a.authority.empty() && a.unit == who->staff->unit) a.authority = who->authority;
-    }
-  }
-  if (a.authority.empty()) a.authority = municipality_code;
-  return a;
+Result<Actor> Context::actor(const std::string& municipality_code, const Organisation* organisation) const {
+  const ActorClaim claim{actor_id, actor_unit, actor_authority, actor_roles};
+  if (organisation != nullptr) return organisation->actor_for(claim, municipality_code);
+  return Organisation().actor_for(claim, municipality_code);  // no configuration: the claim as it is
 }
 
 Organisation organisation_of_file(const MunicipalityConfig& config) {

@@ -57,9 +57,10 @@ struct Context {
   Result<std::unique_ptr<db::SqlStore>> open_store(bool require_current_schema = true) const;
   // The municipality to act in: --municipality, or the database's only one.
   Result<std::string> resolve_municipality(CaseStore& store) const;
-  // The acting person. When the organisation lists them, the unit, roles and
-  // authority the options leave out come from their staff record.
-  Actor actor(const std::string& municipality, const Organisation* organisation = nullptr) const;
+  // The acting person, built by the core (Organisation::actor_for) as for the
+  // API: when the organisation knows the municipality they must be on its
+  // staff list, which fills in the unit, roles and authority the options leave out.
+  Result<Actor> actor(const std::string& municipality, const Organisation* organisation = nullptr) const;
   // --plugin-dir, SAGSFLOW_PLUGIN_DIR, or "plugins" beside an SQLite database file.
   std::string plugin_directory() const;
   // The checksums in <plugin dir>/allowed-sha256.txt, if that file exists.
@@ -69,7 +70,7 @@ struct Context {
 // A database connection, the installation's enabled plugins, and an engine using both.
 struct Session : app::Installation {
   std::string municipality;  // when asked for
-  Actor actor(const Context& ctx, const std::string& municipality) const {
+  Result<Actor> actor(const Context& ctx, const std::string& municipality) const {
     return ctx.actor(municipality, organisation.get());
   }
 };

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <charconv>
+#include <functional>
 #include <iostream>
 
 #include "cli_context.hpp"
@@ -147,19 +148,16 @@ std::string kle_line(db::SqlStore& store, const std::string& number) {
   return line;
 }
 
-int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, const Actor& actor,
-                const std::string& kle = {}) {
-  auto actions = engine.available_actions(s.id, actor);
-  const auto list = actions.ok() ? *actions : std::vector<ActionDefinition>{};
-  auto queue = engine.queue_of(s);
-  const Queue q = queue.ok() ? *queue : Queue{};
+int show_view(const Context& ctx, const CaseView& v, const std::string& kle = {}) {
+  const CaseState& s = v.state;
+  const Queue& q = v.queue;
   if (ctx.json) {
-    json j = case_json(s, list);
+    json j = case_json(s, v.actions);
     if (!q.kind.empty()) j["queue"] = {{"kind", q.kind}, {"id", q.id}, {"name", q.name}};
     if (!kle.empty()) j["kle"] = kle;
     print_json(j);
   } else {
-    print_case(s, list);
+    print_case(s, v.actions);
     if (!kle.empty()) std::cout << fmt::format("  {:<18} {}\n", "KLE", kle);
     if (!q.kind.empty() && s.status == CaseStatus::kOpen) {
       std::cout << fmt::format("  {:<18} {}{}\n", "Queue", q.name,
@@ -167,6 +165,19 @@ int show_result(const Context& ctx, CaseEngine& engine, const CaseState& s, cons
     }
   }
   return kExitOk;
+}
+
+// Runs one change and prints the case as the person sees it afterwards; the
+// core records that answer as a read, as it does for the API.
+int show_change(const Context& ctx, CaseEngine& engine, const Actor& actor, const std::string& operation,
+                const std::function<Result<CaseState>()>& change) {
+  auto view = engine.change_and_view(actor, ReadPurpose::answer_to(operation, "cli"), change);
+  if (!view.ok()) return fail(ctx, view.status());
+  if (!ctx.json && view->state.citizen && !view->state.citizen->mod11_ok() && operation == "open") {
+    std::cerr << "note: CPR number " << view->state.citizen->masked()
+              << " has no valid modulus-11 check digit; accepted, as numbers issued since 2007 may lack one\n";
+  }
+  return show_view(ctx, *view);
 }
 
 int open(const Context& ctx, const CaseArgs& a) {
@@ -182,14 +193,10 @@ int open(const Context& ctx, const CaseArgs& a) {
   req.title = a.title;
   req.fields = *fields;
   if (!a.facet.empty()) req.facet = a.facet;
-  req.actor = s->actor(ctx, s->municipality);
-  auto opened = s->engine->open_case(req);
-  if (!opened.ok()) return fail(ctx, opened.status());
-  if (opened->citizen && !opened->citizen->mod11_ok() && !ctx.json) {
-    std::cerr << "note: CPR number " << opened->citizen->masked()
-              << " has no valid modulus-11 check digit; accepted, as numbers issued since 2007 may lack one\n";
-  }
-  return show_result(ctx, *s->engine, *opened, req.actor);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  req.actor = *me;
+  return show_change(ctx, *s->engine, req.actor, "open", [&] { return s->engine->open_case(req); });
 }
 
 int act(const Context& ctx, const CaseArgs& a) {
@@ -202,7 +209,9 @@ int act(const Context& ctx, const CaseArgs& a) {
   ActionRequest req;
   req.case_id = found->id;
   req.action = a.action;
-  req.actor = s->actor(ctx, found->municipality);
+  auto me = s->actor(ctx, found->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  req.actor = *me;
   req.fields = *fields;
   for (const auto& att : a.attachments) {
     const auto colon = att.find(':');
@@ -211,9 +220,7 @@ int act(const Context& ctx, const CaseArgs& a) {
   if (a.expect_version > 0) req.expected_version = a.expect_version;
   req.note = a.note;
   req.accept_late_complaint = a.accept_late;
-  auto done = s->engine->act(req);
-  if (!done.ok()) return fail(ctx, done.status());
-  return show_result(ctx, *s->engine, *done, req.actor);
+  return show_change(ctx, *s->engine, req.actor, "act " + req.action, [&] { return s->engine->act(req); });
 }
 
 int show(const Context& ctx, const CaseArgs& a) {
@@ -221,10 +228,12 @@ int show(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  const Actor actor = s->actor(ctx, found->municipality);
-  auto visible = s->engine->get_case_for(found->id, actor, {"case show", "cli"});
+  auto me = s->actor(ctx, found->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  const Actor actor = *me;
+  auto visible = s->engine->view_case(found->id, actor, {kReadCase, "cli"});
   if (!visible.ok()) return fail(ctx, visible.status());
-  return show_result(ctx, *s->engine, *visible, actor, kle_line(*s->store, visible->subject));
+  return show_view(ctx, *visible, kle_line(*s->store, visible->state.subject));
 }
 
 int history(const Context& ctx, const CaseArgs& a) {
@@ -232,7 +241,9 @@ int history(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  auto events = s->engine->history_for(found->id, s->actor(ctx, found->municipality), {"case history", "cli"});
+  auto me = s->actor(ctx, found->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto events = s->engine->history_for(found->id, *me, {kReadHistory, "cli"});
   if (!events.ok()) return fail(ctx, events.status());
   std::optional<bool> replay_matches;
   if (a.verify) {
@@ -288,7 +299,9 @@ int list(const Context& ctx, const CaseArgs& a) {
   if (a.status == "closed") f.status = CaseStatus::kClosed;
   f.limit = a.limit;
   const std::string municipality = ctx.municipality.empty() ? std::string() : ctx.municipality;
-  auto cases = s->engine->list_cases_for(f, s->actor(ctx, municipality));
+  auto me = s->actor(ctx, municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto cases = s->engine->list_cases_for(f, *me);
   if (!cases.ok()) return fail(ctx, cases.status());
   if (ctx.json) {
     json out = json::array();
@@ -315,10 +328,10 @@ int propose(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  const Actor actor = s->actor(ctx, found->municipality);
-  auto done = s->engine->propose_decision(found->id, actor);
-  if (!done.ok()) return fail(ctx, done.status());
-  return show_result(ctx, *s->engine, *done, actor);
+  auto me = s->actor(ctx, found->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  const Actor actor = *me;
+  return show_change(ctx, *s->engine, actor, "propose", [&] { return s->engine->propose_decision(found->id, actor); });
 }
 
 int note(const Context& ctx, const CaseArgs& a) {
@@ -326,23 +339,23 @@ int note(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  const Actor actor = s->actor(ctx, found->municipality);
-  auto done = s->engine->add_note(found->id, actor, a.note);
-  if (!done.ok()) return fail(ctx, done.status());
-  return show_result(ctx, *s->engine, *done, actor);
+  auto me = s->actor(ctx, found->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  const Actor actor = *me;
+  return show_change(ctx, *s->engine, actor, "note", [&] { return s->engine->add_note(found->id, actor, a.note); });
 }
 
 // escalate, draft-decision and letter: one engine call on a found case.
 template <typename F>
-int on_case(const Context& ctx, const CaseArgs& a, F&& call) {
+int on_case(const Context& ctx, const CaseArgs& a, const std::string& operation, F&& call) {
   auto s = open_session(ctx, false);
   if (!s.ok()) return fail(ctx, s.status());
   auto found = find_case(*s->store, ctx, a.case_ref);
   if (!found.ok()) return fail(ctx, found.status());
-  const Actor actor = s->actor(ctx, found->municipality);
-  Result<CaseState> done = call(*s->engine, found->id, actor);
-  if (!done.ok()) return fail(ctx, done.status());
-  return show_result(ctx, *s->engine, *done, actor);
+  auto me = s->actor(ctx, found->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  const Actor actor = *me;
+  return show_change(ctx, *s->engine, actor, operation, [&] { return call(*s->engine, found->id, actor); });
 }
 
 int check_deadlines(const Context& ctx) {
@@ -410,7 +423,7 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   e->add_option("case", a.case_ref, "Case id or case number")->required();
   e->add_option("--reason", a.reason, "What makes the case complex")->required();
   e->callback([&] {
-    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+    exit_code = on_case(ctx, a, "escalate", [&](CaseEngine& en, long long id, const Actor& who) {
       return en.escalate(id, who, a.reason);
     });
   });
@@ -421,7 +434,7 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   d->add_option("--outcome", a.outcome, "granted, partly_granted, refused or dismissed")->required();
   d->add_option("--reasons", a.reason, "The reasons")->required();
   d->callback([&] {
-    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+    exit_code = on_case(ctx, a, "draft-decision", [&](CaseEngine& en, long long id, const Actor& who) {
       return en.draft_decision(id, who, a.outcome, a.reason);
     });
   });
@@ -432,7 +445,7 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   ar->add_option("--requester", a.subject, "Who asks")->required();
   ar->add_option("--note", a.note, "Note");
   ar->callback([&] {
-    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+    exit_code = on_case(ctx, a, "access-request", [&](CaseEngine& en, long long id, const Actor& who) {
       return en.open_access_request(id, who, a.subject, a.note);
     });
   });
@@ -442,7 +455,7 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   w->add_option("--subject", a.subject, "Subject")->required();
   w->add_option("--body", a.note, "Text")->required();
   w->callback([&] {
-    exit_code = on_case(ctx, a, [&](CaseEngine& en, long long id, const Actor& who) {
+    exit_code = on_case(ctx, a, "letter", [&](CaseEngine& en, long long id, const Actor& who) {
       return en.send_letter(id, who, a.subject, a.note);
     });
   });

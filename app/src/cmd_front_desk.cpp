@@ -69,7 +69,9 @@ int register_inquiry(const Context& ctx, const FrontDeskArgs& a) {
   req.outcome = a.outcome;
   req.deadline = *deadline;
   if (a.case_id > 0) req.case_id = a.case_id;
-  req.actor = s->actor(ctx, s->municipality);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  req.actor = *me;
   auto out = s->front_desk->register_inquiry(req);
   if (!out.ok()) return fail(ctx, out.status());
   if (ctx.json) {
@@ -99,7 +101,9 @@ int list_inquiries(const Context& ctx, const FrontDeskArgs& a) {
   InquiryFilter f;
   f.municipality = s->municipality;
   if (!a.area.empty()) f.area = a.area;
-  auto list = s->front_desk->inquiries(s->actor(ctx, s->municipality), f);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto list = s->front_desk->inquiries(*me, f);
   if (!list.ok()) return fail(ctx, list.status());
   if (ctx.json) {
     json out = json::array();
@@ -120,7 +124,9 @@ int list_inquiries(const Context& ctx, const FrontDeskArgs& a) {
 int forward_inquiry(const Context& ctx, const FrontDeskArgs& a) {
   auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
-  auto r = s->front_desk->forward(a.inquiry_id, s->actor(ctx, s->municipality), a.to);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto r = s->front_desk->forward(a.inquiry_id, *me, a.to);
   if (!r.ok()) return fail(ctx, r.status());
   if (ctx.json) print_json(inquiry_json(*r));
   else std::cout << fmt::format("Inquiry {} forwarded to {} on {}\n", r->id, r->forwarded_to, r->forwarded_on);
@@ -152,7 +158,9 @@ int triage(const Context& ctx, const FrontDeskArgs& a) {
 int issue_notice(const Context& ctx, const FrontDeskArgs& a) {
   auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
-  auto m = s->front_desk->issue_notice(s->actor(ctx, s->municipality), s->municipality, a.area, a.title, a.text);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto m = s->front_desk->issue_notice(*me, s->municipality, a.area, a.title, a.text);
   if (!m.ok()) return fail(ctx, m.status());
   if (ctx.json) print_json(message_json(*m));
   else std::cout << fmt::format("Notice {} issued for {}: {}\n", m->id, m->area, m->title);
@@ -164,7 +172,9 @@ int report_problem(const Context& ctx, const FrontDeskArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   std::optional<long long> case_id;
   if (a.case_id > 0) case_id = a.case_id;
-  auto m = s->front_desk->report_problem(s->actor(ctx, s->municipality), s->municipality, a.area, a.text, case_id);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto m = s->front_desk->report_problem(*me, s->municipality, a.area, a.text, case_id);
   if (!m.ok()) return fail(ctx, m.status());
   if (ctx.json) print_json(message_json(*m));
   else std::cout << fmt::format("Problem {} reported to the expert and specialist groups for {}\n", m->id, m->area);
@@ -174,7 +184,9 @@ int report_problem(const Context& ctx, const FrontDeskArgs& a) {
 int list_messages(const Context& ctx) {
   auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
-  auto list = s->front_desk->messages_for(s->actor(ctx, s->municipality), s->municipality);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto list = s->front_desk->messages_for(*me, s->municipality);
   if (!list.ok()) return fail(ctx, list.status());
   if (ctx.json) {
     json out = json::array();
@@ -195,7 +207,9 @@ int register_situation(const Context& ctx, const FrontDeskArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   const auto channel = channel_from_key(a.channel);
   if (!channel) return fail(ctx, InvalidArgument("--channel '" + a.channel + "' is not a channel"));
-  LifeSituationRequest req{s->municipality, a.area, a.cpr, *channel, s->actor(ctx, s->municipality)};
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  LifeSituationRequest req{s->municipality, a.area, a.cpr, *channel, *me};
   auto out = register_life_situation(*s->engine, *s->front_desk, req);
   if (!out.ok()) return fail(ctx, out.status());
   if (ctx.json) {

@@ -38,7 +38,9 @@ int channels(const Context& ctx, const ReportArgs& a) {
     if (!shift.ok()) return fail(ctx, shift.status());
     req.shifts.push_back(*shift);
   }
-  auto report = app::channel_report(*s, s->actor(ctx, s->municipality), req);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto report = app::channel_report(*s, *me, req);
   if (!report.ok()) return fail(ctx, report.status());
   if (ctx.json || a.format == "json") {
     print_json(report_json(*report));

@@ -123,16 +123,17 @@ int issue_token(const Context& ctx, const ServeArgs& a) {
   } else {
     auto org = load_organisation(**store);
     if (!org.ok()) return fail(ctx, org.status());
-    auto person = (*org)->person(a.person, *municipality);
-    if (!person.ok()) {
-      return fail(ctx, NotFound(fmt::format("{} is not on the staff list of {}: a token is only issued to staff",
-                                            a.person, *municipality)));
+    // The same rule as every request: the core builds the actor from the staff list.
+    auto actor = (*org)->actor_for({a.person, a.unit, "", a.roles}, *municipality);
+    if (!actor.ok()) {
+      return fail(ctx, actor.status().code() == ErrorCode::kForbidden && !(*org)->person(a.person, *municipality).ok()
+                           ? NotFound(fmt::format("{} is not on the staff list of {}: a token is only issued to staff",
+                                                  a.person, *municipality))
+                           : actor.status());
     }
     who.person = a.person;
     who.unit = a.unit;
     who.roles = a.roles;
-    Actor check{a.person, a.unit.empty() ? person->staff->unit : a.unit, "", a.roles};
-    if (auto known = (*org)->identify(check, *municipality); !known.ok()) return fail(ctx, known.status());
   }
   const int hours = a.hours > 0 ? a.hours : none.token_lifetime_hours;
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -152,7 +153,9 @@ int issue_token(const Context& ctx, const ServeArgs& a) {
 int audit(const Context& ctx, const ServeArgs& a) {
   auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
-  const Actor actor = s->actor(ctx, s->municipality);
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  const Actor actor = *me;
   if (auto st = s->organisation->may_administer(actor, s->municipality); !st.ok()) return fail(ctx, st);
   AccessFilter f;
   f.municipality = s->municipality;

@@ -34,8 +34,59 @@ bool may_act(const ActionDefinition& action, const Actor& actor) {
 CaseEngine::CaseEngine(CaseStore& store, EngineOptions options)
     : store_(store), options_(std::move(options)) {}
 
+namespace {
+
+// What the operation running on this thread does around its commits: the
+// read its answer is (written with its first event), each case as this
+// operation last stored it (so the answer includes what signal receivers
+// wrote), and the signals held back while a unit of the store is open.
+struct OperationScope {
+  const Actor* reader = nullptr;
+  const ReadPurpose* why = nullptr;
+  bool read_recorded = false;
+  std::map<long long, CaseState> latest;
+  bool deferring = false;
+  std::vector<std::function<void()>> deferred;
+};
+thread_local OperationScope* tl_scope = nullptr;
+
+// The scope of the outermost operation on this thread: made by the first,
+// joined by those it calls (a plugin's note inside an action's signal).
+class Operation {
+ public:
+  Operation() : owner_(tl_scope == nullptr) {
+    if (owner_) tl_scope = &own_;
+  }
+  ~Operation() {
+    if (owner_) tl_scope = nullptr;
+  }
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
+  OperationScope* operator->() const { return tl_scope; }
+  bool owner() const { return owner_; }
+
+ private:
+  bool owner_;
+  OperationScope own_;
+};
+
+void note_stored(const CaseState& state) {
+  if (tl_scope == nullptr) return;
+  auto [it, inserted] = tl_scope->latest.try_emplace(state.id, state);
+  if (!inserted && it->second.version < state.version) it->second = state;
+}
+
+// `state`, or a newer version of the same case this operation stored since.
+CaseState latest_of(CaseState state) {
+  if (tl_scope == nullptr) return state;
+  auto it = tl_scope->latest.find(state.id);
+  return it != tl_scope->latest.end() && it->second.version > state.version ? it->second : state;
+}
+
+}  // namespace
+
 template <typename... Args, typename Signal>
-void CaseEngine::emit(Signal& signal, const Args&... args) {
+void CaseEngine::emit_now(Signal& signal, const Args&... args) {
   try {
     signal(args...);
   } catch (const std::exception& e) {
@@ -43,6 +94,31 @@ void CaseEngine::emit(Signal& signal, const Args&... args) {
   } catch (...) {
     logger()->error("an event receiver failed with an unknown error (the change is stored)");
   }
+}
+
+// Fires now, or once the open unit of the store has committed.
+template <typename... Args, typename Signal>
+void CaseEngine::emit(Signal& signal, const Args&... args) {
+  if (tl_scope != nullptr && tl_scope->deferring) {
+    tl_scope->deferred.push_back([this, &signal, args...] { emit_now(signal, args...); });
+    return;
+  }
+  emit_now(signal, args...);
+}
+
+Status CaseEngine::atomically(const std::function<Status()>& work) {
+  Operation op;
+  const bool outermost = !op->deferring;
+  op->deferring = true;
+  Status done = store_.atomically(work);
+  if (!outermost) return done;
+  op->deferring = false;
+  auto held = std::move(op->deferred);
+  op->deferred.clear();
+  if (done.ok()) {
+    for (auto& fire : held) fire();
+  }
+  return done;
 }
 
 Result<DeployOutcome> CaseEngine::deploy_workflow(std::string_view yaml, std::string_view file_name) {
@@ -124,9 +200,9 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
                                                                        : wf->owning_authority;
   const StageDefinition* start = wf->find_stage(wf->start);
 
-  auto created = store_.create_case(
-      req.municipality, year,
-      [&](long long id, long long sequence) -> Result<std::pair<CaseState, CaseEvent>> {
+  Operation op;
+  Result<CaseState> created = Internal("the case was not created");
+  auto build = [&](long long id, long long sequence) -> Result<std::pair<CaseState, CaseEvent>> {
         CaseEvent e;
         e.case_id = id;
         e.seq = 1;
@@ -154,27 +230,45 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
         CaseState s;
         if (auto st = apply_event(s, e); !st.ok()) return st;
         return std::make_pair(std::move(s), std::move(e));
-      });
-  if (!created.ok()) return created.status();
+  };
+  // The case and, when the opening is answered with it, the answer's read: one transaction.
+  const Status stored = store_.atomically([&]() -> Status {
+    created = store_.create_case(req.municipality, year, build);
+    if (!created.ok()) return created.status();
+    if (op->reader != nullptr && !op->read_recorded) {
+      if (auto st = record_read(*created, *op->reader, *op->why); !st.ok()) return st;
+      op->read_recorded = true;
+    }
+    return Status::Ok();
+  });
+  if (!stored.ok()) {
+    op->read_recorded = false;
+    return stored;
+  }
+  note_stored(*created);
   logger()->info("opened case {} ({}) for {}", created->case_number, wf->id,
                  citizen ? citizen->masked() : std::string("no citizen"));
   emit(events_.case_opened, *created);
-  return created;
+  return latest_of(*created);
 }
 
 Result<std::vector<ActionDefinition>> CaseEngine::available_actions(long long id, const Actor& actor) {
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
+  return available_actions(*state, actor);
+}
+
+Result<std::vector<ActionDefinition>> CaseEngine::available_actions(const CaseState& state, const Actor& actor) {
   std::vector<ActionDefinition> out;
-  if (state->status == CaseStatus::kClosed) return out;
-  auto wf = workflow(state->workflow_id, state->workflow_version);
+  if (state.status == CaseStatus::kClosed) return out;
+  auto wf = workflow(state.workflow_id, state.workflow_version);
   if (!wf.ok()) return wf.status();
-  if (auto st = check_may_see(actor, *state); !st.ok()) return st;
-  if (const auto* stage = (*wf)->find_stage(state->stage)) {
+  if (auto st = check_may_see(actor, state); !st.ok()) return st;
+  if (const auto* stage = (*wf)->find_stage(state.stage)) {
     for (const auto& a : stage->actions) {
       if (!may_act(a, actor)) continue;
       if (options_.organisation &&
-          !options_.organisation->may_perform(actor, *state, (*wf)->service_area, a, (*wf)->task_of(*stage, a)).ok()) {
+          !options_.organisation->may_perform(actor, state, (*wf)->service_area, a, (*wf)->task_of(*stage, a)).ok()) {
         continue;
       }
       out.push_back(a);
@@ -201,6 +295,62 @@ Result<CaseState> CaseEngine::get_case_for(long long id, const Actor& actor, con
   if (!state.ok()) return state;
   if (auto st = check_may_see(actor, *state); !st.ok()) return st;
   if (auto st = record_read(*state, actor, why); !st.ok()) return st;
+  return state;
+}
+
+Result<CaseView> CaseEngine::view_of(CaseState state, const Actor& actor) {
+  CaseView v;
+  auto actions = available_actions(state, actor);
+  if (!actions.ok()) return actions.status();
+  v.actions = std::move(*actions);
+  auto queue = queue_of(state);
+  if (queue.ok()) v.queue = std::move(*queue);
+  const std::string holder = state.assignee.is_object() ? state.assignee.value("person", "") : "";
+  v.may_claim = state.status == CaseStatus::kOpen && !v.actions.empty() && holder.empty();
+  v.may_release = !holder.empty() && (holder == actor.id || actor.has_role(kTeamLeaderRole));
+  v.state = std::move(state);
+  return v;
+}
+
+Result<CaseView> CaseEngine::view_case(long long id, const Actor& actor, const ReadPurpose& why) {
+  auto state = get_case_for(id, actor, why);
+  if (!state.ok()) return state.status();
+  return view_of(std::move(*state), actor);
+}
+
+Result<CaseView> CaseEngine::change_and_view(const Actor& actor, const ReadPurpose& why,
+                                             const std::function<Result<CaseState>()>& change) {
+  Operation op;
+  const Actor* outer_reader = op->reader;
+  const ReadPurpose* outer_why = op->why;
+  const bool outer_recorded = op->read_recorded;
+  op->reader = &actor;
+  op->why = &why;
+  op->read_recorded = false;
+  auto changed = change();
+  const bool recorded = op->read_recorded;
+  op->reader = outer_reader;
+  op->why = outer_why;
+  op->read_recorded = outer_recorded;
+  if (!changed.ok()) return changed.status();
+  CaseState state = latest_of(std::move(*changed));
+  if (auto st = check_may_see(actor, state); !st.ok()) return st;
+  if (!recorded) {
+    // The change stored nothing (the case was already so): the answer is a read of its own.
+    if (auto st = record_read(state, actor, why); !st.ok()) return st;
+  }
+  return view_of(std::move(state), actor);
+}
+
+Result<CaseState> CaseEngine::citizen_case(long long id, const Cpr& citizen) {
+  auto state = store_.load_case(id);
+  // The same answer whether the case does not exist or is someone else's.
+  if (!state.ok() || !state->citizen || !(*state->citizen == citizen)) {
+    if (state.ok() || state.status().code() == ErrorCode::kNotFound) {
+      return NotFound(fmt::format("you have no case {}", id));
+    }
+    return state.status();
+  }
   return state;
 }
 
@@ -262,10 +412,17 @@ Result<Queue> CaseEngine::queue_of(const CaseState& state) {
   return options_.organisation->queue_of(state, (*wf)->service_area, task);
 }
 
-Result<CaseState> CaseEngine::act(const ActionRequest& req) {
-  auto loaded = store_.load_case(req.case_id);
-  if (!loaded.ok()) return loaded.status();
-  const CaseState& state = *loaded;
+// What an action is, found once: the workflow, the stage, the action and its task.
+struct CaseEngine::ActionPlan {
+  std::shared_ptr<const WorkflowDefinition> wf;
+  const StageDefinition* stage = nullptr;
+  const ActionDefinition* action = nullptr;
+  std::string task;
+};
+
+// The state the action works on: visible to the person, at the version they
+// based it on, open, and in a stage of its workflow that has the action.
+Result<CaseEngine::ActionPlan> CaseEngine::plan_action(const CaseState& state, const ActionRequest& req) {
   // Nothing about a case (its state, stage or actions) to someone who may not see it.
   if (auto st = check_may_see(req.actor, state); !st.ok()) return st;
   if (req.expected_version && *req.expected_version != state.version) {
@@ -276,92 +433,202 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   if (state.status == CaseStatus::kClosed) {
     return FailedPrecondition(fmt::format("case {} is closed; no action can be taken", state.case_number));
   }
-  auto wf_result = workflow(state.workflow_id, state.workflow_version);
-  if (!wf_result.ok()) return wf_result.status();
-  const auto wf = *wf_result;
-  const StageDefinition* stage = wf->find_stage(state.stage);
-  if (!stage) {
+  ActionPlan plan;
+  auto wf = workflow(state.workflow_id, state.workflow_version);
+  if (!wf.ok()) return wf.status();
+  plan.wf = *wf;
+  plan.stage = plan.wf->find_stage(state.stage);
+  if (!plan.stage) {
     return Internal(fmt::format("case {} is in stage '{}', which workflow {} v{} does not define",
-                                state.case_number, state.stage, wf->id, state.workflow_version));
+                                state.case_number, state.stage, plan.wf->id, state.workflow_version));
   }
-  const ActionDefinition* action = stage->find_action(req.action);
-  if (!action) {
+  plan.action = plan.stage->find_action(req.action);
+  if (!plan.action) {
     return InvalidArgument(fmt::format("stage '{}' of case {} has no action '{}'; available: {}",
-                                       stage->name, state.case_number, req.action,
-                                       join_names(stage->actions)));
+                                       plan.stage->name, state.case_number, req.action,
+                                       join_names(plan.stage->actions)));
   }
-  const std::string task = wf->task_of(*stage, *action);
+  plan.task = plan.wf->task_of(*plan.stage, *plan.action);
+  return plan;
+}
+
+// Who may take it: the organisation's rules, the owning authority's, the stage's roles.
+Status CaseEngine::check_may_take(const ActionPlan& plan, const CaseState& state, const Actor& actor) {
   const auto* org = options_.organisation;
   if (org && org->knows(state.municipality)) {
-    if (auto st = org->may_perform(req.actor, state, wf->service_area, *action, task); !st.ok()) return st;
+    // The organisation's rule includes who decides (only_the_owner_decides).
+    if (auto st = org->may_perform(actor, state, plan.wf->service_area, *plan.action, plan.task); !st.ok()) {
+      return st;
+    }
   }
-  // Only the owning authority decides, and reconsiders its decision on a
-  // complaint (DOMAIN.md §2, §4), whoever else serves the citizen.
-  if ((action->decision || task == "complaint") && req.actor.authority != state.owning_authority) {
-    return Forbidden(fmt::format(
-        "case {} is decided by {}, not by {} (the acting authority); what {} may do: receive the application "
-        "and forward it to {}, signpost the citizen, help fill in the form, and give general guidance on the rules",
-        state.case_number, state.owning_authority, req.actor.authority, req.actor.authority, state.owning_authority));
+  if (plan.action->decision || plan.task == "complaint") {
+    if (auto st = only_the_owner_decides(state, actor.authority, {}, org); !st.ok()) return st;
   }
-  if (!may_act(*action, req.actor)) {
-    return Forbidden(fmt::format("action '{}' needs one of the roles {}; {} has {}", action->name,
-                                 fmt::join(action->roles, ", "), req.actor.id,
-                                 req.actor.roles.empty() ? std::string("none")
-                                                         : fmt::format("{}", fmt::join(req.actor.roles, ", "))));
+  if (!may_act(*plan.action, actor)) {
+    return Forbidden(fmt::format("action '{}' needs one of the roles {}; {} has {}", plan.action->name,
+                                 fmt::join(plan.action->roles, ", "), actor.id,
+                                 actor.roles.empty() ? std::string("none")
+                                                     : fmt::format("{}", fmt::join(actor.roles, ", "))));
   }
+  return Status::Ok();
+}
+
+namespace {
+bool brings_field(const json& fields, const std::string& f) {
+  return fields.contains(f) && !fields.at(f).is_null() &&
+         !(fields.at(f).is_string() && fields.at(f).get<std::string>().empty());
+}
+bool brings_attachment(const std::vector<Attachment>& attachments, const std::string& name) {
+  for (const auto& att : attachments) {
+    if (att.name == name) return true;
+  }
+  return false;
+}
+}  // namespace
+
+// Guards: the action's required fields and attachments, counting what it brings.
+Status CaseEngine::check_requirements(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                      const json& fields) {
+  std::vector<std::string> missing_fields, missing_attachments;
+  for (const auto& f : plan.action->requires_.fields) {
+    if (!brings_field(fields, f) && !state.has_field(f)) missing_fields.push_back(f);
+  }
+  for (const auto& a : plan.action->requires_.attachments) {
+    if (!brings_attachment(req.attachments, a) && !state.has_attachment(a)) missing_attachments.push_back(a);
+  }
+  if (missing_fields.empty() && missing_attachments.empty()) return Status::Ok();
+  std::string msg = fmt::format("action '{}' on case {} cannot be taken yet:", plan.action->name, state.case_number);
+  if (!missing_fields.empty()) msg += fmt::format(" missing fields: {};", fmt::join(missing_fields, ", "));
+  if (!missing_attachments.empty()) msg += fmt::format(" missing attachments: {};", fmt::join(missing_attachments, ", "));
+  msg.pop_back();
+  return GuardFailed(msg);
+}
+
+// A complaint needs a decision, and comes within its deadline unless the authority hears a late one.
+Status CaseEngine::check_complaint_window(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                          Date today) {
+  if (!plan.action->opens_complaint) return Status::Ok();
+  if (!state.decided_on) {
+    return FailedPrecondition(fmt::format("case {} has no decision to complain about", state.case_number));
+  }
+  if (state.complaint_due && today > *state.complaint_due && !req.accept_late_complaint) {
+    return FailedPrecondition(fmt::format(
+        "the complaint deadline of case {} passed on {} (decision of {}); the authority may "
+        "still choose to hear it (accept a late complaint)",
+        state.case_number, format_date(*state.complaint_due), format_date(*state.decided_on)));
+  }
+  return Status::Ok();
+}
+
+// The workflow's plugin checks the form; a failing plugin leaves an incident on the case.
+Status CaseEngine::check_form_with_plugin(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                          const json& fields) {
+  if (!plan.action->validate_form) return Status::Ok();
+  CaseState with_attachments = state;  // the plugin sees what this action brings, too
+  for (const auto& a : req.attachments) with_attachments.attachments.push_back({a.name, a.kind, ""});
+  auto problems = plugin_form_problems(*plan.wf, with_attachments, fields);
+  if (!problems.ok()) {
+    return record_incident(state, req.actor, plan.wf->plugin, "validate_form", plan.action->name, problems.status());
+  }
+  if (!problems->empty()) {
+    return GuardFailed(fmt::format("action '{}' on case {} cannot be taken: the form is not valid: {}",
+                                   plan.action->name, state.case_number, fmt::join(*problems, "; ")));
+  }
+  return Status::Ok();
+}
+
+// Pausing in a check stage names what the citizen is asked for: what the
+// stage's way onward still needs.
+json CaseEngine::missing_request(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                 const json& fields, Date today) const {
+  json want_fields = json::array(), want_attachments = json::array();
+  std::set<std::string> seen;
+  for (const auto& onward : plan.stage->actions) {
+    if (onward.next == plan.stage->name) continue;
+    for (const auto& f : onward.requires_.fields) {
+      const bool brought = fields.contains(f) && !fields.at(f).is_null();
+      if (!brought && !state.has_field(f) && seen.insert("f:" + f).second) want_fields.push_back(f);
+    }
+    for (const auto& a : onward.requires_.attachments) {
+      if (!brings_attachment(req.attachments, a) && !state.has_attachment(a) && seen.insert("a:" + a).second) {
+        want_attachments.push_back(a);
+      }
+    }
+  }
+  return {{"fields", want_fields}, {"attachments", want_attachments}, {"since", format_date(today)}};
+}
+
+// The deadline clock: pause, resume, stop on leaving the stage, start the next stage's.
+json CaseEngine::clock_operations(const ActionPlan& plan, const CaseState& state, Date today) const {
+  json ops = json::array();
+  std::optional<DeadlineClock> clock = state.clock;
+  if (clock && plan.action->clock == ClockEffect::kPause && !clock->paused()) {
+    (void)clock->pause(today);
+    ops.push_back({{"op", "pause"}, {"on", format_date(today)}});
+  }
+  if (clock && plan.action->clock == ClockEffect::kResume && clock->paused()) {
+    (void)clock->resume(today, options_.calendar);
+    ops.push_back({{"op", "resume"}, {"on", format_date(today)}, {"due", format_date(clock->due)}});
+  }
+  if (plan.action->next != plan.stage->name) {
+    if (clock) ops.push_back({{"op", "stop"}});
+    const StageDefinition* next = plan.wf->find_stage(plan.action->next);
+    if (next && next->deadline) {
+      ops.push_back({{"op", "start"}, {"clock", to_json(DeadlineClock::start(*next->deadline, today, options_.calendar))}});
+    }
+  }
+  return ops;
+}
+
+// A decision: its date, outcome and authority, the complaint deadline, and
+// for anything short of full grant its reasons and complaint guidance
+// (docs/legal.md#reasons-and-complaint-guidance).
+Result<json> CaseEngine::decision_of(const ActionPlan& plan, const CaseState& state, const Actor& actor,
+                                     const json& fields, Date today) const {
+  const auto& wf = *plan.wf;
+  json decision = {{"date", format_date(today)}, {"outcome", plan.action->outcome}, {"authority", actor.authority}};
+  if (wf.complaint_deadline) {
+    decision["complaint_due"] = format_date(wf.complaint_deadline->due_from(today, options_.calendar));
+  }
+  if (plan.action->outcome == "granted" || plan.action->outcome.empty()) return decision;
+  const bool brought = fields.contains("reasons") && fields.at("reasons").is_string() &&
+                       !fields.at("reasons").get<std::string>().empty();
+  if (!brought && !state.has_field("reasons")) {
+    return GuardFailed(fmt::format("action '{}' on case {} is a decision that does not give the citizen "
+                                   "everything asked for: it needs its reasons (field 'reasons', FVL §22)",
+                                   plan.action->name, state.case_number));
+  }
+  if (wf.complaint_deadline) {
+    const auto* org = options_.organisation;
+    const std::string decider = org ? org->authority_name(state.owning_authority) : state.owning_authority;
+    json guidance = {{"to", decider},
+                     {"how", fmt::format("in writing or orally to {}, which reconsiders the decision", decider)},
+                     {"by", decision["complaint_due"]}};
+    if (!wf.appeals_body.empty()) {
+      guidance["then"] = fmt::format("if {} upholds the decision, the complaint goes on to {}", decider, wf.appeals_body);
+    }
+    decision["complaint_guidance"] = guidance;
+  }
+  return decision;
+}
+
+Result<CaseState> CaseEngine::act(const ActionRequest& req) {
+  Operation op;
+  auto loaded = store_.load_case(req.case_id);  // the one load of the action
+  if (!loaded.ok()) return loaded.status();
+  const CaseState& state = *loaded;
+  auto plan = plan_action(state, req);
+  if (!plan.ok()) return plan.status();
+  if (auto st = check_may_take(*plan, state, req.actor); !st.ok()) return st;
   const json fields = req.fields.is_null() ? json::object() : req.fields;
   if (!fields.is_object()) return InvalidArgument("fields must be a JSON object");
+  if (auto st = check_requirements(*plan, state, req, fields); !st.ok()) return st;
+  const Date today = copenhagen_date(options_.clock());
+  if (auto st = check_complaint_window(*plan, state, req, today); !st.ok()) return st;
+  if (auto st = check_form_with_plugin(*plan, state, req, fields); !st.ok()) return st;
 
-  // Guards: required fields and attachments, counting what this action brings.
-  std::vector<std::string> missing_fields, missing_attachments;
-  for (const auto& f : action->requires_.fields) {
-    const bool brought = fields.contains(f) && !fields.at(f).is_null() &&
-                         !(fields.at(f).is_string() && fields.at(f).get<std::string>().empty());
-    if (!brought && !state.has_field(f)) missing_fields.push_back(f);
-  }
-  for (const auto& a : action->requires_.attachments) {
-    bool brought = false;
-    for (const auto& att : req.attachments) brought |= att.name == a;
-    if (!brought && !state.has_attachment(a)) missing_attachments.push_back(a);
-  }
-  if (!missing_fields.empty() || !missing_attachments.empty()) {
-    std::string msg = fmt::format("action '{}' on case {} cannot be taken yet:", action->name, state.case_number);
-    if (!missing_fields.empty()) msg += fmt::format(" missing fields: {};", fmt::join(missing_fields, ", "));
-    if (!missing_attachments.empty()) {
-      msg += fmt::format(" missing attachments: {};", fmt::join(missing_attachments, ", "));
-    }
-    msg.pop_back();
-    return GuardFailed(msg);
-  }
-
-  const Timestamp now = options_.clock();
-  const Date today = copenhagen_date(now);
-  if (action->opens_complaint) {
-    if (!state.decided_on) {
-      return FailedPrecondition(fmt::format("case {} has no decision to complain about", state.case_number));
-    }
-    if (state.complaint_due && today > *state.complaint_due && !req.accept_late_complaint) {
-      return FailedPrecondition(fmt::format(
-          "the complaint deadline of case {} passed on {} (decision of {}); the authority may "
-          "still choose to hear it (accept a late complaint)",
-          state.case_number, format_date(*state.complaint_due), format_date(*state.decided_on)));
-    }
-  }
-
-  if (action->validate_form) {
-    CaseState with_attachments = state;  // the plugin sees what this action brings, too
-    for (const auto& a : req.attachments) with_attachments.attachments.push_back({a.name, a.kind, ""});
-    auto problems = plugin_form_problems(*wf, with_attachments, fields);
-    if (!problems.ok()) {
-      return record_incident(state, req.actor, wf->plugin, "validate_form", action->name, problems.status());
-    }
-    if (!problems->empty()) {
-      return GuardFailed(fmt::format("action '{}' on case {} cannot be taken: the form is not valid: {}",
-                                     action->name, state.case_number, fmt::join(*problems, "; ")));
-    }
-  }
-
-  CaseEvent e = next_event(state, req.actor, action->name, action->next);
+  const ActionDefinition& action = *plan->action;
+  CaseEvent e = next_event(state, req.actor, action.name, action.next);
   if (!state.incident.is_null()) e.data["incident_cleared"] = true;
   if (!fields.empty()) e.data["fields"] = fields;
   if (!req.attachments.empty()) {
@@ -370,91 +637,39 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
     e.data["attachments"] = list;
   }
   if (!req.note.empty()) e.data["note"] = req.note;
-
-  if (action->clock == ClockEffect::kPause && stage->kind == StageKind::kCheck) {
-    // Name what the citizen is asked for: what the stage's way onward still needs.
-    json want_fields = json::array(), want_attachments = json::array();
-    std::set<std::string> seen;
-    for (const auto& onward : stage->actions) {
-      if (onward.next == stage->name) continue;
-      for (const auto& f : onward.requires_.fields) {
-        const bool brought = fields.contains(f) && !fields.at(f).is_null();
-        if (!brought && !state.has_field(f) && seen.insert("f:" + f).second) want_fields.push_back(f);
-      }
-      for (const auto& a : onward.requires_.attachments) {
-        bool brought = false;
-        for (const auto& att : req.attachments) brought |= att.name == a;
-        if (!brought && !state.has_attachment(a) && seen.insert("a:" + a).second) want_attachments.push_back(a);
-      }
-    }
-    e.data["missing"] = {{"fields", want_fields}, {"attachments", want_attachments}, {"since", format_date(today)}};
+  if (action.clock == ClockEffect::kPause && plan->stage->kind == StageKind::kCheck) {
+    e.data["missing"] = missing_request(*plan, state, req, fields, today);
   }
-  if (action->clock == ClockEffect::kResume && !state.missing.is_null()) e.data["missing_received"] = true;
-
-  json clock_ops = json::array();
-  std::optional<DeadlineClock> clock = state.clock;
-  if (clock && action->clock == ClockEffect::kPause && !clock->paused()) {
-    (void)clock->pause(today);
-    clock_ops.push_back({{"op", "pause"}, {"on", format_date(today)}});
-  }
-  if (clock && action->clock == ClockEffect::kResume && clock->paused()) {
-    (void)clock->resume(today, options_.calendar);
-    clock_ops.push_back({{"op", "resume"}, {"on", format_date(today)}, {"due", format_date(clock->due)}});
-  }
-  if (action->next != stage->name) {
-    if (clock) clock_ops.push_back({{"op", "stop"}});
-    const StageDefinition* next = wf->find_stage(action->next);
-    if (next && next->deadline) {
-      clock_ops.push_back(
-          {{"op", "start"},
-           {"clock", to_json(DeadlineClock::start(*next->deadline, today, options_.calendar))}});
-    }
-  }
-  if (!clock_ops.empty()) e.data["clock"] = clock_ops;
-
-  if (task == "forward" && state.owning_authority != req.actor.authority) {
+  if (action.clock == ClockEffect::kResume && !state.missing.is_null()) e.data["missing_received"] = true;
+  if (json ops = clock_operations(*plan, state, today); !ops.empty()) e.data["clock"] = ops;
+  if (plan->task == "forward" && state.owning_authority != req.actor.authority) {
     // A matter for another authority goes to it (FVL §7(2)): recorded with date and receiver.
+    const auto* org = options_.organisation;
     e.data["forwarded"] = {{"to", state.owning_authority},
                            {"name", org ? org->authority_name(state.owning_authority) : state.owning_authority},
                            {"on", format_date(today)}};
   }
-  if (action->decision) {
-    json decision = {{"date", format_date(today)}, {"outcome", action->outcome}, {"authority", req.actor.authority}};
-    if (wf->complaint_deadline) {
-      decision["complaint_due"] = format_date(wf->complaint_deadline->due_from(today, options_.calendar));
-    }
-    if (action->outcome != "granted" && !action->outcome.empty()) {
-      // FVL §§22-25: reasons, and complaint guidance (where, how, by when),
-      // unless the citizen gets everything asked for.
-      const bool brought = fields.contains("reasons") && fields.at("reasons").is_string() &&
-                           !fields.at("reasons").get<std::string>().empty();
-      if (!brought && !state.has_field("reasons")) {
-        return GuardFailed(fmt::format("action '{}' on case {} is a decision that does not give the citizen "
-                                       "everything asked for: it needs its reasons (field 'reasons', FVL §22)",
-                                       action->name, state.case_number));
-      }
-      if (wf->complaint_deadline) {
-        const auto* org = options_.organisation;
-        const std::string decider = org ? org->authority_name(state.owning_authority) : state.owning_authority;
-        json guidance = {{"to", decider},
-                         {"how", fmt::format("in writing or orally to {}, which reconsiders the decision", decider)},
-                         {"by", decision["complaint_due"]}};
-        if (!wf->appeals_body.empty()) {
-          guidance["then"] = fmt::format("if {} upholds the decision, the complaint goes on to {}", decider,
-                                         wf->appeals_body);
-        }
-        decision["complaint_guidance"] = guidance;
-      }
-    }
-    e.data["decision"] = decision;
+  if (action.decision) {
+    auto decision = decision_of(*plan, state, req.actor, fields, today);
+    if (!decision.ok()) return decision.status();
+    e.data["decision"] = *decision;
   }
   return commit(state, std::move(e));
 }
 
-Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event) {
+Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, bool answers) {
+  Operation op;
   CaseState next = current;
   if (auto st = apply_event(next, event); !st.ok()) return Internal("engine built a bad event: " + st.message());
-  if (auto st = store_.append_event(next, event); !st.ok()) return st;
+  const bool with_read = answers && op->reader != nullptr && !op->read_recorded;
+  Status stored = with_read ? store_.atomically([&]() -> Status {
+    if (auto st = store_.append_event(next, event); !st.ok()) return st;
+    return record_read(next, *op->reader, *op->why);
+  })
+                            : store_.append_event(next, event);
+  if (!stored.ok()) return stored;
+  if (with_read) op->read_recorded = true;
+  note_stored(next);
   logger()->info("case {}: {} by {} ({} -> {})", next.case_number, event.action, event.actor,
                  event.from_stage, event.to_stage);
   if (event.action == "deadline_passed") {
@@ -462,7 +677,7 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event) 
   } else {
     emit(events_.action_performed, next, event);
   }
-  return next;
+  return latest_of(std::move(next));
 }
 
 CaseEvent CaseEngine::next_event(const CaseState& current, const Actor& actor, std::string action,
@@ -497,7 +712,7 @@ Status CaseEngine::record_incident(const CaseState& current, const Actor& actor,
                         {"action", action},
                         {"error", failure.message()},
                         {"at", e.at}};
-  auto stored = commit(current, std::move(e));
+  auto stored = commit(current, std::move(e), /*answers=*/false);
   if (!stored.ok()) return stored.status();
   logger()->error("case {}: plugin {} failed in {} ({}); the case is kept in incident state",
                   current.case_number, plugin, operation, failure.message());

@@ -20,7 +20,7 @@ Status CaseEngine::check_may_work_on(const CaseState& state, const Actor& actor,
   if (state.status == CaseStatus::kClosed) {
     return FailedPrecondition(fmt::format("case {} is closed; nobody can {} it", state.case_number, what));
   }
-  auto actions = available_actions(state.id, actor);
+  auto actions = available_actions(state, actor);
   if (!actions.ok()) return actions.status();
   if (actions->empty()) {
     return Forbidden(fmt::format("{} cannot take any action on case {} in stage '{}', so cannot {} it",

@@ -36,7 +36,7 @@ Result<KnownPerson> FrontDesk::staff_of(const Actor& actor, const std::string& m
   return who;
 }
 
-Result<InquiryOutcome> FrontDesk::register_inquiry(const InquiryRequest& req) {
+Result<InquiryOutcome> FrontDesk::prepare(const InquiryRequest& req) const {
   if (req.area.empty()) return InvalidArgument("an inquiry needs its service area");
   auto who = staff_of(req.actor, req.municipality);
   if (!who.ok()) return who.status();
@@ -79,11 +79,44 @@ Result<InquiryOutcome> FrontDesk::register_inquiry(const InquiryRequest& req) {
     r.routed_to = out.triage->unit;
     if (r.outcome.empty()) r.outcome = out.triage->message;
   }
+  return out;
+}
+
+Status FrontDesk::store(InquiryOutcome& out) {
+  InquiryRecord& r = out.record;
   auto id = store_.add_inquiry(r);
   if (!id.ok()) return id.status();
   r.id = *id;
   logger()->info("inquiry {} registered: {} {} via {} by {} for {}", r.id, r.area, r.service, channel_key(r.channel),
                  r.handled_by, r.acting_authority);
+  return Status::Ok();
+}
+
+Result<InquiryOutcome> FrontDesk::register_inquiry(const InquiryRequest& req) {
+  auto out = prepare(req);
+  if (!out.ok()) return out.status();
+  if (auto st = store(*out); !st.ok()) return st;
+  return out;
+}
+
+Result<InquiryOutcome> FrontDesk::register_inquiry_opening_case(const InquiryRequest& req, CaseEngine& engine,
+                                                                OpenCaseRequest open) {
+  InquiryRequest transaction = req;
+  transaction.type = InquiryType::kTransaction;
+  // Refused before anything is stored if the centre may not serve this at all.
+  auto out = prepare(transaction);
+  if (!out.ok()) return out.status();
+  open.municipality = req.municipality;
+  open.actor = req.actor;
+  open.citizen_cpr = req.citizen_cpr;
+  const Status done = engine.atomically([&]() -> Status {
+    auto opened = engine.open_case(open);
+    if (!opened.ok()) return opened.status();
+    out->record.case_id = opened->id;
+    out->opened = std::move(*opened);
+    return store(*out);
+  });
+  if (!done.ok()) return done;
   return out;
 }
 

@@ -300,6 +300,44 @@ Status Organisation::may_administer(const Actor& actor, std::string_view municip
   return Status::Ok();
 }
 
+Result<Actor> Organisation::actor_for(const ActorClaim& claim, std::string_view municipality) const {
+  Actor a{claim.person, claim.unit, claim.authority, claim.roles};
+  if (!knows(municipality)) {
+    if (a.id == "system" || a.id.rfind("plugin:", 0) == 0) {
+      return Forbidden(fmt::format("'{}' is reserved for Sagsflow itself and cannot act as a person", a.id));
+    }
+    if (a.authority.empty()) a.authority = std::string(municipality);
+    return a;
+  }
+  auto listed = person(a.id, municipality);
+  if (!listed.ok()) {
+    return Forbidden(fmt::format("{} is not on the staff list of municipality {}", a.id, municipality));
+  }
+  if (a.unit.empty()) a.unit = listed->staff->unit;
+  if (a.roles.empty()) a.roles = listed->staff->roles;
+  if (a.authority.empty()) {
+    // Their own unit acts for a known authority; another unit is checked against the municipality.
+    a.authority = a.unit == listed->staff->unit ? listed->authority : std::string(municipality);
+  }
+  auto known = identify(a, municipality);
+  if (!known.ok()) return known.status();
+  a.authority = known->authority;
+  return a;
+}
+
+Status only_the_owner_decides(const CaseState& state, std::string_view acting, const std::string& instead,
+                              const Organisation* names) {
+  if (acting == state.owning_authority) return Status::Ok();
+  const auto name = [&](std::string_view id) { return names ? names->authority_name(id) : std::string(id); };
+  const std::string offer =
+      !instead.empty() ? instead
+                       : fmt::format("what {} may do: receive the application and forward it to {}, signpost the "
+                                     "citizen, help fill in the form, and give general guidance on the rules",
+                                     name(acting), name(state.owning_authority));
+  return Forbidden(fmt::format("case {} is decided by {}, not by {} (the acting authority); {}", state.case_number,
+                               name(state.owning_authority), name(acting), offer));
+}
+
 Result<KnownPerson> Organisation::identify(const Actor& actor, std::string_view near) const {
   // "system" and "plugin:..." are Sagsflow's own writers; they never come through here.
   if (actor.id == "system" || actor.id.rfind("plugin:", 0) == 0) {
@@ -494,17 +532,13 @@ Status Organisation::may_perform(const Actor& actor, const CaseState& state, std
   if (auto st = authority_access(*who, actor, state, area, on_behalf); !st.ok()) return st;
   const auto& home = *who->municipality;
   const TaskKind kind = task_kind(task);
-  if ((action.decision || kind == TaskKind::kComplaint) && who->authority != state.owning_authority) {
-    std::string instead = fmt::format(
-        "what {} may do: receive the application and forward it to {}, signpost the citizen, help fill in the "
-        "form, and give general guidance on the rules",
-        authority_name(who->authority), authority_name(state.owning_authority));
+  if (action.decision || kind == TaskKind::kComplaint) {
+    std::string instead;
     if (on_behalf && state.owning_authority == state.municipality) {
       instead = fmt::format("{} may draft a decision (case draft-decision), which goes to {} to decide",
                             home.name, authority_name(state.owning_authority));
     }
-    return Forbidden(fmt::format("case {} is decided by {}, not by {} (the acting authority); {}", state.case_number,
-                                 authority_name(state.owning_authority), authority_name(who->authority), instead));
+    if (auto st = only_the_owner_decides(state, who->authority, instead, this); !st.ok()) return st;
   }
   // Under an agreement the person works as they would at home.
   auto p = place(on_behalf ? home.code : state.municipality, area, task);

@@ -213,6 +213,16 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
   });
 }
 
+Status SqlStore::atomically(const std::function<Status()>& work) {
+  return guarded("storing one unit of work", [&]() -> Status {
+    Transaction tx(*impl_);
+    Status done = work();
+    if (!done.ok()) return done;  // tx rolls back (or marks the enclosing unit)
+    tx.commit();
+    return Status::Ok();
+  });
+}
+
 Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {
   return guarded("recording action '" + e.action + "'", [&]() -> Status {
     if (e.seq != s.version || e.case_id != s.id) {

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <soci/soci.h>
 
+#include <stdexcept>
+
 #include "sagsflow/db/sql_store.hpp"
 
 namespace sagsflow::db {
@@ -23,6 +25,11 @@ struct SqlStore::Impl {
   void begin();
   void commit();
   std::unique_ptr<soci::statement> begin_stmt, commit_stmt;  // SQLite only
+
+  // Transactions nest: only the outermost begins and commits. An inner one
+  // that ends without commit (an error) makes the whole unit roll back.
+  int depth = 0;
+  bool rollback_only = false;
 };
 
 // BEGIN IMMEDIATE on SQLite (take the write lock up front, so a transaction
@@ -30,19 +37,35 @@ struct SqlStore::Impl {
 // unless committed.
 class Transaction {
  public:
-  explicit Transaction(SqlStore::Impl& impl) : impl_(impl) { impl_.begin(); }
+  explicit Transaction(SqlStore::Impl& impl) : impl_(impl) {
+    if (impl_.depth == 0) {
+      impl_.begin();
+      impl_.rollback_only = false;
+    }
+    ++impl_.depth;
+  }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction() {
-    if (open_) {
-      try {
-        impl_.sql << "ROLLBACK";
-      } catch (...) {  // the connection is gone; the database discards the transaction
-      }
+    if (!open_) return;
+    --impl_.depth;
+    if (impl_.depth > 0) {
+      impl_.rollback_only = true;  // the outer unit must not commit half of this one
+      return;
+    }
+    try {
+      impl_.sql << "ROLLBACK";
+    } catch (...) {  // the connection is gone; the database discards the transaction
     }
   }
+  // Commits (the outermost) or hands the work to the enclosing transaction.
+  // Throws, and rolls back, when an inner transaction of this unit failed.
   void commit() {
-    impl_.commit();
+    if (impl_.depth == 1 && impl_.rollback_only) {
+      throw std::runtime_error("a part of this unit of work failed; nothing of it was written");
+    }
+    if (impl_.depth == 1) impl_.commit();
+    --impl_.depth;
     open_ = false;
   }
 

@@ -137,7 +137,7 @@ TEST_F(ApiTest, EveryReadOfPersonalDataIsRecordedAndRefusedReadsAreNot) {
   EXPECT_EQ(newest["purpose"], "attachments");
   EXPECT_EQ(newest["via"], "api");
   EXPECT_EQ(records[1]["purpose"], "history");
-  EXPECT_EQ(records[2]["purpose"], "case page");
+  EXPECT_EQ(records[2]["purpose"], "case");
   for (const auto& r : records) EXPECT_NE(r["actor"], "grete");
 }
 

@@ -90,6 +90,7 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<CaseState> create_case(const std::string& municipality, int year,
                                 const CaseBuilder& build) override;
   Status append_event(const CaseState& new_state, const CaseEvent& event) override;
+  Status atomically(const std::function<Status()>& work) override;
   Result<CaseState> load_case(long long id) override;
   Result<CaseState> find_case(const std::string& municipality, const std::string& case_number) override;
   Result<std::vector<CaseEvent>> load_history(long long id) override;

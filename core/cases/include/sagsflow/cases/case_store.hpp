@@ -79,6 +79,14 @@ class CaseStore {
                                         const CaseBuilder& build) = 0;
   virtual Status append_event(const CaseState& new_state, const CaseEvent& event) = 0;
 
+  // Runs `work` as one unit: everything this store writes while it runs
+  // (cases, events, access records, inquiries) is committed together when it
+  // returns Ok, and nothing of it when it returns an error or a write inside
+  // it failed (then kStorage). Units nest: an inner one joins the outer.
+  // The default runs `work` without a transaction, for stores that write
+  // each call atomically and have nothing to group.
+  virtual Status atomically(const std::function<Status()>& work) { return work(); }
+
   virtual Result<CaseState> load_case(long long id) = 0;
   virtual Result<CaseState> find_case(const std::string& municipality,
                                       const std::string& case_number) = 0;

@@ -1,5 +1,5 @@
 // The organisational vocabulary of a citizen-service centre: the five
-// organisational models (docs/legal.md, "Organisational models") and where
+// organisational models (docs/legal.md#organisational-models) and where
 // the three responsibilities of a task lie (professional, administrative,
 // daily operations). Plain values; the key functions are thread-safe.
 #pragma once

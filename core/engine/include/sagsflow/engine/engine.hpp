@@ -1,15 +1,35 @@
-// CaseEngine: runs cases through their workflow definitions.
+// CaseEngine: runs cases through their workflow definitions, and is the one
+// place that decides what a person may do to a case and what is recorded.
 //
 // Every action is checked against the case's workflow version (the stage's
-// actions, roles, required fields and attachments, complaint deadline),
-// turned into one event that carries its full effect, and stored with the
-// new state in one transaction. Refusals come back as Status values with a
-// message that names what is wrong. Signals fire after a successful commit.
+// actions, roles, required fields and attachments, complaint deadline) and
+// the organisation (who may see, perform, decide), turned into one event that
+// carries its full effect, and stored with the new state in one transaction.
+// Refusals come back as Status values whose message names what is wrong:
+//   kNotFound         no case (or workflow) with that id
+//   kInvalidArgument  a malformed request (fields not an object, no such action ...)
+//   kForbidden        the organisation's rules refuse this person (the message names the rule)
+//   kGuardFailed      the stage's requirements are not met (missing fields, attachments, reasons)
+//   kFailedPrecondition the case is closed, or not in a stage that allows this
+//   kConflict         the case moved on (expected_version, or another writer won the store's check)
+//   kPluginFailed     the workflow's plugin failed; an incident is recorded on the case
+//   kStorage          the database failed; nothing of the operation was written
+// Signals fire after a successful commit; a change a receiver (a plugin's
+// on_case_event) makes in turn is stored as its own event, and the state an
+// operation returns is the case as stored after all of them.
 //
-// Thread-safety: the engine itself is safe to share; the CaseStore it uses is
-// not, so give each thread its own engine over its own store.
+// Reads of personal data are recorded in the access log (who, when, which
+// case, why) by the engine itself: view_case() and history_for() for reads,
+// change_and_view() for the answer to a change, in the same transaction as
+// the change's event. The CLI, the API and the web pages go through these,
+// so they write the same records.
+//
+// Thread-safety: an engine may be shared by threads only if its CaseStore
+// may; the SQL store is one connection, so give each thread its own engine
+// over its own store (the workflow cache is internally synchronised).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,9 +84,27 @@ struct ActionRequest {
 };
 
 // Why personal data of a case is read; stored in the access log with the reader.
+// Front ends use the purposes below, so the same read is logged the same way
+// from the CLI and the API; only `via` tells them apart.
 struct ReadPurpose {
-  std::string purpose;  // "case page", "history", "case show" ...
+  std::string purpose;  // kReadCase, kReadHistory, "answer to act approve" ...
   std::string via;      // "api", "cli", "web"
+  // The purpose of the answer to a change: "answer to <operation>".
+  static ReadPurpose answer_to(const std::string& operation, std::string via) {
+    return {"answer to " + operation, std::move(via)};
+  }
+};
+inline constexpr const char* kReadCase = "case";
+inline constexpr const char* kReadHistory = "history";
+inline constexpr const char* kReadAttachments = "attachments";
+
+// A case as one person sees it: its state, and what they may do with it now.
+struct CaseView {
+  CaseState state;                        // as stored after everything the operation caused
+  std::vector<ActionDefinition> actions;  // the actions of its stage this person may take
+  Queue queue;                            // where its current task waits (empty without an organisation)
+  bool may_claim = false;    // open, this person may act in its stage, and nobody holds it
+  bool may_release = false;  // someone holds it, and it is this person or they are a team leader
 };
 
 // Who may take a case off their colleagues' hands (reassign, release theirs).
@@ -95,7 +133,25 @@ class CaseEngine {
 
   Result<CaseState> open_case(const OpenCaseRequest& request);
   Result<CaseState> act(const ActionRequest& request);
+  // The stored case, unchecked and unlogged: for Sagsflow's own work (plugin
+  // host, deadline checks), never for showing a person.
   Result<CaseState> get_case(long long id) { return store_.load_case(id); }
+  // The case as `actor` sees it, if they may see it: one load, the
+  // organisation's check, one access-log record, and their actions and queue.
+  // kNotFound, kForbidden (nothing about the case is told), kStorage.
+  Result<CaseView> view_case(long long id, const Actor& actor, const ReadPurpose& why);
+  // Runs `change` (a call of this engine's on one case: act, claim, note ...)
+  // and answers with the case as `actor` sees it afterwards. The answer shows
+  // personal data, so it is a read: recorded with `why` in the same
+  // transaction as the change's event (or on its own when the change stored
+  // nothing). Returns the change's error unchanged; kForbidden when the
+  // change leaves a case `actor` may no longer see (the change is kept).
+  Result<CaseView> change_and_view(const Actor& actor, const ReadPurpose& why,
+                                   const std::function<Result<CaseState>()>& change);
+  // Runs `work` as one unit of the store (everything written commits together
+  // or not at all); the engine's signals are held until the unit commits and
+  // dropped if it does not. Returns `work`'s error, or kStorage.
+  Status atomically(const std::function<Status()>& work);
   // The case if `actor` may see it (and its personal data) under the
   // organisation rules; the read is written to the access log (who, when,
   // which case, why) before the case is returned.
@@ -104,6 +160,9 @@ class CaseEngine {
   Result<std::vector<CaseEvent>> history_for(long long id, const Actor& actor, const ReadPurpose& why);
   // The citizen's own cases (no access-log entry: it is their own data).
   Result<std::vector<CaseState>> cases_of_citizen(const Cpr& citizen);
+  // Case `id` if it is `citizen`'s own; kNotFound with the same message
+  // whether it does not exist or is someone else's (no access-log entry).
+  Result<CaseState> citizen_case(long long id, const Cpr& citizen);
   // Who read the case's personal data, newest first.
   Result<std::vector<AccessRecord>> access_log(const AccessFilter& filter) { return store_.list_access(filter); }
 
@@ -125,8 +184,11 @@ class CaseEngine {
   // The service area the case belongs to (its workflow's).
   Result<std::string> area_of(const CaseState& state);
   Result<std::vector<CaseEvent>> history(long long id) { return store_.load_history(id); }
-  // The actions of the case's current stage that `actor` holds a role for.
+  // The actions of the case's current stage that `actor` holds a role for
+  // and the organisation lets them take; none on a closed case. kForbidden
+  // when they may not see the case.
   Result<std::vector<ActionDefinition>> available_actions(long long id, const Actor& actor);
+  Result<std::vector<ActionDefinition>> available_actions(const CaseState& state, const Actor& actor);
   // Asks the workflow's plugin for a decision proposal on a case in a
   // decision stage and records it (event decision_proposed). A failing plugin
   // leaves an incident on the case and returns kPluginFailed.
@@ -168,7 +230,27 @@ class CaseEngine {
   Date today() const { return copenhagen_date(options_.clock()); }
 
  private:
-  Result<CaseState> commit(const CaseState& current, CaseEvent event);
+  // Stores `event` on `current` and fires its signal. When the running
+  // operation answers with the case (change_and_view) and `answers`, the
+  // answer's access record is written in the same transaction. Returns the
+  // case as stored after the signal's receivers wrote theirs.
+  Result<CaseState> commit(const CaseState& current, CaseEvent event, bool answers = true);
+  // The view of `state` for `actor` (no load, no record).
+  Result<CaseView> view_of(CaseState state, const Actor& actor);
+  // The steps of act(), each one rule.
+  struct ActionPlan;
+  Result<ActionPlan> plan_action(const CaseState& state, const ActionRequest& req);
+  Status check_may_take(const ActionPlan& plan, const CaseState& state, const Actor& actor);
+  Status check_requirements(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                            const nlohmann::json& fields);
+  Status check_complaint_window(const ActionPlan& plan, const CaseState& state, const ActionRequest& req, Date today);
+  Status check_form_with_plugin(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                const nlohmann::json& fields);
+  nlohmann::json missing_request(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                 const nlohmann::json& fields, Date today) const;
+  nlohmann::json clock_operations(const ActionPlan& plan, const CaseState& state, Date today) const;
+  Result<nlohmann::json> decision_of(const ActionPlan& plan, const CaseState& state, const Actor& actor,
+                                     const nlohmann::json& fields, Date today) const;
   CaseEvent next_event(const CaseState& current, const Actor& actor, std::string action, std::string to_stage) const;
   // Stores an incident event and returns the kPluginFailed status to report.
   Status record_incident(const CaseState& current, const Actor& actor, const std::string& plugin,
@@ -183,6 +265,8 @@ class CaseEngine {
                                                         const nlohmann::json& fields);
   template <typename... Args, typename Signal>
   void emit(Signal& signal, const Args&... args);
+  template <typename... Args, typename Signal>
+  void emit_now(Signal& signal, const Args&... args);
 
   CaseStore& store_;
   EngineOptions options_;

@@ -22,6 +22,7 @@
 
 #include "sagsflow/domain/calendar.hpp"
 #include "sagsflow/domain/domain.hpp"
+#include "sagsflow/engine/engine.hpp"
 #include "sagsflow/organisation/organisation.hpp"
 #include "sagsflow/domain/result.hpp"
 #include "sagsflow/domain/time.hpp"
@@ -106,6 +107,7 @@ struct InquiryOutcome {
   InquiryRecord record;
   ServiceAdvice advice;
   std::optional<TriageAdvice> triage;
+  std::optional<CaseState> opened;  // the case the inquiry opened, if it did
 };
 
 class FrontDesk {
@@ -113,7 +115,19 @@ class FrontDesk {
   FrontDesk(FrontDeskStore& store, const Organisation& organisation, DanishCalendar calendar,
             Clock clock = system_clock());
 
+  // Registers one inquiry. kInvalidArgument (no area, a bad CPR number),
+  // kNotFound (the municipality has no configuration), kForbidden (not on
+  // its staff, or the organisation refuses the service: the message names the
+  // owning authority and what may be done instead; nothing is stored), kStorage.
   Result<InquiryOutcome> register_inquiry(const InquiryRequest& request);
+  // A transaction inquiry that opens its case: the organisation's advice is
+  // asked once, then the case is opened through `engine` (every rule of
+  // opening applies) and the inquiry, pointing at it, is stored in the same
+  // transaction: both are stored or neither. `engine` must work on the same
+  // store as this front desk. The errors of register_inquiry and of
+  // CaseEngine::open_case.
+  Result<InquiryOutcome> register_inquiry_opening_case(const InquiryRequest& request, CaseEngine& engine,
+                                                       OpenCaseRequest open);
   // Forwards a registered inquiry to the authority whose matter it is.
   Result<InquiryRecord> forward(long long id, const Actor& actor, const std::string& to);
   // The inquiries of `municipality` (masked CPR when shown) `actor` may see:
@@ -132,6 +146,9 @@ class FrontDesk {
 
  private:
   Result<KnownPerson> staff_of(const Actor& actor, const std::string& municipality) const;
+  // The inquiry as it will be stored, with the advice and route; nothing stored yet.
+  Result<InquiryOutcome> prepare(const InquiryRequest& request) const;
+  Status store(InquiryOutcome& outcome);
 
   FrontDeskStore& store_;
   const Organisation& organisation_;

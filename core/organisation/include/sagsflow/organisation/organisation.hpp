@@ -51,6 +51,7 @@
 namespace sagsflow {
 
 struct CaseState;
+class Organisation;
 
 // Who holds one responsibility: a placement resolved to a unit (or, for
 // another authority without a booth here, to that authority alone).
@@ -137,6 +138,27 @@ struct KnownPerson {
   std::string authority;  // the authority their unit acts for
 };
 
+// Who a caller says they are: a person id and, optionally, the unit, roles
+// and authority they act in (from a token, the CLI's options, a test).
+struct ActorClaim {
+  std::string person;
+  std::string unit;       // empty: their unit on the staff list
+  std::string authority;  // empty: the authority their unit acts for
+  std::vector<std::string> roles;  // empty: their roles on the staff list
+};
+
+// The one rule for the owning authority: only it decides a case and
+// reconsiders its decision on a complaint, whoever else serves the citizen
+// (docs/legal.md#the-owning-authority-decides). Ok when `acting` is the
+// owner; otherwise kForbidden naming both and what the acting authority may
+// do instead (`instead`; empty for the general offer). Names come from
+// `name_of` (ids when null).
+Status only_the_owner_decides(const CaseState& state, std::string_view acting, const std::string& instead = {},
+                              const Organisation* name_of = nullptr);
+
+// Thread-safety: an Organisation is immutable once built (add/add_workflow
+// are only called while the installation is set up), so its const methods
+// may be called from any number of threads at once.
 class Organisation {
  public:
   // Adds (or replaces) a municipality's configuration.
@@ -168,6 +190,18 @@ class Organisation {
   // Refuses an unknown person, a unit they do not work in, or an authority
   // their unit does not act for. "system" is always known.
   Result<KnownPerson> identify(const Actor& actor, std::string_view near_municipality = {}) const;
+
+  // The one way a caller becomes an Actor, for the CLI, the server, token
+  // issue and tests alike. When this organisation knows `municipality`, the
+  // person must be on a staff list: their record fills in the unit and roles
+  // the claim leaves out, and the authority is the one their unit acts for;
+  // then identify() checks the whole. Without a configuration for
+  // `municipality` (an installation with no municipality file) the claim is
+  // taken as it is, acting for `municipality` unless it names an authority.
+  // Errors: kForbidden naming the person when they are not on the staff list
+  // of `municipality`, or claim a unit, role or authority the list does not
+  // give them; kForbidden for the reserved ids "system" and "plugin:...".
+  Result<Actor> actor_for(const ActorClaim& claim, std::string_view municipality) const;
 
   // The staff member with this id (in `near_municipality` first), with the
   // unit and the authority they act for; kNotFound when no file lists them.
