@@ -296,7 +296,7 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
     if (auto st = org->may_perform(req.actor, state, wf->service_area, *action, task); !st.ok()) return st;
   }
   // Only the owning authority decides, and reconsiders its decision on a
-  // complaint (DOMAIN.md §2, §4), whoever else serves the citizen.
+  // complaint (docs/legal.md#the-owning-authority-decides), whoever else serves the citizen.
   if ((action->decision || task == "complaint") && req.actor.authority != state.owning_authority) {
     return Forbidden(fmt::format(
         "case {} is decided by {}, not by {} (the acting authority); what {} may do: receive the application "
