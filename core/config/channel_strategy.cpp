@@ -8,7 +8,7 @@
 namespace sagsflow {
 
 std::map<Channel, ChannelCost> default_channel_costs() {
-  const std::string kl = "KL 2011 benchmark (DOMAIN.md §5; seed 000)";
+  const std::string kl = "KL 2011 benchmark (docs/legal.md#channel-costs)";
   const std::string example = "example value, not sourced: set costs_kr for your municipality";
   return {
       {Channel::kPersonalAttendance, {75, kl}},

@@ -461,6 +461,8 @@ Status CaseEngine::check_may_take(const ActionPlan& plan, const CaseState& state
       return st;
     }
   }
+  // Only the owning authority decides, and reconsiders its decision on a
+  // complaint (docs/legal.md#the-owning-authority-decides), whoever else serves the citizen.
   if (plan.action->decision || plan.task == "complaint") {
     if (auto st = only_the_owner_decides(state, actor.authority, {}, org); !st.ok()) return st;
   }

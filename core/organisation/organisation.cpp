@@ -25,7 +25,7 @@ constexpr std::array<std::pair<Service, const char*>, 10> kServices{{
     {Service::kDecide, "decide"},
 }};
 
-// What the centre may always do for another authority (DOMAIN.md §4).
+// What the centre may always do for another authority (docs/legal.md#permitted-services).
 const std::vector<std::string> kOffers{"signpost", "hand_out_form", "help_fill_in", "receive_and_forward",
                                        "general_guidance"};
 
@@ -42,7 +42,7 @@ TaskKind task_kind(std::string_view task) {
 
 bool decides(TaskKind k) { return k == TaskKind::kDecide || k == TaskKind::kComplaint; }
 
-// The split of DOMAIN.md §2 lets the centre do this kind of task at all.
+// The split (docs/legal.md#service-area-splits) lets the centre do this kind of task at all.
 bool split_lets_centre(ServiceSplit split, TaskKind k) {
   switch (split) {
     case ServiceSplit::kFull:
@@ -258,7 +258,7 @@ Result<TaskPlacement> Organisation::place(std::string_view municipality, std::st
     if (x == Placement::kCitizenServiceCentre) x = other_owner ? Placement::kOtherAuthority : Placement::kDepartment;
   };
   // The split decides what the centre does at all; the rest lies with the department.
-  // The centre may always receive and forward another authority's matters (§4).
+  // The centre may always receive and forward another authority's matters (docs/legal.md#permitted-services).
   const bool always_centre = other_owner && (kind == TaskKind::kReceive || kind == TaskKind::kForward);
   if (!split_lets_centre(p.split, kind) && !always_centre) {
     away_from_centre(r.professional);

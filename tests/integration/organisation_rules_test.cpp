@@ -100,7 +100,7 @@ TEST_P(OrganisationRulesTest, BoothStaffOfAnotherAuthorityAndTheCentreDoNotSeeEa
   ASSERT_EQ(not_theirs.status().code(), ErrorCode::kForbidden);
   EXPECT_NE(not_theirs.status().message().find("booth of Skattestyrelsen"), std::string::npos);
 
-  // A tax inquiry the centre received and forwards: both see it (§4: receive and forward).
+  // A tax inquiry the centre received and forwards: both see it (docs/legal.md#permitted-services: receive and forward).
   OpenCaseRequest at_centre{kHybrid, "tax_help", std::nullopt, std::nullopt, "", json::object(), std::nullopt, centre};
   auto received = engine_->open_case(at_centre);
   ASSERT_TRUE(received.ok()) << received.status().message();

@@ -177,7 +177,7 @@ std::string render(const Organisation& org, const std::vector<std::string>& code
       "     Regenerate: SAGSFLOW_UPDATE_DOCS=1 build/bin/sagsflow_integration_tests "
       "--gtest_filter='*OrganisationScenario*sqlite*' -->\n\n"
       "The same six inquiries, run through the real engine in the five example municipalities of\n"
-      "`examples/municipalities/` on a Tuesday (one per organisational model of DOMAIN.md §3). Each cell is\n"
+      "`examples/municipalities/` on a Tuesday (one per [organisational model](legal.md#organisational-models)). Each cell is\n"
       "what the core decided, not what anyone wrote by hand. The rules behind it are described in\n"
       "[municipality.md](municipality.md#what-the-core-does-with-this-file).\n\n";
   std::vector<std::string> header{"inquiry"};

@@ -63,7 +63,7 @@ TEST_F(SimulationTest, AMonthOfTheCopenhagenProfileRunsThroughTheEngineAndShowsI
   EXPECT_GT(s["cases_opened"].get<long long>(), 50);
   EXPECT_GT(s["cases_closed"].get<long long>(), 40);  // moves and passports decided by the real plugins
   EXPECT_TRUE(s["refusals"].empty()) << s["refusals"].dump();
-  // Phone is the biggest channel in the seed's figures, and about 80 % are resolved at first contact.
+  // Phone is the biggest channel in the Copenhagen figures (docs/legal.md#copenhagen-figures), and about 80 % are resolved at first contact.
   auto report = run("report channels --from 2025-01-01 --to 2025-02-01 --format json");
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const auto r = json::parse(report.out);

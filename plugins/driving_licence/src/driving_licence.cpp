@@ -1,7 +1,7 @@
 // Driving licence (kørekort), KLE 23.09.04. The police (Politiet) issue the
 // licence and alone decide; the municipality receives the application, checks
 // identity, residence and photo, collects the fee, may reject a photo, and
-// forwards the application to the police (DOMAIN.md §4: receive and forward,
+// forwards the application to the police (docs/legal.md#permitted-services: receive and forward,
 // never decide for another authority).
 //
 // - validate_form (before `complete`): normal residence in Denmark, the fee

@@ -98,7 +98,7 @@ std::optional<chr::sys_days> application_date(const json& c) {
 
 // The birth date in a CPR number "DDMMYY-SSSS" or, as the host hands it to a
 // plugin, masked "DDMMYY-XXXX". The century follows from the 7th digit
-// (DOMAIN.md §7: 0-3 -> 1900s; 4 or 9 -> 2000-2036 if YY <= 36, else
+// (docs/legal.md#cpr-numbers: 0-3 -> 1900s; 4 or 9 -> 2000-2036 if YY <= 36, else
 // 1937-1999; 5-8 -> 2000-2057 if YY <= 57, else 1858-1899). Masked, every
 // century some 7th digit allows is tried; births in the future and ages no
 // living person reaches are ruled out; only a single survivor is an answer.

@@ -136,7 +136,7 @@ TEST(PassportCode, AgeFromTheMaskedCprWhenOnlyOneCenturyIsPossible) {
               Contains(HasSubstr("applicant_age: give the applicant's age (or birth_date)")));
   EXPECT_THAT(errors_of(d, a_case(complete_fields({{"applicant_age", 14}, {"guardian_consent", true}}), child)),
               ::testing::IsEmpty());
-  // Unmasked, the 7th digit settles the century (DOMAIN.md §7: 4 and YY <= 36 -> 2000s).
+  // Unmasked, the 7th digit settles the century (docs/legal.md#cpr-numbers: 4 and YY <= 36 -> 2000s).
   EXPECT_THAT(errors_of(d, a_case(complete_fields(), {{"citizen", "010512-4285"}})),
               Contains(HasSubstr("guardian_consent: the applicant is 14")));
 }

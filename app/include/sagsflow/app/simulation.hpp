@@ -1,5 +1,5 @@
 // `sagsflow simulate`: a year of a municipality's inquiries and cases from a
-// profile, run through the real front desk, engine and plugins (DOMAIN.md §5).
+// profile, run through the real front desk, engine and plugins (docs/legal.md#channel-strategy).
 //
 // Each calendar day gets its share of every channel's yearly volume
 // (personal attendance and phone on working days only; the monthly

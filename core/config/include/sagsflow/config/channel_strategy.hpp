@@ -1,4 +1,4 @@
-// A municipality's channel strategy (DOMAIN.md §5): its targets, what each
+// A municipality's channel strategy (docs/legal.md#channel-strategy): its targets, what each
 // channel costs, and its KOMHEN counting weeks. Read from the municipality
 // file's optional `channel_strategy:` section; every value has a default whose
 // source is named, so reports can say where a figure comes from.
@@ -26,7 +26,7 @@ struct ChannelCost {
 
 struct ChannelStrategy {
   // Share of all inquiries through digital channels (digital self-service,
-  // digital post, e-mail): the seeds' 50 % by 2015.
+  // digital post, e-mail): KL's 50 % by 2015 (docs/legal.md#channel-strategy).
   double digital_share_target = 0.5;
   // Share of written inquiries (letter, e-mail, digital post, digital
   // self-service) that are digital: the national 80 % goal.

@@ -1,4 +1,4 @@
-// Life situations (livssituationer, DOMAIN.md §1 and §6): declared bundles
+// Life situations (livssituationer, docs/legal.md#life-situations): declared bundles
 // across service areas. Registering one for a citizen opens the cases it
 // implies (a move opens the CPR move and the new health card) and tells the
 // citizen their rights and duties (housing support, school, day care) without

@@ -59,7 +59,7 @@ struct StaffMember {
   std::string area;  // specialist and expert groups: their service area
 };
 
-// DOMAIN.md §2: which part of a service area the centre performs.
+// Which part of a service area the centre performs (docs/legal.md#service-area-splits).
 enum class ServiceSplit { kFull, kPartial1, kPartial2, kPartial3, kPartial4 };
 const char* service_split_key(ServiceSplit s);
 std::optional<ServiceSplit> service_split_from_key(std::string_view key);

@@ -1,4 +1,4 @@
-// The things Sagsflow keeps (DOMAIN.md §1): channels, authorities, units,
+// The things Sagsflow keeps (docs/legal.md has the rules behind them): channels, authorities, units,
 // actors, inquiries and tasks. Cases and their events are in case_state.hpp.
 // Danish terms are kept as labels beside the English identifiers.
 #pragma once

@@ -1,7 +1,7 @@
 // FrontDesk: inquiries (henvendelser) and the service-model layers.
 //
 // An inquiry is one contact: channel, type, service area, what the centre
-// did (a Service of DOMAIN.md §4), the citizen if known, and always the
+// did (a Service, docs/legal.md#permitted-services), the citizen if known, and always the
 // acting authority and unit. Registering one asks the Organisation first: a
 // service the person may not give (concrete guidance on another authority's
 // matter, employment guidance outside the job centre ...) is refused with a
@@ -11,7 +11,7 @@
 // receiver. Without a centre chief (models 3 to 5) a personal attendance is
 // routed by the triage desk; the route is stored with the inquiry.
 //
-// Layers (seed 000): the expert group issues notices (a change in the law)
+// Layers (docs/legal.md#service-model-layers): the expert group issues notices (a change in the law)
 // that the customer line sees; the customer line reports problems back to
 // the expert and specialist groups of the area.
 #pragma once

@@ -8,7 +8,7 @@
 //     (administrative), and who decides (the owning authority);
 //   - whether the person may see the case, perform the task, or decide;
 //   - what the centre may do for an inquiry about another authority's area
-//     (DOMAIN.md §4), and where a triage desk sends a citizen.
+//     (docs/legal.md#permitted-services), and where a triage desk sends a citizen.
 // Every refusal is a kForbidden Status whose message names the rule, the
 // owning authority and what the person may do instead. The engine and the
 // front desk ask it, so the CLI, the API and plugins get the same answer.
@@ -84,7 +84,7 @@ struct Queue {
   std::string name;
 };
 
-// What the centre may do about an inquiry (DOMAIN.md §4).
+// What the centre may do about an inquiry (docs/legal.md#permitted-services).
 enum class Service {
   kSignpost,            // tell the citizen where to go
   kHandOutForm,         // hand out or print forms and information

@@ -1,4 +1,4 @@
-// Channel-strategy reports (DOMAIN.md §5) from the inquiry register: channel
+// Channel-strategy reports (docs/legal.md#channel-strategy) from the inquiry register: channel
 // mix and its trend, the self-service rate (self-service transactions / all
 // transactions), the share resolved at first contact, deadlines kept and
 // breached, the backlog per queue and age, inquiries handled for other
