@@ -68,6 +68,395 @@ std::string checked_id(Checker& c, const YAML::Node& map, std::string_view what,
   return id;
 }
 
+// What the sections leave for the sections after them and for the checks
+// across sections: the ids declared so far and the references still to check.
+struct Declared {
+  std::set<std::string> units, authorities, staff, areas;
+  std::map<std::string, SourcePosition> run_by_at;      // booth id -> its run_by
+  std::map<std::string, YAML::Node> area_authority_at;  // service area -> its 'authority'
+  std::map<std::string, YAML::Node> area_unit_at;       // service area -> its 'unit'
+};
+
+// The file parsed as YAML; it must be a mapping. Reports into `c` otherwise.
+YAML::Node load_root(Checker& c, std::string_view yaml_text) {
+  YAML::Node root = load_yaml(c, yaml_text);
+  if (!c.has_errors() && !root.IsMap()) {
+    c.error(SourcePosition{1, 1}, "a municipality file must be a mapping with 'municipality'");
+  }
+  return root;
+}
+
+// municipality: the four-digit code (quoted, so a leading 0 is kept) and the name.
+void read_identity(Checker& c, const YAML::Node& node, MunicipalityConfig& m) {
+  if (!node) {
+    c.error(SourcePosition{1, 1}, "the file has no 'municipality' (code and name)");
+    return;
+  }
+  if (!c.expect_map(node, "municipality")) return;
+  c.check_keys(node, "municipality", {"code", "name"});
+  if (!node["code"]) {
+    c.error(node, "municipality has no 'code' (the four-digit kommunekode, quoted: \"0101\")");
+  } else if (auto code = c.scalar(node["code"], "municipality.code")) {
+    static const std::regex four_digits("[0-9]{4}");
+    if (!std::regex_match(*code, four_digits)) {
+      c.error(node["code"], "municipality.code '" + *code +
+                                "' must be four digits; quote it so a leading 0 is kept (\"0101\")");
+    }
+    m.code = *code;
+  }
+  if (!node["name"]) c.error(node, "municipality has no 'name'");
+  else m.name = c.scalar(node["name"], "municipality.name").value_or("");
+}
+
+// organisational_model (optional); true when one was read.
+bool read_organisational_model(Checker& c, const YAML::Node& node, MunicipalityConfig& m) {
+  if (!node) return false;
+  auto model = read_model(c, node, "organisational_model");
+  if (!model) return false;
+  m.model = *model;
+  return true;
+}
+
+// One authority citizens can be signposted to: it needs an address, a phone or a web address.
+SignpostAuthority read_authority(Checker& c, const YAML::Node& a, Declared& d) {
+  c.check_keys(a, "an authority", {"id", "name", "kind", "address", "phone", "opening_hours", "web"});
+  SignpostAuthority auth;
+  auth.id = checked_id(c, a, "authority", d.authorities);
+  const auto what = fmt::format("authority '{}'", auth.id);
+  auth.name = c.required(a, "name", what);
+  if (a["kind"]) {
+    if (auto k = read_key(c, a["kind"], what + " kind", kAuthorityKinds)) auth.kind = *k;
+  }
+  auth.address = optional_text(c, a, "address", what);
+  auth.phone = optional_text(c, a, "phone", what);
+  auth.opening_hours = optional_text(c, a, "opening_hours", what);
+  auth.web = optional_text(c, a, "web", what);
+  if (auth.address.empty() && auth.phone.empty() && auth.web.empty()) {
+    c.error(a, fmt::format("{} needs at least an address, a phone or a web address, so citizens can be "
+                           "signposted to it", what));
+  }
+  return auth;
+}
+
+// authorities: the other authorities (state, other municipalities, appeals bodies).
+void read_authorities(Checker& c, const YAML::Node& list, MunicipalityConfig& m, Declared& d) {
+  c.each_item(list, "an authority", [&](const YAML::Node& a) { m.authorities.push_back(read_authority(c, a, d)); });
+}
+
+// A booth's staffed: weekdays and/or by appointment; it must be staffed at some time.
+std::optional<Staffing> read_staffing(Checker& c, const YAML::Node& staffed, const std::string& what) {
+  if (!c.expect_map(staffed, what + ".staffed")) return std::nullopt;
+  c.check_keys(staffed, what + ".staffed", {"days", "appointment"});
+  Staffing s;
+  if (const auto days = staffed["days"]) {
+    if (!days.IsSequence()) c.error(days, what + ".staffed.days must be a list of weekdays");
+    else for (const auto& day : days) {
+      if (auto wd = read_key(c, day, what + " staffed day", kWeekdays)) s.weekdays.push_back(*wd);
+    }
+  }
+  if (staffed["appointment"]) s.by_appointment = c.boolean(staffed["appointment"], what + ".staffed.appointment").value_or(false);
+  if (s.weekdays.empty() && !s.by_appointment) {
+    c.error(staffed, what + " is never staffed: give days, or appointment: true");
+  }
+  return s;
+}
+
+// A booth needs run_by and staffed; any other unit may have neither.
+void read_booth_parts(Checker& c, const YAML::Node& u, const std::string& what, MunicipalUnit& unit, Declared& d) {
+  if (unit.kind != UnitKind::kBooth) {
+    if (u["run_by"]) c.error(u["run_by"], what + ": only a booth has 'run_by'");
+    if (u["staffed"]) c.error(u["staffed"], what + ": only a booth has 'staffed'");
+    return;
+  }
+  unit.run_by = c.required(u, "run_by", what);
+  if (u["run_by"]) d.run_by_at[unit.id] = position_of(u["run_by"]);
+  if (const auto staffed = u["staffed"]; !staffed) {
+    c.error(u, what + " is a booth and needs 'staffed' (days and/or appointment)");
+  } else if (auto s = read_staffing(c, staffed, what)) {
+    unit.staffing = *s;
+  }
+}
+
+// One unit: its kind; only a citizen-service centre has a chief.
+MunicipalUnit read_unit(Checker& c, const YAML::Node& u, Declared& d) {
+  c.check_keys(u, "a unit", {"id", "name", "kind", "has_chief", "run_by", "area", "staffed"});
+  MunicipalUnit unit;
+  unit.id = checked_id(c, u, "unit", d.units);
+  const auto what = fmt::format("unit '{}'", unit.id);
+  unit.name = c.required(u, "name", what);
+  if (!u["kind"]) c.error(u, what + " has no 'kind'");
+  else if (auto k = read_key(c, u["kind"], what + " kind", kUnitKinds)) unit.kind = *k;
+  if (u["has_chief"]) {
+    unit.has_chief = c.boolean(u["has_chief"], what + ".has_chief").value_or(false);
+    if (unit.kind != UnitKind::kCitizenServiceCentre) c.error(u["has_chief"], what + ": only a citizen-service centre has 'has_chief'");
+  }
+  unit.area = optional_text(c, u, "area", what);
+  read_booth_parts(c, u, what, unit, d);
+  return unit;
+}
+
+// units: the centre, departments, job centres and booths.
+void read_units(Checker& c, const YAML::Node& list, MunicipalityConfig& m, Declared& d) {
+  c.each_item(list, "a unit", [&](const YAML::Node& u) { m.units.push_back(read_unit(c, u, d)); });
+}
+
+// One staff member: works in a declared unit; a specialist group member names their area.
+StaffMember read_staff_member(Checker& c, const YAML::Node& s, Declared& d) {
+  c.check_keys(s, "a staff member", {"id", "name", "unit", "roles", "layer", "area"});
+  StaffMember p;
+  p.id = checked_id(c, s, "staff member", d.staff);
+  const auto what = fmt::format("staff member '{}'", p.id);
+  p.name = c.required(s, "name", what);
+  p.unit = c.required(s, "unit", what);
+  if (!p.unit.empty() && !d.units.contains(p.unit)) {
+    c.error(s["unit"], fmt::format("{} works in unit '{}', which is not declared under 'units'", what, p.unit));
+  }
+  if (s["roles"]) p.roles = c.string_list(s["roles"], what + ".roles");
+  if (s["layer"]) {
+    if (auto l = read_key(c, s["layer"], what + " layer", kLayers)) p.layer = *l;
+  }
+  p.area = optional_text(c, s, "area", what);
+  if (p.layer == StaffLayer::kSpecialistGroup && p.area.empty()) {
+    c.error(s, what + " is in a specialist group and needs the 'area' it specialises in");
+  }
+  return p;
+}
+
+// staff: who works where, with which roles, in which layer.
+void read_staff(Checker& c, const YAML::Node& list, MunicipalityConfig& m, Declared& d) {
+  c.each_item(list, "a staff member", [&](const YAML::Node& s) { m.staff.push_back(read_staff_member(c, s, d)); });
+}
+
+// An area's settings: single values for its plugin, so the area must name a plugin.
+void read_area_settings(Checker& c, const YAML::Node& n, const std::string& what, ServiceAreaConfig& a) {
+  const auto settings = n["settings"];
+  if (!settings || !c.expect_map(settings, what + ".settings")) return;
+  check_duplicate_names(c, settings, what + ".settings");
+  for (const auto& kv : settings) {
+    if (!kv.first.IsScalar()) continue;
+    const auto key = kv.first.Scalar();
+    if (auto v = c.scalar(kv.second, fmt::format("{}.settings.{}", what, key))) a.settings[key] = *v;
+  }
+  if (!n["plugin"].IsDefined()) {
+    c.error(settings, what + " has settings but names no 'plugin' to read them");
+  }
+}
+
+// An area's tasks: per task a model and where its responsibilities lie.
+void read_area_tasks(Checker& c, const YAML::Node& tasks, const std::string& what, ServiceAreaConfig& a) {
+  if (!c.expect_map(tasks, what + ".tasks")) return;
+  check_duplicate_names(c, tasks, what + ".tasks");
+  for (const auto& t : tasks) {
+    if (!t.first.IsScalar()) continue;
+    const std::string task = t.first.Scalar();
+    const auto twhat = fmt::format("{} task '{}'", what, task);
+    if (!c.expect_map(t.second, twhat)) continue;
+    c.check_keys(t.second, twhat, {"model", "responsibilities"});
+    if (t.second["model"]) {
+      if (auto model = read_model(c, t.second["model"], twhat + ".model")) a.task_models[task] = *model;
+    }
+    if (t.second["responsibilities"]) {
+      a.responsibilities[task] = read_responsibilities(c, t.second["responsibilities"],
+                                                       twhat + ".responsibilities", Responsibilities{});
+    }
+  }
+}
+
+// One service area: its plugin, who decides it, its unit, workflow, split, model and tasks.
+void read_service_area(Checker& c, const YAML::Node& n, const std::string& what, ServiceAreaConfig& a,
+                       Declared& d) {
+  c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks", "settings"});
+  read_area_settings(c, n, what, a);
+  a.unit = optional_text(c, n, "unit", what);
+  if (!a.unit.empty()) d.area_unit_at[a.id] = n["unit"];
+  a.plugin = optional_text(c, n, "plugin", what);
+  a.authority = optional_text(c, n, "authority", what);
+  if (!a.authority.empty() && a.authority != "municipality") d.area_authority_at[a.id] = n["authority"];
+  a.workflow = optional_text(c, n, "workflow", what);
+  if (n["split"]) {
+    if (auto s = read_key(c, n["split"], what + " split", kSplits)) a.split = *s;
+  }
+  if (n["model"]) a.model = read_model(c, n["model"], what + ".model");
+  if (const auto tasks = n["tasks"]) read_area_tasks(c, tasks, what, a);
+}
+
+// service_areas: a mapping from area id to the area; each id once.
+void read_service_areas(Checker& c, const YAML::Node& areas, MunicipalityConfig& m, Declared& d) {
+  if (!areas || !c.expect_map(areas, "service_areas")) return;
+  check_duplicate_names(c, areas, "service_areas");
+  for (const auto& kv : areas) {
+    if (!kv.first.IsScalar()) continue;
+    ServiceAreaConfig a;
+    a.id = kv.first.Scalar();
+    d.areas.insert(a.id);
+    const auto what = fmt::format("service area '{}'", a.id);
+    if (!c.expect_map(kv.second, what)) continue;
+    read_service_area(c, kv.second, what, a, d);
+    m.service_areas.push_back(std::move(a));
+  }
+}
+
+// One agreement: with another municipality, covering areas declared under service_areas.
+Agreement read_agreement(Checker& c, const YAML::Node& a, const MunicipalityConfig& m, const Declared& d) {
+  c.check_keys(a, "an agreement", {"municipality", "name", "service_areas"});
+  Agreement ag;
+  ag.municipality = c.required(a, "municipality", "an agreement");
+  ag.name = optional_text(c, a, "name", "an agreement");
+  const auto what = fmt::format("the agreement with {}", ag.municipality);
+  if (!ag.municipality.empty() && ag.municipality == m.code) {
+    c.error(a["municipality"], what + " is with this municipality itself");
+  }
+  if (a["service_areas"]) ag.service_areas = c.string_list(a["service_areas"], what + ".service_areas");
+  if (ag.service_areas.empty()) c.error(a, what + " covers no service_areas");
+  for (const auto& s : ag.service_areas) {
+    if (!d.areas.contains(s)) {
+      c.error(a["service_areas"], fmt::format("{} covers service area '{}', which is not declared under "
+                                              "'service_areas'", what, s));
+    }
+  }
+  return ag;
+}
+
+// agreements: the areas this municipality handles on another's behalf.
+void read_agreements(Checker& c, const YAML::Node& list, MunicipalityConfig& m, const Declared& d) {
+  c.each_item(list, "an agreement", [&](const YAML::Node& a) { m.agreements.push_back(read_agreement(c, a, m, d)); });
+}
+
+// A target share: a number between 0 and 1.
+void read_share(Checker& c, const YAML::Node& n, const std::string& what, double& out) {
+  try {
+    const double v = n.as<double>();
+    if (v < 0 || v > 1) throw YAML::Exception(n.Mark(), "");
+    out = v;
+  } catch (const YAML::Exception&) {
+    c.error(n, what + " must be a share between 0 and 1 (0.5 is 50 %)");
+  }
+}
+
+// channel_strategy.targets: the digital share and the digital share of written inquiries.
+void read_channel_targets(Checker& c, const YAML::Node& t, ChannelStrategy& strategy) {
+  if (!t || !c.expect_map(t, "channel_strategy.targets")) return;
+  c.check_keys(t, "channel_strategy.targets", {"digital_share", "digital_written_share"});
+  if (t["digital_share"]) read_share(c, t["digital_share"], "targets.digital_share", strategy.digital_share_target);
+  if (t["digital_written_share"]) {
+    read_share(c, t["digital_written_share"], "targets.digital_written_share", strategy.digital_written_share_target);
+  }
+}
+
+// channel_strategy.costs_kr: per channel a cost of 0 kr or more, from `source`.
+void read_channel_costs(Checker& c, const YAML::Node& costs, const std::string& source, ChannelStrategy& strategy) {
+  if (!costs || !c.expect_map(costs, "channel_strategy.costs_kr")) return;
+  for (const auto& kv : costs) {
+    const auto key = kv.first.Scalar();
+    const auto channel = channel_from_key(key);
+    if (!channel) {
+      c.error(kv.first, fmt::format("channel_strategy.costs_kr has '{}', which is not a channel", key));
+      continue;
+    }
+    try {
+      const double kr = kv.second.as<double>();
+      if (kr < 0) throw YAML::Exception(kv.second.Mark(), "");
+      strategy.costs[*channel] = {kr, source};
+    } catch (const YAML::Exception&) {
+      c.error(kv.second, fmt::format("the cost of {} must be a number of kroner, 0 or more", key));
+    }
+  }
+}
+
+// channel_strategy.counting_weeks: ISO weeks like 2026-W10.
+void read_counting_weeks(Checker& c, const YAML::Node& weeks, ChannelStrategy& strategy) {
+  if (!weeks) return;
+  for (const auto& w : c.string_list(weeks, "channel_strategy.counting_weeks")) {
+    if (!is_iso_week_name(w)) {
+      c.error(weeks, fmt::format("counting week '{}' is not an ISO week like 2026-W10", w));
+    } else {
+      strategy.counting_weeks.push_back(w);
+    }
+  }
+}
+
+// channel_strategy (optional): targets, costs per channel and their source, counting weeks.
+void read_channel_strategy(Checker& c, const YAML::Node& cs, ChannelStrategy& strategy) {
+  if (!cs || !c.expect_map(cs, "channel_strategy")) return;
+  c.check_keys(cs, "channel_strategy", {"targets", "costs_kr", "cost_source", "counting_weeks"});
+  read_channel_targets(c, cs["targets"], strategy);
+  const std::string source = cs["cost_source"] ? cs["cost_source"].as<std::string>("") : "the municipality file";
+  read_channel_costs(c, cs["costs_kr"], source, strategy);
+  read_counting_weeks(c, cs["counting_weeks"], strategy);
+}
+
+// Booths are run by a department of ours or by an authority we declared.
+void check_booth_runners(Checker& c, const MunicipalityConfig& m, Declared& d) {
+  for (const auto& u : m.units) {
+    if (u.kind != UnitKind::kBooth || u.run_by.empty()) continue;
+    const auto* runner = m.unit(u.run_by);
+    if (!d.authorities.contains(u.run_by) && (runner == nullptr || runner->kind == UnitKind::kBooth ||
+                                              runner->kind == UnitKind::kCitizenServiceCentre)) {
+      c.error(d.run_by_at[u.id], fmt::format("booth '{}' is run by '{}', which is neither a department or job "
+                                             "centre under 'units' nor an authority under 'authorities'",
+                                             u.id, u.run_by));
+    }
+  }
+}
+
+// A service area is decided by 'municipality' or by an authority we declared.
+void check_area_authorities(Checker& c, const Declared& d) {
+  for (const auto& [area, node] : d.area_authority_at) {
+    const auto id = node.Scalar();
+    if (!d.authorities.contains(id)) {
+      c.error(node, fmt::format("service area '{}' is decided by '{}', which is neither 'municipality' nor an "
+                                "authority under 'authorities'", area, id));
+    }
+  }
+}
+
+// A service area's unit is a department, job centre or booth of ours.
+void check_area_units(Checker& c, const MunicipalityConfig& m, const Declared& d) {
+  for (const auto& [area, node] : d.area_unit_at) {
+    const auto* u = m.unit(node.Scalar());
+    if (u == nullptr || u->kind == UnitKind::kCitizenServiceCentre) {
+      c.error(node, fmt::format("service area '{}' names unit '{}', which is not a department, job centre or booth "
+                                "under 'units'", area, node.Scalar()));
+    }
+  }
+}
+
+// The model and the centre must fit: models 1 and 2 need a centre chief, 5 has none.
+void check_model_fits_centre(Checker& c, const MunicipalityConfig& m, const YAML::Node& model_node) {
+  if (m.units.empty()) return;
+  const MunicipalUnit* centre = nullptr;
+  for (const auto& u : m.units) {
+    if (u.kind == UnitKind::kCitizenServiceCentre) centre = &u;
+  }
+  const auto pos = position_of(model_node);
+  const bool needs_chief = m.model == OrganisationalModel::kSupermarket || m.model == OrganisationalModel::kCooperation;
+  if (centre == nullptr) {
+    c.error(pos, "no unit of kind citizen_service_centre is declared");
+  } else if (needs_chief && !centre->has_chief) {
+    c.error(pos, fmt::format("the {} model gives the centre chief responsibility, but centre '{}' has no chief "
+                             "(has_chief: true)", organisational_model_key(m.model), centre->id));
+  } else if (m.model == OrganisationalModel::kFullMarketSquare && centre->has_chief) {
+    c.error(pos, fmt::format("in the full market square model there is no centre chief, but centre '{}' has "
+                             "has_chief: true", centre->id));
+  }
+}
+
+// workflows: files resolved against the municipality file's folder.
+void read_workflows(Checker& c, const YAML::Node& list, std::string_view file_name, MunicipalityConfig& m) {
+  if (!list) return;
+  const auto base = std::filesystem::path(std::string(file_name)).parent_path();
+  for (const auto& f : c.string_list(list, "workflows")) {
+    m.workflow_files.push_back((base / f).lexically_normal().string());
+  }
+}
+
+// Errors in file order (line, then column); errors at one position keep the order they were found in.
+void sort_by_position(std::vector<Diagnostic>& errors) {
+  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+  });
+}
+
 }  // namespace
 
 const char* staff_layer_key(StaffLayer l) { return to_key(kLayers, l); }
@@ -104,10 +493,7 @@ OrganisationalModel MunicipalityConfig::model_for(std::string_view area, std::st
 MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::string_view file_name) {
   Checker c{std::string(file_name)};
   MunicipalityParseResult out;
-  const YAML::Node root = load_yaml(c, yaml_text);
-  if (!c.has_errors() && !root.IsMap()) {
-    c.error(SourcePosition{1, 1}, "a municipality file must be a mapping with 'municipality'");
-  }
+  const YAML::Node root = load_root(c, yaml_text);
   if (c.has_errors()) {
     out.errors = c.take_errors();
     return out;
@@ -116,298 +502,25 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
                                                "staff", "service_areas", "agreements", "workflows",
                                                "channel_strategy"});
   MunicipalityConfig m;
-  if (const auto node = root["municipality"]; !node) {
-    c.error(SourcePosition{1, 1}, "the file has no 'municipality' (code and name)");
-  } else if (c.expect_map(node, "municipality")) {
-    c.check_keys(node, "municipality", {"code", "name"});
-    if (!node["code"]) {
-      c.error(node, "municipality has no 'code' (the four-digit kommunekode, quoted: \"0101\")");
-    } else if (auto code = c.scalar(node["code"], "municipality.code")) {
-      static const std::regex four_digits("[0-9]{4}");
-      if (!std::regex_match(*code, four_digits)) {
-        c.error(node["code"], "municipality.code '" + *code +
-                                  "' must be four digits; quote it so a leading 0 is kept (\"0101\")");
-      }
-      m.code = *code;
-    }
-    if (!node["name"]) c.error(node, "municipality has no 'name'");
-    else m.name = c.scalar(node["name"], "municipality.name").value_or("");
-  }
-  bool model_read = false;
-  if (const auto node = root["organisational_model"]) {
-    if (auto model = read_model(c, node, "organisational_model")) {
-      m.model = *model;
-      model_read = true;
-    }
-  }
-
-  std::set<std::string> unit_ids, authority_ids, staff_ids, area_ids;
-  std::map<std::string, SourcePosition> run_by_at;  // booth id -> its run_by
-  std::map<std::string, YAML::Node> area_authority_at;  // service area -> its 'authority'
-  std::map<std::string, YAML::Node> area_unit_at;       // service area -> its 'unit'
-  c.each_item(root["authorities"], "an authority", [&](const YAML::Node& a) {
-    c.check_keys(a, "an authority", {"id", "name", "kind", "address", "phone", "opening_hours", "web"});
-    SignpostAuthority auth;
-    auth.id = checked_id(c, a, "authority", authority_ids);
-    const auto what = fmt::format("authority '{}'", auth.id);
-    auth.name = c.required(a, "name", what);
-    if (a["kind"]) {
-      if (auto k = read_key(c, a["kind"], what + " kind", kAuthorityKinds)) auth.kind = *k;
-    }
-    auth.address = optional_text(c, a, "address", what);
-    auth.phone = optional_text(c, a, "phone", what);
-    auth.opening_hours = optional_text(c, a, "opening_hours", what);
-    auth.web = optional_text(c, a, "web", what);
-    if (auth.address.empty() && auth.phone.empty() && auth.web.empty()) {
-      c.error(a, fmt::format("{} needs at least an address, a phone or a web address, so citizens can be "
-                             "signposted to it", what));
-    }
-    m.authorities.push_back(std::move(auth));
-  });
-
-  c.each_item(root["units"], "a unit", [&](const YAML::Node& u) {
-    c.check_keys(u, "a unit", {"id", "name", "kind", "has_chief", "run_by", "area", "staffed"});
-    MunicipalUnit unit;
-    unit.id = checked_id(c, u, "unit", unit_ids);
-    const auto what = fmt::format("unit '{}'", unit.id);
-    unit.name = c.required(u, "name", what);
-    if (!u["kind"]) c.error(u, what + " has no 'kind'");
-    else if (auto k = read_key(c, u["kind"], what + " kind", kUnitKinds)) unit.kind = *k;
-    if (u["has_chief"]) {
-      unit.has_chief = c.boolean(u["has_chief"], what + ".has_chief").value_or(false);
-      if (unit.kind != UnitKind::kCitizenServiceCentre) c.error(u["has_chief"], what + ": only a citizen-service centre has 'has_chief'");
-    }
-    unit.area = optional_text(c, u, "area", what);
-    if (unit.kind == UnitKind::kBooth) {
-      unit.run_by = c.required(u, "run_by", what);
-      if (u["run_by"]) run_by_at[unit.id] = position_of(u["run_by"]);
-      const auto staffed = u["staffed"];
-      if (!staffed) {
-        c.error(u, what + " is a booth and needs 'staffed' (days and/or appointment)");
-      } else if (c.expect_map(staffed, what + ".staffed")) {
-        c.check_keys(staffed, what + ".staffed", {"days", "appointment"});
-        Staffing s;
-        if (const auto days = staffed["days"]) {
-          if (!days.IsSequence()) c.error(days, what + ".staffed.days must be a list of weekdays");
-          else for (const auto& d : days) {
-            if (auto wd = read_key(c, d, what + " staffed day", kWeekdays)) s.weekdays.push_back(*wd);
-          }
-        }
-        if (staffed["appointment"]) s.by_appointment = c.boolean(staffed["appointment"], what + ".staffed.appointment").value_or(false);
-        if (s.weekdays.empty() && !s.by_appointment) {
-          c.error(staffed, what + " is never staffed: give days, or appointment: true");
-        }
-        unit.staffing = s;
-      }
-    } else {
-      if (u["run_by"]) c.error(u["run_by"], what + ": only a booth has 'run_by'");
-      if (u["staffed"]) c.error(u["staffed"], what + ": only a booth has 'staffed'");
-    }
-    m.units.push_back(std::move(unit));
-  });
-
-  c.each_item(root["staff"], "a staff member", [&](const YAML::Node& s) {
-    c.check_keys(s, "a staff member", {"id", "name", "unit", "roles", "layer", "area"});
-    StaffMember p;
-    p.id = checked_id(c, s, "staff member", staff_ids);
-    const auto what = fmt::format("staff member '{}'", p.id);
-    p.name = c.required(s, "name", what);
-    p.unit = c.required(s, "unit", what);
-    if (!p.unit.empty() && !unit_ids.contains(p.unit)) {
-      c.error(s["unit"], fmt::format("{} works in unit '{}', which is not declared under 'units'", what, p.unit));
-    }
-    if (s["roles"]) p.roles = c.string_list(s["roles"], what + ".roles");
-    if (s["layer"]) {
-      if (auto l = read_key(c, s["layer"], what + " layer", kLayers)) p.layer = *l;
-    }
-    p.area = optional_text(c, s, "area", what);
-    if (p.layer == StaffLayer::kSpecialistGroup && p.area.empty()) {
-      c.error(s, what + " is in a specialist group and needs the 'area' it specialises in");
-    }
-    m.staff.push_back(std::move(p));
-  });
-
-  if (const auto areas = root["service_areas"]) {
-    if (c.expect_map(areas, "service_areas")) {
-      check_duplicate_names(c, areas, "service_areas");
-      for (const auto& kv : areas) {
-        if (!kv.first.IsScalar()) continue;
-        ServiceAreaConfig a;
-        a.id = kv.first.Scalar();
-        area_ids.insert(a.id);
-        const auto what = fmt::format("service area '{}'", a.id);
-        if (!c.expect_map(kv.second, what)) continue;
-        const auto& n = kv.second;
-        c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks", "settings"});
-        if (const auto settings = n["settings"]) {
-          if (c.expect_map(settings, what + ".settings")) {
-            check_duplicate_names(c, settings, what + ".settings");
-            for (const auto& kv : settings) {
-              if (!kv.first.IsScalar()) continue;
-              const auto key = kv.first.Scalar();
-              if (auto v = c.scalar(kv.second, fmt::format("{}.settings.{}", what, key))) a.settings[key] = *v;
-            }
-            if (a.plugin.empty() && n["plugin"].IsDefined() == false) {
-              c.error(settings, what + " has settings but names no 'plugin' to read them");
-            }
-          }
-        }
-        a.unit = optional_text(c, n, "unit", what);
-        if (!a.unit.empty()) area_unit_at[a.id] = n["unit"];
-        a.plugin = optional_text(c, n, "plugin", what);
-        a.authority = optional_text(c, n, "authority", what);
-        if (!a.authority.empty() && a.authority != "municipality") area_authority_at[a.id] = n["authority"];
-        a.workflow = optional_text(c, n, "workflow", what);
-        if (n["split"]) {
-          if (auto s = read_key(c, n["split"], what + " split", kSplits)) a.split = *s;
-        }
-        if (n["model"]) a.model = read_model(c, n["model"], what + ".model");
-        if (const auto tasks = n["tasks"]) {
-          if (c.expect_map(tasks, what + ".tasks")) {
-            check_duplicate_names(c, tasks, what + ".tasks");
-            for (const auto& t : tasks) {
-              if (!t.first.IsScalar()) continue;
-              const std::string task = t.first.Scalar();
-              const auto twhat = fmt::format("{} task '{}'", what, task);
-              if (!c.expect_map(t.second, twhat)) continue;
-              c.check_keys(t.second, twhat, {"model", "responsibilities"});
-              if (t.second["model"]) {
-                if (auto model = read_model(c, t.second["model"], twhat + ".model")) a.task_models[task] = *model;
-              }
-              if (t.second["responsibilities"]) {
-                a.responsibilities[task] = read_responsibilities(c, t.second["responsibilities"],
-                                                                 twhat + ".responsibilities", Responsibilities{});
-              }
-            }
-          }
-        }
-        m.service_areas.push_back(std::move(a));
-      }
-    }
-  }
-
-  c.each_item(root["agreements"], "an agreement", [&](const YAML::Node& a) {
-    c.check_keys(a, "an agreement", {"municipality", "name", "service_areas"});
-    Agreement ag;
-    ag.municipality = c.required(a, "municipality", "an agreement");
-    ag.name = optional_text(c, a, "name", "an agreement");
-    const auto what = fmt::format("the agreement with {}", ag.municipality);
-    if (!ag.municipality.empty() && ag.municipality == m.code) {
-      c.error(a["municipality"], what + " is with this municipality itself");
-    }
-    if (a["service_areas"]) ag.service_areas = c.string_list(a["service_areas"], what + ".service_areas");
-    if (ag.service_areas.empty()) c.error(a, what + " covers no service_areas");
-    for (const auto& s : ag.service_areas) {
-      if (!area_ids.contains(s)) {
-        c.error(a["service_areas"], fmt::format("{} covers service area '{}', which is not declared under "
-                                                "'service_areas'", what, s));
-      }
-    }
-    m.agreements.push_back(std::move(ag));
-  });
-
-  if (const auto cs = root["channel_strategy"]; cs && c.expect_map(cs, "channel_strategy")) {
-    c.check_keys(cs, "channel_strategy", {"targets", "costs_kr", "cost_source", "counting_weeks"});
-    auto& strategy = m.channel_strategy;
-    const auto share = [&](const YAML::Node& n, const std::string& what, double& out) {
-      try {
-        const double v = n.as<double>();
-        if (v < 0 || v > 1) throw YAML::Exception(n.Mark(), "");
-        out = v;
-      } catch (const YAML::Exception&) {
-        c.error(n, what + " must be a share between 0 and 1 (0.5 is 50 %)");
-      }
-    };
-    if (const auto t = cs["targets"]; t && c.expect_map(t, "channel_strategy.targets")) {
-      c.check_keys(t, "channel_strategy.targets", {"digital_share", "digital_written_share"});
-      if (t["digital_share"]) share(t["digital_share"], "targets.digital_share", strategy.digital_share_target);
-      if (t["digital_written_share"]) {
-        share(t["digital_written_share"], "targets.digital_written_share", strategy.digital_written_share_target);
-      }
-    }
-    const std::string source = cs["cost_source"] ? cs["cost_source"].as<std::string>("") : "the municipality file";
-    if (const auto costs = cs["costs_kr"]; costs && c.expect_map(costs, "channel_strategy.costs_kr")) {
-      for (const auto& kv : costs) {
-        const auto key = kv.first.Scalar();
-        const auto channel = channel_from_key(key);
-        if (!channel) {
-          c.error(kv.first, fmt::format("channel_strategy.costs_kr has '{}', which is not a channel", key));
-          continue;
-        }
-        try {
-          const double kr = kv.second.as<double>();
-          if (kr < 0) throw YAML::Exception(kv.second.Mark(), "");
-          strategy.costs[*channel] = {kr, source};
-        } catch (const YAML::Exception&) {
-          c.error(kv.second, fmt::format("the cost of {} must be a number of kroner, 0 or more", key));
-        }
-      }
-    }
-    if (cs["counting_weeks"]) {
-      for (const auto& w : c.string_list(cs["counting_weeks"], "channel_strategy.counting_weeks")) {
-        if (!is_iso_week_name(w)) {
-          c.error(cs["counting_weeks"], fmt::format("counting week '{}' is not an ISO week like 2026-W10", w));
-        } else {
-          strategy.counting_weeks.push_back(w);
-        }
-      }
-    }
-  }
-
-  // Booths are run by a department of ours or by an authority we declared.
-  for (const auto& u : m.units) {
-    if (u.kind != UnitKind::kBooth || u.run_by.empty()) continue;
-    const auto* runner = m.unit(u.run_by);
-    if (!authority_ids.contains(u.run_by) && (runner == nullptr || runner->kind == UnitKind::kBooth ||
-                                              runner->kind == UnitKind::kCitizenServiceCentre)) {
-      c.error(run_by_at[u.id], fmt::format("booth '{}' is run by '{}', which is neither a department or job "
-                                                "centre under 'units' nor an authority under 'authorities'",
-                                                u.id, u.run_by));
-    }
-  }
-  for (const auto& [area, node] : area_authority_at) {
-    const auto id = node.Scalar();
-    if (!authority_ids.contains(id)) {
-      c.error(node, fmt::format("service area '{}' is decided by '{}', which is neither 'municipality' nor an "
-                                "authority under 'authorities'", area, id));
-    }
-  }
-  for (const auto& [area, node] : area_unit_at) {
-    const auto* u = m.unit(node.Scalar());
-    if (u == nullptr || u->kind == UnitKind::kCitizenServiceCentre) {
-      c.error(node, fmt::format("service area '{}' names unit '{}', which is not a department, job centre or booth "
-                                "under 'units'", area, node.Scalar()));
-    }
-  }
-  // The model and the centre must fit: models 1 and 2 need a centre chief, 5 has none.
-  const MunicipalUnit* centre = nullptr;
-  for (const auto& u : m.units) {
-    if (u.kind == UnitKind::kCitizenServiceCentre) centre = &u;
-  }
-  if (model_read && !m.units.empty()) {
-    const auto pos = position_of(root["organisational_model"]);
-    const bool needs_chief = m.model == OrganisationalModel::kSupermarket || m.model == OrganisationalModel::kCooperation;
-    if (centre == nullptr) {
-      c.error(pos, "no unit of kind citizen_service_centre is declared");
-    } else if (needs_chief && !centre->has_chief) {
-      c.error(pos, fmt::format("the {} model gives the centre chief responsibility, but centre '{}' has no chief "
-                               "(has_chief: true)", organisational_model_key(m.model), centre->id));
-    } else if (m.model == OrganisationalModel::kFullMarketSquare && centre->has_chief) {
-      c.error(pos, fmt::format("in the full market square model there is no centre chief, but centre '{}' has "
-                               "has_chief: true", centre->id));
-    }
-  }
-
-  if (const auto list = root["workflows"]) {
-    const auto base = std::filesystem::path(std::string(file_name)).parent_path();
-    for (const auto& f : c.string_list(list, "workflows")) {
-      m.workflow_files.push_back((base / f).lexically_normal().string());
-    }
-  }
+  Declared declared;
+  // The sections, in the order later ones need earlier ones (staff name units,
+  // agreements name service areas and this municipality's code).
+  read_identity(c, root["municipality"], m);
+  const bool model_read = read_organisational_model(c, root["organisational_model"], m);
+  read_authorities(c, root["authorities"], m, declared);
+  read_units(c, root["units"], m, declared);
+  read_staff(c, root["staff"], m, declared);
+  read_service_areas(c, root["service_areas"], m, declared);
+  read_agreements(c, root["agreements"], m, declared);
+  read_channel_strategy(c, root["channel_strategy"], m.channel_strategy);
+  // The checks across sections.
+  check_booth_runners(c, m, declared);
+  check_area_authorities(c, declared);
+  check_area_units(c, m, declared);
+  if (model_read) check_model_fits_centre(c, m, root["organisational_model"]);
+  read_workflows(c, root["workflows"], file_name, m);
   out.errors = c.take_errors();
-  std::stable_sort(out.errors.begin(), out.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
-  });
+  sort_by_position(out.errors);
   if (out.errors.empty()) out.config = std::move(m);
   return out;
 }

@@ -88,6 +88,26 @@ bool is_specialist(const StaffMember* s, std::string_view area) {
   return s != nullptr && s->layer != StaffLayer::kCustomerLine && s->area == area;
 }
 
+// A refusal: why, what the acting authority may do instead (what the centre
+// may always do for another authority), and how to reach the owning authority.
+void refuse_with_offers(ServiceAdvice& a, const std::string& why) {
+  a.allowed = false;
+  a.offers = kOffers;
+  a.message = fmt::format("{}. What {} may do instead: {}{}", why, a.acting_authority_name, fmt::join(kOffers, ", "),
+                          a.contact ? fmt::format(" (contact {}: {})", a.contact->name,
+                                                  !a.contact->phone.empty() ? a.contact->phone : a.contact->web)
+                                    : std::string());
+}
+
+// What the acting authority may do: for its own matter or the owner's, and on
+// whose behalf (`on_behalf_of`: another municipality served under an agreement).
+std::string allowed_message(const ServiceAdvice& a, Service service, std::string_view area, bool own_matter,
+                            const MunicipalityConfig* on_behalf_of) {
+  return fmt::format("{} may {} for {} ({}){}", a.acting_authority_name, service_key(service), area,
+                     own_matter ? "its own matter" : "decided by " + a.owning_authority_name,
+                     on_behalf_of ? fmt::format(", on behalf of {}", on_behalf_of->name) : std::string());
+}
+
 }  // namespace
 
 const char* service_key(Service s) { return to_key(kServices, s); }
@@ -616,17 +636,22 @@ Queue Organisation::queue_of(const CaseState& state, std::string_view area, std:
   return {"unit", h.unit, h.name};
 }
 
+// One advise() question and the facts its rules look at.
+struct Organisation::AdviceQuestion {
+  const Actor& actor;
+  const KnownPerson& who;          // the person, as identify() found them
+  const MunicipalityConfig& home;  // whose staff list the person is on
+  const MunicipalityConfig& m;     // the municipality the inquiry is about
+  std::string_view area;
+  Service service;
+  bool on_behalf;       // home serves m's citizens (another municipality)
+  bool own_matter;      // the acting authority decides the area itself
+  bool booth_of_other;  // the person works in another authority's booth
+};
+
 ServiceAdvice Organisation::advise(const Actor& actor, std::string_view municipality, std::string_view area,
                                    Service service) const {
-  ServiceAdvice a;
-  a.owning_authority = owning_authority(municipality, area);
-  a.owning_authority_name = authority_name(a.owning_authority);
-  const auto* m = find(municipality);
-  if (m != nullptr) {
-    for (const auto& auth : m->authorities) {
-      if (auth.id == a.owning_authority) a.contact = auth;
-    }
-  }
+  ServiceAdvice a = owner_advice(municipality, area);
   auto who = identify(actor, municipality);
   if (!who.ok()) {
     a.message = who.status().message();
@@ -634,111 +659,139 @@ ServiceAdvice Organisation::advise(const Actor& actor, std::string_view municipa
   }
   a.acting_authority = who->municipality ? who->authority : actor.authority;
   a.acting_authority_name = authority_name(a.acting_authority);
+  const auto* m = find(municipality);
   if (who->municipality == nullptr || m == nullptr) {
     a.allowed = true;
     a.message = "no organisation rules apply";
     return a;
   }
   const auto& home = *who->municipality;
-  const bool on_behalf = home.code != m->code;
-  if (on_behalf && agreement(home, m->code, area) == nullptr) {
-    a.message = fmt::format("{} has no agreement with {} covering {}", home.name, m->name, area);
-    a.offers = {"signpost"};
-    return a;
-  }
-  const bool own_matter = a.owning_authority == a.acting_authority;
-  const bool booth_of_other = who->authority != home.code;
-  const auto refuse = [&](std::string why) {
-    a.allowed = false;
-    a.offers = kOffers;
-    a.message = fmt::format("{}. What {} may do instead: {}{}", why, a.acting_authority_name,
-                            fmt::join(kOffers, ", "),
-                            a.contact ? fmt::format(" (contact {}: {})", a.contact->name,
-                                                    !a.contact->phone.empty() ? a.contact->phone : a.contact->web)
-                                      : std::string());
-  };
-  const auto service_name = std::string(service_key(service));
-  switch (service) {
-    case Service::kEmploymentGuidance: {
-      const bool job_centre = who->unit->kind == UnitKind::kJobCentre ||
-                              (m->unit(who->unit->run_by) != nullptr &&
-                               m->unit(who->unit->run_by)->kind == UnitKind::kJobCentre);
-      if (!job_centre) {
-        std::string where = "the job centre";
-        for (const auto& u : home.units) {
-          if (u.kind == UnitKind::kJobCentre) where = u.name;
-        }
-        a.allowed = false;
-        a.offers = {"signpost"};
-        a.message = fmt::format("employment-related guidance belongs to the job centre ({}); {} ({}) may signpost "
-                                "the citizen there",
-                                where, actor.id, who->unit->name);
-        return a;
-      }
-      break;
-    }
-    case Service::kConcreteGuidance:
-    case Service::kDecide: {
-      const auto task = service == Service::kDecide ? "decide" : "check";
-      auto p = place(home.code, area, task);
-      const bool may = own_matter && !on_behalf && p.ok() &&
-                       (unit_performs(*p, *who, home) || unit_involved(home, *who, area));
-      if (!may) {
-        refuse(fmt::format("{} is decided by {}; {} by {} ({}) would exercise {}'s authority, which {} may not do",
-                           area, a.owning_authority_name,
-                           service == Service::kDecide ? "a decision" : "concrete guidance on whether the citizen "
-                                                                        "meets the conditions",
-                           actor.id, a.acting_authority_name, a.owning_authority_name, a.acting_authority_name));
-        if (own_matter && !on_behalf && p.ok()) {
-          a.message = fmt::format("{} of {} lies with {} in {}; {} ({}) may not do it. {}", service_name, area,
-                                  p->administrative.name, home.name, actor.id, who->unit->name,
-                                  "Signpost the citizen there or escalate to the specialist group");
-        }
-        return a;
-      }
-      break;
-    }
-    case Service::kDraftDecision:
-      if (!on_behalf || a.owning_authority != m->code) {
-        a.allowed = false;
-        a.offers = kOffers;
-        a.message = fmt::format("a draft decision is made only for another municipality under an agreement; {} "
-                                "is decided by {}",
-                                area, a.owning_authority_name);
-        return a;
-      }
-      break;
-    case Service::kRegisterMove: {
-      if (booth_of_other) {
-        refuse(fmt::format("moves are registered in CPR by the municipality, not by {}", a.acting_authority_name));
-        return a;
-      }
-      // The municipality registers; within it, the unit that decides moves.
-      auto p = place(home.code, "moving", "decide");
-      if (p.ok() && !unit_performs(*p, *who, home)) {
-        a.allowed = false;
-        a.offers = {"signpost", "help_fill_in", "receive_and_forward"};
-        a.message = fmt::format("registering a move in CPR lies with {} in {}; {} ({}) may signpost the citizen "
-                                "there or help with the digital move report",
-                                p->administrative.name, home.name, actor.id, who->unit->name);
-        return a;
-      }
-      break;
-    }
-    default:
-      if (booth_of_other && !own_matter && service != Service::kSignpost) {
-        a.allowed = false;
-        a.offers = {"signpost"};
-        a.message = fmt::format("{} serves only its own matters; {} is {}'s: signpost the citizen to the centre",
-                                a.acting_authority_name, area, a.owning_authority_name);
-        return a;
-      }
-  }
+  const AdviceQuestion q{actor, *who, home, *m, area, service,
+                         /*on_behalf=*/home.code != m->code,
+                         /*own_matter=*/a.owning_authority == a.acting_authority,
+                         /*booth_of_other=*/who->authority != home.code};
+  if (!agreement_allows(q, a) || !service_rule_allows(q, a)) return a;
   a.allowed = true;
-  a.message = fmt::format("{} may {} for {} ({}){}", a.acting_authority_name, service_name, area,
-                          own_matter ? "its own matter" : "decided by " + a.owning_authority_name,
-                          on_behalf ? fmt::format(", on behalf of {}", m->name) : std::string());
+  a.message = allowed_message(a, service, area, q.own_matter, q.on_behalf ? m : nullptr);
   return a;
+}
+
+// Who decides the area's matters, and how citizens reach them (the authority
+// as the municipality's file lists it).
+ServiceAdvice Organisation::owner_advice(std::string_view municipality, std::string_view area) const {
+  ServiceAdvice a;
+  a.owning_authority = owning_authority(municipality, area);
+  a.owning_authority_name = authority_name(a.owning_authority);
+  if (const auto* m = find(municipality)) {
+    for (const auto& auth : m->authorities) {
+      if (auth.id == a.owning_authority) a.contact = auth;
+    }
+  }
+  return a;
+}
+
+// Another municipality's staff serve here only under an agreement covering the area.
+bool Organisation::agreement_allows(const AdviceQuestion& q, ServiceAdvice& a) const {
+  if (!q.on_behalf || agreement(q.home, q.m.code, q.area) != nullptr) return true;
+  a.message = fmt::format("{} has no agreement with {} covering {}", q.home.name, q.m.name, q.area);
+  a.offers = {"signpost"};
+  return false;
+}
+
+// Each service has its rule; the centre's everyday services (signpost, forms,
+// help filling in, receive and forward, general guidance) follow the booth rule.
+bool Organisation::service_rule_allows(const AdviceQuestion& q, ServiceAdvice& a) const {
+  switch (q.service) {
+    case Service::kEmploymentGuidance: return employment_guidance_allows(q, a);
+    case Service::kConcreteGuidance:
+    case Service::kDecide: return exercise_of_authority_allows(q, a);
+    case Service::kDraftDecision: return draft_decision_allows(q, a);
+    case Service::kRegisterMove: return register_move_allows(q, a);
+    default: return booth_of_other_allows(q, a);
+  }
+}
+
+// Employment-related guidance belongs to the job centre (its staff or a booth it runs).
+bool Organisation::employment_guidance_allows(const AdviceQuestion& q, ServiceAdvice& a) {
+  const auto* runner = q.m.unit(q.who.unit->run_by);
+  const bool job_centre =
+      q.who.unit->kind == UnitKind::kJobCentre || (runner != nullptr && runner->kind == UnitKind::kJobCentre);
+  if (job_centre) return true;
+  std::string where = "the job centre";
+  for (const auto& u : q.home.units) {
+    if (u.kind == UnitKind::kJobCentre) where = u.name;
+  }
+  a.allowed = false;
+  a.offers = {"signpost"};
+  a.message = fmt::format("employment-related guidance belongs to the job centre ({}); {} ({}) may signpost "
+                          "the citizen there",
+                          where, q.actor.id, q.who.unit->name);
+  return false;
+}
+
+// Concrete guidance and decisions exercise the owning authority's power: only
+// in its own matter, not on another's behalf, by a unit that performs the task
+// (check or decide) or is involved in the area.
+bool Organisation::exercise_of_authority_allows(const AdviceQuestion& q, ServiceAdvice& a) const {
+  const bool decide = q.service == Service::kDecide;
+  auto p = place(q.home.code, q.area, decide ? "decide" : "check");
+  const bool ours = q.own_matter && !q.on_behalf && p.ok();
+  if (ours && (unit_performs(*p, q.who, q.home) || unit_involved(q.home, q.who, q.area))) return true;
+  refuse_with_offers(a, fmt::format("{} is decided by {}; {} by {} ({}) would exercise {}'s authority, which {} may "
+                                    "not do",
+                                    q.area, a.owning_authority_name,
+                                    decide ? "a decision" : "concrete guidance on whether the citizen meets the "
+                                                            "conditions",
+                                    q.actor.id, a.acting_authority_name, a.owning_authority_name,
+                                    a.acting_authority_name));
+  if (ours) {
+    // Our own matter, but another unit's task: name that unit.
+    a.message = fmt::format("{} of {} lies with {} in {}; {} ({}) may not do it. {}", service_key(q.service), q.area,
+                            p->administrative.name, q.home.name, q.actor.id, q.who.unit->name,
+                            "Signpost the citizen there or escalate to the specialist group");
+  }
+  return false;
+}
+
+// A draft decision is made only for another municipality, under an agreement,
+// in a matter that municipality decides.
+bool Organisation::draft_decision_allows(const AdviceQuestion& q, ServiceAdvice& a) {
+  if (q.on_behalf && a.owning_authority == q.m.code) return true;
+  a.allowed = false;
+  a.offers = kOffers;
+  a.message = fmt::format("a draft decision is made only for another municipality under an agreement; {} "
+                          "is decided by {}",
+                          q.area, a.owning_authority_name);
+  return false;
+}
+
+// Moves are registered in CPR by the municipality, never by another
+// authority's booth; within the municipality, by the unit that decides moves.
+bool Organisation::register_move_allows(const AdviceQuestion& q, ServiceAdvice& a) const {
+  if (q.booth_of_other) {
+    refuse_with_offers(a, fmt::format("moves are registered in CPR by the municipality, not by {}",
+                                      a.acting_authority_name));
+    return false;
+  }
+  auto p = place(q.home.code, "moving", "decide");
+  if (!p.ok() || unit_performs(*p, q.who, q.home)) return true;
+  a.allowed = false;
+  a.offers = {"signpost", "help_fill_in", "receive_and_forward"};
+  a.message = fmt::format("registering a move in CPR lies with {} in {}; {} ({}) may signpost the citizen "
+                          "there or help with the digital move report",
+                          p->administrative.name, q.home.name, q.actor.id, q.who.unit->name);
+  return false;
+}
+
+// Another authority's booth serves only that authority's matters; it may
+// always signpost the citizen to the centre.
+bool Organisation::booth_of_other_allows(const AdviceQuestion& q, ServiceAdvice& a) {
+  if (!q.booth_of_other || q.own_matter || q.service == Service::kSignpost) return true;
+  a.allowed = false;
+  a.offers = {"signpost"};
+  a.message = fmt::format("{} serves only its own matters; {} is {}'s: signpost the citizen to the centre",
+                          a.acting_authority_name, q.area, a.owning_authority_name);
+  return false;
 }
 
 std::vector<std::string> Organisation::gaps(std::string_view municipality) const {

@@ -264,6 +264,18 @@ class Organisation {
   // True when the person's unit is one of `m`'s units involved in `area`.
   bool unit_involved(const MunicipalityConfig& m, const KnownPerson& who, std::string_view area) const;
   bool unit_performs(const TaskPlacement& p, const KnownPerson& who, const MunicipalityConfig& m) const;
+  // The steps of advise() (organisation.cpp): owner_advice() starts the answer;
+  // each *_allows applies one rule to the question and returns false when it
+  // refuses, with the refusal in `a`.
+  struct AdviceQuestion;
+  ServiceAdvice owner_advice(std::string_view municipality, std::string_view area) const;
+  bool agreement_allows(const AdviceQuestion& q, ServiceAdvice& a) const;
+  bool service_rule_allows(const AdviceQuestion& q, ServiceAdvice& a) const;
+  static bool employment_guidance_allows(const AdviceQuestion& q, ServiceAdvice& a);
+  bool exercise_of_authority_allows(const AdviceQuestion& q, ServiceAdvice& a) const;
+  static bool draft_decision_allows(const AdviceQuestion& q, ServiceAdvice& a);
+  bool register_move_allows(const AdviceQuestion& q, ServiceAdvice& a) const;
+  static bool booth_of_other_allows(const AdviceQuestion& q, ServiceAdvice& a);
 
   std::map<std::string, std::shared_ptr<const MunicipalityConfig>, std::less<>> municipalities_;
   std::map<std::string, WorkflowInfo, std::less<>> workflows_;
