@@ -3,9 +3,42 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "cli_context.hpp"
 #include "sagsflow/domain/log.hpp"
+
+namespace {
+
+// After a parse (successful or not): the first word given where a command of
+// `sagsflow ...` was expected that is none of its commands, with the path of
+// the command it was given to ("sagsflow case"). CLI11 keeps such a word
+// aside; left alone, `sagsflow case bogus --help` prints the help of `case`
+// and exits 0, and `sagsflow case bogus` only says a subcommand is required.
+struct UnknownCommand {
+  std::string word;
+  std::string parent;
+  std::string known;  // the parent's commands, comma-separated
+};
+
+bool unknown_command(const CLI::App& app, const std::string& path, UnknownCommand& out) {
+  const auto named = app.get_subcommands([](const CLI::App* sub) { return !sub->get_name().empty(); });
+  if (!named.empty()) {
+    for (const auto& word : app.remaining()) {
+      if (word.empty() || word.front() == '-') continue;  // an unknown option: CLI11 reports it
+      out.word = word;
+      out.parent = path;
+      for (const auto* sub : named) out.known += (out.known.empty() ? "" : ", ") + sub->get_name();
+      return true;
+    }
+  }
+  for (const auto* sub : app.get_subcommands()) {  // the ones given on this command line
+    if (unknown_command(*sub, path + " " + sub->get_name(), out)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace sagsflow::cli;
@@ -55,7 +88,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // An unknown command is named, with or without --help (never the parent's help).
+    if (UnknownCommand unknown; unknown_command(app, "sagsflow", unknown)) {
+      std::cerr << "error: '" << unknown.word << "' is not a command of '" << unknown.parent
+                << "' (its commands: " << unknown.known << "); run '" << unknown.parent << " --help'\n";
+      return kExitUsage;
+    }
+    const int code = app.exit(e);  // help: 0; any other parse error is a usage error
+    return code == 0 ? kExitOk : kExitUsage;
   }
   return exit_code;
 }

@@ -49,6 +49,20 @@ ensure_packages() {
     "${missing[@]}" >/dev/null || die "could not install: ${missing[*]}"
 }
 
+# Fails when $BUILD_DIR was configured without the test suite
+# (-DSAGSFLOW_BUILD_TESTS=OFF): ./scripts/test would otherwise run no test.
+require_test_build() {
+  local cache="$BUILD_DIR/CMakeCache.txt" value
+  [ -f "$cache" ] || return 0   # build_project configures it with the tests (the default)
+  value="$(sed -n 's/^SAGSFLOW_BUILD_TESTS:[A-Z]*=//p' "$cache")"
+  case "${value^^}" in
+    OFF|FALSE|NO|N|0|IGNORE|*-NOTFOUND)
+      die "$BUILD_DIR is configured without the tests (SAGSFLOW_BUILD_TESTS=$value): reconfigure it with
+  cmake -S $SAGSFLOW_ROOT -B $BUILD_DIR -DSAGSFLOW_BUILD_TESTS=ON
+or point SAGSFLOW_BUILD_DIR at another build folder" ;;
+  esac
+}
+
 # Configures (once) and builds Release into $BUILD_DIR; prints the build log only on failure.
 build_project() {
   local log="$BUILD_DIR/build.log"

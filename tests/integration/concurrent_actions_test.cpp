@@ -1,8 +1,12 @@
 // Two actions on the same case at the same time cannot both win: the loser
 // gets a conflict, nothing is half-written, and the history stays whole.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "test_databases.hpp"
@@ -114,6 +118,180 @@ TEST_P(ConcurrentActionsTest, RacingThreadsEachWinOrConflictAndTheHistoryStaysWh
   EXPECT_EQ(state->version, 1 + wins.load()) << "every win is stored, every conflict left no trace";
   auto history = engine.history(case_id_);
   ASSERT_EQ(history->size(), static_cast<size_t>(1 + wins.load()));
+  EXPECT_EQ(*replay(*history), *state);
+}
+
+// A reusable meeting point for two threads, which gives up (and lets the test
+// fail) instead of hanging when the other thread never comes.
+class Rendezvous {
+ public:
+  explicit Rendezvous(int parties) : parties_(parties) {}
+  bool arrive_and_wait() {
+    std::unique_lock lock(mutex_);
+    const long long generation = generation_;
+    if (++arrived_ == parties_) {
+      arrived_ = 0;
+      ++generation_;
+      met_.notify_all();
+      return true;
+    }
+    return met_.wait_for(lock, std::chrono::seconds(20), [&] { return generation_ != generation; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable met_;
+  const int parties_;
+  int arrived_ = 0;
+  long long generation_ = 0;
+};
+
+// The store's compare-and-swap refused it: its own message, not the engine's
+// expected-version pre-check ("is at version N, but the action was based on")
+// and not a busy database (kStorage).
+void expect_store_version_check(const Status& lost, long long based_on) {
+  EXPECT_EQ(lost.code(), ErrorCode::kConflict) << lost.to_string();
+  EXPECT_NE(lost.message().find(fmt::format("was changed by another action (now at version {}, this action was "
+                                            "based on version {})",
+                                            based_on + 1, based_on)),
+            std::string::npos)
+      << lost.message();
+  EXPECT_EQ(lost.message().find("but the action was based on"), std::string::npos) << lost.message();
+}
+
+constexpr int kRounds = 40;
+
+// Two threads, each with its own connection, load the same version, meet, and
+// only then save: both really reach the store's version check, in every round.
+TEST_P(ConcurrentActionsTest, TwoSavesOfTheSameVersionRaceInTheStoreAndExactlyOneWins) {
+  Rendezvous loaded(2);
+  std::atomic<int> wins{0};
+  std::vector<std::vector<Status>> results(2);
+  std::vector<std::vector<long long>> based_on(2);
+  auto racer = [&](int t) {
+    auto store = db::SqlStore::open(url());
+    if (!store.ok()) { ADD_FAILURE() << store.status().to_string(); return; }
+    for (int round = 0; round < kRounds; ++round) {
+      auto seen = (*store)->load_case(case_id_);
+      if (!seen.ok()) { ADD_FAILURE() << seen.status().to_string(); return; }
+      CaseEvent e{case_id_, seen->version + 1, "2026-11-23T10:00:00Z", t == 0 ? "frida" : "carl", "bsc",
+                  kMunicipality, "note", "work", "work", {{"fields", {{"by", t}, {"round", round}}}}};
+      CaseState next = *seen;
+      if (auto st = apply_event(next, e); !st.ok()) { ADD_FAILURE() << st.to_string(); return; }
+      if (!loaded.arrive_and_wait()) { ADD_FAILURE() << "the other thread did not come"; return; }
+      auto saved = (*store)->append_event(next, e);
+      if (saved.ok()) ++wins;
+      results[t].push_back(saved);
+      based_on[t].push_back(seen->version);
+      // Both have saved (or lost) before the next round's loads.
+      if (!loaded.arrive_and_wait()) { ADD_FAILURE() << "the other thread did not come"; return; }
+    }
+  };
+  std::thread a(racer, 0), b(racer, 1);
+  a.join();
+  b.join();
+  ASSERT_EQ(results[0].size(), static_cast<size_t>(kRounds));
+  ASSERT_EQ(results[1].size(), static_cast<size_t>(kRounds));
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    ASSERT_EQ(based_on[0][round], based_on[1][round]) << "both loaded the same version";
+    const bool first = results[0][round].ok(), second = results[1][round].ok();
+    ASSERT_NE(first, second) << "exactly one of the two saves wins: " << results[0][round].to_string() << " / "
+                             << results[1][round].to_string();
+    expect_store_version_check(first ? results[1][round] : results[0][round], based_on[0][round]);
+  }
+  EXPECT_EQ(wins.load(), kRounds);
+
+  auto store = connect();
+  auto state = store->load_case(case_id_);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->version, 1 + kRounds) << "every win is stored once, every loss left no trace";
+  auto history = store->load_history(case_id_);
+  ASSERT_EQ(history->size(), static_cast<size_t>(1 + kRounds));
+  EXPECT_EQ(*replay(*history), *state);
+}
+
+// The same race through the engine: a store that waits for the other thread
+// right before it saves. Both actions pass the engine's checks (the same
+// expected version), and the store's version check decides.
+class SaveRendezvousStore : public CaseStore {
+ public:
+  SaveRendezvousStore(CaseStore& inner, Rendezvous& before_save) : inner_(inner), before_save_(before_save) {}
+  bool met = true;  // false when the other thread did not come
+
+  Status append_event(const CaseState& s, const CaseEvent& e) override {
+    met = before_save_.arrive_and_wait() && met;
+    return inner_.append_event(s, e);
+  }
+  Result<CaseState> create_case(const std::string& m, int y, const CaseBuilder& b) override {
+    return inner_.create_case(m, y, b);
+  }
+  Result<CaseState> load_case(long long id) override { return inner_.load_case(id); }
+  Result<CaseState> find_case(const std::string& m, const std::string& n) override { return inner_.find_case(m, n); }
+  Result<std::vector<CaseEvent>> load_history(long long id) override { return inner_.load_history(id); }
+  Result<std::vector<CaseState>> list_cases(const CaseFilter& f) override { return inner_.list_cases(f); }
+  Result<std::vector<long long>> cases_due_before(Date d) override { return inner_.cases_due_before(d); }
+  Result<DeployOutcome> deploy_workflow(const std::string& id, const std::string& source, const std::string& sha,
+                                        const std::string& file, const std::string& at) override {
+    return inner_.deploy_workflow(id, source, sha, file, at);
+  }
+  Result<WorkflowRecord> load_workflow(const std::string& id, std::optional<int> v) override {
+    return inner_.load_workflow(id, v);
+  }
+  Result<std::vector<WorkflowRecord>> list_workflows() override { return inner_.list_workflows(); }
+  Status upsert_municipality(const std::string& c, const std::string& n) override {
+    return inner_.upsert_municipality(c, n);
+  }
+  Result<std::string> municipality_name(const std::string& c) override { return inner_.municipality_name(c); }
+  Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() override {
+    return inner_.list_municipalities();
+  }
+  Result<long long> record_access(const AccessRecord& r) override { return inner_.record_access(r); }
+  Result<std::vector<AccessRecord>> list_access(const AccessFilter& f) override { return inner_.list_access(f); }
+
+ private:
+  CaseStore& inner_;
+  Rendezvous& before_save_;
+};
+
+TEST_P(ConcurrentActionsTest, TwoActionsOnTheSameVersionPassTheEngineAndTheStoreVersionCheckPicksOne) {
+  Rendezvous start(2), before_save(2);
+  std::vector<std::vector<Result<CaseState>>> results(2);
+  std::vector<std::vector<long long>> based_on(2);
+  auto racer = [&](int t) {
+    auto sql = db::SqlStore::open(url());
+    if (!sql.ok()) { ADD_FAILURE() << sql.status().to_string(); return; }
+    SaveRendezvousStore store(**sql, before_save);
+    CaseEngine engine(store);
+    for (int round = 0; round < kRounds; ++round) {
+      // Neither loads before both have finished the previous round.
+      if (!start.arrive_and_wait()) { ADD_FAILURE() << "the other thread did not come"; return; }
+      auto seen = engine.get_case(case_id_);
+      if (!seen.ok()) { ADD_FAILURE() << seen.status().to_string(); return; }
+      ActionRequest r{case_id_, "note", frontdesk(), {{"by", t}, {"round", round}}, {}, seen->version, "", false};
+      results[t].push_back(engine.act(r));
+      based_on[t].push_back(seen->version);
+      if (!store.met) { ADD_FAILURE() << "the other thread did not reach its save"; return; }
+    }
+  };
+  std::thread a(racer, 0), b(racer, 1);
+  a.join();
+  b.join();
+  ASSERT_EQ(results[0].size(), static_cast<size_t>(kRounds));
+  ASSERT_EQ(results[1].size(), static_cast<size_t>(kRounds));
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    ASSERT_EQ(based_on[0][round], based_on[1][round]) << "both acted on the same version";
+    const bool first = results[0][round].ok(), second = results[1][round].ok();
+    ASSERT_NE(first, second) << "exactly one of the two actions wins";
+    expect_store_version_check((first ? results[1][round] : results[0][round]).status(), based_on[0][round]);
+  }
+  auto store = connect();
+  CaseEngine engine(*store);
+  auto state = engine.get_case(case_id_);
+  EXPECT_EQ(state->version, 1 + kRounds);
+  auto history = engine.history(case_id_);
+  ASSERT_EQ(history->size(), static_cast<size_t>(1 + kRounds));
   EXPECT_EQ(*replay(*history), *state);
 }
 

@@ -93,6 +93,14 @@ class PluginEngineTest : public DatabaseTest {
     ASSERT_TRUE(store_->append_event(next, e).ok());
   }
 
+  // Deploys workflows/passport.yaml without its plugin; returns its id.
+  std::string engine_for_plain_workflow() {
+    CaseEngine plain(*store_);
+    auto deployed = plain.deploy_workflow(without_plugin(read_repo_file("workflows/passport.yaml")), "passport.yaml");
+    EXPECT_TRUE(deployed.ok()) << deployed.status().to_string();
+    return deployed.ok() ? deployed->record.id : "";
+  }
+
   std::map<std::string, std::string> config_;
   std::unique_ptr<db::SqlStore> store_;
   std::unique_ptr<PluginHost> host_;
@@ -238,6 +246,156 @@ TEST_P(PluginEngineTest, AMissingOrDisabledPluginIsAnIncidentNotALoss) {
   EXPECT_NE(failed.status().message().find("no plugins are loaded"), std::string::npos) << failed.status().message();
   EXPECT_EQ(without_plugins.get_case(c.id)->stage, "check");
 }
+
+// A plugin that fails in on_case_event, which the engine calls after it has
+// stored an action and before act() returns: the decision is committed, the
+// failure comes after it, in the same call.
+class FailingReceiverTest : public PluginEngineTest {
+ protected:
+  // Refuses a case of the started plugin at its decision (reaching it through
+  // the plugin's validation, or around it when that is the broken part), and
+  // checks what must hold whatever the plugin did in on_case_event:
+  // - the decision act() returned is committed exactly: stored as the next
+  //   event, and the history up to it replays to the returned state;
+  // - after it come `between` (the plugin's own writes that the host let
+  //   through), then an incident naming the plugin and operation, and nothing else;
+  // - nothing half-written: the whole history replays to the stored case;
+  // - the engine goes on: the next action on the case succeeds and clears the incident.
+  // Returns the stored case after the incident.
+  CaseState refuse_and_check(const std::string& plugin, bool validates, const std::string& error,
+                             const std::vector<std::pair<std::string, std::string>>& between = {}) {
+    auto c = registered();
+    if (validates) {
+      auto completed = complete(c.id);
+      EXPECT_TRUE(completed.ok()) << completed.status().to_string();
+    } else {
+      skip_to_decision(c.id);
+    }
+    auto before = engine_->get_case(c.id);
+    EXPECT_TRUE(before.ok());
+    EXPECT_EQ(before->stage, "decision");
+    EXPECT_TRUE(before->incident.is_null());
+
+    auto decided = act(c.id, "refuse", {{"reasons", "income above the limit"}});
+    EXPECT_TRUE(decided.ok()) << "the committed decision stands: " << decided.status().to_string();
+    if (!decided.ok()) return {};
+    EXPECT_EQ(decided->version, before->version + 1);
+    EXPECT_EQ(decided->stage, "complaint_window");
+    EXPECT_EQ(decided->outcome, "refused");
+    EXPECT_TRUE(decided->decided_on.has_value());
+
+    auto history = engine_->history(c.id);
+    EXPECT_TRUE(history.ok());
+    const size_t decision = static_cast<size_t>(decided->version);
+    EXPECT_EQ(history->size(), decision + between.size() + 1) << "the decision, the plugin's writes, the incident";
+    if (history->size() != decision + between.size() + 1) return {};
+    EXPECT_EQ((*history)[decision - 1].action, "refuse");
+    auto up_to_decision = replay({history->begin(), history->begin() + static_cast<long>(decision)});
+    EXPECT_TRUE(up_to_decision.ok());
+    EXPECT_EQ(*up_to_decision, *decided) << "the stored decision is exactly the one act() returned";
+    for (size_t i = 0; i < between.size(); ++i) {
+      EXPECT_EQ((*history)[decision + i].actor, between[i].first);
+      EXPECT_EQ((*history)[decision + i].action, between[i].second);
+    }
+    const CaseEvent& incident = history->back();
+    EXPECT_EQ(incident.action, "incident");
+    EXPECT_EQ(incident.data["incident"]["plugin"], plugin);
+    EXPECT_EQ(incident.data["incident"]["operation"], "on_case_event");
+    EXPECT_EQ(incident.data["incident"]["action"], "refuse");
+    EXPECT_NE(incident.data["incident"]["error"].get<std::string>().find(error), std::string::npos)
+        << incident.data["incident"].dump();
+
+    auto after = engine_->get_case(c.id);
+    EXPECT_TRUE(after.ok());
+    EXPECT_EQ(*replay(*history), *after) << "nothing half-written: the history replays to the stored case";
+    EXPECT_EQ(after->incident, incident.data["incident"]) << "the case shows the incident";
+    EXPECT_EQ(after->stage, decided->stage);
+    EXPECT_EQ(after->outcome, decided->outcome);
+    EXPECT_EQ(after->decided_on, decided->decided_on);
+    EXPECT_EQ(after->complaint_due, decided->complaint_due);
+    EXPECT_EQ(after->fields, decided->fields);
+    EXPECT_EQ(after->attachments, decided->attachments);
+
+    // The engine keeps working: the complaint is received, the incident cleared.
+    auto next = act(c.id, "complain");
+    EXPECT_TRUE(next.ok()) << next.status().to_string();
+    if (next.ok()) {
+      EXPECT_EQ(next->stage, "reconsideration");
+      EXPECT_TRUE(next->incident.is_null());
+      EXPECT_EQ(next->version, after->version + 1);
+      EXPECT_EQ(*replay(*engine_->history(c.id)), *engine_->get_case(c.id));
+    }
+    return *after;
+  }
+};
+
+TEST_P(FailingReceiverTest, AThrowAfterTheDecisionIsAnIncidentBesideTheCommittedDecision) {
+  config_["on_decision"] = "throw";
+  start("event_failing_permit");
+  refuse_and_check("event_failing_permit", true, "the letter service is down");
+}
+
+TEST_P(FailingReceiverTest, AWriteThePluginMadeBeforeItFailedIsKeptWholeBeforeTheIncident) {
+  config_["on_decision"] = "write_then_throw";
+  start("event_failing_permit");
+  auto after = refuse_and_check("event_failing_permit", true, "the letter service went down after queuing",
+                                {{"plugin:event_failing_permit", "note"}});
+  auto history = engine_->history(after.id);
+  EXPECT_EQ((*history)[history->size() - 3].data["note"], "the decision letter is queued");
+}
+
+TEST_P(FailingReceiverTest, AWriteTheHostRefusesDuringTheCommitLeavesNoTraceButTheIncident) {
+  config_["on_decision"] = "refused_write";
+  start("event_failing_permit");
+  auto after = refuse_and_check("event_failing_permit", true, "the host refused the letter event");
+  for (const auto& e : *engine_->history(after.id)) EXPECT_NE(e.action, "plugin_event") << "the refused event";
+}
+
+TEST_P(FailingReceiverTest, AWriteToAnotherPluginsCaseIsRefusedAndLeavesThatCaseAlone) {
+  // A case of a workflow without a plugin: not the failing plugin's to write to.
+  auto other_wf = engine_for_plain_workflow();
+  OpenCaseRequest req;
+  req.municipality = kMunicipality;
+  req.workflow_id = other_wf;
+  req.actor = frontdesk();
+  req.fields = {{"full_name", "Karen Jensen"}};
+  CaseEngine plain(*store_);
+  auto other = plain.open_case(req);
+  ASSERT_TRUE(other.ok()) << other.status().to_string();
+  config_["on_decision"] = "foreign_write";
+  config_["other_case"] = std::to_string(other->id);
+  start("event_failing_permit");
+  refuse_and_check("event_failing_permit", true, "the host refused the note on case " + std::to_string(other->id));
+  EXPECT_EQ(engine_->history(other->id)->size(), 1u) << "nothing was written to the other case";
+  EXPECT_EQ(*engine_->get_case(other->id), *other);
+}
+
+TEST_P(FailingReceiverTest, AnErrorCodeAfterTheDecisionIsAnIncidentWithThePluginsMessage) {
+  start("error_permit");
+  refuse_and_check("error_permit", false, "reported an error in on_case_event: letter service unavailable");
+}
+
+TEST_P(FailingReceiverTest, AnUnknownReturnCodeAfterTheDecisionIsAnIncidentToo) {
+  start("garbage_permit");
+  refuse_and_check("garbage_permit", false, "reported an error in on_case_event");
+}
+
+TEST_P(FailingReceiverTest, TheSamePluginBehavingAgainDecidesWithoutAnIncident) {
+  config_["on_decision"] = "throw";
+  start("event_failing_permit");
+  refuse_and_check("event_failing_permit", true, "the letter service is down");
+  config_.erase("on_decision");  // the vendor's service is back
+  auto c = registered();
+  ASSERT_TRUE(complete(c.id).ok());
+  auto granted = act(c.id, "grant");
+  ASSERT_TRUE(granted.ok()) << granted.status().to_string();
+  auto after = engine_->get_case(c.id);
+  EXPECT_EQ(*after, *granted) << "nothing after the decision";
+  EXPECT_TRUE(after->incident.is_null());
+  EXPECT_EQ(*replay(*engine_->history(c.id)), *after);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FailingReceiverTest, AllBackends());
 
 INSTANTIATE_TEST_SUITE_P(Backends, PluginEngineTest, AllBackends());
 

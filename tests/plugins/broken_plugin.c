@@ -38,6 +38,27 @@ static int propose(void* instance, const char* case_json, char** out) {
   return SF_OK;
 }
 
+#if defined(BROKEN_ERROR_CODE) || !defined(BROKEN_CRASH) && !defined(BROKEN_NO_ENTRY) && \
+    !defined(BROKEN_NULL_DESCRIPTOR) && !defined(BROKEN_LIBRARY_ABI) && !defined(BROKEN_SHORT_DESCRIPTOR)
+#define BROKEN_ON_DECISION
+/* After a decision (grant or refuse): an error code with a message
+ * (error_permit), or a return code the ABI does not know with garbage in the
+ * error text (garbage_permit). Other events pass. */
+static int on_event(void* instance, const char* event_json, char** out_error) {
+  (void)instance;
+  if (strstr(event_json, "\"action\":\"grant\"") == NULL && strstr(event_json, "\"action\":\"refuse\"") == NULL) {
+    return SF_OK;
+  }
+#if defined(BROKEN_ERROR_CODE)
+  *out_error = dup("letter service unavailable");
+  return SF_ERROR;
+#else
+  *out_error = dup("<<\x01garbage\x7f>>");
+  return 77;
+#endif
+}
+#endif
+
 static sf_plugin_descriptor descriptor;
 
 #if !defined(BROKEN_NO_ENTRY)
@@ -61,6 +82,9 @@ EXPORT const sf_plugin_descriptor* sagsflow_plugin_entry(const sf_host_api* host
   descriptor.free_string = free_string;
   descriptor.validate_form = validate;
   descriptor.propose_decision = propose;
+#if defined(BROKEN_ON_DECISION)
+  descriptor.on_case_event = on_event;
+#endif
   return &descriptor;
 }
 #else
