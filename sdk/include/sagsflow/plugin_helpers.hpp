@@ -1,10 +1,11 @@
 // Helpers for plugin code: header-only, C++17, nlohmann-json and the standard
-// library only. Everything is in namespace sagsflow::sdk, never throws, and
-// has no state (safe from any thread).
+// library only. Everything is in namespace sagsflow::sdk, keeps no state (safe
+// from any thread), and answers bad input with std::nullopt or a fallback,
+// never an exception (only std::bad_alloc can escape, as from any string).
 //
-// Dates. A day is a `Days` (std::chrono::sys_days under C++20; the same
-// time_point shape under C++17), so `*to - *from` counts days and
-// `day + std::chrono::hours{24}`-style arithmetic is the standard one.
+// Dates. A day is a `Days` (std::chrono::sys_days under C++20; the same kind
+// of time_point, days since 1970-01-01, under C++17), so `*to - *from` is a
+// duration in days and `day - Days::duration{28}` goes back four weeks.
 //   parse_date(text)         "YYYY-MM-DD" with exactly that many ASCII digits
 //                            and a real calendar date (2026-02-30 is not);
 //                            std::nullopt for anything else ("2026- 1- 1",
