@@ -11,8 +11,10 @@
 //   the citizen; the forwarding letter states the fee collected, read from
 //   the municipality's settings.
 //
-// Public SDK only: <sagsflow/plugin.hpp> and the standard library.
+// Public SDK only: <sagsflow/plugin.hpp>, <sagsflow/plugin_helpers.hpp> and
+// the standard library.
 #include <sagsflow/plugin.hpp>
+#include <sagsflow/plugin_helpers.hpp>
 
 #include <optional>
 #include <stdexcept>
@@ -24,19 +26,7 @@ namespace {
 using nlohmann::json;
 using sagsflow::sdk::DecisionProposal;
 using sagsflow::sdk::FieldError;
-
-const json& fields_of(const json& c) {
-  static const json empty = json::object();
-  return c.contains("fields") && c.at("fields").is_object() ? c.at("fields") : empty;
-}
-
-bool is_bool(const json& f, const char* key) { return f.contains(key) && f.at(key).is_boolean(); }
-bool is_true(const json& f, const char* key) { return is_bool(f, key) && f.at(key).get<bool>(); }
-bool is_false(const json& f, const char* key) { return is_bool(f, key) && !f.at(key).get<bool>(); }
-
-std::string text_of(const json& f, const char* key) {
-  return f.contains(key) && f.at(key).is_string() ? f.at(key).get<std::string>() : std::string();
-}
+using namespace sagsflow::sdk;  // the helpers: JSON fields, settings
 
 class DrivingLicence : public sagsflow::sdk::Plugin {
  public:
@@ -46,7 +36,7 @@ class DrivingLicence : public sagsflow::sdk::Plugin {
     const json& f = fields_of(c);
     std::vector<FieldError> errors;
 
-    if (!is_bool(f, "residence_in_denmark")) {
+    if (!bool_of(f, "residence_in_denmark")) {
       errors.push_back({"residence_in_denmark", "state whether the applicant has normal residence in Denmark"});
     } else if (is_false(f, "residence_in_denmark")) {
       errors.push_back({"residence_in_denmark",
@@ -77,8 +67,7 @@ class DrivingLicence : public sagsflow::sdk::Plugin {
 
   void on_case_event(const json& event) override {
     const std::string action = event.value("action", "");
-    const json no_data = json::object();
-    const json& data = event.contains("data") && event.at("data").is_object() ? event.at("data") : no_data;
+    const json& data = data_of(event);
     const int64_t case_id = event.at("case_id").get<int64_t>();
     if (action == "reject_photo") {
       host().add_event(case_id, "letter_queued",
@@ -97,17 +86,9 @@ class DrivingLicence : public sagsflow::sdk::Plugin {
       host().log(SF_LOG_WARN, "no fee configured: the forwarding letter names no amount");
       return nullptr;
     }
-    size_t used = 0;
-    long long value = -1;
-    try {
-      value = std::stoll(*text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text->size() || value < 0) {
-      throw std::runtime_error("setting fee must be a whole number of kroner, not '" + *text + "'");
-    }
-    return value;
+    const auto value = whole_number(*text);
+    if (!value) throw std::runtime_error("setting fee must be a whole number of kroner, not '" + *text + "'");
+    return *value;
   }
 };
 

@@ -5,15 +5,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sagsflow/testing/mock_host.hpp>
+#include <sagsflow/testing/plugin_calls.hpp>
 #include <sagsflow/testing/plugin_harness.hpp>
 
 #include <fstream>
 #include <sstream>
 
-using namespace sagsflow;
-using sagsflow::testing::CallJson;
-using sagsflow::testing::MockHost;
-using sagsflow::testing::PluginHarness;
+// MockHost, PluginHarness, and the helpers: a_case, errors_of, proposal_of, plugin_events ...
+using namespace sagsflow::testing;
 using ::testing::_;
 using ::testing::HasSubstr;
 using ::testing::NiceMock;
@@ -22,8 +21,9 @@ using json = nlohmann::json;
 
 namespace {
 
-json a_case(std::string owner, std::string stage, json fields) {
-  return {{"id", 1}, {"owning_authority", owner}, {"stage", stage}, {"fields", std::move(fields)}};
+// A case in `stage`, owned by `owner` (a_case() of the test kit).
+json a_case_at(const std::string& owner, const std::string& stage, json fields) {
+  return a_case(std::move(fields), {{"owning_authority", owner}, {"stage", stage}});
 }
 const json kComplete = {{"full_name", "Jens Hansen"}, {"address", "Nørregade 1"}, {"household_income", 180000},
                         {"rent", 5200},               {"household_size", 2}};
@@ -31,13 +31,11 @@ const json kComplete = {{"full_name", "Jens Hansen"}, {"address", "Nørregade 1"
 TEST(HousingSupportCode, AMunicipalDecisionIsRefusedWhenUdbetalingDanmarkIsTheAuthority) {
   NiceMock<MockHost> host;
   const sf_plugin_descriptor* d = sagsflow_plugin_entry(host.api());
-  auto [rc, out] = CallJson(d, d->validate_form, a_case("udbetaling-danmark", "decision", kComplete).dump());
-  ASSERT_EQ(rc, SF_OK);
-  const auto errors = json::parse(out)["errors"];
+  const auto errors = errors_of(d, a_case_at("udbetaling-danmark", "decision", kComplete));
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_THAT(errors[0]["message"].get<std::string>(), HasSubstr("Udbetaling Danmark decides housing support"));
-  auto [rc2, check] = CallJson(d, d->validate_form, a_case("udbetaling-danmark", "check", kComplete).dump());
-  EXPECT_EQ(json::parse(check)["errors"].size(), 0u) << "receiving and checking is the centre's to do";
+  EXPECT_THAT(errors[0], HasSubstr("Udbetaling Danmark decides housing support"));
+  EXPECT_THAT(errors_of(d, a_case_at("udbetaling-danmark", "check", kComplete)), ::testing::IsEmpty())
+      << "receiving and checking is the centre's to do";
 }
 
 TEST(HousingSupportCode, ProposesFromTheConfiguredLimitsOnlyWhenRunAsTheMunicipalitysOwnTask) {
@@ -47,16 +45,13 @@ TEST(HousingSupportCode, ProposesFromTheConfiguredLimitsOnlyWhenRunAsTheMunicipa
   ON_CALL(host, config("income_limit")).WillByDefault(Return(std::optional<std::string>("200000")));
   ON_CALL(host, config("max_rent")).WillByDefault(Return(std::optional<std::string>("5000")));
   const sf_plugin_descriptor* d = sagsflow_plugin_entry(host.api());
-  auto [rc, out] = CallJson(d, d->propose_decision, a_case("0999", "decision", kComplete).dump());
-  ASSERT_EQ(rc, SF_OK);
-  const auto p = json::parse(out);
-  EXPECT_EQ(p["outcome"], "partly_granted") << "rent 5200 above the 5000 counted";
+  EXPECT_EQ(proposal_of(d, a_case_at("0999", "decision", kComplete))["outcome"], "partly_granted")
+      << "rent 5200 above the 5000 counted";
   json rich = kComplete;
   rich["household_income"] = 250000;
-  auto [rc2, out2] = CallJson(d, d->propose_decision, a_case("0999", "decision", rich).dump());
-  EXPECT_EQ(json::parse(out2)["outcome"], "refused");
-  auto [rc3, out3] = CallJson(d, d->propose_decision, a_case("udbetaling-danmark", "decision", kComplete).dump());
-  EXPECT_EQ(out3, "null") << "never a proposal on Udbetaling Danmark's case";
+  EXPECT_EQ(proposal_of(d, a_case_at("0999", "decision", rich))["outcome"], "refused");
+  EXPECT_TRUE(proposal_of(d, a_case_at("udbetaling-danmark", "decision", kComplete)).is_null())
+      << "never a proposal on Udbetaling Danmark's case";
 }
 
 TEST(HousingSupportInEngine, TheCentreReceivesChecksAndForwardsButCannotDecideForUdbetalingDanmark) {
@@ -77,12 +72,9 @@ TEST(HousingSupportInEngine, TheCentreReceivesChecksAndForwardsButCannotDecideFo
   ASSERT_EQ(decided.status().code(), ErrorCode::kForbidden);
   EXPECT_THAT(decided.status().message(), HasSubstr("decided by udbetaling-danmark"));
   auto history = h.history(c->id);
-  bool event_seen = false;
-  for (const auto& e : *history) {
-    event_seen |= e.action == "plugin_event" &&
-                  e.data["plugin_event"]["kind"] == "forwarded_to_udbetaling_danmark";
-  }
-  EXPECT_TRUE(event_seen);
+  ASSERT_TRUE(history.ok());
+  EXPECT_THAT(plugin_events(*history, "forwarded_to_udbetaling_danmark"),
+              ::testing::ElementsAre(json{{"action", "forward"}}));
 }
 
 TEST(HousingSupportInEngine, RunAsTheMunicipalitysOwnTaskFromReceiptThroughDecisionAndComplaint) {
@@ -96,7 +88,7 @@ TEST(HousingSupportInEngine, RunAsTheMunicipalitysOwnTaskFromReceiptThroughDecis
   text << in.rdbuf();
   std::string own = text.str();
   own.replace(own.find("owning_authority: udbetaling-danmark"), 36, "owning_authority: municipality");
-  ASSERT_TRUE(h.engine().deploy_workflow(own, "housing_support_own.yaml").ok());
+  ASSERT_TRUE(h.deploy_workflow(own, "housing_support_own.yaml").ok());
 
   auto c = h.open_case(kComplete, "070761-4285");
   ASSERT_TRUE(c.ok()) << c.status().to_string();

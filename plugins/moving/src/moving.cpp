@@ -18,12 +18,13 @@
 // knows and never later than today, so the rule is never applied too leniently.
 // Instants are UTC; the dates are Copenhagen dates.
 //
-// Public SDK only: <sagsflow/plugin.hpp> and the standard library.
+// Public SDK only: <sagsflow/plugin.hpp>, <sagsflow/plugin_helpers.hpp> and
+// the standard library.
 #include <sagsflow/plugin.hpp>
+#include <sagsflow/plugin_helpers.hpp>
 
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,64 +34,13 @@ namespace {
 using nlohmann::json;
 using sagsflow::sdk::DecisionProposal;
 using sagsflow::sdk::FieldError;
+using namespace sagsflow::sdk;  // the helpers: dates in Copenhagen time, JSON fields
 namespace chr = std::chrono;
 
 constexpr int kReportWithinDaysAfter = 5;  // CPR Act §12
 constexpr int kReportAtMostDaysAhead = 28;  // CPR Act §12
 
 // ---- dates -----------------------------------------------------------------
-
-bool all_digits(const std::string& s, size_t from, size_t n) {
-  if (s.size() < from + n) return false;
-  for (size_t i = from; i < from + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-std::optional<chr::sys_days> parse_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 0, 4) || !all_digits(s, 5, 2) ||
-      !all_digits(s, 8, 2)) {
-    return std::nullopt;
-  }
-  const chr::year_month_day ymd{chr::year{std::stoi(s.substr(0, 4))},
-                                chr::month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
-                                chr::day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
-  if (!ymd.ok()) return std::nullopt;
-  return chr::sys_days{ymd};
-}
-
-std::string format_date(chr::sys_days d) {
-  const chr::year_month_day ymd{d};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
-// The date in Copenhagen at an instant the host writes as "YYYY-MM-DDTHH:MM:SSZ"
-// (UTC): CET, CEST from the last Sunday of March to the last Sunday of October,
-// switching at 01:00 UTC.
-std::optional<chr::sys_days> copenhagen_date(const std::string& ts) {
-  if (ts.size() != 20 || ts[10] != 'T' || ts[13] != ':' || ts[16] != ':' || ts[19] != 'Z' ||
-      !all_digits(ts, 11, 2) || !all_digits(ts, 14, 2) || !all_digits(ts, 17, 2)) {
-    return std::nullopt;
-  }
-  const auto day = parse_date(ts.substr(0, 10));
-  if (!day) return std::nullopt;
-  const chr::sys_seconds t = chr::sys_seconds{*day} + chr::hours{std::stoi(ts.substr(11, 2))} +
-                             chr::minutes{std::stoi(ts.substr(14, 2))} + chr::seconds{std::stoi(ts.substr(17, 2))};
-  const chr::year y = chr::year_month_day{*day}.year();
-  const chr::sys_seconds summer_from = chr::sys_days{y / chr::March / chr::Sunday[chr::last]} + chr::hours{1};
-  const chr::sys_seconds summer_to = chr::sys_days{y / chr::October / chr::Sunday[chr::last]} + chr::hours{1};
-  const chr::hours offset = (t >= summer_from && t < summer_to) ? chr::hours{2} : chr::hours{1};
-  return chr::floor<chr::days>(t + offset);
-}
-
-std::optional<chr::sys_days> date_at(const json& c, const char* key) {
-  if (!c.contains(key) || !c.at(key).is_string()) return std::nullopt;
-  return copenhagen_date(c.at(key).get<std::string>());
-}
 
 // The latest date the plugin knows: the case's last event (never after today).
 std::optional<chr::sys_days> latest_date(const json& c) {
@@ -99,15 +49,6 @@ std::optional<chr::sys_days> latest_date(const json& c) {
 }
 
 // ---- the report --------------------------------------------------------------
-
-const json& fields_of(const json& c) {
-  static const json empty = json::object();
-  return c.contains("fields") && c.at("fields").is_object() ? c.at("fields") : empty;
-}
-
-std::string text_of(const json& f, const char* key) {
-  return f.contains(key) && f.at(key).is_string() ? f.at(key).get<std::string>() : std::string();
-}
 
 std::string normalised(std::string s) {
   std::string out;
@@ -208,8 +149,7 @@ class Moving : public sagsflow::sdk::Plugin {
   void on_case_event(const json& event) override {
     const std::string action = event.value("action", "");
     const int64_t case_id = event.at("case_id").get<int64_t>();
-    const json no_data = json::object();
-    const json& data = event.contains("data") && event.at("data").is_object() ? event.at("data") : no_data;
+    const json& data = data_of(event);
 
     if (action == "register_move") {
       const auto c = host().read_case(case_id);

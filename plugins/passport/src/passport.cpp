@@ -13,8 +13,10 @@
 // - on_case_event: a decision queues the decision letter; an upheld decision
 //   queues the letter telling the citizen the complaint has been sent on.
 //
-// Public SDK only: <sagsflow/plugin.hpp> and the standard library.
+// Public SDK only: <sagsflow/plugin.hpp>, <sagsflow/plugin_helpers.hpp> and
+// the standard library.
 #include <sagsflow/plugin.hpp>
+#include <sagsflow/plugin_helpers.hpp>
 
 #include <cctype>
 #include <chrono>
@@ -29,6 +31,7 @@ namespace {
 using nlohmann::json;
 using sagsflow::sdk::DecisionProposal;
 using sagsflow::sdk::FieldError;
+using namespace sagsflow::sdk;  // the helpers: dates, JSON fields, settings
 namespace chr = std::chrono;
 
 constexpr int kMinHeightCm = 50;
@@ -38,60 +41,11 @@ constexpr int kOldestLivingAge = 125;  // no living applicant is older: rules ou
 
 // ---- dates -----------------------------------------------------------------
 
-bool all_digits(const std::string& s, size_t from, size_t n) {
-  if (s.size() < from + n) return false;
-  for (size_t i = from; i < from + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-// "YYYY-MM-DD", a real calendar date.
-std::optional<chr::sys_days> parse_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 0, 4) || !all_digits(s, 5, 2) ||
-      !all_digits(s, 8, 2)) {
-    return std::nullopt;
-  }
-  const chr::year_month_day ymd{chr::year{std::stoi(s.substr(0, 4))},
-                                chr::month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
-                                chr::day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
-  if (!ymd.ok()) return std::nullopt;
-  return chr::sys_days{ymd};
-}
-
-// The date in Copenhagen at an instant the host writes as "YYYY-MM-DDTHH:MM:SSZ"
-// (UTC): CET, CEST from the last Sunday of March to the last Sunday of October,
-// switching at 01:00 UTC.
-std::optional<chr::sys_days> copenhagen_date(const std::string& ts) {
-  if (ts.size() != 20 || ts[10] != 'T' || ts[13] != ':' || ts[16] != ':' || ts[19] != 'Z' ||
-      !all_digits(ts, 11, 2) || !all_digits(ts, 14, 2) || !all_digits(ts, 17, 2)) {
-    return std::nullopt;
-  }
-  const auto day = parse_date(ts.substr(0, 10));
-  if (!day) return std::nullopt;
-  const chr::sys_seconds t = chr::sys_seconds{*day} + chr::hours{std::stoi(ts.substr(11, 2))} +
-                             chr::minutes{std::stoi(ts.substr(14, 2))} + chr::seconds{std::stoi(ts.substr(17, 2))};
-  const chr::year y = chr::year_month_day{*day}.year();
-  const chr::sys_seconds summer_from = chr::sys_days{y / chr::March / chr::Sunday[chr::last]} + chr::hours{1};
-  const chr::sys_seconds summer_to = chr::sys_days{y / chr::October / chr::Sunday[chr::last]} + chr::hours{1};
-  const chr::hours offset = (t >= summer_from && t < summer_to) ? chr::hours{2} : chr::hours{1};
-  return chr::floor<chr::days>(t + offset);
-}
-
-int age_on(chr::sys_days birth, chr::sys_days on) {
-  const chr::year_month_day b{birth}, o{on};
-  int years = static_cast<int>(o.year()) - static_cast<int>(b.year());
-  if (chr::month_day{o.month(), o.day()} < chr::month_day{b.month(), b.day()}) --years;
-  return years;
-}
-
 // The application date: the day the case was opened (the host gives no
 // "today" to validate_form; `updated_at` is only the case's last event).
 std::optional<chr::sys_days> application_date(const json& c) {
   for (const char* key : {"opened_at", "updated_at"}) {
-    if (c.contains(key) && c.at(key).is_string()) {
-      if (auto d = copenhagen_date(c.at(key).get<std::string>())) return d;
-    }
+    if (auto d = date_at(c, key)) return d;
   }
   return std::nullopt;
 }
@@ -135,25 +89,6 @@ std::optional<chr::sys_days> birth_date_from_cpr(const std::string& cpr, chr::sy
 
 // ---- the form --------------------------------------------------------------
 
-const json& fields_of(const json& c) {
-  static const json empty = json::object();
-  return c.contains("fields") && c.at("fields").is_object() ? c.at("fields") : empty;
-}
-
-bool is_true(const json& f, const char* key) { return f.contains(key) && f.at(key).is_boolean() && f.at(key).get<bool>(); }
-
-bool present(const json& f, const char* key) {
-  return f.contains(key) && !f.at(key).is_null() && !(f.at(key).is_string() && f.at(key).get<std::string>().empty());
-}
-
-bool has_attachment(const json& c, const std::string& name) {
-  if (!c.contains("attachments") || !c.at("attachments").is_array()) return false;
-  for (const auto& a : c.at("attachments")) {
-    if (a.is_object() && a.value("name", "") == name) return true;
-  }
-  return false;
-}
-
 struct Age {
   std::optional<int> years;
   std::string problem;  // why it is unknown
@@ -164,23 +99,20 @@ struct Age {
 Age applicant_age(const json& c) {
   const json& f = fields_of(c);
   if (present(f, "applicant_age")) {
-    const json& v = f.at("applicant_age");
-    if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 150) {
-      return {std::nullopt, "must be a whole number of years from 0 to 150"};
-    }
-    return {static_cast<int>(v.get<long long>()), ""};
+    const auto years = integer_of(f, "applicant_age");
+    if (!years || *years < 0 || *years > 150) return {std::nullopt, "must be a whole number of years from 0 to 150"};
+    return {static_cast<int>(*years), ""};
   }
   const auto on = application_date(c);
   if (present(f, "birth_date")) {
-    const auto birth = f.at("birth_date").is_string() ? parse_date(f.at("birth_date").get<std::string>())
-                                                      : std::nullopt;
+    const auto birth = parse_date(text_of(f, "birth_date"));
     if (!birth) return {std::nullopt, "birth_date must be a date YYYY-MM-DD"};
     if (!on) return {std::nullopt, "give the applicant's age: the application date is not known"};
     if (*birth > *on) return {std::nullopt, "birth_date lies after the application date"};
     return {age_on(*birth, *on), ""};
   }
   if (on && c.contains("citizen") && c.at("citizen").is_string()) {
-    if (auto birth = birth_date_from_cpr(c.at("citizen").get<std::string>(), *on)) return {age_on(*birth, *on), ""};
+    if (auto birth = birth_date_from_cpr(text_of(c, "citizen"), *on)) return {age_on(*birth, *on), ""};
   }
   return {std::nullopt,
           "give the applicant's age (or birth_date): the CPR number on the case is masked and its century "
@@ -189,17 +121,9 @@ Age applicant_age(const json& c) {
 
 // A setting that must be a whole, non-negative number (an amount in kroner, an age).
 long long setting_number(const std::string& key, const std::string& text) {
-  size_t used = 0;
-  long long value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || value < 0) {
-    throw std::runtime_error("setting " + key + " must be a whole number, not '" + text + "'");
-  }
-  return value;
+  const auto value = whole_number(text);
+  if (!value) throw std::runtime_error("setting " + key + " must be a whole number, not '" + text + "'");
+  return *value;
 }
 
 class Passport : public sagsflow::sdk::Plugin {
@@ -210,9 +134,9 @@ class Passport : public sagsflow::sdk::Plugin {
     const json& f = fields_of(c);
     std::vector<FieldError> errors;
 
-    if (!present(f, "height_cm") || !f.at("height_cm").is_number_integer()) {
+    if (!integer_of(f, "height_cm")) {
       errors.push_back({"height_cm", "give the height as a whole number of centimetres"});
-    } else if (const long long h = f.at("height_cm").get<long long>(); h < kMinHeightCm || h > kMaxHeightCm) {
+    } else if (const long long h = *integer_of(f, "height_cm"); h < kMinHeightCm || h > kMaxHeightCm) {
       errors.push_back({"height_cm", "must be from " + std::to_string(kMinHeightCm) + " to " +
                                          std::to_string(kMaxHeightCm) + " cm, not " + std::to_string(h)});
     }
@@ -238,11 +162,9 @@ class Passport : public sagsflow::sdk::Plugin {
       return std::nullopt;
     }
     const json& f = fields_of(c);
-    if (f.contains("photo_accepted") && f.at("photo_accepted").is_boolean() && !f.at("photo_accepted").get<bool>()) {
+    if (is_false(f, "photo_accepted")) {
       std::string reason = "the photo does not meet the requirements for passport photos";
-      if (present(f, "photo_rejection_reason") && f.at("photo_rejection_reason").is_string()) {
-        reason += ": " + f.at("photo_rejection_reason").get<std::string>();
-      }
+      if (const std::string why = text_of(f, "photo_rejection_reason"); !why.empty()) reason += ": " + why;
       return DecisionProposal{"refused", {reason}, {{"rule", "photo"}}};
     }
 
@@ -282,8 +204,7 @@ class Passport : public sagsflow::sdk::Plugin {
 
   void on_case_event(const json& event) override {
     const std::string action = event.value("action", "");
-    const json no_data = json::object();
-    const json& data = event.contains("data") && event.at("data").is_object() ? event.at("data") : no_data;
+    const json& data = data_of(event);
     if (action == "grant" || action == "refuse" || action == "change_decision") {
       std::string outcome;
       if (data.contains("decision") && data.at("decision").is_object()) outcome = data.at("decision").value("outcome", "");

@@ -3,10 +3,12 @@
 //   sagsflow::testing::MockHost host;
 //   EXPECT_CALL(host, config("max_income")).WillOnce(Return("300000"));
 //   const sf_plugin_descriptor* d = sagsflow_plugin_entry(host.api());
-//   // ... call d->validate_form(d->instance, ...) or use CallJson below.
+//   // ... call d->validate_form(d->instance, ...), or errors_of(d, a_case(...))
+//   // and the other helpers of <sagsflow/testing/plugin_calls.hpp> (included).
 //
 // Link the plugin's code into the test with the NAME_code target that
 // sagsflow_add_plugin() creates. Unset calls return "not found"/SF_ERROR.
+// A MockHost is used from the test's thread only.
 #pragma once
 
 #include <gmock/gmock.h>
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "sagsflow/plugin_abi.h"
+#include "sagsflow/testing/plugin_calls.hpp"
 
 extern "C" const sf_plugin_descriptor* sagsflow_plugin_entry(const sf_host_api* host);
 
@@ -62,16 +65,5 @@ class MockHost {
   }
   sf_host_api api_{};
 };
-
-// Calls a JSON-returning descriptor function and frees its answer; returns
-// {status code, answer text}.
-inline std::pair<int, std::string> CallJson(const sf_plugin_descriptor* d,
-                                            int (*fn)(void*, const char*, char**), const std::string& input) {
-  char* out = nullptr;
-  const int rc = fn(d->instance, input.c_str(), &out);
-  std::string text = out ? out : "";
-  if (out) d->free_string(out);
-  return {rc, text};
-}
 
 }  // namespace sagsflow::testing
