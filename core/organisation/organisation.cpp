@@ -322,7 +322,9 @@ Status Organisation::may_administer(const Actor& actor, std::string_view municip
 
 Result<Actor> Organisation::actor_for(const ActorClaim& claim, std::string_view municipality) const {
   Actor a{claim.person, claim.unit, claim.authority, claim.roles};
-  if (!knows(municipality)) {
+  // No municipality named: wherever a staff list has them.
+  const bool anywhere = municipality.empty() && !empty();
+  if (!knows(municipality) && !anywhere) {
     if (a.id == "system" || a.id.rfind("plugin:", 0) == 0) {
       return Forbidden(fmt::format("'{}' is reserved for Sagsflow itself and cannot act as a person", a.id));
     }
@@ -331,13 +333,16 @@ Result<Actor> Organisation::actor_for(const ActorClaim& claim, std::string_view 
   }
   auto listed = person(a.id, municipality);
   if (!listed.ok()) {
+    if (anywhere) return Forbidden(fmt::format("{} is not on the staff list of any municipality here", a.id));
     return Forbidden(fmt::format("{} is not on the staff list of municipality {}", a.id, municipality));
   }
   if (a.unit.empty()) a.unit = listed->staff->unit;
   if (a.roles.empty()) a.roles = listed->staff->roles;
   if (a.authority.empty()) {
     // Their own unit acts for a known authority; another unit is checked against the municipality.
-    a.authority = a.unit == listed->staff->unit ? listed->authority : std::string(municipality);
+    a.authority = a.unit == listed->staff->unit ? listed->authority
+                  : anywhere                        ? listed->municipality->code
+                                                    : std::string(municipality);
   }
   auto known = identify(a, municipality);
   if (!known.ok()) return known.status();

@@ -531,11 +531,14 @@ TEST_F(CliTest, CaseShowAndHistoryAreInTheAccessLogWhichOnlyAdminsRead) {
   auto log = run("--actor anna --json audit --case 1");
   ASSERT_EQ(log.exit_code, 0) << log.err;
   const auto records = json::parse(log.out);
-  ASSERT_EQ(records.size(), 2u) << log.out;
-  EXPECT_EQ(records[0]["purpose"], "case history");
-  EXPECT_EQ(records[1]["purpose"], "case show");
-  EXPECT_EQ(records[1]["actor"], "frida");
-  EXPECT_EQ(records[1]["via"], "cli");
+  ASSERT_EQ(records.size(), 3u) << log.out;
+  EXPECT_EQ(records[0]["purpose"], "history");
+  EXPECT_EQ(records[1]["purpose"], "case");
+  EXPECT_EQ(records[2]["purpose"], "answer to open") << "the opened case the CLI printed is a read too";
+  for (const auto& r : records) {
+    EXPECT_EQ(r["actor"], "frida");
+    EXPECT_EQ(r["via"], "cli");
+  }
 }
 
 }  // namespace

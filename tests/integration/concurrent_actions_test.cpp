@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "forwarding_store.hpp"
 #include "test_databases.hpp"
 
 namespace sagsflow::testing {
@@ -214,43 +215,17 @@ TEST_P(ConcurrentActionsTest, TwoSavesOfTheSameVersionRaceInTheStoreAndExactlyOn
 // The same race through the engine: a store that waits for the other thread
 // right before it saves. Both actions pass the engine's checks (the same
 // expected version), and the store's version check decides.
-class SaveRendezvousStore : public CaseStore {
+class SaveRendezvousStore : public ForwardingStore {
  public:
-  SaveRendezvousStore(CaseStore& inner, Rendezvous& before_save) : inner_(inner), before_save_(before_save) {}
+  SaveRendezvousStore(CaseStore& inner, Rendezvous& before_save) : ForwardingStore(inner), before_save_(before_save) {}
   bool met = true;  // false when the other thread did not come
 
   Status append_event(const CaseState& s, const CaseEvent& e) override {
     met = before_save_.arrive_and_wait() && met;
     return inner_.append_event(s, e);
   }
-  Result<CaseState> create_case(const std::string& m, int y, const CaseBuilder& b) override {
-    return inner_.create_case(m, y, b);
-  }
-  Result<CaseState> load_case(long long id) override { return inner_.load_case(id); }
-  Result<CaseState> find_case(const std::string& m, const std::string& n) override { return inner_.find_case(m, n); }
-  Result<std::vector<CaseEvent>> load_history(long long id) override { return inner_.load_history(id); }
-  Result<std::vector<CaseState>> list_cases(const CaseFilter& f) override { return inner_.list_cases(f); }
-  Result<std::vector<long long>> cases_due_before(Date d) override { return inner_.cases_due_before(d); }
-  Result<DeployOutcome> deploy_workflow(const std::string& id, const std::string& source, const std::string& sha,
-                                        const std::string& file, const std::string& at) override {
-    return inner_.deploy_workflow(id, source, sha, file, at);
-  }
-  Result<WorkflowRecord> load_workflow(const std::string& id, std::optional<int> v) override {
-    return inner_.load_workflow(id, v);
-  }
-  Result<std::vector<WorkflowRecord>> list_workflows() override { return inner_.list_workflows(); }
-  Status upsert_municipality(const std::string& c, const std::string& n) override {
-    return inner_.upsert_municipality(c, n);
-  }
-  Result<std::string> municipality_name(const std::string& c) override { return inner_.municipality_name(c); }
-  Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() override {
-    return inner_.list_municipalities();
-  }
-  Result<long long> record_access(const AccessRecord& r) override { return inner_.record_access(r); }
-  Result<std::vector<AccessRecord>> list_access(const AccessFilter& f) override { return inner_.list_access(f); }
 
  private:
-  CaseStore& inner_;
   Rendezvous& before_save_;
 };
 

@@ -255,8 +255,9 @@ class FailingReceiverTest : public PluginEngineTest {
   // Refuses a case of the started plugin at its decision (reaching it through
   // the plugin's validation, or around it when that is the broken part), and
   // checks what must hold whatever the plugin did in on_case_event:
-  // - the decision act() returned is committed exactly: stored as the next
-  //   event, and the history up to it replays to the returned state;
+  // - the decision is committed exactly: stored as the next event; act()
+  //   returns the case as stored after everything the decision caused (the
+  //   plugin's writes and the incident), so the answer is never a version behind;
   // - after it come `between` (the plugin's own writes that the host let
   //   through), then an incident naming the plugin and operation, and nothing else;
   // - nothing half-written: the whole history replays to the stored case;
@@ -276,23 +277,26 @@ class FailingReceiverTest : public PluginEngineTest {
     EXPECT_EQ(before->stage, "decision");
     EXPECT_TRUE(before->incident.is_null());
 
-    auto decided = act(c.id, "refuse", {{"reasons", "income above the limit"}});
-    EXPECT_TRUE(decided.ok()) << "the committed decision stands: " << decided.status().to_string();
-    if (!decided.ok()) return {};
-    EXPECT_EQ(decided->version, before->version + 1);
-    EXPECT_EQ(decided->stage, "complaint_window");
-    EXPECT_EQ(decided->outcome, "refused");
-    EXPECT_TRUE(decided->decided_on.has_value());
+    auto answered = act(c.id, "refuse", {{"reasons", "income above the limit"}});
+    EXPECT_TRUE(answered.ok()) << "the committed decision stands: " << answered.status().to_string();
+    if (!answered.ok()) return {};
 
     auto history = engine_->history(c.id);
     EXPECT_TRUE(history.ok());
-    const size_t decision = static_cast<size_t>(decided->version);
+    const size_t decision = static_cast<size_t>(before->version + 1);
     EXPECT_EQ(history->size(), decision + between.size() + 1) << "the decision, the plugin's writes, the incident";
     if (history->size() != decision + between.size() + 1) return {};
     EXPECT_EQ((*history)[decision - 1].action, "refuse");
     auto up_to_decision = replay({history->begin(), history->begin() + static_cast<long>(decision)});
     EXPECT_TRUE(up_to_decision.ok());
-    EXPECT_EQ(*up_to_decision, *decided) << "the stored decision is exactly the one act() returned";
+    const CaseState& decided = *up_to_decision;
+    EXPECT_EQ(decided.version, before->version + 1);
+    EXPECT_EQ(decided.stage, "complaint_window");
+    EXPECT_EQ(decided.outcome, "refused");
+    EXPECT_TRUE(decided.decided_on.has_value());
+    EXPECT_EQ(answered->version, static_cast<long long>(history->size()))
+        << "act() answers with the case as stored after the plugin's writes and the incident";
+    EXPECT_EQ(*answered, *engine_->get_case(c.id));
     for (size_t i = 0; i < between.size(); ++i) {
       EXPECT_EQ((*history)[decision + i].actor, between[i].first);
       EXPECT_EQ((*history)[decision + i].action, between[i].second);
@@ -309,12 +313,12 @@ class FailingReceiverTest : public PluginEngineTest {
     EXPECT_TRUE(after.ok());
     EXPECT_EQ(*replay(*history), *after) << "nothing half-written: the history replays to the stored case";
     EXPECT_EQ(after->incident, incident.data["incident"]) << "the case shows the incident";
-    EXPECT_EQ(after->stage, decided->stage);
-    EXPECT_EQ(after->outcome, decided->outcome);
-    EXPECT_EQ(after->decided_on, decided->decided_on);
-    EXPECT_EQ(after->complaint_due, decided->complaint_due);
-    EXPECT_EQ(after->fields, decided->fields);
-    EXPECT_EQ(after->attachments, decided->attachments);
+    EXPECT_EQ(after->stage, decided.stage);
+    EXPECT_EQ(after->outcome, decided.outcome);
+    EXPECT_EQ(after->decided_on, decided.decided_on);
+    EXPECT_EQ(after->complaint_due, decided.complaint_due);
+    EXPECT_EQ(after->fields, decided.fields);
+    EXPECT_EQ(after->attachments, decided.attachments);
 
     // The engine keeps working: the complaint is received, the incident cleared.
     auto next = act(c.id, "complain");
@@ -390,7 +394,8 @@ TEST_P(FailingReceiverTest, TheSamePluginBehavingAgainDecidesWithoutAnIncident) 
   auto granted = act(c.id, "grant");
   ASSERT_TRUE(granted.ok()) << granted.status().to_string();
   auto after = engine_->get_case(c.id);
-  EXPECT_EQ(*after, *granted) << "nothing after the decision";
+  EXPECT_EQ(*after, *granted) << "the answer is the case as stored";
+  EXPECT_EQ(engine_->history(c.id)->back().action, "grant") << "nothing after the decision";
   EXPECT_TRUE(after->incident.is_null());
   EXPECT_EQ(*replay(*engine_->history(c.id)), *after);
 }

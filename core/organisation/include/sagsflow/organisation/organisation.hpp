@@ -198,6 +198,7 @@ class Organisation {
   // then identify() checks the whole. Without a configuration for
   // `municipality` (an installation with no municipality file) the claim is
   // taken as it is, acting for `municipality` unless it names an authority.
+  // An empty `municipality` finds the person on whichever staff list has them.
   // Errors: kForbidden naming the person when they are not on the staff list
   // of `municipality`, or claim a unit, role or authority the list does not
   // give them; kForbidden for the reserved ids "system" and "plugin:...".
