@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
+#include "strict_parse.hpp"
 
 namespace sagsflow {
 using namespace std::chrono;
@@ -14,16 +14,13 @@ std::string format_date(Date d) {
 }
 
 Result<Date> parse_date(std::string_view text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
   const std::string s(text);
-  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
+  if (!detail::has_shape(text, "9999-99-99")) {
     return InvalidArgument("date '" + s + "' is not of the form YYYY-MM-DD");
   }
-  const year_month_day ymd{year{y}, month{m}, day{d}};
-  if (!ymd.ok()) return InvalidArgument("date '" + s + "' does not exist");
-  return Date{ymd};
+  Date d;
+  if (!detail::parse_exactly(text, "%Y-%m-%d", d)) return InvalidArgument("date '" + s + "' does not exist");
+  return d;
 }
 
 Date easter_sunday(int y) {

@@ -1,8 +1,11 @@
 #include "sagsflow/domain/time.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
-#include <cstdio>
+#include <stdexcept>
+
+#include "strict_parse.hpp"
 
 namespace sagsflow {
 using namespace std::chrono;
@@ -26,33 +29,55 @@ std::string format_timestamp(Timestamp t) {
 
 Result<Timestamp> parse_timestamp(std::string_view text) {
   const std::string s(text);
-  int y = 0;
-  unsigned mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  char z = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 ||
-      z != 'Z' || s.size() != 20) {
+  if (!detail::has_shape(text, "9999-99-99T99:99:99Z")) {
     return InvalidArgument("timestamp '" + s + "' is not of the form YYYY-MM-DDTHH:MM:SSZ");
   }
-  const year_month_day ymd{year{y}, month{mo}, day{d}};
-  if (!ymd.ok() || h > 23 || mi > 59 || se > 60) {
+  Timestamp t;
+  if (!detail::parse_exactly(text, "%Y-%m-%dT%H:%M:%SZ", t)) {
     return InvalidArgument("timestamp '" + s + "' does not exist");
   }
-  return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se};
+  return t;
 }
 
 namespace {
-// The last Sunday of `m` in year `y`, at 01:00 UTC (EU summer-time rule).
-Timestamp last_sunday_0100_utc(int y, unsigned m) {
-  const sys_days month_end{year{y} / month{m} / std::chrono::last};
-  const sys_days sunday = month_end - (weekday{month_end} - Sunday);
-  return sunday + hours{1};
+// Europe/Copenhagen from the system's time-zone database, looked up once.
+struct CopenhagenZone {
+  const date::time_zone* zone = nullptr;
+  std::string error;  // why there is no zone
+};
+
+const CopenhagenZone& copenhagen_zone() {
+  static const CopenhagenZone found = [] {
+    try {
+      return CopenhagenZone{date::locate_zone("Europe/Copenhagen"), {}};
+    } catch (const std::exception& e) {
+      return CopenhagenZone{nullptr, fmt::format("the time zone Europe/Copenhagen is not in the system's time-zone "
+                                                 "database (/usr/share/zoneinfo; install the Debian package tzdata): {}",
+                                                 e.what())};
+    }
+  }();
+  return found;
+}
+
+const date::time_zone& copenhagen_zone_or_throw() {
+  const auto& found = copenhagen_zone();
+  if (found.zone == nullptr) throw std::runtime_error(found.error);
+  return *found.zone;
 }
 }  // namespace
 
+Status check_copenhagen_time_zone() {
+  const auto& found = copenhagen_zone();
+  return found.zone ? Status::Ok() : FailedPrecondition(found.error);
+}
+
 Date copenhagen_date(Timestamp t) {
-  const int y = static_cast<int>(year_month_day{floor<days>(t)}.year());
-  const bool summer = t >= last_sunday_0100_utc(y, 3) && t < last_sunday_0100_utc(y, 10);
-  return floor<days>(t + hours{summer ? 2 : 1});
+  const auto local = copenhagen_zone_or_throw().to_local(t);
+  return Date{floor<days>(local.time_since_epoch())};
+}
+
+std::string format_copenhagen_time(Timestamp t) {
+  return date::format("%Y-%m-%dT%H:%M:%S%Ez", date::zoned_seconds{&copenhagen_zone_or_throw(), t});
 }
 
 }  // namespace sagsflow

@@ -1,10 +1,13 @@
 #include "sagsflow/reports/channel_report.hpp"
 
+#include <date/iso_week.h>
 #include <fmt/format.h>
 
 #include <set>
 #include <sstream>
 
+#include "sagsflow/domain/calendar.hpp"
+#include "sagsflow/reports/csv.hpp"
 
 namespace sagsflow {
 
@@ -16,9 +19,14 @@ constexpr Channel kChannels[] = {Channel::kPersonalAttendance, Channel::kPhone, 
                                  Channel::kEmail,              Channel::kDigitalPost,   Channel::kDigitalSelfService,
                                  Channel::kAssistedSelfService};
 
+// The ISO week ("2026-W53") of a YYYY-MM-DD day. The store writes only such
+// days; any other text is kept as it came rather than guessed at, so it is
+// never a counting week.
 std::string week_of_day(const std::string& day) {
-  return iso_week_of(std::stoi(day.substr(0, 4)), static_cast<unsigned>(std::stoi(day.substr(5, 2))),
-                     static_cast<unsigned>(std::stoi(day.substr(8, 2))));
+  const auto d = parse_date(day);
+  if (!d.ok()) return day;
+  const iso_week::year_weeknum_weekday w{*d};
+  return fmt::format("{}-W{:02}", static_cast<int>(w.year()), static_cast<unsigned>(w.weeknum()));
 }
 
 std::string age_band(int days) {
@@ -211,33 +219,36 @@ json report_json(const ChannelReport& r) {
 
 std::string report_csv(const ChannelReport& r) {
   const json j = report_json(r);
+  const auto n = [](long long v) { return std::to_string(v); };
+  const auto f0 = [](double v) { return fmt::format("{:.0f}", v); };
+  const auto f4 = [](double v) { return fmt::format("{:.4f}", v); };
   std::ostringstream out;
-  out << "section,key,value,share,cost_kr\n";
-  out << fmt::format("summary,inquiries,{},,{:.0f}\n", r.inquiries, r.cost_kr());
-  out << fmt::format("summary,self_service_rate,{},{:.4f},\n", r.self_service_transactions, r.self_service_rate());
-  out << fmt::format("summary,first_contact,{},{:.4f},\n", r.resolved_first_contact, r.first_contact_share());
-  out << fmt::format("summary,for_other_authorities,{},,\n", r.for_other_authorities);
-  out << fmt::format("summary,forwarded,{},,\n", r.forwarded);
-  out << fmt::format("target,digital_share,{:.4f},{:.4f},\n", r.strategy.digital_share_target, r.digital_share());
-  out << fmt::format("target,digital_written_share,{:.4f},{:.4f},\n", r.strategy.digital_written_share_target,
-                     r.digital_written_share());
+  out << csv_row({"section", "key", "value", "share", "cost_kr"});
+  out << csv_row({"summary", "inquiries", n(r.inquiries), "", f0(r.cost_kr())});
+  out << csv_row({"summary", "self_service_rate", n(r.self_service_transactions), f4(r.self_service_rate()), ""});
+  out << csv_row({"summary", "first_contact", n(r.resolved_first_contact), f4(r.first_contact_share()), ""});
+  out << csv_row({"summary", "for_other_authorities", n(r.for_other_authorities), "", ""});
+  out << csv_row({"summary", "forwarded", n(r.forwarded), "", ""});
+  out << csv_row({"target", "digital_share", f4(r.strategy.digital_share_target), f4(r.digital_share()), ""});
+  out << csv_row({"target", "digital_written_share", f4(r.strategy.digital_written_share_target),
+                  f4(r.digital_written_share()), ""});
   for (const auto& c : j["channels"]) {
-    out << fmt::format("channel,{},{},{:.4f},{:.0f}\n", c["channel"].get<std::string>(), c["inquiries"].get<long long>(),
-                       c["share"].get<double>(), c["cost_kr"].get<double>());
+    out << csv_row({"channel", c["channel"].get<std::string>(), n(c["inquiries"].get<long long>()),
+                    f4(c["share"].get<double>()), f0(c["cost_kr"].get<double>())});
   }
   for (const auto& t : j["trend"]) {
-    out << fmt::format("trend,{},{},{:.4f},\n", t["period"].get<std::string>(), t["inquiries"].get<long long>(),
-                       t["digital_share"].get<double>());
+    out << csv_row({"trend", t["period"].get<std::string>(), n(t["inquiries"].get<long long>()),
+                    f4(t["digital_share"].get<double>()), ""});
   }
-  out << fmt::format("deadlines,kept,{},{:.4f},\n", j["deadlines"]["kept"].get<long long>(),
-                     j["deadlines"]["kept_share"].get<double>());
-  out << fmt::format("deadlines,breached,{},,\n", j["deadlines"]["breached"].get<long long>());
+  out << csv_row({"deadlines", "kept", n(j["deadlines"]["kept"].get<long long>()),
+                  f4(j["deadlines"]["kept_share"].get<double>()), ""});
+  out << csv_row({"deadlines", "breached", n(j["deadlines"]["breached"].get<long long>()), "", ""});
   for (const auto& b : j["backlog"]) {
-    out << fmt::format("backlog,\"{}\",{},,\n", b["queue"].get<std::string>(), b["cases"].get<long long>());
+    out << csv_row({"backlog", b["queue"].get<std::string>(), n(b["cases"].get<long long>()), "", ""});
   }
   for (const auto& s : j["shifts"]) {
-    out << fmt::format("shift,{}->{},{:.0f},{:.4f},{:.0f}\n", s["from"].get<std::string>(), s["to"].get<std::string>(),
-                       s["inquiries_moved"].get<double>(), s["share"].get<double>(), s["saving_kr"].get<double>());
+    out << csv_row({"shift", s["from"].get<std::string>() + "->" + s["to"].get<std::string>(),
+                    f0(s["inquiries_moved"].get<double>()), f4(s["share"].get<double>()), f0(s["saving_kr"].get<double>())});
   }
   return out.str();
 }

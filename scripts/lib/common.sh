@@ -9,7 +9,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-filesystem-dev libsoci-dev libsqlite3-dev libpq-dev
   libpoco-dev libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  libgtest-dev libgmock-dev libssl-dev
+  libgtest-dev libgmock-dev libssl-dev libhowardhinnant-date-dev tzdata
 )
 # What ./scripts/test needs on top: a PostgreSQL server to start and stop, a
 # second compiler (clang) to build the vendor template with, openssl for the

@@ -28,7 +28,12 @@ enum class Dialect { kSqlite, kPostgresql };
 struct DatabaseUrl {
   Dialect dialect = Dialect::kSqlite;
   std::string connect;  // what SOCI gets
-  std::string display;  // safe to print (no password)
+  // Safe to print: the SQLite URL as given; for PostgreSQL, the settings libpq
+  // reads from the string (PQconninfoParse) as key=value pairs, with the
+  // password (and any other secret setting) as ***.
+  std::string display;
+  // InvalidArgument for a URL that is neither, or a PostgreSQL string libpq
+  // cannot read (the message then does not repeat the string).
   static Result<DatabaseUrl> parse(std::string_view url);
 };
 

@@ -22,7 +22,8 @@ namespace sagsflow {
 
 using Date = std::chrono::sys_days;
 
-// "2026-11-23" <-> Date.
+// "2026-11-23" <-> Date. parse_date takes exactly YYYY-MM-DD in ASCII digits
+// and a date that exists; no spaces, signs, one-digit fields or trailing text.
 std::string format_date(Date d);
 Result<Date> parse_date(std::string_view text);
 

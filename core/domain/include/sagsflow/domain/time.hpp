@@ -3,8 +3,11 @@
 // Sagsflow stores instants as ISO-8601 UTC text ("2026-11-23T09:30:00Z") so
 // that SQLite and PostgreSQL hold the same bytes. Deadlines are counted in
 // Danish local dates (Europe/Copenhagen: CET, CEST from the last Sunday of
-// March to the last Sunday of October, switching at 01:00 UTC).
+// March to the last Sunday of October, switching at 01:00 UTC), read from the
+// system's time-zone database (Debian's tzdata, /usr/share/zoneinfo) through
+// the date library; the zone is looked up once, on first use.
 // A Clock is injected wherever "now" matters, so tests can fix the time.
+// All functions are safe to call from several threads.
 #pragma once
 
 #include <chrono>
@@ -25,9 +28,24 @@ Clock system_clock();
 Clock fixed_clock(Timestamp t);
 
 std::string format_timestamp(Timestamp t);
+// Exactly "YYYY-MM-DDTHH:MM:SSZ" (ASCII digits, UTC); refuses anything else,
+// such as spaces, signs, a missing or extra character, fields out of range
+// (hour 24, second 60) and dates that do not exist (2026-02-29).
 Result<Timestamp> parse_timestamp(std::string_view text);
 
+// Ok when the Europe/Copenhagen zone can be read; otherwise a
+// FailedPrecondition naming the missing time-zone database (tzdata). For a
+// program's startup, so that a machine without tzdata fails clearly there
+// rather than at the first Copenhagen date.
+Status check_copenhagen_time_zone();
+
 // The calendar date in Copenhagen at instant `t`.
+// Throws std::runtime_error with the message of check_copenhagen_time_zone()
+// when the zone cannot be read.
 Date copenhagen_date(Timestamp t);
+
+// The wall-clock time in Copenhagen at instant `t` with its UTC offset,
+// "2026-03-29T03:00:00+02:00". Throws like copenhagen_date.
+std::string format_copenhagen_time(Timestamp t);
 
 }  // namespace sagsflow
