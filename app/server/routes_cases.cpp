@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr ReadPurpose kCasePage{"case page", "api"};
+const ReadPurpose kCasePage{"case page", "api"};
 
 CaseEngine& engine(Call& c) { return *c.api.installation.engine; }
 

@@ -5,6 +5,8 @@
 // Danish local dates (Europe/Copenhagen: CET, CEST from the last Sunday of
 // March to the last Sunday of October, switching at 01:00 UTC).
 // A Clock is injected wherever "now" matters, so tests can fix the time.
+// The functions are pure, and the clocks made here keep no state: all are safe
+// to call from any thread.
 #pragma once
 
 #include <chrono>
@@ -25,6 +27,8 @@ Clock system_clock();
 Clock fixed_clock(Timestamp t);
 
 std::string format_timestamp(Timestamp t);
+// The inverse of format_timestamp. kInvalidArgument, quoting the text, when it
+// is not exactly YYYY-MM-DDTHH:MM:SSZ or names an instant that does not exist.
 Result<Timestamp> parse_timestamp(std::string_view text);
 
 // The calendar date in Copenhagen at instant `t`.
