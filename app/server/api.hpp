@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sagsflow/app/installation.hpp"
+#include "sagsflow/domain/thread_annotations.hpp"
 #include "sagsflow/server/config.hpp"
 #include "sagsflow/server/tokens.hpp"
 
@@ -108,11 +109,11 @@ class Jobs {
   void stop_children();
 
  private:
-  mutable std::mutex mutex_;
-  std::map<long long, Job> jobs_;
-  std::vector<std::thread> threads_;
-  std::set<long> children_;
-  long long next_id_ = 1;
+  mutable Mutex mutex_;
+  std::map<long long, Job> jobs_ GUARDED_BY(mutex_);
+  std::vector<std::thread> threads_ GUARDED_BY(mutex_);
+  std::set<long> children_ GUARDED_BY(mutex_);
+  long long next_id_ GUARDED_BY(mutex_) = 1;
 };
 
 // The installation the server works on. The engine, store and plugin host

@@ -21,7 +21,7 @@ json job_json(const Job& j) {
 }
 
 Job Jobs::start(Job job, Work work) {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   job.id = next_id_++;
   job.state = "running";
   job.started_at = format_timestamp(system_clock()());
@@ -29,7 +29,7 @@ Job Jobs::start(Job job, Work work) {
   const long long id = job.id;
   threads_.emplace_back([this, id, work = std::move(work)] {
     const Progress progress = [this, id](int done, int total, const std::string& step) {
-      std::lock_guard inner(mutex_);
+      MutexLock inner(mutex_);
       auto& j = jobs_[id];
       j.done = done;
       j.total = std::max(1, total);
@@ -41,7 +41,7 @@ Job Jobs::start(Job job, Work work) {
     } catch (const std::exception& e) {
       outcome = Internal(std::string("the job failed: ") + e.what());
     }
-    std::lock_guard inner(mutex_);
+    MutexLock inner(mutex_);
     auto& j = jobs_[id];
     j.finished_at = format_timestamp(system_clock()());
     if (outcome.ok()) {
@@ -57,31 +57,31 @@ Job Jobs::start(Job job, Work work) {
 }
 
 std::optional<Job> Jobs::find(long long id) const {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return std::nullopt;
   return it->second;
 }
 
 void Jobs::add_child(long pid) {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   children_.insert(pid);
 }
 
 void Jobs::remove_child(long pid) {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   children_.erase(pid);
 }
 
 void Jobs::stop_children() {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   for (long pid : children_) ::kill(static_cast<pid_t>(pid), SIGKILL);
 }
 
 void Jobs::join() {
   std::vector<std::thread> running;
   {
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     running.swap(threads_);
   }
   for (auto& t : running) {

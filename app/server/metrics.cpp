@@ -18,7 +18,7 @@ std::string prometheus_label(const std::string& value) {
 }
 
 void RequestMetrics::record(const std::string& method, const std::string& route, int status, double seconds) {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   ++requests_[{method, route, status}];
   auto& h = latency_[route];
   for (size_t i = 0; i < kBuckets.size(); ++i) {
@@ -29,7 +29,7 @@ void RequestMetrics::record(const std::string& method, const std::string& route,
 }
 
 std::string RequestMetrics::render() const {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   std::string out;
   out += "# HELP sagsflow_http_requests_total HTTP requests by method, route template and status.\n";
   out += "# TYPE sagsflow_http_requests_total counter\n";

@@ -1,16 +1,20 @@
 // Request counters and latency histograms for /metrics (Prometheus text format).
+// Thread-safety: RequestMetrics is internally synchronised (one mutex); record()
+// and render() may be called from any number of threads at once.
 #pragma once
 
 #include <array>
 #include <map>
-#include <mutex>
 #include <string>
 #include <tuple>
+
+#include "sagsflow/domain/thread_annotations.hpp"
 
 namespace sagsflow::server {
 
 class RequestMetrics {
  public:
+  // Counts one answered request (route: the route template, not the path).
   void record(const std::string& method, const std::string& route, int status, double seconds);
   // The request families, in Prometheus text exposition format.
   std::string render() const;
@@ -22,9 +26,9 @@ class RequestMetrics {
     long long count = 0;
     double sum = 0;
   };
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, long long> requests_;
-  std::map<std::string, Histogram> latency_;
+  mutable Mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, long long> requests_ GUARDED_BY(mutex_);
+  std::map<std::string, Histogram> latency_ GUARDED_BY(mutex_);
 };
 
 // "a\"b" -> a\"b for a Prometheus label value.

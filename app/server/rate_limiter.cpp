@@ -6,7 +6,7 @@
 namespace sagsflow::server {
 
 int RateLimiter::admit(const std::string& key, std::chrono::steady_clock::time_point now) {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   const double capacity = per_minute_;
   const double per_second = per_minute_ / 60.0;
   if (buckets_.size() > 100000) {  // forget callers idle for over a minute

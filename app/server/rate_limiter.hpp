@@ -1,11 +1,15 @@
 // Requests per minute per caller: a token bucket per key (the signed-in
-// person or citizen, else the client address).
+// person or citizen, else the client address). Buckets idle for over a minute
+// are forgotten once more than 100000 keys are held.
+// Thread-safety: internally synchronised; admit() may be called from any
+// number of threads at once.
 #pragma once
 
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <string>
+
+#include "sagsflow/domain/thread_annotations.hpp"
 
 namespace sagsflow::server {
 
@@ -21,8 +25,8 @@ class RateLimiter {
     std::chrono::steady_clock::time_point at;
   };
   int per_minute_;
-  std::mutex mutex_;
-  std::map<std::string, Bucket> buckets_;
+  Mutex mutex_;
+  std::map<std::string, Bucket> buckets_ GUARDED_BY(mutex_);
 };
 
 }  // namespace sagsflow::server

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "sagsflow/domain/cpr.hpp"
+#include "sagsflow/domain/thread_annotations.hpp"
 
 namespace sagsflow {
 namespace {
@@ -34,14 +35,16 @@ class CprMaskingSink final : public spdlog::sinks::base_sink<std::mutex> {
   spdlog::sink_ptr inner_;
 };
 
-std::mutex& logger_mutex() {
-  static std::mutex m;
-  return m;
-}
+// The process-wide logger, made on first use. `mutex` also serialises
+// set_log_sink()'s changes to the logger's sinks.
+struct LoggerSlot {
+  Mutex mutex;
+  std::shared_ptr<spdlog::logger> logger GUARDED_BY(mutex);
+};
 
-std::shared_ptr<spdlog::logger>& logger_slot() {
-  static std::shared_ptr<spdlog::logger> l;
-  return l;
+LoggerSlot& logger_slot() {
+  static LoggerSlot slot;
+  return slot;
 }
 
 }  // namespace
@@ -51,8 +54,9 @@ spdlog::sink_ptr make_cpr_masking_sink(spdlog::sink_ptr inner) {
 }
 
 std::shared_ptr<spdlog::logger> logger() {
-  std::lock_guard lock(logger_mutex());
-  auto& l = logger_slot();
+  auto& slot = logger_slot();
+  MutexLock lock(slot.mutex);
+  auto& l = slot.logger;
   if (!l) {
     auto sink = make_cpr_masking_sink(std::make_shared<spdlog::sinks::stderr_sink_mt>());
     l = std::make_shared<spdlog::logger>("sagsflow", sink);
@@ -65,7 +69,7 @@ std::shared_ptr<spdlog::logger> logger() {
 
 void set_log_sink(spdlog::sink_ptr sink) {
   auto l = logger();
-  std::lock_guard lock(logger_mutex());
+  MutexLock lock(logger_slot().mutex);
   l->sinks().clear();
   l->sinks().push_back(make_cpr_masking_sink(std::move(sink)));
 }

@@ -141,12 +141,12 @@ Result<DeployOutcome> CaseEngine::deploy_workflow(std::string_view yaml, std::st
 Result<std::shared_ptr<const WorkflowDefinition>> CaseEngine::workflow(const std::string& id,
                                                                        std::optional<int> version) {
   if (version) {
-    std::lock_guard lock(cache_mutex_);
+    MutexLock lock(cache_mutex_);
     if (auto it = cache_.find({id, *version}); it != cache_.end()) return it->second;
   }
   auto record = store_.load_workflow(id, version);
   if (!record.ok()) return record.status();
-  std::lock_guard lock(cache_mutex_);
+  MutexLock lock(cache_mutex_);
   if (auto it = cache_.find({id, record->version}); it != cache_.end()) return it->second;
   auto parsed = parse_workflow(record->source, record->file_name);
   if (!parsed.ok()) {

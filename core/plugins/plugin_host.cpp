@@ -16,6 +16,7 @@
 #include "sagsflow/engine/engine.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/text_file.hpp"
+#include "sagsflow/domain/thread_annotations.hpp"
 #include "sagsflow/plugin_abi.h"
 
 namespace sagsflow {
@@ -28,11 +29,14 @@ namespace {
 constexpr size_t kMinDescriptorSize = offsetof(sf_plugin_descriptor, shutdown) + sizeof(void*);
 
 // Process-wide: libraries are never unloaded (a plugin's objects must keep its
-// code loaded), and a file or id may be live in one host at a time.
+// code loaded), and a file or id may be live in one host at a time. Hosts on
+// different threads share it, so it is read and changed under `mutex`; load()
+// holds it from the duplicate checks to the registration.
 struct Registry {
-  std::vector<boost::dll::shared_library> libraries;  // kept until exit
-  std::map<std::pair<dev_t, ino_t>, std::string> files;  // live file -> path
-  std::map<std::string, std::string> ids;                // live id -> path
+  Mutex mutex;
+  std::vector<boost::dll::shared_library> libraries GUARDED_BY(mutex);  // kept until exit
+  std::map<std::pair<dev_t, ino_t>, std::string> files GUARDED_BY(mutex);  // live file -> path
+  std::map<std::string, std::string> ids GUARDED_BY(mutex);                // live id -> path
 };
 Registry& registry() {
   static auto* r = new Registry();  // intentionally never destroyed
@@ -247,6 +251,7 @@ PluginHost::~PluginHost() {
         logger()->error("plugin {} threw during shutdown", p->id());
       }
     }
+    MutexLock lock(reg.mutex);
     reg.ids.erase(p->id());
     for (auto it = reg.files.begin(); it != reg.files.end();) {
       it = it->second == p->info.library_path ? reg.files.erase(it) : std::next(it);
@@ -267,6 +272,7 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
     return refuse(fmt::format("its checksum {} is not in the allow-list", info.sha256));
   }
   auto& reg = registry();
+  MutexLock lock(reg.mutex);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return refuse("cannot stat the file");
   if (auto it = reg.files.find({st.st_dev, st.st_ino}); it != reg.files.end()) {

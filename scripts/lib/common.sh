@@ -3,6 +3,8 @@
 
 SAGSFLOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD_DIR="${SAGSFLOW_BUILD_DIR:-$SAGSFLOW_ROOT/build}"
+# ./scripts/test's clang build of the annotated libraries (thread-safety analysis).
+CLANG_BUILD_DIR="${SAGSFLOW_CLANG_BUILD_DIR:-$SAGSFLOW_ROOT/build-clang}"
 
 # Debian 12 packages the build needs (see README: Dependencies).
 BUILD_PACKAGES=(
@@ -74,4 +76,35 @@ build_project() {
   fi
   [ -x "$BUILD_DIR/bin/sagsflow" ] || say "Building Sagsflow (the first build takes several minutes on 2 cores)"
   cmake --build "$BUILD_DIR" >"$log" 2>&1 || { cat "$log" >&2; die "the build failed (log: $log)"; }
+}
+
+# The libraries whose GUARDED_BY/REQUIRES annotations clang checks.
+THREAD_SAFETY_TARGETS=(
+  sagsflow_domain sagsflow_config sagsflow_cases sagsflow_organisation sagsflow_engine
+  sagsflow_frontdesk sagsflow_reports sagsflow_plugins sagsflow_db sagsflow_app sagsflow_server
+)
+# Builds THREAD_SAFETY_TARGETS with clang and -DSAGSFLOW_THREAD_SAFETY=ON
+# (-Wthread-safety, findings as errors) in $CLANG_BUILD_DIR, unoptimised and
+# through ccache when there is one; fails on any thread-safety finding.
+check_thread_safety() {
+  local log="$CLANG_BUILD_DIR/build.log" launcher=()
+  command -v clang++ >/dev/null 2>&1 || die "clang++ is missing (Debian package clang)"
+  if command -v ccache >/dev/null 2>&1; then
+    launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  fi
+  mkdir -p "$CLANG_BUILD_DIR"
+  if [ ! -f "$CLANG_BUILD_DIR/CMakeCache.txt" ]; then
+    say "Configuring the clang thread-safety build in $CLANG_BUILD_DIR"
+    CC=clang CXX=clang++ cmake -S "$SAGSFLOW_ROOT" -B "$CLANG_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+      -DCMAKE_C_FLAGS_DEBUG=-O0 -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DSAGSFLOW_BUILD_TESTS=OFF \
+      -DSAGSFLOW_THREAD_SAFETY=ON "${launcher[@]}" >"$log" 2>&1 ||
+      { cat "$log" >&2; die "cmake configure failed for the clang build"; }
+  fi
+  say "Checking thread-safety annotations (clang -Wthread-safety)"
+  cmake --build "$CLANG_BUILD_DIR" --target "${THREAD_SAFETY_TARGETS[@]}" >"$log" 2>&1 ||
+    { cat "$log" >&2; die "the clang build failed (log: $log)"; }
+  if grep -q -- '-Wthread-safety' "$log"; then
+    grep -B2 -A4 -- '-Wthread-safety' "$log" >&2
+    die "thread-safety warnings in the clang build (log: $log)"
+  fi
 }

@@ -1,6 +1,10 @@
 // An installation opened for work: its database, its enabled plugins, the
 // organisation of its municipality files, and an engine and front desk over
 // them. The CLI opens one per command; the server opens one at start.
+//
+// Thread-safety: an Installation is not thread-safe (its store, plugin host,
+// engine and front desk are used from one thread at a time); the server runs
+// every call into it under one lock. Its Organisation is immutable once built.
 #pragma once
 
 #include <memory>
@@ -39,16 +43,23 @@ struct Installation {
 
 // Opens the database (refusing one that needs migrating), loads the enabled
 // plugins (a plugin that fails to load is a warning: cases that need it show
-// an incident), the organisation, and builds the engine.
+// an incident), the organisation, and builds the engine. Errors: those of
+// SqlStore::open (kInvalidArgument, kStorage); kFailedPrecondition when the
+// schema is older than this binary, kSchemaTooNew when newer; the allow list's
+// and load_organisation's errors. Stores nothing (see SqlStore::check_schema).
 Result<Installation> open_installation(const InstallationOptions& options);
 
 // The organisation of the municipality files loaded into the database, with
-// what the deployed workflows say about their service areas.
+// what the deployed workflows say about their service areas (the latest
+// version of each; one that no longer parses is left out). kFailedPrecondition
+// when a stored municipality file no longer parses; kStorage.
 Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store);
 
 // `explicit_dir`, SAGSFLOW_PLUGIN_DIR, or "plugins" beside an SQLite database file.
 std::string plugin_directory_for(const std::string& db_url, const std::string& explicit_dir = {});
-// The checksums in <plugin dir>/allowed-sha256.txt, if that file exists.
+// The checksums in <plugin dir>/allowed-sha256.txt (one a line; # comments),
+// or nothing when that file does not exist; kNotFound or kInternal when it
+// exists but cannot be read.
 Result<std::optional<std::set<std::string>>> allow_list_in(const std::string& plugin_dir);
 
 }  // namespace sagsflow::app

@@ -12,6 +12,9 @@
 // high); in an area without steps (another authority's) they are received and
 // forwarded. Deadlines are checked every simulated day. Everything is
 // timestamped on the simulated day, so the reports see a real year.
+//
+// Thread-safety: a simulation owns its Installation while it runs (one
+// thread); parsing a profile is pure.
 #pragma once
 
 #include <functional>
@@ -58,6 +61,7 @@ struct ProfileParseResult {
   std::vector<Diagnostic> errors;
   bool ok() const { return profile.has_value(); }
 };
+// `profile` is set only when there are no errors (each with file, line, column).
 ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_view file_name);
 
 struct SimulationOptions {
@@ -82,7 +86,11 @@ struct SimulationSummary {
 };
 
 // Runs the profile on `installation` (whose engine and front desk must use
-// `clock_now`, which the simulation moves day by day).
+// `clock_now`, which the simulation moves day by day). kNotFound for an
+// unconfigured municipality; kFailedPrecondition when no one in its
+// citizen-service centre has the role frontdesk; a failing deadline check's
+// error. Refused inquiries, openings and steps are counted in `refusals`, not
+// returned. Not atomic: what ran before an error stays stored.
 Result<SimulationSummary> simulate(Installation& installation, Timestamp& clock_now, const SimulationProfile& profile,
                                    const SimulationOptions& options);
 

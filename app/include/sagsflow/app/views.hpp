@@ -1,5 +1,6 @@
 // The JSON forms the CLI (--json) and the HTTP API share, so both show the
 // same fields under the same names. CPR numbers are always masked here.
+// Pure functions: safe to call from any thread on values no one is changing.
 #pragma once
 
 #include <nlohmann/json.hpp>

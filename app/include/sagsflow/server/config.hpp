@@ -14,6 +14,8 @@
 //   simulation.allowed = false         (true only for demo installations: simulations write into the database)
 //   database.url = sqlite:/var/lib/sagsflow/sagsflow.db
 //   plugins.directory = /var/lib/sagsflow/plugins
+//
+// Thread-safety: a ServerConfig is a plain value; the functions keep no state.
 #pragma once
 
 #include <cstddef>
@@ -44,11 +46,15 @@ struct ServerConfig {
   std::string plugin_dir;
 
   bool tls() const { return !tls_certificate.empty(); }
-  // Refuses values that cannot work, naming the key.
+  // kInvalidArgument, naming the key, for a value that cannot work (empty
+  // address, port above 65535, threads outside 1-256, one TLS file without the
+  // other, a limit below its minimum).
   Status check() const;
 };
 
-// Reads `path` over `defaults`; an unknown key or a bad value is an error naming it.
+// Reads `path` over `defaults`: kNotFound when the file does not exist;
+// kInvalidArgument, naming the file and the key, for an unknown key, a value
+// that does not parse or one check() refuses.
 Result<ServerConfig> load_server_config(const std::string& path, ServerConfig defaults = {});
 
 }  // namespace sagsflow::server

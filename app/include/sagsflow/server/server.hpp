@@ -5,6 +5,10 @@
 // with a stable `code`, a `detail` message and the `field` at fault. Request
 // bodies above limits.max_body_bytes get 413, callers above
 // limits.requests_per_minute 429 with Retry-After.
+//
+// Thread-safety: start, stop and the accessors are for the owning thread;
+// requests are answered on Poco's worker threads, which run every call into
+// the installation under one lock (see app/server/api.hpp).
 #pragma once
 
 #include <memory>
@@ -19,16 +23,22 @@ namespace sagsflow::server {
 
 class Server {
  public:
-  // Opens the installation (config.db_url), binds and starts serving.
+  // Opens the installation (config.db_url), binds and starts serving, and
+  // starts the deadline checker. kInvalidArgument when config.check() refuses,
+  // the signing key is shorter than kMinSigningKeyBytes, or the address cannot
+  // be bound (or the TLS files not read); open_installation's errors.
   static Result<std::unique_ptr<Server>> start(const ServerConfig& config, std::string signing_key);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  unsigned port() const;
+  unsigned port() const;  // the bound port (the free one chosen for port 0)
   std::string base_url() const;  // "http://127.0.0.1:8080"
   // Plugins that are installed and enabled but did not load (also on /healthz).
   std::vector<std::string> plugin_warnings() const;
+  // Stops accepting and closes open connections, stops the deadline checker,
+  // kills the child processes of background jobs and waits for the jobs.
+  // Safe to call again; the destructor calls it.
   void stop();
 
   struct Impl;
@@ -40,7 +50,7 @@ class Server {
 
 // Every (method, path template) the API serves, e.g. ("GET", "/api/v1/cases/{id}").
 std::vector<std::pair<std::string, std::string>> api_routes();
-// The OpenAPI 3 document served at /api/v1/openapi.json.
+// The OpenAPI 3 document served at /api/v1/openapi.json (constant; any thread).
 const std::string& openapi_document();
 
 }  // namespace sagsflow::server

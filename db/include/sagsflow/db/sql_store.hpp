@@ -8,7 +8,17 @@
 // open() does not migrate; migrate() applies the numbered migrations that are
 // missing and refuses a database newer than this binary. check_schema() tells
 // whether the database is exactly at this binary's schema version.
-// One SqlStore is one connection: use one per thread.
+//
+// Errors: every method turns a database failure (a lost connection, a lock
+// held past busy_timeout_ms, a violated constraint) into kStorage naming what
+// it was doing; nothing throws. Each method that writes more than one row does
+// so in one transaction, all or nothing. A stored row this binary cannot read
+// (an inquiry's unknown channel or type) is kInternal. Methods not listed below
+// with other codes return only these. The CaseStore and FrontDeskStore contracts
+// (case_store.hpp, front_desk.hpp) hold as stated there.
+//
+// Thread-safety: not thread-safe. One SqlStore is one connection: use one per
+// thread (several stores, in threads or processes, may share one database).
 #pragma once
 
 #include <map>
@@ -48,6 +58,7 @@ struct MigrationReport {
   std::vector<std::string> applied;  // "0001_initial"
 };
 
+// The highest migration built into this binary.
 int latest_schema_version();
 
 // A plugin installed in this installation (see `sagsflow plugins`).
@@ -81,19 +92,31 @@ struct MunicipalityConfigRecord {
 
 class SqlStore final : public CaseStore, public FrontDeskStore {
  public:
+  // Connects; kInvalidArgument for a bad URL (see DatabaseUrl::parse) or an
+  // unknown synchronous setting; kStorage when the connection fails.
   static Result<std::unique_ptr<SqlStore>> open(const std::string& url, SqliteOptions sqlite = {});
   ~SqlStore() override;
 
   Dialect dialect() const;
+  // The highest applied migration (0 on an empty database, where it creates
+  // the empty migrations table).
   Result<int> schema_version();
+  // Applies the missing migrations in order, each in its own transaction (one
+  // that fails leaves the ones before it applied and reports kStorage).
+  // kSchemaTooNew, touching nothing, when the database is newer than this binary.
   Result<MigrationReport> migrate();
   // ok when the schema is current; kFailedPrecondition when older (asks for
-  // `sagsflow db migrate`), kSchemaTooNew when newer.
+  // `sagsflow db migrate`), kSchemaTooNew when newer. Changes nothing but,
+  // like schema_version(), the migrations table of an empty database.
   Status check_schema();
   Result<StorageInfo> info();
 
+  // The builder's own error is returned as it is, and nothing is stored (the
+  // id and running number it was given are not used up).
   Result<CaseState> create_case(const std::string& municipality, int year,
                                 const CaseBuilder& build) override;
+  // kInternal when `event` is not the event of `new_state` (its seq and case id);
+  // kNotFound when the case does not exist; kConflict as in CaseStore.
   Status append_event(const CaseState& new_state, const CaseEvent& event) override;
   Status atomically(const std::function<Status()>& work) override;
   Result<CaseState> load_case(long long id) override;
@@ -123,7 +146,9 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
 
   // The inquiry register counted by day, channel, type and outcome (channel reports).
   Result<std::vector<InquiryCount>> count_inquiries(const InquiryCountFilter& filter);
-  // Cases closed in [from, to) within or after their deadlines, and open ones past one.
+  // Cases of `municipality` closed in [from, to) within or after their
+  // deadlines (a deadline_passed event), and open ones past one. Three reads,
+  // not one snapshot.
   Result<DeadlineCounts> count_deadlines(const std::string& municipality, const std::string& from, const std::string& to);
 
   // Inquiries and layer messages (FrontDeskStore).
@@ -134,18 +159,23 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<long long> add_layer_message(const LayerMessage& message) override;
   Result<std::vector<LayerMessage>> list_layer_messages(const std::string& municipality) override;
 
-  // The municipality files loaded into this installation (insert or replace).
+  // The municipality files loaded into this installation (insert or replace,
+  // atomically), listed by code.
   Status save_municipality_config(const MunicipalityConfigRecord& record);
   Result<std::vector<MunicipalityConfigRecord>> municipality_configs();
 
-  // The imported KLE emneplan (`sagsflow kle import`); an import replaces the last.
+  // The imported KLE emneplan (`sagsflow kle import`); an import replaces the
+  // last in one transaction, so readers see the old plan or the new, whole.
   Status replace_kle_plan(const KlePlan& plan, const std::string& file_name, const std::string& imported_at);
   // The subject, or nothing when the plan does not have it (or none was imported).
   Result<std::optional<KleSubject>> kle_subject(const std::string& number);
   // The publication date of the imported plan, or nothing when none was imported.
   Result<std::optional<std::string>> kle_published();
 
-  // The installation's plugin records.
+  // The installation's plugin records. record_plugin inserts or replaces (by
+  // id, atomically); installed_plugins lists them by id; set_plugin_enabled and
+  // forget_plugin return kNotFound when no plugin has the id; count_open_cases
+  // counts the open cases of one workflow (all versions).
   Status record_plugin(const InstalledPlugin& plugin);  // insert or replace
   Result<std::vector<InstalledPlugin>> installed_plugins();
   Status set_plugin_enabled(const std::string& id, bool enabled);

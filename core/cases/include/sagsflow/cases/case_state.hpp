@@ -6,6 +6,8 @@
 //   state = apply_event(... apply_event(CaseState{}, e1) ..., en)
 // The engine builds each new state with the same apply_event() it uses for
 // replay, so a stored case always equals the replay of its history.
+// Plain values and pure functions: a CaseState is changed by one thread at a
+// time; the functions may be called from any thread.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -92,14 +94,21 @@ struct CaseEvent {
   friend bool operator==(const CaseEvent&, const CaseEvent&) = default;
 };
 
-// Applies one event. Fails (without touching `state`) when the event does not
-// follow the state (wrong sequence, unknown clock operation, bad dates).
+// Applies one event, all or nothing. kInvalidArgument (without touching
+// `state`) when the event does not follow the state: a seq other than
+// version + 1, another case's id, a clock operation that is unknown or needs a
+// clock the case lacks, a missing or malformed date, data of the wrong shape;
+// kFailedPrecondition when it pauses a paused clock.
 Status apply_event(CaseState& state, const CaseEvent& event);
+// The fold of `history` (in seq order from 1): the first failing event's
+// status, or kNotFound when the history is empty.
 Result<CaseState> replay(const std::vector<CaseEvent>& history);
 
 // JSON forms. `reveal_cpr` is for storage only; everything shown to people
 // (or handed to plugins) uses the masked form, in which every CPR-shaped
 // string, in form fields and event data too, reads DDMMYY-XXXX.
+// The *_from_json readers take the stored (revealed) form back and return
+// kInvalidArgument, saying what is malformed, for anything else.
 nlohmann::json to_json(const CaseState& state, bool reveal_cpr);
 Result<CaseState> case_state_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const CaseEvent& event, bool reveal_cpr);

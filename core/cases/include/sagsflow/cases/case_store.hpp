@@ -7,7 +7,10 @@
 //   otherwise it returns kConflict and writes nothing. This is what makes two
 //   concurrent actions on one case unable to both win.
 // - events are append-only; load_history returns them in sequence order.
-// - Implementations are not required to be thread-safe; use one per thread.
+// - A database failure is kStorage naming what was being done. Reading one
+//   thing that is not there is kNotFound; a list may be empty.
+// - Thread-safety: implementations are not required to be thread-safe; use
+//   one per thread.
 #pragma once
 
 #include <functional>
@@ -72,11 +75,15 @@ class CaseStore {
   virtual ~CaseStore() = default;
 
   // Builds the new case from its id and the next running number of
-  // (municipality, year), and stores state and opening event atomically.
+  // (municipality, year), and stores state and opening event atomically. When
+  // `build` fails its status is returned and nothing is stored.
   using CaseBuilder =
       std::function<Result<std::pair<CaseState, CaseEvent>>(long long id, long long sequence)>;
   virtual Result<CaseState> create_case(const std::string& municipality, int year,
                                         const CaseBuilder& build) = 0;
+  // Stores `new_state` and its `event` (seq == new_state.version) if the stored
+  // case is at version - 1: kConflict otherwise, kNotFound when there is no
+  // such case; nothing is written on failure.
   virtual Status append_event(const CaseState& new_state, const CaseEvent& event) = 0;
 
   // Runs `work` as one unit: everything this store writes while it runs
@@ -87,31 +94,41 @@ class CaseStore {
   // each call atomically and have nothing to group.
   virtual Status atomically(const std::function<Status()>& work) { return work(); }
 
+  // kNotFound when no case has the id (or the number, in that municipality).
   virtual Result<CaseState> load_case(long long id) = 0;
   virtual Result<CaseState> find_case(const std::string& municipality,
                                       const std::string& case_number) = 0;
+  // Every event of the case, seq 1 first; kNotFound when there are none.
   virtual Result<std::vector<CaseEvent>> load_history(long long id) = 0;
+  // The cases matching every set filter field, by id, at most max(1, limit);
+  // an empty list when none match.
   virtual Result<std::vector<CaseState>> list_cases(const CaseFilter& filter) = 0;
-  // Open cases whose running (not paused, not yet breached) deadline is before `day`.
+  // Open cases whose running (not paused, not yet breached) deadline is before
+  // `day`, by id (empty when none).
   virtual Result<std::vector<long long>> cases_due_before(Date day) = 0;
 
-  // Stores a new version unless `sha256` equals the latest version's.
+  // Stores a new version (the latest + 1, from 1) unless `sha256` equals the
+  // latest version's; then the latest is returned with created = false.
   virtual Result<DeployOutcome> deploy_workflow(const std::string& id, const std::string& source,
                                                 const std::string& sha256,
                                                 const std::string& file_name,
                                                 const std::string& deployed_at) = 0;
-  // The given version, or the latest when `version` is empty.
+  // The given version, or the latest when `version` is empty; kNotFound when
+  // the workflow is not deployed or has no such version.
   virtual Result<WorkflowRecord> load_workflow(const std::string& id, std::optional<int> version) = 0;
   // Every version of every workflow, ordered by id and version, without the
   // source text (load_workflow has it).
   virtual Result<std::vector<WorkflowRecord>> list_workflows() = 0;
 
+  // Inserts the municipality or renames it.
   virtual Status upsert_municipality(const std::string& code, const std::string& name) = 0;
+  // kNotFound when the municipality is not set up.
   virtual Result<std::string> municipality_name(const std::string& code) = 0;
   // (code, name) pairs ordered by code.
   virtual Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() = 0;
 
-  // The access log: append-only, newest first when listed.
+  // The access log: append-only, newest first when listed (at most
+  // max(1, limit)). record_access returns the new record's id.
   virtual Result<long long> record_access(const AccessRecord& record) = 0;
   virtual Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) = 0;
 };

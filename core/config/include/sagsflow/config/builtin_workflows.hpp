@@ -1,6 +1,8 @@
 // Workflows every installation has, built into the binary: the access
 // request (aktindsigt, facet A53) that any case can get. `sagsflow init`
 // deploys them; the source is workflows/access_request.yaml.
+// Nothing here fails. Both functions return fresh copies of constant text and
+// may be called from any thread.
 #pragma once
 
 #include <string>

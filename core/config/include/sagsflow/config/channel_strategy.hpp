@@ -8,6 +8,10 @@
 //     costs_kr: {personal_attendance: 75, digital_self_service: 20, phone: 45}
 //     cost_source: "Our own 2025 time study"
 //     counting_weeks: [2026-W10, 2026-W40]     # KOMHEN counting weeks (ISO weeks)
+//
+// The section is parsed and checked with the municipality file
+// (municipality.hpp). Nothing here fails; plain values and pure functions,
+// safe to use from any thread.
 #pragma once
 
 #include <map>
@@ -48,8 +52,10 @@ bool is_digital(Channel c);
 // digital self-service forms; all but letters are digital.
 bool is_written_communication(Channel c);
 
-// "2026-W10" for a date (ISO 8601 week); refuses malformed week names.
+// "2026-W10" for a valid date (ISO 8601 week: the week belongs to the year of
+// its Thursday, so 2027-01-01 is in 2026-W53).
 std::string iso_week_of(int year, unsigned month, unsigned day);
+// Whether `text` is a week name YYYY-Www with ww from 01 to 53.
 bool is_iso_week_name(const std::string& text);
 
 }  // namespace sagsflow

@@ -12,6 +12,9 @@
 //     - {workflow: health_card, title: Nyt sundhedskort, fields: {reason: move}}
 //   information:
 //     - {area: housing_support, kind: right, text: "..."}   # kind: right or duty
+//
+// Thread-safety: parsing is pure; the built-in list is made once, on first use,
+// and is immutable afterwards, so both may be used from any thread.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -49,10 +52,19 @@ struct LifeSituationParseResult {
   std::vector<Diagnostic> errors;
   bool ok() const { return situation.has_value(); }
 };
+// Errors (each with file, line and column): YAML that does not parse, a
+// missing required key (id, title; a task's workflow and title; an
+// information item's area, kind and text), an unknown key, an information
+// kind other than right or duty. `situation` is set only when there are none.
+// Whether a task's workflow is deployed is found out when the situation is
+// registered (life_situation_desk.hpp), not here.
 LifeSituationParseResult parse_life_situation(std::string_view yaml, std::string_view file_name);
 
-// The life situations built into Sagsflow (workflows/life_situations/).
+// The life situations built into Sagsflow (workflows/life_situations/), in
+// file-name order; they live until the process ends. A built-in file that does
+// not parse is a build mistake: the call throws std::logic_error.
 const std::vector<LifeSituation>& builtin_life_situations();
+// The built-in life situation with this id, or nullptr.
 const LifeSituation* find_life_situation(std::string_view id);
 
 }  // namespace sagsflow

@@ -8,6 +8,9 @@
 // and column, like parse_workflow(); cross-references (a staff member's unit,
 // a booth's operator, an agreement's service areas) are checked too.
 // See docs/municipality.md for the format.
+//
+// Thread-safety: parsing keeps no state and may run on any thread; a
+// MunicipalityConfig is a plain value, safe to share read-only between threads.
 #pragma once
 
 #include <map>
@@ -104,6 +107,7 @@ struct MunicipalityConfig {
   std::vector<std::string> workflow_files;  // resolved against the file's folder
   ChannelStrategy channel_strategy = default_channel_strategy();
 
+  // The unit / service area with this id, or nullptr (pointers into this config).
   const MunicipalUnit* unit(std::string_view id) const;
   const ServiceAreaConfig* service_area(std::string_view id) const;
   // The model that governs `task` of `area`: task override, else area override, else the municipality's.
@@ -116,7 +120,12 @@ struct MunicipalityParseResult {
   bool ok() const { return config.has_value(); }
 };
 
+// `config` is set only when there are no errors, which come in line order.
+// Workflow files are resolved against the folder of `file_name` but not read:
+// the caller loads them.
 MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::string_view file_name);
+// parse_municipality of the file's text; a file that cannot be read is one
+// error naming the path (no position).
 MunicipalityParseResult load_municipality_file(const std::string& path);
 
 }  // namespace sagsflow

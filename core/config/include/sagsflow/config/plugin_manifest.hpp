@@ -4,6 +4,9 @@
 //
 // parse_plugin_manifest() never throws and reports every error with file,
 // line and column. See docs/sdk.md for the format.
+//
+// Thread-safety: parsing and FormSpec::check keep no state and may run on any
+// thread; the structs are plain values, safe to share read-only.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -49,8 +52,10 @@ struct FormAttachment {
 struct FormSpec {
   std::vector<FormField> fields;
   std::vector<FormAttachment> attachments;
-  // One message per broken declarative rule of `fields` (a JSON object).
-  // With `complete`, required fields must be present too.
+  // One message per broken declarative rule of `fields` (a JSON object),
+  // "<field>: <what is wrong>", in declaration order; empty when all hold.
+  // A field that is absent, null or "" is not checked, except that with
+  // `complete` a required one is reported. Fields not declared are ignored.
   std::vector<std::string> check(const nlohmann::json& fields, bool complete) const;
 };
 
@@ -95,6 +100,7 @@ struct PluginManifestParseResult {
   bool ok() const { return manifest.has_value(); }
 };
 
+// `manifest` is set only when there are no errors.
 PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std::string_view file_name);
 
 }  // namespace sagsflow

@@ -6,6 +6,10 @@
 // error it found, each with file, line and column (1-based). A definition
 // with errors is never returned, so it can never be deployed.
 //
+// Thread-safety: parsing keeps no state and may run on any thread; a
+// WorkflowDefinition is a plain value, safe to share between threads once no
+// one changes it (the engine hands them out as shared_ptr<const>).
+//
 // Format (see docs/workflows.md for the full reference):
 //   id: passport                # [a-z][a-z0-9_-]*
 //   title: Pas
@@ -120,7 +124,11 @@ struct WorkflowParseResult {
   bool ok() const { return definition.has_value(); }
 };
 
+// Every error names `file_name`, a line and a column; errors come in line
+// order. `definition` is set only when there are none.
 WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view file_name);
+// parse_workflow of the file's text; a file that cannot be read is one error
+// naming the path (no position).
 WorkflowParseResult load_workflow_file(const std::string& path);
 
 }  // namespace sagsflow

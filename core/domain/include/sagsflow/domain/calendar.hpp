@@ -7,7 +7,9 @@
 // that are not public holidays (Constitution Day 5 June, 24 and 31 December)
 // are off by default and can be switched on, and a municipality can add its
 // own closing days. Saturdays and Sundays are never working days.
-// A DanishCalendar is immutable after construction and safe to share.
+// No function here fails except parse_date(). A DanishCalendar is immutable
+// after construction and safe to share between threads; the free functions are
+// pure and may be called from any thread.
 #pragma once
 
 #include <chrono>
@@ -24,6 +26,7 @@ using Date = std::chrono::sys_days;
 
 // "2026-11-23" <-> Date. parse_date takes exactly YYYY-MM-DD in ASCII digits
 // and a date that exists; no spaces, signs, one-digit fields or trailing text.
+// Otherwise kInvalidArgument, quoting the text.
 std::string format_date(Date d);
 Result<Date> parse_date(std::string_view text);
 
@@ -44,7 +47,8 @@ class DanishCalendar {
   std::optional<std::string> holiday_name(Date d) const;
   bool is_working_day(Date d) const;
 
-  // The n-th working day after `start` (start itself never counts); n >= 0.
+  // The n-th working day after `start` (start itself never counts); n >= 0
+  // (n <= 0 answers `start`, working day or not).
   Date add_working_days(Date start, int n) const;
   // Working days in the half-open range [from, to).
   int working_days_in(Date from, Date to) const;

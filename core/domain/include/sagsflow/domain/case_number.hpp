@@ -4,6 +4,7 @@
 // handling facet (a capital letter and two digits: G01 general, A53 access to
 // files, K02 complaint received ...), sequence the municipality's running
 // number for the year, yy the two-digit year the case was opened.
+// Pure values and functions: safe to use from any thread.
 #pragma once
 
 #include <string>
@@ -23,7 +24,9 @@ struct CaseNumber {
   int year = 0;  // full year, e.g. 2026
 
   std::string to_string() const;
-  static Result<CaseNumber> parse(std::string_view text);  // assumes 20yy
+  // The inverse of to_string(); assumes 20yy. kInvalidArgument, quoting the
+  // text and saying which part is missing or malformed, for anything else.
+  static Result<CaseNumber> parse(std::string_view text);
   friend bool operator==(const CaseNumber&, const CaseNumber&) = default;
 };
 

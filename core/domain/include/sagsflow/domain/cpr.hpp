@@ -7,7 +7,8 @@
 //
 // A Cpr is confidential personal data. Every textual rendering (masked(),
 // operator<<, fmt) shows DDMMYY-XXXX; the full number is only available through
-// the explicitly named reveal().
+// the explicitly named reveal(). A Cpr is an immutable value, safe to share
+// between threads; mask_cpr_numbers() is pure.
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,9 @@ namespace sagsflow {
 
 class Cpr {
  public:
+  // kInvalidArgument when the text is not 10 digits (with or without the dash)
+  // or the first six are not a real date; the message never repeats the last
+  // four digits.
   static Result<Cpr> parse(std::string_view text);
 
   // "DDMMYY-XXXX": the form for screens, logs and documents.

@@ -6,6 +6,8 @@
 // citizen (missing documents, consultation of the party) and resumed: on
 // resume the due date moves by the time the clock stood still, counted in the
 // spec's own unit (the pause day does not count, the resume day does).
+// Both are plain values: concurrent reads are safe, a change needs exclusive
+// access (a clock belongs to its case's state).
 #pragma once
 
 #include <optional>
@@ -43,7 +45,10 @@ struct DeadlineClock {
 
   static DeadlineClock start(const DeadlineSpec& spec, Date on, const DanishCalendar& cal);
   bool paused() const { return paused_since.has_value(); }
-  // Errors if already paused / not paused.
+  // pause: kFailedPrecondition when already paused (the clock is unchanged).
+  // resume: kFailedPrecondition when not paused; kInvalidArgument when `on` is
+  // before the pause day. On success the due date has moved by the pause and
+  // the clock runs again; on failure nothing changed.
   Status pause(Date on);
   Status resume(Date on, const DanishCalendar& cal);
   // Due and not paused and `today` is past the due date.

@@ -1,6 +1,10 @@
 // The things Sagsflow keeps (docs/legal.md has the rules behind them): channels, authorities, units,
 // actors, inquiries and tasks. Cases and their events are in case_state.hpp.
 // Danish terms are kept as labels beside the English identifiers.
+//
+// Nothing here fails: the key functions answer "" or an empty optional for an
+// unknown value. Plain values (copy them freely); the functions are pure and
+// safe to call from any thread.
 #pragma once
 
 #include <optional>

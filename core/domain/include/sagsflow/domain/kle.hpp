@@ -34,8 +34,10 @@ struct KlePlan {
   std::vector<KleSubject> subjects;
 };
 
-// Parses the emneplan; a malformed file is refused with the line and column
-// of the problem, a file without subjects with a clear message.
+// Parses the emneplan; every refusal is kInvalidArgument and starts with
+// `file_name`: XML that is not well-formed (with the line and column), a root
+// element other than <KLE-Emneplan>, an EmneNr that is not NN.NN.NN, a file
+// without subjects. Subjects come in document order. Pure: any thread.
 Result<KlePlan> parse_kle_emneplan(std::string_view xml, std::string_view file_name);
 
 // "P5Y" -> "5 år", "P6M" -> "6 måneder"; other text is returned as it is.

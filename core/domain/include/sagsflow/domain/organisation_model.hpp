@@ -1,7 +1,9 @@
 // The organisational vocabulary of a citizen-service centre: the five
 // organisational models (docs/legal.md#organisational-models) and where
 // the three responsibilities of a task lie (professional, administrative,
-// daily operations). Plain values; the key functions are thread-safe.
+// daily operations). Nothing here fails: the *_from_key functions answer an
+// empty optional for an unknown key. Plain values; the key functions are pure
+// and safe to call from any thread.
 #pragma once
 
 #include <optional>

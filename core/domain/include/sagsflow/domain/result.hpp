@@ -4,6 +4,8 @@
 // that names what is wrong and where. Result<T> holds a value or a non-ok
 // Status; callers must check ok() before value(). Neither type throws on
 // construction; value() on an error Result is a programming error (asserts).
+// Thread-safety: plain values; concurrent reads of one object are safe, a
+// change needs the only reference.
 #pragma once
 
 #include <cassert>

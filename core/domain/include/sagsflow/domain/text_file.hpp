@@ -1,4 +1,5 @@
 // Reading a whole text file into a string, with an error naming the path.
+// Both functions keep no state and may be called from any thread.
 #pragma once
 
 #include <string>
@@ -9,6 +10,8 @@
 
 namespace sagsflow {
 
+// The file's bytes, unchanged. kNotFound when it cannot be opened (missing or
+// unreadable); kInternal when reading fails part way.
 Result<std::string> read_text_file(const std::string& path);
 // The SHA-256 of `text`, as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view text);

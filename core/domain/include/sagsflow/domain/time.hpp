@@ -7,7 +7,8 @@
 // system's time-zone database (Debian's tzdata, /usr/share/zoneinfo) through
 // the date library; the zone is looked up once, on first use.
 // A Clock is injected wherever "now" matters, so tests can fix the time.
-// All functions are safe to call from several threads.
+// The functions are pure, and the clocks made here keep no state: all are safe
+// to call from any thread.
 #pragma once
 
 #include <chrono>
@@ -28,9 +29,10 @@ Clock system_clock();
 Clock fixed_clock(Timestamp t);
 
 std::string format_timestamp(Timestamp t);
-// Exactly "YYYY-MM-DDTHH:MM:SSZ" (ASCII digits, UTC); refuses anything else,
+// The inverse of format_timestamp: exactly "YYYY-MM-DDTHH:MM:SSZ" (ASCII digits, UTC); refuses anything else,
 // such as spaces, signs, a missing or extra character, fields out of range
 // (hour 24, second 60) and dates that do not exist (2026-02-29).
+// Otherwise kInvalidArgument, quoting the text.
 Result<Timestamp> parse_timestamp(std::string_view text);
 
 // Ok when the Europe/Copenhagen zone can be read; otherwise a

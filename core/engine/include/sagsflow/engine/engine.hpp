@@ -44,6 +44,7 @@
 #include "sagsflow/organisation/organisation.hpp"
 #include "sagsflow/engine/plugin_calls.hpp"
 #include "sagsflow/domain/time.hpp"
+#include "sagsflow/domain/thread_annotations.hpp"
 #include "sagsflow/config/workflow.hpp"
 
 namespace sagsflow {
@@ -271,8 +272,8 @@ class CaseEngine {
   CaseStore& store_;
   EngineOptions options_;
   EventBus events_;
-  std::mutex cache_mutex_;
-  std::map<std::pair<std::string, int>, std::shared_ptr<const WorkflowDefinition>> cache_;
+  Mutex cache_mutex_;
+  std::map<std::pair<std::string, int>, std::shared_ptr<const WorkflowDefinition>> cache_ GUARDED_BY(cache_mutex_);
 };
 
 }  // namespace sagsflow

@@ -6,6 +6,8 @@
 // plugin threw, reported an error or returned something that is not the
 // promised JSON. The engine turns kPluginFailed and kNotFound into a visible
 // incident on the case, never into lost data.
+// Thread-safety: implementations need not be thread-safe; the engine calls
+// them from the thread it runs on.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -14,6 +14,16 @@
 // Layers (docs/legal.md#service-model-layers): the expert group issues notices (a change in the law)
 // that the customer line sees; the customer line reports problems back to
 // the expert and specialist groups of the area.
+//
+// Every FrontDesk method first identifies the actor: kNotFound when the
+// installation has no configuration for the municipality named, kForbidden
+// when the organisation does not know the actor as a person on a staff list
+// (unknown person, wrong unit, role or authority, or the system). Store failures come back as
+// the store returned them (kStorage). Nothing is stored when a method fails.
+//
+// Thread-safety: a FrontDesk is not thread-safe (nor is its store): use one per
+// thread, each with its own store; the Organisation it reads is immutable and
+// may be shared by all of them.
 #pragma once
 
 #include <optional>
@@ -75,16 +85,22 @@ struct InquiryFilter {
   int limit = 200;
 };
 
-// What the front desk needs from storage (the SQL store implements it).
+// What the front desk needs from storage (the SQL store implements it). A
+// database failure is kStorage naming what was being done. Implementations
+// need not be thread-safe: one per thread.
 class FrontDeskStore {
  public:
   virtual ~FrontDeskStore() = default;
   virtual Result<long long> add_inquiry(const InquiryRecord& inquiry) = 0;  // returns the new id
+  // kNotFound when no inquiry has the id.
   virtual Result<InquiryRecord> load_inquiry(long long id) = 0;
-  // Fails with kFailedPrecondition if it was already forwarded.
+  // Records the forwarding once: kFailedPrecondition (naming the earlier
+  // receiver) if it was already forwarded, kNotFound if there is no such inquiry.
   virtual Status mark_forwarded(long long id, const std::string& to, const std::string& on) = 0;
+  // Newest first, at most `limit`, matching the set filter fields.
   virtual Result<std::vector<InquiryRecord>> list_inquiries(const InquiryFilter& filter) = 0;
-  virtual Result<long long> add_layer_message(const LayerMessage& message) = 0;
+  virtual Result<long long> add_layer_message(const LayerMessage& message) = 0;  // returns the new id
+  // The municipality's messages, newest first.
   virtual Result<std::vector<LayerMessage>> list_layer_messages(const std::string& municipality) = 0;
 };
 
@@ -128,20 +144,28 @@ class FrontDesk {
   // CaseEngine::open_case.
   Result<InquiryOutcome> register_inquiry_opening_case(const InquiryRequest& request, CaseEngine& engine,
                                                        OpenCaseRequest open);
-  // Forwards a registered inquiry to the authority whose matter it is.
+  // Forwards a registered inquiry to `to` (empty: the authority whose matter it
+  // is) and returns it as stored. kNotFound when there is no such inquiry;
+  // kForbidden when the actor acts for another authority than the one that
+  // handled it; kFailedPrecondition when the receiver is the acting authority
+  // itself or the inquiry was already forwarded.
   Result<InquiryRecord> forward(long long id, const Actor& actor, const std::string& to);
   // The inquiries of `municipality` (masked CPR when shown) `actor` may see:
-  // those of their own authority.
+  // those of their own authority, newest first. The filter's limit applies
+  // before that selection. kInvalidArgument when the filter names no municipality.
   Result<std::vector<InquiryRecord>> inquiries(const Actor& actor, const InquiryFilter& filter);
 
-  // Expert group only, for its own area.
+  // Expert group only, for its own area: kForbidden for anyone else,
+  // kInvalidArgument when the title or text is empty. Returns the stored notice.
   Result<LayerMessage> issue_notice(const Actor& actor, const std::string& municipality, const std::string& area,
                                     const std::string& title, const std::string& body);
-  // Anyone on the staff; goes to the expert and specialist groups of the area.
+  // Anyone on the staff; goes to the expert and specialist groups of the area
+  // (titled with the first line of `text`, at most 80 bytes). kInvalidArgument
+  // when `text` is empty; kFailedPrecondition when the area has no such group.
   Result<LayerMessage> report_problem(const Actor& actor, const std::string& municipality, const std::string& area,
                                       const std::string& text, std::optional<long long> case_id);
   // Notices for everyone in the municipality; problems for the expert and
-  // specialist groups of their area (and their authors).
+  // specialist groups of their area (and their authors). Newest first.
   Result<std::vector<LayerMessage>> messages_for(const Actor& actor, const std::string& municipality);
 
  private:

@@ -1,6 +1,7 @@
 // Registering a life situation at the front desk: opens the cases the
 // situation implies and registers the inquiry with what the citizen was told.
 // The situations themselves are parsed in sagsflow/config/life_situation.hpp.
+// Thread-safety: as the engine and front desk it is given: one thread at a time.
 #pragma once
 
 #include <string>
@@ -30,8 +31,13 @@ struct LifeSituationOutcome {
   InquiryRecord inquiry;  // the registration, naming the acting authority
 };
 
-// Opens the situation's tasks through the engine (every organisation rule
-// applies) and registers the inquiry with what the citizen was told.
+// Registers the inquiry with what the citizen was told, then opens the
+// situation's tasks through the engine (every organisation rule applies), in
+// the situation's order. kNotFound (listing the known ids) for an unknown
+// situation; kInvalidArgument for a malformed CPR number; the front desk's
+// errors when the registration is refused, and then no case is opened. Not
+// atomic: a task that cannot be opened is listed in `skipped` with the reason,
+// and the inquiry and the cases opened before it stay.
 Result<LifeSituationOutcome> register_life_situation(CaseEngine& engine, FrontDesk& desk,
                                                      const LifeSituationRequest& request);
 

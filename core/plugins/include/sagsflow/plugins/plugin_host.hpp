@@ -12,7 +12,11 @@
 // Libraries are never unloaded while the process runs (objects a plugin made
 // must keep it loaded); event connections made for plugins are dropped by
 // detach() and the destructor, which also calls each plugin's shutdown.
-// Not thread-safe: use a host from one thread, like the engine's store.
+//
+// Thread-safety: a PluginHost is not thread-safe: use a host from one thread,
+// like the engine's store (plugin code then runs on that thread only).
+// The process-wide record of loaded files and ids that load() checks is
+// internally synchronised, so hosts on different threads may load at once.
 #pragma once
 
 #include <boost/signals2/connection.hpp>
@@ -47,8 +51,11 @@ struct InspectedPlugin {
 
 // "<dir>/<name>.plugin.yaml" for "<dir>/<name>.so".
 std::string manifest_path_for(const std::string& library_path);
+// 64 lower-case hex digits; kNotFound when the file cannot be opened.
 Result<std::string> sha256_of_file(const std::string& path);
 // Reads and checks the manifest beside the library; runs no plugin code.
+// kInvalidArgument ("plugin <path> refused: ...") when the file is missing, has
+// no manifest beside it or the manifest has errors (each listed).
 Result<InspectedPlugin> inspect_plugin(const std::string& library_path);
 
 struct LoadedPlugin {
@@ -74,17 +81,34 @@ class PluginHost final : public PluginCalls {
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
 
+  // Loads the library after the checks above; every refusal is
+  // kInvalidArgument naming the file and the reason. A refused
+  // library that was already mapped stays mapped (never unloaded), but is not
+  // registered: its file and id may be loaded again. The pointer lives as long
+  // as the host.
   Result<const LoadedPlugin*> load(const std::string& library_path);
+  // The loaded plugin with this id, or nullptr.
   const LoadedPlugin* find(std::string_view id) const;
+  // Every loaded plugin, in load order.
   std::vector<const LoadedPlugin*> loaded() const;
 
   // Gives plugins access to cases through `engine` and delivers the engine's
-  // events to the plugin that owns each case's workflow.
+  // events to the plugin that owns each case's workflow (not its own writes nor
+  // incidents); replaces an earlier attach. A plugin's failure in on_case_event
+  // is recorded as an incident on the case. `engine` must outlive the
+  // attachment (detach() or the host's destructor).
   void attach(CaseEngine& engine);
   // Drops every event connection made for plugins.
   void detach();
+  // Event connections currently live.
   size_t connections() const;
 
+  // PluginCalls (plugin_calls.hpp): kNotFound when no loaded plugin has the id;
+  // kPluginFailed when the plugin throws, reports an error or answers with
+  // anything but {"errors": [{field?, message}]} / null or {outcome, reasons
+  // (at least one), details}. The plugin sees the case with masked CPR numbers
+  // and may not write to cases during these calls. validate_form returns the
+  // manifest's declarative problems without calling the plugin when there are any.
   Result<std::vector<std::string>> validate_form(const std::string& plugin, const CaseState& c,
                                                  const nlohmann::json& pending_fields) override;
   Result<nlohmann::json> propose_decision(const std::string& plugin, const CaseState& c) override;

@@ -6,6 +6,8 @@
 // channel and the saving from a channel shift. A pure function of counted
 // rows, so the figures can be checked by hand; the store counts, the app
 // layer adds the backlog. Output as JSON, CSV and a text table.
+// Only parse_channel_shift() fails. Every function here is pure and the
+// structs are plain values: safe to use from any thread.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -59,7 +61,9 @@ struct ChannelShift {
   Channel to = Channel::kDigitalSelfService;
   double share = 0;  // of `from`'s inquiries, 0..1
 };
-// "phone:digital_self_service:0.2"
+// "phone:digital_self_service:0.2". kInvalidArgument, quoting the text, when it
+// is not FROM:TO:SHARE, names an unknown channel, or the share is not a number
+// from 0 to 1.
 Result<ChannelShift> parse_channel_shift(std::string_view text);
 
 struct ReportRequest {
@@ -102,6 +106,9 @@ struct ChannelReport {
   double cost_kr() const;
 };
 
+// Sums `counts` as they are (the store has applied the period, unit and area);
+// with counting_weeks_only, only rows in the strategy's counting weeks, and
+// annual_factor = 52 / the weeks found. Every channel appears in by_channel.
 ChannelReport build_channel_report(const ReportRequest& request, const ChannelStrategy& strategy,
                                    const std::vector<InquiryCount>& counts, const DeadlineCounts& deadlines,
                                    const std::vector<BacklogItem>& backlog);
