@@ -40,6 +40,8 @@ struct Call {
   std::map<std::string, std::string> query;
   nlohmann::json body;  // an object, or null when the request had none
   std::optional<Principal> principal;
+  // Set by dispatch while it holds api.lock, for the handler's one call.
+  app::Installation* locked_installation = nullptr;
 
   int status = 200;   // a handler sets 201 when it created something
   // A handler answering with something other than JSON (CSV) sets both.
@@ -50,6 +52,8 @@ struct Call {
   // The staff member behind the token as the core sees them: unit, roles and
   // authority from the staff list (the core checks them on every use).
   Result<Actor> staff() const;
+  // The installation, for a handler (dispatch holds api.lock while it runs).
+  app::Installation& installation() const { return *locked_installation; }
   const std::string& municipality() const { return principal->municipality; }
 
   Result<long long> id_param(const std::string& name);
@@ -117,11 +121,13 @@ class Jobs {
 };
 
 // The installation the server works on. The engine, store and plugin host
-// are not thread-safe, so domain work runs one call at a time under `lock`;
-// HTTP parsing, token checks and JSON encoding run in parallel.
+// are not thread-safe, so domain work runs one call at a time under `lock`
+// (Server::Impl::dispatch takes it and hands the handler the installation
+// through Call::installation()); HTTP parsing, token checks and JSON encoding
+// run in parallel. clang's -Wthread-safety checks every other use.
 struct Api {
-  app::Installation installation;
-  std::mutex lock;
+  Mutex lock;
+  app::Installation installation GUARDED_BY(lock);
   ServerConfig config;
   std::string signing_key;
   Timestamp started{};

@@ -10,7 +10,7 @@ using nlohmann::json;
 
 Result<Actor> Call::staff() const {
   if (!principal || principal->kind != PrincipalKind::kStaff) return Forbidden("this needs a staff token");
-  const auto* org = api.installation.organisation.get();
+  const auto* org = installation().organisation.get();
   if (org == nullptr || org->empty()) {
     return FailedPrecondition("no municipality file is loaded: run `sagsflow init --municipality-file FILE`");
   }

@@ -30,13 +30,13 @@ namespace {
 Result<Actor> admin(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
-  if (auto st = c.api.installation.organisation->may_administer(*actor, c.municipality()); !st.ok()) return st;
+  if (auto st = c.installation().organisation->may_administer(*actor, c.municipality()); !st.ok()) return st;
   return actor;
 }
 
 Result<json> plugins(Call& c) {
   if (auto a = admin(c); !a.ok()) return a.status();
-  auto installed = c.api.installation.store->installed_plugins();
+  auto installed = c.installation().store->installed_plugins();
   if (!installed.ok()) return installed.status();
   json out = json::array();
   for (const auto& p : *installed) {
@@ -46,15 +46,15 @@ Result<json> plugins(Call& c) {
                    {"sha256", p.sha256},
                    {"workflow", p.workflow_id},
                    {"enabled", p.enabled},
-                   {"loaded", c.api.installation.plugins->find(p.id) != nullptr},
+                   {"loaded", c.installation().plugins->find(p.id) != nullptr},
                    {"installed_at", p.installed_at}});
   }
-  return json{{"plugins", out}, {"warnings", c.api.installation.plugin_warnings}};
+  return json{{"plugins", out}, {"warnings", c.installation().plugin_warnings}};
 }
 
 Result<json> workflows(Call& c) {
   if (auto a = admin(c); !a.ok()) return a.status();
-  auto all = c.api.installation.store->list_workflows();
+  auto all = c.installation().store->list_workflows();
   if (!all.ok()) return all.status();
   json out = json::array();
   for (const auto& w : *all) {
@@ -63,7 +63,7 @@ Result<json> workflows(Call& c) {
                    {"sha256", w.sha256},
                    {"file_name", w.file_name},
                    {"deployed_at", w.deployed_at},
-                   {"service_area", c.api.installation.organisation->area_of_workflow(w.id)}});
+                   {"service_area", c.installation().organisation->area_of_workflow(w.id)}});
   }
   return json{{"workflows", out}};
 }
@@ -79,9 +79,9 @@ Result<json> workflow(Call& c) {
       return InvalidArgument("version must be a whole number");
     }
   }
-  auto record = c.api.installation.store->load_workflow(c.params.at("id"), version);
+  auto record = c.installation().store->load_workflow(c.params.at("id"), version);
   if (!record.ok()) return record.status();
-  auto def = c.api.installation.engine->workflow(record->id, record->version);
+  auto def = c.installation().engine->workflow(record->id, record->version);
   json stages = json::array();
   if (def.ok()) {
     for (const auto& s : (*def)->stages) {
@@ -97,7 +97,7 @@ Result<json> workflow(Call& c) {
 
 Result<json> municipality(Call& c) {
   if (auto a = admin(c); !a.ok()) return a.status();
-  const auto& org = *c.api.installation.organisation;
+  const auto& org = *c.installation().organisation;
   auto table = app::placements_json(org, c.municipality());
   if (!table.ok()) return table.status();
   const auto* m = org.find(c.municipality());
@@ -146,7 +146,7 @@ Result<json> audit(Call& c) {
       return InvalidArgument("limit must be a whole number");
     }
   }
-  auto records = c.api.installation.engine->access_log(f);
+  auto records = c.installation().engine->access_log(f);
   if (!records.ok()) return records.status();
   json out = json::array();
   for (const auto& r : *records) out.push_back(app::access_json(r));
@@ -218,7 +218,7 @@ Result<json> kle_import(Call& c) {
   const std::string name = file_name->empty() ? "emneplan.xml" : *file_name;
   Job started = api.jobs.start(job, [&api, name, text = std::move(*xml)](const Jobs::Progress& progress) -> Result<json> {
     const auto with_store = [&api](const std::function<Status(db::SqlStore&)>& work) {
-      std::lock_guard guard(api.lock);
+      MutexLock guard(api.lock);
       return work(*api.installation.store);
     };
     auto report = app::import_kle_plan(with_store, text, name, system_clock()(), progress);

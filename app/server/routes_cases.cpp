@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-CaseEngine& engine(Call& c) { return *c.api.installation.engine; }
+CaseEngine& engine(Call& c) { return *c.installation().engine; }
 
 json action_json(const ActionDefinition& a) {
   return {{"name", a.name},
@@ -202,7 +202,7 @@ Result<json> reassign(Call& c) {
   const long long id = who->id;
   auto to = c.text("to");
   if (!to.ok()) return to.status();
-  auto target = c.api.installation.organisation->actor_for({*to}, c.municipality());
+  auto target = c.installation().organisation->actor_for({*to}, c.municipality());
   if (!target.ok()) return c.refuse_field("to", target.status().message());
   return change(c, actor, "reassign", [&] { return engine(c).reassign(id, actor, *target); });
 }

@@ -18,7 +18,7 @@ Result<json> place_in_queue(Call& c, const CaseState& s) {
   f.stage = s.stage;
   f.status = CaseStatus::kOpen;
   f.limit = 1000000;
-  auto waiting = c.api.installation.store->list_cases(f);
+  auto waiting = c.installation().store->list_cases(f);
   if (!waiting.ok()) return waiting.status();
   long long ahead = 0, total = 0;
   for (const auto& w : *waiting) {
@@ -32,13 +32,13 @@ Result<json> place_in_queue(Call& c, const CaseState& s) {
 Result<CaseState> own_case(Call& c) {
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();
-  return c.api.installation.engine->citizen_case(*id, *c.principal->citizen);
+  return c.installation().engine->citizen_case(*id, *c.principal->citizen);
 }
 
 Result<json> my_cases(Call& c) {
-  auto cases = c.api.installation.engine->cases_of_citizen(*c.principal->citizen);
+  auto cases = c.installation().engine->cases_of_citizen(*c.principal->citizen);
   if (!cases.ok()) return cases.status();
-  const auto& org = *c.api.installation.organisation;
+  const auto& org = *c.installation().organisation;
   json out = json::array();
   for (const auto& s : *cases) {
     auto place = place_in_queue(c, s);
@@ -70,9 +70,9 @@ Result<json> my_case_access(Call& c) {
   AccessFilter f;
   f.case_id = state->id;
   f.limit = 1000;
-  auto records = c.api.installation.engine->access_log(f);
+  auto records = c.installation().engine->access_log(f);
   if (!records.ok()) return records.status();
-  const auto& org = *c.api.installation.organisation;
+  const auto& org = *c.installation().organisation;
   json out = json::array();
   for (const auto& r : *records) {
     std::string unit_name = r.unit;

@@ -12,7 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-const Organisation& org(Call& c) { return *c.api.installation.organisation; }
+const Organisation& org(Call& c) { return *c.installation().organisation; }
 
 Result<json> me(Call& c) {
   if (c.principal->kind == PrincipalKind::kCitizen) {
@@ -49,7 +49,7 @@ Result<json> areas(Call& c) {
   if (!actor.ok()) return actor.status();
   const auto* m = org(c).find(c.municipality());
   if (m == nullptr) return NotFound("no municipality " + c.municipality() + " is configured");
-  auto workflows = c.api.installation.store->list_workflows();
+  auto workflows = c.installation().store->list_workflows();
   if (!workflows.ok()) return workflows.status();
   std::map<std::string, std::set<std::string>> by_area;
   for (const auto& w : *workflows) {
@@ -94,8 +94,8 @@ Result<json> advice(Call& c) {
   }
   json out = {{"area", area}, {"services", services}};
   if (org(c).uses_triage(c.municipality())) {
-    out["triage"] = app::triage_json(org(c).triage(c.municipality(), area, c.api.installation.engine->today(),
-                                                   std::nullopt, c.api.installation.engine->calendar()));
+    out["triage"] = app::triage_json(org(c).triage(c.municipality(), area, c.installation().engine->today(),
+                                                   std::nullopt, c.installation().engine->calendar()));
   }
   return out;
 }
@@ -103,7 +103,7 @@ Result<json> advice(Call& c) {
 Result<json> register_inquiry(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
-  auto& inst = c.api.installation;
+  auto& inst = c.installation();
   auto channel_text = c.text("channel");
   if (!channel_text.ok()) return channel_text.status();
   const auto channel = channel_from_key(*channel_text);
@@ -200,7 +200,7 @@ Result<json> list_inquiries(Call& c) {
   InquiryFilter f;
   f.municipality = c.municipality();
   if (auto area = c.query_value("area"); !area.empty()) f.area = area;
-  auto list = c.api.installation.front_desk->inquiries(*actor, f);
+  auto list = c.installation().front_desk->inquiries(*actor, f);
   if (!list.ok()) return list.status();
   json out = json::array();
   for (const auto& r : *list) out.push_back(app::inquiry_json(r));
@@ -214,7 +214,7 @@ Result<json> forward(Call& c) {
   if (!id.ok()) return id.status();
   auto to = c.text("to");
   if (!to.ok()) return to.status();
-  auto done = c.api.installation.front_desk->forward(*id, *actor, *to);
+  auto done = c.installation().front_desk->forward(*id, *actor, *to);
   if (!done.ok()) return done.status();
   return app::inquiry_json(*done);
 }

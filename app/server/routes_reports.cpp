@@ -15,9 +15,9 @@ Result<json> channels(Call& c) {
   if (!actor.ok()) return actor.status();
   ReportRequest req;
   req.municipality = c.municipality();
-  const std::string today = format_date(c.api.installation.engine->today());
+  const std::string today = format_date(c.installation().engine->today());
   req.from = c.query_value("from", today.substr(0, 4) + "-01-01");
-  req.to = c.query_value("to", format_date(c.api.installation.engine->today() + std::chrono::days(1)));
+  req.to = c.query_value("to", format_date(c.installation().engine->today() + std::chrono::days(1)));
   for (const char* name : {"from", "to"}) {
     if (!parse_date(c.query_value(name, "2000-01-01")).ok()) {
       c.field = name;
@@ -50,7 +50,7 @@ Result<json> channels(Call& c) {
     c.field = "format";
     return InvalidArgument("format must be json or csv");
   }
-  auto report = app::channel_report(c.api.installation, *actor, req);
+  auto report = app::channel_report(c.installation(), *actor, req);
   if (!report.ok()) return report.status();
   if (format == "csv") {
     c.raw_body = report_csv(*report);

@@ -110,9 +110,9 @@ struct Server::Impl {
   // Records passed and near deadlines on open cases, at start and then every
   // config.deadline_check_minutes, until stop.
   std::thread deadline_checker;
-  std::mutex stop_mutex;
-  std::condition_variable stop_signal;
-  bool stopping = false;
+  Mutex stop_mutex;
+  CondVar stop_signal;
+  bool stopping GUARDED_BY(stop_mutex) = false;
   void check_deadlines_until_stopped();
 
   Reply handle(Poco::Net::HTTPServerRequest& req, std::string& route_label);
@@ -139,9 +139,9 @@ struct Server::Impl {
     return "other";
   }
   // /metrics is computed at most every few seconds, whatever the scrape rate.
-  std::mutex metrics_cache_mutex;
-  std::string metrics_cache;
-  std::chrono::steady_clock::time_point metrics_cached_at{};
+  Mutex metrics_cache_mutex ACQUIRED_BEFORE(api.lock);
+  std::string metrics_cache GUARDED_BY(metrics_cache_mutex);
+  std::chrono::steady_clock::time_point metrics_cached_at GUARDED_BY(metrics_cache_mutex){};
   Reply health();
   // The 429 for a caller over limits.requests_per_minute, or nothing when the request may go ahead.
   std::optional<Reply> admit(const std::string& client, const std::string& path);
@@ -227,7 +227,7 @@ constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 void Server::Impl::check_deadlines_until_stopped() {
   for (;;) {
     {
-      std::lock_guard guard(api.lock);
+      MutexLock guard(api.lock);
       auto recorded = api.installation.engine->check_deadlines();
       if (!recorded.ok()) {
         logger()->error("deadline check failed: {}", recorded.status().message());
@@ -235,10 +235,10 @@ void Server::Impl::check_deadlines_until_stopped() {
         logger()->info("deadline check: {} deadline event(s) recorded", *recorded);
       }
     }
-    std::unique_lock lock(stop_mutex);
-    if (stop_signal.wait_for(lock, std::chrono::minutes(config.deadline_check_minutes), [&] { return stopping; })) {
-      return;
-    }
+    MutexLock lock(stop_mutex);
+    const auto next = std::chrono::steady_clock::now() + std::chrono::minutes(config.deadline_check_minutes);
+    while (!stopping && std::chrono::steady_clock::now() < next) stop_signal.wait_until(stop_mutex, next);
+    if (stopping) return;
   }
 }
 
@@ -266,7 +266,7 @@ Reply Server::Impl::health() {
   json checks;
   bool ok = true;
   {
-    std::lock_guard guard(api.lock);
+    MutexLock guard(api.lock);
     auto version = api.installation.store->schema_version();
     checks["database"] = version.ok() ? json{{"ok", true}, {"schema_version", *version}}
                                       : json{{"ok", false}, {"error", version.status().message()}};
@@ -290,13 +290,13 @@ Reply Server::Impl::health() {
 
 Reply Server::Impl::metrics_text() {
   std::string out = metrics.render();
-  std::lock_guard cache_guard(metrics_cache_mutex);
+  MutexLock cache_guard(metrics_cache_mutex);
   const auto now = std::chrono::steady_clock::now();
   if (now - metrics_cached_at < std::chrono::seconds(5) && !metrics_cache.empty()) {
     return {200, "text/plain; version=0.0.4; charset=utf-8", out + metrics_cache, {}};
   }
   const size_t own = out.size();
-  std::lock_guard guard(api.lock);
+  MutexLock guard(api.lock);
   auto& inst = api.installation;
   auto events = inst.store->count_events_by_action();
   if (events.ok()) {
@@ -440,8 +440,10 @@ std::variant<json, Reply> Server::Impl::read_json_body(Poco::Net::HTTPServerRequ
 Reply Server::Impl::dispatch(const Route& route, Call& call) {
   Result<json> result = Internal("not run");
   {
-    std::lock_guard guard(api.lock);
+    MutexLock guard(api.lock);
+    call.locked_installation = &api.installation;
     result = route.handler(call);
+    call.locked_installation = nullptr;
   }
   if (!result.ok()) {
     const int status = http_status_for(result.status().code());
@@ -512,11 +514,14 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   auto installation = app::open_installation({config.db_url, config.plugin_dir});
   if (!installation.ok()) return installation.status();
   auto impl = std::make_unique<Impl>(config);
-  impl->api.installation = std::move(*installation);
+  {
+    MutexLock guard(impl->api.lock);
+    impl->api.installation = std::move(*installation);
+    for (const auto& w : impl->api.installation.plugin_warnings) logger()->warn("plugin not loaded: {}", w);
+  }
   impl->api.config = config;
   impl->api.signing_key = std::move(signing_key);
   impl->api.started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  for (const auto& w : impl->api.installation.plugin_warnings) logger()->warn("plugin not loaded: {}", w);
   try {
     const Poco::Net::SocketAddress address(config.address, static_cast<Poco::UInt16>(config.port));
     std::unique_ptr<Poco::Net::ServerSocket> socket;
@@ -555,7 +560,10 @@ std::string Server::base_url() const {
   return fmt::format("{}://{}:{}", impl_->config.tls() ? "https" : "http", impl_->config.address, impl_->port);
 }
 
-std::vector<std::string> Server::plugin_warnings() const { return impl_->api.installation.plugin_warnings; }
+std::vector<std::string> Server::plugin_warnings() const {
+  MutexLock guard(impl_->api.lock);
+  return impl_->api.installation.plugin_warnings;
+}
 
 void Server::stop() {
   if (!impl_) return;
@@ -564,7 +572,7 @@ void Server::stop() {
     impl_->http.reset();
   }
   {
-    std::lock_guard guard(impl_->stop_mutex);
+    MutexLock guard(impl_->stop_mutex);
     impl_->stopping = true;
   }
   impl_->stop_signal.notify_all();
