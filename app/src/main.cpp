@@ -7,6 +7,7 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/domain/log.hpp"
+#include "sagsflow/domain/time.hpp"
 
 namespace {
 
@@ -51,6 +52,12 @@ int main(int argc, char** argv) {
 
   // The CLI reports every error on stderr itself; log lines only when asked for.
   if (std::getenv("SAGSFLOW_LOG_LEVEL") == nullptr) sagsflow::logger()->set_level(spdlog::level::off);
+
+  // Danish dates and deadlines need the Europe/Copenhagen zone of the system's tz database.
+  if (auto zone = sagsflow::check_copenhagen_time_zone(); !zone.ok()) {
+    std::cerr << "error: " << zone.message() << "\n";
+    return kExitError;
+  }
 
   Context ctx;
   const char* env_db = std::getenv("SAGSFLOW_DB");

@@ -1,5 +1,7 @@
 #include "sagsflow/config/channel_strategy.hpp"
 
+#include <date/iso_week.h>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -33,16 +35,9 @@ bool is_digital(Channel c) {
 
 bool is_written_communication(Channel c) { return c == Channel::kLetter || is_digital(c); }
 
-std::string iso_week_of(int year, unsigned month, unsigned day) {
-  using namespace std::chrono;
-  const sys_days d{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
-  const weekday wd{d};
-  const int iso_wd = wd.iso_encoding();            // Monday 1 .. Sunday 7
-  const sys_days thursday = d + days{4 - iso_wd};  // the week belongs to its Thursday's year
-  const year_month_day t{thursday};
-  const sys_days jan1{t.year() / January / 1};
-  const int week = static_cast<int>((thursday - jan1).count() / 7) + 1;
-  return fmt::format("{}-W{:02}", static_cast<int>(t.year()), week);
+std::string iso_week_of(int y, unsigned m, unsigned d) {
+  const iso_week::year_weeknum_weekday w{date::year_month_day{date::year{y}, date::month{m}, date::day{d}}};
+  return fmt::format("{}-W{:02}", static_cast<int>(w.year()), static_cast<unsigned>(w.weeknum()));
 }
 
 bool is_iso_week_name(const std::string& text) {
