@@ -110,6 +110,13 @@ Status CaseEngine::atomically(const std::function<Status()>& work) {
   Operation op;
   const bool outermost = !op->deferring;
   op->deferring = true;
+  struct Undefer {
+    OperationScope* scope;
+    bool active;
+    ~Undefer() {
+      if (active) scope->deferring = false;
+    }
+  } undefer{tl_scope, outermost};
   Status done = store_.atomically(work);
   if (!outermost) return done;
   op->deferring = false;
@@ -235,7 +242,7 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   const Status stored = store_.atomically([&]() -> Status {
     created = store_.create_case(req.municipality, year, build);
     if (!created.ok()) return created.status();
-    if (op->reader != nullptr && !op->read_recorded) {
+    if (op->reader != nullptr && !op->read_recorded && check_may_see(*op->reader, *created).ok()) {
       if (auto st = record_read(*created, *op->reader, *op->why); !st.ok()) return st;
       op->read_recorded = true;
     }
@@ -300,9 +307,8 @@ Result<CaseState> CaseEngine::get_case_for(long long id, const Actor& actor, con
 
 Result<CaseView> CaseEngine::view_of(CaseState state, const Actor& actor) {
   CaseView v;
-  auto actions = available_actions(state, actor);
-  if (!actions.ok()) return actions.status();
-  v.actions = std::move(*actions);
+  // No actions to offer (a workflow that cannot be read) still shows the case.
+  if (auto actions = available_actions(state, actor); actions.ok()) v.actions = std::move(*actions);
   auto queue = queue_of(state);
   if (queue.ok()) v.queue = std::move(*queue);
   const std::string holder = state.assignee.is_object() ? state.assignee.value("person", "") : "";
@@ -321,17 +327,23 @@ Result<CaseView> CaseEngine::view_case(long long id, const Actor& actor, const R
 Result<CaseView> CaseEngine::change_and_view(const Actor& actor, const ReadPurpose& why,
                                              const std::function<Result<CaseState>()>& change) {
   Operation op;
-  const Actor* outer_reader = op->reader;
-  const ReadPurpose* outer_why = op->why;
-  const bool outer_recorded = op->read_recorded;
+  // This change's reader, for its commits; the enclosing one's again afterwards, even on an exception.
+  struct Answering {
+    OperationScope* scope;
+    const Actor* reader;
+    const ReadPurpose* why;
+    bool recorded;
+    ~Answering() {
+      scope->reader = reader;
+      scope->why = why;
+      scope->read_recorded = recorded;
+    }
+  } restore{tl_scope, op->reader, op->why, op->read_recorded};
   op->reader = &actor;
   op->why = &why;
   op->read_recorded = false;
   auto changed = change();
   const bool recorded = op->read_recorded;
-  op->reader = outer_reader;
-  op->why = outer_why;
-  op->read_recorded = outer_recorded;
   if (!changed.ok()) return changed.status();
   CaseState state = latest_of(std::move(*changed));
   if (auto st = check_may_see(actor, state); !st.ok()) return st;
@@ -663,7 +675,8 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, 
   Operation op;
   CaseState next = current;
   if (auto st = apply_event(next, event); !st.ok()) return Internal("engine built a bad event: " + st.message());
-  const bool with_read = answers && op->reader != nullptr && !op->read_recorded;
+  // The answer shows the case only to a reader who may still see it after the change.
+  const bool with_read = answers && op->reader != nullptr && !op->read_recorded && check_may_see(*op->reader, next).ok();
   Status stored = with_read ? store_.atomically([&]() -> Status {
     if (auto st = store_.append_event(next, event); !st.ok()) return st;
     return record_read(next, *op->reader, *op->why);

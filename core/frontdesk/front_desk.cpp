@@ -117,6 +117,8 @@ Result<InquiryOutcome> FrontDesk::register_inquiry_opening_case(const InquiryReq
     return store(*out);
   });
   if (!done.ok()) return done;
+  // The case as stored once the receivers of its signals (held until the commit) wrote theirs.
+  if (auto stored = engine.get_case(out->opened->id); stored.ok()) out->opened = std::move(*stored);
   return out;
 }
 

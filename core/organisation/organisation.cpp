@@ -322,18 +322,17 @@ Status Organisation::may_administer(const Actor& actor, std::string_view municip
 
 Result<Actor> Organisation::actor_for(const ActorClaim& claim, std::string_view municipality) const {
   Actor a{claim.person, claim.unit, claim.authority, claim.roles};
-  // No municipality named: wherever a staff list has them.
-  const bool anywhere = municipality.empty() && !empty();
-  if (!knows(municipality) && !anywhere) {
-    if (a.id == "system" || a.id.rfind("plugin:", 0) == 0) {
-      return Forbidden(fmt::format("'{}' is reserved for Sagsflow itself and cannot act as a person", a.id));
-    }
+  if (a.id == "system" || a.id.rfind("plugin:", 0) == 0) {
+    return Forbidden(fmt::format("'{}' is reserved for Sagsflow itself and cannot act as a person", a.id));
+  }
+  if (empty()) {  // no municipality file at all: nothing to check the claim against
     if (a.authority.empty()) a.authority = std::string(municipality);
     return a;
   }
+  // On a staff list: `municipality`'s first, else wherever one has them.
   auto listed = person(a.id, municipality);
   if (!listed.ok()) {
-    if (anywhere) return Forbidden(fmt::format("{} is not on the staff list of any municipality here", a.id));
+    if (municipality.empty()) return Forbidden(fmt::format("{} is not on the staff list of any municipality here", a.id));
     return Forbidden(fmt::format("{} is not on the staff list of municipality {}", a.id, municipality));
   }
   if (a.unit.empty()) a.unit = listed->staff->unit;
@@ -341,7 +340,7 @@ Result<Actor> Organisation::actor_for(const ActorClaim& claim, std::string_view 
   if (a.authority.empty()) {
     // Their own unit acts for a known authority; another unit is checked against the municipality.
     a.authority = a.unit == listed->staff->unit ? listed->authority
-                  : anywhere                        ? listed->municipality->code
+                  : municipality.empty()            ? listed->municipality->code
                                                     : std::string(municipality);
   }
   auto known = identify(a, municipality);

@@ -214,13 +214,17 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
 }
 
 Status SqlStore::atomically(const std::function<Status()>& work) {
-  return guarded("storing one unit of work", [&]() -> Status {
+  const bool outermost = impl_->depth == 0;
+  Status done = guarded("storing one unit of work", [&]() -> Status {
     Transaction tx(*impl_);
-    Status done = work();
-    if (!done.ok()) return done;  // tx rolls back (or marks the enclosing unit)
+    Status worked = work();
+    if (!worked.ok()) return worked;  // tx rolls back (or marks the enclosing unit)
     tx.commit();
     return Status::Ok();
   });
+  // States remembered inside a unit that did not commit were never stored.
+  if (!done.ok() && outermost && impl_->hot) impl_->hot->parsed.clear();
+  return done;
 }
 
 Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {

@@ -107,6 +107,11 @@ TEST_P(RequestPathTest, TheCoreBuildsTheActorFromTheStaffListAndRefusesWhatTheLi
   EXPECT_EQ(unit.status().code(), ErrorCode::kForbidden);
   EXPECT_EQ(org_.actor_for({"system"}, kSupermarket).status().code(), ErrorCode::kForbidden);
 
+  // A municipality the files do not configure takes no one the staff lists do not know.
+  auto elsewhere = org_.actor_for({"mallory", "bsc", "", {"caseworker"}}, "0101");
+  EXPECT_EQ(elsewhere.status().code(), ErrorCode::kForbidden);
+  EXPECT_EQ(elsewhere.status().message(), "mallory is not on the staff list of municipality 0101");
+
   // An installation without a municipality file takes the claim as it is.
   auto bare = Organisation().actor_for({"carl", "pas", "", {"caseworker"}}, "0101");
   ASSERT_TRUE(bare.ok());
@@ -211,6 +216,31 @@ TEST_P(RequestPathTest, AnOperationAnswersWithTheCaseAsStoredAfterWhatItsSignals
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(done->version, opened.version + 2) << "the action and the receiver's note";
   EXPECT_EQ(*done, *stored) << "the answer is the case as stored, not one version behind";
+}
+
+TEST_P(RequestPathTest, AUnitThatRollsBackLeavesNothingBehindNotEvenInTheStoresCache) {
+  const CaseState opened = open_passport(person("anna"));
+  auto other = connect();
+  // This connection writes version 2 inside a unit that then fails.
+  CaseEvent mine{opened.id, opened.version + 1, "2026-11-24T09:00:00Z", "anna", "bsc", kSupermarket, "note",
+                 opened.stage, opened.stage, {{"fields", {{"marker", "never stored"}}}}};
+  CaseState phantom = opened;
+  ASSERT_TRUE(apply_event(phantom, mine).ok());
+  const Status failed = store_->atomically([&]() -> Status {
+    if (auto st = store_->append_event(phantom, mine); !st.ok()) return st;
+    return StorageError("the access record could not be written");
+  });
+  ASSERT_EQ(failed.code(), ErrorCode::kStorage);
+  // Another connection stores a different version 2.
+  CaseEvent theirs = mine;
+  theirs.data = {{"fields", {{"marker", "stored"}}}};
+  CaseState real = opened;
+  ASSERT_TRUE(apply_event(real, theirs).ok());
+  ASSERT_TRUE(other->append_event(real, theirs).ok());
+  auto seen = store_->load_case(opened.id);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(*seen, real) << "the first connection reads what is stored, not the state it rolled back";
+  EXPECT_EQ(seen->fields.value("marker", ""), "stored");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RequestPathTest, AllBackends());

@@ -192,16 +192,15 @@ class Organisation {
   Result<KnownPerson> identify(const Actor& actor, std::string_view near_municipality = {}) const;
 
   // The one way a caller becomes an Actor, for the CLI, the server, token
-  // issue and tests alike. When this organisation knows `municipality`, the
-  // person must be on a staff list: their record fills in the unit and roles
-  // the claim leaves out, and the authority is the one their unit acts for;
-  // then identify() checks the whole. Without a configuration for
-  // `municipality` (an installation with no municipality file) the claim is
-  // taken as it is, acting for `municipality` unless it names an authority.
-  // An empty `municipality` finds the person on whichever staff list has them.
-  // Errors: kForbidden naming the person when they are not on the staff list
-  // of `municipality`, or claim a unit, role or authority the list does not
-  // give them; kForbidden for the reserved ids "system" and "plugin:...".
+  // issue and tests alike. The person must be on a staff list (`municipality`'s
+  // first, else any loaded one): their record fills in the unit and roles the
+  // claim leaves out, and the authority is the one their unit acts for; then
+  // identify() checks the whole. Only an organisation with no municipality
+  // file at all takes the claim as it is, acting for `municipality` unless it
+  // names an authority.
+  // Errors: kForbidden naming the person when they are on no staff list, or
+  // claim a unit, role or authority the list does not give them; kForbidden
+  // for the reserved ids "system" and "plugin:...".
   Result<Actor> actor_for(const ActorClaim& claim, std::string_view municipality) const;
 
   // The staff member with this id (in `near_municipality` first), with the
