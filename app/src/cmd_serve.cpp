@@ -172,10 +172,10 @@ int audit(const Context& ctx, const ServeArgs& a) {
     print_json(out);
     return kExitOk;
   }
-  std::cout << fmt::format("{:<21} {:<16} {:<10} {:<10} {:<20} {:<14} {}\n", "AT", "CASE", "WHO", "UNIT", "AUTHORITY",
+  std::cout << fmt::format("{:<21} {:<18} {:<10} {:<10} {:<20} {:<32} {}\n", "AT", "CASE", "WHO", "UNIT", "AUTHORITY",
                            "PURPOSE", "VIA");
   for (const auto& r : *records) {
-    std::cout << fmt::format("{:<21} {:<16} {:<10} {:<10} {:<20} {:<14} {}\n", r.at, r.case_number, r.actor, r.unit,
+    std::cout << fmt::format("{:<21} {:<18} {:<10} {:<10} {:<20} {:<32} {}\n", r.at, r.case_number, r.actor, r.unit,
                              r.authority, r.purpose, r.via);
   }
   return kExitOk;
