@@ -63,7 +63,6 @@ class Operation {
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
   OperationScope* operator->() const { return tl_scope; }
-  bool owner() const { return owner_; }
 
  private:
   bool owner_;
@@ -239,19 +238,15 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
         return std::make_pair(std::move(s), std::move(e));
   };
   // The case and, when the opening is answered with it, the answer's read: one transaction.
+  bool answered = false;
   const Status stored = store_.atomically([&]() -> Status {
     created = store_.create_case(req.municipality, year, build);
     if (!created.ok()) return created.status();
-    if (op->reader != nullptr && !op->read_recorded && check_may_see(*op->reader, *created).ok()) {
-      if (auto st = record_read(*created, *op->reader, *op->why); !st.ok()) return st;
-      op->read_recorded = true;
-    }
-    return Status::Ok();
+    answered = answer_wanted(*created);
+    return answered ? record_answer(*created) : Status::Ok();
   });
-  if (!stored.ok()) {
-    op->read_recorded = false;
-    return stored;
-  }
+  if (!stored.ok()) return stored;
+  if (answered) op->read_recorded = true;
   note_stored(*created);
   logger()->info("opened case {} ({}) for {}", created->case_number, wf->id,
                  citizen ? citizen->masked() : std::string("no citizen"));
@@ -387,6 +382,16 @@ Status CaseEngine::record_read(const CaseState& state, const Actor& actor, const
   // No record, no data: a read that cannot be logged is refused.
   auto recorded = store_.record_access(r);
   return recorded.ok() ? Status::Ok() : recorded.status();
+}
+
+bool CaseEngine::answer_wanted(const CaseState& state) {
+  // The answer shows the case only to a reader who may still see it after the change.
+  return tl_scope != nullptr && tl_scope->reader != nullptr && !tl_scope->read_recorded &&
+         check_may_see(*tl_scope->reader, state).ok();
+}
+
+Status CaseEngine::record_answer(const CaseState& state) {
+  return record_read(state, *tl_scope->reader, *tl_scope->why);
 }
 
 Result<std::vector<CaseState>> CaseEngine::cases_of_citizen(const Cpr& citizen) {
@@ -675,11 +680,10 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, 
   Operation op;
   CaseState next = current;
   if (auto st = apply_event(next, event); !st.ok()) return Internal("engine built a bad event: " + st.message());
-  // The answer shows the case only to a reader who may still see it after the change.
-  const bool with_read = answers && op->reader != nullptr && !op->read_recorded && check_may_see(*op->reader, next).ok();
+  const bool with_read = answers && answer_wanted(next);
   Status stored = with_read ? store_.atomically([&]() -> Status {
     if (auto st = store_.append_event(next, event); !st.ok()) return st;
-    return record_read(next, *op->reader, *op->why);
+    return record_answer(next);
   })
                             : store_.append_event(next, event);
   if (!stored.ok()) return stored;

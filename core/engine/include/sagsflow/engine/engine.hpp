@@ -236,6 +236,11 @@ class CaseEngine {
   // answer's access record is written in the same transaction. Returns the
   // case as stored after the signal's receivers wrote theirs.
   Result<CaseState> commit(const CaseState& current, CaseEvent event, bool answers = true);
+  // True when the running operation answers with the case (change_and_view),
+  // has not yet recorded that read, and its reader may see `state`.
+  bool answer_wanted(const CaseState& state);
+  // Writes that read (call inside the unit that stores `state`).
+  Status record_answer(const CaseState& state);
   // The view of `state` for `actor` (no load, no record).
   Result<CaseView> view_of(CaseState state, const Actor& actor);
   // The steps of act(), each one rule.
