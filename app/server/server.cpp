@@ -26,6 +26,7 @@
 #include "api.hpp"
 #include "metrics.hpp"
 #include "rate_limiter.hpp"
+#include "sagsflow/domain/bounded_json.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "web_assets.hpp"
 
@@ -221,6 +222,8 @@ void drain(std::istream& in, std::size_t limit) {
 }
 
 constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
+// Case fields and plugin forms nest a few levels; nothing a client sends needs more.
+constexpr int kMaxBodyDepth = 32;
 
 }  // namespace
 
@@ -426,12 +429,9 @@ std::variant<json, Reply> Server::Impl::read_json_body(Poco::Net::HTTPServerRequ
     return problem(415, "unsupported_media_type", fmt::format("the body must be application/json, not '{}'", type),
                    path);
   }
-  json body;
-  try {
-    body = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return problem(400, "malformed_body", fmt::format("the body is not valid JSON (at byte {})", e.byte), path);
-  }
+  auto parsed = parse_bounded_json(text, {max_body, kMaxBodyDepth});
+  if (!parsed.ok()) return problem(400, "malformed_body", "the body: " + parsed.status().message(), path);
+  json body = std::move(*parsed);
   if (!body.is_object()) return problem(400, "malformed_body", "the body must be a JSON object", path);
   return body;
 }
