@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <ostream>
+#include <vector>
 
 namespace sagsflow {
 namespace {
@@ -106,6 +107,34 @@ std::string mask_cpr_numbers(std::string_view text) {
     ++i;
   }
   return out;
+}
+
+void mask_cpr_numbers_in(nlohmann::json& j) {
+  std::vector<nlohmann::json*> pending{&j};
+  while (!pending.empty()) {
+    nlohmann::json* node = pending.back();
+    pending.pop_back();
+    if (node->is_string()) {
+      auto& text = node->get_ref<std::string&>();
+      std::string masked = mask_cpr_numbers(text);
+      if (masked != text) text = std::move(masked);
+    } else if (node->is_array()) {
+      for (auto& item : *node) pending.push_back(&item);
+    } else if (node->is_object()) {
+      std::vector<std::string> renamed;
+      for (auto it = node->begin(); it != node->end(); ++it) {
+        if (mask_cpr_numbers(it.key()) != it.key()) renamed.push_back(it.key());
+      }
+      for (const auto& key : renamed) {
+        nlohmann::json value = std::move((*node)[key]);
+        node->erase(key);
+        std::string target = mask_cpr_numbers(key);
+        for (int n = 2; node->contains(target); ++n) target = mask_cpr_numbers(key) + " #" + std::to_string(n);
+        (*node)[target] = std::move(value);  // two keys that mask alike both stay
+      }
+      for (auto& [key, value] : node->items()) pending.push_back(&value);
+    }
+  }
 }
 
 }  // namespace sagsflow

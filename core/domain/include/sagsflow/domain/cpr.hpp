@@ -11,6 +11,8 @@
 // between threads; mask_cpr_numbers() is pure.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <iosfwd>
 #include <string>
@@ -51,5 +53,10 @@ std::ostream& operator<<(std::ostream& os, const Cpr& cpr);  // masked
 // ten-digit run whose first six digits are a date) by its masked form. Used by
 // the log sink so that no log line ever carries a CPR number in clear.
 std::string mask_cpr_numbers(std::string_view text);
+
+// Masks, in place, every string and every object key of `j` with
+// mask_cpr_numbers. Iterative (no recursion, whatever the depth) and linear in
+// the document's size: the one masking step every JSON output goes through.
+void mask_cpr_numbers_in(nlohmann::json& j);
 
 }  // namespace sagsflow
