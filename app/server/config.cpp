@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <set>
 
 namespace sagsflow::server {
@@ -16,6 +17,26 @@ Status ServerConfig::check() const {
   if (port > 65535) return InvalidArgument(fmt::format("server.port {} is not a port number", port));
   if (threads < 1 || threads > 256) return InvalidArgument(fmt::format("server.threads {} is not 1-256", threads));
   if (queue < 1) return InvalidArgument("server.queue must be at least 1");
+  const auto range = [](const char* key, long long value, long long low, long long high) -> Status {
+    if (value < low || value > high) {
+      return InvalidArgument(fmt::format("{} {} is not {}-{}", key, value, low, high));
+    }
+    return Status::Ok();
+  };
+  for (const Status& st : {range("server.io_threads", io_threads, 1, 64),
+                           range("server.request_timeout_seconds", request_timeout_seconds, 1, 3600),
+                           range("server.keep_alive_seconds", keep_alive_seconds, 1, 3600),
+                           range("server.keep_alive_requests", keep_alive_requests, 1, 1000000),
+                           range("server.max_uri_bytes", static_cast<long long>(max_uri_bytes), 256, 1 << 20),
+                           range("server.max_header_bytes", static_cast<long long>(max_header_bytes), 1024, 1 << 20),
+                           range("server.max_connections", max_connections, 1, 1000000),
+                           range("server.max_connections_per_address", max_connections_per_address, 1, 1000000)}) {
+    if (!st.ok()) return st;
+  }
+  if (max_connections_per_address > max_connections) {
+    return InvalidArgument(fmt::format("server.max_connections_per_address {} is more than server.max_connections {}",
+                                       max_connections_per_address, max_connections));
+  }
   if (tls_certificate.empty() != tls_private_key.empty()) {
     return InvalidArgument("server.tls.certificate and server.tls.private_key go together: set both or neither");
   }
@@ -31,6 +52,9 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
   static const std::set<std::string> kKeys{
       "server.address",        "server.port",          "server.threads",
       "server.queue",          "server.tls.certificate", "server.tls.private_key",
+      "server.io_threads",     "server.request_timeout_seconds", "server.keep_alive_seconds",
+      "server.keep_alive_requests", "server.max_uri_bytes", "server.max_header_bytes",
+      "server.max_connections", "server.max_connections_per_address",
       "auth.signing_key_file", "auth.token_lifetime_hours", "limits.max_body_bytes",
       "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory"};
   std::string key;
@@ -54,12 +78,27 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     };
     const auto num = [&](const char* k, auto& out) {
       key = k;
-      if (file->hasProperty(k)) out = static_cast<std::decay_t<decltype(out)>>(file->getInt64(k));
+      if (!file->hasProperty(k)) return;
+      using T = std::decay_t<decltype(out)>;
+      const Poco::Int64 v = file->getInt64(k);
+      if (v < static_cast<Poco::Int64>(std::numeric_limits<T>::min()) ||
+          (v > 0 && static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<T>::max()))) {
+        throw Poco::InvalidArgumentException(fmt::format("{} is out of range", v));
+      }
+      out = static_cast<T>(v);
     };
     str("server.address", c.address);
     num("server.port", c.port);
     num("server.threads", c.threads);
     num("server.queue", c.queue);
+    num("server.io_threads", c.io_threads);
+    num("server.request_timeout_seconds", c.request_timeout_seconds);
+    num("server.keep_alive_seconds", c.keep_alive_seconds);
+    num("server.keep_alive_requests", c.keep_alive_requests);
+    num("server.max_uri_bytes", c.max_uri_bytes);
+    num("server.max_header_bytes", c.max_header_bytes);
+    num("server.max_connections", c.max_connections);
+    num("server.max_connections_per_address", c.max_connections_per_address);
     str("server.tls.certificate", c.tls_certificate);
     str("server.tls.private_key", c.tls_private_key);
     str("auth.signing_key_file", c.signing_key_file);

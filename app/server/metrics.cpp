@@ -17,6 +17,24 @@ std::string prometheus_label(const std::string& value) {
   return out;
 }
 
+std::string render_connections(const ConnectionCounts& c) {
+  std::string out;
+  out += "# HELP sagsflow_http_connections_open Connections open now.\n";
+  out += "# TYPE sagsflow_http_connections_open gauge\n";
+  out += fmt::format("sagsflow_http_connections_open {}\n", c.open);
+  out += "# HELP sagsflow_http_connections_total Connections by what became of them (accepted; refused or evicted "
+         "under a connection cap; timed_out by the request deadline or keep-alive timeout).\n";
+  out += "# TYPE sagsflow_http_connections_total counter\n";
+  out += fmt::format("sagsflow_http_connections_total{{outcome=\"accepted\"}} {}\n", c.accepted);
+  out += fmt::format("sagsflow_http_connections_total{{outcome=\"refused\"}} {}\n", c.refused);
+  out += fmt::format("sagsflow_http_connections_total{{outcome=\"evicted\"}} {}\n", c.evicted);
+  out += fmt::format("sagsflow_http_connections_total{{outcome=\"timed_out\"}} {}\n", c.timed_out);
+  out += "# HELP sagsflow_http_busy_total Requests answered 503 because every worker was busy and the queue full.\n";
+  out += "# TYPE sagsflow_http_busy_total counter\n";
+  out += fmt::format("sagsflow_http_busy_total {}\n", c.busy);
+  return out;
+}
+
 void RequestMetrics::record(const std::string& method, const std::string& route, int status, double seconds) {
   MutexLock guard(mutex_);
   ++requests_[{method, route, status}];

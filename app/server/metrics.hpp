@@ -12,6 +12,18 @@
 
 namespace sagsflow::server {
 
+// The HTTP front's connections (app/server/http_server.hpp), for the gauges on /metrics.
+struct ConnectionCounts {
+  long long open = 0;       // open now
+  long long accepted = 0;   // since start
+  long long refused = 0;    // closed at once: over a cap with nothing to evict
+  long long evicted = 0;    // closed to make room for a newer connection under a cap
+  long long timed_out = 0;  // closed by the request deadline or the keep-alive timeout
+  long long busy = 0;       // requests answered 503 because the worker queue was full
+};
+// The connection families, in Prometheus text exposition format.
+std::string render_connections(const ConnectionCounts& counts);
+
 class RequestMetrics {
  public:
   // Counts one answered request (route: the route template, not the path).

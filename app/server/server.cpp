@@ -1,32 +1,24 @@
 #include "sagsflow/server/server.hpp"
 
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/SSLManager.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/URI.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <variant>
 #include <thread>
-#include <istream>
 #include <sstream>
 
 #include "api.hpp"
+#include "http_assets.hpp"
+#include "http_problems.hpp"
+#include "http_server.hpp"
+#include "http_target.hpp"
 #include "metrics.hpp"
 #include "rate_limiter.hpp"
 #include "sagsflow/domain/bounded_json.hpp"
+#include "sagsflow/domain/cpr.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "web_assets.hpp"
 
@@ -52,9 +44,9 @@ int http_status_for(ErrorCode code) {
   }
 }
 
-const char* reason_for(int status) {
-  return Poco::Net::HTTPResponse::getReasonForStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status))
-      .c_str();
+std::string title_for(int status, const std::string& code) {
+  if (const ProblemType* t = find_problem_type(code)) return std::string(t->title);
+  return Poco::Net::HTTPResponse::getReasonForStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
 }
 
 struct Reply {
@@ -64,16 +56,67 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// An error as application/problem+json (RFC 9457); `type` resolves to the
+// code's explanation (http_problems.hpp). detail, instance and field are
+// masked: they may echo what the client sent.
 Reply problem(int status, const std::string& code, const std::string& detail, const std::string& instance,
               const std::string& field = {}) {
   json p = {{"type", "/api/v1/problems/" + code},
-            {"title", reason_for(status)},
+            {"title", title_for(status, code)},
             {"status", status},
             {"code", code},
-            {"detail", detail},
-            {"field", field.empty() ? json() : json(field)},
-            {"instance", instance}};
+            {"detail", mask_cpr_numbers(detail)},
+            {"field", field.empty() ? json() : json(mask_cpr_numbers(field))},
+            {"instance", mask_cpr_numbers(instance)}};
   return {status, "application/problem+json", p.dump(), {}};
+}
+
+// The Allow value for a resource answering `methods`: HEAD with GET, and OPTIONS always.
+std::string allow_value(const std::vector<std::string>& methods) {
+  std::vector<std::string> all;
+  const auto add = [&](const std::string& m) {
+    if (std::find(all.begin(), all.end(), m) == all.end()) all.push_back(m);
+  };
+  for (const auto& m : methods) {
+    add(m);
+    if (m == "GET") add("HEAD");
+  }
+  add("OPTIONS");
+  return fmt::format("{}", fmt::join(all, ", "));
+}
+
+Reply not_allowed(const std::string& path, const std::string& method, const std::vector<std::string>& methods) {
+  const std::string allow = allow_value(methods);
+  Reply r = problem(405, "method_not_allowed", fmt::format("{} answers {}, not {}", path, allow, method), path);
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+// OPTIONS on a resource answering `methods`.
+Reply options_reply(const std::vector<std::string>& methods) {
+  Reply r{204, "", "", {}};
+  r.headers.emplace_back("Allow", allow_value(methods));
+  return r;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::istringstream in(path);
+  for (std::string seg; std::getline(in, seg, '/');) {
+    if (!seg.empty()) parts.push_back(seg);
+  }
+  return parts;
+}
+
+http::Response to_response(Reply reply, bool head) {
+  http::Response r;
+  r.status = reply.status;
+  r.content_type = std::move(reply.content_type);
+  r.body = std::move(reply.body);
+  r.headers = std::move(reply.headers);
+  r.omit_body = head;
+  r.close = reply.status == 413;  // what is left of the body is not a next request
+  return r;
 }
 
 // "/api/v1/cases/{id}" against "/api/v1/cases/12": fills params.
@@ -100,13 +143,14 @@ bool match(const std::string& pattern, const std::vector<std::string>& parts,
 }  // namespace
 
 struct Server::Impl {
-  explicit Impl(const ServerConfig& c) : config(c), limiter(c.requests_per_minute) {}
+  explicit Impl(const ServerConfig& c) : config(c), limiter(c.requests_per_minute) { add_problem_routes(routes); }
   ServerConfig config;
   Api api;
   std::vector<Route> routes = all_routes();
   RequestMetrics metrics;
   RateLimiter limiter;
-  std::unique_ptr<Poco::Net::HTTPServer> http;
+  std::unique_ptr<http::Listener> http;
+  std::atomic<http::Listener*> listener{nullptr};  // http, for the worker threads (set once it runs)
   unsigned port = 0;
   // Records passed and near deadlines on open cases, at start and then every
   // config.deadline_check_minutes, until stop.
@@ -116,7 +160,15 @@ struct Server::Impl {
   bool stopping GUARDED_BY(stop_mutex) = false;
   void check_deadlines_until_stopped();
 
-  Reply handle(Poco::Net::HTTPServerRequest& req, std::string& route_label);
+  Reply handle(const http::Request& req, std::string& route_label);
+  // The answer on a worker thread: handle() timed, counted and logged.
+  http::Response answer(http::Request& req);
+  // A request the HTTP front refused before handle(), counted and logged.
+  http::Response refused(int status, const std::string& code, const std::string& detail);
+  // The body limit of the route `method` `target` names (limits.max_body_bytes when none or the route has none).
+  std::size_t body_limit_for(const std::string& method, const std::string& target) const;
+  // The methods the API routes matching `path` answer (empty: no route).
+  std::vector<std::string> methods_for(const std::string& path) const;
   // The steps of handle().
   struct Matched {
     const Route* route = nullptr;
@@ -127,9 +179,9 @@ struct Server::Impl {
     Status failure;  // why the token was refused; ok when there was none
   };
   std::variant<Matched, Reply> find_route(const std::string& method, const std::string& path) const;
-  Caller authenticate(Poco::Net::HTTPServerRequest& req) const;
+  Caller authenticate(const http::Request& req) const;
   static std::optional<Reply> refuse_access(const Route& route, const Caller& caller, const std::string& path);
-  std::variant<nlohmann::json, Reply> read_json_body(Poco::Net::HTTPServerRequest& req, const Route& route,
+  std::variant<nlohmann::json, Reply> read_json_body(const http::Request& req, const Route& route,
                                                      const std::string& path) const;
   Reply dispatch(const Route& route, Call& call);
   // The method as metrics and logs name it: one of the known ones, else "other".
@@ -147,81 +199,11 @@ struct Server::Impl {
   // The 429 for a caller over limits.requests_per_minute, or nothing when the request may go ahead.
   std::optional<Reply> admit(const std::string& client, const std::string& path);
   Reply metrics_text();
-  Reply serve_asset(const std::string& path);
+  Reply serve_asset(const std::string& path, const http::Request& req);
 };
 
 namespace {
 
-class Handler final : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(Server::Impl& impl) : impl_(impl) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
-    const auto started = std::chrono::steady_clock::now();
-    std::string route = "unmatched";
-    Reply reply;
-    try {
-      reply = impl_.handle(req, route);
-    } catch (const std::exception& e) {
-      logger()->error("{} {}: {}", req.getMethod(), route, e.what());
-      reply = problem(500, "internal", "the server failed while answering; the error is in its log", req.getURI());
-    }
-    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    res.setContentType(reply.content_type);
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Cache-Control", "no-store");
-    for (const auto& [k, v] : reply.headers) res.set(k, v);
-    if (reply.status == 413) res.setKeepAlive(false);  // what is left of the body is not a next request
-    res.setContentLength(static_cast<std::streamsize>(reply.body.size()));
-    try {
-      res.send() << reply.body;
-    } catch (const Poco::Exception&) {  // the client went away
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    impl_.metrics.record(impl_.method_label(req.getMethod()), route, reply.status, seconds);
-    // Paths carry ids, never CPR numbers; the log masks any CPR-shaped text anyway.
-    const std::string& uri = req.getURI();
-    logger()->info("{} {} {} {:.1f} ms", impl_.method_label(req.getMethod()), uri.substr(0, std::min(uri.find('?'), size_t{200})),
-                   reply.status, seconds * 1000);
-  }
-
- private:
-  Server::Impl& impl_;
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(Server::Impl& impl) : impl_(impl) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(impl_);
-  }
-
- private:
-  Server::Impl& impl_;
-};
-
-// Reads at most `limit` + 1 bytes of the body, so an oversized chunked body is noticed without reading it all.
-std::string read_body(std::istream& in, std::size_t limit) {
-  std::string body;
-  char buffer[8192];
-  while (body.size() <= limit && in) {
-    in.read(buffer, sizeof buffer);
-    body.append(buffer, static_cast<size_t>(in.gcount()));
-  }
-  return body;
-}
-
-// Reads and drops what is left of an oversized body (up to `limit` bytes), so
-// the client, still sending, reads the 413 instead of a reset connection.
-void drain(std::istream& in, std::size_t limit) {
-  char buffer[8192];
-  std::size_t dropped = 0;
-  while (dropped < limit && in) {
-    in.read(buffer, sizeof buffer);
-    dropped += static_cast<std::size_t>(in.gcount());
-  }
-}
-
-constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 // Case fields and plugin forms nest a few levels; nothing a client sends needs more.
 constexpr int kMaxBodyDepth = 32;
 
@@ -245,13 +227,29 @@ void Server::Impl::check_deadlines_until_stopped() {
   }
 }
 
-Reply Server::Impl::serve_asset(const std::string& path) {
-  const WebAsset* asset = find_web_asset(path == "/" ? "/index.html" : path);
+// A page or script: strong ETag, revalidated on every use (no-cache), gzipped when the client takes it.
+Reply Server::Impl::serve_asset(const std::string& path, const http::Request& req) {
+  const http::PreparedAsset* asset = http::find_prepared_asset(path == "/" ? "/index.html" : path);
   if (asset == nullptr) return problem(404, "no_such_route", "nothing is served at " + path, path);
-  Reply r{200, std::string(asset->content_type), std::string(asset->body), {}};
+  const bool gzip = http::accepts_gzip(req.header("Accept-Encoding")) && asset->gzip.size() < asset->body.size();
+  const std::string& etag = gzip ? asset->gzip_etag : asset->etag;
+  Reply r{200, std::string(asset->content_type), {}, {}};
+  r.headers.emplace_back("ETag", etag);
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  r.headers.emplace_back("Vary", "Accept-Encoding");
   r.headers.emplace_back("Content-Security-Policy",
                          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                          "connect-src 'self'; frame-ancestors 'none'");
+  if (http::none_match(req.header("If-None-Match"), etag)) {
+    r.status = 304;
+    return r;
+  }
+  if (gzip) {
+    r.body = asset->gzip;
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    r.body = std::string(asset->body);
+  }
   return r;
 }
 
@@ -288,11 +286,13 @@ Reply Server::Impl::health() {
     checks["plugin_warnings"] = api.installation.plugin_warnings;
   }
   json body = {{"status", ok ? "ok" : "degraded"}, {"checks", checks}};
+  mask_cpr_numbers_in(body);
   return {ok ? 200 : 503, "application/json", body.dump(), {}};
 }
 
 Reply Server::Impl::metrics_text() {
   std::string out = metrics.render();
+  if (const http::Listener* l = listener.load()) out += render_connections(l->counts());
   MutexLock cache_guard(metrics_cache_mutex);
   const auto now = std::chrono::steady_clock::now();
   if (now - metrics_cached_at < std::chrono::seconds(5) && !metrics_cache.empty()) {
@@ -334,21 +334,15 @@ Reply Server::Impl::metrics_text() {
   }
   out += "# HELP sagsflow_plugins_loaded Plugins loaded in this server.\n# TYPE sagsflow_plugins_loaded gauge\n";
   out += fmt::format("sagsflow_plugins_loaded {}\n", inst.plugins->loaded().size());
-  metrics_cache = out.substr(own);
+  metrics_cache = mask_cpr_numbers(out.substr(own));
   metrics_cached_at = now;
-  return {200, "text/plain; version=0.0.4; charset=utf-8", out, {}};
+  return {200, "text/plain; version=0.0.4; charset=utf-8", out.substr(0, own) + metrics_cache, {}};
 }
 
 // The route for `method` and `path`, with its path parameters; or the 404/405 to answer.
 std::variant<Server::Impl::Matched, Reply> Server::Impl::find_route(const std::string& method,
                                                                     const std::string& path) const {
-  std::vector<std::string> parts;
-  {
-    std::istringstream in(path);
-    for (std::string seg; std::getline(in, seg, '/');) {
-      if (!seg.empty()) parts.push_back(seg);
-    }
-  }
+  const std::vector<std::string> parts = split_path(path);
   std::vector<std::string> allowed;
   for (const auto& r : routes) {
     std::map<std::string, std::string> p;
@@ -356,19 +350,37 @@ std::variant<Server::Impl::Matched, Reply> Server::Impl::find_route(const std::s
     if (r.method == method) return Matched{&r, std::move(p)};
     allowed.push_back(r.method);
   }
-  if (!allowed.empty()) {
-    Reply r = problem(405, "method_not_allowed",
-                      fmt::format("{} answers {}, not {}", path, fmt::join(allowed, ", "), method), path);
-    r.headers.emplace_back("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
-    return r;
-  }
+  if (!allowed.empty()) return not_allowed(path, method, allowed);
   return problem(404, "no_such_route", fmt::format("the API has no route {} {}", method, path), path);
 }
 
+std::vector<std::string> Server::Impl::methods_for(const std::string& path) const {
+  const std::vector<std::string> parts = split_path(path);
+  std::vector<std::string> methods;
+  for (const auto& r : routes) {
+    std::map<std::string, std::string> p;
+    if (match(r.pattern, parts, p)) methods.push_back(r.method);
+  }
+  return methods;
+}
+
+std::size_t Server::Impl::body_limit_for(const std::string& method, const std::string& target) const {
+  auto parsed = http::parse_target(target);
+  if (!parsed.ok() || parsed->path.rfind("/api/", 0) != 0) return config.max_body_bytes;
+  const std::vector<std::string> parts = split_path(parsed->path);
+  for (const auto& r : routes) {
+    std::map<std::string, std::string> p;
+    if (r.method == method && match(r.pattern, parts, p)) {
+      return r.max_body_bytes > 0 ? r.max_body_bytes : config.max_body_bytes;
+    }
+  }
+  return config.max_body_bytes;
+}
+
 // Who is calling: the token's principal, if any, and why a token was refused.
-Server::Impl::Caller Server::Impl::authenticate(Poco::Net::HTTPServerRequest& req) const {
+Server::Impl::Caller Server::Impl::authenticate(const http::Request& req) const {
   Caller caller;
-  const std::string authorization = req.get("Authorization", "");
+  const std::string authorization = req.header("Authorization", "");
   if (authorization.empty()) return caller;
   if (authorization.rfind("Bearer ", 0) != 0) {
     caller.failure = Forbidden("the Authorization header must be 'Bearer <token>'");
@@ -407,24 +419,19 @@ std::optional<Reply> Server::Impl::refuse_access(const Route& route, const Calle
 }
 
 // The body: JSON objects only, within the route's size limit; null when there is none.
-std::variant<json, Reply> Server::Impl::read_json_body(Poco::Net::HTTPServerRequest& req, const Route& route,
+// (The HTTP front has already refused a body over the limit with 413 while reading it.)
+std::variant<json, Reply> Server::Impl::read_json_body(const http::Request& req, const Route& route,
                                                        const std::string& path) const {
-  const std::string& method = req.getMethod();
+  const std::string& method = req.method;
   if (method != "POST" && method != "PUT" && method != "PATCH") return json();
   const std::size_t max_body = route.max_body_bytes > 0 ? route.max_body_bytes : config.max_body_bytes;
-  const auto declared = req.getContentLength64();
-  if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && static_cast<std::size_t>(declared) > max_body) {
-    if (static_cast<std::size_t>(declared) <= kMaxDrainBytes) drain(req.stream(), kMaxDrainBytes);
-    return problem(413, "body_too_large", fmt::format("the body has {} bytes; the limit is {}", declared, max_body),
+  const std::string& text = req.body;
+  if (text.size() > max_body) {
+    return problem(413, "body_too_large", fmt::format("the body has {} bytes; the limit is {}", text.size(), max_body),
                    path);
   }
-  const std::string text = read_body(req.stream(), max_body);
-  if (text.size() > max_body) {
-    drain(req.stream(), kMaxDrainBytes);
-    return problem(413, "body_too_large", fmt::format("the body is over the limit of {} bytes", max_body), path);
-  }
   if (text.empty()) return json();
-  const std::string type = req.getContentType();
+  const std::string type = req.header("Content-Type");
   if (type.rfind("application/json", 0) != 0) {
     return problem(415, "unsupported_media_type", fmt::format("the body must be application/json, not '{}'", type),
                    path);
@@ -449,40 +456,54 @@ Reply Server::Impl::dispatch(const Route& route, Call& call) {
     const int status = http_status_for(result.status().code());
     return problem(status, error_code_name(result.status().code()), result.status().message(), call.path, call.field);
   }
-  if (call.raw_body) return {call.status, call.raw_content_type, std::move(*call.raw_body), {}};
+  if (call.raw_body) return {call.status, call.raw_content_type, mask_cpr_numbers(*call.raw_body), {}};
+  mask_cpr_numbers_in(*result);
   return {call.status, "application/json", result->dump(), {}};
 }
 
-// route -> authenticate -> rate limit -> read body -> dispatch.
-Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route_label) {
-  const std::string method = req.getMethod();
-  Poco::URI uri;
-  try {
-    uri = Poco::URI(req.getURI());
-  } catch (const Poco::Exception&) {
-    return problem(400, "malformed_uri", "the request URI cannot be parsed", "");
+// target -> route -> authenticate -> rate limit -> read body -> dispatch. HEAD
+// is answered as GET without the body (the HTTP front drops it), OPTIONS with
+// the methods the resource answers.
+Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
+  const std::string& method = req.method;
+  auto target = http::parse_target(req.target);
+  if (!target.ok()) return problem(400, "malformed_uri", target.status().message(), "");
+  const std::string& path = target->path;
+  const std::string address = "address:" + req.client_address;
+  if (path == "*") {
+    if (method != "OPTIONS") return problem(400, "malformed_uri", "'*' is a target for OPTIONS only", "");
+    route_label = "*";
+    return options_reply({"GET", "POST", "PUT", "PATCH", "DELETE"});
   }
-  const std::string path = uri.getPath();
   if (path == "/healthz" || path == "/metrics") {
     route_label = path;
-    if (method != "GET") return problem(405, "method_not_allowed", path + " answers GET only", path);
-    if (auto refused = admit("address:" + req.clientAddress().host().toString(), path)) return std::move(*refused);
+    if (method == "OPTIONS") return options_reply({"GET"});
+    if (method != "GET" && method != "HEAD") return not_allowed(path, method, {"GET"});
+    if (auto refused = admit(address, path)) return std::move(*refused);
     return path == "/healthz" ? health() : metrics_text();
   }
   if (path.rfind("/api/", 0) != 0) {
     route_label = "web";
-    if (method != "GET" && method != "HEAD") return problem(405, "method_not_allowed", "the pages answer GET", path);
-    return serve_asset(path);
+    if (method == "OPTIONS") return options_reply({"GET"});
+    if (method != "GET" && method != "HEAD") return not_allowed(path, method, {"GET"});
+    return serve_asset(path, req);
   }
+  if (method == "OPTIONS") {
+    const auto methods = methods_for(path);
+    if (methods.empty()) return problem(404, "no_such_route", fmt::format("the API has no route {}", path), path);
+    if (auto refused = admit(address, path)) return std::move(*refused);
+    return options_reply(methods);
+  }
+  const std::string effective = method == "HEAD" ? "GET" : method;
 
-  auto found = find_route(method, path);
+  auto found = find_route(effective, path);
   if (auto* refusal = std::get_if<Reply>(&found)) return std::move(*refusal);
   auto& matched = std::get<Matched>(found);
   route_label = matched.route->pattern;
 
   const Caller caller = authenticate(req);
   // One allowance per person, per citizen token (a masked CPR number is shared by everyone born that day), or per address.
-  const std::string client = !caller.principal ? "address:" + req.clientAddress().host().toString()
+  const std::string client = !caller.principal ? address
                              : caller.principal->kind == PrincipalKind::kCitizen ? "citizen:" + caller.principal->token_id
                                                                                  : "staff:" + caller.principal->person;
   if (auto refused = admit(client, path)) return std::move(*refused);
@@ -492,14 +513,35 @@ Reply Server::Impl::handle(Poco::Net::HTTPServerRequest& req, std::string& route
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   json& object = std::get<json>(body);
 
-  Call call{api, method, path, std::move(matched.params), {}, object.is_null() ? json::object() : object,
+  Call call{api, effective, path, std::move(matched.params), {}, object.is_null() ? json::object() : object,
             caller.principal};
-  try {
-    for (const auto& [k, v] : uri.getQueryParameters()) call.query[k] = v;
-  } catch (const Poco::Exception&) {
-    return problem(400, "malformed_uri", "the query string cannot be decoded", path);
-  }
+  for (const auto& [k, v] : target->query) call.query[k] = v;
   return dispatch(*matched.route, call);
+}
+
+http::Response Server::Impl::answer(http::Request& req) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  Reply reply;
+  try {
+    reply = handle(req, route);
+  } catch (const std::exception& e) {
+    logger()->error("{} {}: {}", method_label(req.method), mask_cpr_numbers(route), mask_cpr_numbers(e.what()));
+    reply = problem(500, "internal", "the server failed while answering; the error is in its log", "");
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics.record(method_label(req.method), route, reply.status, seconds);
+  // The route template, never the path: paths carry ids, and what a client puts in a path is its own.
+  logger()->info("{} {} {} {:.1f} ms", method_label(req.method), mask_cpr_numbers(route), reply.status,
+                 seconds * 1000);
+  return to_response(std::move(reply), req.method == "HEAD");
+}
+
+http::Response Server::Impl::refused(int status, const std::string& code, const std::string& detail) {
+  metrics.record("other", "unparsed", status, 0);
+  logger()->info("- unparsed {} ({})", status, code);
+  http::Response r = to_response(problem(status, code, detail, ""), false);
+  return r;
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -522,33 +564,35 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   impl->api.config = config;
   impl->api.signing_key = std::move(signing_key);
   impl->api.started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  try {
-    const Poco::Net::SocketAddress address(config.address, static_cast<Poco::UInt16>(config.port));
-    std::unique_ptr<Poco::Net::ServerSocket> socket;
-    if (config.tls()) {
-      Poco::Net::Context::Ptr context = new Poco::Net::Context(
-          Poco::Net::Context::TLS_SERVER_USE, config.tls_private_key, config.tls_certificate, "",
-          Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5");
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
-    } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
-    }
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(config.threads);
-    params->setMaxQueued(config.queue);
-    // A browser keeps several idle connections open, each holding a worker
-    // thread in Poco: let idle ones go soon so they cannot starve new callers.
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(2, 0));
-    params->setMaxKeepAliveRequests(200);
-    params->setTimeout(Poco::Timespan(30, 0));
-    impl->port = socket->address().port();
-    impl->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl), *socket, params);
-    impl->http->start();
-  } catch (const Poco::Exception& e) {
-    return InvalidArgument(fmt::format("cannot serve on {}:{}{}: {}", config.address, config.port,
-                                       config.tls() ? " (TLS)" : "", e.displayText()));
-  }
+  http::Settings settings;
+  settings.address = config.address;
+  settings.port = config.port;
+  settings.tls_certificate = config.tls_certificate;
+  settings.tls_private_key = config.tls_private_key;
+  settings.io_threads = config.io_threads;
+  settings.workers = config.threads;
+  settings.queue = config.queue;
+  settings.request_timeout = std::chrono::seconds(config.request_timeout_seconds);
+  settings.keep_alive_timeout = std::chrono::seconds(config.keep_alive_seconds);
+  settings.max_requests_per_connection = config.keep_alive_requests;
+  settings.max_uri_bytes = config.max_uri_bytes;
+  settings.max_header_bytes = config.max_header_bytes;
+  settings.max_connections = config.max_connections;
+  settings.max_connections_per_address = config.max_connections_per_address;
+  http::Callbacks callbacks;
+  Impl* raw = impl.get();
+  callbacks.body_limit = [raw](const std::string& method, const std::string& target) {
+    return raw->body_limit_for(method, target);
+  };
+  callbacks.handle = [raw](http::Request& req) { return raw->answer(req); };
+  callbacks.refuse = [raw](int status, const std::string& code, const std::string& detail) {
+    return raw->refused(status, code, detail);
+  };
+  auto listener = http::Listener::start(settings, std::move(callbacks));
+  if (!listener.ok()) return listener.status();
+  impl->http = std::move(*listener);
+  impl->port = impl->http->port();
+  impl->listener = impl->http.get();
   logger()->info("serving on {}://{}:{}", config.tls() ? "https" : "http", config.address, impl->port);
   impl->deadline_checker = std::thread([raw = impl.get()] { raw->check_deadlines_until_stopped(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
@@ -568,7 +612,8 @@ std::vector<std::string> Server::plugin_warnings() const {
 void Server::stop() {
   if (!impl_) return;
   if (impl_->http) {
-    impl_->http->stopAll(true);
+    impl_->http->stop();
+    impl_->listener = nullptr;
     impl_->http.reset();
   }
   {
@@ -583,7 +628,9 @@ void Server::stop() {
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
   std::vector<std::pair<std::string, std::string>> out{{"GET", "/healthz"}, {"GET", "/metrics"}};
-  for (const auto& r : all_routes()) out.emplace_back(r.method, r.pattern);
+  std::vector<Route> routes = all_routes();
+  add_problem_routes(routes);
+  for (const auto& r : routes) out.emplace_back(r.method, r.pattern);
   return out;
 }
 

@@ -4,6 +4,14 @@
 // `key = value` per line, `#` comments):
 //   server.address = 127.0.0.1          server.port = 8080
 //   server.threads = 16                 server.queue = 64
+//   server.io_threads = 2               (threads reading and writing connections)
+//   server.request_timeout_seconds = 10 (one deadline for a request's headers and body, and for its answer)
+//   server.keep_alive_seconds = 5       (an idle connection between requests is closed after this)
+//   server.keep_alive_requests = 100    (answers per connection before it is closed)
+//   server.max_uri_bytes = 8192         (a longer request target: 414)
+//   server.max_header_bytes = 16384     (a larger header block: 431)
+//   server.max_connections = 4096       (open connections in all)
+//   server.max_connections_per_address = 256  (open connections from one client address)
 //   server.tls.certificate = /etc/sagsflow/cert.pem   (both set: HTTPS only)
 //   server.tls.private_key = /etc/sagsflow/key.pem
 //   auth.signing_key_file = /etc/sagsflow/signing.key
@@ -30,6 +38,14 @@ struct ServerConfig {
   unsigned port = 8080;  // 0: any free port (tests)
   int threads = 16;
   int queue = 64;
+  int io_threads = 2;
+  int request_timeout_seconds = 10;
+  int keep_alive_seconds = 5;
+  int keep_alive_requests = 100;
+  std::size_t max_uri_bytes = 8192;
+  std::size_t max_header_bytes = 16384;
+  int max_connections = 4096;
+  int max_connections_per_address = 256;
   std::string tls_certificate;
   std::string tls_private_key;
   std::string signing_key_file;
@@ -48,7 +64,7 @@ struct ServerConfig {
   bool tls() const { return !tls_certificate.empty(); }
   // kInvalidArgument, naming the key, for a value that cannot work (empty
   // address, port above 65535, threads outside 1-256, one TLS file without the
-  // other, a limit below its minimum).
+  // other, a limit outside its range, more connections per address than in all).
   Status check() const;
 };
 
