@@ -298,11 +298,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void on_header(beast::error_code ec, std::size_t bytes) {
     const auto& s = shared_->settings;
     if (ec == bhttp::error::header_limit) {
-      // Over the whole limit: the request line alone (414) or the fields (431)?
-      const auto data = buffer_.data();
-      const std::string_view seen(static_cast<const char*>(data.data()), data.size());
-      const auto line_end = seen.find("\r\n");
-      if (line_end == std::string_view::npos || line_end > s.max_uri_bytes + 16) {
+      // The parser takes the request line first: if it has it, the fields were too many (431), else the line (414).
+      if (parser_->get().target().empty()) {
         return refuse(414, "uri_too_long", fmt::format("the request target is over {} bytes", s.max_uri_bytes));
       }
       return refuse(431, "headers_too_large", fmt::format("the header block is over {} bytes", s.max_header_bytes));

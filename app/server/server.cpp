@@ -44,6 +44,9 @@ int http_status_for(ErrorCode code) {
   }
 }
 
+// JSON text that never throws: bytes that are not UTF-8 (echoed from a client) become U+FFFD.
+std::string dump_json(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 std::string title_for(int status, const std::string& code) {
   if (const ProblemType* t = find_problem_type(code)) return std::string(t->title);
   return Poco::Net::HTTPResponse::getReasonForStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
@@ -68,7 +71,7 @@ Reply problem(int status, const std::string& code, const std::string& detail, co
             {"detail", mask_cpr_numbers(detail)},
             {"field", field.empty() ? json() : json(mask_cpr_numbers(field))},
             {"instance", mask_cpr_numbers(instance)}};
-  return {status, "application/problem+json", p.dump(), {}};
+  return {status, "application/problem+json", dump_json(p), {}};
 }
 
 // The Allow value for a resource answering `methods`: HEAD with GET, and OPTIONS always.
@@ -287,7 +290,7 @@ Reply Server::Impl::health() {
   }
   json body = {{"status", ok ? "ok" : "degraded"}, {"checks", checks}};
   mask_cpr_numbers_in(body);
-  return {ok ? 200 : 503, "application/json", body.dump(), {}};
+  return {ok ? 200 : 503, "application/json", dump_json(body), {}};
 }
 
 Reply Server::Impl::metrics_text() {
@@ -458,7 +461,7 @@ Reply Server::Impl::dispatch(const Route& route, Call& call) {
   }
   if (call.raw_body) return {call.status, call.raw_content_type, mask_cpr_numbers(*call.raw_body), {}};
   mask_cpr_numbers_in(*result);
-  return {call.status, "application/json", result->dump(), {}};
+  return {call.status, "application/json", dump_json(*result), {}};
 }
 
 // target -> route -> authenticate -> rate limit -> read body -> dispatch. HEAD

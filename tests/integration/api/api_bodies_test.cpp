@@ -83,7 +83,7 @@ TEST_F(ApiTest, UnknownRouteGets404AndWrongMethodGets405NamingTheAllowedOnes) {
   EXPECT_EQ(missing.body["code"], "no_such_route");
   auto wrong = http(port(), {"DELETE", "/api/v1/cases/1", staff_token("frida"), "", "application/json", false});
   EXPECT_EQ(wrong.status, 405);
-  EXPECT_EQ(wrong.headers["Allow"], "GET");
+  EXPECT_EQ(wrong.headers["Allow"], "GET, HEAD, OPTIONS");  // HEAD goes with GET (RFC 9110 §9.3.2), OPTIONS everywhere
 }
 
 TEST_F(ApiTest, ActionRefusedByTheWorkflowNamesWhatIsMissingAndChangesNothing) {
