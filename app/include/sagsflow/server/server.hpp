@@ -2,13 +2,16 @@
 // and the web pages, over one installation (see docs/operations.md).
 //
 // Every request is answered with JSON; errors as application/problem+json
-// with a stable `code`, a `detail` message and the `field` at fault. Request
-// bodies above limits.max_body_bytes get 413, callers above
-// limits.requests_per_minute 429 with Retry-After.
+// with a stable `code`, a `detail` message and the `field` at fault (CPR
+// numbers masked), its `type` a page explaining the code. Request bodies
+// above limits.max_body_bytes get 413, callers above
+// limits.requests_per_minute 429 with Retry-After. The HTTP front
+// (app/server/http_server.hpp) reads requests asynchronously within one
+// deadline each and caps connections per address and in all.
 //
 // Thread-safety: start, stop and the accessors are for the owning thread;
-// requests are answered on Poco's worker threads, which run every call into
-// the installation under one lock (see app/server/api.hpp).
+// requests are answered on the server.threads worker threads, which run
+// every call into the installation under one lock (see app/server/api.hpp).
 #pragma once
 
 #include <memory>
