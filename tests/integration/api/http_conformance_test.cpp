@@ -17,6 +17,7 @@
 
 #include "api_fixture.hpp"
 #include "raw_http.hpp"
+#include "http_target.hpp"
 #include "sagsflow/server/config.hpp"
 
 namespace sagsflow::testing {
@@ -353,6 +354,40 @@ TEST_F(ApiTest, TheConnectionSettingsAreCheckedAndNamedInErrors) {
     auto bad = load(text);
     ASSERT_FALSE(bad.ok()) << text;
     EXPECT_NE(bad.status().message().find(key), std::string::npos) << bad.status().message();
+  }
+}
+
+TEST(HttpTarget, AcceptsEveryShortestUtf8FormAndRefusesTheRest) {
+  using server::http::valid_utf8;
+  for (const std::string ok : {"", "a", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xee\x80\x80",
+                               "\xef\xbf\xbf", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "K\xc3\xb8benhavn \xe2\x80\x93 \xc3\x86"}) {
+    EXPECT_TRUE(valid_utf8(ok)) << ok;
+  }
+  for (const std::string bad : {"\x80", "\xc0\xae", "\xc1\xbf", "\xc2", "\xe0\x80\xaf", "\xe0\x9f\xbf", "\xed\xa0\x80",
+                                "\xed\xbf\xbf", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff",
+                                "ok\xe2\x80"}) {
+    EXPECT_FALSE(valid_utf8(bad)) << ::testing::PrintToString(bad);
+  }
+}
+
+TEST(HttpTarget, DecodesThePathAndTheQueryOfEveryForm) {
+  using server::http::parse_target;
+  auto t = parse_target("/api/v1/cases/12?status=open&who=J%C3%B8rgen+Hansen&flag&=x");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->path, "/api/v1/cases/12");
+  const std::vector<std::pair<std::string, std::string>> query{
+      {"status", "open"}, {"who", "J\xc3\xb8rgen Hansen"}, {"flag", ""}, {"", "x"}};
+  EXPECT_EQ(t->query, query);
+  auto absolute = parse_target("https://sagsflow.example/api/v1/cases?x=1");
+  ASSERT_TRUE(absolute.ok());
+  EXPECT_EQ(absolute->path, "/api/v1/cases");
+  EXPECT_EQ(parse_target("http://host")->path, "/");
+  EXPECT_EQ(parse_target("*")->path, "*");
+  EXPECT_EQ(parse_target("/a%2Fb")->path, "/a/b");
+  for (const char* bad : {"", "cases", "/%", "/%4", "/%g0", "/a%00b", "/%c0%ae", "/?x=%zz", "/?%ff=1"}) {
+    auto r = parse_target(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument) << bad;
   }
 }
 
