@@ -1,6 +1,7 @@
 // The real `sagsflow` binary, as an admin or a script uses it.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <csignal>
 
 #include "sagsflow/db/sql_store.hpp"
 #include "sagsflow/domain/text_file.hpp"
@@ -646,6 +649,58 @@ TEST_F(CliTest, ANewInstallationsDatabaseAndItsWalArePrivateToTheirOwner) {
   auto fresh = sagsflow::db::SqlStore::open("sqlite:" + (dir_ / "fresh.db").string());
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(mode(dir_ / "fresh.db"), 0600);
+}
+
+// `sagsflow serve` started as an operator starts it: what its /proc entry says.
+TEST_F(CliTest, AServerProcessHasNoCoreDumpsUnlessTheOperatorAllowsThemAndKeepsItsFilesPrivate) {
+  init(false);
+  const auto key = write("signing.key", random_key_text());
+  ::chmod(key.c_str(), 0600);
+  const auto serve = [&](const std::string& env) {
+    const auto out = dir_ / "serve.out";
+    fs::remove(out);
+    const std::string cmd = env + " " + std::string(SAGSFLOW_BIN) + " --db '" + db_ + "' serve --port 0 --signing-key " +
+                            key + " >" + out.string() + " 2>" + (dir_ / "serve.err").string() + " & echo $! >" +
+                            (dir_ / "serve.pid").string();
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    const long pid = std::stol(sagsflow::read_text_file((dir_ / "serve.pid").string()).value());
+    for (int i = 0; i < 100; ++i) {
+      auto text = sagsflow::read_text_file(out.string());
+      if (text.ok() && text->find("serves") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return pid;
+  };
+  const auto core_limit = [](long pid) {
+    std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
+    for (std::string line; std::getline(limits, line);) {
+      if (line.rfind("Max core file size", 0) == 0) {
+        std::istringstream fields(line.substr(18));
+        std::string soft;
+        fields >> soft;
+        return soft;
+      }
+    }
+    return std::string("?");
+  };
+  const auto mode = [](const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 0777) : -1;
+  };
+  const long quiet = serve("SAGSFLOW_CORE_DUMPS=");
+  EXPECT_EQ(core_limit(quiet), "0");
+  EXPECT_EQ(mode(dir_ / "cli.db-wal"), 0600);
+  EXPECT_EQ(mode(dir_ / "cli.db-shm"), 0600);
+  ::kill(static_cast<pid_t>(quiet), SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  rlimit hard{};
+  ::getrlimit(RLIMIT_CORE, &hard);
+  if (hard.rlim_max != 0) {  // where the hard limit is 0 no one can allow dumps
+    const long dumping = serve("SAGSFLOW_CORE_DUMPS=1");
+    EXPECT_NE(core_limit(dumping), "0");
+    ::kill(static_cast<pid_t>(dumping), SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
 }
 
 TEST_F(CliTest, CaseShowAndHistoryAreInTheAccessLogWhichOnlyAdminsRead) {
