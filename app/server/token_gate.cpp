@@ -30,7 +30,12 @@ bool TokenGate::revoked(const std::string& jti, Timestamp now) {
     if (!stale || reloading_) return revoked_.contains(jti);
     reloading_ = true;
   }
-  auto list = revoked_source_(now);  // without the lock: the source takes the installation's
+  Result<std::set<std::string>> list = Internal("not loaded");
+  try {
+    list = revoked_source_(now);  // without the lock: the source takes the installation's
+  } catch (const std::exception& e) {
+    list = Internal(std::string("the source threw: ") + e.what());
+  }
   MutexLock lock(mutex_);
   reloading_ = false;
   loaded_at_ = std::chrono::steady_clock::now();
@@ -59,6 +64,14 @@ Result<Cpr> TokenGate::citizen(const std::string& municipality, const std::strin
 }
 
 Result<Principal> TokenGate::authenticate(std::string_view token, Timestamp now) {
+  try {
+    return authenticate_unguarded(token, now);
+  } catch (const std::exception& e) {  // a source that throws: the request is refused, the server keeps serving
+    return StorageError(std::string("the token could not be checked: ") + e.what());
+  }
+}
+
+Result<Principal> TokenGate::authenticate_unguarded(std::string_view token, Timestamp now) {
   auto who = tokens_.verify(token, now);
   if (!who.ok()) return who.status();
   if (revoked(who->token_id, now)) return Forbidden(fmt::format("the token {} has been revoked", who->token_id));

@@ -279,6 +279,15 @@ Result<std::string> TokenService::issue(const Principal& who, std::chrono::secon
 }
 
 Result<Principal> TokenService::verify(std::string_view text, Timestamp now) const {
+  // Every check above returns a Status; anything thrown all the same (a bug, memory) is a refusal, never a 500.
+  try {
+    return verify_unguarded(text, now);
+  } catch (const std::exception& e) {
+    return Forbidden(std::string("the token could not be checked: ") + e.what());
+  }
+}
+
+Result<Principal> TokenService::verify_unguarded(std::string_view text, Timestamp now) const {
   if (text.empty()) return Forbidden("no bearer token");
   if (text.size() > policy_.max_token_bytes) {
     return Forbidden(fmt::format("the token has {} bytes; the limit is {}", text.size(), policy_.max_token_bytes));

@@ -62,6 +62,7 @@ class TokenGate {
   std::chrono::milliseconds refresh_interval() const { return refresh_; }
 
  private:
+  Result<Principal> authenticate_unguarded(std::string_view token, Timestamp now) EXCLUDES(mutex_);
   bool revoked(const std::string& jti, Timestamp now) EXCLUDES(mutex_);
   Result<Cpr> citizen(const std::string& municipality, const std::string& subject) EXCLUDES(mutex_);
 

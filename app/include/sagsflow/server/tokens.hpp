@@ -105,6 +105,7 @@ class TokenService {
 
  private:
   TokenService(std::string key, TokenPolicy policy) : key_(std::move(key)), policy_(policy) {}
+  Result<Principal> verify_unguarded(std::string_view token, Timestamp now) const;
   std::string key_;
   TokenPolicy policy_;
 };
