@@ -17,6 +17,7 @@
 #include "sagsflow/app/installation.hpp"
 #include "sagsflow/domain/thread_annotations.hpp"
 #include "sagsflow/server/config.hpp"
+#include "sagsflow/server/token_gate.hpp"
 #include "sagsflow/server/tokens.hpp"
 
 namespace sagsflow::server {
@@ -130,9 +131,16 @@ struct Api {
   app::Installation installation GUARDED_BY(lock);
   ServerConfig config;
   std::string signing_key;
+  // Checks every bearer token (revocation, citizen subjects); thread-safe, used outside `lock`.
+  std::unique_ptr<TokenGate> tokens;
   Timestamp started{};
   Jobs jobs;
 };
+
+// The gate over this installation: `key` and config's token limits; its
+// sources read the store under api.lock. The revocation list is loaded before
+// it returns. kInvalidArgument for a key check_signing_key refuses; kStorage.
+Result<std::unique_ptr<TokenGate>> token_gate_for(Api& api, const std::string& key);
 
 // Route tables, one per part of the API.
 void add_case_routes(std::vector<Route>& routes);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <utility>
 
 namespace sagsflow::server {
 
@@ -44,6 +45,16 @@ Status ServerConfig::check() const {
   if (requests_per_minute < 1) return InvalidArgument("limits.requests_per_minute must be at least 1");
   if (deadline_check_minutes < 1) return InvalidArgument("deadlines.check_minutes must be at least 1");
   if (token_lifetime_hours < 1) return InvalidArgument("auth.token_lifetime_hours must be at least 1");
+  if (token_max_lifetime_hours < 1 || token_max_lifetime_hours > 24 * 365) {
+    return InvalidArgument(fmt::format("auth.token_max_lifetime_hours {} is not 1-8760", token_max_lifetime_hours));
+  }
+  if (token_lifetime_hours > token_max_lifetime_hours) {
+    return InvalidArgument(fmt::format("auth.token_lifetime_hours {} is above auth.token_max_lifetime_hours {}",
+                                       token_lifetime_hours, token_max_lifetime_hours));
+  }
+  if (revocation_refresh_seconds < 1 || revocation_refresh_seconds > 300) {
+    return InvalidArgument(fmt::format("auth.revocation_refresh_seconds {} is not 1-300", revocation_refresh_seconds));
+  }
   return Status::Ok();
 }
 
@@ -55,7 +66,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "server.io_threads",     "server.request_timeout_seconds", "server.keep_alive_seconds",
       "server.keep_alive_requests", "server.max_uri_bytes", "server.max_header_bytes",
       "server.max_connections", "server.max_connections_per_address",
-      "auth.signing_key_file", "auth.token_lifetime_hours", "limits.max_body_bytes",
+      "auth.signing_key_file", "auth.token_lifetime_hours", "auth.token_max_lifetime_hours",
+      "auth.revocation_refresh_seconds", "process.core_dumps", "limits.max_body_bytes",
       "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory"};
   std::string key;
   try {
@@ -81,10 +93,7 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       if (!file->hasProperty(k)) return;
       using T = std::decay_t<decltype(out)>;
       const Poco::Int64 v = file->getInt64(k);
-      if (v < static_cast<Poco::Int64>(std::numeric_limits<T>::min()) ||
-          (v > 0 && static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<T>::max()))) {
-        throw Poco::InvalidArgumentException(fmt::format("{} is out of range", v));
-      }
+      if (!std::in_range<T>(v)) throw Poco::InvalidArgumentException(fmt::format("{} is out of range", v));
       out = static_cast<T>(v);
     };
     str("server.address", c.address);
@@ -103,6 +112,10 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     str("server.tls.private_key", c.tls_private_key);
     str("auth.signing_key_file", c.signing_key_file);
     num("auth.token_lifetime_hours", c.token_lifetime_hours);
+    num("auth.token_max_lifetime_hours", c.token_max_lifetime_hours);
+    num("auth.revocation_refresh_seconds", c.revocation_refresh_seconds);
+    key = "process.core_dumps";
+    if (file->hasProperty(key)) c.core_dumps = file->getBool(key);
     num("limits.max_body_bytes", c.max_body_bytes);
     num("limits.requests_per_minute", c.requests_per_minute);
     num("deadlines.check_minutes", c.deadline_check_minutes);

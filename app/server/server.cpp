@@ -389,8 +389,8 @@ Server::Impl::Caller Server::Impl::authenticate(const http::Request& req) const 
     caller.failure = Forbidden("the Authorization header must be 'Bearer <token>'");
     return caller;
   }
-  auto who = verify_token(authorization.substr(7), api.signing_key,
-                          std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  auto who = api.tokens->authenticate(std::string_view(authorization).substr(7),
+                                     std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
   if (who.ok()) {
     caller.principal = *who;
   } else {
@@ -553,9 +553,7 @@ Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::string signing_key) {
   if (auto st = config.check(); !st.ok()) return st;
-  if (signing_key.size() < kMinSigningKeyBytes) {
-    return InvalidArgument(fmt::format("the signing key must have at least {} bytes", kMinSigningKeyBytes));
-  }
+  if (auto st = check_signing_key(signing_key, "(given to the server)"); !st.ok()) return st;
   auto installation = app::open_installation({config.db_url, config.plugin_dir});
   if (!installation.ok()) return installation.status();
   auto impl = std::make_unique<Impl>(config);
@@ -565,6 +563,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
     for (const auto& w : impl->api.installation.plugin_warnings) logger()->warn("plugin not loaded: {}", w);
   }
   impl->api.config = config;
+  auto gate = token_gate_for(impl->api, signing_key);  // loads the revocation list
+  if (!gate.ok()) return gate.status();
+  impl->api.tokens = std::move(*gate);
   impl->api.signing_key = std::move(signing_key);
   impl->api.started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   http::Settings settings;

@@ -1,4 +1,4 @@
-// `sagsflow serve`, `sagsflow token issue`, `sagsflow audit`.
+// `sagsflow serve`, `sagsflow token issue`, `sagsflow token revoke`, `sagsflow audit`.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -7,10 +7,12 @@
 #include <iostream>
 
 #include "cli_context.hpp"
+#include "sagsflow/app/process_hardening.hpp"
 #include "sagsflow/app/views.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/server/config.hpp"
 #include "sagsflow/server/server.hpp"
+#include "sagsflow/server/token_records.hpp"
 #include "sagsflow/server/tokens.hpp"
 
 namespace sagsflow::cli {
@@ -33,6 +35,10 @@ struct ServeArgs {
   std::vector<std::string> roles;
   std::string citizen;
   int hours = 0;
+  // token revoke
+  std::string jti;
+  std::string token;
+  std::string reason;
   // audit
   long long case_id = 0;
   std::string actor;
@@ -78,6 +84,10 @@ int serve(const Context& ctx, const ServeArgs& a) {
   if (!config.ok()) return fail(ctx, config.status());
   auto key = server::load_signing_key(config->signing_key_file);
   if (!key.ok()) return fail(ctx, key.status());
+  // main() disallowed core dumps unless SAGSFLOW_CORE_DUMPS asked for them; the configuration may allow them too.
+  if (config->core_dumps && !app::core_dumps_requested_by_environment()) {
+    if (auto st = app::harden_process(true); !st.ok()) return fail(ctx, st);
+  }
   // The server logs to stderr at info unless SAGSFLOW_LOG_LEVEL says otherwise.
   if (std::getenv("SAGSFLOW_LOG_LEVEL") == nullptr) logger()->set_level(spdlog::level::info);
   sigset_t signals;
@@ -97,55 +107,128 @@ int serve(const Context& ctx, const ServeArgs& a) {
   return kExitOk;
 }
 
+// The configuration `token issue` and `token revoke` read (--config), else the defaults.
+Result<server::ServerConfig> token_config(const ServeArgs& a) {
+  if (a.config_file.empty()) return server::ServerConfig{};
+  return server::load_server_config(a.config_file);
+}
+
+Timestamp now_seconds() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
 int issue_token(const Context& ctx, const ServeArgs& a) {
-  server::ServerConfig none;
-  if (!a.config_file.empty()) {
-    auto loaded = server::load_server_config(a.config_file);
-    if (!loaded.ok()) return fail(ctx, loaded.status());
-    none = *loaded;
-  }
-  auto key = server::load_signing_key(signing_key_path(ctx, a, none));
+  auto config = token_config(a);
+  if (!config.ok()) return fail(ctx, config.status());
+  auto key = server::load_signing_key(signing_key_path(ctx, a, *config));
   if (!key.ok()) return fail(ctx, key.status());
+  server::TokenPolicy policy;
+  policy.max_lifetime = std::chrono::hours(config->token_max_lifetime_hours);
+  auto tokens = server::TokenService::create(*key, policy);
+  if (!tokens.ok()) return fail(ctx, tokens.status());
+  if (!a.citizen.empty() == !a.person.empty()) {
+    return fail(ctx, InvalidArgument("give either --person (a staff token) or --citizen CPR (a citizen token)"));
+  }
+  if (a.hours < 0) return fail(ctx, InvalidArgument(fmt::format("--hours {}: a lifetime must be positive", a.hours)));
+  const int hours = a.hours > 0 ? a.hours : config->token_lifetime_hours;
+  if (hours > config->token_max_lifetime_hours) {
+    return fail(ctx, InvalidArgument(fmt::format("--hours {}: a token may live at most {} hours "
+                                                 "(auth.token_max_lifetime_hours{})",
+                                                 hours, config->token_max_lifetime_hours,
+                                                 a.config_file.empty() ? ", the default" : " in " + a.config_file)));
+  }
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
   auto municipality = ctx.resolve_municipality(**store);
   if (!municipality.ok()) return fail(ctx, municipality.status());
+  const auto now = now_seconds();
   server::Principal who;
   who.municipality = *municipality;
-  if (!a.citizen.empty() == !a.person.empty()) {
-    return fail(ctx, InvalidArgument("give either --person (a staff token) or --citizen CPR (a citizen token)"));
-  }
   if (!a.citizen.empty()) {
     auto cpr = Cpr::parse(a.citizen);
     if (!cpr.ok()) return fail(ctx, InvalidArgument("--citizen: " + cpr.status().message()));
     who.kind = server::PrincipalKind::kCitizen;
     who.citizen = *cpr;
+    // The token carries an opaque id for the citizen, never the CPR number.
+    auto subject = server::citizen_token_subject(**store, *municipality, *cpr, now);
+    if (!subject.ok()) return fail(ctx, subject.status());
+    who.citizen_subject = *subject;
   } else {
     auto org = load_organisation(**store);
     if (!org.ok()) return fail(ctx, org.status());
+    // Only the municipality's own staff: someone on another municipality's list acts there, not here.
+    auto listed = (*org)->person(a.person, *municipality);
+    if (!listed.ok() || listed->municipality == nullptr || listed->municipality->code != *municipality) {
+      const std::string elsewhere =
+          listed.ok() && listed->municipality != nullptr ? " (they are on " + listed->municipality->code + "'s)" : "";
+      return fail(ctx, NotFound(fmt::format("{} is not on the staff list of {}{}: a token for {} is only issued to "
+                                            "its own staff",
+                                            a.person, *municipality, elsewhere, *municipality)));
+    }
     // The same rule as every request: the core builds the actor from the staff list.
     auto actor = (*org)->actor_for({a.person, a.unit, "", a.roles}, *municipality);
-    if (!actor.ok()) {
-      return fail(ctx, actor.status().code() == ErrorCode::kForbidden && !(*org)->person(a.person, *municipality).ok()
-                           ? NotFound(fmt::format("{} is not on the staff list of {}: a token is only issued to staff",
-                                                  a.person, *municipality))
-                           : actor.status());
-    }
+    if (!actor.ok()) return fail(ctx, actor.status());
     who.person = a.person;
     who.unit = a.unit;
     who.roles = a.roles;
   }
-  const int hours = a.hours > 0 ? a.hours : none.token_lifetime_hours;
-  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto token = server::issue_token(who, std::chrono::hours(hours), *key, now);
+  auto token = tokens->issue(who, std::chrono::hours(hours), now);
   if (!token.ok()) return fail(ctx, token.status());
+  auto issued = tokens->verify(*token, now);
+  if (!issued.ok()) return fail(ctx, Internal("the new token does not verify: " + issued.status().message()));
   if (ctx.json) {
     print_json({{"token", *token},
-                {"expires", format_timestamp(now + std::chrono::hours(hours))},
+                {"jti", issued->token_id},
+                {"expires", format_timestamp(issued->expires)},
                 {"for", who.label()},
                 {"municipality", who.municipality}});
   } else {
     std::cout << *token << "\n";
+    // stdout is the token alone (scripts read it); its id, for `sagsflow token revoke`, goes to stderr.
+    std::cerr << fmt::format("token id (jti) {} for {}, expires {}\n", issued->token_id, who.label(),
+                             format_timestamp(issued->expires));
+  }
+  return kExitOk;
+}
+
+int revoke_token(const Context& ctx, const ServeArgs& a) {
+  if (a.jti.empty() == a.token.empty()) {
+    return fail(ctx, InvalidArgument("give the token id (jti) `sagsflow token issue` printed, or --token TOKEN"));
+  }
+  auto config = token_config(a);
+  if (!config.ok()) return fail(ctx, config.status());
+  const auto now = now_seconds();
+  std::string jti = a.jti;
+  // Unknown expiry: a token cannot outlive the longest lifetime (plus the clock skew allowed for iat).
+  server::TokenPolicy policy;
+  policy.max_lifetime = std::chrono::hours(config->token_max_lifetime_hours);
+  Timestamp keep_until = now + policy.max_lifetime + policy.clock_skew;
+  if (!a.token.empty()) {
+    auto key = server::load_signing_key(signing_key_path(ctx, a, *config));
+    if (!key.ok()) return fail(ctx, key.status());
+    auto tokens = server::TokenService::create(*key, policy);
+    if (!tokens.ok()) return fail(ctx, tokens.status());
+    auto who = tokens->verify(a.token, now);
+    if (!who.ok()) {
+      return fail(ctx, Forbidden("not revoked: the token is not one this installation accepts, so there is nothing to revoke: " +
+                                 who.status().message()));
+    }
+    jti = who->token_id;
+    keep_until = who->expires;
+  }
+  auto store = ctx.open_store();
+  if (!store.ok()) return fail(ctx, store.status());
+  if (auto st = server::revoke_token_id(**store, jti, ctx.actor_id, a.reason, keep_until, now); !st.ok()) {
+    return fail(ctx, st);
+  }
+  if (ctx.json) {
+    print_json({{"revoked", jti},
+                {"by", ctx.actor_id},
+                {"at", format_timestamp(now)},
+                {"kept_until", format_timestamp(keep_until)},
+                {"refused_within_seconds", config->revocation_refresh_seconds}});
+  } else {
+    std::cout << fmt::format("Token {} is revoked: every server of this installation refuses it within {} s "
+                             "(auth.revocation_refresh_seconds); the record is kept until {}.\n",
+                             jti, config->revocation_refresh_seconds, format_timestamp(keep_until));
   }
   return kExitOk;
 }
@@ -206,10 +289,18 @@ void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code) {
   ti->add_option("--unit", a.unit, "Unit (default: theirs from the staff list)");
   ti->add_option("--token-role", a.roles, "Limit the token to these roles (repeatable; default: all theirs)");
   ti->add_option("--citizen", a.citizen, "CPR number: a citizen token that reads only their own cases");
-  ti->add_option("--hours", a.hours, "Lifetime in hours (default: auth.token_lifetime_hours, 8)");
+  ti->add_option("--hours", a.hours,
+                 "Lifetime in hours (default: auth.token_lifetime_hours, 8; at most auth.token_max_lifetime_hours, 720)");
   ti->add_option("--config", a.config_file, "Server configuration (for the signing key and lifetime)");
   ti->add_option("--signing-key", a.signing_key, "File with the token signing key");
   ti->callback([&] { exit_code = issue_token(ctx, a); });
+  auto* tr = t->add_subcommand("revoke", "Revoke a token: every server of the installation refuses it from then on");
+  tr->add_option("jti", a.jti, "The token's id (jti), as `token issue` printed it");
+  tr->add_option("--token", a.token, "The token itself (checked with the signing key; its id and expiry are used)");
+  tr->add_option("--reason", a.reason, "Why, for the record");
+  tr->add_option("--config", a.config_file, "Server configuration (for the signing key and lifetimes)");
+  tr->add_option("--signing-key", a.signing_key, "File with the token signing key (with --token)");
+  tr->callback([&] { exit_code = revoke_token(ctx, a); });
 
   auto* au = app.add_subcommand("audit", "Who read which case's personal data, when and why (role admin)");
   au->add_option("--case", a.case_id, "Only this case id");

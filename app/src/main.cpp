@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli_context.hpp"
+#include "sagsflow/app/process_hardening.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/time.hpp"
 
@@ -43,12 +44,21 @@ bool unknown_command(const CLI::App& app, const std::string& path, UnknownComman
 
 int main(int argc, char** argv) {
   using namespace sagsflow::cli;
+  // First of all: what this process creates (the database, its WAL, keys,
+  // exports) is its owner's alone, and it leaves no core dump with the
+  // signing key and CPR numbers in it unless SAGSFLOW_CORE_DUMPS=1 (or the
+  // server configuration's process.core_dumps) allows one.
+  if (auto hardened = sagsflow::app::harden_process(sagsflow::app::core_dumps_requested_by_environment());
+      !hardened.ok()) {
+    std::cerr << "error: " << hardened.message() << "\n";
+    return kExitError;
+  }
   CLI::App app{"Sagsflow: case management and workflows for Danish municipal citizen service"};
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (another action came first), "
       "4 refused (guard, role or state), 5 not found, 6 database schema needs migrating or is "
-      "newer than this binary, 7 a plugin failed (the case shows an incident).\nEnvironment: SAGSFLOW_DB (default --db), SAGSFLOW_PLUGIN_DIR, SAGSFLOW_LOG_LEVEL.");
+      "newer than this binary, 7 a plugin failed (the case shows an incident).\nEnvironment: SAGSFLOW_DB (default --db), SAGSFLOW_PLUGIN_DIR, SAGSFLOW_LOG_LEVEL, SAGSFLOW_CORE_DUMPS=1 (allow core dumps).");
 
   // The CLI reports every error on stderr itself; log lines only when asked for.
   if (std::getenv("SAGSFLOW_LOG_LEVEL") == nullptr) sagsflow::logger()->set_level(spdlog::level::off);

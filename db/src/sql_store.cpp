@@ -1,6 +1,10 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -12,6 +16,24 @@ namespace sagsflow::db {
 using nlohmann::json;
 
 namespace {
+
+// The database file and its -wal and -shm hold every CPR number of the
+// installation: only their owner may read them. A new file is created 0600
+// (SQLite gives -wal and -shm the database file's mode); files this process
+// owns that are open to group or others are made private.
+void keep_sqlite_files_private(const std::string& path, bool before_open) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  if (before_open) {
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);  // else it exists, or SQLite reports why it cannot be opened
+    return;
+  }
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
+    if ((st.st_mode & 077) != 0) ::chmod(file.c_str(), st.st_mode & 0700);
+  }
+}
 
 std::string due_date_column(const CaseState& s) {
   if (s.status != CaseStatus::kOpen || !s.clock || s.clock->paused() || s.clock->breached) return {};
@@ -111,6 +133,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, SqliteO
   impl->display_url = parsed->display;
   auto st = guarded("opening database " + parsed->display, [&]() -> Status {
     if (parsed->dialect == Dialect::kSqlite) {
+      keep_sqlite_files_private(parsed->connect, true);
       impl->sql.open(*soci::factory_sqlite3(), "db=" + parsed->connect);
       // The busy timeout first: switching to WAL needs a lock that another
       // connection may hold for a moment.
@@ -119,6 +142,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, SqliteO
       impl->sql << "PRAGMA journal_mode=WAL", soci::into(mode);
       impl->sql << "PRAGMA synchronous=" + sqlite.synchronous;
       impl->sql << "PRAGMA foreign_keys=ON";
+      keep_sqlite_files_private(parsed->connect, false);
     } else {
       impl->sql.open(*soci::factory_postgresql(), parsed->connect);
       impl->sql << "SET client_min_messages TO WARNING";

@@ -19,6 +19,7 @@ SF="$BUILD/bin/sagsflow"
 "$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >/dev/null
 for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >/dev/null; done
 head -c 48 /dev/urandom | base64 -w0 >"$WORK/signing.key"
+chmod 600 "$WORK/signing.key"  # the server refuses a key others may read
 
 "$SF" serve --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!

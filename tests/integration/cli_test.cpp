@@ -1,6 +1,8 @@
 // The real `sagsflow` binary, as an admin or a script uses it.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,7 +12,10 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <csignal>
 
+#include "sagsflow/db/sql_store.hpp"
 #include "sagsflow/domain/text_file.hpp"
 
 namespace {
@@ -228,7 +233,7 @@ TEST_F(CliTest, EveryCommandPrintsItsOwnUsage) {
                           "plugins enable", "plugins disable", "plugins remove", "inquiry register", "inquiry list",
                           "inquiry forward", "triage", "notice issue", "notice list", "problem report",
                           "municipality explain", "municipality validate", "kle import", "kle show",
-                          "life-situation register", "life-situation list", "serve", "token issue", "audit",
+                          "life-situation register", "life-situation list", "serve", "token issue", "token revoke", "audit",
                           "report channels", "simulate"}) {
     EXPECT_TRUE(seen.count(cmd)) << "'" << cmd << "' is not listed by its parent's --help";
   }
@@ -494,29 +499,208 @@ TEST_F(CliTest, KleImportGivesCasesTheirSubjectTitleAndWarnsAboutNumbersThePlanL
 namespace sagsflow::testing {
 namespace {
 
+// A signing key as the docs make it: 32 random bytes, base64, mode 0600.
+std::string random_key_text() {
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  std::string bytes(32, '\0');
+  random.read(bytes.data(), 32);
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i + 2 < 33; i += 3) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                       (i + 1 < 32 ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0u) |
+                       (i + 2 < 32 ? static_cast<unsigned char>(bytes[i + 2]) : 0u);
+    for (int k = 18; k >= 0; k -= 6) out += kAlphabet[(v >> k) & 63];
+  }
+  return out.substr(0, 43) + "=";
+}
+
 TEST_F(CliTest, TokensAreIssuedOnlyWithAKeyAndOnlyToStaffOrAValidCitizen) {
   init(false);
   auto no_key = run("token issue --person frida");
   EXPECT_EQ(no_key.exit_code, 1);
   EXPECT_NE(no_key.err.find("signing.key"), std::string::npos) << no_key.err;
-  const auto short_key = write("short.key", "too short");
-  EXPECT_NE(run("token issue --person frida --signing-key " + short_key).err.find("at least 32"), std::string::npos);
-  const auto key = write("signing.key", std::string(48, 'q'));
+  const auto short_key = write("short.key", "c2hvcnQ=");
+  ::chmod(short_key.c_str(), 0600);
+  auto too_short = run("token issue --person frida --signing-key " + short_key);
+  EXPECT_NE(too_short.err.find("fewer than 32 random bytes"), std::string::npos) << too_short.err;
+  const auto key = write("signing.key", random_key_text());
+  ::chmod(key.c_str(), 0600);
   auto staff = run("--json token issue --person frida --signing-key " + key);
   ASSERT_EQ(staff.exit_code, 0) << staff.err;
   const auto issued = json::parse(staff.out);
   EXPECT_EQ(issued["for"], "frida");
   const std::string token = issued["token"];
   EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2);
+  EXPECT_EQ(issued["jti"].get<std::string>().size(), 22u) << staff.out;
   auto stranger = run("token issue --person mallory --signing-key " + key);
   EXPECT_EQ(stranger.exit_code, 5);
   EXPECT_NE(stranger.err.find("staff list"), std::string::npos);
   auto wrong_role = run("token issue --person frida --token-role admin --signing-key " + key);
   EXPECT_EQ(wrong_role.exit_code, 4) << wrong_role.err;
-  EXPECT_EQ(run("token issue --citizen 010490-9989 --signing-key " + key).exit_code, 0);
+  auto citizen = run("token issue --citizen 010490-9989 --signing-key " + key);
+  EXPECT_EQ(citizen.exit_code, 0) << citizen.err;
+  EXPECT_NE(citizen.err.find("token id (jti) "), std::string::npos) << "the text form names the id: " << citizen.err;
+  EXPECT_NE(citizen.err.find("010490-XXXX"), std::string::npos) << citizen.err;
+  EXPECT_EQ(citizen.err.find("9989"), std::string::npos) << citizen.err;
   auto bad_cpr = run("token issue --citizen 320190-1234 --signing-key " + key);
   EXPECT_EQ(bad_cpr.exit_code, 1);
   EXPECT_NE(bad_cpr.err.find("--citizen"), std::string::npos);
+}
+
+TEST_F(CliTest, TokenIssueRefusesAKeyOthersMayReadAWeakKeyAndALifetimeAboveTheMaximum) {
+  init(false);
+  const auto key = write("signing.key", random_key_text());
+  ::chmod(key.c_str(), 0644);
+  auto open = run("token issue --person frida --signing-key " + key);
+  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_NE(open.err.find("mode 0644"), std::string::npos) << open.err;
+  EXPECT_NE(open.err.find("chmod 600 " + key), std::string::npos) << open.err;
+  ::chmod(key.c_str(), 0600);
+  const auto weak = write("weak.key", std::string(48, 'q'));
+  ::chmod(weak.c_str(), 0600);
+  auto repeated = run("token issue --person frida --signing-key " + weak);
+  EXPECT_EQ(repeated.exit_code, 1);
+  EXPECT_NE(repeated.err.find("repeats a pattern"), std::string::npos) << repeated.err;
+  auto forever = run("token issue --person frida --hours 1000000 --signing-key " + key);
+  EXPECT_EQ(forever.exit_code, 1);
+  EXPECT_NE(forever.err.find("at most 720 hours"), std::string::npos) << forever.err;
+  EXPECT_NE(forever.err.find("auth.token_max_lifetime_hours"), std::string::npos) << forever.err;
+  EXPECT_EQ(run("token issue --person frida --hours 720 --signing-key " + key).exit_code, 0);
+  const auto config = write("server.properties", "auth.token_max_lifetime_hours = 24\n");
+  auto day = run("token issue --person frida --hours 25 --config " + config + " --signing-key " + key);
+  EXPECT_EQ(day.exit_code, 1);
+  EXPECT_NE(day.err.find("at most 24 hours"), std::string::npos) << day.err;
+}
+
+TEST_F(CliTest, ATokenForAMunicipalityIsOnlyIssuedToItsOwnStaff) {
+  const std::string dir = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/";
+  for (const char* f : {"eksempel-kommune", "supermarked"}) {
+    ASSERT_EQ(run(std::string("init --municipality-file ") + dir + f + ".yaml").exit_code, 0) << f;
+  }
+  const auto key = write("signing.key", random_key_text());
+  ::chmod(key.c_str(), 0600);
+  // bent is on the staff list of 0991 (the supermarket), not of 0999.
+  EXPECT_EQ(run("--municipality 0991 token issue --person bent --signing-key " + key).exit_code, 0);
+  auto elsewhere = run("--municipality 0999 token issue --person bent --signing-key " + key);
+  EXPECT_EQ(elsewhere.exit_code, 5);
+  EXPECT_NE(elsewhere.err.find("not on the staff list of 0999 (they are on 0991's)"), std::string::npos)
+      << elsewhere.err;
+  // anna is on both lists: each municipality's token is for its own anna.
+  EXPECT_EQ(run("--municipality 0999 token issue --person anna --signing-key " + key).exit_code, 0);
+  EXPECT_EQ(run("--municipality 0991 token issue --person anna --signing-key " + key).exit_code, 0);
+}
+
+TEST_F(CliTest, TokenRevokeRecordsTheIdOnceAndRefusesWhatIsNoTokenId) {
+  init(false);
+  const auto key = write("signing.key", random_key_text());
+  ::chmod(key.c_str(), 0600);
+  auto issued = run("--json token issue --person frida --signing-key " + key);
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  const std::string jti = json::parse(issued.out)["jti"];
+  auto revoked = run("--json --actor anna token revoke " + jti + " --reason 'laptop stolen'");
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  const auto record = json::parse(revoked.out);
+  EXPECT_EQ(record["revoked"], jti);
+  EXPECT_EQ(record["by"], "anna");
+  EXPECT_EQ(record["refused_within_seconds"], 5);
+  auto again = run("token revoke " + jti);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("revoked already"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("by anna"), std::string::npos) << again.err;
+  auto garbage = run("token revoke 'not a jti!'");
+  EXPECT_EQ(garbage.exit_code, 1);
+  EXPECT_NE(garbage.err.find("is not a token id"), std::string::npos) << garbage.err;
+  EXPECT_EQ(run("token revoke").exit_code, 1) << "an id or --token is needed";
+  // By the token itself: its id and expiry are read from it, once it verifies.
+  const std::string token = json::parse(run("--json token issue --person bo --signing-key " + key).out)["token"];
+  auto by_token = run("--json token revoke --token " + token + " --signing-key " + key);
+  ASSERT_EQ(by_token.exit_code, 0) << by_token.err;
+  EXPECT_EQ(json::parse(by_token.out)["kept_until"].get<std::string>().size(), 20u);
+  auto forged = run("token revoke --token not.a.token --signing-key " + key);
+  EXPECT_EQ(forged.exit_code, 4);
+  EXPECT_NE(forged.err.find("nothing to revoke"), std::string::npos) << forged.err;
+}
+
+// The test program's umask is the usual 022: the files are 0600 because Sagsflow makes them so.
+TEST_F(CliTest, ANewInstallationsDatabaseAndItsWalArePrivateToTheirOwner) {
+  ::umask(022);
+  init(false);
+  const auto mode = [](const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 0777) : -1;
+  };
+  EXPECT_EQ(mode(dir_ / "cli.db"), 0600);
+  // While a connection is open (a server), the WAL and its index exist: private too.
+  auto store = sagsflow::db::SqlStore::open(db_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE((*store)->upsert_municipality("0998", "Prøvekommune").ok());
+  EXPECT_EQ(mode(dir_ / "cli.db-wal"), 0600);
+  EXPECT_EQ(mode(dir_ / "cli.db-shm"), 0600);
+  store->reset();
+  // A database made before (0644) is made private the next time it is opened.
+  const auto old = dir_ / "old.db";
+  {
+    std::ofstream touch(old);
+  }
+  ::chmod(old.c_str(), 0644);
+  ASSERT_TRUE(sagsflow::db::SqlStore::open("sqlite:" + old.string()).ok());
+  EXPECT_EQ(mode(old), 0600);
+  auto fresh = sagsflow::db::SqlStore::open("sqlite:" + (dir_ / "fresh.db").string());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(mode(dir_ / "fresh.db"), 0600);
+}
+
+// `sagsflow serve` started as an operator starts it: what its /proc entry says.
+TEST_F(CliTest, AServerProcessHasNoCoreDumpsUnlessTheOperatorAllowsThemAndKeepsItsFilesPrivate) {
+  init(false);
+  const auto key = write("signing.key", random_key_text());
+  ::chmod(key.c_str(), 0600);
+  const auto serve = [&](const std::string& env) {
+    const auto out = dir_ / "serve.out";
+    fs::remove(out);
+    const std::string cmd = env + " " + std::string(SAGSFLOW_BIN) + " --db '" + db_ + "' serve --port 0 --signing-key " +
+                            key + " >" + out.string() + " 2>" + (dir_ / "serve.err").string() + " & echo $! >" +
+                            (dir_ / "serve.pid").string();
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    const long pid = std::stol(sagsflow::read_text_file((dir_ / "serve.pid").string()).value());
+    for (int i = 0; i < 100; ++i) {
+      auto text = sagsflow::read_text_file(out.string());
+      if (text.ok() && text->find("serves") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return pid;
+  };
+  const auto core_limit = [](long pid) {
+    std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
+    for (std::string line; std::getline(limits, line);) {
+      if (line.rfind("Max core file size", 0) == 0) {
+        std::istringstream fields(line.substr(18));
+        std::string soft;
+        fields >> soft;
+        return soft;
+      }
+    }
+    return std::string("?");
+  };
+  const auto mode = [](const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 0777) : -1;
+  };
+  const long quiet = serve("SAGSFLOW_CORE_DUMPS=");
+  EXPECT_EQ(core_limit(quiet), "0");
+  EXPECT_EQ(mode(dir_ / "cli.db-wal"), 0600);
+  EXPECT_EQ(mode(dir_ / "cli.db-shm"), 0600);
+  ::kill(static_cast<pid_t>(quiet), SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  rlimit hard{};
+  ::getrlimit(RLIMIT_CORE, &hard);
+  if (hard.rlim_max != 0) {  // where the hard limit is 0 no one can allow dumps
+    const long dumping = serve("SAGSFLOW_CORE_DUMPS=1");
+    EXPECT_NE(core_limit(dumping), "0");
+    ::kill(static_cast<pid_t>(dumping), SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
 }
 
 TEST_F(CliTest, CaseShowAndHistoryAreInTheAccessLogWhichOnlyAdminsRead) {

@@ -59,7 +59,7 @@ TEST_F(ApiTest, TokenSignedWithAnotherKeyIsRefused) {
   server::Principal p;
   p.person = "frida";
   p.municipality = "0999";
-  auto token = server::issue_token(p, std::chrono::hours(1), std::string(40, 'x'), now());
+  auto token = server::issue_token(p, std::chrono::hours(1), random_signing_key(), now());
   ASSERT_TRUE(token.ok());
   EXPECT_EQ(get("/api/v1/me", *token).status, 401);
 }

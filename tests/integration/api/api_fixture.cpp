@@ -4,11 +4,17 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <openssl/rand.h>
+
+#include <fmt/format.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "sagsflow/db/sql_store.hpp"
+#include "sagsflow/server/token_records.hpp"
 
 namespace sagsflow::testing {
 
@@ -71,7 +77,7 @@ void ApiTest::SetUpTestSuite() {
   for (const auto& entry : fs::directory_iterator(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
     if (entry.path().extension() == ".so") run(sf + " plugins install " + entry.path().string());
   }
-  shared->key = std::string(48, 'k') + "-the-tests-own-signing-key";
+  shared->key = random_signing_key();
   server::ServerConfig config;
   config.port = 0;
   config.threads = 4;
@@ -96,6 +102,14 @@ std::string ApiTest::plain_installation(const std::string& name) {
   run(std::string(SAGSFLOW_BIN) + " --db " + url + " init --municipality-file " + SAGSFLOW_SOURCE_DIR +
       "/examples/municipalities/eksempel-kommune.yaml");
   return url;
+}
+
+std::string random_signing_key() {
+  std::string bytes(32, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), 32);
+  std::string hex;
+  for (unsigned char c : bytes) hex += fmt::format("{:02x}", c);
+  return hex;
 }
 
 unsigned ApiTest::port() { return shared->server->port(); }
@@ -125,6 +139,14 @@ std::string ApiTest::citizen_token(const std::string& cpr, const std::string& mu
   p.kind = server::PrincipalKind::kCitizen;
   p.citizen = *Cpr::parse(cpr);
   p.municipality = municipality;
+  // As `sagsflow token issue --citizen` does: the token carries the citizen's opaque subject.
+  auto store = db::SqlStore::open(shared->db_url);
+  if (!store.ok()) return {};
+  auto subject = server::citizen_token_subject(
+      **store, municipality, *p.citizen,
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  if (!subject.ok()) return {};
+  p.citizen_subject = *subject;
   auto t = server::issue_token(p, std::chrono::hours(1), shared->key,
                                std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
   return t.ok() ? *t : std::string();

@@ -38,6 +38,9 @@ struct HttpRequest {
 
 HttpResult http(unsigned port, const HttpRequest& request);
 
+// A signing key check_signing_key accepts: 32 random bytes, in hex.
+std::string random_signing_key();
+
 class ApiTest : public ::testing::Test {
  public:
   static void SetUpTestSuite();

@@ -16,6 +16,9 @@
 //   server.tls.private_key = /etc/sagsflow/key.pem
 //   auth.signing_key_file = /etc/sagsflow/signing.key
 //   auth.token_lifetime_hours = 8      (what `sagsflow token issue` gives by default)
+//   auth.token_max_lifetime_hours = 720  (no token lives longer: issue and every check refuse it; at most 8760)
+//   auth.revocation_refresh_seconds = 5  (how soon a `sagsflow token revoke` bites on this server; 1-300)
+//   process.core_dumps = false         (true: allow core dumps; they hold the signing key and CPR numbers)
 //   limits.max_body_bytes = 1048576
 //   limits.requests_per_minute = 600   (per signed-in person or citizen, else per address)
 //   deadlines.check_minutes = 15       (record passed and near deadlines this often)
@@ -50,6 +53,9 @@ struct ServerConfig {
   std::string tls_private_key;
   std::string signing_key_file;
   int token_lifetime_hours = 8;
+  int token_max_lifetime_hours = 24 * 30;
+  int revocation_refresh_seconds = 5;
+  bool core_dumps = false;
   std::size_t max_body_bytes = 1024 * 1024;
   int requests_per_minute = 600;
   int deadline_check_minutes = 15;  // how often passed and near deadlines are recorded
@@ -64,7 +70,8 @@ struct ServerConfig {
   bool tls() const { return !tls_certificate.empty(); }
   // kInvalidArgument, naming the key, for a value that cannot work (empty
   // address, port above 65535, threads outside 1-256, one TLS file without the
-  // other, a limit outside its range, more connections per address than in all).
+  // other, a limit outside its range, more connections per address than in all,
+  // a token lifetime above the maximum).
   Status check() const;
 };
 

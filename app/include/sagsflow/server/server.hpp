@@ -28,8 +28,9 @@ class Server {
  public:
   // Opens the installation (config.db_url), binds and starts serving, and
   // starts the deadline checker. kInvalidArgument when config.check() refuses,
-  // the signing key is shorter than kMinSigningKeyBytes, or the address cannot
-  // be bound (or the TLS files not read); open_installation's errors.
+  // check_signing_key refuses the key (tokens.hpp), or the address cannot be
+  // bound (or the TLS files not read); open_installation's errors; kStorage
+  // when the list of revoked tokens cannot be read.
   static Result<std::unique_ptr<Server>> start(const ServerConfig& config, std::string signing_key);
   ~Server();
   Server(const Server&) = delete;

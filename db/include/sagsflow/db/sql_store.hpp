@@ -3,7 +3,9 @@
 // Database URLs: "sqlite:PATH" (":memory:" allowed), or a PostgreSQL
 // connection string ("postgresql://user@host:port/db" or "host=... dbname=...").
 // SQLite runs in WAL mode with synchronous=FULL by default, so an
-// acknowledged action survives a power cut; foreign keys are on.
+// acknowledged action survives a power cut; foreign keys are on. The SQLite
+// file and its -wal and -shm are private to their owner: created 0600, and
+// made 0600 on open when this process owns them and they were open to others.
 //
 // open() does not migrate; migrate() applies the numbered migrations that are
 // missing and refuses a database newer than this binary. check_schema() tells
@@ -23,6 +25,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +91,15 @@ struct MunicipalityConfigRecord {
   std::string source;
   std::string sha256;
   std::string loaded_at;
+};
+
+// A bearer token no node may accept any more (migration 0006).
+struct RevokedToken {
+  std::string jti;
+  std::string revoked_by;
+  std::string revoked_at;  // ISO-8601 UTC
+  std::string keep_until;  // the token's expiry: the row is needed until then
+  std::string reason;
 };
 
 class SqlStore final : public CaseStore, public FrontDeskStore {
@@ -181,6 +193,22 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Status set_plugin_enabled(const std::string& id, bool enabled);
   Status forget_plugin(const std::string& id);
   Result<long long> count_open_cases(const std::string& workflow_id);
+
+  // Revoked bearer tokens. revoke_token stores the record and, in the same
+  // transaction, purges those whose keep_until has passed (before
+  // record.revoked_at); kAlreadyExists naming when and by whom when the jti
+  // is revoked already (the first record stays). revoked_tokens lists those
+  // still to honour at `now` (keep_until after it), by jti.
+  Status revoke_token(const RevokedToken& record);
+  Result<std::vector<RevokedToken>> revoked_tokens(const std::string& now);
+
+  // Citizens' opaque token subjects. citizen_subject returns the subject of
+  // (municipality, cpr), storing `new_subject` for them when they have none
+  // (kAlreadyExists when `new_subject` is another citizen's). citizen_of_subject
+  // is the citizen, or nothing when no citizen of `municipality` has the subject.
+  Result<std::string> citizen_subject(const std::string& municipality, const Cpr& cpr, const std::string& new_subject,
+                                      const std::string& created_at);
+  Result<std::optional<Cpr>> citizen_of_subject(const std::string& municipality, const std::string& subject);
 
   struct Impl;
 
