@@ -95,8 +95,9 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
       shares += a.share;
       if (n["workflow"]) a.workflow = n["workflow"].as<std::string>("");
       if (n["steps"]) {
+        // Only a list is walked: yaml-cpp's items of a mapping are not nodes.
         if (!n["steps"].IsSequence()) r.error(n["steps"], a.id + ".steps must be a list");
-        for (const auto& s : n["steps"]) {
+        else for (const auto& s : n["steps"]) {
           r.keys(s, a.id + " step", {"action", "after_days", "per_working_day", "fields", "attachments"});
           if (!s.IsMap()) continue;
           SimulationStep step;
@@ -108,7 +109,7 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
           }
           if (s["fields"]) {
             if (!s["fields"].IsMap()) r.error(s["fields"], "fields must be a mapping");
-            for (const auto& f : s["fields"]) {
+            else for (const auto& f : s["fields"]) {
               const std::string v = f.second.as<std::string>("");
               if (v == "true" || v == "false") step.fields[f.first.Scalar()] = v == "true";
               else if (!v.empty() && v.size() < 18 && v.find_first_not_of("0123456789") == std::string::npos) step.fields[f.first.Scalar()] = std::stoll(v);
@@ -116,7 +117,8 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
             }
           }
           if (s["attachments"]) {
-            for (const auto& att : s["attachments"]) step.attachments.push_back(att.as<std::string>(""));
+            if (!s["attachments"].IsSequence()) r.error(s["attachments"], "attachments must be a list");
+            else for (const auto& att : s["attachments"]) step.attachments.push_back(att.as<std::string>(""));
           }
           a.steps.push_back(std::move(step));
         }
@@ -128,12 +130,14 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
       r.error(root["areas"], fmt::format("the areas' shares add up to {:.3f}, not 1", shares));
     }
   }
+  // keys() reports a what_if or phone_hours that is not a mapping; only a
+  // mapping is looked into (yaml-cpp throws on a scalar's subscript).
   if (const auto w = root["what_if"]) {
     r.keys(w, "what_if", {"phone_hours"});
-    if (w["phone_hours"]) {
-      r.keys(w["phone_hours"], "what_if.phone_hours", {"moves_to"});
-      if (w["phone_hours"]["moves_to"]) {
-        p.phone_hours_moves_to = r.channels(w["phone_hours"]["moves_to"], "what_if.phone_hours.moves_to", 1);
+    if (const auto hours = w.IsMap() ? w["phone_hours"] : YAML::Node()) {
+      r.keys(hours, "what_if.phone_hours", {"moves_to"});
+      if (const auto moves = hours.IsMap() ? hours["moves_to"] : YAML::Node()) {
+        p.phone_hours_moves_to = r.channels(moves, "what_if.phone_hours.moves_to", 1);
       }
     }
   }
