@@ -114,9 +114,13 @@ check_thread_safety() {
 }
 
 # Configures (once) $FUZZ_BUILD_DIR with clang and -DSAGSFLOW_FUZZ=ON and builds
-# only the fuzz targets (and the libraries they need: domain, config), -O1
-# with debug information, through ccache when there is one.
+# the fuzz targets (and the libraries they need: domain, config), -O1 with
+# debug information, through ccache when there is one. With the argument
+# unit-tests, also the unit tests (and the rest of the core), which then run
+# under the same ASan and UBSan (run_sanitized_unit_tests).
 build_fuzz_targets() {
+  local targets=(sagsflow_fuzz_targets)
+  [ "${1:-}" = unit-tests ] && targets+=(sagsflow_unit_tests)
   local log="$FUZZ_BUILD_DIR/build.log" launcher=()
   command -v clang++ >/dev/null 2>&1 || die "clang++ is missing (Debian package clang)"
   if command -v ccache >/dev/null 2>&1; then
@@ -127,11 +131,11 @@ build_fuzz_targets() {
     say "Configuring the fuzz build (clang, libFuzzer, ASan, UBSan) in $FUZZ_BUILD_DIR"
     CC=clang CXX=clang++ cmake -S "$SAGSFLOW_ROOT" -B "$FUZZ_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DSAGSFLOW_FUZZ=ON \
-      -DSAGSFLOW_BUILD_TESTS=OFF "${launcher[@]}" >"$log" 2>&1 ||
+      -DSAGSFLOW_BUILD_TESTS=ON "${launcher[@]}" >"$log" 2>&1 ||
       { cat "$log" >&2; die "cmake configure failed for the fuzz build"; }
   fi
-  say "Building the fuzz targets in $FUZZ_BUILD_DIR"
-  cmake --build "$FUZZ_BUILD_DIR" --target sagsflow_fuzz_targets >"$log" 2>&1 ||
+  say "Building ${targets[*]} in $FUZZ_BUILD_DIR"
+  cmake --build "$FUZZ_BUILD_DIR" --target "${targets[@]}" >"$log" 2>&1 ||
     { cat "$log" >&2; die "the fuzz build failed (log: $log)"; }
 }
 
@@ -153,7 +157,7 @@ run_fuzz_target() {
   local bin="$FUZZ_BUILD_DIR/bin/fuzz_$name" seeds="$SAGSFLOW_ROOT/tests/fuzz/corpus/$name"
   local work="$FUZZ_BUILD_DIR/corpus/$name" findings="$FUZZ_BUILD_DIR/findings/$name"
   local log="$FUZZ_BUILD_DIR/findings/$name.log" dict="$SAGSFLOW_ROOT/tests/fuzz/dict/$name.dict"
-  local max_len=65536 options=() status=0 runs artifact
+  local max_len=65536 options=() status=0 runs artifact started="$SECONDS"
   [ -x "$bin" ] || die "no fuzz target $name ($bin): run build_fuzz_targets first"
   [ "$name" = kle_xml ] && max_len=200000   # KL's emneplan is a large file
   [ -f "$dict" ] && options+=("-dict=$dict")
@@ -163,12 +167,12 @@ run_fuzz_target() {
     -artifact_prefix="$findings/" "${options[@]}" "$work" ${seeds:+"$seeds"} >"$log" 2>&1 || status=$?
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
   if [ "$status" -eq 0 ]; then
-    say "fuzz $name: ${seconds} s, ${runs:-?} runs, no finding"
+    say "fuzz $name: $((SECONDS - started)) s, ${runs:-?} runs, no finding"
     return 0
   fi
   artifact="$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)"
   grep -m 1 -E '^(==[0-9]+==ERROR|SUMMARY|.*broken promise|.*runtime error|.*terminate called)' "$log" >&2 || true
-  say "fuzz $name FAILED (exit $status) after ${runs:-?} runs; log: $log"
+  say "fuzz $name FAILED (exit $status) after $((SECONDS - started)) s; log: $log"
   [ -n "$artifact" ] && say "  reproduce: $bin $artifact"
   return 1
 }
@@ -190,4 +194,17 @@ run_fuzz_targets() {
   done
   for i in "${pids[@]}"; do wait "$i" || failed=1; done
   [ "$failed" -eq 0 ] || die "a fuzz target found a crash (reproducers above; docs/testing.md says how to debug one)"
+}
+
+# Runs the unit tests that build_fuzz_targets unit-tests built with ASan and
+# UBSan (any finding fails the test binary), within 5 minutes; returns 1 on a
+# failure so the caller can go on to the fuzzing.
+run_sanitized_unit_tests() {
+  local bin="$FUZZ_BUILD_DIR/bin/sagsflow_unit_tests" log="$FUZZ_BUILD_DIR/unit-tests.log"
+  [ -x "$bin" ] || die "no $bin: run build_fuzz_targets unit-tests first"
+  say "Running the unit tests under ASan and UBSan"
+  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    timeout 300 "$bin" >"$log" 2>&1 ||
+    { grep -E -A30 'FAILED|ERROR: |runtime error' "$log" | head -n 80 >&2;
+      say "error: the unit tests failed under ASan/UBSan (log: $log)"; return 1; }
 }
