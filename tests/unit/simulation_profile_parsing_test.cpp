@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sagsflow/app/simulation_profile.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::testing {
 namespace {
@@ -57,6 +58,20 @@ TEST(SimulationProfileParsingTest, AValidWhatIfIsRead) {
       std::string(kValid) + "what_if: {phone_hours: {moves_to: {digital_self_service: 0.5}}}\n", "p.yaml");
   ASSERT_TRUE(r.ok()) << all_errors(r);
   EXPECT_EQ(r.profile->phone_hours_moves_to.at(Channel::kDigitalSelfService), 0.5);
+}
+
+TEST(SimulationProfileParsingTest, TheExampleProfileIsReadWithItsAreasStepsAndWhatIf) {
+  const auto text = read_text_file(std::string(SAGSFLOW_SOURCE_DIR) + "/examples/profiles/koebenhavn-2012.yaml");
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  const auto r = app::parse_simulation_profile(*text, "koebenhavn-2012.yaml");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.profile->year, 2025);
+  EXPECT_EQ(r.profile->volumes.at(Channel::kPhone), 1100000);
+  ASSERT_EQ(r.profile->areas.size(), 5u);
+  EXPECT_EQ(r.profile->areas[0].id, "moving");
+  ASSERT_EQ(r.profile->areas[0].steps.size(), 3u);
+  EXPECT_EQ(r.profile->areas[0].steps[2].per_working_day, 700);
+  EXPECT_EQ(r.profile->phone_hours_moves_to.at(Channel::kPersonalAttendance), 0.3);
 }
 
 }  // namespace
