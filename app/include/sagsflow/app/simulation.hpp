@@ -14,7 +14,7 @@
 // timestamped on the simulated day, so the reports see a real year.
 //
 // Thread-safety: a simulation owns its Installation while it runs (one
-// thread); parsing a profile is pure.
+// thread); parsing a profile (simulation_profile.hpp) is pure.
 #pragma once
 
 #include <functional>
@@ -25,44 +25,10 @@
 #include <nlohmann/json.hpp>
 
 #include "sagsflow/app/installation.hpp"
+#include "sagsflow/app/simulation_profile.hpp"
 #include "sagsflow/domain/calendar.hpp"
 
 namespace sagsflow::app {
-
-struct SimulationStep {
-  std::string action;
-  int after_days = 0;        // after the previous step
-  int per_working_day = 0;   // 0: no limit
-  nlohmann::json fields = nlohmann::json::object();  // "$today", "$today-3", "$today+7" become dates
-  std::vector<std::string> attachments;
-};
-
-struct SimulationArea {
-  std::string id;
-  double share = 0;
-  std::string workflow;  // empty: special needs are received and forwarded
-  std::vector<SimulationStep> steps;
-};
-
-struct SimulationProfile {
-  std::string name;
-  int year = 2026;
-  std::map<Channel, double> volumes;  // inquiries a year
-  double general_share = 0.8;
-  std::vector<double> seasonality = std::vector<double>(12, 1.0);  // monthly weights
-  std::vector<SimulationArea> areas;
-  // What-if "phone opening hours": where the displaced phone inquiries go (shares; the rest give up).
-  std::map<Channel, double> phone_hours_moves_to;
-  unsigned seed = 2012;
-};
-
-struct ProfileParseResult {
-  std::optional<SimulationProfile> profile;
-  std::vector<Diagnostic> errors;
-  bool ok() const { return profile.has_value(); }
-};
-// `profile` is set only when there are no errors (each with file, line, column).
-ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_view file_name);
 
 struct SimulationOptions {
   std::string municipality;

@@ -1,0 +1,58 @@
+// The profile of `sagsflow simulate` (simulation.hpp) and its parser: a
+// municipality's yearly volumes per channel, the monthly seasonality, the
+// service areas' shares and the steps their cases take. Kept apart from the
+// simulation itself so that reading a profile needs only the domain and the
+// configuration, not an installation (the fuzz target tests/fuzz builds it so).
+//
+// Thread-safety: plain values; parse_simulation_profile is pure and never throws.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sagsflow/config/workflow.hpp"
+#include "sagsflow/domain/domain.hpp"
+
+namespace sagsflow::app {
+
+struct SimulationStep {
+  std::string action;
+  int after_days = 0;        // after the previous step
+  int per_working_day = 0;   // 0: no limit
+  nlohmann::json fields = nlohmann::json::object();  // "$today", "$today-3", "$today+7" become dates
+  std::vector<std::string> attachments;
+};
+
+struct SimulationArea {
+  std::string id;
+  double share = 0;
+  std::string workflow;  // empty: special needs are received and forwarded
+  std::vector<SimulationStep> steps;
+};
+
+struct SimulationProfile {
+  std::string name;
+  int year = 2026;
+  std::map<Channel, double> volumes;  // inquiries a year
+  double general_share = 0.8;
+  std::vector<double> seasonality = std::vector<double>(12, 1.0);  // monthly weights
+  std::vector<SimulationArea> areas;
+  // What-if "phone opening hours": where the displaced phone inquiries go (shares; the rest give up).
+  std::map<Channel, double> phone_hours_moves_to;
+  unsigned seed = 2012;
+};
+
+struct ProfileParseResult {
+  std::optional<SimulationProfile> profile;
+  std::vector<Diagnostic> errors;
+  bool ok() const { return profile.has_value(); }
+};
+// `profile` is set only when there are no errors (each with file, line, column).
+ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_view file_name);
+
+}  // namespace sagsflow::app
