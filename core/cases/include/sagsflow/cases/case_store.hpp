@@ -46,24 +46,28 @@ struct CaseFilter {
   int limit = 100;
 };
 
-// One read of a case's personal data (form fields, CPR number, history):
-// who read it, for which authority and unit, when, and why.
+// One read of a case's personal data (form fields, CPR number, history) or
+// of an inquiry (its citizen, outcome): who read it, for which authority and
+// unit, when, and why. It names a case, an inquiry, or both (an inquiry of a
+// case); a list is recorded as one record per case or inquiry it showed.
 struct AccessRecord {
   long long id = 0;
   std::string at;  // ISO-8601 UTC
   std::string municipality;
-  long long case_id = 0;
-  std::string case_number;
+  long long case_id = 0;  // 0: no case (an inquiry without one)
+  std::string case_number;  // empty without a case
+  long long inquiry_id = 0;  // 0: not an inquiry read
   std::string actor;
   std::string unit;
   std::string authority;
-  std::string purpose;  // "case page", "history", "case show" ...
+  std::string purpose;  // "case", "history", "list", "worklist", "inquiries", "answer to act approve" ...
   std::string via;      // "api", "cli", "web"
 };
 
 struct AccessFilter {
   std::optional<std::string> municipality;
   std::optional<long long> case_id;
+  std::optional<long long> inquiry_id;
   std::optional<std::string> actor;
   std::optional<std::string> from;  // instants, inclusive
   std::optional<std::string> to;    // exclusive
