@@ -419,29 +419,29 @@ Status CaseEngine::record_reads(const std::vector<ReadSubject>& shown, const Act
   if (shown.empty()) return Status::Ok();
   // One instant for the whole list, and one unit: the list is recorded whole, or not shown.
   const std::string at = format_timestamp(options_.clock());
-  return store_.atomically([&]() -> Status {
-    for (const auto& subject : shown) {
-      AccessRecord r;
-      r.at = at;
-      r.municipality = subject.municipality;
-      r.case_id = subject.case_id;
-      r.case_number = subject.case_number;
-      r.inquiry_id = subject.inquiry_id;
-      if (r.case_id != 0 && r.case_number.empty()) {
-        auto state = store_.load_case(r.case_id);
-        if (!state.ok()) return state.status();
-        r.case_number = state->case_number;
-        if (r.municipality.empty()) r.municipality = state->municipality;
-      }
-      r.actor = actor.id;
-      r.unit = actor.unit;
-      r.authority = actor.authority;
-      r.purpose = why.purpose;
-      r.via = why.via.empty() ? "core" : why.via;
-      if (auto recorded = store_.record_access(r); !recorded.ok()) return recorded.status();
+  std::vector<AccessRecord> records;
+  records.reserve(shown.size());
+  for (const auto& subject : shown) {
+    AccessRecord r;
+    r.at = at;
+    r.municipality = subject.municipality;
+    r.case_id = subject.case_id;
+    r.case_number = subject.case_number;
+    r.inquiry_id = subject.inquiry_id;
+    if (r.case_id != 0 && r.case_number.empty()) {
+      auto state = store_.load_case(r.case_id);
+      if (!state.ok()) return state.status();
+      r.case_number = state->case_number;
+      if (r.municipality.empty()) r.municipality = state->municipality;
     }
-    return Status::Ok();
-  });
+    r.actor = actor.id;
+    r.unit = actor.unit;
+    r.authority = actor.authority;
+    r.purpose = why.purpose;
+    r.via = why.via.empty() ? "core" : why.via;
+    records.push_back(std::move(r));
+  }
+  return store_.record_accesses(records);
 }
 
 Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor,

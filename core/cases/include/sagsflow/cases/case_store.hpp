@@ -134,6 +134,17 @@ class CaseStore {
   // The access log: append-only, newest first when listed (at most
   // max(1, limit)). record_access returns the new record's id.
   virtual Result<long long> record_access(const AccessRecord& record) = 0;
+  // Several records as one unit, all or none (the cases or inquiries one
+  // list showed). The default writes them one by one inside atomically();
+  // the SQL store writes them with one statement.
+  virtual Status record_accesses(const std::vector<AccessRecord>& records) {
+    return atomically([&]() -> Status {
+      for (const auto& r : records) {
+        if (auto id = record_access(r); !id.ok()) return id.status();
+      }
+      return Status::Ok();
+    });
+  }
   virtual Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) = 0;
 };
 
