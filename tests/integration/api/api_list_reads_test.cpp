@@ -31,12 +31,19 @@ TEST_F(ApiTest, TheListRoutesAndCaseListRecordTheCasesTheyShowAndTheCitizenSeesI
   ASSERT_TRUE(shown);
   EXPECT_EQ(purposes(access_records(id), "list", "api"), 1);
 
-  auto queue = get("/api/v1/worklists/people/tove", staff_token("tove"));
+  // Carl's claimed cases: empty, nothing recorded; once he claims it, it is shown and recorded.
+  const std::string carl = staff_token("carl");
+  auto before = get("/api/v1/worklists/people/carl", carl);
+  ASSERT_EQ(before.status, 200) << before.text;
+  for (const auto& c : before.body["cases"]) ASSERT_NE(c["id"], id);
+  EXPECT_EQ(purposes(access_records(id), "worklist", "api"), 0) << "a case not shown is not recorded";
+  ASSERT_EQ(post("/api/v1/cases/" + std::to_string(id) + "/claim", carl).status, 200);
+  auto queue = get("/api/v1/worklists/people/carl", carl);
   ASSERT_EQ(queue.status, 200) << queue.text;
   bool in_worklist = false;
   for (const auto& c : queue.body["cases"]) in_worklist = in_worklist || c["id"] == id;
-  EXPECT_EQ(purposes(access_records(id), "worklist", "api"), in_worklist ? 1 : 0)
-      << "a worklist records exactly the cases it shows";
+  EXPECT_TRUE(in_worklist) << queue.text;
+  EXPECT_EQ(purposes(access_records(id), "worklist", "api"), 1);
 
   // The CLI's case list writes the same record, via cli.
   const std::string command =
