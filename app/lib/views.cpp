@@ -66,9 +66,16 @@ json advice_json(const ServiceAdvice& a) {
 }
 
 json access_json(const AccessRecord& r) {
-  return {{"id", r.id},           {"at", r.at},         {"municipality", r.municipality},
-          {"case_id", r.case_id}, {"case_number", r.case_number}, {"actor", r.actor},
-          {"unit", r.unit},       {"authority", r.authority},     {"purpose", r.purpose},
+  return {{"id", r.id},
+          {"at", r.at},
+          {"municipality", r.municipality},
+          {"case_id", r.case_id != 0 ? json(r.case_id) : json()},
+          {"case_number", r.case_number},
+          {"inquiry_id", r.inquiry_id != 0 ? json(r.inquiry_id) : json()},
+          {"actor", r.actor},
+          {"unit", r.unit},
+          {"authority", r.authority},
+          {"purpose", r.purpose},
           {"via", r.via}};
 }
 

@@ -73,7 +73,7 @@ Result<json> list_cases(Call& c) {
     c.field = "status";
     return InvalidArgument("status must be open, closed or all");
   }
-  auto cases = engine(c).list_cases_for(f, *actor);
+  auto cases = engine(c).list_cases_for(f, *actor, {kReadCaseList, "api"});
   if (!cases.ok()) return cases.status();
   json out = json::array();
   for (const auto& s : *cases) out.push_back(case_summary_json(s));
@@ -211,7 +211,7 @@ Result<json> worklist(Call& c, WorklistQuery query) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
   query.municipality = c.municipality();
-  auto items = engine(c).worklist(query, *actor);
+  auto items = engine(c).worklist(query, *actor, {kReadWorklist, "api"});
   if (!items.ok()) return items.status();
   json out = json::array();
   for (const auto& item : *items) {

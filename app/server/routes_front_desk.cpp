@@ -200,7 +200,7 @@ Result<json> list_inquiries(Call& c) {
   InquiryFilter f;
   f.municipality = c.municipality();
   if (auto area = c.query_value("area"); !area.empty()) f.area = area;
-  auto list = c.installation().front_desk->inquiries(*actor, f);
+  auto list = c.installation().front_desk->inquiries(*actor, f, *c.installation().engine, {kReadInquiries, "api"});
   if (!list.ok()) return list.status();
   json out = json::array();
   for (const auto& r : *list) out.push_back(app::inquiry_json(r));

@@ -301,7 +301,7 @@ int list(const Context& ctx, const CaseArgs& a) {
   const std::string municipality = ctx.municipality.empty() ? std::string() : ctx.municipality;
   auto me = s->actor(ctx, municipality);
   if (!me.ok()) return fail(ctx, me.status());
-  auto cases = s->engine->list_cases_for(f, *me);
+  auto cases = s->engine->list_cases_for(f, *me, {kReadCaseList, "cli"});
   if (!cases.ok()) return fail(ctx, cases.status());
   if (ctx.json) {
     json out = json::array();

@@ -103,7 +103,7 @@ int list_inquiries(const Context& ctx, const FrontDeskArgs& a) {
   if (!a.area.empty()) f.area = a.area;
   auto me = s->actor(ctx, s->municipality);
   if (!me.ok()) return fail(ctx, me.status());
-  auto list = s->front_desk->inquiries(*me, f);
+  auto list = s->front_desk->inquiries(*me, f, *s->engine, {kReadInquiries, "cli"});
   if (!list.ok()) return fail(ctx, list.status());
   if (ctx.json) {
     json out = json::array();

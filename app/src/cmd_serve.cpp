@@ -258,7 +258,9 @@ int audit(const Context& ctx, const ServeArgs& a) {
   std::cout << fmt::format("{:<21} {:<18} {:<10} {:<10} {:<20} {:<32} {}\n", "AT", "CASE", "WHO", "UNIT", "AUTHORITY",
                            "PURPOSE", "VIA");
   for (const auto& r : *records) {
-    std::cout << fmt::format("{:<21} {:<18} {:<10} {:<10} {:<20} {:<32} {}\n", r.at, r.case_number, r.actor, r.unit,
+    // A case-less inquiry's read names the inquiry.
+    const std::string subject = r.case_id != 0 ? r.case_number : fmt::format("inquiry {}", r.inquiry_id);
+    std::cout << fmt::format("{:<21} {:<18} {:<10} {:<10} {:<20} {:<32} {}\n", r.at, subject, r.actor, r.unit,
                              r.authority, r.purpose, r.via);
   }
   return kExitOk;

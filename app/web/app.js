@@ -321,7 +321,7 @@ async function adminPage() {
     h('h2', {}, t('kle_import')), kleImportForm(),
     h('h2', {}, t('simulate')), simulationForm(),
     h('h2', {}, t('audit')), table([t('when'), t('case_no'), t('who'), t('owner'), t('purpose')],
-      audit.records.map((r) => [r.at, r.case_number, `${r.actor} (${r.unit})`, r.authority, `${r.purpose} · ${r.via}`])));
+      audit.records.map((r) => [r.at, r.case_number || (r.inquiry_id ? `${t('inquiries')} ${r.inquiry_id}` : ''), `${r.actor} (${r.unit})`, r.authority, `${r.purpose} · ${r.via}`])));
 }
 
 // A long operation: start it, then follow the job's progress until it ends.

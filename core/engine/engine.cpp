@@ -401,7 +401,63 @@ Result<std::vector<CaseState>> CaseEngine::cases_of_citizen(const Cpr& citizen) 
   return store_.list_cases(filter);
 }
 
-Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor) {
+Status CaseEngine::record_list_read(const std::vector<const CaseState*>& cases, const Actor& actor,
+                                    const ReadPurpose& why) {
+  std::vector<ReadSubject> shown;
+  shown.reserve(cases.size());
+  for (const CaseState* state : cases) shown.push_back({state->municipality, state->id, state->case_number, 0});
+  return record_reads(shown, actor, why);
+}
+
+Status CaseEngine::record_reads(const std::vector<ReadSubject>& shown, const Actor& actor, const ReadPurpose& why) {
+  if (why.purpose.empty()) return InvalidArgument("a read of personal data needs its purpose");
+  for (const auto& subject : shown) {
+    if (subject.case_id == 0 && subject.inquiry_id == 0) {
+      return InvalidArgument("a read to record names the case or the inquiry that was shown");
+    }
+  }
+  if (shown.empty()) return Status::Ok();
+  // One instant for the whole list, and one unit: the list is recorded whole, or not shown.
+  const std::string at = format_timestamp(options_.clock());
+  std::vector<AccessRecord> records;
+  records.reserve(shown.size());
+  for (const auto& subject : shown) {
+    AccessRecord r;
+    r.at = at;
+    r.municipality = subject.municipality;
+    r.case_id = subject.case_id;
+    r.case_number = subject.case_number;
+    r.inquiry_id = subject.inquiry_id;
+    if (r.case_id != 0 && r.case_number.empty()) {
+      auto state = store_.load_case(r.case_id);
+      if (!state.ok()) return state.status();
+      r.case_number = state->case_number;
+      if (r.municipality.empty()) r.municipality = state->municipality;
+    }
+    r.actor = actor.id;
+    r.unit = actor.unit;
+    r.authority = actor.authority;
+    r.purpose = why.purpose;
+    r.via = why.via.empty() ? "core" : why.via;
+    records.push_back(std::move(r));
+  }
+  return store_.record_accesses(records);
+}
+
+Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor,
+                                                          const ReadPurpose& why) {
+  if (why.purpose.empty()) return InvalidArgument("a list of cases' personal data needs its purpose");
+  auto cases = visible_cases(filter, actor);
+  if (!cases.ok()) return cases;
+  std::vector<const CaseState*> shown;
+  shown.reserve(cases->size());
+  for (const auto& s : *cases) shown.push_back(&s);
+  // No record, no data: a list that cannot be logged is refused.
+  if (auto st = record_list_read(shown, actor, why); !st.ok()) return st;
+  return cases;
+}
+
+Result<std::vector<CaseState>> CaseEngine::visible_cases(const CaseFilter& filter, const Actor& actor) {
   if (options_.organisation != nullptr && !options_.organisation->empty()) {
     // Someone the organisation cannot place sees nothing, and is told why.
     if (auto who = options_.organisation->identify(actor, filter.municipality.value_or("")); !who.ok()) {
@@ -447,11 +503,14 @@ Result<CaseEngine::ActionPlan> CaseEngine::plan_action(const CaseState& state, c
                                 "another action came first: re-read the case and try again",
                                 state.case_number, state.version, *req.expected_version));
   }
-  if (state.status == CaseStatus::kClosed) {
-    return FailedPrecondition(fmt::format("case {} is closed; no action can be taken", state.case_number));
-  }
   ActionPlan plan;
   auto wf = workflow(state.workflow_id, state.workflow_version);
+  if (state.status == CaseStatus::kClosed) {
+    if (wf.ok() && !req.expected_version) {
+      if (auto st = moved_on_conflict(state, req, **wf); !st.ok()) return st;
+    }
+    return FailedPrecondition(fmt::format("case {} is closed; no action can be taken", state.case_number));
+  }
   if (!wf.ok()) return wf.status();
   plan.wf = *wf;
   plan.stage = plan.wf->find_stage(state.stage);
@@ -461,12 +520,38 @@ Result<CaseEngine::ActionPlan> CaseEngine::plan_action(const CaseState& state, c
   }
   plan.action = plan.stage->find_action(req.action);
   if (!plan.action) {
+    if (!req.expected_version) {
+      if (auto st = moved_on_conflict(state, req, *plan.wf); !st.ok()) return st;
+    }
     return InvalidArgument(fmt::format("stage '{}' of case {} has no action '{}'; available: {}",
                                        plan.stage->name, state.case_number, req.action,
                                        join_names(plan.stage->actions)));
   }
   plan.task = plan.wf->task_of(*plan.stage, *plan.action);
   return plan;
+}
+
+// Without an expected version the engine does not know which version the
+// person saw; when the action belongs to the stage the case was in before
+// its latest change of stage, that change (another person's action, or an
+// earlier submission of this one) is what refuses it: a conflict to re-read
+// and retry, as when the store's version check decides. An action the case's
+// previous stage did not have either is invalid in itself and refused as such.
+Status CaseEngine::moved_on_conflict(const CaseState& state, const ActionRequest& req, const WorkflowDefinition& wf) {
+  auto history = store_.load_history(state.id);
+  if (!history.ok()) return history.status();
+  for (auto e = history->rbegin(); e != history->rend(); ++e) {
+    if (e->from_stage == e->to_stage) continue;  // notes, claims, plugin events: the stage stayed
+    if (e->from_stage.empty()) return Status::Ok();  // the opening: the case never had another stage
+    const StageDefinition* before = wf.find_stage(e->from_stage);
+    if (before == nullptr || before->find_action(req.action) == nullptr) return Status::Ok();
+    return Conflict(fmt::format(
+        "case {} was changed by another action: '{}' by {} at {} moved it from stage '{}' to '{}'{}, where "
+        "'{}' cannot be taken; re-read the case and try again",
+        state.case_number, e->action, e->actor, e->at, e->from_stage, e->to_stage,
+        state.status == CaseStatus::kClosed ? " and closed it" : "", req.action));
+  }
+  return Status::Ok();
 }
 
 // Who may take it: the organisation's rules, the owning authority's, the stage's roles.

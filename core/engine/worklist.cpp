@@ -29,7 +29,9 @@ Status CaseEngine::check_may_work_on(const CaseState& state, const Actor& actor,
   return Status::Ok();
 }
 
-Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& query, const Actor& actor) {
+Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& query, const Actor& actor,
+                                                       const ReadPurpose& why) {
+  if (why.purpose.empty()) return InvalidArgument("a worklist shows personal data: its read needs a purpose");
   if (query.unit.has_value() == query.person.has_value()) {
     return InvalidArgument("a worklist is either a unit's queue or a person's claimed cases: name one");
   }
@@ -41,7 +43,7 @@ Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& quer
   filter.municipality = query.municipality;
   filter.status = CaseStatus::kOpen;
   filter.limit = 100000;
-  auto cases = list_cases_for(filter, actor);
+  auto cases = visible_cases(filter, actor);
   if (!cases.ok()) return cases.status();
   std::vector<WorklistItem> out;
   for (auto& state : *cases) {
@@ -54,6 +56,11 @@ Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& quer
     out.push_back({std::move(state), std::move(*queue)});
     if (static_cast<int>(out.size()) >= query.limit) break;
   }
+  // Exactly the cases shown are recorded, in one unit, before they are returned.
+  std::vector<const CaseState*> shown;
+  shown.reserve(out.size());
+  for (const auto& item : out) shown.push_back(&item.state);
+  if (auto st = record_list_read(shown, actor, why); !st.ok()) return st;
   return out;
 }
 

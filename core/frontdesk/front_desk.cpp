@@ -144,8 +144,10 @@ Result<InquiryRecord> FrontDesk::forward(long long id, const Actor& actor, const
   return r;
 }
 
-Result<std::vector<InquiryRecord>> FrontDesk::inquiries(const Actor& actor, const InquiryFilter& filter) {
+Result<std::vector<InquiryRecord>> FrontDesk::inquiries(const Actor& actor, const InquiryFilter& filter,
+                                                        CaseEngine& engine, const ReadPurpose& why) {
   if (!filter.municipality) return InvalidArgument("choose the municipality whose inquiries to list");
+  if (why.purpose.empty()) return InvalidArgument("a list of inquiries shows personal data: its read needs a purpose");
   auto who = staff_of(actor, *filter.municipality);
   if (!who.ok()) return who.status();
   auto all = store_.list_inquiries(filter);
@@ -154,6 +156,12 @@ Result<std::vector<InquiryRecord>> FrontDesk::inquiries(const Actor& actor, cons
   for (auto& r : *all) {
     if (r.acting_authority == who->authority) out.push_back(std::move(r));
   }
+  // Every inquiry shown is recorded (its citizen and outcome are personal
+  // data, with or without a case); one with a case is a read of the case too.
+  std::vector<ReadSubject> shown;
+  shown.reserve(out.size());
+  for (const auto& r : out) shown.push_back({r.municipality, r.case_id.value_or(0), "", r.id});
+  if (auto st = engine.record_reads(shown, actor, why); !st.ok()) return st;
   return out;
 }
 

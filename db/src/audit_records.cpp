@@ -1,18 +1,70 @@
-// SqlStore: the access log (migration 0005) and the figures /metrics reports.
+// SqlStore: the access log (migrations 0005 and 0008) and the figures /metrics reports.
 #include "store_impl.hpp"
 
 namespace sagsflow::db {
 
 Result<long long> SqlStore::record_access(const AccessRecord& r) {
-  return guarded("recording a read of case " + r.case_number, [&]() -> Result<long long> {
+  const std::string what = r.case_id != 0 ? "recording a read of case " + r.case_number
+                                          : fmt::format("recording a read of inquiry {}", r.inquiry_id);
+  if (r.case_id == 0 && r.inquiry_id == 0) {
+    return InvalidArgument("an access record names the case or the inquiry that was read");
+  }
+  return guarded(what, [&]() -> Result<long long> {
     Transaction tx(*impl_);
     const long long id = next_id(impl_->sql, "access_log_id");
+    // 0 means none: stored as NULL (migration 0008).
+    soci::indicator case_ind = r.case_id != 0 ? soci::i_ok : soci::i_null;
+    soci::indicator inquiry_ind = r.inquiry_id != 0 ? soci::i_ok : soci::i_null;
     impl_->sql << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, authority, "
-                  "purpose, via) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v)",
-        soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id), soci::use(r.case_number),
-        soci::use(r.actor), soci::use(r.unit), soci::use(r.authority), soci::use(r.purpose), soci::use(r.via);
+                  "purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v, :i)",
+        soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id, case_ind),
+        soci::use(r.case_number), soci::use(r.actor), soci::use(r.unit), soci::use(r.authority), soci::use(r.purpose),
+        soci::use(r.via), soci::use(r.inquiry_id, inquiry_ind);
     tx.commit();
     return id;
+  });
+}
+
+Status SqlStore::record_accesses(const std::vector<AccessRecord>& rs) {
+  if (rs.empty()) return Status::Ok();
+  const size_t n = rs.size();
+  std::vector<long long> ids(n), case_ids(n), inquiry_ids(n);
+  std::vector<soci::indicator> case_inds(n), inquiry_inds(n);
+  std::vector<std::string> at(n), municipality(n), case_number(n), actor(n), unit(n), authority(n), purpose(n), via(n);
+  for (size_t i = 0; i < n; ++i) {
+    const AccessRecord& r = rs[i];
+    if (r.case_id == 0 && r.inquiry_id == 0) {
+      return InvalidArgument("an access record names the case or the inquiry that was read");
+    }
+    case_ids[i] = r.case_id;
+    case_inds[i] = r.case_id != 0 ? soci::i_ok : soci::i_null;
+    inquiry_ids[i] = r.inquiry_id;
+    inquiry_inds[i] = r.inquiry_id != 0 ? soci::i_ok : soci::i_null;
+    at[i] = r.at;
+    municipality[i] = r.municipality;
+    case_number[i] = r.case_number;
+    actor[i] = r.actor;
+    unit[i] = r.unit;
+    authority[i] = r.authority;
+    purpose[i] = r.purpose;
+    via[i] = r.via;
+  }
+  return guarded(fmt::format("recording the reads of {} cases or inquiries", n), [&]() -> Status {
+    Transaction tx(*impl_);
+    // The ids of all of them in one step of the counter, then one bulk insert.
+    const long long count = static_cast<long long>(n);
+    long long last = 0;
+    impl_->sql << "INSERT INTO counters (scope, name, value) VALUES ('*', 'access_log_id', :n) "
+                  "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + :m RETURNING value",
+        soci::use(count), soci::use(count), soci::into(last);
+    for (size_t i = 0; i < n; ++i) ids[i] = last - count + 1 + static_cast<long long>(i);
+    impl_->sql << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, authority, "
+                  "purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v, :i)",
+        soci::use(ids), soci::use(at), soci::use(municipality), soci::use(case_ids, case_inds),
+        soci::use(case_number), soci::use(actor), soci::use(unit), soci::use(authority), soci::use(purpose),
+        soci::use(via), soci::use(inquiry_ids, inquiry_inds);
+    tx.commit();
+    return Status::Ok();
   });
 }
 
@@ -22,8 +74,8 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
     std::vector<std::string> params;
     params.reserve(5);
     std::string query =
-        "SELECT id, at, municipality, case_id, case_number, actor, unit, authority, purpose, via FROM access_log "
-        "WHERE 1 = 1";
+        "SELECT id, at, municipality, case_id, case_number, actor, unit, authority, purpose, via, inquiry_id "
+        "FROM access_log WHERE 1 = 1";
     const auto add = [&](const char* condition, std::string value) {
       query += fmt::format(" AND {} :p{}", condition, params.size());
       params.push_back(std::move(value));
@@ -32,28 +84,37 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
     if (f.actor) add("actor =", *f.actor);
     if (f.from) add("at >=", *f.from);
     if (f.to) add("at <", *f.to);
+    // Both by an index (access_log_by_case, access_log_by_inquiry).
     if (f.case_id) query += fmt::format(" AND case_id = {}", *f.case_id);
+    if (f.inquiry_id) query += fmt::format(" AND inquiry_id = {}", *f.inquiry_id);
     query += fmt::format(" ORDER BY id DESC LIMIT {}", std::max(1, f.limit));
 
     AccessRecord r;
+    soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null;
     soci::statement st(impl_->sql);
     for (auto& p : params) st.exchange(soci::use(p));
     st.exchange(soci::into(r.id));
     st.exchange(soci::into(r.at));
     st.exchange(soci::into(r.municipality));
-    st.exchange(soci::into(r.case_id));
+    st.exchange(soci::into(r.case_id, case_ind));
     st.exchange(soci::into(r.case_number));
     st.exchange(soci::into(r.actor));
     st.exchange(soci::into(r.unit));
     st.exchange(soci::into(r.authority));
     st.exchange(soci::into(r.purpose));
     st.exchange(soci::into(r.via));
+    st.exchange(soci::into(r.inquiry_id, inquiry_ind));
     st.alloc();
     st.prepare(query);
     st.define_and_bind();
     st.execute();
     List out;
-    while (st.fetch()) out.push_back(r);
+    while (st.fetch()) {
+      AccessRecord row = r;
+      if (case_ind != soci::i_ok) row.case_id = 0;
+      if (inquiry_ind != soci::i_ok) row.inquiry_id = 0;
+      out.push_back(std::move(row));
+    }
     return out;
   });
 }

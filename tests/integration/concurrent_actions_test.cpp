@@ -273,7 +273,145 @@ TEST_P(ConcurrentActionsTest, TwoActionsOnTheSameVersionPassTheEngineAndTheStore
   EXPECT_EQ(*replay(*history), *state);
 }
 
+// A case that moves on: intake -> review -> closed.
+constexpr const char* kRelayWorkflow = R"(id: relay
+subject: 23.05.10
+start: intake
+stages:
+  intake:
+    kind: receipt
+    actions:
+      note: {next: intake}
+      accept: {next: review}
+  review:
+    kind: check
+    actions:
+      note: {next: review}
+      approve: {next: closed}
+)";
+
+class MovedOnTest : public DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (not_ready()) return;
+    auto store = connect_seeded();
+    CaseEngine engine(*store);
+    ASSERT_TRUE(engine.deploy_workflow(kRelayWorkflow, "relay.yaml").ok());
+  }
+  long long open_relay(CaseEngine& engine) {
+    OpenCaseRequest req;
+    req.municipality = kMunicipality;
+    req.workflow_id = "relay";
+    req.actor = frontdesk();
+    auto c = engine.open_case(req);
+    EXPECT_TRUE(c.ok()) << c.status().to_string();
+    return c.ok() ? c->id : 0;
+  }
+  static ActionRequest unguarded(long long id, const std::string& action, const Actor& by) {
+    return {id, action, by, {}, {}, std::nullopt, "", false};
+  }
+};
+
+// Two people take the same action at once without an expected version; the
+// second finds the case already in the next stage (as it does behind the
+// API's lock). That is the race's loss, a conflict, not an invalid request.
+TEST_P(MovedOnTest, TheLoserOfARaceWithoutAnExpectedVersionGetsAConflictNotAnInvalidRequest) {
+  if (not_ready()) return;
+  auto store_a = connect();
+  auto store_b = connect();
+  CaseEngine a(*store_a), b(*store_b);
+  const long long id = open_relay(a);
+  ASSERT_TRUE(a.act(unguarded(id, "accept", frontdesk())).ok());
+  ASSERT_TRUE(a.act(unguarded(id, "note", frontdesk())).ok()) << "a note after the move does not hide it";
+
+  auto lost = b.act(unguarded(id, "accept", caseworker()));
+  ASSERT_EQ(lost.status().code(), ErrorCode::kConflict) << lost.status().to_string();
+  EXPECT_NE(lost.status().message().find("was changed by another action: 'accept' by frida"), std::string::npos)
+      << lost.status().message();
+  EXPECT_NE(lost.status().message().find("from stage 'intake' to 'review'"), std::string::npos)
+      << lost.status().message();
+  EXPECT_NE(lost.status().message().find("re-read the case and try again"), std::string::npos);
+  EXPECT_EQ(a.history(id)->size(), 3u) << "open, accept, note: the loser wrote nothing";
+
+  // Closed by the winner: also the race's loss.
+  ASSERT_TRUE(a.act(unguarded(id, "approve", frontdesk())).ok());
+  auto closed = b.act(unguarded(id, "approve", caseworker()));
+  ASSERT_EQ(closed.status().code(), ErrorCode::kConflict) << closed.status().to_string();
+  EXPECT_NE(closed.status().message().find("and closed it"), std::string::npos) << closed.status().message();
+}
+
+TEST_P(MovedOnTest, AnActionTheCaseNeverOfferedIsStillInvalidAndAClosedCaseStillClosed) {
+  if (not_ready()) return;
+  auto store = connect();
+  CaseEngine engine(*store);
+  const long long id = open_relay(engine);
+  // Nothing moved the case: a wrong action name is the request's own fault.
+  auto wrong = engine.act(unguarded(id, "approve", frontdesk()));
+  EXPECT_EQ(wrong.status().code(), ErrorCode::kInvalidArgument) << wrong.status().to_string();
+  ASSERT_TRUE(engine.act(unguarded(id, "accept", frontdesk())).ok());
+  // The previous stage did not have it either.
+  auto unknown = engine.act(unguarded(id, "fly", frontdesk()));
+  EXPECT_EQ(unknown.status().code(), ErrorCode::kInvalidArgument) << unknown.status().to_string();
+  EXPECT_NE(unknown.status().message().find("has no action 'fly'"), std::string::npos);
+  // Based on the current version, the previous stage's action is simply not offered.
+  ActionRequest seen = unguarded(id, "accept", frontdesk());
+  seen.expected_version = engine.get_case(id)->version;
+  EXPECT_EQ(engine.act(seen).status().code(), ErrorCode::kInvalidArgument);
+  // Based on an older version: the expected-version conflict, as before.
+  seen.expected_version = 1;
+  EXPECT_EQ(engine.act(seen).status().code(), ErrorCode::kConflict);
+  // Closed by an action of another stage than the one asked for: closed, as before.
+  ASSERT_TRUE(engine.act(unguarded(id, "approve", frontdesk())).ok());
+  auto after = engine.act(unguarded(id, "accept", frontdesk()));
+  EXPECT_EQ(after.status().code(), ErrorCode::kFailedPrecondition) << after.status().to_string();
+}
+
+// Two threads on two connections take the same stage-changing action on a
+// fresh case at the same moment, without an expected version: whichever way
+// the race runs (both load the same version and the store's check decides,
+// or one loads after the other's commit), exactly one wins and the other is
+// told of a conflict.
+TEST_P(MovedOnTest, TwoRacingActionsWithoutAnExpectedVersionGiveOneWinAndOneConflict) {
+  if (not_ready()) return;
+  constexpr int kCases = 20;
+  std::vector<long long> ids;
+  {
+    auto store = connect();
+    CaseEngine engine(*store);
+    for (int i = 0; i < kCases; ++i) ids.push_back(open_relay(engine));
+  }
+  Rendezvous start(2);
+  std::vector<std::vector<Status>> results(2);
+  auto racer = [&](int t) {
+    auto store = db::SqlStore::open(url());
+    if (!store.ok()) { ADD_FAILURE() << store.status().to_string(); return; }
+    CaseEngine engine(**store);
+    for (long long id : ids) {
+      if (!start.arrive_and_wait()) { ADD_FAILURE() << "the other thread did not come"; return; }
+      results[t].push_back(engine.act(unguarded(id, "accept", t == 0 ? frontdesk() : caseworker())).status());
+    }
+  };
+  std::thread a(racer, 0), b(racer, 1);
+  a.join();
+  b.join();
+  ASSERT_EQ(results[0].size(), ids.size());
+  ASSERT_EQ(results[1].size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    SCOPED_TRACE("case " + std::to_string(ids[i]));
+    const Status& first = results[0][i];
+    const Status& second = results[1][i];
+    ASSERT_NE(first.ok(), second.ok()) << first.to_string() << " / " << second.to_string();
+    const Status& lost = first.ok() ? second : first;
+    EXPECT_EQ(lost.code(), ErrorCode::kConflict) << lost.to_string();
+    EXPECT_NE(lost.message().find("re-read the case and try again"), std::string::npos) << lost.message();
+  }
+  auto store = connect();
+  for (long long id : ids) EXPECT_EQ(store->load_case(id)->version, 2) << "one accept per case";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ConcurrentActionsTest, AllBackends());
+INSTANTIATE_TEST_SUITE_P(Backends, MovedOnTest, AllBackends());
 
 }  // namespace
 }  // namespace sagsflow::testing

@@ -43,7 +43,7 @@ TEST_P(OrganisationRulesTest, AnotherMunicipalitysCaseIsInvisibleUnlessAnAgreeme
   EXPECT_EQ(seen.status().code(), ErrorCode::kForbidden);
   EXPECT_NE(seen.status().message().find("belongs to Supermarked Kommune"), std::string::npos)
       << seen.status().message();
-  auto listed = engine_->list_cases_for(CaseFilter{}, stranger);
+  auto listed = engine_->list_cases_for(CaseFilter{}, stranger, {kReadCaseList, "test"});
   ASSERT_TRUE(listed.ok());
   for (const auto& s : *listed) EXPECT_NE(s.municipality, kSupermarket);
   EXPECT_EQ(engine_->add_note(c.id, stranger, "hello").status().code(), ErrorCode::kForbidden);
@@ -195,7 +195,8 @@ TEST_P(OrganisationRulesTest, ARefusedServiceIsNotRegisteredAndSaysWhatMayBeDone
   }
   EXPECT_TRUE(desk_->register_inquiry(q).ok()) << "the job centre gives employment guidance";
 
-  auto list = desk_->inquiries(front_desk(kSupermarket), InquiryFilter{std::string(kSupermarket)});
+  auto list = desk_->inquiries(front_desk(kSupermarket), InquiryFilter{std::string(kSupermarket)}, *engine_,
+                               {kReadInquiries, "test"});
   ASSERT_TRUE(list.ok());
   for (const auto& r : *list) EXPECT_NE(r.service, "concrete_guidance") << "refusals are not stored";
 }

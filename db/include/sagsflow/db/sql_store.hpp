@@ -145,6 +145,7 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<std::string> municipality_name(const std::string& code) override;
   Result<std::vector<std::pair<std::string, std::string>>> list_municipalities() override;
   Result<long long> record_access(const AccessRecord& record) override;
+  Status record_accesses(const std::vector<AccessRecord>& records) override;
   Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) override;
 
   // Figures for /metrics: events per action over the whole installation, and

@@ -46,24 +46,28 @@ struct CaseFilter {
   int limit = 100;
 };
 
-// One read of a case's personal data (form fields, CPR number, history):
-// who read it, for which authority and unit, when, and why.
+// One read of a case's personal data (form fields, CPR number, history) or
+// of an inquiry (its citizen, outcome): who read it, for which authority and
+// unit, when, and why. It names a case, an inquiry, or both (an inquiry of a
+// case); a list is recorded as one record per case or inquiry it showed.
 struct AccessRecord {
   long long id = 0;
   std::string at;  // ISO-8601 UTC
   std::string municipality;
-  long long case_id = 0;
-  std::string case_number;
+  long long case_id = 0;  // 0: no case (an inquiry without one)
+  std::string case_number;  // empty without a case
+  long long inquiry_id = 0;  // 0: not an inquiry read
   std::string actor;
   std::string unit;
   std::string authority;
-  std::string purpose;  // "case page", "history", "case show" ...
+  std::string purpose;  // "case", "history", "list", "worklist", "inquiries", "answer to act approve" ...
   std::string via;      // "api", "cli", "web"
 };
 
 struct AccessFilter {
   std::optional<std::string> municipality;
   std::optional<long long> case_id;
+  std::optional<long long> inquiry_id;
   std::optional<std::string> actor;
   std::optional<std::string> from;  // instants, inclusive
   std::optional<std::string> to;    // exclusive
@@ -130,6 +134,17 @@ class CaseStore {
   // The access log: append-only, newest first when listed (at most
   // max(1, limit)). record_access returns the new record's id.
   virtual Result<long long> record_access(const AccessRecord& record) = 0;
+  // Several records as one unit, all or none (the cases or inquiries one
+  // list showed). The default writes them one by one inside atomically();
+  // the SQL store writes them with one statement.
+  virtual Status record_accesses(const std::vector<AccessRecord>& records) {
+    return atomically([&]() -> Status {
+      for (const auto& r : records) {
+        if (auto id = record_access(r); !id.ok()) return id.status();
+      }
+      return Status::Ok();
+    });
+  }
   virtual Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) = 0;
 };
 

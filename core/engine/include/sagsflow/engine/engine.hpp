@@ -21,8 +21,10 @@
 // Reads of personal data are recorded in the access log (who, when, which
 // case, why) by the engine itself: view_case() and history_for() for reads,
 // change_and_view() for the answer to a change, in the same transaction as
-// the change's event. The CLI, the API and the web pages go through these,
-// so they write the same records.
+// the change's event; list_cases_for() and worklist() record one row per case
+// they return, in one transaction, before returning it (FrontDesk::inquiries
+// does the same through record_reads()). The CLI, the API and the web pages
+// go through these, so they write the same records.
 //
 // Thread-safety: an engine may be shared by threads only if its CaseStore
 // may; the SQL store is one connection, so give each thread its own engine
@@ -98,6 +100,20 @@ struct ReadPurpose {
 inline constexpr const char* kReadCase = "case";
 inline constexpr const char* kReadHistory = "history";
 inline constexpr const char* kReadAttachments = "attachments";
+// Lists: one record per case (or inquiry) the list showed, all written in
+// one unit of the store before the list is returned.
+inline constexpr const char* kReadCaseList = "list";         // a list of cases (GET /api/v1/cases, case list)
+inline constexpr const char* kReadWorklist = "worklist";     // a unit's queue or a person's claimed cases
+inline constexpr const char* kReadInquiries = "inquiries";   // the inquiry register (GET /api/v1/inquiries, inquiry list)
+
+// What a list showed of one record: a case, an inquiry, or an inquiry of a
+// case (then both ids). An empty case_number is filled in from the store.
+struct ReadSubject {
+  std::string municipality;
+  long long case_id = 0;     // 0: no case
+  std::string case_number;
+  long long inquiry_id = 0;  // 0: no inquiry
+};
 
 // A case as one person sees it: its state, and what they may do with it now.
 struct CaseView {
@@ -168,8 +184,12 @@ class CaseEngine {
   Result<std::vector<AccessRecord>> access_log(const AccessFilter& filter) { return store_.list_access(filter); }
 
   // Worklists. A claim holds while the case stays in its stage: when the case
-  // moves on, it returns to the queue of its new stage.
-  Result<std::vector<WorklistItem>> worklist(const WorklistQuery& query, const Actor& actor);
+  // moves on, it returns to the queue of its new stage. The cases returned
+  // (and only those) are recorded in the access log with `why`, as
+  // list_cases_for does. kInvalidArgument (neither or both of unit and
+  // person), kForbidden (another person's list, not a team leader), kStorage.
+  Result<std::vector<WorklistItem>> worklist(const WorklistQuery& query, const Actor& actor,
+                                             const ReadPurpose& why);
   // Takes the case: only someone who may take an action in its current stage,
   // and not while a colleague holds it (kConflict names them).
   Result<CaseState> claim(long long id, const Actor& actor);
@@ -177,8 +197,19 @@ class CaseEngine {
   Result<CaseState> release(long long id, const Actor& actor);
   // A team leader hands the case to `to`, who must be able to act on it.
   Result<CaseState> reassign(long long id, const Actor& actor, const Actor& to);
-  // The cases matching `filter` that `actor` may see.
-  Result<std::vector<CaseState>> list_cases_for(const CaseFilter& filter, const Actor& actor);
+  // The cases matching `filter` that `actor` may see, each recorded in the
+  // access log with `why` (one record per case returned, all in one unit of
+  // the store; a list that cannot be recorded is not returned: kStorage).
+  // kForbidden when the organisation cannot place `actor`; kInvalidArgument
+  // when `why` has no purpose.
+  Result<std::vector<CaseState>> list_cases_for(const CaseFilter& filter, const Actor& actor,
+                                                const ReadPurpose& why);
+  // Records that `actor` was shown `shown` (one access record each, all in
+  // one unit of the store: all or none). For lists the engine does not build
+  // itself (the front desk's inquiries). kInvalidArgument when `why` has no
+  // purpose or a subject names neither a case nor an inquiry; kNotFound when
+  // a subject's case does not exist; kStorage.
+  Status record_reads(const std::vector<ReadSubject>& shown, const Actor& actor, const ReadPurpose& why);
   // Where the case's current task waits (unit, specialist group, or another
   // authority to forward to); empty without an organisation.
   Result<Queue> queue_of(const CaseState& state);
@@ -265,6 +296,14 @@ class CaseEngine {
   Status check_may_see(const Actor& actor, const CaseState& state);
   // Writes one access-log record for a read of `state` by `actor`.
   Status record_read(const CaseState& state, const Actor& actor, const ReadPurpose& why);
+  // The cases matching `filter` that `actor` may see (no record: callers record what they show).
+  Result<std::vector<CaseState>> visible_cases(const CaseFilter& filter, const Actor& actor);
+  // Records each of `cases` as read by `actor`, in one unit.
+  Status record_list_read(const std::vector<const CaseState*>& cases, const Actor& actor, const ReadPurpose& why);
+  // When an action the case's stage lacks (or a closed case) is explained by
+  // the change that moved the case on from a stage that had it: the
+  // kConflict to answer with (re-read and retry); Ok otherwise.
+  Status moved_on_conflict(const CaseState& state, const ActionRequest& req, const WorkflowDefinition& wf);
   // Refuses a closed case or one `actor` holds no action on in its stage.
   Status check_may_work_on(const CaseState& state, const Actor& actor, const char* what);
   Result<std::vector<std::string>> plugin_form_problems(const WorkflowDefinition& wf, const CaseState& state,

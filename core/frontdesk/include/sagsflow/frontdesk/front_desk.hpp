@@ -152,8 +152,13 @@ class FrontDesk {
   Result<InquiryRecord> forward(long long id, const Actor& actor, const std::string& to);
   // The inquiries of `municipality` (masked CPR when shown) `actor` may see:
   // those of their own authority, newest first. The filter's limit applies
-  // before that selection. kInvalidArgument when the filter names no municipality.
-  Result<std::vector<InquiryRecord>> inquiries(const Actor& actor, const InquiryFilter& filter);
+  // before that selection. Each inquiry returned is recorded in the access
+  // log with `why` through `engine` (CaseEngine::record_reads: one record per
+  // inquiry, naming it and its case if it has one, all in one unit); a list
+  // that cannot be recorded is not returned. kInvalidArgument when the filter
+  // names no municipality or `why` no purpose; kStorage.
+  Result<std::vector<InquiryRecord>> inquiries(const Actor& actor, const InquiryFilter& filter, CaseEngine& engine,
+                                               const ReadPurpose& why);
 
   // Expert group only, for its own area: kForbidden for anyone else,
   // kInvalidArgument when the title or text is empty. Returns the stored notice.
