@@ -302,6 +302,11 @@ Reply Server::Impl::health() {
     auto installed = api.installation.store->installed_plugins();
     if (installed.ok()) {
       for (const auto& p : *installed) {
+        if (!p.enabled && !p.disabled_reason.empty()) {  // Sagsflow disabled it: repeated crashes
+          ok = false;
+          plugins.push_back({{"id", p.id}, {"version", p.version}, {"loaded", false},
+                             {"disabled_reason", p.disabled_reason}});
+        }
         if (!p.enabled) continue;
         const bool loaded = api.installation.plugins->find(p.id) != nullptr;
         ok = ok && loaded;

@@ -190,9 +190,19 @@ std::string PluginProcess::stop(bool kill) {
     if (kill) ::kill(pid_, SIGKILL);
     int status = 0;
     pid_t r = -1;
-    do {
-      r = ::waitpid(pid_, &status, 0);
-    } while (r < 0 && errno == EINTR);
+    // A child asked to end (its socket closed) gets a moment to shut its plugin down.
+    const auto give_up = Clock::now() + std::chrono::seconds(2);
+    for (;;) {
+      r = ::waitpid(pid_, &status, kill ? 0 : WNOHANG);
+      if (r < 0 && errno == EINTR) continue;
+      if (r != 0) break;
+      if (Clock::now() >= give_up) {
+        ::kill(pid_, SIGKILL);
+        kill = true;
+        continue;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     if (r == pid_) how = describe_exit(status);
     pid_ = -1;
   }
