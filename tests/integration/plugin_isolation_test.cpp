@@ -296,6 +296,37 @@ TEST_P(PluginIsolationTest, TheLoadChecksStillApplyAndARefusalFromTheChildNamesT
   EXPECT_NE(twice.status().message().find("already loaded"), std::string::npos) << twice.status().message();
 }
 
+TEST_P(PluginIsolationTest, TheStoreKeepsWhySagsflowDisabledAPluginUntilItIsEnabledAgain) {
+  ASSERT_TRUE(store_->record_plugin({"crashing_calls_permit", "1.2.0", "crashing_calls_permit.so", "sha",
+                                     "crashing_calls_permit", true, "2026-12-01T10:00:00Z"})
+                  .ok());
+  ASSERT_TRUE(store_->disable_plugin_for("crashing_calls_permit", "disabled after 5 failures").ok());
+  auto listed = store_->installed_plugins();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_FALSE(listed->front().enabled);
+  EXPECT_EQ(listed->front().disabled_reason, "disabled after 5 failures");
+  EXPECT_EQ(store_->disable_plugin_for("no_such_plugin", "x").code(), ErrorCode::kNotFound);
+
+  // A pending delivery backing off is due again once the admin enables the plugin.
+  start("crashing_calls_permit");
+  auto c = registered();
+  PluginDelivery d{"crashing_calls_permit", c.id, 1, 3, "2999-01-01T00:00:00Z", 2, "crashed"};
+  ASSERT_TRUE(store_->save_plugin_delivery(d).ok());
+  const std::string now = "2026-12-01T10:00:00Z";
+  EXPECT_TRUE(store_->pending_plugin_deliveries("crashing_calls_permit", workflow_, now, 10)->empty());
+  ASSERT_TRUE(store_->set_plugin_enabled("crashing_calls_permit", true).ok());
+  EXPECT_TRUE(store_->installed_plugins()->front().disabled_reason.empty());
+  auto due = store_->pending_plugin_deliveries("crashing_calls_permit", workflow_, now, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().case_id, c.id);
+  EXPECT_EQ(due->front().delivered_seq, 1);
+  EXPECT_EQ(due->front().attempts, 3);
+  EXPECT_EQ(due->front().incident_seq, 2);
+  EXPECT_EQ(due->front().last_error, "crashed");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PluginIsolationTest, AllBackends());
 
 namespace proto = plugin_protocol;

@@ -50,6 +50,8 @@ TEST_F(ApiTest, APluginProcessThatCrashesIsAnIncidentAndTheServerKeepsServing) {
   const long long id = opened.body.value("id", 0LL);
   const std::string base = "/api/v1/cases/" + std::to_string(id) + "/actions/";
   ASSERT_EQ(post(base + "register", frida).status, 200);
+  // The delivery thread hands the register event to the plugin after the answer; let it finish first.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
   auto children = plugin_children("passport.so");
   ASSERT_EQ(children.size(), 1u) << "the passport plugin runs in one child process of the server";
