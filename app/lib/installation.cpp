@@ -6,12 +6,20 @@
 #include <sstream>
 
 #include "sagsflow/config/municipality.hpp"
+#include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/text_file.hpp"
 #include "sagsflow/config/workflow.hpp"
 
 namespace sagsflow::app {
 
+// Bounds the work a closing CLI command does for events left pending earlier.
+constexpr size_t kDeliveriesOnClose = 50;
+
 Installation::~Installation() {
+  if (plugins && engine && deliver_on_close) {
+    auto delivered = plugins->deliver_pending(kDeliveriesOnClose);
+    if (!delivered.ok()) logger()->warn("pending plugin events not delivered: {}", delivered.status().message());
+  }
   if (plugins) plugins->detach();  // drop the plugins' connections before anything goes
 }
 
@@ -89,10 +97,23 @@ Result<Installation> open_installation(const InstallationOptions& options) {
                                                         const std::string& key) {
     return org->plugin_setting(plugin, municipality, key);
   };
+  plugin_options.isolation = options.plugin_isolation;
+  plugin_options.call_timeout = options.plugin_call_timeout;
+  plugin_options.delivery = options.plugin_delivery;
+  plugin_options.delivery_wakeup = options.plugin_delivery_wakeup;
+  // A plugin that keeps crashing stays disabled, with the reason, until an admin enables or reinstalls it.
+  plugin_options.on_disabled = [store = s.store.get()](const std::string& id, const std::string& reason) {
+    if (auto st = store->disable_plugin_for(id, reason); !st.ok()) {
+      logger()->error("plugin {} could not be marked disabled: {}", id, st.message());
+    }
+  };
   s.plugins = std::make_unique<PluginHost>(plugin_options);
   auto installed = s.store->installed_plugins();
   if (!installed.ok()) return installed.status();
   for (const auto& p : *installed) {
+    if (!p.enabled && !p.disabled_reason.empty()) {
+      s.plugin_warnings.push_back(fmt::format("plugin {} is {}", p.id, p.disabled_reason));
+    }
     if (!p.enabled) continue;
     const auto path = (std::filesystem::path(dir) / p.file_name).string();
     if (auto loaded = s.plugins->load(path); !loaded.ok()) s.plugin_warnings.push_back(loaded.status().message());
@@ -102,6 +123,7 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
   s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
   s.plugins->attach(*s.engine);
+  s.deliver_on_close = options.plugin_delivery == EventDelivery::kAfterEachCommit;
   return s;
 }
 

@@ -47,7 +47,11 @@ Result<json> plugins(Call& c) {
                    {"workflow", p.workflow_id},
                    {"enabled", p.enabled},
                    {"loaded", c.installation().plugins->find(p.id) != nullptr},
-                   {"installed_at", p.installed_at}});
+                   {"installed_at", p.installed_at},
+                   // Why Sagsflow disabled it (repeated crashes), now or since this server started.
+                   {"disabled_reason", p.disabled_reason.empty()
+                                           ? c.installation().plugins->disabled_reason(p.id)
+                                           : p.disabled_reason}});
   }
   return json{{"plugins", out}, {"warnings", c.installation().plugin_warnings}};
 }

@@ -162,6 +162,12 @@ struct Server::Impl {
   CondVar stop_signal;
   bool stopping GUARDED_BY(stop_mutex) = false;
   void check_deadlines_until_stopped();
+  // Delivers committed events to plugins from their durable queue (never
+  // inside a request): woken by a commit, and every few seconds for retries.
+  std::thread plugin_deliverer;
+  CondVar delivery_signal;
+  bool delivery_wanted GUARDED_BY(stop_mutex) = true;
+  void deliver_plugin_events_until_stopped();
 
   Reply handle(const http::Request& req, std::string& route_label);
   // The answer on a worker thread: handle() timed, counted and logged.
@@ -230,6 +236,24 @@ void Server::Impl::check_deadlines_until_stopped() {
   }
 }
 
+void Server::Impl::deliver_plugin_events_until_stopped() {
+  constexpr auto kRetryEvery = std::chrono::seconds(2);
+  for (;;) {
+    {
+      MutexLock lock(stop_mutex);
+      const auto next = std::chrono::steady_clock::now() + kRetryEvery;
+      while (!stopping && !delivery_wanted && std::chrono::steady_clock::now() < next) {
+        delivery_signal.wait_until(stop_mutex, next);
+      }
+      if (stopping) return;
+      delivery_wanted = false;
+    }
+    MutexLock guard(api.lock);
+    auto delivered = api.installation.plugins->deliver_pending(/*max_calls=*/20);
+    if (!delivered.ok()) logger()->error("plugin event delivery failed: {}", delivered.status().message());
+  }
+}
+
 // A page or script: strong ETag, revalidated on every use (no-cache), gzipped when the client takes it.
 Reply Server::Impl::serve_asset(const std::string& path, const http::Request& req) {
   const http::PreparedAsset* asset = http::find_prepared_asset(path == "/" ? "/index.html" : path);
@@ -279,6 +303,11 @@ Reply Server::Impl::health() {
     auto installed = api.installation.store->installed_plugins();
     if (installed.ok()) {
       for (const auto& p : *installed) {
+        if (!p.enabled && !p.disabled_reason.empty()) {  // Sagsflow disabled it: repeated crashes
+          ok = false;
+          plugins.push_back({{"id", p.id}, {"version", p.version}, {"loaded", false},
+                             {"disabled_reason", p.disabled_reason}});
+        }
         if (!p.enabled) continue;
         const bool loaded = api.installation.plugins->find(p.id) != nullptr;
         ok = ok && loaded;
@@ -554,9 +583,16 @@ Server::~Server() { stop(); }
 Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::string signing_key) {
   if (auto st = config.check(); !st.ok()) return st;
   if (auto st = check_signing_key(signing_key, "(given to the server)"); !st.ok()) return st;
-  auto installation = app::open_installation({config.db_url, config.plugin_dir});
-  if (!installation.ok()) return installation.status();
   auto impl = std::make_unique<Impl>(config);
+  app::InstallationOptions options{config.db_url, config.plugin_dir};
+  options.plugin_delivery = EventDelivery::kByWorker;
+  options.plugin_delivery_wakeup = [raw = impl.get()] {
+    MutexLock lock(raw->stop_mutex);
+    raw->delivery_wanted = true;
+    raw->delivery_signal.notify_all();
+  };
+  auto installation = app::open_installation(options);
+  if (!installation.ok()) return installation.status();
   {
     MutexLock guard(impl->api.lock);
     impl->api.installation = std::move(*installation);
@@ -599,6 +635,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   impl->listener = impl->http.get();
   logger()->info("serving on {}://{}:{}", config.tls() ? "https" : "http", config.address, impl->port);
   impl->deadline_checker = std::thread([raw = impl.get()] { raw->check_deadlines_until_stopped(); });
+  impl->plugin_deliverer = std::thread([raw = impl.get()] { raw->deliver_plugin_events_until_stopped(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -625,7 +662,9 @@ void Server::stop() {
     impl_->stopping = true;
   }
   impl_->stop_signal.notify_all();
+  impl_->delivery_signal.notify_all();
   if (impl_->deadline_checker.joinable()) impl_->deadline_checker.join();
+  if (impl_->plugin_deliverer.joinable()) impl_->plugin_deliverer.join();
   impl_->api.jobs.stop_children();
   impl_->api.jobs.join();
 }

@@ -94,6 +94,7 @@ int install(const Context& ctx, const PluginArgs& a) {
   // Load it as the host would (every refusal applies), in a throwaway host.
   PluginHostOptions options;
   options.allowed_sha256 = *allowed;
+  options.isolation = PluginIsolation::kChildProcess;  // a plugin that crashes while loading does not take the CLI along
   std::unique_ptr<PluginHost> trial = std::make_unique<PluginHost>(options);
   auto loaded = trial->load(a.file);
   if (!loaded.ok()) return fail(ctx, loaded.status());
@@ -185,10 +186,12 @@ int list(const Context& ctx) {
     auto open = (*store)->count_open_cases(p.workflow_id);
     if (!open.ok()) return fail(ctx, open.status());
     out.push_back({{"id", p.id}, {"version", p.version}, {"enabled", p.enabled}, {"workflow", p.workflow_id},
-                   {"open_cases", *open}, {"sha256", p.sha256}, {"installed_at", p.installed_at}});
+                   {"open_cases", *open}, {"sha256", p.sha256}, {"installed_at", p.installed_at},
+                   {"disabled_reason", p.disabled_reason}});
     if (!ctx.json) {
       std::cout << fmt::format("{:<24} {:<10} {:<9} {:<24} {:>10}  {}\n", p.id, p.version, p.enabled ? "yes" : "no",
                                p.workflow_id, *open, p.sha256.substr(0, 12));
+      if (!p.disabled_reason.empty()) std::cout << "  " << p.id << " is " << p.disabled_reason << "\n";
     }
   }
   if (ctx.json) print_json(out);

@@ -5,19 +5,27 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <boost/dll/shared_library.hpp>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
-#include "sagsflow/engine/engine.hpp"
+#include "plugin_library.hpp"
+#include "plugin_process.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/text_file.hpp"
 #include "sagsflow/domain/thread_annotations.hpp"
+#include "sagsflow/domain/time.hpp"
+#include "sagsflow/engine/engine.hpp"
 #include "sagsflow/plugin_abi.h"
+
+#ifndef SAGSFLOW_INSTALL_BINDIR
+#define SAGSFLOW_INSTALL_BINDIR "/usr/local/bin"
+#endif
 
 namespace sagsflow {
 namespace fs = std::filesystem;
@@ -25,16 +33,11 @@ using nlohmann::json;
 
 namespace {
 
-// The size of a version 1.0 descriptor: anything smaller is not one.
-constexpr size_t kMinDescriptorSize = offsetof(sf_plugin_descriptor, shutdown) + sizeof(void*);
-
-// Process-wide: libraries are never unloaded (a plugin's objects must keep its
-// code loaded), and a file or id may be live in one host at a time. Hosts on
+// Process-wide: a file or id may be live in one host at a time. Hosts on
 // different threads share it, so it is read and changed under `mutex`; load()
 // holds it from the duplicate checks to the registration.
 struct Registry {
   Mutex mutex;
-  std::vector<boost::dll::shared_library> libraries GUARDED_BY(mutex);  // kept until exit
   std::map<std::pair<dev_t, ino_t>, std::string> files GUARDED_BY(mutex);  // live file -> path
   std::map<std::string, std::string> ids GUARDED_BY(mutex);                // live id -> path
 };
@@ -47,21 +50,20 @@ std::string first_chars(const std::string& s, size_t n = 80) {
   return s.size() <= n ? s : s.substr(0, n) + "...";
 }
 
-int copy_out(const std::string& text, char* buf, size_t cap, size_t* needed) {
-  if (needed) *needed = text.size() + 1;
-  if (buf == nullptr || cap < text.size() + 1) return SF_TOO_SMALL;
-  std::memcpy(buf, text.c_str(), text.size() + 1);
-  return SF_OK;
-}
-
 }  // namespace
 
-struct PluginHost::Context {
+// Per plugin: its library (in-process) or process (child), and the host
+// services its calls reach, answered through the engine.
+struct PluginHost::Context final : detail::PluginServices {
   PluginHost* host = nullptr;
   std::string id;
-  sf_host_api api{};
-  bool deciding = false;  // inside validate_form / propose_decision: no writes
+  bool deciding = false;     // inside validate_form / propose_decision: no writes
   std::string municipality;  // whose case the plugin is working on, during a call
+  std::unique_ptr<detail::PluginLibrary> library;
+  std::unique_ptr<detail::PluginProcess> process;
+  bool offers_validate = false;
+  bool offers_propose = false;
+  bool offers_events = false;
 
   // The case, if it belongs to a workflow of this plugin.
   Result<CaseState> own_case(int64_t case_id) const {
@@ -76,128 +78,46 @@ struct PluginHost::Context {
     }
     return state;
   }
-};
 
-namespace {
-
-int status_code(const Status& s) {
-  switch (s.code()) {
-    case ErrorCode::kOk: return SF_OK;
-    case ErrorCode::kNotFound: return SF_NOT_FOUND;
-    case ErrorCode::kForbidden: return SF_FORBIDDEN;
-    default: return SF_ERROR;
-  }
-}
-
-PluginHost::Context* ctx(void* h) { return static_cast<PluginHost::Context*>(h); }
-
-void host_log(void* h, int level, const char* message) {
-  try {
+  void log(int level, const std::string& message) override {
     const auto lvl = level >= SF_LOG_ERROR ? spdlog::level::err
                      : level == SF_LOG_WARN ? spdlog::level::warn
                      : level == SF_LOG_INFO ? spdlog::level::info
                                             : spdlog::level::debug;
-    logger()->log(lvl, "plugin {}: {}", ctx(h)->id, message ? message : "");
-  } catch (...) {
+    logger()->log(lvl, "plugin {}: {}", id, message);
   }
-}
-
-int host_config_get(void* h, const char* key, char* buf, size_t cap, size_t* needed) {
-  try {
-    auto* c = ctx(h);
-    if (!key || !c->host) return SF_ERROR;
+  Result<std::string> config_get(const std::string& key) override {
     std::optional<std::string> value;
-    if (auto& config = c->host->options().config) value = config(c->id, c->municipality, key);
-    if (!value) return SF_NOT_FOUND;
-    return copy_out(*value, buf, cap, needed);
-  } catch (...) {
-    return SF_ERROR;
+    if (auto& config = host->options().config) value = config(id, municipality, key);
+    if (!value) return NotFound("no setting " + key);
+    return *value;
   }
-}
-
-int host_case_read(void* h, int64_t case_id, char* buf, size_t cap, size_t* needed) {
-  try {
-    auto state = ctx(h)->own_case(case_id);
-    if (!state.ok()) return status_code(state.status());
-    return copy_out(to_json(*state, /*reveal_cpr=*/false).dump(), buf, cap, needed);
-  } catch (...) {
-    return SF_ERROR;
+  Result<std::string> case_read(int64_t case_id) override {
+    auto state = own_case(case_id);
+    if (!state.ok()) return state.status();
+    return to_json(*state, /*reveal_cpr=*/false).dump();
   }
-}
-
-int host_case_write(void* h, int64_t case_id, const std::function<Status(CaseEngine&, const std::string&)>& write) {
-  try {
-    auto* c = ctx(h);
-    if (c->deciding) {
+  Status write(int64_t case_id, const std::function<Status(CaseEngine&)>& change) {
+    if (deciding) {
       logger()->warn("plugin {}: writing to a case is refused while it is being validated or decided; "
-                     "write from on_case_event instead", c->id);
-      return SF_FORBIDDEN;
+                     "write from on_case_event instead", id);
+      return Forbidden("no writes while deciding");
     }
-    auto state = c->own_case(case_id);
-    if (!state.ok()) return status_code(state.status());
-    return status_code(write(*c->host->engine(), c->id));
-  } catch (...) {
-    return SF_ERROR;
+    auto state = own_case(case_id);
+    if (!state.ok()) return state.status();
+    return change(*host->engine());
   }
-}
-
-int host_case_add_note(void* h, int64_t case_id, const char* text) {
-  return host_case_write(h, case_id, [&](CaseEngine& engine, const std::string& id) {
-    return engine.add_plugin_note(case_id, id, text ? text : "").status();
-  });
-}
-
-int host_case_add_event(void* h, int64_t case_id, const char* kind, const char* data_json) {
-  return host_case_write(h, case_id, [&](CaseEngine& engine, const std::string& id) -> Status {
-    json data = json::parse(data_json ? data_json : "null", nullptr, false);
-    if (data.is_discarded()) return InvalidArgument("event data is not JSON");
-    return engine.add_plugin_event(case_id, id, kind ? kind : "", data).status();
-  });
-}
-
-// Calls one plugin function of the (instance, input, char** out) shape: any
-// exception, an error code or a missing answer becomes kPluginFailed; the
-// plugin's string is freed with its own free_string.
-Result<std::string> call_plugin(const LoadedPlugin& p, const char* operation,
-                                int (*fn)(void*, const char*, char**), const std::string& input) {
-  const auto* d = p.descriptor;
-  char* out = nullptr;
-  int rc = SF_ERROR;
-  std::string thrown;
-  try {
-    rc = fn(d->instance, input.c_str(), &out);
-  } catch (const std::exception& e) {
-    thrown = e.what();
-  } catch (...) {
-    thrown = "an unknown exception";
+  Status case_add_note(int64_t case_id, const std::string& text) override {
+    return write(case_id, [&](CaseEngine& engine) { return engine.add_plugin_note(case_id, id, text).status(); });
   }
-  std::string text = out ? std::string(out) : std::string();
-  if (out && d->free_string) d->free_string(out);
-  if (!thrown.empty()) {
-    return PluginFailed(fmt::format("plugin {} threw {} in {} (exceptions must not cross the plugin boundary)",
-                                    p.id(), thrown, operation));
+  Status case_add_event(int64_t case_id, const std::string& kind, const std::string& data_json) override {
+    return write(case_id, [&](CaseEngine& engine) -> Status {
+      json data = json::parse(data_json, nullptr, false);
+      if (data.is_discarded()) return InvalidArgument("event data is not JSON");
+      return engine.add_plugin_event(case_id, id, kind, data).status();
+    });
   }
-  if (rc != SF_OK) {
-    return PluginFailed(fmt::format("plugin {} reported an error in {}: {}", p.id(), operation,
-                                    text.empty() ? std::string("(no message)") : text));
-  }
-  return text;
-}
-
-// call_plugin, and the answer must be JSON.
-Result<json> call_json(const LoadedPlugin& p, const char* operation,
-                       int (*fn)(void*, const char*, char**), const std::string& input) {
-  auto text = call_plugin(p, operation, fn, input);
-  if (!text.ok()) return text.status();
-  json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded()) {
-    return PluginFailed(fmt::format("plugin {} returned something that is not JSON from {}: '{}'", p.id(),
-                                    operation, first_chars(*text)));
-  }
-  return j;
-}
-
-}  // namespace
+};
 
 std::string manifest_path_for(const std::string& library_path) {
   fs::path p(library_path);
@@ -243,27 +163,34 @@ PluginHost::PluginHost(PluginHostOptions options) : options_(std::move(options))
 PluginHost::~PluginHost() {
   detach();
   auto& reg = registry();
-  for (auto& p : plugins_) {
-    if (p->descriptor && p->descriptor->shutdown) {
-      try {
-        p->descriptor->shutdown(p->descriptor->instance);
-      } catch (...) {
-        logger()->error("plugin {} threw during shutdown", p->id());
-      }
-    }
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    contexts_[i]->library.reset();  // calls its shutdown
+    contexts_[i]->process.reset();  // closes the socket: the child shuts the plugin down and exits
     MutexLock lock(reg.mutex);
-    reg.ids.erase(p->id());
+    reg.ids.erase(plugins_[i]->id());
     for (auto it = reg.files.begin(); it != reg.files.end();) {
-      it = it->second == p->info.library_path ? reg.files.erase(it) : std::next(it);
+      it = it->second == plugins_[i]->info.library_path ? reg.files.erase(it) : std::next(it);
     }
   }
+}
+
+std::string PluginHost::child_program() const {
+  if (!options_.child_program.empty()) return options_.child_program;
+  if (const char* env = std::getenv("SAGSFLOW_PLUGIN_HOST"); env && *env) return env;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path beside = self.parent_path() / "sagsflow-plugin-host";
+    if (fs::exists(beside, ec)) return beside.string();
+  }
+  return (fs::path(SAGSFLOW_INSTALL_BINDIR) / "sagsflow-plugin-host").string();
 }
 
 Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
   auto inspected = inspect_plugin(library_path);
   if (!inspected.ok()) return inspected.status();
   InspectedPlugin info = std::move(*inspected);
-  const std::string& path = info.library_path;
+  const std::string path = info.library_path;
   const auto refuse = [&](const std::string& why) {
     logger()->error("plugin {} refused: {}", path, why);
     return InvalidArgument(fmt::format("plugin {} refused: {}", path, why));
@@ -278,7 +205,7 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
   if (auto it = reg.files.find({st.st_dev, st.st_ino}); it != reg.files.end()) {
     return refuse("the same plugin file is already loaded (as " + it->second + ")");
   }
-  const auto& m = info.manifest;
+  const PluginManifest& m = info.manifest;
   if (auto it = reg.ids.find(m.id); it != reg.ids.end()) {
     return refuse(fmt::format("a plugin with id '{}' is already loaded from {}", m.id, it->second));
   }
@@ -288,66 +215,52 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
                               kHostAbiMajor, kHostAbiMinor));
   }
 
-  boost::dll::shared_library lib;
-  try {
-    lib.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-  } catch (const std::exception& e) {
-    return refuse(std::string("it is not a loadable shared library: ") + e.what());
-  }
-  reg.libraries.push_back(lib);  // never unloaded from here on
-  if (!lib.has(SAGSFLOW_PLUGIN_ENTRY_NAME)) {
-    return refuse(std::string("it has no entry point '") + SAGSFLOW_PLUGIN_ENTRY_NAME + "'");
-  }
-  auto entry = lib.get<const sf_plugin_descriptor*(const sf_host_api*)>(SAGSFLOW_PLUGIN_ENTRY_NAME);
-
   auto context = std::make_unique<Context>();
   context->host = this;
   context->id = m.id;
-  context->api.struct_size = sizeof(sf_host_api);
-  context->api.abi_major = kHostAbiMajor;
-  context->api.abi_minor = kHostAbiMinor;
-  context->api.host = context.get();
-  context->api.log = &host_log;
-  context->api.config_get = &host_config_get;
-  context->api.case_read = &host_case_read;
-  context->api.case_add_note = &host_case_add_note;
-  context->api.case_add_event = &host_case_add_event;
-
-  const sf_plugin_descriptor* d = nullptr;
-  try {
-    d = entry(&context->api);
-  } catch (...) {
-    return refuse("its entry point threw an exception");
-  }
-  if (d == nullptr) return refuse("its entry point returned no descriptor (the plugin refused to start; see its log lines)");
-  if (d->struct_size < kMinDescriptorSize) {
-    return refuse(fmt::format("its descriptor is {} bytes, smaller than a version {}.0 descriptor ({})",
-                              d->struct_size, kHostAbiMajor, kMinDescriptorSize));
-  }
-  if (d->abi_major != kHostAbiMajor || d->abi_minor > kHostAbiMinor) {
-    return refuse(fmt::format("the library reports plugin ABI {}.{}, this Sagsflow speaks {}.{}", d->abi_major,
-                              d->abi_minor, kHostAbiMajor, kHostAbiMinor));
-  }
-  if (d->abi_major != m.abi_major || d->abi_minor != m.abi_minor) {
-    return refuse(fmt::format("manifest and library disagree: manifest says ABI {}.{}, library {}.{}", m.abi_major,
-                              m.abi_minor, d->abi_major, d->abi_minor));
-  }
-  const auto str = [](const char* s) { return s ? std::string(s) : std::string("(none)"); };
-  if (str(d->id) != m.id || str(d->version) != m.version) {
-    return refuse(fmt::format("manifest and library disagree: manifest says {} {}, library {} {}", m.id, m.version,
-                              str(d->id), str(d->version)));
-  }
-  if (d->manifest == nullptr || info.manifest_text != d->manifest) {
-    return refuse("manifest and library disagree: the installed manifest is not the one the library was built with");
+  const sf_plugin_descriptor* descriptor = nullptr;
+  if (options_.isolation == PluginIsolation::kInProcess) {
+    auto library = detail::PluginLibrary::load(info, *context);
+    if (!library.ok()) return refuse(library.status().message());
+    descriptor = (*library)->descriptor();
+    context->offers_validate = (*library)->offers("validate_form");
+    context->offers_propose = (*library)->offers("propose_decision");
+    context->offers_events = (*library)->offers("on_case_event");
+    context->library = std::move(*library);
+  } else {
+    detail::ProcessLimits limits;
+    limits.program = child_program();
+    limits.call_timeout = options_.call_timeout;
+    limits.backoff_initial = options_.restart_backoff;
+    limits.backoff_max = options_.restart_backoff_max;
+    limits.max_crashes = options_.max_failures;
+    limits.crash_window = options_.failure_window;
+    auto on_disabled = [this, id = m.id](const std::string& reason) {
+      if (options_.on_disabled) options_.on_disabled(id, reason);
+    };
+    auto process = std::make_unique<detail::PluginProcess>(m.id, path, limits, on_disabled);
+    auto ready = process->start(*context);
+    if (!ready.ok()) {
+      if (ready.status().code() == ErrorCode::kInvalidArgument) return refuse(ready.status().message());
+      return refuse("its process did not start: " + ready.status().message());
+    }
+    if (ready->id != m.id || ready->version != m.version) {
+      return refuse(fmt::format("its process loaded {} {}, the manifest says {} {}", ready->id, ready->version, m.id,
+                                m.version));
+    }
+    context->offers_validate = ready->validate_form;
+    context->offers_propose = ready->propose_decision;
+    context->offers_events = ready->on_case_event;
+    context->process = std::move(process);
   }
 
-  // Register before `info` moves: `path` and `m` refer into it.
   reg.files[{st.st_dev, st.st_ino}] = path;
   reg.ids[m.id] = path;
-  logger()->info("loaded plugin {} {} from {}", m.id, m.version, path);
+  logger()->info("loaded plugin {} {} from {}{}", m.id, m.version, path,
+                 options_.isolation == PluginIsolation::kChildProcess ? " (in its own process)" : "");
   auto loaded = std::make_unique<LoadedPlugin>();
   loaded->info = std::move(info);
-  loaded->descriptor = d;
+  loaded->descriptor = descriptor;
   contexts_.push_back(std::move(context));
   plugins_.push_back(std::move(loaded));
   return plugins_.back().get();
@@ -366,32 +279,76 @@ std::vector<const LoadedPlugin*> PluginHost::loaded() const {
   return out;
 }
 
+const PluginHost::Context* PluginHost::context_for(std::string_view id) const {
+  for (size_t i = 0; i < plugins_.size(); ++i) {
+    if (plugins_[i]->id() == id) return contexts_[i].get();
+  }
+  return nullptr;
+}
+
+std::string PluginHost::disabled_reason(std::string_view id) const {
+  const Context* c = context_for(id);
+  return c && c->process ? c->process->disabled_reason() : std::string();
+}
+
+void PluginHost::enable(std::string_view id) {
+  for (auto& c : contexts_) {
+    if (c->id == id && c->process) c->process->enable();
+  }
+}
+
+int PluginHost::process_starts(std::string_view id) const {
+  const Context* c = context_for(id);
+  return c && c->process ? c->process->starts() : 0;
+}
+
 namespace {
-// While set, the plugin may not write to cases (it is validating or deciding one).
-class DecidingScope {
+// Sets a value for the length of a scope (the deciding flag, the municipality).
+template <typename T>
+class Scoped {
  public:
-  explicit DecidingScope(bool& flag) : flag_(flag) { flag_ = true; }
-  ~DecidingScope() { flag_ = false; }
-  DecidingScope(const DecidingScope&) = delete;
-  DecidingScope& operator=(const DecidingScope&) = delete;
+  Scoped(T& slot, T value) : slot_(slot), previous_(std::move(slot)) { slot_ = std::move(value); }
+  ~Scoped() { slot_ = std::move(previous_); }
+  Scoped(const Scoped&) = delete;
+  Scoped& operator=(const Scoped&) = delete;
 
  private:
-  bool& flag_;
+  T& slot_;
+  T previous_;
 };
 }  // namespace
 
-// While set, config_get answers with this municipality's settings.
-class MunicipalityScope {
- public:
-  MunicipalityScope(std::string& slot, const std::string& code) : slot_(slot), previous_(slot) { slot_ = code; }
-  ~MunicipalityScope() { slot_ = previous_; }
-  MunicipalityScope(const MunicipalityScope&) = delete;
-  MunicipalityScope& operator=(const MunicipalityScope&) = delete;
+Result<std::string> PluginHost::call(Context& c, const char* operation, const std::string& input) {
+  detail::RawAnswer answer;
+  if (c.library) {
+    answer = c.library->call(operation, input);
+  } else {
+    auto a = c.process->call(operation, input, c);
+    if (!a.ok()) return a.status();
+    answer = std::move(*a);
+  }
+  if (!answer.thrown.empty()) {
+    return PluginFailed(fmt::format("plugin {} threw {} in {} (exceptions must not cross the plugin boundary)", c.id,
+                                    answer.thrown, operation));
+  }
+  if (answer.rc != SF_OK) {
+    return PluginFailed(fmt::format("plugin {} reported an error in {}: {}", c.id, operation,
+                                    answer.out.empty() ? std::string("(no message)") : answer.out));
+  }
+  return std::move(answer.out);
+}
 
- private:
-  std::string& slot_;
-  std::string previous_;
-};
+namespace {
+Result<json> as_json(const std::string& plugin, const char* operation, Result<std::string> text) {
+  if (!text.ok()) return text.status();
+  json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded()) {
+    return PluginFailed(fmt::format("plugin {} returned something that is not JSON from {}: '{}'", plugin, operation,
+                                    first_chars(*text)));
+  }
+  return j;
+}
+}  // namespace
 
 json PluginHost::plugin_view(const CaseState& c) const {
   json j = to_json(c, /*reveal_cpr=*/false);
@@ -412,16 +369,23 @@ Result<const LoadedPlugin*> PluginHost::enabled(const std::string& plugin) const
   return p;
 }
 
+// ---- events after the commit ----
+
 void PluginHost::attach(CaseEngine& engine) {
   detach();
   engine_ = &engine;
-  connections_.emplace_back(engine.events().case_opened.connect([this](const CaseState& s) {
-    deliver(s, {{"case_id", s.id}, {"seq", 1}, {"action", "open"}, {"to_stage", s.stage}});
-  }));
+  // The workflows each plugin owns, for finding pending events after a restart.
+  if (auto workflows = engine.store().list_workflows(); workflows.ok()) {
+    for (const auto& w : *workflows) {
+      auto def = engine.workflow(w.id, w.version);
+      if (def.ok() && !(*def)->plugin.empty()) workflows_of_[(*def)->plugin].insert(w.id);
+    }
+  }
+  connections_.emplace_back(engine.events().case_opened.connect([this](const CaseState& s) { committed(s); }));
   connections_.emplace_back(engine.events().action_performed.connect([this](const CaseState& s, const CaseEvent& e) {
     // A plugin does not hear its own writes, nor the incidents it caused.
     if (e.actor.rfind("plugin:", 0) == 0 || e.action == "incident") return;
-    deliver(s, to_json(e, /*reveal_cpr=*/false));
+    committed(s);
   }));
 }
 
@@ -436,22 +400,125 @@ size_t PluginHost::connections() const {
   return n;
 }
 
-void PluginHost::deliver(const CaseState& state, const json& event) {
-  if (engine_ == nullptr) return;
+const LoadedPlugin* PluginHost::receiver_of(const CaseState& state) {
+  if (engine_ == nullptr) return nullptr;
   auto wf = engine_->workflow(state.workflow_id, state.workflow_version);
-  if (!wf.ok() || (*wf)->plugin.empty()) return;
+  if (!wf.ok() || (*wf)->plugin.empty()) return nullptr;
   const LoadedPlugin* p = find((*wf)->plugin);
-  if (p == nullptr || p->descriptor->on_case_event == nullptr) return;
-  Result<std::string> answered = InvalidArgument("not called");
-  {
-    MunicipalityScope scope(context_for(p).municipality, state.municipality);
-    answered = call_plugin(*p, "on_case_event", p->descriptor->on_case_event, event.dump());
-  }
-  if (answered.ok()) return;
-  const Status& failure = answered.status();
-  Actor system = Actor::system(state.owning_authority);
-  (void)engine_->report_incident(state.id, system, p->id(), "on_case_event", event.value("action", ""), failure);
+  if (p == nullptr || !context_for(p).offers_events) return nullptr;
+  workflows_of_[p->id()].insert(state.workflow_id);
+  return p;
 }
+
+void PluginHost::committed(const CaseState& state) {
+  if (delivering_) return;  // the delivering loop picks it up
+  const LoadedPlugin* p = receiver_of(state);
+  if (p == nullptr) return;
+  if (options_.delivery == EventDelivery::kByWorker) {
+    if (options_.delivery_wakeup) options_.delivery_wakeup();
+    return;
+  }
+  auto delivered = deliver_case(p, state.id, /*budget=*/64, /*ignore_backoff=*/false);
+  if (!delivered.ok()) {
+    logger()->error("plugin {}: delivering the events of case {} failed: {}", p->id(), state.case_number,
+                    delivered.status().message());
+  }
+}
+
+Result<DeliveryReport> PluginHost::deliver_pending(size_t max_calls) {
+  if (engine_ == nullptr) return FailedPrecondition("the plugin host is not attached to an engine");
+  DeliveryReport report;
+  const std::string now = format_timestamp(system_clock()());
+  for (const auto& p : plugins_) {
+    if (!context_for(p.get()).offers_events || !disabled_reason(p->id()).empty()) continue;
+    for (const auto& workflow : workflows_of_[p->id()]) {
+      if (report.delivered + report.failed >= max_calls) return report;
+      auto pending = engine_->store().pending_plugin_deliveries(p->id(), workflow, now, 100);
+      if (!pending.ok()) return pending.status();
+      for (const auto& d : *pending) {
+        const size_t left = max_calls - report.delivered - report.failed;
+        if (left == 0) return report;
+        auto r = deliver_case(p.get(), d.case_id, left, /*ignore_backoff=*/true);
+        if (!r.ok()) return r.status();
+        report.delivered += r->delivered;
+        report.failed += r->failed;
+      }
+    }
+  }
+  return report;
+}
+
+Result<DeliveryReport> PluginHost::deliver_case(const LoadedPlugin* p, long long case_id, size_t budget,
+                                                bool ignore_backoff) {
+  DeliveryReport report;
+  CaseStore& store = engine_->store();
+  Context& c = context_for(p);
+  Scoped<bool> delivering(delivering_, true);
+  auto cursor = store.plugin_delivery(p->id(), case_id);
+  if (!cursor.ok()) return cursor.status();
+  PluginDelivery d = *cursor;
+  if (!ignore_backoff && !d.next_attempt_at.empty() && d.next_attempt_at > format_timestamp(system_clock()())) {
+    return report;  // backing off after a failure: a worker or a later command retries it
+  }
+  // Rounds, because the plugin's own writes and incidents append events (skipped below).
+  for (bool progressed = true; progressed && report.delivered + report.failed < budget;) {
+    progressed = false;
+    auto state = store.load_case(case_id);
+    if (!state.ok()) return state.status();
+    if (state->version <= d.delivered_seq) break;
+    auto history = store.load_history(case_id);
+    if (!history.ok()) return history.status();
+    const long long start = d.delivered_seq;
+    for (const auto& e : *history) {
+      if (e.seq <= d.delivered_seq) continue;
+      if (e.actor.rfind("plugin:", 0) == 0 || e.action == "incident") {  // not heard: its own writes, incidents
+        d.delivered_seq = e.seq;
+        continue;
+      }
+      if (report.delivered + report.failed >= budget) break;
+      json event = to_json(e, /*reveal_cpr=*/false);
+      event["event_id"] = fmt::format("{}:{}", e.case_id, e.seq);
+      Result<std::string> answered = InvalidArgument("not called");
+      {
+        Scoped<std::string> in(c.municipality, state->municipality);
+        answered = call(c, "on_case_event", event.dump());
+      }
+      if (answered.ok()) {
+        ++report.delivered;
+        d.delivered_seq = e.seq;
+        d.attempts = 0;
+        d.next_attempt_at.clear();
+        d.last_error.clear();
+        if (auto st = store.save_plugin_delivery(d); !st.ok()) return st;
+        continue;
+      }
+      ++report.failed;
+      ++d.attempts;
+      auto wait = options_.delivery_retry;
+      for (int i = 1; i < d.attempts && wait < options_.delivery_retry_max; ++i) wait *= 2;
+      wait = std::min(wait, options_.delivery_retry_max);
+      d.next_attempt_at =
+          format_timestamp(system_clock()() + std::chrono::duration_cast<std::chrono::seconds>(wait) +
+                           std::chrono::seconds(1));
+      d.last_error = answered.status().message();
+      const bool first_failure = d.incident_seq != e.seq;
+      d.incident_seq = e.seq;
+      if (auto st = store.save_plugin_delivery(d); !st.ok()) return st;
+      if (first_failure) {
+        Actor system = Actor::system(state->owning_authority);
+        (void)engine_->report_incident(case_id, system, p->id(), "on_case_event", e.action, answered.status());
+      }
+      return report;  // later events of this case wait for this one
+    }
+    if (d.delivered_seq != start) {
+      progressed = true;
+      if (auto st = store.save_plugin_delivery(d); !st.ok()) return st;
+    }
+  }
+  return report;
+}
+
+// ---- PluginCalls ----
 
 Result<std::vector<std::string>> PluginHost::validate_form(const std::string& plugin, const CaseState& c,
                                                            const json& pending_fields) {
@@ -460,13 +527,14 @@ Result<std::vector<std::string>> PluginHost::validate_form(const std::string& pl
   CaseState merged = c;
   for (const auto& [k, v] : pending_fields.items()) merged.fields[k] = v;
   std::vector<std::string> problems = (*p)->info.manifest.form.check(merged.fields, /*complete=*/true);
-  if (!problems.empty() || (*p)->descriptor->validate_form == nullptr) return problems;
+  Context& ctx = context_for(*p);
+  if (!problems.empty() || !ctx.offers_validate) return problems;
 
   Result<json> answer = InvalidArgument("not called");
   {
-    DecidingScope scope(context_for(*p).deciding);
-    MunicipalityScope in(context_for(*p).municipality, c.municipality);
-    answer = call_json(**p, "validate_form", (*p)->descriptor->validate_form, plugin_view(merged).dump());
+    Scoped<bool> deciding(ctx.deciding, true);
+    Scoped<std::string> in(ctx.municipality, c.municipality);
+    answer = as_json(plugin, "validate_form", call(ctx, "validate_form", plugin_view(merged).dump()));
   }
   if (!answer.ok()) return answer.status();
   const json& j = *answer;
@@ -489,12 +557,13 @@ Result<std::vector<std::string>> PluginHost::validate_form(const std::string& pl
 Result<json> PluginHost::propose_decision(const std::string& plugin, const CaseState& c) {
   auto p = enabled(plugin);
   if (!p.ok()) return p.status();
-  if ((*p)->descriptor->propose_decision == nullptr) return json();
+  Context& ctx = context_for(*p);
+  if (!ctx.offers_propose) return json();
   Result<json> answer = InvalidArgument("not called");
   {
-    DecidingScope scope(context_for(*p).deciding);
-    MunicipalityScope in(context_for(*p).municipality, c.municipality);
-    answer = call_json(**p, "propose_decision", (*p)->descriptor->propose_decision, plugin_view(c).dump());
+    Scoped<bool> deciding(ctx.deciding, true);
+    Scoped<std::string> in(ctx.municipality, c.municipality);
+    answer = as_json(plugin, "propose_decision", call(ctx, "propose_decision", plugin_view(c).dump()));
   }
   if (!answer.ok()) return answer.status();
   const json& j = *answer;
@@ -512,6 +581,21 @@ Result<json> PluginHost::propose_decision(const std::string& plugin, const CaseS
                                     plugin, first_chars(j.dump())));
   }
   return j;
+}
+
+int plugin_host_child_main(int argc, char** argv) {
+  int fd = -1;
+  std::string library;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--fd") fd = std::atoi(argv[i + 1]);
+    else if (flag == "--library") library = argv[i + 1];
+  }
+  if (fd < 3 || library.empty()) {
+    std::fputs("usage: sagsflow-plugin-host --fd N --library FILE (started by Sagsflow, not by hand)\n", stderr);
+    return 2;
+  }
+  return detail::run_plugin_child(fd, library);
 }
 
 }  // namespace sagsflow

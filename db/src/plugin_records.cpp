@@ -8,10 +8,11 @@ Status SqlStore::record_plugin(const InstalledPlugin& p) {
     Transaction tx(*impl_);
     const int enabled = p.enabled ? 1 : 0;
     impl_->sql << "DELETE FROM installed_plugins WHERE id = :id", soci::use(p.id);
-    impl_->sql << "INSERT INTO installed_plugins (id, version, file_name, sha256, workflow_id, enabled, installed_at) "
-                  "VALUES (:id, :v, :f, :s, :w, :e, :at)",
+    impl_->sql << "INSERT INTO installed_plugins (id, version, file_name, sha256, workflow_id, enabled, installed_at, "
+                  "disabled_reason) VALUES (:id, :v, :f, :s, :w, :e, :at, :r)",
         soci::use(p.id), soci::use(p.version), soci::use(p.file_name), soci::use(p.sha256),
-        soci::use(p.workflow_id), soci::use(enabled), soci::use(p.installed_at);
+        soci::use(p.workflow_id), soci::use(enabled), soci::use(p.installed_at), soci::use(p.disabled_reason);
+    impl_->sql << "UPDATE plugin_deliveries SET next_attempt_at = '' WHERE plugin_id = :id", soci::use(p.id);
     tx.commit();
     return Status::Ok();
   });
@@ -23,9 +24,10 @@ Result<std::vector<InstalledPlugin>> SqlStore::installed_plugins() {
     InstalledPlugin p;
     int enabled = 0;
     soci::statement st = (impl_->sql.prepare << "SELECT id, version, file_name, sha256, workflow_id, enabled, "
-                                                "installed_at FROM installed_plugins ORDER BY id",
+                                                "installed_at, disabled_reason FROM installed_plugins ORDER BY id",
                           soci::into(p.id), soci::into(p.version), soci::into(p.file_name), soci::into(p.sha256),
-                          soci::into(p.workflow_id), soci::into(enabled), soci::into(p.installed_at));
+                          soci::into(p.workflow_id), soci::into(enabled), soci::into(p.installed_at),
+                          soci::into(p.disabled_reason));
     st.execute();
     while (st.fetch()) {
       p.enabled = enabled != 0;
@@ -37,12 +39,80 @@ Result<std::vector<InstalledPlugin>> SqlStore::installed_plugins() {
 
 Status SqlStore::set_plugin_enabled(const std::string& id, bool enabled) {
   return guarded("changing plugin " + id, [&]() -> Status {
+    Transaction tx(*impl_);
     const int value = enabled ? 1 : 0;
-    soci::statement st = (impl_->sql.prepare << "UPDATE installed_plugins SET enabled = :e WHERE id = :id",
+    soci::statement st = (impl_->sql.prepare << "UPDATE installed_plugins SET enabled = :e, disabled_reason = '' "
+                                                "WHERE id = :id",
                           soci::use(value), soci::use(id));
     st.execute(true);
     if (st.get_affected_rows() != 1) return NotFound("plugin '" + id + "' is not installed");
+    if (enabled) {
+      impl_->sql << "UPDATE plugin_deliveries SET next_attempt_at = '' WHERE plugin_id = :id", soci::use(id);
+    }
+    tx.commit();
     return Status::Ok();
+  });
+}
+
+Status SqlStore::disable_plugin_for(const std::string& id, const std::string& reason) {
+  return guarded("disabling plugin " + id, [&]() -> Status {
+    soci::statement st = (impl_->sql.prepare << "UPDATE installed_plugins SET enabled = 0, disabled_reason = :r "
+                                                "WHERE id = :id",
+                          soci::use(reason), soci::use(id));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) return NotFound("plugin '" + id + "' is not installed");
+    return Status::Ok();
+  });
+}
+
+Result<PluginDelivery> SqlStore::plugin_delivery(const std::string& plugin, long long case_id) {
+  return guarded("reading the plugin delivery of a case", [&]() -> Result<PluginDelivery> {
+    PluginDelivery d;
+    d.plugin = plugin;
+    d.case_id = case_id;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT delivered_seq, attempts, next_attempt_at, incident_seq, last_error FROM plugin_deliveries "
+                  "WHERE plugin_id = :p AND case_id = :c",
+        soci::use(plugin), soci::use(case_id), soci::into(d.delivered_seq, ind), soci::into(d.attempts),
+        soci::into(d.next_attempt_at), soci::into(d.incident_seq), soci::into(d.last_error);
+    if (!impl_->sql.got_data()) return PluginDelivery{plugin, case_id, 0, 0, "", 0, ""};
+    return d;
+  });
+}
+
+Status SqlStore::save_plugin_delivery(const PluginDelivery& d) {
+  return guarded("recording the plugin delivery of a case", [&]() -> Status {
+    Transaction tx(*impl_);
+    impl_->sql << "DELETE FROM plugin_deliveries WHERE plugin_id = :p AND case_id = :c", soci::use(d.plugin),
+        soci::use(d.case_id);
+    impl_->sql << "INSERT INTO plugin_deliveries (plugin_id, case_id, delivered_seq, attempts, next_attempt_at, "
+                  "incident_seq, last_error) VALUES (:p, :c, :s, :a, :n, :i, :e)",
+        soci::use(d.plugin), soci::use(d.case_id), soci::use(d.delivered_seq), soci::use(d.attempts),
+        soci::use(d.next_attempt_at), soci::use(d.incident_seq), soci::use(d.last_error);
+    tx.commit();
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<PluginDelivery>> SqlStore::pending_plugin_deliveries(const std::string& plugin,
+                                                                        const std::string& workflow_id,
+                                                                        const std::string& now, int limit) {
+  return guarded("listing pending plugin deliveries", [&]() -> Result<std::vector<PluginDelivery>> {
+    std::vector<PluginDelivery> out;
+    PluginDelivery d;
+    d.plugin = plugin;
+    const std::string query = fmt::format(
+        "SELECT c.id, COALESCE(d.delivered_seq, 0), COALESCE(d.attempts, 0), COALESCE(d.next_attempt_at, ''), "
+        "COALESCE(d.incident_seq, 0), COALESCE(d.last_error, '') FROM cases c LEFT JOIN plugin_deliveries d "
+        "ON d.plugin_id = :p AND d.case_id = c.id WHERE c.workflow_id = :w AND c.version > COALESCE(d.delivered_seq, 0) "
+        "AND COALESCE(d.next_attempt_at, '') <= :now ORDER BY c.id LIMIT {}",
+        std::max(1, limit));
+    soci::statement st = (impl_->sql.prepare << query, soci::use(plugin), soci::use(workflow_id), soci::use(now),
+                          soci::into(d.case_id), soci::into(d.delivered_seq), soci::into(d.attempts),
+                          soci::into(d.next_attempt_at), soci::into(d.incident_seq), soci::into(d.last_error));
+    st.execute();
+    while (st.fetch()) out.push_back(d);
+    return out;
   });
 }
 

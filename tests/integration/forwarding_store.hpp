@@ -37,6 +37,14 @@ class ForwardingStore : public CaseStore {
   }
   Result<long long> record_access(const AccessRecord& r) override { return inner_.record_access(r); }
   Result<std::vector<AccessRecord>> list_access(const AccessFilter& f) override { return inner_.list_access(f); }
+  Result<PluginDelivery> plugin_delivery(const std::string& p, long long id) override {
+    return inner_.plugin_delivery(p, id);
+  }
+  Status save_plugin_delivery(const PluginDelivery& d) override { return inner_.save_plugin_delivery(d); }
+  Result<std::vector<PluginDelivery>> pending_plugin_deliveries(const std::string& p, const std::string& w,
+                                                                const std::string& now, int limit) override {
+    return inner_.pending_plugin_deliveries(p, w, now, limit);
+  }
 
  protected:
   CaseStore& inner_;

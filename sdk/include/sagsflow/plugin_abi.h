@@ -82,7 +82,10 @@ typedef struct sf_plugin_descriptor {
   /* A decision proposal from objective criteria. *out: JSON
    * {"outcome":"granted|partly_granted|refused","reasons":["..."],"amount":...}. */
   int (*propose_decision)(void* instance, const char* case_json, char** out);
-  /* Called after each committed event of a case of this plugin's workflows. */
+  /* Called after each committed event of a case of this plugin's workflows,
+   * outside the request that committed it and at least once: the event JSON
+   * carries "event_id" ("<case id>:<seq>", stable), so a plugin that is called
+   * again for an event (it failed, or crashed after writing) can do its effect once. */
   int (*on_case_event)(void* instance, const char* event_json, char** out_error);
   /* Called once before the host shuts down; the library is never unloaded. */
   void (*shutdown)(void* instance);

@@ -7,6 +7,8 @@
 // every call into it under one lock. Its Organisation is immutable once built.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -26,6 +28,16 @@ struct InstallationOptions {
   std::string plugin_dir;  // empty: plugin_directory_for(db_url)
   Clock clock = system_clock();       // the engine's and the front desk's
   std::string sqlite_synchronous = "FULL";  // OFF only for throwaway data (simulations)
+  // Plugins run in supervised child processes (sagsflow-plugin-host) unless
+  // kInProcess is asked for (faster, but a plugin's crash ends the process).
+  PluginIsolation plugin_isolation = PluginIsolation::kChildProcess;
+  std::chrono::milliseconds plugin_call_timeout{5000};
+  // kAfterEachCommit (the CLI): the events of a commit reach their plugin
+  // right after it, and pending due ones before the installation closes;
+  // kByWorker (the server): a commit calls plugin_delivery_wakeup and a
+  // worker calls PluginHost::deliver_pending.
+  EventDelivery plugin_delivery = EventDelivery::kAfterEachCommit;
+  std::function<void()> plugin_delivery_wakeup{};
 };
 
 struct Installation {
@@ -34,7 +46,8 @@ struct Installation {
   std::unique_ptr<Organisation> organisation;  // from the loaded municipality files
   std::unique_ptr<CaseEngine> engine;
   std::unique_ptr<FrontDesk> front_desk;
-  std::vector<std::string> plugin_warnings;  // plugins that are installed but did not load
+  std::vector<std::string> plugin_warnings;  // plugins that are installed but did not load, or were disabled
+  bool deliver_on_close = false;  // kAfterEachCommit: deliver pending due events in the destructor (bounded)
   Installation() = default;
   Installation(Installation&&) = default;
   Installation& operator=(Installation&&) = default;
@@ -43,7 +56,9 @@ struct Installation {
 
 // Opens the database (refusing one that needs migrating), loads the enabled
 // plugins (a plugin that fails to load is a warning: cases that need it show
-// an incident), the organisation, and builds the engine. Errors: those of
+// an incident; one Sagsflow disabled after repeated crashes is a warning
+// naming the reason, and stays disabled in the store until `sagsflow plugins
+// enable` or a reinstall), the organisation, and builds the engine. Errors: those of
 // SqlStore::open (kInvalidArgument, kStorage); kFailedPrecondition when the
 // schema is older than this binary, kSchemaTooNew when newer; the allow list's
 // and load_organisation's errors. Stores nothing (see SqlStore::check_schema).

@@ -73,6 +73,7 @@ struct InstalledPlugin {
   std::string workflow_id;
   bool enabled = true;
   std::string installed_at;
+  std::string disabled_reason{};  // set when Sagsflow disabled it (repeated crashes); empty otherwise
 };
 
 // What an operator wants to know about a connection.
@@ -148,6 +149,13 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Status record_accesses(const std::vector<AccessRecord>& records) override;
   Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) override;
 
+  // The plugins' delivery queue (migration 0007; CaseStore).
+  Result<PluginDelivery> plugin_delivery(const std::string& plugin, long long case_id) override;
+  Status save_plugin_delivery(const PluginDelivery& delivery) override;
+  Result<std::vector<PluginDelivery>> pending_plugin_deliveries(const std::string& plugin,
+                                                                const std::string& workflow_id,
+                                                                const std::string& now, int limit) override;
+
   // Figures for /metrics: events per action over the whole installation, and
   // open cases per (municipality, workflow, stage).
   Result<std::map<std::string, long long>> count_events_by_action();
@@ -188,10 +196,14 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // The installation's plugin records. record_plugin inserts or replaces (by
   // id, atomically); installed_plugins lists them by id; set_plugin_enabled and
   // forget_plugin return kNotFound when no plugin has the id; count_open_cases
-  // counts the open cases of one workflow (all versions).
+  // counts the open cases of one workflow (all versions). Enabling or
+  // (re)installing a plugin clears its disabled_reason and makes its pending
+  // deliveries due now (the fixed plugin hears them at once);
+  // disable_plugin_for disables it with Sagsflow's reason (kNotFound).
   Status record_plugin(const InstalledPlugin& plugin);  // insert or replace
   Result<std::vector<InstalledPlugin>> installed_plugins();
   Status set_plugin_enabled(const std::string& id, bool enabled);
+  Status disable_plugin_for(const std::string& id, const std::string& reason);
   Status forget_plugin(const std::string& id);
   Result<long long> count_open_cases(const std::string& workflow_id);
 

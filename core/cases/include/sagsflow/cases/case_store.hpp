@@ -74,6 +74,21 @@ struct AccessFilter {
   int limit = 200;
 };
 
+// Where a plugin's hearing of one case's events stands (the durable queue of
+// on_case_event deliveries): every event up to delivered_seq was delivered
+// (or is one the plugin does not hear); after a failure the next attempt is
+// due at next_attempt_at (ISO-8601 UTC; empty: now), and incident_seq is the
+// event whose failure has already been recorded as an incident.
+struct PluginDelivery {
+  std::string plugin;
+  long long case_id = 0;
+  long long delivered_seq = 0;
+  int attempts = 0;
+  std::string next_attempt_at;
+  long long incident_seq = 0;
+  std::string last_error;
+};
+
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -146,6 +161,18 @@ class CaseStore {
     });
   }
   virtual Result<std::vector<AccessRecord>> list_access(const AccessFilter& filter) = 0;
+
+  // The plugin's delivery cursor on the case; delivered_seq 0 and nothing
+  // else set when none is stored (a case opened since: every event pending).
+  virtual Result<PluginDelivery> plugin_delivery(const std::string& plugin, long long case_id) = 0;
+  // Inserts or replaces the cursor of (plugin, case_id).
+  virtual Status save_plugin_delivery(const PluginDelivery& delivery) = 0;
+  // The cursors (stored or not yet) of the cases of `workflow_id` that have
+  // events after them and whose next attempt is due at `now` (ISO-8601 UTC),
+  // by case id, at most max(1, limit).
+  virtual Result<std::vector<PluginDelivery>> pending_plugin_deliveries(const std::string& plugin,
+                                                                        const std::string& workflow_id,
+                                                                        const std::string& now, int limit) = 0;
 };
 
 }  // namespace sagsflow

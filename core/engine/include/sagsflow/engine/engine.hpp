@@ -258,6 +258,9 @@ class CaseEngine {
                                         const std::string& note);
 
   EventBus& events() { return events_; }
+  // The store the engine works on, for the plugin host's delivery queue of
+  // committed events (CaseStore::plugin_delivery ...).
+  CaseStore& store() { return store_; }
   const DanishCalendar& calendar() const { return options_.calendar; }
   Date today() const { return copenhagen_date(options_.clock()); }
 

@@ -9,19 +9,48 @@
 //
 // Plugin code runs only behind the C ABI: every call is guarded, its output
 // checked; an exception, an error code or garbage becomes kPluginFailed.
-// Libraries are never unloaded while the process runs (objects a plugin made
-// must keep it loaded); event connections made for plugins are dropped by
-// detach() and the destructor, which also calls each plugin's shutdown.
 //
-// Thread-safety: a PluginHost is not thread-safe: use a host from one thread,
-// like the engine's store (plugin code then runs on that thread only).
-// The process-wide record of loaded files and ids that load() checks is
-// internally synchronised, so hosts on different threads may load at once.
+// Two isolation modes (PluginHostOptions::isolation):
+// - kChildProcess (the server's and the CLI's, see app/lib/installation.cpp):
+//   the checks that need no plugin code (file, manifest, allow-list, duplicate
+//   file or id, manifest ABI) run here; each plugin's library is loaded in its
+//   own supervised child process (`sagsflow-plugin-host`), which makes the
+//   library's ABI checks and answers calls over a socketpair
+//   (plugin_protocol.hpp). A crash, a call over the time limit (the child is
+//   killed) or a garbled answer is kPluginFailed; the child is started again
+//   on the next call after a backoff; a plugin that keeps failing is disabled
+//   (disabled_reason(), options.on_disabled) until enable() or a new host.
+// - kInProcess (the SDK test kit and unit tests): the library is loaded into
+//   this process; faster (no process, no copies), but a crash in plugin code
+//   ends the process. Libraries are never unloaded while the process runs.
+//
+// Events after the commit: attach(engine) makes the host follow committed
+// events of the cases of each plugin's workflows, and deliver them to its
+// on_case_event from a durable queue: a per-(plugin, case) cursor in the
+// store over the append-only case events (CaseStore::plugin_delivery...).
+// Each event carries "event_id" ("<case id>:<seq>") so a plugin can be
+// idempotent: delivery is at least once. A failure leaves the event pending
+// with a backoff and one incident on the case (not one per retry); events
+// behind it on the same case wait for it. With EventDelivery::kAfterEachCommit
+// the events of a commit are delivered right after it (in the committing
+// call); with kByWorker the commit only calls options.delivery_wakeup, and a
+// worker calls deliver_pending() (the server's delivery thread).
+// Event connections are dropped by detach() and the destructor, which also
+// calls each plugin's shutdown (in-process) or ends its child.
+//
+// Thread-safety: a PluginHost is not thread-safe: use a host from one thread
+// at a time, like the engine's store (in-process plugin code then runs on
+// that thread only). The process-wide record of loaded files and ids that
+// load() checks is internally synchronised, so hosts on different threads may
+// load at once.
 #pragma once
 
 #include <boost/signals2/connection.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -60,9 +89,13 @@ Result<InspectedPlugin> inspect_plugin(const std::string& library_path);
 
 struct LoadedPlugin {
   InspectedPlugin info;
-  const sf_plugin_descriptor* descriptor = nullptr;  // owned by the plugin
+  // Owned by the plugin; nullptr when it runs in a child process.
+  const sf_plugin_descriptor* descriptor = nullptr;
   const std::string& id() const { return info.manifest.id; }
 };
+
+enum class PluginIsolation { kInProcess, kChildProcess };
+enum class EventDelivery { kAfterEachCommit, kByWorker };
 
 struct PluginHostOptions {
   // When set, only libraries with one of these SHA-256 checksums load.
@@ -72,7 +105,36 @@ struct PluginHostOptions {
   // (empty outside a call about a case), so each municipality can set its own
   // amounts and thresholds for a shared plugin.
   std::function<std::optional<std::string>(const std::string&, const std::string&, const std::string&)> config;
+
+  PluginIsolation isolation = PluginIsolation::kInProcess;
+  // kChildProcess: the child program; empty: $SAGSFLOW_PLUGIN_HOST, else
+  // sagsflow-plugin-host beside the running program, else in the install prefix.
+  std::string child_program;
+  std::chrono::milliseconds call_timeout{5000};     // per call into a child
+  std::chrono::milliseconds restart_backoff{500};   // first wait after a failure, doubling
+  std::chrono::milliseconds restart_backoff_max{30000};
+  int max_failures = 5;                             // within failure_window: the plugin is disabled
+  std::chrono::seconds failure_window{600};
+  // Called (plugin id, reason) when repeated failures disable a plugin; the
+  // installation records it in the store so it stays disabled until an admin
+  // enables or reinstalls it.
+  std::function<void(const std::string&, const std::string&)> on_disabled;
+
+  EventDelivery delivery = EventDelivery::kAfterEachCommit;
+  std::function<void()> delivery_wakeup;  // kByWorker: events are pending
+  std::chrono::milliseconds delivery_retry{1000};       // first retry of a failed event, doubling
+  std::chrono::milliseconds delivery_retry_max{600000};
 };
+
+// What deliver_pending did.
+struct DeliveryReport {
+  size_t delivered = 0;  // on_case_event calls that succeeded
+  size_t failed = 0;     // that failed (left pending)
+};
+
+// The supervised child's main (`sagsflow-plugin-host --fd N --library FILE`):
+// loads the library and serves the parent on fd N. Returns the exit code.
+int plugin_host_child_main(int argc, char** argv);
 
 class PluginHost final : public PluginCalls {
  public:
@@ -103,6 +165,20 @@ class PluginHost final : public PluginCalls {
   // Event connections currently live.
   size_t connections() const;
 
+  // Delivers pending, due events of the attached engine's cases to their
+  // plugins' on_case_event, at most `max_calls` calls. A failure leaves the
+  // event pending with a backoff and (once per event) an incident on the case.
+  // kFailedPrecondition when not attached; kStorage.
+  Result<DeliveryReport> deliver_pending(size_t max_calls = 100);
+
+  // Why the plugin is disabled after repeated failures of its process; empty
+  // when it is not (or not loaded, or in-process).
+  std::string disabled_reason(std::string_view id) const;
+  // Clears a disabled state (an admin re-enabled the plugin).
+  void enable(std::string_view id);
+  // How often the plugin's child process was started (0 in-process).
+  int process_starts(std::string_view id) const;
+
   // PluginCalls (plugin_calls.hpp): kNotFound when no loaded plugin has the id;
   // kPluginFailed when the plugin throws, reports an error or answers with
   // anything but {"errors": [{field?, message}]} / null or {outcome, reasons
@@ -113,22 +189,33 @@ class PluginHost final : public PluginCalls {
                                                  const nlohmann::json& pending_fields) override;
   Result<nlohmann::json> propose_decision(const std::string& plugin, const CaseState& c) override;
 
-  struct Context;  // per plugin: what the host functions need
+  struct Context;  // per plugin: its library or process, and what its host calls need
   const PluginHostOptions& options() const { return options_; }
   CaseEngine* engine() const { return engine_; }
 
  private:
   Result<const LoadedPlugin*> enabled(const std::string& plugin) const;
   Context& context_for(const LoadedPlugin* p);
+  const Context* context_for(std::string_view id) const;
   // The case as a plugin sees it: masked CPR numbers, plus "today" (YYYY-MM-DD).
   nlohmann::json plugin_view(const CaseState& c) const;
-  void deliver(const CaseState& state, const nlohmann::json& event);
+  // The plugin's operation, in its process or here: its output text, or
+  // kPluginFailed (threw, error code, crash, timeout, garbled, disabled).
+  Result<std::string> call(Context& c, const char* operation, const std::string& input);
+  std::string child_program() const;
+  // The owning plugin of the case's workflow, if it hears events.
+  const LoadedPlugin* receiver_of(const CaseState& state);
+  void committed(const CaseState& state);
+  // Delivers the case's pending events to `p`, at most `budget` calls.
+  Result<DeliveryReport> deliver_case(const LoadedPlugin* p, long long case_id, size_t budget, bool ignore_backoff);
 
   PluginHostOptions options_;
   std::vector<std::unique_ptr<Context>> contexts_;
   std::vector<std::unique_ptr<LoadedPlugin>> plugins_;
   std::vector<boost::signals2::scoped_connection> connections_;
   CaseEngine* engine_ = nullptr;
+  std::map<std::string, std::set<std::string>> workflows_of_;  // plugin id -> workflow ids it owns
+  bool delivering_ = false;  // inside deliver_case: commits it causes are picked up by its loop
 };
 
 }  // namespace sagsflow
