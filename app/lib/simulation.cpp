@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <random>
@@ -105,6 +106,21 @@ struct ProfileReader {
   }
 };
 
+constexpr int kMaxTodayOffset = 3660;
+
+// The days after "$today" in "$today", "$today+7", "$today-3" (|N| at most
+// kMaxTodayOffset); nullopt for anything else.
+std::optional<int> today_offset(const std::string& value) {
+  if (value.rfind("$today", 0) != 0) return std::nullopt;
+  const std::string rest = value.substr(6);
+  if (rest.empty()) return 0;
+  if ((rest[0] != '+' && rest[0] != '-') || rest.size() < 2 || rest.size() > 5) return std::nullopt;
+  int n = 0;
+  const auto [end, ec] = std::from_chars(rest.data() + 1, rest.data() + rest.size(), n);
+  if (ec != std::errc() || end != rest.data() + rest.size() || n > kMaxTodayOffset) return std::nullopt;
+  return rest[0] == '-' ? -n : n;
+}
+
 // "$today", "$today-3", "$today+7" -> a date; "$age" -> the citizen's age in
 // whole years (from the full CPR number, which the simulation knows); other values stay.
 json resolve_fields(const json& fields, Date today, const std::optional<Cpr>& citizen) {
@@ -116,9 +132,7 @@ json resolve_fields(const json& fields, Date today, const std::optional<Cpr>& ci
       if (now.month() < born.month() || (now.month() == born.month() && now.day() < born.day())) --age;
       out[k] = age;
     } else if (v.is_string() && v.get<std::string>().rfind("$today", 0) == 0) {
-      const std::string rest = v.get<std::string>().substr(6);
-      const int offset = rest.empty() ? 0 : std::stoi(rest);
-      out[k] = format_date(today + std::chrono::days(offset));
+      out[k] = format_date(today + std::chrono::days(today_offset(v.get<std::string>()).value_or(0)));
     } else {
       out[k] = v;
     }
@@ -203,7 +217,10 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
               const std::string v = f.second.as<std::string>("");
               if (v == "true" || v == "false") step.fields[f.first.Scalar()] = v == "true";
               else if (!v.empty() && v.size() < 18 && v.find_first_not_of("0123456789") == std::string::npos) step.fields[f.first.Scalar()] = std::stoll(v);
-              else step.fields[f.first.Scalar()] = v;
+              else if (v.rfind("$today", 0) == 0 && !today_offset(v)) {
+                r.error(f.second, fmt::format("{} must be $today, or $today followed by +N or -N days (N at most {})",
+                                              f.first.Scalar(), kMaxTodayOffset));
+              } else step.fields[f.first.Scalar()] = v;
             }
           }
           if (s["attachments"]) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli_context.hpp"
+#include "masked_output.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/time.hpp"
 
@@ -43,6 +44,7 @@ bool unknown_command(const CLI::App& app, const std::string& path, UnknownComman
 
 int main(int argc, char** argv) {
   using namespace sagsflow::cli;
+  mask_standard_output();  // before anything is printed: no CPR number in clear on the terminal
   CLI::App app{"Sagsflow: case management and workflows for Danish municipal citizen service"};
   app.require_subcommand(1);
   app.footer(

@@ -498,7 +498,8 @@ Result<CaseEngine::ActionPlan> CaseEngine::plan_action(const CaseState& state, c
   plan.action = plan.stage->find_action(req.action);
   if (!plan.action) {
     return InvalidArgument(fmt::format("stage '{}' of case {} has no action '{}'; available: {}",
-                                       plan.stage->name, state.case_number, req.action,
+                                       plan.stage->name, state.case_number,
+                                       mask_cpr_numbers(req.action.substr(0, 100)),  // the client's text
                                        join_names(plan.stage->actions)));
   }
   plan.task = plan.wf->task_of(*plan.stage, *plan.action);
