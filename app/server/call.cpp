@@ -31,7 +31,7 @@ namespace {
 
 // Decimal digits only, the whole text, within [min, max].
 std::optional<long long> decimal_in_range(const std::string& text, long long min, long long max) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
+  if (text.empty() || text.size() > 19 || (text[0] == '0' && text.size() > 1)) return std::nullopt;
   for (char ch : text) {
     if (ch < '0' || ch > '9') return std::nullopt;
   }

@@ -64,7 +64,9 @@ Result<json> parse_fields(const std::vector<std::string>& items) {
 Result<CaseState> find_case(CaseStore& store, const Context& ctx, const std::string& ref) {
   long long id = 0;
   const auto [ptr, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-  if (ec == std::errc() && ptr == ref.data() + ref.size()) return store.load_case(id);
+  // Ids are written without leading zeros; "0104909989" is no id (and is
+  // not to be echoed back as one).
+  if (ec == std::errc() && ptr == ref.data() + ref.size() && ref[0] != '0') return store.load_case(id);
   auto m = ctx.resolve_municipality(store);
   if (!m.ok()) return m.status();
   return store.find_case(*m, ref);

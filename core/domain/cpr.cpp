@@ -123,28 +123,42 @@ std::size_t utf8_separator(std::string_view text, std::size_t i, char32_t* code)
   return 0;
 }
 
+// A percent-encoded byte at text[i]: "%XX", or encoded again ("%25XX",
+// "%2525XX", up to three times); its value and length, or -1.
+int percent_byte(std::string_view text, std::size_t i, std::size_t* length) {
+  if (i >= text.size() || text[i] != '%') return -1;
+  std::size_t p = i + 1;
+  for (int again = 0; again < 3 && p + 3 < text.size() && text[p] == '2' && text[p + 1] == '5' && is_hex(text[p + 2]) &&
+                      is_hex(text[p + 3]);
+       ++again) {
+    p += 2;
+  }
+  if (p + 1 >= text.size() || !is_hex(text[p]) || !is_hex(text[p + 1])) return -1;
+  *length = p + 2 - i;
+  return hex_value(text[p]) * 16 + hex_value(text[p + 1]);
+}
+
 // The unit at text[i] (i < text.size()). Percent-encoded UTF-8 (%E2%80%93) is
 // decoded as one unit; so is a JSON escape \u2013.
 Scanned scan(std::string_view text, std::size_t i) {
   const char c = text[i];
-  if (c == '%' && i + 2 < text.size() && is_hex(text[i + 1]) && is_hex(text[i + 2])) {
-    const int first = hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]);
-    if (first == 0xC2 && i + 5 < text.size() && text[i + 3] == '%' && is_hex(text[i + 4]) && is_hex(text[i + 5]) &&
-        hex_value(text[i + 4]) * 16 + hex_value(text[i + 5]) == 0xA0) {
-      return {Unit::kSpace, 6, 0x00A0};
-    }
-    if (first == 0xE2 && i + 8 < text.size() && text[i + 3] == '%' && text[i + 6] == '%' && is_hex(text[i + 4]) &&
-        is_hex(text[i + 5]) && is_hex(text[i + 7]) && is_hex(text[i + 8])) {
-      const int b1 = hex_value(text[i + 4]) * 16 + hex_value(text[i + 5]);
-      const int b2 = hex_value(text[i + 7]) * 16 + hex_value(text[i + 8]);
-      const char32_t code = ((first & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
-      const Unit u = classify(code);
-      if (u == Unit::kSpace || u == Unit::kDash) return {u, 9, code};
+  std::size_t n1 = 0;
+  if (const int first = percent_byte(text, i, &n1); first >= 0) {
+    std::size_t n2 = 0, n3 = 0;
+    const int b1 = percent_byte(text, i + n1, &n2);
+    if (first == 0xC2 && b1 == 0xA0) return {Unit::kSpace, n1 + n2, 0x00A0};
+    if (first == 0xE2 && b1 >= 0) {
+      const int b2 = percent_byte(text, i + n1 + n2, &n3);
+      if (b2 >= 0) {
+        const char32_t code = ((first & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+        const Unit u = classify(code);
+        if (u == Unit::kSpace || u == Unit::kDash) return {u, n1 + n2 + n3, code};
+      }
     }
     const char32_t code = static_cast<char32_t>(first);
     const Unit u = classify(code);
     // An escaped digit (%30) is not a digit for the masker's boundaries either way.
-    return {u == Unit::kDigit ? Unit::kOther : u, 3, code};
+    return {u == Unit::kDigit ? Unit::kOther : u, n1, code};
   }
   if (c == '\\' && i + 5 < text.size() && text[i + 1] == 'u' && is_hex(text[i + 2]) && is_hex(text[i + 3]) &&
       is_hex(text[i + 4]) && is_hex(text[i + 5])) {

@@ -57,6 +57,8 @@ TEST(CprMaskingSpellings, UrlEncodedAndJsonEscaped) {
   expect_masked("010490%E2%80%939989");
   expect_masked("010490%C2%A09989");
   expect_masked("010490\\u20139989");
+  expect_masked("010490%252D9989");        // encoded twice (a path quoted again in a log line)
+  expect_masked("010490%25E2%2580%25939989");
   EXPECT_EQ(mask_cpr_numbers("GET /api/v1/cases/010490%2D9989?x=1"), "GET /api/v1/cases/010490-XXXX?x=1");
   EXPECT_EQ(mask_cpr_numbers("q=%200104909989%20"), "q=%20010490-XXXX%20");
 }

@@ -66,7 +66,8 @@ std::ostream& operator<<(std::ostream& os, const Cpr& cpr);  // masked
 // U+2007, U+202F (no-break spaces); dash units are "-", "/", ".", U+2010,
 // U+2011, U+2012, U+2013 (en dash), U+2014 (em dash), U+2212 (minus). Each
 // may be written in UTF-8, percent-encoded ("%2D", "%20", "%2F", "%C2%A0",
-// "%E2%80%93", in either case) or as a JSON escape ("\u2013").
+// "%E2%80%93", in either case; also encoded again, "%252D") or as a JSON
+// escape ("\u2013").
 // Boundaries, so that longer numbers are left alone: the match must not be
 // preceded by a digit, by a digit and "." or "," (a decimal fraction), or by
 // an international dialling prefix ("+45 "), and must not be followed by a
