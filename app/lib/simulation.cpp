@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <random>
-#include <regex>
 
+#include "sagsflow/config/yaml_bounds.hpp"
 #include "sagsflow/frontdesk/front_desk.hpp"
 
 namespace sagsflow::app {
@@ -16,9 +17,46 @@ using nlohmann::json;
 namespace {
 
 // A refusal without the case it happened to, so alike refusals are counted together.
+// "case NN.NN.NN-XNN-<digits>-NN" becomes "case ...". Linear, by hand.
 std::string refusal_kind(const std::string& message) {
-  static const std::regex case_number(R"(case [0-9]{2}\.[0-9]{2}\.[0-9]{2}-[A-Z][0-9]{2}-[0-9]+-[0-9]{2})");
-  return std::regex_replace(message, case_number, "case ...").substr(0, 200);
+  const auto digits = [&](std::size_t at, std::size_t n) {
+    if (at + n > message.size()) return false;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (message[at + k] < '0' || message[at + k] > '9') return false;
+    }
+    return true;
+  };
+  // The length of a case number at `at`, or 0.
+  const auto case_number_at = [&](std::size_t at) -> std::size_t {
+    std::size_t p = at;
+    for (int part = 0; part < 3; ++part) {
+      if (!digits(p, 2)) return 0;
+      p += 2;
+      const char sep = part < 2 ? '.' : '-';
+      if (p >= message.size() || message[p] != sep) return 0;
+      ++p;
+    }
+    if (p >= message.size() || message[p] < 'A' || message[p] > 'Z' || !digits(p + 1, 2)) return 0;
+    p += 3;
+    if (p >= message.size() || message[p] != '-' || !digits(p + 1, 1)) return 0;
+    ++p;
+    while (digits(p, 1)) ++p;
+    if (p >= message.size() || message[p] != '-' || !digits(p + 1, 2)) return 0;
+    p += 3;
+    return p - at;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < message.size() && out.size() < 200;) {
+    if (message.compare(i, 5, "case ") == 0) {
+      if (const std::size_t n = case_number_at(i + 5); n > 0) {
+        out += "case ...";
+        i += 5 + n;
+        continue;
+      }
+    }
+    out.push_back(message[i++]);
+  }
+  return out.substr(0, 200);
 }
 
 // "$today", "$today-3", "$today+7" -> a date; "$age" -> the citizen's age in
@@ -32,9 +70,7 @@ json resolve_fields(const json& fields, Date today, const std::optional<Cpr>& ci
       if (now.month() < born.month() || (now.month() == born.month() && now.day() < born.day())) --age;
       out[k] = age;
     } else if (v.is_string() && v.get<std::string>().rfind("$today", 0) == 0) {
-      const std::string rest = v.get<std::string>().substr(6);
-      const int offset = rest.empty() ? 0 : std::stoi(rest);
-      out[k] = format_date(today + std::chrono::days(offset));
+      out[k] = format_date(today + std::chrono::days(today_offset(v.get<std::string>()).value_or(0)));
     } else {
       out[k] = v;
     }

@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <set>
+
+#include "sagsflow/config/yaml_bounds.hpp"
 
 namespace sagsflow::app {
 
@@ -59,6 +62,10 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
   ProfileReader r{std::string(file_name), {}};
   ProfileParseResult out;
   YAML::Node root;
+  if (auto passed = yaml_bounds_error(yaml, file_name)) {
+    out.errors.push_back(*passed);
+    return out;
+  }
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
@@ -113,7 +120,10 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
               const std::string v = f.second.as<std::string>("");
               if (v == "true" || v == "false") step.fields[f.first.Scalar()] = v == "true";
               else if (!v.empty() && v.size() < 18 && v.find_first_not_of("0123456789") == std::string::npos) step.fields[f.first.Scalar()] = std::stoll(v);
-              else step.fields[f.first.Scalar()] = v;
+              else if (v.rfind("$today", 0) == 0 && !today_offset(v)) {
+                r.error(f.second, fmt::format("{} must be $today, or $today followed by +N or -N days (N at most {})",
+                                              f.first.Scalar(), kMaxTodayOffset));
+              } else step.fields[f.first.Scalar()] = v;
             }
           }
           if (s["attachments"]) {
@@ -145,5 +155,19 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
   out.profile = std::move(p);
   return out;
 }
+
+// The days after "$today" in "$today", "$today+7", "$today-3" (|N| at most
+// kMaxTodayOffset); nullopt for anything else.
+std::optional<int> today_offset(const std::string& value) {
+  if (value.rfind("$today", 0) != 0) return std::nullopt;
+  const std::string rest = value.substr(6);
+  if (rest.empty()) return 0;
+  if ((rest[0] != '+' && rest[0] != '-') || rest.size() < 2 || rest.size() > 5) return std::nullopt;
+  int n = 0;
+  const auto [end, ec] = std::from_chars(rest.data() + 1, rest.data() + rest.size(), n);
+  if (ec != std::errc() || end != rest.data() + rest.size() || n > kMaxTodayOffset) return std::nullopt;
+  return rest[0] == '-' ? -n : n;
+}
+
 
 }  // namespace sagsflow::app

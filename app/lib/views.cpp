@@ -3,14 +3,26 @@
 #include <fmt/format.h>
 
 #include "sagsflow/config/municipality.hpp"
+#include "sagsflow/domain/cpr.hpp"
 #include "sagsflow/domain/time.hpp"
 
 namespace sagsflow::app {
 
 using nlohmann::json;
 
+namespace {
+
+// Every string and key of a view masked (free texts such as an inquiry's
+// outcome or a message's body may hold a CPR number in any spelling).
+json masked(json j) {
+  mask_cpr_numbers_in(j);
+  return j;
+}
+
+}  // namespace
+
 json inquiry_json(const InquiryRecord& r) {
-  return {{"id", r.id},
+  return masked({{"id", r.id},
           {"municipality", r.municipality},
           {"channel", channel_key(r.channel)},
           {"type", inquiry_type_key(r.type)},
@@ -28,7 +40,7 @@ json inquiry_json(const InquiryRecord& r) {
           {"forwarded_to", r.forwarded_to},
           {"forwarded_on", r.forwarded_on},
           {"case_id", r.case_id ? json(*r.case_id) : json()},
-          {"at", r.at}};
+          {"at", r.at}});
 }
 
 json triage_json(const TriageAdvice& t) {
@@ -37,13 +49,13 @@ json triage_json(const TriageAdvice& t) {
   j["on"] = t.on ? json(format_date(*t.on)) : json();
   j["contact"] = t.contact ? json{{"name", t.contact->name}, {"phone", t.contact->phone}, {"web", t.contact->web}}
                            : json();
-  return j;
+  return masked(std::move(j));
 }
 
 json message_json(const LayerMessage& m) {
-  return {{"id", m.id},         {"kind", m.kind},   {"area", m.area},
-          {"author", m.author}, {"author_layer", m.author_layer}, {"title", m.title},
-          {"body", m.body},     {"case_id", m.case_id ? json(*m.case_id) : json()}, {"at", m.at}};
+  return masked({{"id", m.id},         {"kind", m.kind},   {"area", m.area},
+                 {"author", m.author}, {"author_layer", m.author_layer}, {"title", m.title},
+                 {"body", m.body},     {"case_id", m.case_id ? json(*m.case_id) : json()}, {"at", m.at}});
 }
 
 json advice_json(const ServiceAdvice& a) {
@@ -66,17 +78,17 @@ json advice_json(const ServiceAdvice& a) {
 }
 
 json access_json(const AccessRecord& r) {
-  return {{"id", r.id},
-          {"at", r.at},
-          {"municipality", r.municipality},
-          {"case_id", r.case_id != 0 ? json(r.case_id) : json()},
-          {"case_number", r.case_number},
-          {"inquiry_id", r.inquiry_id != 0 ? json(r.inquiry_id) : json()},
-          {"actor", r.actor},
-          {"unit", r.unit},
-          {"authority", r.authority},
-          {"purpose", r.purpose},
-          {"via", r.via}};
+  return masked({{"id", r.id},
+                 {"at", r.at},
+                 {"municipality", r.municipality},
+                 {"case_id", r.case_id != 0 ? json(r.case_id) : json()},
+                 {"case_number", r.case_number},
+                 {"inquiry_id", r.inquiry_id != 0 ? json(r.inquiry_id) : json()},
+                 {"actor", r.actor},
+                 {"unit", r.unit},
+                 {"authority", r.authority},
+                 {"purpose", r.purpose},
+                 {"via", r.via}});
 }
 
 json life_situation_outcome_json(const LifeSituationOutcome& out) {
@@ -84,8 +96,9 @@ json life_situation_outcome_json(const LifeSituationOutcome& out) {
   for (const auto& c : out.opened) opened.push_back(to_json(c, /*reveal_cpr=*/false));
   for (const auto& [task, why] : out.skipped) skipped.push_back({{"workflow", task.workflow}, {"reason", why}});
   for (const auto& i : out.information) info.push_back({{"area", i.area}, {"kind", i.kind}, {"text", i.text}});
-  return {{"situation", out.situation->id}, {"title", out.situation->title}, {"inquiry", inquiry_json(out.inquiry)},
-          {"opened", opened}, {"skipped", skipped}, {"information", info}};
+  return masked({{"situation", out.situation->id}, {"title", out.situation->title},
+                 {"inquiry", inquiry_json(out.inquiry)}, {"opened", opened}, {"skipped", skipped},
+                 {"information", info}});
 }
 
 Result<json> placements_json(const Organisation& org, const std::string& code) {

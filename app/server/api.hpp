@@ -66,6 +66,14 @@ struct Call {
   // An object member of the body (empty object when absent).
   Result<nlohmann::json> object(const std::string& name);
   Result<Cpr> cpr(const std::string& name);
+  // A whole-number member of the body within [min, max]; nullopt when it is
+  // absent or null. Refuses (400 naming the field and the range) a string, a
+  // fraction (1.5, 1e3 written as a float), and a number out of range;
+  // numbers beyond a double (1e999) are refused by the body reader.
+  Result<std::optional<long long>> whole_number(const std::string& name, long long min, long long max);
+  // The same for a query parameter: decimal digits only (no sign, spaces or
+  // exponent), within [min, max]; nullopt when absent or empty.
+  Result<std::optional<long long>> query_number(const std::string& name, long long min, long long max);
   Status refuse_field(const std::string& name, const std::string& message);
   std::string query_value(const std::string& name, const std::string& fallback = {}) const;
 };

@@ -1,6 +1,9 @@
 // What every handler shares: reading the request, and who the caller is.
 #include <fmt/format.h>
 
+#include <charconv>
+#include <limits>
+
 #include "api.hpp"
 #include "web_assets.hpp"
 
@@ -20,19 +23,59 @@ Result<Actor> Call::staff() const {
 
 Status Call::refuse_field(const std::string& name, const std::string& message) {
   field = name;
-  return InvalidArgument(fmt::format("{}: {}", name, message));
+  // Messages may quote what the client sent: never a CPR number in clear.
+  return InvalidArgument(mask_cpr_numbers(fmt::format("{}: {}", name, message)));
 }
 
-Result<long long> Call::id_param(const std::string& name) {
-  const std::string& text = params.at(name);
-  try {
-    size_t used = 0;
-    const long long id = std::stoll(text, &used);
-    if (used == text.size() && id > 0) return id;
-  } catch (const std::exception&) {
+namespace {
+
+// Decimal digits only, the whole text, within [min, max].
+std::optional<long long> decimal_in_range(const std::string& text, long long min, long long max) {
+  if (text.empty() || text.size() > 19 || (text[0] == '0' && text.size() > 1)) return std::nullopt;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
   }
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Result<long long> Call::id_param(const std::string& name) {
+  if (auto id = decimal_in_range(params.at(name), 1, std::numeric_limits<long long>::max())) return *id;
   field = name;
-  return InvalidArgument(fmt::format("{} '{}' in the path is not a positive whole number", name, text));
+  // Not echoed: a mistyped id may be a CPR number.
+  return InvalidArgument(fmt::format("{}: the {} in the path is not a positive whole number", name, name));
+}
+
+Result<std::optional<long long>> Call::whole_number(const std::string& name, long long min, long long max) {
+  if (!body.is_object() || !body.contains(name) || body[name].is_null()) return std::optional<long long>();
+  const json& v = body[name];
+  const std::string range = fmt::format("must be a whole number from {} to {}", min, max);
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<unsigned long long>();
+    if (u > static_cast<unsigned long long>(std::numeric_limits<long long>::max()) ||
+        static_cast<long long>(u) < min || static_cast<long long>(u) > max) {
+      return refuse_field(name, range);
+    }
+    return std::optional<long long>(static_cast<long long>(u));
+  }
+  if (v.is_number_integer()) {
+    const auto n = v.get<long long>();
+    if (n < min || n > max) return refuse_field(name, range);
+    return std::optional<long long>(n);
+  }
+  if (v.is_number_float()) return refuse_field(name, range + ", without a fraction or exponent");
+  return refuse_field(name, range + ", not " + std::string(v.type_name()));
+}
+
+Result<std::optional<long long>> Call::query_number(const std::string& name, long long min, long long max) {
+  const std::string text = query_value(name);
+  if (text.empty()) return std::optional<long long>();
+  if (auto n = decimal_in_range(text, min, max)) return std::optional<long long>(*n);
+  return refuse_field(name, fmt::format("must be a whole number from {} to {}", min, max));
 }
 
 Result<std::string> Call::text(const std::string& name, bool required) {

@@ -3,6 +3,8 @@
 // decides who administers (Organisation::may_administer: role "admin").
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "api.hpp"
 #include <Poco/Exception.h>
 #include <Poco/Pipe.h>
@@ -75,14 +77,9 @@ Result<json> workflows(Call& c) {
 Result<json> workflow(Call& c) {
   if (auto a = admin(c); !a.ok()) return a.status();
   std::optional<int> version;
-  if (auto v = c.query_value("version"); !v.empty()) {
-    try {
-      version = std::stoi(v);
-    } catch (const std::exception&) {
-      c.field = "version";
-      return InvalidArgument("version must be a whole number");
-    }
-  }
+  auto v = c.query_number("version", 1, std::numeric_limits<int>::max());
+  if (!v.ok()) return v.status();
+  if (*v) version = static_cast<int>(**v);
   auto record = c.installation().store->load_workflow(c.params.at("id"), version);
   if (!record.ok()) return record.status();
   auto def = c.installation().engine->workflow(record->id, record->version);
@@ -131,25 +128,15 @@ Result<json> audit(Call& c) {
   if (auto a = admin(c); !a.ok()) return a.status();
   AccessFilter f;
   f.municipality = c.municipality();
-  if (auto v = c.query_value("case"); !v.empty()) {
-    try {
-      f.case_id = std::stoll(v);
-    } catch (const std::exception&) {
-      c.field = "case";
-      return InvalidArgument("case must be a case id (a whole number)");
-    }
-  }
+  auto case_id = c.query_number("case", 1, std::numeric_limits<long long>::max());
+  if (!case_id.ok()) return case_id.status();
+  if (*case_id) f.case_id = **case_id;
   if (auto v = c.query_value("actor"); !v.empty()) f.actor = v;
   if (auto v = c.query_value("from"); !v.empty()) f.from = v;
   if (auto v = c.query_value("to"); !v.empty()) f.to = v;
-  if (auto v = c.query_value("limit"); !v.empty()) {
-    try {
-      f.limit = std::clamp(std::stoi(v), 1, 10000);
-    } catch (const std::exception&) {
-      c.field = "limit";
-      return InvalidArgument("limit must be a whole number");
-    }
-  }
+  auto limit = c.query_number("limit", 1, 10000);
+  if (!limit.ok()) return limit.status();
+  if (*limit) f.limit = static_cast<int>(**limit);
   auto records = c.installation().engine->access_log(f);
   if (!records.ok()) return records.status();
   json out = json::array();
@@ -253,18 +240,15 @@ Result<json> start_simulation(Call& c) {
   }
   double scale = 0.01;
   if (c.body.contains("scale")) {
-    if (!c.body["scale"].is_number() || c.body["scale"].get<double>() <= 0 || c.body["scale"].get<double>() > 1) {
+    if (!c.body["scale"].is_number() || !(c.body["scale"].get<double>() > 0) || !(c.body["scale"].get<double>() <= 1)) {
       return c.refuse_field("scale", "must be a number above 0 and at most 1");
     }
     scale = c.body["scale"].get<double>();
   }
   int days = 0;
-  if (c.body.contains("days")) {
-    if (!c.body["days"].is_number_integer() || c.body["days"].get<int>() < 1 || c.body["days"].get<int>() > 366) {
-      return c.refuse_field("days", "must be a whole number of days, 1 to 366");
-    }
-    days = c.body["days"].get<int>();
-  }
+  auto day_count = c.whole_number("days", 1, 366);
+  if (!day_count.ok()) return day_count.status();
+  if (*day_count) days = static_cast<int>(**day_count);
   Job job;
   job.kind = "simulation";
   job.municipality = c.municipality();

@@ -3,6 +3,8 @@
 // engine's audited reads.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "api.hpp"
 
 namespace sagsflow::server {
@@ -133,12 +135,9 @@ Result<json> act(Call& c) {
   auto late = c.flag("accept_late_complaint");
   if (!late.ok()) return late.status();
   req.accept_late_complaint = *late;
-  if (c.body.contains("expected_version") && !c.body["expected_version"].is_null()) {
-    if (!c.body["expected_version"].is_number_integer()) {
-      return c.refuse_field("expected_version", "must be a whole number (the version the action was based on)");
-    }
-    req.expected_version = c.body["expected_version"].get<long long>();
-  }
+  auto expected = c.whole_number("expected_version", 0, std::numeric_limits<long long>::max());
+  if (!expected.ok()) return expected.status();
+  if (*expected) req.expected_version = **expected;
   if (c.body.contains("attachments") && !c.body["attachments"].is_null()) {
     const auto& list = c.body["attachments"];
     if (!list.is_array()) return c.refuse_field("attachments", "must be a list of {name, kind}");
@@ -149,7 +148,14 @@ Result<json> act(Call& c) {
         return c.refuse_field(where, "must be an object with a non-empty string 'name'");
       }
       if (a.contains("kind") && !a["kind"].is_string()) return c.refuse_field(where + ".kind", "must be a string");
-      req.attachments.push_back({a["name"].get<std::string>(), a.value("kind", ""), ""});
+      if (a.contains("kind") && !a["kind"].is_null() && !a["kind"].is_string()) {
+        return c.refuse_field(where + ".kind", "must be a string");
+      }
+      const std::string kind = a.contains("kind") && a["kind"].is_string() ? a["kind"].get<std::string>() : "";
+      if (a["name"].get<std::string>().size() > 1000 || kind.size() > 1000) {
+        return c.refuse_field(where, "name and kind must be at most 1000 characters");
+      }
+      req.attachments.push_back({a["name"].get<std::string>(), kind, ""});
     }
   }
   return change(c, actor, "act " + req.action, [&] { return engine(c).act(req); });
@@ -176,7 +182,9 @@ Result<json> attachments(Call& c) {
   if (!state.ok()) return state.status();
   json out = json::array();
   for (const auto& a : state->attachments) out.push_back({{"name", a.name}, {"kind", a.kind}, {"added_at", a.added_at}});
-  return json{{"case_number", state->case_number}, {"attachments", out}};
+  json answer{{"case_number", state->case_number}, {"attachments", out}};
+  mask_cpr_numbers_in(answer);  // kinds are free text
+  return answer;
 }
 
 Result<json> claim(Call& c) {

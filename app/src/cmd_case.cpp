@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
+#include "sagsflow/domain/bounded_json.hpp"
 #include "sagsflow/engine/engine.hpp"
 #include "sagsflow/domain/kle.hpp"
 
@@ -43,11 +44,13 @@ Result<json> parse_fields(const std::vector<std::string>& items) {
     const auto typed = item.find(":=");
     const auto eq = item.find('=');
     if (typed != std::string::npos && typed < eq) {
-      json v = json::parse(item.substr(typed + 2), nullptr, false);
-      if (v.is_discarded()) {
-        return InvalidArgument(fmt::format("--field {}: the value after ':=' is not JSON", item.substr(0, typed)));
+      // Bounded as the engine bounds field values (no tree deeper than it takes).
+      auto v = parse_bounded_json(item.substr(typed + 2), {kFieldBytesLimit, kFieldDepthLimit});
+      if (!v.ok()) {
+        return InvalidArgument(fmt::format("--field {}: the value after ':=' is not accepted: {}",
+                                           item.substr(0, typed), v.status().message()));
       }
-      out[item.substr(0, typed)] = v;
+      out[item.substr(0, typed)] = std::move(*v);
     } else if (eq != std::string::npos && eq > 0) {
       out[item.substr(0, eq)] = item.substr(eq + 1);
     } else {
@@ -61,7 +64,9 @@ Result<json> parse_fields(const std::vector<std::string>& items) {
 Result<CaseState> find_case(CaseStore& store, const Context& ctx, const std::string& ref) {
   long long id = 0;
   const auto [ptr, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-  if (ec == std::errc() && ptr == ref.data() + ref.size()) return store.load_case(id);
+  // Ids are written without leading zeros; "0104909989" is no id (and is
+  // not to be echoed back as one).
+  if (ec == std::errc() && ptr == ref.data() + ref.size() && ref[0] != '0') return store.load_case(id);
   auto m = ctx.resolve_municipality(store);
   if (!m.ok()) return m.status();
   return store.find_case(*m, ref);
@@ -377,7 +382,8 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
 
   auto* o = c->add_subcommand("open", "Open a case on a deployed workflow");
   o->add_option("--workflow,-w", a.workflow, "Workflow id")->required();
-  o->add_option("--workflow-version", a.workflow_version, "Workflow version (default: latest)");
+  o->add_option("--workflow-version", a.workflow_version, "Workflow version (default: latest)")
+      ->check(CLI::Range(1, 1000000));
   o->add_option("--cpr", a.cpr, "The citizen's CPR number, DDMMYY-SSSS");
   o->add_option("--title", a.title, "Case title (default: the workflow's)");
   o->add_option("--facet", a.facet, "KLE handling facet (default: the workflow's)");
@@ -390,7 +396,8 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   t->add_option("--field,-f", a.fields, "Form field, key=value or key:=json (repeatable)");
   t->add_option("--attach", a.attachments, "Attachment received, name[:kind] (repeatable)");
   t->add_option("--expect-version", a.expect_version,
-                "Refuse with a conflict unless the case is still at this version");
+                "Refuse with a conflict unless the case is still at this version")
+      ->check(CLI::Range(0LL, 1000000000000LL));
   t->add_option("--note", a.note, "Note recorded with the action");
   t->add_flag("--accept-late-complaint", a.accept_late, "The authority hears a complaint after its deadline");
   t->callback([&] { exit_code = act(ctx, a); });

@@ -273,8 +273,8 @@ void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* s = app.add_subcommand("serve", "Serve the HTTP API, /healthz, /metrics and the web pages");
   s->add_option("--config", a.config_file, "Server configuration (properties file; see docs/operations.md)");
   s->add_option("--address", a.address, "Address to listen on (default 127.0.0.1)");
-  s->add_option("--port", a.port, "Port (default 8080; 0 picks a free one)");
-  s->add_option("--threads", a.threads, "Worker threads (default 16)");
+  s->add_option("--port", a.port, "Port (default 8080; 0 picks a free one)")->check(CLI::Range(0, 65535));
+  s->add_option("--threads", a.threads, "Worker threads (default 16)")->check(CLI::Range(1, 1024));
   s->add_option("--signing-key", a.signing_key,
                 "File with the token signing key (default: SAGSFLOW_SIGNING_KEY_FILE, the configuration's, or "
                 "signing.key beside an SQLite database)");
@@ -309,7 +309,9 @@ void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code) {
   au->add_option("--who", a.actor, "Only reads by this person");
   au->add_option("--from", a.from, "From this instant (ISO-8601 UTC, inclusive)");
   au->add_option("--to", a.to, "Until this instant (exclusive)");
-  au->add_option("--limit", a.limit, "At most this many records, newest first")->capture_default_str();
+  au->add_option("--limit", a.limit, "At most this many records, newest first")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   au->callback([&] { exit_code = audit(ctx, a); });
 }
 

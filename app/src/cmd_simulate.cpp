@@ -215,10 +215,12 @@ void add_simulate_command(CLI::App& app, Context& ctx, int& exit_code) {
                                            "engine and plugins (demo data, load test, what-if)");
   s->add_option("profile", a.profile, "Profile YAML (e.g. examples/profiles/koebenhavn-2012.yaml; - reads stdin)")->required();
   s->add_option("--scale", a.scale, "Multiply every volume (0.01 is a hundredth of the year's inquiries)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1e-6, 10.0));
   s->add_option("--phone-hours", a.phone_hours, "What if phone opening hours are cut to this share (0.5 halves them)")
-      ->capture_default_str();
-  s->add_option("--days", a.days, "Only the first N days of the year");
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  s->add_option("--days", a.days, "Only the first N days of the year")->check(CLI::Range(1, 366));
   s->add_flag("!--durable", a.fast, "fsync every transaction as in production (slower; default off for simulated data)");
   s->add_flag("--quiet", a.quiet, "No progress bar");
   s->add_flag("--progress-lines", a.progress_lines, "Progress as lines 'progress DAY DAYS INQUIRIES' (for programs)");

@@ -7,6 +7,7 @@
 
 #include "cli_context.hpp"
 #include "sagsflow/app/process_hardening.hpp"
+#include "masked_output.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/time.hpp"
 
@@ -44,6 +45,7 @@ bool unknown_command(const CLI::App& app, const std::string& path, UnknownComman
 
 int main(int argc, char** argv) {
   using namespace sagsflow::cli;
+  mask_standard_output();  // before anything is printed: no CPR number in clear on the terminal
   // First of all: what this process creates (the database, its WAL, keys,
   // exports) is its owner's alone, and it leaves no core dump with the
   // signing key and CPR numbers in it unless SAGSFLOW_CORE_DUMPS=1 (or the

@@ -89,17 +89,6 @@ Status apply_clock(CaseState& s, const json& op) {
   return Status::Ok();
 }
 
-// Every string in `j` with CPR numbers masked (form fields may hold CPR numbers too).
-json masked_strings(const json& j) {
-  if (j.is_string()) return mask_cpr_numbers(j.get<std::string>());
-  if (j.is_object() || j.is_array()) {
-    json out = j;
-    for (auto& item : out) item = masked_strings(item);
-    return out;
-  }
-  return j;
-}
-
 }  // namespace
 
 json to_json(const DeadlineClock& c) {
@@ -225,12 +214,12 @@ json to_json(const CaseState& s, bool reveal_cpr) {
   }
   json citizen;
   if (s.citizen) citizen = reveal_cpr ? s.citizen->reveal() : s.citizen->masked();
-  return {{"id", s.id},
+  json out = {{"id", s.id},
           {"municipality", s.municipality},
           {"case_number", s.case_number},
           {"subject", s.subject},
           {"facet", s.facet},
-          {"title", reveal_cpr ? s.title : mask_cpr_numbers(s.title)},
+          {"title", s.title},
           {"workflow", {{"id", s.workflow_id}, {"version", s.workflow_version}}},
           {"stage", s.stage},
           {"status", case_status_key(s.status)},
@@ -239,7 +228,7 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"received_by", s.received_by},
           {"acting_authority", s.acting_authority},
           {"unit", s.unit},
-          {"fields", reveal_cpr ? s.fields : masked_strings(s.fields)},
+          {"fields", s.fields},
           {"attachments", attachments},
           {"clock", s.clock ? to_json(*s.clock) : json()},
           {"decided_on", optional_date(s.decided_on)},
@@ -248,13 +237,17 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"incident", s.incident},
           {"proposal", s.proposal},
           {"escalation", s.escalation},
-          {"draft", reveal_cpr ? s.draft : masked_strings(s.draft)},
+          {"draft", s.draft},
           {"forwarded", s.forwarded},
           {"assignee", s.assignee},
           {"missing", s.missing},
           {"opened_at", s.opened_at},
           {"updated_at", s.updated_at},
           {"version", s.version}};
+  // Every string and key (titles, fields and their names, attachment kinds,
+  // escalation reasons, drafts, outcomes, incidents) in one linear pass.
+  if (!reveal_cpr) mask_cpr_numbers_in(out);
+  return out;
 }
 
 Result<CaseState> case_state_from_json(const json& j) {
@@ -313,11 +306,12 @@ Result<CaseState> case_state_from_json(const json& j) {
 }
 
 json to_json(const CaseEvent& e, bool reveal_cpr) {
-  const json data = reveal_cpr ? e.data : masked_strings(e.data);
-  return {{"case_id", e.case_id}, {"seq", e.seq},         {"at", e.at},
-          {"actor", e.actor},     {"unit", e.unit},       {"authority", e.authority},
-          {"action", e.action},   {"from_stage", e.from_stage}, {"to_stage", e.to_stage},
-          {"data", data}};
+  json out = {{"case_id", e.case_id}, {"seq", e.seq},         {"at", e.at},
+              {"actor", e.actor},     {"unit", e.unit},       {"authority", e.authority},
+              {"action", e.action},   {"from_stage", e.from_stage}, {"to_stage", e.to_stage},
+              {"data", e.data}};
+  if (!reveal_cpr) mask_cpr_numbers_in(out);  // the citizen's number included
+  return out;
 }
 
 }  // namespace sagsflow

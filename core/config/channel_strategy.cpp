@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <regex>
 
 namespace sagsflow {
 
@@ -41,8 +40,13 @@ std::string iso_week_of(int y, unsigned m, unsigned d) {
 }
 
 bool is_iso_week_name(const std::string& text) {
-  static const std::regex pattern(R"(^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$)");
-  return std::regex_match(text, pattern);
+  // "YYYY-Www", ww from 01 to 53.
+  if (text.size() != 8 || text[4] != '-' || text[5] != 'W') return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 6u, 7u}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  const int week = (text[6] - '0') * 10 + (text[7] - '0');
+  return week >= 1 && week <= 53;
 }
 
 }  // namespace sagsflow

@@ -1,7 +1,7 @@
 #include "sagsflow/config/municipality.hpp"
 
+#include <algorithm>
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include "config_parts.hpp"
@@ -39,10 +39,7 @@ constexpr std::array<std::pair<int, const char*>, 7> kWeekdays{{
     {0, "monday"}, {1, "tuesday"}, {2, "wednesday"}, {3, "thursday"}, {4, "friday"}, {5, "saturday"}, {6, "sunday"},
 }};
 
-const std::regex& id_re() {
-  static const std::regex re("[a-z0-9][a-z0-9_-]{0,63}");
-  return re;
-}
+
 
 template <typename E, size_t N>
 std::optional<E> read_key(Checker& c, const YAML::Node& n, std::string_view what,
@@ -61,7 +58,7 @@ std::string optional_text(Checker& c, const YAML::Node& map, const char* key, st
 std::string checked_id(Checker& c, const YAML::Node& map, std::string_view what, std::set<std::string>& seen) {
   const std::string id = c.required(map, "id", what);
   if (id.empty()) return id;
-  if (!std::regex_match(id, id_re())) {
+  if (!is_config_id(id, /*digit_first=*/true)) {
     c.error(map["id"], fmt::format("{} id '{}' must be lower-case letters, digits, '_' or '-'", what, id));
   }
   if (!seen.insert(id).second) c.error(map["id"], fmt::format("{} id '{}' is used twice", what, id));
@@ -97,8 +94,10 @@ void read_identity(Checker& c, const YAML::Node& node, MunicipalityConfig& m) {
   if (!node["code"]) {
     c.error(node, "municipality has no 'code' (the four-digit kommunekode, quoted: \"0101\")");
   } else if (auto code = c.scalar(node["code"], "municipality.code")) {
-    static const std::regex four_digits("[0-9]{4}");
-    if (!std::regex_match(*code, four_digits)) {
+    const bool four_digits = code->size() == 4 && std::all_of(code->begin(), code->end(), [](char ch) {
+      return ch >= '0' && ch <= '9';
+    });
+    if (!four_digits) {
       c.error(node["code"], "municipality.code '" + *code +
                                 "' must be four digits; quote it so a leading 0 is kept (\"0101\")");
     }

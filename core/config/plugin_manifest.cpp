@@ -1,7 +1,6 @@
 #include "sagsflow/config/plugin_manifest.hpp"
 
 #include <array>
-#include <regex>
 
 #include "config_parts.hpp"
 #include "sagsflow/domain/calendar.hpp"
@@ -222,8 +221,7 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
                 "organisational_models", "tasks", "form", "workflow", "deadlines", "complaints", "life_situations"});
   PluginManifest m;
   m.id = c.required(root, "id", "the manifest");
-  static const std::regex id_re("[a-z][a-z0-9_-]{0,63}");
-  if (!m.id.empty() && !std::regex_match(m.id, id_re)) {
+  if (!m.id.empty() && !is_config_id(m.id)) {
     c.error(root["id"], fmt::format("id '{}' must be lower-case letters, digits, '_' or '-'", m.id));
   }
   m.name = c.required(root, "name", "the manifest");

@@ -4,7 +4,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
-#include <regex>
 #include <set>
 
 #include "sagsflow/domain/case_number.hpp"
@@ -70,10 +69,7 @@ const StageDefinition* WorkflowDefinition::find_stage(std::string_view stage) co
 
 namespace {
 
-const std::regex& id_pattern() {
-  static const std::regex re("[a-z][a-z0-9_-]{0,63}");
-  return re;
-}
+bool is_id(const std::string& s) { return is_config_id(s); }
 
 ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Node& body,
                               const std::string& stage) {
@@ -81,7 +77,7 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
   a.name = key.Scalar();
   a.pos = position_of(key);
   const auto what = fmt::format("action '{}' of stage '{}'", a.name, stage);
-  if (!std::regex_match(a.name, id_pattern())) {
+  if (!is_id(a.name)) {
     c.error(key, fmt::format("{}: the name must be lower-case letters, digits, '_' or '-'", what));
   }
   if (!c.expect_map(body, what)) return a;
@@ -127,7 +123,7 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
   }
   if (body["task"]) {
     a.task = c.scalar(body["task"], what + ".task").value_or("");
-    if (!a.task.empty() && !std::regex_match(a.task, id_pattern())) {
+    if (!a.task.empty() && !is_id(a.task)) {
       c.error(body["task"], fmt::format("{}.task '{}' must be lower-case letters, digits, '_' or '-'", what, a.task));
     }
   }
@@ -140,7 +136,7 @@ StageDefinition parse_stage(Checker& c, const YAML::Node& key, const YAML::Node&
   s.name = key.Scalar();
   s.pos = position_of(key);
   const auto what = fmt::format("stage '{}'", s.name);
-  if (!std::regex_match(s.name, id_pattern())) {
+  if (!is_id(s.name)) {
     c.error(key, fmt::format("{}: the name must be lower-case letters, digits, '_' or '-'", what));
   }
   if (s.name == kClosedStage) {
@@ -265,7 +261,7 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
     return c.scalar(root[key], key).value_or("");
   };
   wf.id = required("id");
-  if (!wf.id.empty() && !std::regex_match(wf.id, id_pattern())) {
+  if (!wf.id.empty() && !is_id(wf.id)) {
     c.error(root["id"], fmt::format("id '{}' must be lower-case letters, digits, '_' or '-', "
                                     "starting with a letter", wf.id));
   }
@@ -286,7 +282,7 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
   if (root["plugin"]) wf.plugin = c.scalar(root["plugin"], "plugin").value_or("");
   if (root["service_area"]) {
     wf.service_area = c.scalar(root["service_area"], "service_area").value_or("");
-    if (!wf.service_area.empty() && !std::regex_match(wf.service_area, id_pattern())) {
+    if (!wf.service_area.empty() && !is_id(wf.service_area)) {
       c.error(root["service_area"], fmt::format("service_area '{}' must be lower-case letters, digits, '_' or '-'",
                                                 wf.service_area));
     }

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+#include <vector>
+
 namespace sagsflow {
 
 namespace {
@@ -69,6 +72,44 @@ Result<nlohmann::json> parse_bounded_json(std::string_view text, const JsonLimit
   } catch (const nlohmann::json::exception&) {
     return InvalidArgument("the JSON cannot be read");
   }
+}
+
+Status check_json_value(const nlohmann::json& value, std::string_view what, const JsonLimits& limits) {
+  std::vector<std::pair<const nlohmann::json*, int>> pending{{&value, 0}};
+  std::size_t bytes = 0;
+  const auto over_size = [&] {
+    return InvalidArgument(fmt::format("{} holds more than {} bytes; the limit is {}", what, limits.max_bytes,
+                                       limits.max_bytes));
+  };
+  while (!pending.empty()) {
+    const auto [node, depth] = pending.back();
+    pending.pop_back();
+    if (node->is_string()) {
+      bytes += node->get_ref<const std::string&>().size() + 2;
+    } else if (node->is_object() || node->is_array()) {
+      if (depth + 1 > limits.max_depth) {
+        return InvalidArgument(fmt::format("{} is nested deeper than {} levels; the limit is {}", what,
+                                           limits.max_depth, limits.max_depth));
+      }
+      bytes += 2;
+      if (node->is_object()) {
+        for (auto it = node->begin(); it != node->end(); ++it) {
+          bytes += it.key().size() + 3;
+          if (bytes > limits.max_bytes) return over_size();
+          pending.emplace_back(&it.value(), depth + 1);
+        }
+      } else {
+        for (const auto& item : *node) {
+          if (++bytes > limits.max_bytes) return over_size();
+          pending.emplace_back(&item, depth + 1);
+        }
+      }
+    } else {
+      bytes += 8;
+    }
+    if (bytes > limits.max_bytes) return over_size();
+  }
+  return Status::Ok();
 }
 
 }  // namespace sagsflow

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstddef>
 #include <optional>
 #include <ostream>
 #include <vector>
@@ -71,40 +72,225 @@ bool Cpr::mod11_ok() const {
 
 std::ostream& operator<<(std::ostream& os, const Cpr& cpr) { return os << cpr.masked(); }
 
+namespace {
+
+// One unit of the text as the masker reads it: a percent escape (%XX) or a
+// JSON escape (\uXXXX) is one unit, a UTF-8 sequence of the separators below
+// is one unit, anything else is one byte.
+enum class Unit { kDigit, kSpace, kDash, kOther };
+
+struct Scanned {
+  Unit unit;
+  std::size_t length;
+  char32_t code;  // the character the unit stands for (the digit for kDigit)
+};
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  return (std::tolower(static_cast<unsigned char>(c)) - 'a') + 10;
+}
+
+Unit classify(char32_t c) {
+  if (c >= '0' && c <= '9') return Unit::kDigit;
+  switch (c) {
+    case U' ': case U'+': case 0x00A0: case 0x2007: case 0x202F:  // space, '+' of a query, no-break spaces
+      return Unit::kSpace;
+    case U'-': case U'/': case U'.': case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+    case 0x2212:  // hyphens, figure dash, en dash, em dash, minus sign
+      return Unit::kDash;
+    default:
+      return Unit::kOther;
+  }
+}
+
+// The UTF-8 sequence starting at text[i] when it is one of the multi-byte
+// separators above (two or three bytes), decoded; 0 otherwise.
+std::size_t utf8_separator(std::string_view text, std::size_t i, char32_t* code) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  if (i + 1 < text.size() && b(0) == 0xC2 && b(1) == 0xA0) {
+    *code = 0x00A0;
+    return 2;
+  }
+  if (i + 2 < text.size() && b(0) == 0xE2 && (b(1) & 0xC0) == 0x80 && (b(2) & 0xC0) == 0x80) {
+    const char32_t c = ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    if (classify(c) != Unit::kOther) {
+      *code = c;
+      return 3;
+    }
+  }
+  return 0;
+}
+
+// A percent-encoded byte at text[i]: "%XX", or encoded again ("%25XX",
+// "%2525XX", up to three times); its value and length, or -1.
+int percent_byte(std::string_view text, std::size_t i, std::size_t* length) {
+  if (i >= text.size() || text[i] != '%') return -1;
+  std::size_t p = i + 1;
+  for (int again = 0; again < 3 && p + 3 < text.size() && text[p] == '2' && text[p + 1] == '5' && is_hex(text[p + 2]) &&
+                      is_hex(text[p + 3]);
+       ++again) {
+    p += 2;
+  }
+  if (p + 1 >= text.size() || !is_hex(text[p]) || !is_hex(text[p + 1])) return -1;
+  *length = p + 2 - i;
+  return hex_value(text[p]) * 16 + hex_value(text[p + 1]);
+}
+
+// The unit at text[i] (i < text.size()). Percent-encoded UTF-8 (%E2%80%93) is
+// decoded as one unit; so is a JSON escape \u2013.
+Scanned scan(std::string_view text, std::size_t i) {
+  const char c = text[i];
+  std::size_t n1 = 0;
+  if (const int first = percent_byte(text, i, &n1); first >= 0) {
+    std::size_t n2 = 0, n3 = 0;
+    const int b1 = percent_byte(text, i + n1, &n2);
+    if (first == 0xC2 && b1 == 0xA0) return {Unit::kSpace, n1 + n2, 0x00A0};
+    if (first == 0xE2 && b1 >= 0) {
+      const int b2 = percent_byte(text, i + n1 + n2, &n3);
+      if (b2 >= 0) {
+        const char32_t code = ((first & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+        const Unit u = classify(code);
+        if (u == Unit::kSpace || u == Unit::kDash) return {u, n1 + n2 + n3, code};
+      }
+    }
+    const char32_t code = static_cast<char32_t>(first);
+    const Unit u = classify(code);
+    // An escaped digit (%30) is not a digit for the masker's boundaries either way.
+    return {u == Unit::kDigit ? Unit::kOther : u, n1, code};
+  }
+  if (c == '\\' && i + 5 < text.size() && text[i + 1] == 'u' && is_hex(text[i + 2]) && is_hex(text[i + 3]) &&
+      is_hex(text[i + 4]) && is_hex(text[i + 5])) {
+    const char32_t code = static_cast<char32_t>((hex_value(text[i + 2]) << 12) | (hex_value(text[i + 3]) << 8) |
+                                                (hex_value(text[i + 4]) << 4) | hex_value(text[i + 5]));
+    const Unit u = classify(code);
+    return {u == Unit::kDigit ? Unit::kOther : u, 6, code};
+  }
+  char32_t code = 0;
+  if (const std::size_t n = utf8_separator(text, i, &code); n > 0) return {classify(code), n, code};
+  return {classify(static_cast<unsigned char>(c)), 1, static_cast<unsigned char>(c)};
+}
+
+// Reads `count` digits from `pos` into `out`; false (pos unspecified) if a
+// unit there is not a digit.
+bool read_digits(std::string_view text, std::size_t& pos, int count, std::string& out) {
+  for (int k = 0; k < count; ++k) {
+    if (pos >= text.size()) return false;
+    const Scanned u = scan(text, pos);
+    if (u.unit != Unit::kDigit) return false;
+    out.push_back(static_cast<char>(u.code));
+    pos += u.length;
+  }
+  return true;
+}
+
+// The separator between the date and the serial number: one to three units,
+// spaces and at most one dash ("-", " ", " - ", "%2D", "–", "/", "." ...).
+bool read_separator(std::string_view text, std::size_t& pos) {
+  int units = 0, dashes = 0;
+  while (pos < text.size() && units < 3) {
+    const Scanned u = scan(text, pos);
+    if (u.unit == Unit::kSpace) {
+      // counts as it is
+    } else if (u.unit == Unit::kDash && dashes == 0) {
+      ++dashes;
+    } else {
+      break;
+    }
+    pos += u.length;
+    ++units;
+  }
+  return units > 0;
+}
+
+// A CPR number starting at `start` (a digit unit whose previous unit is not a
+// digit): its length in bytes and its ten digits, or 0.
+std::size_t match_cpr(std::string_view text, std::size_t start, std::string& digits) {
+  digits.clear();
+  std::size_t pos = start;
+  if (!read_digits(text, pos, 2, digits)) return 0;
+  // The date: DDMMYY, or DD?MM?YY with the same one-unit separator twice.
+  bool split_date = false;
+  if (pos < text.size()) {
+    const Scanned sep = scan(text, pos);
+    if (sep.unit == Unit::kSpace || sep.unit == Unit::kDash) {
+      std::size_t p = pos + sep.length;
+      std::string more;
+      if (read_digits(text, p, 2, more) && p < text.size()) {
+        const Scanned sep2 = scan(text, p);
+        if (sep2.code == sep.code && sep2.length == sep.length) {
+          p += sep2.length;
+          if (read_digits(text, p, 2, more)) {
+            split_date = true;
+            digits += more;
+            pos = p;
+          }
+        }
+      }
+    }
+  }
+  if (!split_date && !read_digits(text, pos, 4, digits)) return 0;
+  // The serial number, after a separator or (for an unsplit date) directly.
+  std::size_t after_date = pos;
+  std::string serial;
+  bool found = false;
+  if (read_digits(text, pos, 4, serial)) {
+    found = true;
+  } else {
+    pos = after_date;
+    serial.clear();
+    found = read_separator(text, pos) && read_digits(text, pos, 4, serial);
+  }
+  if (!found) return 0;
+  if (pos < text.size() && scan(text, pos).unit == Unit::kDigit) return 0;  // part of a longer number
+  digits += serial;
+  if (!birth_date_of(digits)) return 0;
+  return pos - start;
+}
+
+// True when the digits at `start` follow an international dialling prefix
+// ("+45 ", "+4512..." is caught by the digit boundary): a phone number.
+bool after_dialling_prefix(std::string_view text, std::size_t start) {
+  std::size_t p = start;
+  if (p > 0 && (text[p - 1] == ' ' || text[p - 1] == '-')) --p;
+  std::size_t digits = 0;
+  while (p > 0 && std::isdigit(static_cast<unsigned char>(text[p - 1])) && digits < 4) {
+    --p;
+    ++digits;
+  }
+  return digits >= 1 && digits <= 3 && p > 0 && text[p - 1] == '+' && p != start;
+}
+
+}  // namespace
+
 std::string mask_cpr_numbers(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  const auto is_d = [&](size_t i) {
-    return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));
-  };
-  size_t i = 0;
+  std::string digits;
+  // The previous two units, for the boundaries: a CPR number does not start
+  // inside a longer number (a digit before it) or a decimal fraction ("3.0104...").
+  Unit prev = Unit::kOther, prev2 = Unit::kOther;
+  char32_t prev_code = 0;
+  std::size_t i = 0;
   while (i < text.size()) {
-    const bool boundary_before = i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]));
-    if (boundary_before && is_d(i)) {
-      size_t run = 0;
-      while (is_d(i + run)) ++run;
-      // DDMMYY-SSSS
-      if (run == 6 && i + 6 < text.size() && text[i + 6] == '-') {
-        size_t tail = 0;
-        while (is_d(i + 7 + tail)) ++tail;
-        if (tail == 4) {
-          out.append(text.substr(i, 6)).append("-XXXX");
-          i += 11;
-          continue;
-        }
-      }
-      // DDMMYYSSSS with a plausible date
-      if (run == 10 && birth_date_of(text.substr(i, 10))) {
-        out.append(text.substr(i, 6)).append("-XXXX");
-        i += 10;
+    const Scanned u = scan(text, i);
+    if (u.unit == Unit::kDigit && prev != Unit::kDigit &&
+        !(prev2 == Unit::kDigit && (prev_code == U'.' || prev_code == U',')) && !after_dialling_prefix(text, i)) {
+      if (const std::size_t n = match_cpr(text, i, digits); n > 0) {
+        out.append(digits, 0, 6).append("-XXXX");
+        i += n;
+        prev2 = Unit::kDigit;
+        prev = Unit::kOther;  // the X's
+        prev_code = U'X';
         continue;
       }
-      out.append(text.substr(i, run));
-      i += run;
-      continue;
     }
-    out.push_back(text[i]);
-    ++i;
+    out.append(text.substr(i, u.length));
+    i += u.length;
+    prev2 = prev;
+    prev = u.unit;
+    prev_code = u.code;
   }
   return out;
 }

@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <regex>
 #include <set>
 
+#include "sagsflow/domain/bounded_json.hpp"
 #include "sagsflow/domain/case_number.hpp"
+#include "sagsflow/domain/cpr.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/text_file.hpp"
 
@@ -19,6 +20,41 @@ std::string join_names(const std::vector<ActionDefinition>& actions) {
   std::vector<std::string> names;
   for (const auto& a : actions) names.push_back(a.name);
   return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
+}
+
+// The form values a request brings (see FieldLimits in engine.hpp), checked
+// before anything copies them: a copy of a deep tree recurses.
+Status check_field_values(const json& fields) {
+  const JsonLimits whole{kFieldBytesLimit, kFieldDepthLimit + 1};
+  if (!fields.is_object()) {
+    if (fields.is_null()) return Status::Ok();
+    if (auto st = check_json_value(fields, "fields", whole); !st.ok()) return st;
+    return InvalidArgument("fields must be a JSON object");
+  }
+  if (auto st = check_json_value(fields, "the fields", whole); !st.ok()) {
+    // Name the field that is too deep, when one is.
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+      const std::string name = "field '" + mask_cpr_numbers(it.key().substr(0, kFieldNameBytesLimit)) + "'";
+      if (auto one = check_json_value(it.value(), name, {kFieldBytesLimit, kFieldDepthLimit}); !one.ok()) return one;
+    }
+    return st;
+  }
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (it.key().empty() || it.key().size() > kFieldNameBytesLimit) {
+      return InvalidArgument(fmt::format("a field name has {} bytes; it must have 1 to {}", it.key().size(),
+                                         kFieldNameBytesLimit));
+    }
+  }
+  return Status::Ok();
+}
+
+// "[a-z][a-z0-9_]{0,63}"
+bool is_event_kind(std::string_view kind) {
+  if (kind.empty() || kind.size() > 64 || kind[0] < 'a' || kind[0] > 'z') return false;
+  for (char c : kind) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
 }
 
 bool may_act(const ActionDefinition& action, const Actor& actor) {
@@ -194,8 +230,8 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   if (!is_kle_facet(facet)) return InvalidArgument("facet '" + facet + "' is not a KLE facet such as G01");
   const std::string subject = req.subject.value_or(wf->subject);
   if (!is_kle_subject(subject)) return InvalidArgument("subject '" + subject + "' is not a KLE subject NN.NN.NN");
+  if (auto st = check_field_values(req.fields); !st.ok()) return st;
   const json fields = req.fields.is_null() ? json::object() : req.fields;
-  if (!fields.is_object()) return InvalidArgument("fields must be a JSON object");
 
   const Timestamp now = options_.clock();
   const Date today = copenhagen_date(now);
@@ -524,7 +560,8 @@ Result<CaseEngine::ActionPlan> CaseEngine::plan_action(const CaseState& state, c
       if (auto st = moved_on_conflict(state, req, *plan.wf); !st.ok()) return st;
     }
     return InvalidArgument(fmt::format("stage '{}' of case {} has no action '{}'; available: {}",
-                                       plan.stage->name, state.case_number, req.action,
+                                       plan.stage->name, state.case_number,
+                                       mask_cpr_numbers(req.action.substr(0, 100)),  // the client's text
                                        join_names(plan.stage->actions)));
   }
   plan.task = plan.wf->task_of(*plan.stage, *plan.action);
@@ -724,8 +761,8 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   auto plan = plan_action(state, req);
   if (!plan.ok()) return plan.status();
   if (auto st = check_may_take(*plan, state, req.actor); !st.ok()) return st;
+  if (auto st = check_field_values(req.fields); !st.ok()) return st;
   const json fields = req.fields.is_null() ? json::object() : req.fields;
-  if (!fields.is_object()) return InvalidArgument("fields must be a JSON object");
   if (auto st = check_requirements(*plan, state, req, fields); !st.ok()) return st;
   const Date today = copenhagen_date(options_.clock());
   if (auto st = check_complaint_window(*plan, state, req, today); !st.ok()) return st;
@@ -886,9 +923,9 @@ Result<CaseState> CaseEngine::add_plugin_note(long long id, const std::string& p
 
 Result<CaseState> CaseEngine::add_plugin_event(long long id, const std::string& plugin, const std::string& kind,
                                                const json& data) {
-  static const std::regex kind_re("[a-z][a-z0-9_]{0,63}");
-  if (!std::regex_match(kind, kind_re)) {
-    return InvalidArgument("plugin event kind '" + kind + "' must be lower-case letters, digits and '_'");
+  if (!is_event_kind(kind)) {
+    return InvalidArgument("plugin event kind '" + mask_cpr_numbers(kind.substr(0, 64)) +
+                           "' must be a lower-case letter, then up to 63 lower-case letters, digits and '_'");
   }
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();

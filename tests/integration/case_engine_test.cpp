@@ -371,6 +371,80 @@ TEST_P(CaseEngineTest, AnAccessRequestIsFiledUnderTheCasesSubjectWithFacetA53And
   EXPECT_EQ(*replayed, *engine_->get_case(request->id));
 }
 
+// 100,000 nested objects, built without recursion.
+json nested_objects(int levels) {
+  json doc = "bottom";
+  for (int i = 0; i < levels; ++i) {
+    json outer = json::object();
+    outer["a"] = std::move(doc);
+    doc = std::move(outer);
+  }
+  return doc;
+}
+
+TEST_P(CaseEngineTest, DeepFieldValuesAreRefusedNamingTheFieldAndTheLimitBeforeAnythingIsStored) {
+  OpenCaseRequest req;
+  req.municipality = kMunicipality;
+  req.workflow_id = "passport";
+  req.actor = frontdesk();
+  req.fields = json::object();
+  req.fields["full_name"] = "Jens";
+  req.fields["010490-9989"] = nested_objects(100000);
+  auto refused = engine_->open_case(req);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("field '010490-XXXX' is nested deeper than 16 levels"), std::string::npos)
+      << refused.status().message();
+  EXPECT_TRUE(store_->list_cases({})->empty());
+
+  auto c = open_passport();
+  json fields = {{"height_cm", nested_objects(17)}};
+  auto act_refused = act(c.id, "register", frontdesk(), fields);
+  ASSERT_FALSE(act_refused.ok());
+  EXPECT_EQ(act_refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(act_refused.status().message().find("field 'height_cm'"), std::string::npos);
+  EXPECT_EQ(engine_->get_case(c.id)->version, c.version);
+  // Sixteen levels are within the rule.
+  EXPECT_TRUE(act(c.id, "register", frontdesk(), {{"height_cm", nested_objects(16)}}).ok());
+}
+
+TEST_P(CaseEngineTest, HugeFieldValuesAndBadFieldNamesAreRefused) {
+  auto c = open_passport();
+  auto big = act(c.id, "register", frontdesk(), {{"full_name", std::string(300 * 1024, 'x')}});
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("holds more than 262144 bytes"), std::string::npos) << big.status().message();
+  auto empty_name = act(c.id, "register", frontdesk(), {{"", "x"}});
+  ASSERT_FALSE(empty_name.ok());
+  EXPECT_EQ(empty_name.status().code(), ErrorCode::kInvalidArgument);
+  auto not_object = act(c.id, "register", frontdesk(), json::array({1, 2}));
+  EXPECT_EQ(not_object.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_->get_case(c.id)->version, c.version);
+}
+
+TEST_P(CaseEngineTest, TheCaseAsShownMasksCprNumbersInEveryFreeTextAndKey) {
+  OpenCaseRequest req;
+  req.municipality = kMunicipality;
+  req.workflow_id = "passport";
+  req.actor = frontdesk();
+  req.title = "Pas 010490 9989";
+  req.fields = {{"full_name", "Jens 01.04.90-9989"}, {"cpr 0104909989", "x"}};
+  auto c = engine_->open_case(req);
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  auto done = act(c->id, "register", frontdesk(), json::object(), {{"photo", "foto af 010490/9989", ""}});
+  ASSERT_TRUE(done.ok()) << done.status().to_string();
+  const std::string shown = to_json(*done, /*reveal_cpr=*/false).dump();
+  EXPECT_EQ(shown.find("9989"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("cpr 010490-XXXX"), std::string::npos) << shown;
+  auto history = engine_->history(c->id);
+  ASSERT_TRUE(history.ok());
+  for (const auto& e : *history) {
+    const std::string event = to_json(e, /*reveal_cpr=*/false).dump();
+    EXPECT_EQ(event.find("9989"), std::string::npos) << event;
+  }
+  // Stored as given: masking is for output only.
+  EXPECT_EQ(to_json(*done, /*reveal_cpr=*/true)["fields"]["full_name"], "Jens 01.04.90-9989");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CaseEngineTest, AllBackends());
 
 }  // namespace

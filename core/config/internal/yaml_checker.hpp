@@ -174,7 +174,21 @@ inline void check_duplicate_names(Checker& c, const YAML::Node& map, std::string
   }
 }
 
-// Reads and parses a YAML file; on failure reports into `c` and returns a null node.
+// An identifier in a configuration file: a lower-case letter (or, with
+// `digit_first`, a digit) then up to 63 lower-case letters, digits, '_' or
+// '-'. Checked by hand (no std::regex: its matcher recurses per character).
+inline bool is_config_id(std::string_view s, bool digit_first = false) {
+  if (s.empty() || s.size() > 64) return false;
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!(lower(s[0]) || (digit_first && digit(s[0])))) return false;
+  for (char c : s) {
+    if (!(lower(c) || digit(c) || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+// Reads and parses a YAML file (within YamlLimits, yaml_bounds.hpp); on failure reports into `c` and returns a null node.
 YAML::Node load_yaml(Checker& c, std::string_view text);
 
 }  // namespace sagsflow

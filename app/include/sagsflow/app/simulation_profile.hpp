@@ -55,4 +55,9 @@ struct ProfileParseResult {
 // `profile` is set only when there are no errors (each with file, line, column).
 ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_view file_name);
 
+// A step's field may be "$today", "$today+N" or "$today-N" (N days, at most kMaxTodayOffset).
+inline constexpr int kMaxTodayOffset = 3660;
+// The days after "$today" in such a value; nullopt for anything else.
+std::optional<int> today_offset(const std::string& value);
+
 }  // namespace sagsflow::app

@@ -30,4 +30,14 @@ Result<nlohmann::json> parse_bounded_json(std::string_view text, const JsonLimit
 // it: brackets inside strings do not count. Linear in the text.
 int json_text_depth(std::string_view text);
 
+// For a document already built (a value in a request, a plugin's answer):
+// kInvalidArgument when `value` is nested deeper than limits.max_depth (a
+// scalar is depth 0, `{}` or `[]` depth 1) or its content (strings, keys,
+// and 8 bytes per other value) exceeds limits.max_bytes. The message starts
+// with `what` ("field 'x' is nested deeper than 8 levels; the limit is 8").
+// Iterative, and it stops at the first limit passed, so it is safe on a tree
+// of any depth; call it before copying a client's tree (nlohmann's copy
+// recurses). `what` is used as given: mask what might be personal.
+Status check_json_value(const nlohmann::json& value, std::string_view what, const JsonLimits& limits);
+
 }  // namespace sagsflow

@@ -49,9 +49,33 @@ class Cpr {
 
 std::ostream& operator<<(std::ostream& os, const Cpr& cpr);  // masked
 
-// Replaces everything in `text` that looks like a CPR number (DDMMYY-SSSS or a
-// ten-digit run whose first six digits are a date) by its masked form. Used by
-// the log sink so that no log line ever carries a CPR number in clear.
+// Replaces every CPR number in `text` by its masked form DDMMYY-XXXX (the
+// date's six digits, then "-XXXX"), whatever the spelling. The one masking
+// function every output goes through (log sink, JSON answers, CLI, errors).
+//
+// A CPR number is, in this order:
+//   * the date: six digits DDMMYY, or DD?MM?YY where ? is the same single
+//     separator twice ("01.04.90", "01 04 90", "01-04-90");
+//   * the serial: four digits, either directly after an unsplit date
+//     ("0104909989") or after a separator of one to three units made of
+//     spaces and at most one dash ("010490-9989", "010490 9989",
+//     "010490/9989", "010490 - 9989", "010490.9989");
+//   * the first six digits are a real date (with the CPR office's century
+//     rule); the modulus-11 check is not asked (numbers without it exist).
+// Separators: space units are " ", "+" (a space in a query string), U+00A0,
+// U+2007, U+202F (no-break spaces); dash units are "-", "/", ".", U+2010,
+// U+2011, U+2012, U+2013 (en dash), U+2014 (em dash), U+2212 (minus). Each
+// may be written in UTF-8, percent-encoded ("%2D", "%20", "%2F", "%C2%A0",
+// "%E2%80%93", in either case; also encoded again, "%252D") or as a JSON
+// escape ("\u2013").
+// Boundaries, so that longer numbers are left alone: the match must not be
+// preceded by a digit, by a digit and "." or "," (a decimal fraction), or by
+// an international dialling prefix ("+45 "), and must not be followed by a
+// digit; a 12-digit id, "+45 0104909989" and "3.0104909989" stay as they are.
+// Anything else in the text (letters right before or after) does not stop a
+// match: "cpr0104909989x" is masked.
+// Linear in the text's length (each start is tried once, over a bounded
+// window), no recursion, no regular expressions. Pure: any thread.
 std::string mask_cpr_numbers(std::string_view text);
 
 // Masks, in place, every string and every object key of `j` with

@@ -9,6 +9,7 @@
 // else is ignored, so newer versions of the schema still import.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,13 +35,36 @@ struct KlePlan {
   std::vector<KleSubject> subjects;
 };
 
+// Bounds of what parse_kle_emneplan reads: the file's size, the nesting of
+// its elements, the longest deletion period.
+inline constexpr std::size_t kKleMaxBytes = 64 * 1024 * 1024;
+inline constexpr int kKleMaxDepth = 32;
+inline constexpr int kKleMaxYears = 200;
+
 // Parses the emneplan; every refusal is kInvalidArgument and starts with
-// `file_name`: XML that is not well-formed (with the line and column), a root
-// element other than <KLE-Emneplan>, an EmneNr that is not NN.NN.NN, a file
-// without subjects. Subjects come in document order. Pure: any thread.
+// `file_name`: a file over kKleMaxBytes; a document type or entity
+// declaration (refused outright, with the line: no entity is ever
+// expanded); elements nested deeper than kKleMaxDepth (with the line); XML
+// that is not well-formed (with the line and column); a root element other
+// than <KLE-Emneplan>; an EmneNr that is not NN.NN.NN; a deletion period
+// that parse_kle_duration does not read (naming the subject and the value);
+// a file without subjects. Subjects come in document order. Linear in the
+// file, no regular expressions. Pure: any thread.
 Result<KlePlan> parse_kle_emneplan(std::string_view xml, std::string_view file_name);
 
-// "P5Y" -> "5 år", "P6M" -> "6 måneder"; other text is returned as it is.
+struct KleDuration {
+  int count = 0;
+  char unit = 'Y';  // 'Y', 'M' or 'D'
+};
+
+// "P5Y", "P6M", "P1825D": one number of at most six digits and one unit,
+// within kKleMaxYears (years, 12 x months, 366 x days); nullopt otherwise
+// ("P99999999999Y", "P1Y6M", "5 år").
+std::optional<KleDuration> parse_kle_duration(std::string_view iso);
+
+// "P5Y" -> "5 år", "P6M" -> "6 måneder"; other text (a period stored before
+// the bounds, "P99999999999Y") is returned as it is, cut at 40 bytes. Never
+// throws.
 std::string describe_kle_duration(std::string_view iso);
 
 }  // namespace sagsflow

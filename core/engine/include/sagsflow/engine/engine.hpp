@@ -31,6 +31,7 @@
 // over its own store (the workflow cache is internally synchronised).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -62,6 +63,16 @@ struct EngineOptions {
   // check_deadlines() warns this many working days before a running deadline.
   int warn_working_days_before = 2;
 };
+
+// The form values an OpenCaseRequest or ActionRequest brings are refused
+// (kInvalidArgument, naming the field and the limit, before anything is
+// stored or copied) when a field's value nests deeper than kFieldDepthLimit
+// levels (a scalar is 0, {"a":1} is 1), when all of them hold more than
+// kFieldBytesLimit bytes, or when a field's name is empty or longer than
+// kFieldNameBytesLimit bytes. The CLI and the API meet the same rule.
+inline constexpr int kFieldDepthLimit = 16;
+inline constexpr std::size_t kFieldBytesLimit = 256 * 1024;
+inline constexpr std::size_t kFieldNameBytesLimit = 200;
 
 struct OpenCaseRequest {
   std::string municipality;
