@@ -35,6 +35,7 @@ LEAK_PATTERNS=(
 "$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >"$OUT/cli-init.txt" 2>&1
 for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >>"$OUT/cli-init.txt" 2>&1; done
 head -c 48 /dev/urandom | base64 -w0 >"$WORK/signing.key"
+chmod 600 "$WORK/signing.key"
 "$SF" serve --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

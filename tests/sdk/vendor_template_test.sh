@@ -34,7 +34,7 @@ while IFS= read -r f; do
     lib*/libsagsflow_testing.so | lib*/libsagsflow_testing.so.*) ;;
     lib*/cmake/Sagsflow/SagsflowConfig.cmake | lib*/cmake/Sagsflow/SagsflowConfigVersion.cmake) ;;
     lib*/cmake/Sagsflow/SagsflowPlugin.cmake | lib*/cmake/Sagsflow/SagsflowTargets*.cmake) ;;
-    bin/sagsflow) ;;  # the program itself, installed by the same build
+    bin/sagsflow | bin/sagsflow-plugin-host) ;;  # the program and its plugin child, installed by the same build
     *) fail "the installed SDK holds $f, which is not part of what vendors use" ;;
   esac
 done < <(cd "$PREFIX" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)

@@ -67,3 +67,13 @@ TEST(YamlBounds, IdentifiersAreCheckedWithoutRegexOnHugeInput) {
   auto wf = parse_workflow(huge_id, "huge.yaml");
   ASSERT_FALSE(wf.ok());
 }
+
+// Found by the plugin_manifest_yaml fuzz target: asking a missing node for its
+// position threw yaml-cpp's InvalidNode out of the parser, ending the process.
+TEST(YamlBounds, AMissingNodeInAManifestIsAnErrorNotAThrow) {
+  for (const char* text : {"abi: {}\n", "abi: {major: 1}\n", "abi: []\n", "form: {fields: {a: {}}}\n"}) {
+    PluginManifestParseResult manifest;
+    EXPECT_NO_THROW(manifest = parse_plugin_manifest(text, "plugin.yaml")) << text;
+    EXPECT_FALSE(manifest.ok()) << text;
+  }
+}

@@ -17,7 +17,9 @@
 
 namespace sagsflow {
 
+// No position (rather than yaml-cpp's InvalidNode) for a node that is missing: `abi: {}` asked for abi["major"].
 inline SourcePosition position_of(const YAML::Node& n) {
+  if (!n.IsDefined()) return {};
   const YAML::Mark m = n.Mark();
   if (m.line < 0) return {};
   return {m.line + 1, m.column + 1};
