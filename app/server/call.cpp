@@ -142,7 +142,10 @@ json case_summary_json(const CaseState& s) {
 std::vector<Route> all_routes() {
   std::vector<Route> routes;
   routes.push_back({"GET", "/api/v1/openapi.json", Access::kPublic,
-                    [](Call&) -> Result<json> { return json::parse(embedded_openapi()); }});
+                    [](Call&) -> Result<json> {
+                      static const json document = json::parse(embedded_openapi());  // parsed once, not per request
+                      return document;
+                    }});
   add_front_desk_routes(routes);
   add_case_routes(routes);
   add_admin_routes(routes);

@@ -157,8 +157,10 @@ Scanned scan(std::string_view text, std::size_t i) {
     }
     const char32_t code = static_cast<char32_t>(first);
     const Unit u = classify(code);
-    // An escaped digit (%30) is not a digit for the masker's boundaries either way.
-    return {u == Unit::kDigit ? Unit::kOther : u, n1, code};
+    if (u == Unit::kSpace || u == Unit::kDash) return {u, n1, code};
+    // Any other "%": just the sign, so the digits after it ("%010490-9989")
+    // are read as digits and a number right behind it is still masked.
+    return {Unit::kOther, 1, U'%'};
   }
   if (c == '\\' && i + 5 < text.size() && text[i + 1] == 'u' && is_hex(text[i + 2]) && is_hex(text[i + 3]) &&
       is_hex(text[i + 4]) && is_hex(text[i + 5])) {
@@ -268,29 +270,24 @@ std::string mask_cpr_numbers(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   std::string digits;
-  // The previous two units, for the boundaries: a CPR number does not start
-  // inside a longer number (a digit before it) or a decimal fraction ("3.0104...").
-  Unit prev = Unit::kOther, prev2 = Unit::kOther;
-  char32_t prev_code = 0;
+  // The previous unit, for the boundary: a CPR number does not start inside a
+  // longer number (a digit before it).
+  Unit prev = Unit::kOther;
   std::size_t i = 0;
   while (i < text.size()) {
     const Scanned u = scan(text, i);
     if (u.unit == Unit::kDigit && prev != Unit::kDigit &&
-        !(prev2 == Unit::kDigit && (prev_code == U'.' || prev_code == U',')) && !after_dialling_prefix(text, i)) {
+        !after_dialling_prefix(text, i)) {
       if (const std::size_t n = match_cpr(text, i, digits); n > 0) {
         out.append(digits, 0, 6).append("-XXXX");
         i += n;
-        prev2 = Unit::kDigit;
         prev = Unit::kOther;  // the X's
-        prev_code = U'X';
         continue;
       }
     }
     out.append(text.substr(i, u.length));
     i += u.length;
-    prev2 = prev;
     prev = u.unit;
-    prev_code = u.code;
   }
   return out;
 }

@@ -2,6 +2,8 @@
 // are left alone, and masking is linear (no recursion, whatever the input).
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include <chrono>
 #include <string>
 
@@ -70,11 +72,16 @@ TEST(CprMaskingSpellings, EmbeddedInLongerText) {
   EXPECT_EQ(mask_cpr_numbers("municipality 0991 has no case 010490-9989"),
             "municipality 0991 has no case 010490-XXXX");
   EXPECT_EQ(mask_cpr_numbers("a 010490-9989 b 070761 4285 c"), "a 010490-XXXX b 070761-XXXX c");
+  // Found by the cpr fuzz target: a "%" or a decimal point right before the number hid it.
+  EXPECT_EQ(mask_cpr_numbers("%010490-9989"), "%010490-XXXX");
+  EXPECT_EQ(mask_cpr_numbers("@ase/`23.010490-9989case7 24.0"), "@ase/`23.010490-XXXXcase7 24.0");
+  EXPECT_EQ(mask_cpr_numbers("3.0104909989"), "3.010490-XXXX");
+  EXPECT_EQ(mask_cpr_numbers("100%2D010490%2D9989"), "100%2D010490-XXXX");
 }
 
 TEST(CprMaskingSpellings, LongerNumbersAndPhoneNumbersStayAsTheyAre) {
   for (const char* other : {"123401049099", "0104909989123", "1234567890", "+45 0104909989", "+4512345678",
-                            "3.0104909989", "2026-12-01T09:52:29Z", "23.09.02-G01-1234-26", "tlf 12 34 56 78",
+                            "2026-12-01T09:52:29Z", "23.09.02-G01-1234-26", "tlf 12 34 56 78",
                             "01-04-2026 1234", "1764582000", "0104909989a7" /* letters do not protect */}) {
     const std::string masked = mask_cpr_numbers(other);
     if (std::string(other) == "0104909989a7") {
@@ -102,8 +109,9 @@ TEST(CprMaskingSpellings, TenMegabytesAreMaskedInLinearTime) {
   EXPECT_EQ(masked.find("9989"), std::string::npos);
   EXPECT_EQ(masked_digits, digits);
   EXPECT_EQ(masked_spaces, spaces);
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), 3000)
-      << "30 MB should take well under a second";
+  // No wall-clock bound (machines and sanitizers differ): a quadratic masker
+  // would not finish 30 MB within ctest's timeout; the time is printed.
+  std::cout << "masked 30 MB in " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
 }
 
 TEST(CprMaskingSpellings, JsonTenThousandLevelsDeepIsMaskedWithoutRecursion) {
