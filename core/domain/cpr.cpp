@@ -167,7 +167,8 @@ Scanned scan(std::string_view text, std::size_t i) {
     const char32_t code = static_cast<char32_t>((hex_value(text[i + 2]) << 12) | (hex_value(text[i + 3]) << 8) |
                                                 (hex_value(text[i + 4]) << 4) | hex_value(text[i + 5]));
     const Unit u = classify(code);
-    return {u == Unit::kDigit ? Unit::kOther : u, 6, code};
+    if (u == Unit::kSpace || u == Unit::kDash) return {u, 6, code};
+    return {Unit::kOther, 1, U'\\'};  // just the backslash: digits after "\u" are still read as digits
   }
   char32_t code = 0;
   if (const std::size_t n = utf8_separator(text, i, &code); n > 0) return {classify(code), n, code};
@@ -251,19 +252,6 @@ std::size_t match_cpr(std::string_view text, std::size_t start, std::string& dig
   return pos - start;
 }
 
-// True when the digits at `start` follow an international dialling prefix
-// ("+45 ", "+4512..." is caught by the digit boundary): a phone number.
-bool after_dialling_prefix(std::string_view text, std::size_t start) {
-  std::size_t p = start;
-  if (p > 0 && (text[p - 1] == ' ' || text[p - 1] == '-')) --p;
-  std::size_t digits = 0;
-  while (p > 0 && std::isdigit(static_cast<unsigned char>(text[p - 1])) && digits < 4) {
-    --p;
-    ++digits;
-  }
-  return digits >= 1 && digits <= 3 && p > 0 && text[p - 1] == '+' && p != start;
-}
-
 }  // namespace
 
 std::string mask_cpr_numbers(std::string_view text) {
@@ -276,14 +264,52 @@ std::string mask_cpr_numbers(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const Scanned u = scan(text, i);
-    if (u.unit == Unit::kDigit && prev != Unit::kDigit &&
-        !after_dialling_prefix(text, i)) {
+    if (u.unit == Unit::kDigit && prev != Unit::kDigit) {
       if (const std::size_t n = match_cpr(text, i, digits); n > 0) {
+        // A match may swallow the date of the real number behind it
+        // ("19.05.010490-9989" reads as 19.05.01 + 0490): when a later start
+        // inside this match (after a non-digit, so never inside its serial)
+        // matches beyond it, that one is the number. Bounded by the match's length.
+        std::size_t later = 0;
+        Unit before = u.unit;
+        for (std::size_t j = i + u.length; j < i + n && later == 0;) {
+          const Scanned v = scan(text, j);
+          std::string other;
+          if (v.unit == Unit::kDigit && before != Unit::kDigit) {
+            if (const std::size_t m = match_cpr(text, j, other); m > 0 && j + m > i + n) later = j;
+          }
+          before = v.unit;
+          j += v.length;
+        }
+        if (later > 0) {
+          out.append(text.substr(i, later - i));
+          i = later;
+          prev = Unit::kOther;
+          continue;
+        }
         out.append(digits, 0, 6).append("-XXXX");
         i += n;
         prev = Unit::kOther;  // the X's
         continue;
       }
+    }
+    // An escape ("%A0", "\u0104") may end in hex digits that are the start of a
+    // number: a number that starts inside it is masked as if the escape were text.
+    std::size_t inside = 0;
+    if (u.length > 1 && (text[i] == '%' || text[i] == '\\')) {
+      for (std::size_t j = i + 1; j < i + u.length && inside == 0; ++j) {
+        std::string other;
+        if (std::isdigit(static_cast<unsigned char>(text[j])) &&
+            !std::isdigit(static_cast<unsigned char>(text[j - 1])) && match_cpr(text, j, other) > 0) {
+          inside = j;
+        }
+      }
+    }
+    if (inside > 0) {
+      out.append(text.substr(i, inside - i));
+      i = inside;
+      prev = Unit::kOther;
+      continue;
     }
     out.append(text.substr(i, u.length));
     i += u.length;

@@ -76,11 +76,16 @@ TEST(CprMaskingSpellings, EmbeddedInLongerText) {
   EXPECT_EQ(mask_cpr_numbers("%010490-9989"), "%010490-XXXX");
   EXPECT_EQ(mask_cpr_numbers("@ase/`23.010490-9989case7 24.0"), "@ase/`23.010490-XXXXcase7 24.0");
   EXPECT_EQ(mask_cpr_numbers("3.0104909989"), "3.010490-XXXX");
+  EXPECT_EQ(mask_cpr_numbers("+50-0104909989"), "+50-010490-XXXX");
+  EXPECT_EQ(mask_cpr_numbers("\\u0104909989"), "\\u010490-XXXX");
+  EXPECT_EQ(mask_cpr_numbers("84%A010490-9989\t"), "84%A010490-XXXX\t");
+  // ... and a dotted date in front swallowed the real number's date.
+  EXPECT_EQ(mask_cpr_numbers("case 23.05G01--19.05.010490-9989.10-G01"), "case 23.05G01--19.05.010490-XXXX.10-G01");
   EXPECT_EQ(mask_cpr_numbers("100%2D010490%2D9989"), "100%2D010490-XXXX");
 }
 
 TEST(CprMaskingSpellings, LongerNumbersAndPhoneNumbersStayAsTheyAre) {
-  for (const char* other : {"123401049099", "0104909989123", "1234567890", "+45 0104909989", "+4512345678",
+  for (const char* other : {"123401049099", "0104909989123", "1234567890", "+4512345678",
                             "2026-12-01T09:52:29Z", "23.09.02-G01-1234-26", "tlf 12 34 56 78",
                             "01-04-2026 1234", "1764582000", "0104909989a7" /* letters do not protect */}) {
     const std::string masked = mask_cpr_numbers(other);

@@ -69,9 +69,9 @@ std::ostream& operator<<(std::ostream& os, const Cpr& cpr);  // masked
 // "%E2%80%93", in either case; also encoded again, "%252D") or as a JSON
 // escape ("\u2013").
 // Boundaries, so that longer numbers are left alone: the match must not be
-// preceded by a digit or by an international dialling prefix ("+45 "), and
-// must not be followed by a digit; a 12-digit id and "+45 0104909989" stay as
-// they are. Anything else in the text (letters, "%", "3." right before or
+// preceded or followed by a digit; a 12-digit id stays as it is (a ten-digit
+// number after a dialling prefix, "+45 0104909989", is masked: it is no
+// Danish phone number, and confidentiality comes first). Anything else in the text (letters, "%", "3." right before or
 // after) does not stop a match: "cpr0104909989x", "%010490-9989" and
 // "3.0104909989" are masked (a decimal fraction that reads as a CPR number is
 // masked too: confidentiality comes before a rare number's last digits).
