@@ -1,5 +1,6 @@
 #include "sagsflow/domain/cpr.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstddef>
@@ -207,9 +208,52 @@ bool read_separator(std::string_view text, std::size_t& pos) {
   return units > 0;
 }
 
-// A CPR number starting at `start` (a digit unit whose previous unit is not a
-// digit): its length in bytes and its ten digits, or 0.
-std::size_t match_cpr(std::string_view text, std::size_t start, std::string& digits) {
+// The part of the text one masking step works on: `text` ends where the
+// segment ends (scans never read past it), the segment begins at `begin`, and
+// `digit_after` tells whether a digit follows the segment's end (a masked
+// number "DDMMYY-XXXX" begins with one).
+struct Segment {
+  std::string_view text;
+  std::size_t begin;
+  bool digit_after;
+};
+
+// Whether the unit at `pos` (not at the segment's end) is a digit, with the
+// segment's right edge counting as what follows it.
+bool digit_follows(const Segment& seg, std::size_t pos) {
+  if (pos >= seg.text.size()) return seg.digit_after;
+  return scan(seg.text, pos).unit == Unit::kDigit;
+}
+
+// The longest escape the masker reads (three percent-encoded bytes, each
+// encoded again three times) and how far past its start one candidate's
+// reading can reach (ten digits, five separator units, the unit after it).
+constexpr std::size_t kLongestUnit = 27;
+constexpr std::size_t kReach = 10 + 6 * kLongestUnit + 64;
+
+// Where a CPR number may start: an ASCII digit not preceded by one, or
+// preceded by the last digit of a separator escape ("%20", "\u2010") that
+// ends right there. Depends only on the bytes before `pos` (within the
+// segment), so it reads the same before and after masking what follows.
+bool may_start_at(const Segment& seg, std::size_t pos) {
+  const std::string_view t = seg.text;
+  if (pos >= t.size() || !std::isdigit(static_cast<unsigned char>(t[pos]))) return false;
+  if (pos == seg.begin || !std::isdigit(static_cast<unsigned char>(t[pos - 1]))) return true;
+  const std::string_view before = t.substr(0, pos);
+  for (std::size_t k = pos - 1; k + kLongestUnit >= pos && k >= seg.begin; --k) {
+    if (before[k] == '%' || before[k] == '\\') {
+      const Scanned u = scan(before, k);
+      if (k + u.length == pos && (u.unit == Unit::kSpace || u.unit == Unit::kDash)) return true;
+    }
+    if (k == seg.begin) break;
+  }
+  return false;
+}
+
+// A CPR number starting at `start` (where may_start_at holds): its length in
+// bytes and its ten digits, or 0.
+std::size_t match_cpr(const Segment& seg, std::size_t start, std::string& digits) {
+  const std::string_view text = seg.text;
   digits.clear();
   std::size_t pos = start;
   if (!read_digits(text, pos, 2, digits)) return 0;
@@ -235,7 +279,7 @@ std::size_t match_cpr(std::string_view text, std::size_t start, std::string& dig
   }
   if (!split_date && !read_digits(text, pos, 4, digits)) return 0;
   // The serial number, after a separator or (for an unsplit date) directly.
-  std::size_t after_date = pos;
+  const std::size_t after_date = pos;
   std::string serial;
   bool found = false;
   if (read_digits(text, pos, 4, serial)) {
@@ -245,11 +289,66 @@ std::size_t match_cpr(std::string_view text, std::size_t start, std::string& dig
     serial.clear();
     found = read_separator(text, pos) && read_digits(text, pos, 4, serial);
   }
-  if (!found) return 0;
-  if (pos < text.size() && scan(text, pos).unit == Unit::kDigit) return 0;  // part of a longer number
+  if (!found || digit_follows(seg, pos)) return 0;  // no number, or part of a longer one
   digits += serial;
   if (!birth_date_of(digits)) return 0;
   return pos - start;
+}
+
+// Whether a masked number "DDMMYY-XXXX" (which the masker leaves alone and
+// never reads into) starts at `pos`.
+bool masked_number_at(const Segment& seg, std::size_t pos) {
+  const std::string_view t = seg.text;
+  if (pos + 11 > t.size() || t.compare(pos + 6, 5, "-XXXX") != 0) return false;
+  for (std::size_t k = pos; k < pos + 6; ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(t[k]))) return false;
+  }
+  return may_start_at(seg, pos);
+}
+
+// Masks seg.text[from, end) into `out`. Every masked number becomes
+// "DDMMYY-XXXX" and the text between two of them is a segment of its own, so
+// that masking the result again reads exactly the same segments and finds
+// nothing: (1) when several readings overlap, the one reaching furthest
+// right wins ("19.05.010490-9989" is 19.05. and 010490-9989); (2) the text
+// before a masked number is masked again as a segment that ends where the
+// number starts (what it holds may read differently once the digits after it
+// are gone), over the stretch where that can matter.
+void mask_segment(Segment seg, std::size_t from, std::string& out) {
+  std::string digits, other;
+  std::size_t emitted = from;
+  for (std::size_t pos = from; pos < seg.text.size();) {
+    if (!may_start_at(seg, pos)) {
+      ++pos;
+      continue;
+    }
+    std::size_t length = match_cpr(seg, pos, digits);
+    if (length == 0) {
+      ++pos;
+      continue;
+    }
+    const std::size_t first = pos;
+    for (bool later = true; later;) {  // (1)
+      later = false;
+      for (std::size_t j = pos + 1; j < pos + length; ++j) {
+        if (!may_start_at(seg, j)) continue;
+        if (const std::size_t m = match_cpr(seg, j, other); m > 0 && j + m > pos + length) {
+          pos = j;
+          length = m;
+          digits.swap(other);
+          later = true;
+          break;
+        }
+      }
+    }
+    const std::size_t recheck = std::max(emitted, first > kReach ? first - kReach : 0);  // (2)
+    out.append(seg.text.substr(emitted, recheck - emitted));
+    if (recheck < pos) mask_segment(Segment{seg.text.substr(0, pos), seg.begin, true}, recheck, out);
+    out.append(digits, 0, 6).append("-XXXX");
+    emitted = pos = pos + length;
+    seg.begin = pos;
+  }
+  out.append(seg.text.substr(emitted));
 }
 
 }  // namespace
@@ -257,64 +356,18 @@ std::size_t match_cpr(std::string_view text, std::size_t start, std::string& dig
 std::string mask_cpr_numbers(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  std::string digits;
-  // The previous unit, for the boundary: a CPR number does not start inside a
-  // longer number (a digit before it).
-  Unit prev = Unit::kOther;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const Scanned u = scan(text, i);
-    if (u.unit == Unit::kDigit && prev != Unit::kDigit) {
-      if (const std::size_t n = match_cpr(text, i, digits); n > 0) {
-        // A match may swallow the date of the real number behind it
-        // ("19.05.010490-9989" reads as 19.05.01 + 0490): when a later start
-        // inside this match (after a non-digit, so never inside its serial)
-        // matches beyond it, that one is the number. Bounded by the match's length.
-        std::size_t later = 0;
-        Unit before = u.unit;
-        for (std::size_t j = i + u.length; j < i + n && later == 0;) {
-          const Scanned v = scan(text, j);
-          std::string other;
-          if (v.unit == Unit::kDigit && before != Unit::kDigit) {
-            if (const std::size_t m = match_cpr(text, j, other); m > 0 && j + m > i + n) later = j;
-          }
-          before = v.unit;
-          j += v.length;
-        }
-        if (later > 0) {
-          out.append(text.substr(i, later - i));
-          i = later;
-          prev = Unit::kOther;
-          continue;
-        }
-        out.append(digits, 0, 6).append("-XXXX");
-        i += n;
-        prev = Unit::kOther;  // the X's
-        continue;
-      }
-    }
-    // An escape ("%A0", "\u0104") may end in hex digits that are the start of a
-    // number: a number that starts inside it is masked as if the escape were text.
-    std::size_t inside = 0;
-    if (u.length > 1 && (text[i] == '%' || text[i] == '\\')) {
-      for (std::size_t j = i + 1; j < i + u.length && inside == 0; ++j) {
-        std::string other;
-        if (std::isdigit(static_cast<unsigned char>(text[j])) &&
-            !std::isdigit(static_cast<unsigned char>(text[j - 1])) && match_cpr(text, j, other) > 0) {
-          inside = j;
-        }
-      }
-    }
-    if (inside > 0) {
-      out.append(text.substr(i, inside - i));
-      i = inside;
-      prev = Unit::kOther;
-      continue;
-    }
-    out.append(text.substr(i, u.length));
-    i += u.length;
-    prev = u.unit;
+  // Masked numbers already in the text split it into segments, masked one by one.
+  std::size_t begin = 0;
+  for (std::size_t anchor = text.find("-XXXX"); anchor != std::string_view::npos;
+       anchor = text.find("-XXXX", anchor + 1)) {
+    if (anchor < begin + 6) continue;
+    const std::size_t at = anchor - 6;
+    if (!masked_number_at(Segment{text, begin, false}, at)) continue;
+    mask_segment(Segment{text.substr(0, at), begin, true}, begin, out);
+    out.append(text.substr(at, 11));
+    begin = at + 11;
   }
+  mask_segment(Segment{text, begin, false}, begin, out);
   return out;
 }
 

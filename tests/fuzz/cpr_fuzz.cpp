@@ -33,8 +33,7 @@ void check_parse(std::string_view text) {
   SAGSFLOW_FUZZ_CHECK(again.ok() && *again == *cpr, "a parsed number reads back from reveal()");
   SAGSFLOW_FUZZ_CHECK(cpr->masked() == revealed.substr(0, 6) + "-XXXX", "masked() is DDMMYY-XXXX");
   SAGSFLOW_FUZZ_CHECK(cpr->birth_date().ok(), "the birth date is a real date");
-  SAGSFLOW_FUZZ_CHECK(sagsflow::mask_cpr_numbers(revealed).find(revealed.substr(7)) == std::string::npos,
-                      "a number alone is masked");
+  SAGSFLOW_FUZZ_CHECK(sagsflow::mask_cpr_numbers(revealed) == cpr->masked(), "a number alone is masked");
 }
 
 void check_masking(std::string_view text) {

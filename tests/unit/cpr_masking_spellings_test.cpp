@@ -99,6 +99,39 @@ TEST(CprMaskingSpellings, LongerNumbersAndPhoneNumbersStayAsTheyAre) {
   EXPECT_EQ(mask_cpr_numbers("010490-99890"), "010490-99890");  // five serial digits
 }
 
+TEST(CprMaskingSpellings, MaskingTwiceChangesNothing) {
+  // Each of these once masked into text that a second masking read differently.
+  for (const char* text : {"0104290000-090208%2004000005\xbb" "95-B,o9rge04r 0", "01.04.900101-9989",
+                           "19.05.010490-9989", "%200104909989-XXXX", "090208%200400 0005 x",
+                           "\\u2010010490 9989", "01 04 90 0101 04 90 9989"}) {
+    const std::string once = mask_cpr_numbers(text);
+    EXPECT_EQ(mask_cpr_numbers(once), once) << text;
+  }
+  EXPECT_EQ(mask_cpr_numbers("01.04.010490-9989"), "01.04.010490-XXXX");  // the reading reaching furthest wins
+  EXPECT_EQ(mask_cpr_numbers("%2004000005"), "%200400-XXXX");  // the number starts inside the escape
+}
+
+TEST(CprMaskingSpellings, MaskedNumbersAreLeftAsTheyAre) {
+  EXPECT_EQ(mask_cpr_numbers("010490-XXXX og 010490-XXXX"), "010490-XXXX og 010490-XXXX");
+  EXPECT_EQ(mask_cpr_numbers("01.04.010490-XXXX"), "01.04.010490-XXXX");  // not read into
+  // Six digits of a longer number before "-XXXX" are no masked number: the CPR number is masked.
+  EXPECT_EQ(mask_cpr_numbers("0104909989-XXXX"), "010490-XXXX-XXXX");
+  EXPECT_EQ(mask_cpr_numbers("12010490-XXXX"), "12010490-XXXX");
+}
+
+TEST(CprMaskingSpellings, OverlappingReadingsStayLinear) {
+  // Escapes and dotted dates that make many readings overlap, 4 MB of them.
+  std::string text;
+  const std::string piece = "01.04.%2001.04.90%2D0101%2004000005.19.05.01";
+  while (text.size() < 4 * 1024 * 1024) text += piece;
+  const auto start = std::chrono::steady_clock::now();
+  const std::string once = mask_cpr_numbers(text);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(mask_cpr_numbers(once), once);
+  std::cout << "masked 4 MB of overlapping readings in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+}
+
 TEST(CprMaskingSpellings, TenMegabytesAreMaskedInLinearTime) {
   std::string text;
   text.reserve(10 * 1024 * 1024 + 64);

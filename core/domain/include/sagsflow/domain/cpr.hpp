@@ -75,8 +75,15 @@ std::ostream& operator<<(std::ostream& os, const Cpr& cpr);  // masked
 // after) does not stop a match: "cpr0104909989x", "%010490-9989" and
 // "3.0104909989" are masked (a decimal fraction that reads as a CPR number is
 // masked too: confidentiality comes before a rare number's last digits).
-// Linear in the text's length (each start is tried once, over a bounded
-// window), no recursion, no regular expressions. Pure: any thread.
+// A number may start at any digit that does not follow a digit, also inside
+// an escape ("%2004000005" masks the 2004000005 it holds) or right after a
+// separator escape ("%200104909989"). When readings overlap, the one reaching
+// furthest right wins ("19.05.010490-9989" masks 010490-9989).
+// Masked numbers already in the text ("DDMMYY-XXXX", six digits that start
+// where a number could) are left as they are and never read into, and the
+// result holds nothing left to mask: masking it again changes nothing.
+// Linear in the text's length (each start is tried over a bounded window),
+// no regular expressions. Pure: any thread.
 std::string mask_cpr_numbers(std::string_view text);
 
 // Masks, in place, every string and every object key of `j` with
