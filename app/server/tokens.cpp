@@ -148,13 +148,19 @@ void keep_crypto_initialised() {
   std::call_once(once, [] { Poco::Crypto::initializeCrypto(); });
 }
 
+// 128 random bits in base64url, never starting with '-' or '_': an id is
+// typed as a command-line argument (`sagsflow token revoke ID`), where a
+// leading '-' would read as an option.
 std::string random_token_id() {
-  std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    // OpenSSL's generator failing is not something to continue after: a predictable id is worse than none.
-    std::abort();
+  for (;;) {
+    std::array<unsigned char, 16> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+      // OpenSSL's generator failing is not something to continue after: a predictable id is worse than none.
+      std::abort();
+    }
+    std::string id = base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (id.front() != '-' && id.front() != '_') return id;
   }
-  return base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 bool is_token_id(std::string_view id) {

@@ -158,6 +158,7 @@ function signInPage(message) {
 
 // ---------------------------------------------------------------- front desk
 async function frontDeskPage() {
+  const nav = state.nav;  // a later navigation wins: this page then renders nothing
   if (!state.areas) state.areas = await api('GET', '/api/v1/areas');
   const situations = (await api('GET', '/api/v1/life-situations')).life_situations;
   const areas = state.areas.areas;
@@ -207,6 +208,7 @@ async function frontDeskPage() {
     } catch (err) { advice.replaceChildren(problemBox(err)); }
   };
   form.elements.area.addEventListener('change', loadAdvice);
+  if (nav !== state.nav) return;
   show(h('h1', {}, t('frontdesk')), form, buttons, result, advice);
   await loadAdvice();
 }
@@ -241,11 +243,13 @@ function caseRows(cases, withClaim) {
 }
 
 async function worklistPage() {
+  const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const me = state.me;
   const [unit, mine] = await Promise.all([
     api('GET', `/api/v1/worklists/units/${encodeURIComponent(me.unit)}`),
     api('GET', `/api/v1/worklists/people/${encodeURIComponent(me.person)}`)]);
   const head = [t('case_no'), t('title'), t('stage'), t('citizen'), t('due'), t('assignee'), ''];
+  if (nav !== state.nav) return;
   show(h('h1', {}, `${t('worklist')}: ${me.unit_name}`),
     h('h2', {}, t('my_claimed')), mine.cases.length ? table(head, caseRows(mine.cases, false)) : h('p', {}, t('no_cases')),
     h('h2', {}, t('unit_queue')), unit.cases.length ? table(head, caseRows(unit.cases, true)) : h('p', {}, t('no_cases')));
@@ -280,6 +284,7 @@ function actionForm(c, a) {
 }
 
 async function casePage(id) {
+  const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const [c, hist] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`)]);
   const facts = h('dl', { class: 'facts' },
     ...[[t('status'), `${c.status} · ${c.stage}`], [t('citizen'), c.citizen || ''], [t('owner'), c.owning_authority],
@@ -295,6 +300,7 @@ async function casePage(id) {
     c.may_release ? h('button', { type: 'button', class: 'secondary', id: 'release', onclick: async () => {
       try { await api('POST', `/api/v1/cases/${c.id}/release`); await casePage(c.id); } catch (err) { main().prepend(problemBox(err)); }
     } }, t('release')) : null);
+  if (nav !== state.nav) return;
   show(h('h1', {}, `${c.case_number} · ${c.title}`), facts, claimButtons,
     h('h2', {}, t('fields')), fields.length ? table([t('field'), t('value')], fields) : h('p', {}, '—'),
     h('h2', {}, t('missing')), missing.length ? h('ul', { id: 'missing' }, missing.map((m) => h('li', {}, m))) : h('p', {}, '—'),
@@ -306,9 +312,11 @@ async function casePage(id) {
 
 // ---------------------------------------------------------------- admin
 async function adminPage() {
+  const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const [plugins, workflows, m, audit] = await Promise.all([
     api('GET', '/api/v1/admin/plugins'), api('GET', '/api/v1/admin/workflows'),
     api('GET', '/api/v1/admin/municipality'), api('GET', '/api/v1/admin/audit?limit=50')]);
+  if (nav !== state.nav) return;
   show(h('h1', {}, `${t('admin')}: ${m.name} (${m.municipality})`),
     h('p', {}, `${t('model')}: `, h('strong', {}, m.model), m.uses_triage ? ` · ${t('triage')}` : ''),
     m.gaps.length ? h('div', { class: 'problem' }, h('strong', {}, t('gaps') + ': '), h('ul', {}, m.gaps.map((g) => h('li', {}, g)))) : null,
@@ -416,6 +424,7 @@ function rateChart(report) {
 }
 
 async function reportsPage() {
+  const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const params = new URLSearchParams(location.hash.split('?')[1] || '');
   const year = new Date().getFullYear();
   const form = h('form', { class: 'grid', id: 'report-form', onsubmit: (e) => {
@@ -447,6 +456,7 @@ async function reportsPage() {
     [t('other_authorities'), String(r.for_other_authorities)], [t('forwarded'), String(r.forwarded)],
     [t('kept'), `${r.deadlines.kept} / ${r.deadlines.kept + r.deadlines.breached} (${pct(r.deadlines.kept_share)})`],
     [t('cost'), Math.round(r.cost_kr).toLocaleString('da-DK')]].flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  if (nav !== state.nav) return;
   show(h('h1', {}, t('reports')), form, h('div', { class: 'actions' }, csv), facts,
     h('h2', {}, t('mix')), mixChart(r),
     h('h2', {}, t('rate_vs_target')), rateChart(r),
@@ -486,6 +496,7 @@ function simulationForm() {
 
 // ---------------------------------------------------------------- citizen
 async function myCasesPage() {
+  const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const mine = await api('GET', '/api/v1/me/cases');
   const cards = mine.cases.map((c) => {
     const reads = h('div', {});
@@ -504,6 +515,7 @@ async function myCasesPage() {
         .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('div', { class: 'actions' }, button), reads);
   });
+  if (nav !== state.nav) return;
   show(h('h1', {}, `${t('mycases')} (${mine.citizen})`), cards.length ? cards : h('p', {}, t('no_cases')));
 }
 
@@ -530,6 +542,10 @@ function frame() {
 }
 
 async function route() {
+  // Each navigation gets a number; a page whose data arrives after the user
+  // has gone on to another page is dropped instead of replacing it.
+  state.nav = (state.nav || 0) + 1;
+  const nav = state.nav;
   frame();
   if (!state.me) return signInPage();
   const [, page, arg] = location.hash.split('?')[0].split('/');
@@ -542,7 +558,7 @@ async function route() {
     return await frontDeskPage();
   } catch (err) {
     if (!state.me) return signInPage(t('expired'));
-    show(problemBox(err));
+    if (nav === state.nav) show(problemBox(err));
   }
 }
 

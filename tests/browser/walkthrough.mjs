@@ -82,8 +82,25 @@ try {
   await shot(page, '03-front-desk-complete-no-decision');
 
   // ---- caseworker: Bo at Borgerservice (a cooperation model: the centre takes the whole passport area)
-  step = 'caseworker finds the case in the unit worklist and claims it';
+  step = 'a page whose data comes late does not replace the page the caseworker went on to';
   page = await signIn(process.env.CASEWORKER_TOKEN);
+  // The start page's data arrives only after the worklist is shown (a slow network or server).
+  let releaseSituations;
+  const situationsHeld = new Promise((resolve) => { releaseSituations = resolve; });
+  await page.route('**/api/v1/life-situations', async (r) => { await situationsHeld; await r.continue(); });
+  await page.goto(`${base}/#/`);
+  await page.getByRole('link', { name: 'Arbejdsliste' }).click();
+  await page.locator('h2', { hasText: 'Mine sager' }).waitFor();
+  const situationsAnswered = page.waitForResponse('**/api/v1/life-situations');
+  releaseSituations();
+  await situationsAnswered;
+  await page.waitForTimeout(300);  // time for the late page to (wrongly) render
+  if (!(await page.locator('h2', { hasText: 'Mine sager' }).isVisible())) {
+    throw new Error('the start page, loaded late, replaced the worklist');
+  }
+  await page.unroute('**/api/v1/life-situations');
+
+  step = 'caseworker finds the case in the unit worklist and claims it';
   await page.getByRole('link', { name: 'Arbejdsliste' }).click();
   const row = page.locator('tr', { hasText: caseNumber });
   await row.getByRole('button', { name: 'Tag sagen' }).click();

@@ -123,6 +123,17 @@ TEST_F(TokenTest, AnIssuedStaffTokenVerifiesWithItsClaimsAndAFreshId) {
   EXPECT_NE(again->token_id, p->token_id);
 }
 
+// `sagsflow token revoke ID` must take every id as an argument, never as an option.
+TEST_F(TokenTest, NoTokenIdStartsWithADashOrAnUnderscore) {
+  for (int i = 0; i < 4000; ++i) {  // about 125 would start with one if ids were drawn as they fall
+    const std::string id = random_token_id();
+    ASSERT_EQ(id.size(), 22u);
+    ASSERT_TRUE(is_token_id(id)) << id;
+    ASSERT_NE(id.front(), '-') << id;
+    ASSERT_NE(id.front(), '_') << id;
+  }
+}
+
 TEST_F(TokenTest, ACitizenTokenCarriesTheOpaqueSubjectAndNoCprNumber) {
   Principal c;
   c.kind = PrincipalKind::kCitizen;
