@@ -15,6 +15,7 @@
 #include "http_problems.hpp"
 #include "http_server.hpp"
 #include "http_target.hpp"
+#include "instance_lock.hpp"
 #include "metrics.hpp"
 #include "rate_limiter.hpp"
 #include "sagsflow/domain/bounded_json.hpp"
@@ -147,6 +148,7 @@ bool match(const std::string& pattern, const std::vector<std::string>& parts,
 
 struct Server::Impl {
   explicit Impl(const ServerConfig& c) : config(c), limiter(c.requests_per_minute) { add_problem_routes(routes); }
+  InstanceLock instance_lock;  // first, so released last: one server per SQLite file
   ServerConfig config;
   Api api;
   std::vector<Route> routes = all_routes();
@@ -295,10 +297,20 @@ Reply Server::Impl::health() {
   bool ok = true;
   {
     MutexLock guard(api.lock);
+    // Ready only on the schema this binary was built for: during a rolling
+    // upgrade a node of the other version says so instead of failing requests.
     auto version = api.installation.store->schema_version();
-    checks["database"] = version.ok() ? json{{"ok", true}, {"schema_version", *version}}
-                                      : json{{"ok", false}, {"error", version.status().message()}};
-    ok = ok && version.ok();
+    const int wanted = db::latest_schema_version();
+    if (!version.ok()) {
+      checks["database"] = json{{"ok", false}, {"error", version.status().message()}};
+    } else if (*version != wanted) {
+      checks["database"] = json{{"ok", false}, {"schema_version", *version}, {"schema_version_needed", wanted},
+                                {"error", *version < wanted ? "the database needs `sagsflow db migrate`"
+                                                            : "the database was migrated by a newer sagsflow"}};
+    } else {
+      checks["database"] = json{{"ok", true}, {"schema_version", *version}};
+    }
+    ok = ok && version.ok() && *version == wanted;
     json plugins = json::array();
     auto installed = api.installation.store->installed_plugins();
     if (installed.ok()) {
@@ -507,12 +519,13 @@ Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
     route_label = "*";
     return options_reply({"GET", "POST", "PUT", "PATCH", "DELETE"});
   }
-  if (path == "/healthz" || path == "/metrics") {
+  if (path == "/healthz" || path == "/healthz/ready" || path == "/healthz/live" || path == "/metrics") {
     route_label = path;
     if (method == "OPTIONS") return options_reply({"GET"});
     if (method != "GET" && method != "HEAD") return not_allowed(path, method, {"GET"});
+    if (path == "/healthz/live") return {200, "application/json", R"({"status":"ok"})", {}};  // never waits, never limited
     if (auto refused = admit(address, path)) return std::move(*refused);
-    return path == "/healthz" ? health() : metrics_text();
+    return path == "/metrics" ? metrics_text() : health();
   }
   if (path.rfind("/api/", 0) != 0) {
     route_label = "web";
@@ -584,6 +597,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   if (auto st = config.check(); !st.ok()) return st;
   if (auto st = check_signing_key(signing_key, "(given to the server)"); !st.ok()) return st;
   auto impl = std::make_unique<Impl>(config);
+  if (auto url = db::DatabaseUrl::parse(config.db_url); url.ok() && url->dialect == db::Dialect::kSqlite) {
+    auto lock = InstanceLock::acquire(url->connect);
+    if (!lock.ok()) return lock.status();
+    impl->instance_lock = std::move(*lock);
+  }
   app::InstallationOptions options{config.db_url, config.plugin_dir};
   options.plugin_delivery = EventDelivery::kByWorker;
   options.plugin_delivery_wakeup = [raw = impl.get()] {
@@ -670,7 +688,8 @@ void Server::stop() {
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
-  std::vector<std::pair<std::string, std::string>> out{{"GET", "/healthz"}, {"GET", "/metrics"}};
+  std::vector<std::pair<std::string, std::string>> out{
+      {"GET", "/healthz"}, {"GET", "/healthz/ready"}, {"GET", "/healthz/live"}, {"GET", "/metrics"}};
   std::vector<Route> routes = all_routes();
   add_problem_routes(routes);
   for (const auto& r : routes) out.emplace_back(r.method, r.pattern);

@@ -9,7 +9,7 @@ Result<long long> SqlStore::record_access(const AccessRecord& r) {
   if (r.case_id == 0 && r.inquiry_id == 0) {
     return InvalidArgument("an access record names the case or the inquiry that was read");
   }
-  return guarded(what, [&]() -> Result<long long> {
+  return guarded(*impl_, what, [&]() -> Result<long long> {
     Transaction tx(*impl_);
     const long long id = next_id(impl_->sql, "access_log_id");
     // 0 means none: stored as NULL (migration 0008).
@@ -49,7 +49,7 @@ Status SqlStore::record_accesses(const std::vector<AccessRecord>& rs) {
     purpose[i] = r.purpose;
     via[i] = r.via;
   }
-  return guarded(fmt::format("recording the reads of {} cases or inquiries", n), [&]() -> Status {
+  return guarded(*impl_, fmt::format("recording the reads of {} cases or inquiries", n), [&]() -> Status {
     Transaction tx(*impl_);
     // The ids of all of them in one step of the counter, then one bulk insert.
     const long long count = static_cast<long long>(n);
@@ -70,7 +70,7 @@ Status SqlStore::record_accesses(const std::vector<AccessRecord>& rs) {
 
 Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
   using List = std::vector<AccessRecord>;
-  return guarded("reading the access log", [&]() -> Result<List> {
+  return guarded_read(*impl_, "reading the access log", [&]() -> Result<List> {
     std::vector<std::string> params;
     params.reserve(5);
     std::string query =
@@ -121,7 +121,7 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
 
 Result<std::map<std::string, long long>> SqlStore::count_events_by_action() {
   using Counts = std::map<std::string, long long>;
-  return guarded("counting case events", [&]() -> Result<Counts> {
+  return guarded_read(*impl_, "counting case events", [&]() -> Result<Counts> {
     std::string action;
     long long n = 0;
     soci::statement st = (impl_->sql.prepare << "SELECT action, COUNT(*) FROM case_events GROUP BY action",
@@ -135,7 +135,7 @@ Result<std::map<std::string, long long>> SqlStore::count_events_by_action() {
 
 Result<std::vector<SqlStore::OpenCount>> SqlStore::count_open_cases() {
   using List = std::vector<OpenCount>;
-  return guarded("counting open cases", [&]() -> Result<List> {
+  return guarded_read(*impl_, "counting open cases", [&]() -> Result<List> {
     OpenCount c;
     soci::statement st = (impl_->sql.prepare << "SELECT municipality, workflow_id, stage, COUNT(*) FROM cases "
                                                  "WHERE status = 'open' GROUP BY municipality, workflow_id, stage "

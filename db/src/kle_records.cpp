@@ -4,7 +4,7 @@
 namespace sagsflow::db {
 
 Status SqlStore::replace_kle_plan(const KlePlan& plan, const std::string& file_name, const std::string& imported_at) {
-  return guarded("importing the KLE emneplan", [&]() -> Status {
+  return guarded(*impl_, "importing the KLE emneplan", [&]() -> Status {
     Transaction tx(*impl_);
     impl_->sql << "DELETE FROM kle_subjects";
     KleSubject s;
@@ -31,7 +31,7 @@ Status SqlStore::replace_kle_plan(const KlePlan& plan, const std::string& file_n
 
 Result<std::optional<KleSubject>> SqlStore::kle_subject(const std::string& number) {
   using Out = std::optional<KleSubject>;
-  return guarded("reading KLE subject " + number, [&]() -> Result<Out> {
+  return guarded_read(*impl_, "reading KLE subject " + number, [&]() -> Result<Out> {
     KleSubject s;
     soci::indicator ind = soci::i_null;
     impl_->sql << "SELECT number, title, group_title, main_group_title, guidance, preservation, deletion, retired_on "
@@ -46,7 +46,7 @@ Result<std::optional<KleSubject>> SqlStore::kle_subject(const std::string& numbe
 
 Result<std::optional<std::string>> SqlStore::kle_published() {
   using Out = std::optional<std::string>;
-  return guarded("reading the KLE import", [&]() -> Result<Out> {
+  return guarded_read(*impl_, "reading the KLE import", [&]() -> Result<Out> {
     std::string published;
     soci::indicator ind = soci::i_null;
     impl_->sql << "SELECT published FROM kle_imports ORDER BY id DESC LIMIT 1", soci::into(published, ind);

@@ -1,3 +1,4 @@
+#include <optional>
 #include <sstream>
 
 #include "migrations.hpp"
@@ -43,9 +44,20 @@ void ensure_migrations_table(soci::session& sql) {
 }
 }  // namespace
 
+// Reads without DDL: a database without the migrations table is at version 0
+// (so a role without DDL rights can check it, and a read never takes a write lock).
 Result<int> read_schema_version(SqlStore::Impl& impl) {
-  return guarded("reading the schema version", [&]() -> Result<int> {
-    ensure_migrations_table(impl.sql);
+  return guarded_read(impl, "reading the schema version", [&]() -> Result<int> {
+    long long tables = 0;
+    if (impl.dialect == Dialect::kSqlite) {
+      impl.sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+          soci::into(tables);
+    } else {
+      impl.sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                  "AND table_name = 'schema_migrations'",
+          soci::into(tables);
+    }
+    if (tables == 0) return 0;
     int version = 0;
     soci::indicator ind = soci::i_null;
     impl.sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
@@ -53,7 +65,44 @@ Result<int> read_schema_version(SqlStore::Impl& impl) {
   });
 }
 
+namespace {
+
+// PostgreSQL: one migrating process at a time (several nodes may start at
+// once), held from before the version is read until the last migration is
+// in; released when this ends (or with the connection). SQLite serialises
+// each migration's transaction itself (BEGIN IMMEDIATE), and each checks
+// inside it that no other process applied it meanwhile.
+class MigrationLock {
+ public:
+  explicit MigrationLock(SqlStore::Impl& impl) : impl_(impl) {
+    if (impl_.dialect == Dialect::kPostgresql) impl_.sql << "SELECT pg_advisory_lock(" << kKey << ")";
+  }
+  ~MigrationLock() {
+    if (impl_.dialect != Dialect::kPostgresql) return;
+    try {
+      impl_.sql << "SELECT pg_advisory_unlock(" << kKey << ")";
+    } catch (...) {  // the connection is gone: PostgreSQL released the lock with it
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  static constexpr long long kKey = 7328601;  // "sagsflow migrations"
+  SqlStore::Impl& impl_;
+};
+
+}  // namespace
+
 Result<MigrationReport> apply_migrations(SqlStore::Impl& impl) {
+  std::optional<MigrationLock> lock;
+  if (auto st = guarded(impl, "waiting for other migrations", [&]() -> Status {
+        lock.emplace(impl);
+        return Status::Ok();
+      });
+      !st.ok()) {
+    return st;
+  }
   auto current = read_schema_version(impl);
   if (!current.ok()) return current.status();
   MigrationReport report;
@@ -67,18 +116,27 @@ Result<MigrationReport> apply_migrations(SqlStore::Impl& impl) {
   for (const auto& m : migrations()) {
     if (m.version <= *current) continue;
     const std::string label = fmt::format("{:04d}_{}", m.version, m.name);
-    auto st = guarded("migration " + label, [&]() -> Status {
+    bool applied_here = false;
+    auto st = guarded(impl, "migration " + label, [&]() -> Status {
       Transaction tx(impl);
+      ensure_migrations_table(impl.sql);
+      long long done = 0;
+      impl.sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(m.version), soci::into(done);
+      if (done > 0) {  // another process applied it after this one read the version
+        tx.commit();
+        return Status::Ok();
+      }
       for (const auto& statement : migration_statements(m.sql, impl.dialect)) impl.sql << statement;
       const std::string name = m.name;
       const std::string now = format_timestamp(system_clock()());
       impl.sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",
           soci::use(m.version), soci::use(name), soci::use(now);
       tx.commit();
+      applied_here = true;
       return Status::Ok();
     });
     if (!st.ok()) return st;
-    report.applied.push_back(label);
+    if (applied_here) report.applied.push_back(label);
     report.to_version = m.version;
   }
   return report;

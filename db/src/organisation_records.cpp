@@ -75,7 +75,7 @@ void bind_row(Statement& st, InquiryRow& row) {
 }  // namespace
 
 Status SqlStore::save_municipality_config(const MunicipalityConfigRecord& r) {
-  return guarded("storing the configuration of municipality " + r.code, [&]() -> Status {
+  return guarded(*impl_, "storing the configuration of municipality " + r.code, [&]() -> Status {
     Transaction tx(*impl_);
     impl_->sql << "DELETE FROM municipality_configs WHERE code = :c", soci::use(r.code);
     impl_->sql << "INSERT INTO municipality_configs (code, file_name, source, sha256, loaded_at) "
@@ -88,7 +88,7 @@ Status SqlStore::save_municipality_config(const MunicipalityConfigRecord& r) {
 
 Result<std::vector<MunicipalityConfigRecord>> SqlStore::municipality_configs() {
   using List = std::vector<MunicipalityConfigRecord>;
-  return guarded("reading municipality configurations", [&]() -> Result<List> {
+  return guarded_read(*impl_, "reading municipality configurations", [&]() -> Result<List> {
     List out;
     MunicipalityConfigRecord r;
     soci::statement st = (impl_->sql.prepare << "SELECT code, file_name, source, sha256, loaded_at FROM "
@@ -102,7 +102,7 @@ Result<std::vector<MunicipalityConfigRecord>> SqlStore::municipality_configs() {
 }
 
 Result<long long> SqlStore::add_inquiry(const InquiryRecord& r) {
-  return guarded("registering an inquiry", [&]() -> Result<long long> {
+  return guarded(*impl_, "registering an inquiry", [&]() -> Result<long long> {
     Transaction tx(*impl_);
     const long long id = next_id(impl_->sql, "inquiry_id");
     const std::string channel = channel_key(r.channel), type = inquiry_type_key(r.type);
@@ -125,7 +125,7 @@ Result<long long> SqlStore::add_inquiry(const InquiryRecord& r) {
 }
 
 Result<InquiryRecord> SqlStore::load_inquiry(long long id) {
-  return guarded("reading inquiry " + std::to_string(id), [&]() -> Result<InquiryRecord> {
+  return guarded_read(*impl_, "reading inquiry " + std::to_string(id), [&]() -> Result<InquiryRecord> {
     InquiryRow row;
     soci::statement st = (impl_->sql.prepare << fmt::format("SELECT {} FROM inquiries WHERE id = :id", kInquiryColumns));
     bind_row(st, row);
@@ -138,7 +138,7 @@ Result<InquiryRecord> SqlStore::load_inquiry(long long id) {
 }
 
 Status SqlStore::mark_forwarded(long long id, const std::string& to, const std::string& on) {
-  return guarded("forwarding inquiry " + std::to_string(id), [&]() -> Status {
+  return guarded(*impl_, "forwarding inquiry " + std::to_string(id), [&]() -> Status {
     soci::statement st = (impl_->sql.prepare << "UPDATE inquiries SET forwarded_to = :t, forwarded_on = :o "
                                                 "WHERE id = :id AND forwarded_to = ''",
                           soci::use(to), soci::use(on), soci::use(id));
@@ -153,7 +153,7 @@ Status SqlStore::mark_forwarded(long long id, const std::string& to, const std::
 
 Result<std::vector<InquiryRecord>> SqlStore::list_inquiries(const InquiryFilter& f) {
   using List = std::vector<InquiryRecord>;
-  return guarded("listing inquiries", [&]() -> Result<List> {
+  return guarded_read(*impl_, "listing inquiries", [&]() -> Result<List> {
     const std::string m = f.municipality.value_or(""), area = f.area.value_or("");
     const int limit = f.limit;
     InquiryRow row;
@@ -181,7 +181,7 @@ Result<std::vector<InquiryRecord>> SqlStore::list_inquiries(const InquiryFilter&
 }
 
 Result<long long> SqlStore::add_layer_message(const LayerMessage& m) {
-  return guarded("storing a " + m.kind, [&]() -> Result<long long> {
+  return guarded(*impl_, "storing a " + m.kind, [&]() -> Result<long long> {
     Transaction tx(*impl_);
     const long long id = next_id(impl_->sql, "layer_message_id");
     const long long case_id = m.case_id.value_or(0);
@@ -198,7 +198,7 @@ Result<long long> SqlStore::add_layer_message(const LayerMessage& m) {
 
 Result<std::vector<LayerMessage>> SqlStore::list_layer_messages(const std::string& municipality) {
   using List = std::vector<LayerMessage>;
-  return guarded("listing notices and problem reports", [&]() -> Result<List> {
+  return guarded_read(*impl_, "listing notices and problem reports", [&]() -> Result<List> {
     List out;
     LayerMessage m;
     long long case_id = 0;

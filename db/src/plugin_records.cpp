@@ -4,7 +4,7 @@
 namespace sagsflow::db {
 
 Status SqlStore::record_plugin(const InstalledPlugin& p) {
-  return guarded("recording plugin " + p.id, [&]() -> Status {
+  return guarded(*impl_, "recording plugin " + p.id, [&]() -> Status {
     Transaction tx(*impl_);
     const int enabled = p.enabled ? 1 : 0;
     impl_->sql << "DELETE FROM installed_plugins WHERE id = :id", soci::use(p.id);
@@ -19,7 +19,7 @@ Status SqlStore::record_plugin(const InstalledPlugin& p) {
 }
 
 Result<std::vector<InstalledPlugin>> SqlStore::installed_plugins() {
-  return guarded("listing plugins", [&]() -> Result<std::vector<InstalledPlugin>> {
+  return guarded_read(*impl_, "listing plugins", [&]() -> Result<std::vector<InstalledPlugin>> {
     std::vector<InstalledPlugin> out;
     InstalledPlugin p;
     int enabled = 0;
@@ -38,7 +38,7 @@ Result<std::vector<InstalledPlugin>> SqlStore::installed_plugins() {
 }
 
 Status SqlStore::set_plugin_enabled(const std::string& id, bool enabled) {
-  return guarded("changing plugin " + id, [&]() -> Status {
+  return guarded(*impl_, "changing plugin " + id, [&]() -> Status {
     Transaction tx(*impl_);
     const int value = enabled ? 1 : 0;
     soci::statement st = (impl_->sql.prepare << "UPDATE installed_plugins SET enabled = :e, disabled_reason = '' "
@@ -55,7 +55,7 @@ Status SqlStore::set_plugin_enabled(const std::string& id, bool enabled) {
 }
 
 Status SqlStore::disable_plugin_for(const std::string& id, const std::string& reason) {
-  return guarded("disabling plugin " + id, [&]() -> Status {
+  return guarded(*impl_, "disabling plugin " + id, [&]() -> Status {
     soci::statement st = (impl_->sql.prepare << "UPDATE installed_plugins SET enabled = 0, disabled_reason = :r "
                                                 "WHERE id = :id",
                           soci::use(reason), soci::use(id));
@@ -66,7 +66,7 @@ Status SqlStore::disable_plugin_for(const std::string& id, const std::string& re
 }
 
 Result<PluginDelivery> SqlStore::plugin_delivery(const std::string& plugin, long long case_id) {
-  return guarded("reading the plugin delivery of a case", [&]() -> Result<PluginDelivery> {
+  return guarded_read(*impl_, "reading the plugin delivery of a case", [&]() -> Result<PluginDelivery> {
     PluginDelivery d;
     d.plugin = plugin;
     d.case_id = case_id;
@@ -81,7 +81,7 @@ Result<PluginDelivery> SqlStore::plugin_delivery(const std::string& plugin, long
 }
 
 Status SqlStore::save_plugin_delivery(const PluginDelivery& d) {
-  return guarded("recording the plugin delivery of a case", [&]() -> Status {
+  return guarded(*impl_, "recording the plugin delivery of a case", [&]() -> Status {
     Transaction tx(*impl_);
     impl_->sql << "DELETE FROM plugin_deliveries WHERE plugin_id = :p AND case_id = :c", soci::use(d.plugin),
         soci::use(d.case_id);
@@ -97,7 +97,7 @@ Status SqlStore::save_plugin_delivery(const PluginDelivery& d) {
 Result<std::vector<PluginDelivery>> SqlStore::pending_plugin_deliveries(const std::string& plugin,
                                                                         const std::string& workflow_id,
                                                                         const std::string& now, int limit) {
-  return guarded("listing pending plugin deliveries", [&]() -> Result<std::vector<PluginDelivery>> {
+  return guarded_read(*impl_, "listing pending plugin deliveries", [&]() -> Result<std::vector<PluginDelivery>> {
     std::vector<PluginDelivery> out;
     PluginDelivery d;
     d.plugin = plugin;
@@ -117,7 +117,7 @@ Result<std::vector<PluginDelivery>> SqlStore::pending_plugin_deliveries(const st
 }
 
 Status SqlStore::forget_plugin(const std::string& id) {
-  return guarded("removing plugin " + id, [&]() -> Status {
+  return guarded(*impl_, "removing plugin " + id, [&]() -> Status {
     soci::statement st = (impl_->sql.prepare << "DELETE FROM installed_plugins WHERE id = :id", soci::use(id));
     st.execute(true);
     if (st.get_affected_rows() != 1) return NotFound("plugin '" + id + "' is not installed");
@@ -126,7 +126,7 @@ Status SqlStore::forget_plugin(const std::string& id) {
 }
 
 Result<long long> SqlStore::count_open_cases(const std::string& workflow_id) {
-  return guarded("counting open cases", [&]() -> Result<long long> {
+  return guarded_read(*impl_, "counting open cases", [&]() -> Result<long long> {
     long long n = 0;
     impl_->sql << "SELECT COUNT(*) FROM cases WHERE workflow_id = :w AND status = 'open'", soci::use(workflow_id),
         soci::into(n);

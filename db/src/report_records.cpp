@@ -6,7 +6,7 @@ namespace sagsflow::db {
 
 Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFilter& f) {
   using List = std::vector<InquiryCount>;
-  return guarded("counting inquiries", [&]() -> Result<List> {
+  return guarded_read(*impl_, "counting inquiries", [&]() -> Result<List> {
     std::vector<std::string> params{f.municipality, f.from, f.to};
     std::string query =
         "SELECT substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form, "
@@ -52,7 +52,7 @@ Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFi
 
 Result<DeadlineCounts> SqlStore::count_deadlines(const std::string& municipality, const std::string& from,
                                                  const std::string& to) {
-  return guarded("counting deadlines", [&]() -> Result<DeadlineCounts> {
+  return guarded_read(*impl_, "counting deadlines", [&]() -> Result<DeadlineCounts> {
     DeadlineCounts d;
     const std::string breached = "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'deadline_passed')";
     impl_->sql << "SELECT COUNT(*) FROM cases c WHERE c.municipality = :m AND c.status = 'closed' AND c.updated_at >= :f "

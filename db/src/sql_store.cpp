@@ -99,9 +99,36 @@ SqlStore::Impl::Hot& SqlStore::Impl::hot_statements() {
   return *hot;
 }
 
+bool SqlStore::Impl::recover_lost_connection() {
+  if (dialect != Dialect::kPostgresql || !connected_once) return false;
+  // No backend: an earlier reconnect failed (the server was still down).
+  if (sql.get_backend() != nullptr && sql.is_connected()) return false;  // the statement failed, the connection is fine
+  // Statements prepared on the old connection are gone with it.
+  hot.reset();
+  begin_stmt.reset();
+  commit_stmt.reset();
+  depth = 0;
+  rollback_only = false;
+  try {
+    sql.reconnect();
+    sql << "SET client_min_messages TO WARNING";
+    ++reconnects;
+  } catch (const std::exception&) {
+    // Still down: the next call tries again.
+  }
+  return true;
+}
+
 void SqlStore::Impl::begin() {
   if (dialect != Dialect::kSqlite) {
-    sql << "BEGIN";
+    try {
+      sql << "BEGIN";
+    } catch (const std::exception&) {
+      // Nothing of the unit has run yet: after a lost connection (a restart)
+      // beginning again on a new one is always safe.
+      if (depth != 0 || !recover_lost_connection()) throw;
+      sql << "BEGIN";
+    }
     return;
   }
   if (!begin_stmt) begin_stmt = std::make_unique<soci::statement>((sql.prepare << "BEGIN IMMEDIATE"));
@@ -131,7 +158,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, SqliteO
   auto impl = std::make_unique<Impl>();
   impl->dialect = parsed->dialect;
   impl->display_url = parsed->display;
-  auto st = guarded("opening database " + parsed->display, [&]() -> Status {
+  auto st = guarded(*impl, "opening database " + parsed->display, [&]() -> Status {
     if (parsed->dialect == Dialect::kSqlite) {
       keep_sqlite_files_private(parsed->connect, true);
       impl->sql.open(*soci::factory_sqlite3(), "db=" + parsed->connect);
@@ -146,6 +173,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, SqliteO
     } else {
       impl->sql.open(*soci::factory_postgresql(), parsed->connect);
       impl->sql << "SET client_min_messages TO WARNING";
+      impl->connected_once = true;
     }
     return Status::Ok();
   });
@@ -177,7 +205,7 @@ Status SqlStore::check_schema() {
 Result<StorageInfo> SqlStore::info() {
   auto version = schema_version();
   if (!version.ok()) return version.status();
-  return guarded("reading database settings", [&]() -> Result<StorageInfo> {
+  return guarded_read(*impl_, "reading database settings", [&]() -> Result<StorageInfo> {
     StorageInfo info;
     info.dialect = impl_->dialect;
     info.url = impl_->display_url;
@@ -195,7 +223,7 @@ Result<StorageInfo> SqlStore::info() {
 
 Result<CaseState> SqlStore::create_case(const std::string& municipality, int year,
                                         const CaseBuilder& build) {
-  return guarded("opening a case", [&]() -> Result<CaseState> {
+  return guarded(*impl_, "opening a case", [&]() -> Result<CaseState> {
     Transaction tx(*impl_);
     const auto next = [&](const std::string& scope, const std::string& name) {
       long long value = 0;
@@ -239,7 +267,7 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
 
 Status SqlStore::atomically(const std::function<Status()>& work) {
   const bool outermost = impl_->depth == 0;
-  Status done = guarded("storing one unit of work", [&]() -> Status {
+  Status done = guarded(*impl_, "storing one unit of work", [&]() -> Status {
     Transaction tx(*impl_);
     Status worked = work();
     if (!worked.ok()) return worked;  // tx rolls back (or marks the enclosing unit)
@@ -252,7 +280,7 @@ Status SqlStore::atomically(const std::function<Status()>& work) {
 }
 
 Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {
-  return guarded("recording action '" + e.action + "'", [&]() -> Status {
+  return guarded(*impl_, "recording action '" + e.action + "'", [&]() -> Status {
     if (e.seq != s.version || e.case_id != s.id) {
       return Internal(fmt::format("event {} does not belong to case state version {}", e.seq, s.version));
     }
@@ -288,7 +316,7 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {
 }
 
 Result<CaseState> SqlStore::load_case(long long id) {
-  return guarded(fmt::format("reading case {}", id), [&]() -> Result<CaseState> {
+  return guarded_read(*impl_, fmt::format("reading case {}", id), [&]() -> Result<CaseState> {
     auto& hot = impl_->hot_statements();
     hot.id = id;
     hot.loaded_ind = soci::i_null;
@@ -314,7 +342,7 @@ Result<CaseState> SqlStore::load_case(long long id) {
 }
 
 Result<CaseState> SqlStore::find_case(const std::string& municipality, const std::string& number) {
-  return guarded("reading case " + number, [&]() -> Result<CaseState> {
+  return guarded_read(*impl_, "reading case " + number, [&]() -> Result<CaseState> {
     std::string text;
     long long id = 0;
     soci::indicator ind = soci::i_null;
@@ -328,7 +356,7 @@ Result<CaseState> SqlStore::find_case(const std::string& municipality, const std
 }
 
 Result<std::vector<CaseEvent>> SqlStore::load_history(long long id) {
-  return guarded(fmt::format("reading the history of case {}", id), [&]() -> Result<std::vector<CaseEvent>> {
+  return guarded_read(*impl_, fmt::format("reading the history of case {}", id), [&]() -> Result<std::vector<CaseEvent>> {
     std::vector<CaseEvent> out;
     CaseEvent e;
     std::string data;
@@ -353,7 +381,7 @@ Result<std::vector<CaseEvent>> SqlStore::load_history(long long id) {
 }
 
 Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
-  return guarded("listing cases", [&]() -> Result<std::vector<CaseState>> {
+  return guarded_read(*impl_, "listing cases", [&]() -> Result<std::vector<CaseState>> {
     std::vector<std::string> params;
     params.reserve(4);
     std::string query = "SELECT id, state FROM cases WHERE 1 = 1";
@@ -388,7 +416,7 @@ Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
 }
 
 Result<std::vector<long long>> SqlStore::cases_due_before(Date day) {
-  return guarded("finding overdue cases", [&]() -> Result<std::vector<long long>> {
+  return guarded_read(*impl_, "finding overdue cases", [&]() -> Result<std::vector<long long>> {
     const std::string d = format_date(day);
     std::vector<long long> out;
     long long id = 0;
@@ -406,7 +434,7 @@ Result<DeployOutcome> SqlStore::deploy_workflow(const std::string& id, const std
                                                 const std::string& sha256,
                                                 const std::string& file_name,
                                                 const std::string& deployed_at) {
-  return guarded("deploying workflow " + id, [&]() -> Result<DeployOutcome> {
+  return guarded(*impl_, "deploying workflow " + id, [&]() -> Result<DeployOutcome> {
     Transaction tx(*impl_);
     DeployOutcome out;
     out.record = {id, 0, sha256, file_name, source, deployed_at};
@@ -434,7 +462,7 @@ Result<DeployOutcome> SqlStore::deploy_workflow(const std::string& id, const std
 }
 
 Result<WorkflowRecord> SqlStore::load_workflow(const std::string& id, std::optional<int> version) {
-  return guarded("reading workflow " + id, [&]() -> Result<WorkflowRecord> {
+  return guarded_read(*impl_, "reading workflow " + id, [&]() -> Result<WorkflowRecord> {
     WorkflowRecord r;
     soci::indicator ind = soci::i_null;
     const std::string columns = "SELECT workflow_id, version, sha256, file_name, source, deployed_at "
@@ -457,7 +485,7 @@ Result<WorkflowRecord> SqlStore::load_workflow(const std::string& id, std::optio
 }
 
 Result<std::vector<WorkflowRecord>> SqlStore::list_workflows() {
-  return guarded("listing workflows", [&]() -> Result<std::vector<WorkflowRecord>> {
+  return guarded_read(*impl_, "listing workflows", [&]() -> Result<std::vector<WorkflowRecord>> {
     std::vector<WorkflowRecord> out;
     WorkflowRecord r;
     soci::statement st = (impl_->sql.prepare
@@ -472,7 +500,7 @@ Result<std::vector<WorkflowRecord>> SqlStore::list_workflows() {
 }
 
 Status SqlStore::upsert_municipality(const std::string& code, const std::string& name) {
-  return guarded("storing municipality " + code, [&]() -> Status {
+  return guarded(*impl_, "storing municipality " + code, [&]() -> Status {
     const std::string now = format_timestamp(system_clock()());
     impl_->sql << "INSERT INTO municipalities (code, name, created_at) VALUES (:c, :n, :at) "
                   "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
@@ -482,7 +510,7 @@ Status SqlStore::upsert_municipality(const std::string& code, const std::string&
 }
 
 Result<std::string> SqlStore::municipality_name(const std::string& code) {
-  return guarded("reading municipality " + code, [&]() -> Result<std::string> {
+  return guarded_read(*impl_, "reading municipality " + code, [&]() -> Result<std::string> {
     std::string name;
     soci::indicator ind = soci::i_null;
     impl_->sql << "SELECT name FROM municipalities WHERE code = :c", soci::use(code), soci::into(name, ind);
@@ -495,7 +523,7 @@ Result<std::string> SqlStore::municipality_name(const std::string& code) {
 
 Result<std::vector<std::pair<std::string, std::string>>> SqlStore::list_municipalities() {
   using List = std::vector<std::pair<std::string, std::string>>;
-  return guarded("listing municipalities", [&]() -> Result<List> {
+  return guarded_read(*impl_, "listing municipalities", [&]() -> Result<List> {
     List out;
     std::string code, name;
     soci::statement st = (impl_->sql.prepare << "SELECT code, name FROM municipalities ORDER BY code",

@@ -30,6 +30,16 @@ struct SqlStore::Impl {
   // that ends without commit (an error) makes the whole unit roll back.
   int depth = 0;
   bool rollback_only = false;
+
+  // After a failed statement: whether the connection itself is gone (a
+  // PostgreSQL restart or a broken network; never for SQLite). When it is,
+  // reconnects (which may fail: the server is still down) and forgets every
+  // statement prepared on the old connection, so the next use prepares them
+  // again. Returns whether the connection was lost. Not inside a unit that
+  // is still open above this call: that unit is lost with its connection.
+  bool recover_lost_connection();
+  int reconnects = 0;  // how often the connection was re-established
+  bool connected_once = false;  // PostgreSQL: opened; from then on a lost connection is re-established
 };
 
 // BEGIN IMMEDIATE on SQLite (take the write lock up front, so a transaction
@@ -84,15 +94,37 @@ inline long long next_id(soci::session& sql, const std::string& name) {
 }
 
 // Runs `f`, turning database exceptions into a kStorage Status naming `what`.
+// A write: when the connection was lost, it is re-established for the next
+// call, and this one fails (its outcome may be unknown when the commit was
+// under way; the version-guarded update makes repeating it safe).
 template <typename F>
-auto guarded(std::string_view what, F&& f) -> decltype(f()) {
+auto guarded(SqlStore::Impl& impl, std::string_view what, F&& f) -> decltype(f()) {
   try {
     return f();
-  } catch (const soci::soci_error& e) {
-    return StorageError(fmt::format("{}: {}", what, e.get_error_message()));
   } catch (const std::exception& e) {
-    return StorageError(fmt::format("{}: {}", what, e.what()));
+    const std::string message = dynamic_cast<const soci::soci_error*>(&e) != nullptr
+                                    ? static_cast<const soci::soci_error&>(e).get_error_message()
+                                    : std::string(e.what());
+    if (impl.depth == 0 && impl.recover_lost_connection()) {
+      return StorageError(fmt::format("{}: the connection to the database was lost ({}); it has been "
+                                      "re-established, repeat the request", what, message));
+    }
+    return StorageError(fmt::format("{}: {}", what, message));
   }
+}
+
+// A read that changes nothing: when the connection was lost outside any unit
+// of work, it is re-established and the read runs once more.
+template <typename F>
+auto guarded_read(SqlStore::Impl& impl, std::string_view what, F&& f) -> decltype(f()) {
+  if (impl.depth == 0) {
+    try {
+      return f();
+    } catch (const std::exception&) {
+      if (!impl.recover_lost_connection()) return guarded(impl, what, f);  // fails again, with its message
+    }
+  }
+  return guarded(impl, what, f);
 }
 
 // Applies missing migrations; refuses a newer database.

@@ -4,7 +4,7 @@
 namespace sagsflow::db {
 
 Status SqlStore::revoke_token(const RevokedToken& r) {
-  return guarded("revoking a token", [&]() -> Status {
+  return guarded(*impl_, "revoking a token", [&]() -> Status {
     Transaction tx(*impl_);
     std::string by, at;
     soci::indicator ind = soci::i_null;
@@ -25,7 +25,7 @@ Status SqlStore::revoke_token(const RevokedToken& r) {
 
 Result<std::vector<RevokedToken>> SqlStore::revoked_tokens(const std::string& now) {
   using List = std::vector<RevokedToken>;
-  return guarded("reading the revoked tokens", [&]() -> Result<List> {
+  return guarded_read(*impl_, "reading the revoked tokens", [&]() -> Result<List> {
     RevokedToken r;
     soci::statement st = (impl_->sql.prepare << "SELECT jti, revoked_by, revoked_at, keep_until, reason "
                                                 "FROM revoked_tokens WHERE keep_until > :now ORDER BY jti",
@@ -40,7 +40,7 @@ Result<std::vector<RevokedToken>> SqlStore::revoked_tokens(const std::string& no
 
 Result<std::string> SqlStore::citizen_subject(const std::string& municipality, const Cpr& cpr,
                                               const std::string& new_subject, const std::string& created_at) {
-  return guarded("looking up a citizen's token subject", [&]() -> Result<std::string> {
+  return guarded_read(*impl_, "looking up a citizen's token subject", [&]() -> Result<std::string> {
     Transaction tx(*impl_);
     const std::string digits = cpr.reveal();
     std::string subject;
@@ -59,7 +59,7 @@ Result<std::string> SqlStore::citizen_subject(const std::string& municipality, c
 }
 
 Result<std::optional<Cpr>> SqlStore::citizen_of_subject(const std::string& municipality, const std::string& subject) {
-  return guarded("looking up a token subject", [&]() -> Result<std::optional<Cpr>> {
+  return guarded_read(*impl_, "looking up a token subject", [&]() -> Result<std::optional<Cpr>> {
     std::string digits;
     soci::indicator ind = soci::i_null;
     impl_->sql << "SELECT cpr FROM citizen_subjects WHERE municipality = :m AND subject = :s", soci::use(municipality),

@@ -19,9 +19,10 @@ BUILD_PACKAGES=(
 # second compiler (clang) to build the vendor template with, openssl for the
 # TLS test's certificate, and Debian's chromium with Node.js and npm for the
 # browser tests (npm installs playwright-core, which downloads no browser),
-# and clang's runtimes for the fuzz targets.
+# clang's runtimes for the fuzz targets, and dpkg-dev (dpkg-shlibdeps) for the
+# Debian package test.
 # libclang-rt-14-dev holds libFuzzer and the sanitizer runtimes (clang only recommends it).
-TEST_PACKAGES=(postgresql clang libclang-rt-14-dev openssl chromium)
+TEST_PACKAGES=(postgresql clang libclang-rt-14-dev openssl chromium dpkg-dev)
 
 # Installs the browser tests' npm packages (playwright-core) from
 # tests/browser/package-lock.json when they are missing.
