@@ -356,10 +356,13 @@ int list(const Context& ctx, const CaseArgs& a) {
 int worklist(const Context& ctx, const CaseArgs& a) {
   auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
-  auto me = s->actor(ctx, ctx.municipality);
+  auto me = s->actor(ctx, s->municipality);
   if (!me.ok()) return fail(ctx, me.status());
+  if (a.unit.empty() == a.person.empty()) {
+    return fail(ctx, InvalidArgument("case worklist: name --unit (a unit's queue) or --person (their claimed cases)"));
+  }
   WorklistQuery q;
-  q.municipality = ctx.municipality;
+  q.municipality = s->municipality;
   if (!a.unit.empty()) q.unit = a.unit;
   if (!a.person.empty()) q.person = a.person;
   q.limit = a.limit;
