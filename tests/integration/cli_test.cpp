@@ -227,6 +227,28 @@ TEST_F(CliTest, ListsComeInPagesThatSayWhenTheyAreCutAndInitWithAChangedModelMov
   EXPECT_EQ(json::parse(unchanged.out)["cases_requeued"], 0) << "an unchanged model moves nothing";
 }
 
+TEST_F(CliTest, BenchWorklistBuildsItsDatabaseAndPrintsTheLatenciesOfEveryListAsJson) {
+  auto r = run("bench worklist --cases 300 --samples 3 --baseline-samples 1 --page 10 --dir " + (dir_ / "bench").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json out = json::parse(r.out);
+  EXPECT_EQ(out["benchmark"], "worklist");
+  EXPECT_EQ(out["cases"], 300);
+  EXPECT_EQ(out["page"], 10);
+  for (const char* list : {"worklist_unit_first_page", "worklist_unit_page_in_the_middle", "worklist_person",
+                           "case_list_open_first_page", "case_list_due_within_a_week", "case_page",
+                           "store_query_only_unit_first_page"}) {
+    ASSERT_TRUE(out["latency"].contains(list)) << list << ": " << r.out;
+    EXPECT_EQ(out["latency"][list]["samples"], 3) << list;
+    EXPECT_TRUE(out["latency"][list]["p50_ms"].is_number()) << list;
+    EXPECT_LE(out["latency"][list]["p50_ms"].get<double>(), out["latency"][list]["p99_ms"].get<double>()) << list;
+  }
+  EXPECT_GT(out["cases_shown"].get<long long>(), 0) << "the queues hold cases";
+  EXPECT_TRUE(out["before_schema_9_full_read_of_open_cases"]["p50_ms"].is_number());
+  ASSERT_FALSE(out["query_plan"].empty());
+  EXPECT_NE(out["query_plan"][0].get<std::string>().find("cases_by_queue"), std::string::npos) << out["query_plan"];
+  EXPECT_TRUE(out["meets_target"].is_boolean());
+}
+
 TEST_F(CliTest, AnUnmigratedDatabaseIsRefusedWithAClearMessage) {
   auto r = run("case list");
   EXPECT_EQ(r.exit_code, 6);
@@ -283,7 +305,7 @@ TEST_F(CliTest, EveryCommandPrintsItsOwnUsage) {
   for (const char* cmd : {"init", "db migrate", "workflow validate", "workflow deploy", "workflow list", "case open",
                           "case act", "case show", "case history", "case list", "case worklist", "case propose", "case note",
                           "case escalate", "case draft-decision", "case letter", "case access-request",
-                          "case check-deadlines", "bench", "plugins list", "plugins inspect", "plugins install",
+                          "case check-deadlines", "bench", "bench worklist", "plugins list", "plugins inspect", "plugins install",
                           "plugins enable", "plugins disable", "plugins remove", "inquiry register", "inquiry list",
                           "inquiry forward", "triage", "notice issue", "notice list", "problem report",
                           "municipality explain", "municipality validate", "kle import", "kle show",
