@@ -89,10 +89,14 @@ Result<PageParams> page_params(Call& c, int default_limit) {
 
 // What every list answers besides its cases: whether it was cut, where the
 // next page starts, and the total when asked for.
-void add_page(json& out, bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total) {
+void add_page(json& out, bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total,
+              bool total_capped) {
   out["cut"] = cut;
   out["next_after"] = next_after ? json(*next_after) : json();
-  if (total) out["total"] = *total;
+  if (total) {
+    out["total"] = *total;
+    out["total_capped"] = total_capped;
+  }
 }
 
 Result<json> list_cases(Call& c) {
@@ -119,7 +123,7 @@ Result<json> list_cases(Call& c) {
   json out = json::array();
   for (const auto& s : listed->cases) out.push_back(case_summary_json(s));
   json answer{{"cases", out}};
-  add_page(answer, listed->cut, listed->next_after, listed->total);
+  add_page(answer, listed->cut, listed->next_after, listed->total, listed->total_capped);
   return answer;
 }
 
@@ -274,7 +278,7 @@ Result<json> worklist(Call& c, WorklistQuery query) {
     out.push_back(j);
   }
   json answer{{"cases", out}};
-  add_page(answer, listed->cut, listed->next_after, listed->total);
+  add_page(answer, listed->cut, listed->next_after, listed->total, listed->total_capped);
   return answer;
 }
 

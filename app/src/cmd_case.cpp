@@ -300,14 +300,18 @@ int history(const Context& ctx, const CaseArgs& a) {
 
 // What every list prints after its cases: whether it was cut and where the next page starts.
 void print_page_end(bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total,
-                    std::size_t shown) {
-  if (total) std::cout << fmt::format("{} of {} case(s) shown\n", shown, *total);
+                    bool total_capped, std::size_t shown) {
+  if (total) std::cout << fmt::format("{} of {}{} case(s) shown\n", shown, total_capped ? "at least " : "", *total);
   if (cut) std::cout << fmt::format("list cut after {} case(s): more may follow with --after {}\n", shown, *next_after);
 }
 
-json page_json(json cases, bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total) {
+json page_json(json cases, bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total,
+               bool total_capped) {
   json out{{"cases", std::move(cases)}, {"cut", cut}, {"next_after", next_after ? json(*next_after) : json()}};
-  if (total) out["total"] = *total;
+  if (total) {
+    out["total"] = *total;
+    out["total_capped"] = total_capped;
+  }
   return out;
 }
 
@@ -343,13 +347,13 @@ int list(const Context& ctx, const CaseArgs& a) {
   if (ctx.json) {
     json out = json::array();
     for (const auto& c : page->cases) out.push_back(to_json(c, false));
-    print_json(page_json(std::move(out), page->cut, page->next_after, page->total));
+    print_json(page_json(std::move(out), page->cut, page->next_after, page->total, page->total_capped));
     return kExitOk;
   }
   std::vector<const CaseState*> rows;
   for (const auto& c : page->cases) rows.push_back(&c);
   print_case_rows(rows);
-  print_page_end(page->cut, page->next_after, page->total, rows.size());
+  print_page_end(page->cut, page->next_after, page->total, page->total_capped, rows.size());
   return kExitOk;
 }
 
@@ -377,13 +381,13 @@ int worklist(const Context& ctx, const CaseArgs& a) {
       j["queue"] = {{"kind", item.queue.kind}, {"id", item.queue.id}, {"name", item.queue.name}};
       out.push_back(std::move(j));
     }
-    print_json(page_json(std::move(out), page->cut, page->next_after, page->total));
+    print_json(page_json(std::move(out), page->cut, page->next_after, page->total, page->total_capped));
     return kExitOk;
   }
   std::vector<const CaseState*> rows;
   for (const auto& item : page->items) rows.push_back(&item.state);
   print_case_rows(rows);
-  print_page_end(page->cut, page->next_after, page->total, rows.size());
+  print_page_end(page->cut, page->next_after, page->total, page->total_capped, rows.size());
   return kExitOk;
 }
 

@@ -512,6 +512,8 @@ Result<CasePage> CaseEngine::visible_page(CaseFilter filter, const Actor& actor,
   const auto sees = [&](const CaseState& s) { return !checks || check_may_see(actor, s).ok(); };
   constexpr int kMaxBatch = 2000;
   const std::size_t limit = static_cast<std::size_t>(std::max(1, filter.limit));
+  // The reads a full page needs, and kListPageReads more to fill it past what visibility leaves out.
+  const int max_reads = kListPageReads + static_cast<int>(limit / kMaxBatch);
   CasePage page;
   long long last = filter.after;  // the last id looked at
   int batch = static_cast<int>(std::min<std::size_t>(limit + 1, kMaxBatch));
@@ -530,7 +532,7 @@ Result<CasePage> CaseEngine::visible_page(CaseFilter filter, const Actor& actor,
       if (sees(s)) page.cases.push_back(std::move(s));
     }
     if (page.cut || static_cast<int>(rows->size()) < batch) break;  // full, or the list ends here
-    if (read >= kListPageReads) {
+    if (read >= max_reads) {
       page.cut = true;  // bounded: the rest is for the next page
       break;
     }
@@ -539,7 +541,7 @@ Result<CasePage> CaseEngine::visible_page(CaseFilter filter, const Actor& actor,
   }
   if (page.cut) page.next_after = last;
   if (count) {
-    long long total = 0;
+    long long total = 0, examined = 0;
     CaseFilter f = filter;
     f.after = 0;
     f.limit = kMaxBatch;
@@ -547,7 +549,12 @@ Result<CasePage> CaseEngine::visible_page(CaseFilter filter, const Actor& actor,
       auto rows = store_.list_cases(f);
       if (!rows.ok()) return rows.status();
       for (const auto& s : *rows) total += sees(s) ? 1 : 0;
+      examined += static_cast<long long>(rows->size());
       if (static_cast<int>(rows->size()) < f.limit) break;
+      if (examined >= kListCountLimit) {
+        page.total_capped = true;  // a lower bound: counting further would hold up everyone else
+        break;
+      }
       f.after = rows->back().id;
     }
     page.total = total;

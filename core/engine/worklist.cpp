@@ -53,6 +53,7 @@ Result<WorklistPage> CaseEngine::worklist_page(const WorklistQuery& query, const
   out.cut = page->cut;
   out.next_after = page->next_after;
   out.total = page->total;
+  out.total_capped = page->total_capped;
   out.items.reserve(page->cases.size());
   for (auto& state : page->cases) {
     auto queue = queue_of(state);

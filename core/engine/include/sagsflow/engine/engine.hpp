@@ -157,19 +157,25 @@ struct WorklistItem {
 // kListPageReads reads of the store) to fill it. `cut` says more cases may
 // follow: ask again with after = next_after (they may turn out to be none
 // this person may see). `total`, when asked for, counts every case of the
-// list, from its start, that this person may see; it reads the whole list.
+// list, from its start, that this person may see; it reads the list, at most
+// kListCountLimit cases of it: beyond that `total` is a lower bound and
+// `total_capped` is set. A page of `limit` cases takes at most
+// kListPageReads + limit / 2000 reads.
 inline constexpr int kListPageReads = 8;
+inline constexpr long long kListCountLimit = 100000;
 struct WorklistPage {
   std::vector<WorklistItem> items;
   bool cut = false;
   std::optional<long long> next_after;  // set when cut: the last id this page looked at
   std::optional<long long> total;
+  bool total_capped = false;
 };
 struct CasePage {
   std::vector<CaseState> cases;
   bool cut = false;
   std::optional<long long> next_after;
   std::optional<long long> total;
+  bool total_capped = false;
 };
 
 class CaseEngine {
