@@ -121,6 +121,12 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   EngineOptions engine_options{DanishCalendar{}, options.clock, s.plugins.get()};
   if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
   s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
+  // Worklists read the queue column: open cases stored without one (rows of
+  // before schema 9) are placed now, in batches; none left is one probe of
+  // an empty index. A failure here is the next open's to retry, not this one's.
+  if (auto placed = s.engine->place_open_cases("", /*all=*/false); !placed.ok()) {
+    logger()->warn("the queues of unplaced open cases could not be stored: {}", placed.status().message());
+  }
   s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
   s.plugins->attach(*s.engine);
   s.deliver_on_close = options.plugin_delivery == EventDelivery::kAfterEachCommit;

@@ -15,6 +15,11 @@ namespace {
 
 CaseEngine& engine(Call& c) { return *c.installation().engine; }
 
+// Pages of GET /api/v1/cases and the worklists (docs/api.md#lists-and-pages).
+constexpr int kMaxListPage = 1000;
+constexpr int kDefaultCasePage = 100;
+constexpr int kDefaultWorklistPage = 500;
+
 json action_json(const ActionDefinition& a) {
   return {{"name", a.name},
           {"title", a.title.empty() ? a.name : a.title},
@@ -60,10 +65,48 @@ Result<StaffAndCase> staff_and_case(Call& c) {
   return StaffAndCase{std::move(*actor), *id};
 }
 
+// A list's page from the query: after (the previous page's next_after),
+// limit, and count=true for the total.
+struct PageParams {
+  long long after = 0;
+  int limit = 0;
+  bool count = false;
+};
+Result<PageParams> page_params(Call& c, int default_limit) {
+  PageParams p;
+  p.limit = default_limit;
+  auto after = c.query_number("after", 0, std::numeric_limits<long long>::max());
+  if (!after.ok()) return after.status();
+  if (*after) p.after = **after;
+  auto limit = c.query_number("limit", 1, kMaxListPage);
+  if (!limit.ok()) return limit.status();
+  if (*limit) p.limit = static_cast<int>(**limit);
+  const std::string count = c.query_value("count", "false");
+  if (count != "true" && count != "false") return c.refuse_field("count", "must be true or false");
+  p.count = count == "true";
+  return p;
+}
+
+// What every list answers besides its cases: whether it was cut, where the
+// next page starts, and the total when asked for.
+void add_page(json& out, bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total,
+              bool total_capped) {
+  out["cut"] = cut;
+  out["next_after"] = next_after ? json(*next_after) : json();
+  if (total) {
+    out["total"] = *total;
+    out["total_capped"] = total_capped;
+  }
+}
+
 Result<json> list_cases(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
+  auto page = page_params(c, kDefaultCasePage);
+  if (!page.ok()) return page.status();
   CaseFilter f;
+  f.after = page->after;
+  f.limit = page->limit;
   f.municipality = c.municipality();
   if (auto stage = c.query_value("stage"); !stage.empty()) f.stage = stage;
   const std::string status = c.query_value("status", "open");
@@ -75,11 +118,13 @@ Result<json> list_cases(Call& c) {
     c.field = "status";
     return InvalidArgument("status must be open, closed or all");
   }
-  auto cases = engine(c).list_cases_for(f, *actor, {kReadCaseList, "api"});
-  if (!cases.ok()) return cases.status();
+  auto listed = engine(c).list_cases_page(f, *actor, {kReadCaseList, "api"}, page->count);
+  if (!listed.ok()) return listed.status();
   json out = json::array();
-  for (const auto& s : *cases) out.push_back(case_summary_json(s));
-  return json{{"cases", out}};
+  for (const auto& s : listed->cases) out.push_back(case_summary_json(s));
+  json answer{{"cases", out}};
+  add_page(answer, listed->cut, listed->next_after, listed->total, listed->total_capped);
+  return answer;
 }
 
 Result<json> open_case(Call& c) {
@@ -219,15 +264,22 @@ Result<json> worklist(Call& c, WorklistQuery query) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
   query.municipality = c.municipality();
-  auto items = engine(c).worklist(query, *actor, {kReadWorklist, "api"});
-  if (!items.ok()) return items.status();
+  auto page = page_params(c, kDefaultWorklistPage);
+  if (!page.ok()) return page.status();
+  query.after = page->after;
+  query.limit = page->limit;
+  query.count = page->count;
+  auto listed = engine(c).worklist_page(query, *actor, {kReadWorklist, "api"});
+  if (!listed.ok()) return listed.status();
   json out = json::array();
-  for (const auto& item : *items) {
+  for (const auto& item : listed->items) {
     json j = case_summary_json(item.state);
     j["queue"] = {{"kind", item.queue.kind}, {"id", item.queue.id}, {"name", item.queue.name}};
     out.push_back(j);
   }
-  return json{{"cases", out}};
+  json answer{{"cases", out}};
+  add_page(answer, listed->cut, listed->next_after, listed->total, listed->total_capped);
+  return answer;
 }
 
 }  // namespace

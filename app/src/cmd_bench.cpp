@@ -214,7 +214,11 @@ void add_bench_command(CLI::App& app, Context& ctx, int& exit_code) {
   b->add_option("--dir", a.dir, "Folder for the two database files (default: a temporary one)");
   b->add_option("--synchronous", a.synchronous, "SQLite synchronous mode for both (default FULL)")
       ->check(CLI::IsMember({"OFF", "NORMAL", "FULL", "EXTRA"}));
-  b->callback([&] { exit_code = run(ctx, a); });
+  CLI::App* worklist = add_bench_worklist_command(*b, ctx, exit_code);
+  b->callback([&, worklist] {
+    if (worklist->parsed()) return;  // `bench worklist` ran instead
+    exit_code = run(ctx, a);
+  });
 }
 
 }  // namespace sagsflow::cli

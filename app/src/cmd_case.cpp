@@ -33,6 +33,10 @@ struct CaseArgs {
   std::string stage;
   std::string status;
   int limit = 100;
+  long long after = 0;
+  bool count = false;
+  std::string unit;    // worklist: the unit's queue
+  std::string person;  // worklist: the person's claimed cases
   std::string reason;
   std::string outcome;
   std::string subject;
@@ -294,6 +298,37 @@ int history(const Context& ctx, const CaseArgs& a) {
   return replay_matches.value_or(true) ? kExitOk : kExitError;
 }
 
+// What every list prints after its cases: whether it was cut and where the next page starts.
+void print_page_end(bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total,
+                    bool total_capped, std::size_t shown) {
+  if (total) std::cout << fmt::format("{} of {}{} case(s) shown\n", shown, total_capped ? "at least " : "", *total);
+  if (cut) std::cout << fmt::format("list cut after {} case(s): more may follow with --after {}\n", shown, *next_after);
+}
+
+json page_json(json cases, bool cut, const std::optional<long long>& next_after, const std::optional<long long>& total,
+               bool total_capped) {
+  json out{{"cases", std::move(cases)}, {"cut", cut}, {"next_after", next_after ? json(*next_after) : json()}};
+  if (total) {
+    out["total"] = *total;
+    out["total_capped"] = total_capped;
+  }
+  return out;
+}
+
+void print_case_rows(const std::vector<const CaseState*>& cases) {
+  std::cout << fmt::format("{:>5}  {:<26} {:<20} {:<18} {:<8} {:<12} {}\n", "ID", "CASE NUMBER", "WORKFLOW",
+                           "STAGE", "STATUS", "CITIZEN", "DUE");
+  for (const CaseState* c : cases) {
+    std::string due = c->clock ? format_date(c->clock->due) : "";
+    if (c->clock && c->clock->paused()) due += " (paused)";
+    if (c->clock && c->clock->breached) due += " (passed)";
+    else if (c->clock && c->clock->warned) due += " (near)";
+    std::cout << fmt::format("{:>5}  {:<26} {:<20} {:<18} {:<8} {:<12} {}\n", c->id, c->case_number,
+                             fmt::format("{} v{}", c->workflow_id, c->workflow_version), c->stage,
+                             case_status_key(c->status), c->citizen ? c->citizen->masked() : "-", due);
+  }
+}
+
 int list(const Context& ctx, const CaseArgs& a) {
   auto s = open_session(ctx, false);
   if (!s.ok()) return fail(ctx, s.status());
@@ -303,28 +338,56 @@ int list(const Context& ctx, const CaseArgs& a) {
   if (a.status == "open") f.status = CaseStatus::kOpen;
   if (a.status == "closed") f.status = CaseStatus::kClosed;
   f.limit = a.limit;
+  f.after = a.after;
   const std::string municipality = ctx.municipality.empty() ? std::string() : ctx.municipality;
   auto me = s->actor(ctx, municipality);
   if (!me.ok()) return fail(ctx, me.status());
-  auto cases = s->engine->list_cases_for(f, *me, {kReadCaseList, "cli"});
-  if (!cases.ok()) return fail(ctx, cases.status());
+  auto page = s->engine->list_cases_page(f, *me, {kReadCaseList, "cli"}, a.count);
+  if (!page.ok()) return fail(ctx, page.status());
   if (ctx.json) {
     json out = json::array();
-    for (const auto& c : *cases) out.push_back(to_json(c, false));
-    print_json(out);
+    for (const auto& c : page->cases) out.push_back(to_json(c, false));
+    print_json(page_json(std::move(out), page->cut, page->next_after, page->total, page->total_capped));
     return kExitOk;
   }
-  std::cout << fmt::format("{:>5}  {:<26} {:<20} {:<18} {:<8} {:<12} {}\n", "ID", "CASE NUMBER", "WORKFLOW",
-                           "STAGE", "STATUS", "CITIZEN", "DUE");
-  for (const auto& c : *cases) {
-    std::string due = c.clock ? format_date(c.clock->due) : "";
-    if (c.clock && c.clock->paused()) due += " (paused)";
-    if (c.clock && c.clock->breached) due += " (passed)";
-    else if (c.clock && c.clock->warned) due += " (near)";
-    std::cout << fmt::format("{:>5}  {:<26} {:<20} {:<18} {:<8} {:<12} {}\n", c.id, c.case_number,
-                             fmt::format("{} v{}", c.workflow_id, c.workflow_version), c.stage,
-                             case_status_key(c.status), c.citizen ? c.citizen->masked() : "-", due);
+  std::vector<const CaseState*> rows;
+  for (const auto& c : page->cases) rows.push_back(&c);
+  print_case_rows(rows);
+  print_page_end(page->cut, page->next_after, page->total, page->total_capped, rows.size());
+  return kExitOk;
+}
+
+int worklist(const Context& ctx, const CaseArgs& a) {
+  auto s = open_session(ctx, true);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  if (a.unit.empty() == a.person.empty()) {
+    return fail(ctx, InvalidArgument("case worklist: name --unit (a unit's queue) or --person (their claimed cases)"));
   }
+  WorklistQuery q;
+  q.municipality = s->municipality;
+  if (!a.unit.empty()) q.unit = a.unit;
+  if (!a.person.empty()) q.person = a.person;
+  q.limit = a.limit;
+  q.after = a.after;
+  q.count = a.count;
+  auto page = s->engine->worklist_page(q, *me, {kReadWorklist, "cli"});
+  if (!page.ok()) return fail(ctx, page.status());
+  if (ctx.json) {
+    json out = json::array();
+    for (const auto& item : page->items) {
+      json j = to_json(item.state, false);
+      j["queue"] = {{"kind", item.queue.kind}, {"id", item.queue.id}, {"name", item.queue.name}};
+      out.push_back(std::move(j));
+    }
+    print_json(page_json(std::move(out), page->cut, page->next_after, page->total, page->total_capped));
+    return kExitOk;
+  }
+  std::vector<const CaseState*> rows;
+  for (const auto& item : page->items) rows.push_back(&item.state);
+  print_case_rows(rows);
+  print_page_end(page->cut, page->next_after, page->total, page->total_capped, rows.size());
   return kExitOk;
 }
 
@@ -377,7 +440,7 @@ int check_deadlines(const Context& ctx) {
 
 void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static CaseArgs a;
-  auto* c = app.add_subcommand("case", "Cases: open, act, show, history, list");
+  auto* c = app.add_subcommand("case", "Cases: open, act, show, history, list, worklist");
   c->require_subcommand(1);
 
   auto* o = c->add_subcommand("open", "Open a case on a deployed workflow");
@@ -415,7 +478,20 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   l->add_option("--stage", a.stage, "Only cases in this stage");
   l->add_option("--status", a.status, "open or closed")->check(CLI::IsMember({"open", "closed"}));
   l->add_option("--limit", a.limit, "At most this many (default 100)")->check(CLI::Range(1, 100000));
+  l->add_option("--after", a.after, "Only cases with a greater id (the cursor a cut list printed)")
+      ->check(CLI::Range(0LL, 9223372036854775807LL));
+  l->add_flag("--count", a.count, "Also count the whole list (reads every case of it)");
   l->callback([&] { exit_code = list(ctx, a); });
+
+  auto* wl = c->add_subcommand("worklist", "A unit's queue or a person's claimed cases, oldest first");
+  auto* wl_unit = wl->add_option("--unit", a.unit, "The unit whose queue to list");
+  auto* wl_person = wl->add_option("--person", a.person, "The person whose claimed cases to list");
+  wl_unit->excludes(wl_person);
+  wl->add_option("--limit", a.limit, "At most this many (default 100)")->check(CLI::Range(1, 1000));
+  wl->add_option("--after", a.after, "Only cases with a greater id (the cursor a cut list printed)")
+      ->check(CLI::Range(0LL, 9223372036854775807LL));
+  wl->add_flag("--count", a.count, "Also count the whole list (reads every case of it)");
+  wl->callback([&] { exit_code = worklist(ctx, a); });
 
   auto* p = c->add_subcommand("propose", "Ask the case's plugin for a decision proposal with reasons");
   p->add_option("case", a.case_ref, "Case id or case number")->required();

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
+#include "sagsflow/app/installation.hpp"
 #include "sagsflow/config/builtin_workflows.hpp"
 #include "sagsflow/engine/engine.hpp"
 #include "sagsflow/config/municipality.hpp"
@@ -98,6 +99,12 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
     }
     auto source = read_text_file(municipality_file);
     if (!source.ok()) { exit_code = fail(ctx, source.status()); return; }
+    auto stored = (*store)->municipality_configs();
+    if (!stored.ok()) { exit_code = fail(ctx, stored.status()); return; }
+    bool model_changed = true;
+    for (const auto& r : *stored) {
+      if (r.code == m.code) model_changed = r.sha256 != sha256_hex(*source);
+    }
     if (auto st = (*store)->save_municipality_config({m.code, municipality_file, *source, sha256_hex(*source),
                                                       format_timestamp(system_clock()())});
         !st.ok()) {
@@ -109,6 +116,7 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
     for (const auto& [file, text] : sources) {
       auto out = engine.deploy_workflow(text, file);
       if (!out.ok()) { exit_code = fail(ctx, out.status()); return; }
+      model_changed = model_changed || out->created;
       deployed.push_back({{"id", out->record.id}, {"version", out->record.version}, {"new", out->created}});
       if (!ctx.json && out->created) {
         std::cout << "deployed workflow " << out->record.id << " version " << out->record.version << "\n";
@@ -119,11 +127,28 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
       if (!out.ok()) { exit_code = fail(ctx, out.status()); return; }
       deployed.push_back({{"id", out->record.id}, {"version", out->record.version}, {"new", out->created}});
     }
+    // The organisation decides where a case's task waits: a changed model
+    // moves the queues of the municipality's open cases (stored in their rows).
+    // Without a change, the open cases stored without a queue (of before schema 9) are placed.
+    long long requeued = 0;
+    {
+      auto org = app::load_organisation(**store);
+      if (!org.ok()) { exit_code = fail(ctx, org.status()); return; }
+      EngineOptions placing;
+      if (!(*org)->empty()) placing.organisation = org->get();
+      CaseEngine placer(**store, placing);
+      // Every municipality's: a unit of one may take tasks of another under an agreement.
+      auto moved = placer.place_open_cases("", /*all=*/model_changed);
+      if (!moved.ok()) { exit_code = fail(ctx, moved.status()); return; }
+      requeued = *moved;
+      if (!ctx.json && requeued > 0) std::cout << "stored the queues of " << requeued << " open case(s)\n";
+    }
     if (ctx.json) {
       print_json({{"municipality", {{"code", m.code}, {"name", m.name}}},
                   {"schema_version", report->to_version},
                   {"migrations_applied", report->applied},
-                  {"workflows", deployed}});
+                  {"workflows", deployed},
+                  {"cases_requeued", requeued}});
     } else if (!report->applied.empty()) {
       std::cout << "database ready (schema " << report->to_version << ") for " << m.code << " "
                 << m.name << "\n";

@@ -13,6 +13,7 @@ const TEXT = {
     none: '(ingen)', with_form: 'Blanket medbragt', outcome: 'Hvad fik borgeren at vide', register_resolved: 'Registrér: løst ved første kontakt',
     register_only: 'Registrér henvendelsen', open_case: 'Opret sag', what_we_may: 'Hvad centret må for dette område',
     allowed: 'Må', refused: 'Må ikke', acting_for: 'Handler for', decided_by: 'Afgøres af', registered: 'Henvendelse registreret',
+    list_cut: 'Listen fortsætter: de ældste sager vises først.', more_cases: 'Flere sager',
     case_opened: 'Sag oprettet', go_to_case: 'Åbn sagen', unit_queue: 'Enhedens kø', my_claimed: 'Mine sager (taget)',
     case_no: 'Sagsnr.', title: 'Titel', stage: 'Trin', due: 'Frist', assignee: 'Tildelt', claim: 'Tag sagen', release: 'Læg tilbage',
     fields: 'Oplysninger', missing: 'Mangler fra borgeren', deadlines: 'Frister', history: 'Historik', actions: 'Handlinger',
@@ -44,6 +45,7 @@ const TEXT = {
     none: '(none)', with_form: 'Form brought', outcome: 'What the citizen was told', register_resolved: 'Register: resolved at first contact',
     register_only: 'Register the inquiry', open_case: 'Open a case', what_we_may: 'What the centre may do for this area',
     allowed: 'May', refused: 'May not', acting_for: 'Acting for', decided_by: 'Decided by', registered: 'Inquiry registered',
+    list_cut: 'The list goes on: the oldest cases come first.', more_cases: 'More cases',
     case_opened: 'Case opened', go_to_case: 'Open the case', unit_queue: "The unit's queue", my_claimed: 'My claimed cases',
     case_no: 'Case no.', title: 'Title', stage: 'Stage', due: 'Due', assignee: 'Assigned', claim: 'Claim', release: 'Release',
     fields: 'Details', missing: 'Awaited from the citizen', deadlines: 'Deadlines', history: 'History', actions: 'Actions',
@@ -242,17 +244,41 @@ function caseRows(cases, withClaim) {
     } }, t('claim')) : '']);
 }
 
+// A list the server answers in pages: its first page, and a button for the
+// next while the answer says the list was cut (next_after is the cursor).
+function pagedList(path, first, head, withClaim) {
+  const cases = [...first.cases];
+  let next = first.cut ? first.next_after : null;
+  const box = h('div', {});
+  const render = () => {
+    const parts = [cases.length ? table(head, caseRows(cases, withClaim)) : h('p', {}, t('no_cases'))];
+    if (next !== null) {
+      parts.push(h('p', {}, t('list_cut')), h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        try {
+          const more = await api('GET', `${path}?after=${next}`);
+          cases.push(...more.cases);
+          next = more.cut ? more.next_after : null;
+          render();
+        } catch (err) { main().prepend(problemBox(err)); }
+      } }, t('more_cases')));
+    }
+    box.replaceChildren(...parts);
+  };
+  render();
+  return box;
+}
+
 async function worklistPage() {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const me = state.me;
-  const [unit, mine] = await Promise.all([
-    api('GET', `/api/v1/worklists/units/${encodeURIComponent(me.unit)}`),
-    api('GET', `/api/v1/worklists/people/${encodeURIComponent(me.person)}`)]);
+  const unitPath = `/api/v1/worklists/units/${encodeURIComponent(me.unit)}`;
+  const minePath = `/api/v1/worklists/people/${encodeURIComponent(me.person)}`;
+  const [unit, mine] = await Promise.all([api('GET', unitPath), api('GET', minePath)]);
   const head = [t('case_no'), t('title'), t('stage'), t('citizen'), t('due'), t('assignee'), ''];
   if (nav !== state.nav) return;
   show(h('h1', {}, `${t('worklist')}: ${me.unit_name}`),
-    h('h2', {}, t('my_claimed')), mine.cases.length ? table(head, caseRows(mine.cases, false)) : h('p', {}, t('no_cases')),
-    h('h2', {}, t('unit_queue')), unit.cases.length ? table(head, caseRows(unit.cases, true)) : h('p', {}, t('no_cases')));
+    h('h2', {}, t('my_claimed')), pagedList(minePath, mine, head, false),
+    h('h2', {}, t('unit_queue')), pagedList(unitPath, unit, head, true));
 }
 
 // ---------------------------------------------------------------- case page

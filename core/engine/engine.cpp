@@ -244,7 +244,7 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
 
   Operation op;
   Result<CaseState> created = Internal("the case was not created");
-  auto build = [&](long long id, long long sequence) -> Result<std::pair<CaseState, CaseEvent>> {
+  auto build = [&](long long id, long long sequence) -> Result<NewCase> {
         CaseEvent e;
         e.case_id = id;
         e.seq = 1;
@@ -271,7 +271,8 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
         }
         CaseState s;
         if (auto st = apply_event(s, e); !st.ok()) return st;
-        return std::make_pair(std::move(s), std::move(e));
+        auto queue = placement_of(s);
+        return NewCase{std::move(s), std::move(e), std::move(queue)};
   };
   // The case and, when the opening is answered with it, the answer's read: one transaction.
   bool answered = false;
@@ -480,33 +481,122 @@ Status CaseEngine::record_reads(const std::vector<ReadSubject>& shown, const Act
   return store_.record_accesses(records);
 }
 
-Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor,
-                                                          const ReadPurpose& why) {
+Result<CasePage> CaseEngine::list_cases_page(const CaseFilter& filter, const Actor& actor, const ReadPurpose& why,
+                                             bool count) {
   if (why.purpose.empty()) return InvalidArgument("a list of cases' personal data needs its purpose");
-  auto cases = visible_cases(filter, actor);
-  if (!cases.ok()) return cases;
+  auto page = visible_page(filter, actor, count);
+  if (!page.ok()) return page;
   std::vector<const CaseState*> shown;
-  shown.reserve(cases->size());
-  for (const auto& s : *cases) shown.push_back(&s);
+  shown.reserve(page->cases.size());
+  for (const auto& s : page->cases) shown.push_back(&s);
   // No record, no data: a list that cannot be logged is refused.
   if (auto st = record_list_read(shown, actor, why); !st.ok()) return st;
-  return cases;
+  return page;
 }
 
-Result<std::vector<CaseState>> CaseEngine::visible_cases(const CaseFilter& filter, const Actor& actor) {
-  if (options_.organisation != nullptr && !options_.organisation->empty()) {
+Result<std::vector<CaseState>> CaseEngine::list_cases_for(const CaseFilter& filter, const Actor& actor,
+                                                          const ReadPurpose& why) {
+  auto page = list_cases_page(filter, actor, why);
+  if (!page.ok()) return page.status();
+  return std::move(page->cases);
+}
+
+Result<CasePage> CaseEngine::visible_page(CaseFilter filter, const Actor& actor, bool count) {
+  const bool checks = options_.organisation != nullptr;
+  if (checks && !options_.organisation->empty()) {
     // Someone the organisation cannot place sees nothing, and is told why.
     if (auto who = options_.organisation->identify(actor, filter.municipality.value_or("")); !who.ok()) {
       return who.status();
     }
   }
-  auto all = store_.list_cases(filter);
-  if (!all.ok() || options_.organisation == nullptr) return all;
-  std::vector<CaseState> out;
-  for (auto& s : *all) {
-    if (check_may_see(actor, s).ok()) out.push_back(std::move(s));
+  const auto sees = [&](const CaseState& s) { return !checks || check_may_see(actor, s).ok(); };
+  constexpr int kMaxBatch = 2000;
+  const std::size_t limit = static_cast<std::size_t>(std::max(1, filter.limit));
+  // The reads a full page needs, and kListPageReads more to fill it past what visibility leaves out.
+  const int max_reads = kListPageReads + static_cast<int>(limit / kMaxBatch);
+  CasePage page;
+  long long last = filter.after;  // the last id looked at
+  int batch = static_cast<int>(std::min<std::size_t>(limit + 1, kMaxBatch));
+  for (int read = 1;; ++read) {
+    CaseFilter f = filter;
+    f.after = last;
+    f.limit = batch;
+    auto rows = store_.list_cases(f);
+    if (!rows.ok()) return rows.status();
+    for (auto& s : *rows) {
+      if (page.cases.size() == limit) {
+        page.cut = true;  // a case after the full page
+        break;
+      }
+      last = s.id;
+      if (sees(s)) page.cases.push_back(std::move(s));
+    }
+    if (page.cut || static_cast<int>(rows->size()) < batch) break;  // full, or the list ends here
+    if (read >= max_reads) {
+      page.cut = true;  // bounded: the rest is for the next page
+      break;
+    }
+    // A full page needs one more row to tell whether it is cut; else read on, more at a time.
+    batch = page.cases.size() == limit ? 1 : std::min(batch * 2, kMaxBatch);
   }
-  return out;
+  if (page.cut) page.next_after = last;
+  if (count) {
+    long long total = 0, examined = 0;
+    CaseFilter f = filter;
+    f.after = 0;
+    f.limit = kMaxBatch;
+    for (;;) {
+      auto rows = store_.list_cases(f);
+      if (!rows.ok()) return rows.status();
+      for (const auto& s : *rows) total += sees(s) ? 1 : 0;
+      examined += static_cast<long long>(rows->size());
+      if (static_cast<int>(rows->size()) < f.limit) break;
+      if (examined >= kListCountLimit) {
+        page.total_capped = true;  // a lower bound: counting further would hold up everyone else
+        break;
+      }
+      f.after = rows->back().id;
+    }
+    page.total = total;
+  }
+  return page;
+}
+
+Result<long long> CaseEngine::place_open_cases(const std::string& municipality, bool all, int batch) {
+  CaseFilter f;
+  if (!municipality.empty()) f.municipality = municipality;
+  f.status = CaseStatus::kOpen;
+  f.unplaced = !all;
+  f.limit = std::max(1, batch);
+  long long changed = 0;
+  for (;;) {
+    auto rows = store_.list_cases(f);
+    if (!rows.ok()) return rows.status();
+    std::vector<CasePlacement> placements;
+    placements.reserve(rows->size());
+    for (const auto& s : *rows) {
+      if (auto queue = placement_of(s)) placements.push_back({s.id, s.version, std::move(*queue)});
+    }
+    auto stored = store_.place_cases(placements);
+    if (!stored.ok()) return stored.status();
+    changed += *stored;
+    if (static_cast<int>(rows->size()) < f.limit) break;
+    f.after = rows->back().id;
+  }
+  if (changed > 0) logger()->info("stored the queues of {} open case(s)", changed);
+  return changed;
+}
+
+std::optional<CaseQueue> CaseEngine::placement_of(const CaseState& state) {
+  auto queue = queue_of(state);
+  if (!queue.ok()) {
+    // The action does not fail for its worklist entry: the case is stored
+    // unplaced, and place_open_cases() places it once its workflow reads.
+    logger()->warn("case {}: no queue to store ({}); it is placed later", state.case_number,
+                   queue.status().message());
+    return std::nullopt;
+  }
+  return CaseQueue{std::move(queue->kind), std::move(queue->id)};
 }
 
 Result<Queue> CaseEngine::queue_of(const CaseState& state) {
@@ -803,11 +893,13 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, 
   CaseState next = current;
   if (auto st = apply_event(next, event); !st.ok()) return Internal("engine built a bad event: " + st.message());
   const bool with_read = answers && answer_wanted(next);
+  // The queue goes into the case's row with the state: worklists are indexed queries.
+  const std::optional<CaseQueue> queue = placement_of(next);
   Status stored = with_read ? store_.atomically([&]() -> Status {
-    if (auto st = store_.append_event(next, event); !st.ok()) return st;
+    if (auto st = store_.append_event(next, event, queue); !st.ok()) return st;
     return record_answer(next);
   })
-                            : store_.append_event(next, event);
+                            : store_.append_event(next, event, queue);
   if (!stored.ok()) return stored;
   if (with_read) op->read_recorded = true;
   note_stored(next);

@@ -29,8 +29,8 @@ Status CaseEngine::check_may_work_on(const CaseState& state, const Actor& actor,
   return Status::Ok();
 }
 
-Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& query, const Actor& actor,
-                                                       const ReadPurpose& why) {
+Result<WorklistPage> CaseEngine::worklist_page(const WorklistQuery& query, const Actor& actor,
+                                               const ReadPurpose& why) {
   if (why.purpose.empty()) return InvalidArgument("a worklist shows personal data: its read needs a purpose");
   if (query.unit.has_value() == query.person.has_value()) {
     return InvalidArgument("a worklist is either a unit's queue or a person's claimed cases: name one");
@@ -39,29 +39,40 @@ Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& quer
     return Forbidden(fmt::format("{} may see only their own worklist; {}'s is for them and their team leader",
                                  actor.id, *query.person));
   }
+  // One indexed query: the queue and the assignee are columns of the case row.
   CaseFilter filter;
   filter.municipality = query.municipality;
   filter.status = CaseStatus::kOpen;
-  filter.limit = 100000;
-  auto cases = visible_cases(filter, actor);
-  if (!cases.ok()) return cases.status();
-  std::vector<WorklistItem> out;
-  for (auto& state : *cases) {
-    if (query.person) {
-      if (assignee_person(state) != *query.person) continue;
-    }
+  filter.limit = query.limit;
+  filter.after = query.after;
+  if (query.unit) filter.queue = CaseQueue{"unit", *query.unit};
+  if (query.person) filter.assignee = *query.person;
+  auto page = visible_page(filter, actor, query.count);
+  if (!page.ok()) return page.status();
+  WorklistPage out;
+  out.cut = page->cut;
+  out.next_after = page->next_after;
+  out.total = page->total;
+  out.total_capped = page->total_capped;
+  out.items.reserve(page->cases.size());
+  for (auto& state : page->cases) {
     auto queue = queue_of(state);
     if (!queue.ok()) return queue.status();
-    if (query.unit && !(queue->kind == "unit" && queue->id == *query.unit)) continue;
-    out.push_back({std::move(state), std::move(*queue)});
-    if (static_cast<int>(out.size()) >= query.limit) break;
+    out.items.push_back({std::move(state), std::move(*queue)});
   }
   // Exactly the cases shown are recorded, in one unit, before they are returned.
   std::vector<const CaseState*> shown;
-  shown.reserve(out.size());
-  for (const auto& item : out) shown.push_back(&item.state);
+  shown.reserve(out.items.size());
+  for (const auto& item : out.items) shown.push_back(&item.state);
   if (auto st = record_list_read(shown, actor, why); !st.ok()) return st;
   return out;
+}
+
+Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& query, const Actor& actor,
+                                                       const ReadPurpose& why) {
+  auto page = worklist_page(query, actor, why);
+  if (!page.ok()) return page.status();
+  return std::move(page->items);
 }
 
 Result<CaseState> CaseEngine::claim(long long id, const Actor& actor) {

@@ -40,6 +40,13 @@ std::string due_date_column(const CaseState& s) {
   return format_date(s.clock->due);
 }
 
+// The person holding the case in its current stage, or empty.
+std::string assignee_column(const CaseState& s) {
+  if (!s.assignee.is_object()) return {};
+  const auto it = s.assignee.find("person");
+  return it != s.assignee.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Result<CaseState> parse_state(const std::string& text, long long id) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return StorageError(fmt::format("stored state of case {} is not JSON", id));
@@ -53,6 +60,8 @@ struct SqlStore::Impl::Hot {
   long long id = 0, previous = 0, version = 0;
   std::string stage, status, due, state, updated_at;
   soci::indicator due_ind = soci::i_null;
+  std::string queue_kind, queue_id, assignee;
+  soci::indicator queue_ind = soci::i_null, assignee_ind = soci::i_null;
   CaseEvent event;
   std::string data;
   std::string loaded;
@@ -79,10 +88,13 @@ struct SqlStore::Impl::Hot {
         load((sql.prepare << "SELECT state FROM cases WHERE id = :id", soci::use(id),
               soci::into(loaded, loaded_ind))),
         update((sql.prepare << "UPDATE cases SET stage = :st, status = :status, due_date = :due, "
-                               "version = :v, state = :state, updated_at = :u "
+                               "version = :v, state = :state, updated_at = :u, queue_kind = :qk, "
+                               "queue_id = :qi, assignee = :as "
                                "WHERE id = :id AND version = :prev",
                 soci::use(stage), soci::use(status), soci::use(due, due_ind), soci::use(version),
-                soci::use(state), soci::use(updated_at), soci::use(id), soci::use(previous))),
+                soci::use(state), soci::use(updated_at), soci::use(queue_kind, queue_ind),
+                soci::use(queue_id, queue_ind), soci::use(assignee, assignee_ind), soci::use(id),
+                soci::use(previous))),
         insert_event((sql.prepare << "INSERT INTO case_events (case_id, seq, at, actor, unit, "
                                      "authority, action, from_stage, to_stage, data) VALUES "
                                      "(:c, :q, :at, :ac, :u, :au, :a, :f, :t, :d)",
@@ -237,7 +249,8 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
     const long long sequence = next(municipality, "case_number/" + std::to_string(year));
     auto built = build(id, sequence);
     if (!built.ok()) return built.status();
-    const auto& [state, event] = *built;
+    const CaseState& state = built->state;
+    const CaseEvent& event = built->event;
 
     const std::string state_text = to_json(state, /*reveal_cpr=*/true).dump();
     const std::string cpr = state.citizen ? state.citizen->reveal() : std::string();
@@ -245,15 +258,20 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
     const std::string due = due_date_column(state);
     soci::indicator due_ind = due.empty() ? soci::i_null : soci::i_ok;
     const std::string status = case_status_key(state.status);
+    const CaseQueue queue = built->queue.value_or(CaseQueue{});
+    soci::indicator queue_ind = built->queue ? soci::i_ok : soci::i_null;
+    const std::string assignee = assignee_column(state);
+    soci::indicator assignee_ind = assignee.empty() ? soci::i_null : soci::i_ok;
     impl_->sql << "INSERT INTO cases (id, municipality, case_number, subject, facet, workflow_id, "
                   "workflow_version, stage, status, citizen_cpr, due_date, version, state, "
-                  "opened_at, updated_at) VALUES (:id, :m, :n, :s, :f, :w, :wv, :st, :status, "
-                  ":cpr, :due, :v, :state, :o, :u)",
+                  "opened_at, updated_at, queue_kind, queue_id, assignee) VALUES (:id, :m, :n, :s, "
+                  ":f, :w, :wv, :st, :status, :cpr, :due, :v, :state, :o, :u, :qk, :qi, :as)",
         soci::use(state.id), soci::use(state.municipality), soci::use(state.case_number),
         soci::use(state.subject), soci::use(state.facet), soci::use(state.workflow_id),
         soci::use(state.workflow_version), soci::use(state.stage), soci::use(status),
         soci::use(cpr, cpr_ind), soci::use(due, due_ind), soci::use(state.version),
-        soci::use(state_text), soci::use(state.opened_at), soci::use(state.updated_at);
+        soci::use(state_text), soci::use(state.opened_at), soci::use(state.updated_at),
+        soci::use(queue.kind, queue_ind), soci::use(queue.id, queue_ind), soci::use(assignee, assignee_ind);
     const std::string data = event.data.dump();
     impl_->sql << "INSERT INTO case_events (case_id, seq, at, actor, unit, authority, action, "
                   "from_stage, to_stage, data) VALUES (:c, :q, :at, :ac, :u, :au, :a, :f, :t, :d)",
@@ -279,7 +297,7 @@ Status SqlStore::atomically(const std::function<Status()>& work) {
   return done;
 }
 
-Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {
+Status SqlStore::append_event(const CaseState& s, const CaseEvent& e, const std::optional<CaseQueue>& queue) {
   return guarded(*impl_, "recording action '" + e.action + "'", [&]() -> Status {
     if (e.seq != s.version || e.case_id != s.id) {
       return Internal(fmt::format("event {} does not belong to case state version {}", e.seq, s.version));
@@ -289,6 +307,11 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e) {
     hot.due = due_date_column(s);
     hot.due_ind = hot.due.empty() ? soci::i_null : soci::i_ok;
     hot.status = case_status_key(s.status);
+    hot.queue_kind = queue ? queue->kind : std::string();
+    hot.queue_id = queue ? queue->id : std::string();
+    hot.queue_ind = queue ? soci::i_ok : soci::i_null;
+    hot.assignee = assignee_column(s);
+    hot.assignee_ind = hot.assignee.empty() ? soci::i_null : soci::i_ok;
     hot.stage = s.stage;
     hot.version = s.version;
     hot.updated_at = s.updated_at;
@@ -382,22 +405,37 @@ Result<std::vector<CaseEvent>> SqlStore::load_history(long long id) {
 
 Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
   return guarded_read(*impl_, "listing cases", [&]() -> Result<std::vector<CaseState>> {
+    // Every filter is a column of the row, so the indexes of migration 9
+    // serve the list (a unit's queue, a person's claimed cases, due before a
+    // day) and keyset pagination on id reads only the page.
     std::vector<std::string> params;
-    params.reserve(4);
-    std::string query = "SELECT id, state FROM cases WHERE 1 = 1";
-    const auto add = [&](const char* column, const std::string& value) {
-      query += fmt::format(" AND {} = :p{}", column, params.size());
+    params.reserve(8);
+    std::string query = "SELECT id, state FROM cases WHERE id > :after";
+    const auto add = [&](const char* column, const char* op, const std::string& value) {
+      query += fmt::format(" AND {} {} :p{}", column, op, params.size());
       params.push_back(value);
     };
-    if (f.municipality) add("municipality", *f.municipality);
-    if (f.stage) add("stage", *f.stage);
-    if (f.status) add("status", case_status_key(*f.status));
-    if (f.citizen) add("citizen_cpr", f.citizen->reveal());
+    if (f.municipality) add("municipality", "=", *f.municipality);
+    if (f.stage) add("stage", "=", *f.stage);
+    if (f.status) add("status", "=", case_status_key(*f.status));
+    if (f.citizen) add("citizen_cpr", "=", f.citizen->reveal());
+    if (f.queue) {
+      add("queue_kind", "=", f.queue->kind);
+      add("queue_id", "=", f.queue->id);
+    }
+    if (f.assignee) add("assignee", "=", *f.assignee);
+    if (f.due_before) {
+      query += " AND status = 'open' AND due_date IS NOT NULL";
+      add("due_date", "<", format_date(*f.due_before));
+    }
+    if (f.unplaced) query += " AND status = 'open' AND queue_kind IS NULL";
     query += fmt::format(" ORDER BY id LIMIT {}", std::max(1, f.limit));
 
+    long long after = f.after;
     long long id = 0;
     std::string text;
     soci::statement st(impl_->sql);
+    st.exchange(soci::use(after));
     for (auto& p : params) st.exchange(soci::use(p));
     st.exchange(soci::into(id));
     st.exchange(soci::into(text));
@@ -412,6 +450,31 @@ Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
       out.push_back(std::move(*s));
     }
     return out;
+  });
+}
+
+Result<long long> SqlStore::place_cases(const std::vector<CasePlacement>& placements) {
+  return guarded(*impl_, "storing the queues of cases", [&]() -> Result<long long> {
+    if (placements.empty()) return 0LL;
+    // Only a changed queue is written: recomputing every open case's queue
+    // after `sagsflow init` rewrites the rows whose queue moved, not all.
+    const char* differs = impl_->dialect == Dialect::kSqlite ? "IS NOT" : "IS DISTINCT FROM";
+    CasePlacement p;
+    soci::statement st = (impl_->sql.prepare
+                              << fmt::format("UPDATE cases SET queue_kind = :k, queue_id = :i WHERE id = :id "
+                                             "AND version = :v AND (queue_kind {0} :k2 OR queue_id {0} :i2)",
+                                             differs),
+                          soci::use(p.queue.kind), soci::use(p.queue.id), soci::use(p.id), soci::use(p.version),
+                          soci::use(p.queue.kind), soci::use(p.queue.id));
+    Transaction tx(*impl_);
+    long long changed = 0;
+    for (const auto& placement : placements) {
+      p = placement;
+      st.execute(true);
+      changed += st.get_affected_rows();
+    }
+    tx.commit();
+    return changed;
   });
 }
 

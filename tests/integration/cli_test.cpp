@@ -173,6 +173,82 @@ TEST_F(CliTest, ErrorsGoToStderrWithTheirExitCodes) {
   EXPECT_NE(run("case frobnicate").exit_code, 0);
 }
 
+TEST_F(CliTest, ListsComeInPagesThatSayWhenTheyAreCutAndInitWithAChangedModelMovesTheQueues) {
+  init(false);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(run("case open -w moving").exit_code, 0);
+  ASSERT_EQ(run("case act 1 register").exit_code, 0);
+
+  auto first = run("case list --limit 2");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("list cut after 2 case(s): more may follow with --after 2"), std::string::npos) << first.out;
+  auto rest = run("--json case list --limit 2 --after 2 --count");
+  ASSERT_EQ(rest.exit_code, 0) << rest.err;
+  auto page = json::parse(rest.out);
+  ASSERT_EQ(page["cases"].size(), 1u) << rest.out;
+  EXPECT_EQ(page["cases"][0]["id"], 3);
+  EXPECT_FALSE(page["cut"].get<bool>());
+  EXPECT_TRUE(page["next_after"].is_null());
+  EXPECT_EQ(page["total"], 3);
+  EXPECT_EQ(run("case list --limit 0").exit_code, 2) << "a limit out of range is a usage error";
+
+  // The case in its check stage waits in the centre's queue.
+  const auto queue_of = [&](const std::string& actor, const std::string& unit) {
+    auto r = run("--actor " + actor + " --json case worklist --unit " + unit);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::set<long long> ids;
+    if (r.exit_code == 0) {
+      const json page = json::parse(r.out);
+      for (const auto& c : page["cases"]) ids.insert(c["id"].get<long long>());
+    }
+    return ids;
+  };
+  EXPECT_EQ(queue_of("bo", "bsc"), (std::set<long long>{1, 2, 3}));
+  auto worklist = run("--actor bo case worklist --unit bsc --limit 1");
+  EXPECT_NE(worklist.out.find("list cut after 1 case(s): more may follow with --after 1"), std::string::npos)
+      << worklist.out;
+
+  // The municipality hands moving to its department (split partial_3): init
+  // stores the new queues of the open cases, and the worklists follow.
+  std::string text = sagsflow::read_text_file(std::string(SAGSFLOW_SOURCE_DIR) +
+                                              "/examples/municipalities/eksempel-kommune.yaml").value();
+  for (size_t at = text.find("../../workflows/"); at != std::string::npos; at = text.find("../../workflows/")) {
+    text.replace(at, 16, std::string(SAGSFLOW_SOURCE_DIR) + "/workflows/");
+  }
+  const std::string full = "  moving:\n    split: full";
+  const auto moving = text.find(full);
+  ASSERT_NE(moving, std::string::npos);
+  text.replace(moving, full.size(), "  moving:\n    split: partial_3");
+  auto again = run("--json init --municipality-file " + write("changed.yaml", text));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out)["cases_requeued"], 1) << again.out;
+  EXPECT_EQ(queue_of("erna", "social"), std::set<long long>{1});
+  EXPECT_EQ(queue_of("bo", "bsc"), (std::set<long long>{2, 3}));
+  auto unchanged = run("--json init --municipality-file " + write("changed.yaml", text));
+  EXPECT_EQ(json::parse(unchanged.out)["cases_requeued"], 0) << "an unchanged model moves nothing";
+}
+
+TEST_F(CliTest, BenchWorklistBuildsItsDatabaseAndPrintsTheLatenciesOfEveryListAsJson) {
+  auto r = run("bench worklist --cases 300 --samples 3 --baseline-samples 1 --page 10 --dir " + (dir_ / "bench").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json out = json::parse(r.out);
+  EXPECT_EQ(out["benchmark"], "worklist");
+  EXPECT_EQ(out["cases"], 300);
+  EXPECT_EQ(out["page"], 10);
+  for (const char* list : {"worklist_unit_first_page", "worklist_unit_page_in_the_middle", "worklist_person",
+                           "case_list_open_first_page", "case_list_due_within_a_week", "case_page",
+                           "store_query_only_unit_first_page"}) {
+    ASSERT_TRUE(out["latency"].contains(list)) << list << ": " << r.out;
+    EXPECT_EQ(out["latency"][list]["samples"], 3) << list;
+    EXPECT_TRUE(out["latency"][list]["p50_ms"].is_number()) << list;
+    EXPECT_LE(out["latency"][list]["p50_ms"].get<double>(), out["latency"][list]["p99_ms"].get<double>()) << list;
+  }
+  EXPECT_GT(out["cases_shown"].get<long long>(), 0) << "the queues hold cases";
+  EXPECT_TRUE(out["before_schema_9_full_read_of_open_cases"]["p50_ms"].is_number());
+  ASSERT_FALSE(out["query_plan"].empty());
+  EXPECT_NE(out["query_plan"][0].get<std::string>().find("cases_by_queue"), std::string::npos) << out["query_plan"];
+  EXPECT_TRUE(out["meets_target"].is_boolean());
+}
+
 TEST_F(CliTest, AnUnmigratedDatabaseIsRefusedWithAClearMessage) {
   auto r = run("case list");
   EXPECT_EQ(r.exit_code, 6);
@@ -227,9 +303,9 @@ TEST_F(CliTest, EveryCommandPrintsItsOwnUsage) {
   }
   // The walk really found the commands (a removed one fails here).
   for (const char* cmd : {"init", "db migrate", "workflow validate", "workflow deploy", "workflow list", "case open",
-                          "case act", "case show", "case history", "case list", "case propose", "case note",
+                          "case act", "case show", "case history", "case list", "case worklist", "case propose", "case note",
                           "case escalate", "case draft-decision", "case letter", "case access-request",
-                          "case check-deadlines", "bench", "plugins list", "plugins inspect", "plugins install",
+                          "case check-deadlines", "bench", "bench worklist", "plugins list", "plugins inspect", "plugins install",
                           "plugins enable", "plugins disable", "plugins remove", "inquiry register", "inquiry list",
                           "inquiry forward", "triage", "notice issue", "notice list", "problem report",
                           "municipality explain", "municipality validate", "kle import", "kle show",

@@ -231,9 +231,9 @@ class SaveRendezvousStore : public ForwardingStore {
   SaveRendezvousStore(CaseStore& inner, Rendezvous& before_save) : ForwardingStore(inner), before_save_(before_save) {}
   bool met = true;  // false when the other thread did not come
 
-  Status append_event(const CaseState& s, const CaseEvent& e) override {
+  Status append_event(const CaseState& s, const CaseEvent& e, const std::optional<CaseQueue>& q) override {
     met = before_save_.arrive_and_wait() && met;
-    return inner_.append_event(s, e);
+    return inner_.append_event(s, e, q);
   }
 
  private:

@@ -10,7 +10,11 @@ class ForwardingStore : public CaseStore {
  public:
   explicit ForwardingStore(CaseStore& inner) : inner_(inner) {}
 
-  Status append_event(const CaseState& s, const CaseEvent& e) override { return inner_.append_event(s, e); }
+  Status append_event(const CaseState& s, const CaseEvent& e, const std::optional<CaseQueue>& q) override {
+    return inner_.append_event(s, e, q);
+  }
+  using CaseStore::append_event;
+  Result<long long> place_cases(const std::vector<CasePlacement>& p) override { return inner_.place_cases(p); }
   Status atomically(const std::function<Status()>& work) override { return inner_.atomically(work); }
   Result<CaseState> create_case(const std::string& m, int y, const CaseBuilder& b) override {
     return inner_.create_case(m, y, b);

@@ -5,17 +5,24 @@
 // migrations run), folds every case's events with apply_event, and must arrive
 // at the stored state and at the state the old binary stored
 // (tests/fixtures/schema5/expected/case-N.json).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
 
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include "sagsflow/cases/case_state.hpp"
+#include "sagsflow/config/municipality.hpp"
 #include "sagsflow/db/sql_store.hpp"
 #include "sagsflow/domain/text_file.hpp"
+#include "sagsflow/engine/engine.hpp"
 
 namespace sagsflow::testing {
 namespace {
@@ -141,6 +148,75 @@ TEST_F(ReplayOfSchema5History, TheMigratedInstallationKeepsWorkingOnTheOldCases)
   ASSERT_TRUE(replayed.ok()) << replayed.status().to_string();
   EXPECT_EQ(*replayed, *store_->load_case(5));
   EXPECT_EQ(replayed->version, before->version + 1);
+}
+
+// Migration 9 makes the queue and the assignee columns of the case row. It
+// fills the assignee from the stored state itself; the queues of the old
+// open cases are stored by the engine's placement (what opening the
+// installation runs), after which the worklists find them.
+TEST_F(ReplayOfSchema5History, MigrationNineFillsTheAssigneeAndThePlacementStoresTheOldOpenCasesQueues) {
+  ASSERT_TRUE(store_->migrate().ok());
+  soci::session raw(*soci::factory_sqlite3(), "db=" + (dir_ / "installation.db").string());
+  const auto column = [&](long long id, const char* name) {
+    std::string value;
+    soci::indicator ind = soci::i_null;
+    raw << fmt::format("SELECT {} FROM cases WHERE id = :id", name), soci::use(id), soci::into(value, ind);
+    return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt;
+  };
+  CaseFilter all;
+  all.limit = 1000;
+  auto cases = store_->list_cases(all);
+  ASSERT_TRUE(cases.ok());
+  std::vector<long long> open;
+  for (const auto& c : *cases) {
+    const std::string holder = c.assignee.is_object() ? c.assignee.value("person", "") : "";
+    EXPECT_EQ(column(c.id, "assignee"), holder.empty() ? std::nullopt : std::optional<std::string>(holder))
+        << "case " << c.id;
+    EXPECT_EQ(column(c.id, "queue_kind"), std::nullopt) << "a migration cannot place case " << c.id;
+    if (c.status == CaseStatus::kOpen) open.push_back(c.id);
+  }
+  EXPECT_EQ(column(4, "assignee"), "bo") << "the fixture's case 4 is claimed by bo";
+  ASSERT_FALSE(open.empty());
+
+  // The organisation as the installation loads it: the stored municipality file and workflows.
+  Organisation org;
+  auto configs = store_->municipality_configs();
+  ASSERT_TRUE(configs.ok());
+  for (const auto& record : *configs) {
+    auto parsed = parse_municipality(record.source, record.file_name);
+    ASSERT_TRUE(parsed.ok()) << record.code;
+    org.add(std::move(*parsed.config));
+  }
+  auto workflows = store_->list_workflows();
+  ASSERT_TRUE(workflows.ok());
+  for (const auto& w : *workflows) {
+    auto record = store_->load_workflow(w.id, w.version);
+    ASSERT_TRUE(record.ok());
+    if (auto parsed = parse_workflow(record->source, record->file_name); parsed.ok()) org.add_workflow(*parsed.definition);
+  }
+  EngineOptions options;
+  options.organisation = &org;
+  CaseEngine engine(*store_, options);
+  auto placed = engine.place_open_cases("", /*all=*/false);
+  ASSERT_TRUE(placed.ok()) << placed.status().to_string();
+  EXPECT_EQ(*placed, static_cast<long long>(open.size())) << "every old open case, once";
+  EXPECT_EQ(*engine.place_open_cases("", false), 0);
+  for (long long id : open) {
+    auto state = store_->load_case(id);
+    ASSERT_TRUE(state.ok());
+    auto queue = engine.queue_of(*state);
+    ASSERT_TRUE(queue.ok());
+    EXPECT_EQ(column(id, "queue_kind"), queue->kind) << "case " << id;
+    EXPECT_EQ(column(id, "queue_id"), queue->id) << "case " << id;
+  }
+  // bo's claimed cases: the old case 4, through the assignee column the migration filled.
+  ASSERT_NE(std::find(open.begin(), open.end(), 4), open.end()) << "the fixture's case 4 is open";
+  auto bo = org.actor_for({"bo"}, "0999");
+  ASSERT_TRUE(bo.ok()) << bo.status().to_string();
+  auto claimed = engine.worklist({"0999", std::nullopt, "bo"}, *bo, {kReadWorklist, "test"});
+  ASSERT_TRUE(claimed.ok()) << claimed.status().to_string();
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().state.id, 4);
 }
 
 }  // namespace

@@ -24,9 +24,9 @@ class CountingStore : public ForwardingStore {
     ++loads;
     return inner_.load_case(id);
   }
-  Status append_event(const CaseState& s, const CaseEvent& e) override {
+  Status append_event(const CaseState& s, const CaseEvent& e, const std::optional<CaseQueue>& q) override {
     ++appends;
-    return inner_.append_event(s, e);
+    return inner_.append_event(s, e, q);
   }
   Status atomically(const std::function<Status()>& work) override {
     ++units;

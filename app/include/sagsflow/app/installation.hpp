@@ -61,7 +61,9 @@ struct Installation {
 // enable` or a reinstall), the organisation, and builds the engine. Errors: those of
 // SqlStore::open (kInvalidArgument, kStorage); kFailedPrecondition when the
 // schema is older than this binary, kSchemaTooNew when newer; the allow list's
-// and load_organisation's errors. Stores nothing (see SqlStore::check_schema).
+// and load_organisation's errors. Stores nothing but the queues of open
+// cases stored without one (CaseEngine::place_open_cases; rows of before
+// schema 9), which a failure leaves for the next open (a warning in the log).
 Result<Installation> open_installation(const InstallationOptions& options);
 
 // The organisation of the municipality files loaded into the database, with

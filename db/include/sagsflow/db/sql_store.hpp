@@ -130,7 +130,10 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
                                 const CaseBuilder& build) override;
   // kInternal when `event` is not the event of `new_state` (its seq and case id);
   // kNotFound when the case does not exist; kConflict as in CaseStore.
-  Status append_event(const CaseState& new_state, const CaseEvent& event) override;
+  Status append_event(const CaseState& new_state, const CaseEvent& event,
+                      const std::optional<CaseQueue>& queue) override;
+  using CaseStore::append_event;
+  Result<long long> place_cases(const std::vector<CasePlacement>& placements) override;
   Status atomically(const std::function<Status()>& work) override;
   Result<CaseState> load_case(long long id) override;
   Result<CaseState> find_case(const std::string& municipality, const std::string& case_number) override;

@@ -2,7 +2,9 @@
 //
 // Contract for implementations (the SQL store in db/ is the real one):
 // - create_case and append_event are each one transaction: the case state and
-//   its event are written together or not at all.
+//   its event are written together or not at all, and with them the case's
+//   list columns: the queue they are handed (CaseQueue), and the assignee,
+//   status, running deadline and municipality of the state.
 // - append_event succeeds only if the stored case is at new_state.version - 1;
 //   otherwise it returns kConflict and writes nothing. This is what makes two
 //   concurrent actions on one case unable to both win.
@@ -38,12 +40,49 @@ struct DeployOutcome {
   bool created = false;  // false when identical to the latest version
 };
 
+// Where a case's current task waits, as the engine places it when it stores
+// a state (CaseEngine::queue_of): kind "unit", "specialist_group" or
+// "authority", and the unit id, service area or authority id. Both empty when
+// no organisation places the case. Stored in the case's row, so a worklist is
+// one indexed query.
+struct CaseQueue {
+  std::string kind;
+  std::string id;
+  friend bool operator==(const CaseQueue&, const CaseQueue&) = default;
+};
+
 struct CaseFilter {
   std::optional<std::string> municipality;
   std::optional<std::string> stage;
   std::optional<CaseStatus> status;
   std::optional<Cpr> citizen;  // the citizen's own cases
   int limit = 100;
+  // The cases whose stored queue is this one (a unit's queue).
+  std::optional<CaseQueue> queue;
+  // The cases claimed by this person (the assignee of the current stage).
+  std::optional<std::string> assignee;
+  // Open cases whose running (not paused, not yet breached) deadline is before this day.
+  std::optional<Date> due_before;
+  // Keyset pagination: only cases with an id greater than this.
+  long long after = 0;
+  // Only cases stored without a queue (rows written before the queue was a
+  // column, or by a writer that handed none): what the engine must place.
+  bool unplaced = false;
+};
+
+// A queue the engine computed for a case at `version` (CaseStore::place_cases).
+struct CasePlacement {
+  long long id = 0;
+  long long version = 0;
+  CaseQueue queue;
+};
+
+// A new case as a CaseBuilder builds it: its state, its opening event, and
+// where its first task waits (nothing: not placed; see CaseFilter::unplaced).
+struct NewCase {
+  CaseState state;
+  CaseEvent event;
+  std::optional<CaseQueue> queue;
 };
 
 // One read of a case's personal data (form fields, CPR number, history) or
@@ -94,16 +133,25 @@ class CaseStore {
   virtual ~CaseStore() = default;
 
   // Builds the new case from its id and the next running number of
-  // (municipality, year), and stores state and opening event atomically. When
-  // `build` fails its status is returned and nothing is stored.
-  using CaseBuilder =
-      std::function<Result<std::pair<CaseState, CaseEvent>>(long long id, long long sequence)>;
+  // (municipality, year), and stores state, opening event and queue
+  // atomically. When `build` fails its status is returned and nothing is stored.
+  using CaseBuilder = std::function<Result<NewCase>(long long id, long long sequence)>;
   virtual Result<CaseState> create_case(const std::string& municipality, int year,
                                         const CaseBuilder& build) = 0;
-  // Stores `new_state` and its `event` (seq == new_state.version) if the stored
-  // case is at version - 1: kConflict otherwise, kNotFound when there is no
-  // such case; nothing is written on failure.
-  virtual Status append_event(const CaseState& new_state, const CaseEvent& event) = 0;
+  // Stores `new_state`, its `event` (seq == new_state.version) and `queue`
+  // (nothing: the case is stored unplaced) if the stored case is at version -
+  // 1: kConflict otherwise, kNotFound when there is no such case; nothing is
+  // written on failure.
+  virtual Status append_event(const CaseState& new_state, const CaseEvent& event,
+                              const std::optional<CaseQueue>& queue) = 0;
+  // The same without a queue: the case is stored unplaced.
+  Status append_event(const CaseState& new_state, const CaseEvent& event) {
+    return append_event(new_state, event, std::nullopt);
+  }
+  // Stores each placement's queue on its case if the case is still at the
+  // placement's version (a case that moved on has had its queue stored with
+  // its newer state), all in one unit. Returns how many stored queues changed.
+  virtual Result<long long> place_cases(const std::vector<CasePlacement>& placements) = 0;
 
   // Runs `work` as one unit: everything this store writes while it runs
   // (cases, events, access records, inquiries) is committed together when it
@@ -119,8 +167,8 @@ class CaseStore {
                                       const std::string& case_number) = 0;
   // Every event of the case, seq 1 first; kNotFound when there are none.
   virtual Result<std::vector<CaseEvent>> load_history(long long id) = 0;
-  // The cases matching every set filter field, by id, at most max(1, limit);
-  // an empty list when none match.
+  // The cases matching every set filter field, by id (ids after
+  // `filter.after`), at most max(1, limit); an empty list when none match.
   virtual Result<std::vector<CaseState>> list_cases(const CaseFilter& filter) = 0;
   // Open cases whose running (not paused, not yet breached) deadline is before
   // `day`, by id (empty when none).

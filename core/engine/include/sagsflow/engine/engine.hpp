@@ -143,11 +143,39 @@ struct WorklistQuery {
   std::string municipality;
   std::optional<std::string> unit;    // the unit's queue
   std::optional<std::string> person;  // claimed by this person
-  int limit = 500;
+  int limit = 500;                    // cases on the page, at least 1
+  long long after = 0;                // keyset cursor: only cases with a greater id (a page's next_after)
+  bool count = false;                 // also count the whole list (every case of it this person may see)
 };
 struct WorklistItem {
   CaseState state;
   Queue queue;
+};
+
+// One page of a list, by id (oldest first). A page holds at most `limit`
+// cases; when visibility leaves some out, further rows are read (at most
+// kListPageReads reads of the store) to fill it. `cut` says more cases may
+// follow: ask again with after = next_after (they may turn out to be none
+// this person may see). `total`, when asked for, counts every case of the
+// list, from its start, that this person may see; it reads the list, at most
+// kListCountLimit cases of it: beyond that `total` is a lower bound and
+// `total_capped` is set. A page of `limit` cases takes at most
+// kListPageReads + limit / 2000 reads.
+inline constexpr int kListPageReads = 8;
+inline constexpr long long kListCountLimit = 100000;
+struct WorklistPage {
+  std::vector<WorklistItem> items;
+  bool cut = false;
+  std::optional<long long> next_after;  // set when cut: the last id this page looked at
+  std::optional<long long> total;
+  bool total_capped = false;
+};
+struct CasePage {
+  std::vector<CaseState> cases;
+  bool cut = false;
+  std::optional<long long> next_after;
+  std::optional<long long> total;
+  bool total_capped = false;
 };
 
 class CaseEngine {
@@ -199,6 +227,12 @@ class CaseEngine {
   // (and only those) are recorded in the access log with `why`, as
   // list_cases_for does. kInvalidArgument (neither or both of unit and
   // person), kForbidden (another person's list, not a team leader), kStorage.
+  // The list is one indexed query on the queue and assignee columns the
+  // engine stores with every state (CaseStore, CaseQueue); cases stored
+  // unplaced are not on it until place_open_cases() places them.
+  // worklist_page() answers one page with whether it was cut; worklist()
+  // is its items.
+  Result<WorklistPage> worklist_page(const WorklistQuery& query, const Actor& actor, const ReadPurpose& why);
   Result<std::vector<WorklistItem>> worklist(const WorklistQuery& query, const Actor& actor,
                                              const ReadPurpose& why);
   // Takes the case: only someone who may take an action in its current stage,
@@ -213,8 +247,20 @@ class CaseEngine {
   // the store; a list that cannot be recorded is not returned: kStorage).
   // kForbidden when the organisation cannot place `actor`; kInvalidArgument
   // when `why` has no purpose.
+  // list_cases_page() is one page of it (filter.after, filter.limit) with
+  // whether it was cut and, when `count`, the total; list_cases_for() is its cases.
+  Result<CasePage> list_cases_page(const CaseFilter& filter, const Actor& actor, const ReadPurpose& why,
+                                   bool count = false);
   Result<std::vector<CaseState>> list_cases_for(const CaseFilter& filter, const Actor& actor,
                                                 const ReadPurpose& why);
+  // Stores the queue queue_of() gives now on open cases (CaseStore::place_cases),
+  // one unit of the store per `batch` cases: when `all`, every open case of
+  // `municipality` (of every municipality when it is empty), after the
+  // organisation changed (`sagsflow init`); otherwise only the open cases
+  // stored unplaced (rows from before the queue was a column). A case whose
+  // workflow cannot be read is left as it is (logged). Returns how many
+  // stored queues changed; kStorage.
+  Result<long long> place_open_cases(const std::string& municipality, bool all, int batch = 500);
   // Records that `actor` was shown `shown` (one access record each, all in
   // one unit of the store: all or none). For lists the engine does not build
   // itself (the front desk's inquiries). kInvalidArgument when `why` has no
@@ -310,8 +356,11 @@ class CaseEngine {
   Status check_may_see(const Actor& actor, const CaseState& state);
   // Writes one access-log record for a read of `state` by `actor`.
   Status record_read(const CaseState& state, const Actor& actor, const ReadPurpose& why);
-  // The cases matching `filter` that `actor` may see (no record: callers record what they show).
-  Result<std::vector<CaseState>> visible_cases(const CaseFilter& filter, const Actor& actor);
+  // One page of the cases matching `filter` that `actor` may see (no
+  // record: callers record what they show); see CasePage.
+  Result<CasePage> visible_page(CaseFilter filter, const Actor& actor, bool count);
+  // The queue to store with `state`; nothing (stored unplaced) when its workflow cannot be read.
+  std::optional<CaseQueue> placement_of(const CaseState& state);
   // Records each of `cases` as read by `actor`, in one unit.
   Status record_list_read(const std::vector<const CaseState*>& cases, const Actor& actor, const ReadPurpose& why);
   // When an action the case's stage lacks (or a closed case) is explained by
