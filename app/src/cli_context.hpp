@@ -98,6 +98,8 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
 // `bench worklist` under `bench` (cmd_bench_worklist.cpp); returns the subcommand.
 CLI::App* add_bench_worklist_command(CLI::App& bench, Context& ctx, int& exit_code);
+// `sagsflow bench http` (bench_http.cpp): the real request path over HTTP next to raw SQLite.
+CLI::App* add_bench_http_command(CLI::App& bench, Context& ctx, int& exit_code);
 void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code);

@@ -215,8 +215,9 @@ void add_bench_command(CLI::App& app, Context& ctx, int& exit_code) {
   b->add_option("--synchronous", a.synchronous, "SQLite synchronous mode for both (default FULL)")
       ->check(CLI::IsMember({"OFF", "NORMAL", "FULL", "EXTRA"}));
   CLI::App* worklist = add_bench_worklist_command(*b, ctx, exit_code);
-  b->callback([&, worklist] {
-    if (worklist->parsed()) return;  // `bench worklist` ran instead
+  CLI::App* http = add_bench_http_command(*b, ctx, exit_code);
+  b->callback([&, worklist, http] {
+    if (worklist->parsed() || http->parsed()) return;  // `bench worklist` or `bench http` ran instead
     exit_code = run(ctx, a);
   });
 }

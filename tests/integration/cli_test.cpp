@@ -249,6 +249,25 @@ TEST_F(CliTest, BenchWorklistBuildsItsDatabaseAndPrintsTheLatenciesOfEveryListAs
   EXPECT_TRUE(out["meets_target"].is_boolean());
 }
 
+// The real request path's benchmark: an installation of its own, a server in
+// the process, HTTP load, raw SQLite next to it; a second at a time is enough here.
+TEST_F(CliTest, BenchHttpServesItsOwnInstallationOverHttpAndPrintsPeakSeventyPercentAndRawAsJson) {
+  auto r = run("bench http --connections 2 --seconds 1 --dir " + (dir_ / "bench-http").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json out = json::parse(r.out);
+  EXPECT_GE(out["plugins_installed"].get<int>(), 1) << "the first-party plugins beside the binary";
+  for (const char* phase : {"peak", "at_70_percent_of_peak"}) {
+    EXPECT_GT(out[phase]["durable_actions"].get<long long>(), 0) << phase << ": " << r.out;
+    EXPECT_EQ(out[phase]["failed_requests"], 0) << phase << ": " << r.out;
+    EXPECT_LE(out[phase]["p50_ms"].get<double>(), out[phase]["p99_ms"].get<double>()) << phase;
+  }
+  EXPECT_GT(out["at_70_percent_of_peak"]["offered_per_second"].get<double>(), 0);
+  EXPECT_GT(out["raw_sqlite"]["actions_per_second_1_per_transaction"].get<double>(), 0);
+  EXPECT_GT(out["raw_sqlite"]["actions_per_second_100_per_transaction"].get<double>(), 0);
+  EXPECT_TRUE(out["ratio_peak_to_raw_1_per_transaction"].is_number());
+  EXPECT_TRUE(out["meets_targets"].is_boolean());
+}
+
 TEST_F(CliTest, AnUnmigratedDatabaseIsRefusedWithAClearMessage) {
   auto r = run("case list");
   EXPECT_EQ(r.exit_code, 6);
@@ -305,7 +324,7 @@ TEST_F(CliTest, EveryCommandPrintsItsOwnUsage) {
   for (const char* cmd : {"init", "db migrate", "workflow validate", "workflow deploy", "workflow list", "case open",
                           "case act", "case show", "case history", "case list", "case worklist", "case propose", "case note",
                           "case escalate", "case draft-decision", "case letter", "case access-request",
-                          "case check-deadlines", "bench", "bench worklist", "plugins list", "plugins inspect", "plugins install",
+                          "case check-deadlines", "bench", "bench worklist", "bench http", "plugins list", "plugins inspect", "plugins install",
                           "plugins enable", "plugins disable", "plugins remove", "inquiry register", "inquiry list",
                           "inquiry forward", "triage", "notice issue", "notice list", "problem report",
                           "municipality explain", "municipality validate", "kle import", "kle show",
