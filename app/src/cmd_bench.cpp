@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "bench_workflow.hpp"
 #include "cli_context.hpp"
 #include "sagsflow/engine/engine.hpp"
 
@@ -18,18 +19,7 @@ namespace {
 using Seconds = std::chrono::duration<double>;
 namespace fs = std::filesystem;
 
-constexpr const char* kBenchWorkflow = R"(id: bench
-title: Benchmark
-subject: 23.09.02
-start: work
-stages:
-  work:
-    kind: check
-    deadline: {working_days: 10}
-    actions:
-      note: {next: work}
-      finish: {next: closed}
-)";
+const std::string kBenchWorkflow = bench_workflow_yaml("bench", "Benchmark");
 
 struct BenchArgs {
   int actions = 2000;

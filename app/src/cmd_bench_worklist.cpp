@@ -16,6 +16,7 @@
 #include <iostream>
 #include <random>
 
+#include "bench_workflow.hpp"
 #include "cli_context.hpp"
 #include "sagsflow/engine/engine.hpp"
 
@@ -24,18 +25,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-constexpr const char* kWorkflow = R"(id: bench_worklist
-title: Worklist benchmark
-subject: 23.09.02
-start: work
-stages:
-  work:
-    kind: check
-    deadline: {working_days: 10}
-    actions:
-      note: {next: work}
-      finish: {next: closed}
-)";
+const std::string kWorkflow = bench_workflow_yaml("bench_worklist", "Worklist benchmark");
 constexpr const char* kMunicipality = "0999";
 constexpr int kUnits = 20;     // queues the cases are spread over
 constexpr int kPeople = 100;   // caseworkers holding claimed cases

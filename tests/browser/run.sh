@@ -21,15 +21,8 @@ for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >/dev/null; done
 head -c 48 /dev/urandom | base64 -w0 >"$WORK/signing.key"
 chmod 600 "$WORK/signing.key"  # the server refuses a key others may read
 
-"$SF" serve --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "serves" "$WORK/serve.out" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-BASE="$(sed -n 's/.* on \(http[^ ]*\) .*/\1/p' "$WORK/serve.out")"
-[ -n "$BASE" ] || { echo "the server did not say where it serves" >&2; cat "$WORK/serve.err" >&2; exit 1; }
+. "$HERE/../lib/sagsflow_server.sh"
+start_sagsflow_server "$SF" "$WORK"
 
 export FRONTDESK_TOKEN="$("$SF" token issue --person frida)"
 export CASEWORKER_TOKEN="$("$SF" token issue --person bo)"

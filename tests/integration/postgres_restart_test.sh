@@ -60,15 +60,8 @@ chmod 600 "$APP/signing.key"
 export SAGSFLOW_SIGNING_KEY_FILE="$APP/signing.key"
 # The load is many requests a second from one token: no rate limit in the way.
 printf 'limits.requests_per_minute = 1000000\nauth.signing_key_file = %s\n' "$APP/signing.key" >"$APP/server.properties"
-"$SF" serve --config "$APP/server.properties" --port 0 >"$APP/serve.out" 2>"$APP/serve.err" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "serves" "$APP/serve.out" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$APP/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-BASE="$(sed -n 's/.* on \(http[^ ]*\) .*/\1/p' "$APP/serve.out")"
-[ -n "$BASE" ] || { echo "the server did not say where it serves" >&2; cat "$APP/serve.err" >&2; exit 1; }
+. "$ROOT/tests/lib/sagsflow_server.sh"
+start_sagsflow_server "$SF" "$APP" --config "$APP/server.properties"
 FRIDA="$("$SF" token issue --person frida)"
 
 # The load and the checks; the restart runs from inside (it must happen under load).
