@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -16,7 +17,10 @@ namespace sagsflow::server {
 Result<InstanceLock> InstanceLock::acquire(const std::string& database_file) {
   InstanceLock lock;
   if (database_file.empty() || database_file == ":memory:" || database_file.rfind("file:", 0) == 0) return lock;
-  lock.path_ = database_file + ".serve.lock";
+  // The file itself, however it is named (a relative path, a symbolic link): one lock per database.
+  std::error_code ec;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(database_file, ec);
+  lock.path_ = (ec ? database_file : canonical.string()) + ".serve.lock";
   lock.fd_ = ::open(lock.path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock.fd_ < 0) {
     return StorageError(fmt::format("cannot create the server lock file {}: {}", lock.path_, std::strerror(errno)));

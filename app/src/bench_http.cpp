@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -85,7 +86,9 @@ struct Sample {
 
 double percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
-  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  // Nearest rank: the smallest value with at least p of the samples at or below it.
+  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size())));
+  const size_t k = std::min(v.size() - 1, rank > 0 ? rank - 1 : 0);
   std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
   return v[k];
 }
@@ -120,6 +123,7 @@ void drive(unsigned port, const std::string& token, Clock::time_point until, std
   while (Clock::now() < until) {
     Clock::time_point start = Clock::now();
     if (interval.count() > 0) {
+      if (due >= until) break;  // the phase is over before this request is due
       std::this_thread::sleep_until(due);
       start = due;
       due += interval;
@@ -272,7 +276,7 @@ int run_http(const Context& ctx, const HttpBenchArgs& a) {
                                      : fs::path(a.dir);
   std::error_code ec;
   fs::create_directories(dir / "plugins", ec);
-  fs::permissions(dir, fs::perms::owner_all, ec);
+  if (a.dir.empty()) fs::permissions(dir, fs::perms::owner_all, ec);  // a folder of our own: private
   const std::string db = "sqlite:" + (dir / "bench.db").string();
   for (const auto& suffix : {"", "-wal", "-shm"}) fs::remove((dir / "bench.db").string() + suffix, ec);
   ::setenv("SAGSFLOW_PLUGIN_DIR", (dir / "plugins").c_str(), 1);
@@ -304,7 +308,10 @@ int run_http(const Context& ctx, const HttpBenchArgs& a) {
   }
   std::vector<std::string> tokens;
   for (int i = 0; i < 4; ++i) {  // a few front-desk tokens (each person's rate limit is the server's business)
-    auto token = run_self(db, "token issue --person frida --hours 2 --signing-key " + quoted(key_file.string()));
+    // Long enough for the warm-up and both phases, whatever --seconds says.
+    const int hours = 1 + (2 * a.seconds + 60) / 3600 + 1;
+    auto token = run_self(db, fmt::format("token issue --person frida --hours {} --signing-key {}", hours,
+                                          quoted(key_file.string())));
     if (!token.ok()) return fail(ctx, token.status());
     std::string t = *token;
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
@@ -326,6 +333,11 @@ int run_http(const Context& ctx, const HttpBenchArgs& a) {
   (void)run_phase(port, tokens, a.connections, 1, 0);  // warm up: plugins, caches, the disk
   const Phase peak = run_phase(port, tokens, a.connections, a.seconds, 0);
   const double peak_rate = peak.seconds > 0 ? static_cast<double>(peak.actions) / peak.seconds : 0;
+  if (peak.actions == 0) {
+    (*server)->stop();
+    return fail(ctx, Internal(fmt::format("no request succeeded at the peak ({} failed); the server's log says why",
+                                          peak.failures)));
+  }
   const Phase at70 = run_phase(port, tokens, a.connections, a.seconds, 0.7 * peak_rate);
   const long long rss_after = resident_kb();
   (*server)->stop();

@@ -240,7 +240,8 @@ function caseRows(cases, withClaim) {
     h('a', { href: `#/case/${c.id}` }, c.case_number), c.title || c.workflow, c.stage, c.citizen || '',
     c.due ? (c.due + (c.breached ? ` (${t('breached')})` : '')) : '', c.assignee || '',
     withClaim && !c.assignee ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      try { await api('POST', `/api/v1/cases/${c.id}/claim`); say(t('sent')); await worklistPage(); } catch (err) { main().prepend(problemBox(err)); }
+      const nav = state.nav;  // re-render only if the user is still on this page
+      try { await api('POST', `/api/v1/cases/${c.id}/claim`); say(t('sent')); if (nav === state.nav) await worklistPage(); } catch (err) { if (nav === state.nav) main().prepend(problemBox(err)); }
     } }, t('claim')) : '']);
 }
 
@@ -293,6 +294,7 @@ function actionForm(c, a) {
   const files = a.requires_attachments.map((n) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: `att:${n}`, required: true }), n));
   const form = h('form', { class: 'card', 'data-action': a.name, onsubmit: async (e) => {
     e.preventDefault();
+    const nav = state.nav;  // re-render only if the user is still on this page
     const fields = {};
     for (const f of a.requires_fields) fields[f] = parseValue(form.elements[f].value);
     const attachments = a.requires_attachments.filter((n) => form.elements[`att:${n}`].checked).map((n) => ({ name: n, kind: 'received' }));
@@ -300,7 +302,7 @@ function actionForm(c, a) {
       await api('POST', `/api/v1/cases/${c.id}/actions/${encodeURIComponent(a.name)}`,
         { fields, attachments, note: form.elements.note.value, expected_version: c.version });
       say(`${a.title}: ${t('sent')}`);
-      await casePage(c.id);
+      if (nav === state.nav) await casePage(c.id);
     } catch (err) { form.append(problemBox(err)); }
   } },
   h('h3', {}, a.title), h('div', { class: 'grid' }, inputs, files),
@@ -321,10 +323,12 @@ async function casePage(id) {
   const clock = c.clock ? h('p', { id: 'deadline' }, `${t('due')}: ${c.clock.due}` + (c.clock.breached ? ` (${t('breached')})` : '') + (c.clock.paused_since ? ` (${t('paused')})` : '')) : h('p', {}, '—');
   const claimButtons = h('div', { class: 'actions' },
     c.may_claim ? h('button', { type: 'button', class: 'secondary', id: 'claim', onclick: async () => {
-      try { await api('POST', `/api/v1/cases/${c.id}/claim`); await casePage(c.id); } catch (err) { main().prepend(problemBox(err)); }
+      const nav = state.nav;
+      try { await api('POST', `/api/v1/cases/${c.id}/claim`); if (nav === state.nav) await casePage(c.id); } catch (err) { if (nav === state.nav) main().prepend(problemBox(err)); }
     } }, t('claim')) : null,
     c.may_release ? h('button', { type: 'button', class: 'secondary', id: 'release', onclick: async () => {
-      try { await api('POST', `/api/v1/cases/${c.id}/release`); await casePage(c.id); } catch (err) { main().prepend(problemBox(err)); }
+      const nav = state.nav;
+      try { await api('POST', `/api/v1/cases/${c.id}/release`); if (nav === state.nav) await casePage(c.id); } catch (err) { if (nav === state.nav) main().prepend(problemBox(err)); }
     } }, t('release')) : null);
   if (nav !== state.nav) return;
   show(h('h1', {}, `${c.case_number} · ${c.title}`), facts, claimButtons,

@@ -230,6 +230,8 @@ bool digit_follows(const Segment& seg, std::size_t pos) {
 // reading can reach (ten digits, five separator units, the unit after it).
 constexpr std::size_t kLongestUnit = 27;
 constexpr std::size_t kReach = 10 + 6 * kLongestUnit + 64;
+// How far overlapping readings are joined into one mask (several numbers' worth).
+constexpr std::size_t kMaxOverlap = 2 * kReach;
 
 // Where a CPR number may start: an ASCII digit not preceded by one, or
 // preceded by the last digit of a separator escape ("%20", "\u2010") that
@@ -309,11 +311,14 @@ bool masked_number_at(const Segment& seg, std::size_t pos) {
 // Masks seg.text[from, end) into `out`. Every masked number becomes
 // "DDMMYY-XXXX" and the text between two of them is a segment of its own, so
 // that masking the result again reads exactly the same segments and finds
-// nothing: (1) when several readings overlap, the one reaching furthest
-// right wins ("19.05.010490-9989" is 19.05. and 010490-9989); (2) the text
-// before a masked number is masked again as a segment that ends where the
-// number starts (what it holds may read differently once the digits after it
-// are gone), over the stretch where that can matter.
+// nothing: (1) readings that overlap ("19.05.010490-9989" is 19.05.01-0490
+// and 010490-9989; "010490%200400 0005" is 010490-0400 and 200400-0005) are
+// masked together as "XXXXXX-XXXX": one's date digits are another's serial,
+// so no digit of the stretch may show; (2) the text before a masked number is
+// masked again as a segment that ends where the number starts (what it holds
+// may read differently once the digits after it are gone), over the stretch
+// where that can matter. Both stretches are bounded, so the work stays linear
+// and the recursion shallow.
 void mask_segment(Segment seg, std::size_t from, std::string& out) {
   std::string digits, other;
   std::size_t emitted = from;
@@ -322,30 +327,31 @@ void mask_segment(Segment seg, std::size_t from, std::string& out) {
       ++pos;
       continue;
     }
-    std::size_t length = match_cpr(seg, pos, digits);
+    const std::size_t length = match_cpr(seg, pos, digits);
     if (length == 0) {
       ++pos;
       continue;
     }
     const std::size_t first = pos;
-    for (bool later = true; later;) {  // (1)
-      later = false;
-      for (std::size_t j = pos + 1; j < pos + length; ++j) {
-        if (!may_start_at(seg, j)) continue;
-        if (const std::size_t m = match_cpr(seg, j, other); m > 0 && j + m > pos + length) {
-          pos = j;
-          length = m;
-          digits.swap(other);
-          later = true;
-          break;
-        }
+    std::size_t end = first + length;
+    bool overlapped = false;
+    for (std::size_t j = first + 1; j < end; ++j) {  // (1)
+      if (!may_start_at(seg, j)) continue;
+      if (const std::size_t m = match_cpr(seg, j, other); m > 0 && j + m > end && j + m - first <= kMaxOverlap) {
+        end = j + m;
+        overlapped = true;
       }
     }
     const std::size_t recheck = std::max(emitted, first > kReach ? first - kReach : 0);  // (2)
     out.append(seg.text.substr(emitted, recheck - emitted));
-    if (recheck < pos) mask_segment(Segment{seg.text.substr(0, pos), seg.begin, true}, recheck, out);
-    out.append(digits, 0, 6).append("-XXXX");
-    emitted = pos = pos + length;
+    // An overlap's mask begins with 'X', a number's with a digit: the segment before ends accordingly.
+    if (recheck < first) mask_segment(Segment{seg.text.substr(0, first), seg.begin, !overlapped}, recheck, out);
+    if (overlapped) {
+      out.append("XXXXXX-XXXX");
+    } else {
+      out.append(digits, 0, 6).append("-XXXX");
+    }
+    emitted = pos = end;
     seg.begin = pos;
   }
   out.append(seg.text.substr(emitted));

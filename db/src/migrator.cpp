@@ -103,8 +103,13 @@ Result<MigrationReport> apply_migrations(SqlStore::Impl& impl) {
       !st.ok()) {
     return st;
   }
+  const int connection = impl.reconnects;
   auto current = read_schema_version(impl);
   if (!current.ok()) return current.status();
+  if (impl.reconnects != connection) {  // the lock went with the old connection
+    return StorageError("migrating: the connection to the database was lost while taking the migration lock; "
+                        "run `sagsflow db migrate` again");
+  }
   MigrationReport report;
   report.from_version = report.to_version = *current;
   if (*current > latest_schema_version()) {

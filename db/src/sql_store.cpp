@@ -302,6 +302,9 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e, const std:
     if (e.seq != s.version || e.case_id != s.id) {
       return Internal(fmt::format("event {} does not belong to case state version {}", e.seq, s.version));
     }
+    // The transaction first: beginning it may re-establish a lost connection,
+    // which drops (and so must come before taking) the prepared statements.
+    Transaction tx(*impl_);
     auto& hot = impl_->hot_statements();
     hot.state = to_json(s, /*reveal_cpr=*/true).dump();
     hot.due = due_date_column(s);
@@ -320,7 +323,6 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e, const std:
     hot.event = e;
     hot.data = e.data.dump();
 
-    Transaction tx(*impl_);
     hot.update.execute(true);
     if (hot.update.get_affected_rows() != 1) {
       long long stored = -1;
@@ -460,13 +462,13 @@ Result<long long> SqlStore::place_cases(const std::vector<CasePlacement>& placem
     // after `sagsflow init` rewrites the rows whose queue moved, not all.
     const char* differs = impl_->dialect == Dialect::kSqlite ? "IS NOT" : "IS DISTINCT FROM";
     CasePlacement p;
+    Transaction tx(*impl_);  // first: beginning may re-establish the connection the statement is prepared on
     soci::statement st = (impl_->sql.prepare
                               << fmt::format("UPDATE cases SET queue_kind = :k, queue_id = :i WHERE id = :id "
                                              "AND version = :v AND (queue_kind {0} :k2 OR queue_id {0} :i2)",
                                              differs),
                           soci::use(p.queue.kind), soci::use(p.queue.id), soci::use(p.id), soci::use(p.version),
                           soci::use(p.queue.kind), soci::use(p.queue.id));
-    Transaction tx(*impl_);
     long long changed = 0;
     for (const auto& placement : placements) {
       p = placement;

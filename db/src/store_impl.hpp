@@ -93,36 +93,46 @@ inline long long next_id(soci::session& sql, const std::string& name) {
   return value;
 }
 
+// The kStorage Status for an exception from a statement of `what`; when the
+// connection was lost (outside any unit of work) it is re-established first,
+// and the message says whether that worked.
+inline Status storage_error_of(SqlStore::Impl& impl, std::string_view what, const std::exception& e) {
+  const auto* soci_error = dynamic_cast<const soci::soci_error*>(&e);
+  const std::string message = soci_error != nullptr ? soci_error->get_error_message() : std::string(e.what());
+  const int before = impl.reconnects;
+  if (impl.depth == 0 && impl.recover_lost_connection()) {
+    return StorageError(fmt::format("{}: the connection to the database was lost ({}); {}", what, message,
+                                    impl.reconnects > before ? "it has been re-established, repeat the request"
+                                                             : "the database does not answer yet, try again shortly"));
+  }
+  return StorageError(fmt::format("{}: {}", what, message));
+}
+
 // Runs `f`, turning database exceptions into a kStorage Status naming `what`.
 // A write: when the connection was lost, it is re-established for the next
 // call, and this one fails (its outcome may be unknown when the commit was
-// under way; the version-guarded update makes repeating it safe).
+// under way; an action's version guard makes repeating it safe).
 template <typename F>
 auto guarded(SqlStore::Impl& impl, std::string_view what, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const std::exception& e) {
-    const std::string message = dynamic_cast<const soci::soci_error*>(&e) != nullptr
-                                    ? static_cast<const soci::soci_error&>(e).get_error_message()
-                                    : std::string(e.what());
-    if (impl.depth == 0 && impl.recover_lost_connection()) {
-      return StorageError(fmt::format("{}: the connection to the database was lost ({}); it has been "
-                                      "re-established, repeat the request", what, message));
-    }
-    return StorageError(fmt::format("{}: {}", what, message));
+    return storage_error_of(impl, what, e);
   }
 }
 
 // A read that changes nothing: when the connection was lost outside any unit
-// of work, it is re-established and the read runs once more.
+// of work, it is re-established and the read runs once more; any other
+// failure is returned as it is (not run twice).
 template <typename F>
 auto guarded_read(SqlStore::Impl& impl, std::string_view what, F&& f) -> decltype(f()) {
-  if (impl.depth == 0) {
-    try {
-      return f();
-    } catch (const std::exception&) {
-      if (!impl.recover_lost_connection()) return guarded(impl, what, f);  // fails again, with its message
-    }
+  if (impl.depth != 0) return guarded(impl, what, f);
+  const int before = impl.reconnects;
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    Status failed = storage_error_of(impl, what, e);
+    if (impl.reconnects == before) return failed;  // not a lost connection, or still down
   }
   return guarded(impl, what, f);
 }

@@ -77,8 +77,9 @@ std::ostream& operator<<(std::ostream& os, const Cpr& cpr);  // masked
 // masked too: confidentiality comes before a rare number's last digits).
 // A number may start at any digit that does not follow a digit, also inside
 // an escape ("%2004000005" masks the 2004000005 it holds) or right after a
-// separator escape ("%200104909989"). When readings overlap, the one reaching
-// furthest right wins ("19.05.010490-9989" masks 010490-9989).
+// separator escape ("%200104909989"). When readings overlap, one's date
+// digits are another's serial, so the whole stretch becomes "XXXXXX-XXXX"
+// ("19.05.010490-9989", which reads as 19.05.01-0490 and as 010490-9989).
 // Masked numbers already in the text ("DDMMYY-XXXX", six digits that start
 // where a number could) are left as they are and never read into, and the
 // result holds nothing left to mask: masking it again changes nothing.
