@@ -6,18 +6,18 @@
 # "Running as a service", describes what it installs and how to start.
 include(GNUInstallDirs)
 
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/sagsflow.service DESTINATION lib/systemd/system COMPONENT server)
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/server.properties DESTINATION /etc/sagsflow COMPONENT server)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/sagsflow.service DESTINATION lib/systemd/system COMPONENT server EXCLUDE_FROM_ALL)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/server.properties DESTINATION /etc/sagsflow COMPONENT server EXCLUDE_FROM_ALL)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/sagsflow.default DESTINATION /etc/default RENAME sagsflow
-        COMPONENT server)
+        COMPONENT server EXCLUDE_FROM_ALL)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md ${PROJECT_SOURCE_DIR}/docs/api.md
               ${PROJECT_SOURCE_DIR}/docs/municipality.md ${PROJECT_SOURCE_DIR}/docs/workflows.md
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/sagsflow COMPONENT server)
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/sagsflow COMPONENT server EXCLUDE_FROM_ALL)
 # The example municipality files name their workflows as ../../workflows/<id>.yaml: the same layout.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/municipalities/
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/sagsflow/examples/municipalities COMPONENT server)
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/sagsflow/examples/municipalities COMPONENT server EXCLUDE_FROM_ALL)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/workflows/ DESTINATION ${CMAKE_INSTALL_DATADIR}/sagsflow/workflows
-        COMPONENT server FILES_MATCHING PATTERN "*.yaml")
+        COMPONENT server EXCLUDE_FROM_ALL FILES_MATCHING PATTERN "*.yaml")
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME sagsflow)
