@@ -198,16 +198,19 @@ async function frontDeskPage() {
       const workflow = area && area.workflows.length ? area.workflows[0] : v('area');
       submit({ type: 'transaction', service: 'receive_and_forward', open_case: { workflow } });
     } }, t('open_case')));
+  let adviceAsked = 0;  // the latest choice of area wins: an older answer arriving late is dropped
   const loadAdvice = async () => {
+    const mine = ++adviceAsked;
     try {
       const a = await api('GET', `/api/v1/areas/${encodeURIComponent(v('area'))}/advice`);
+      if (mine !== adviceAsked) return;
       const rows = Object.entries(a.services).map(([key, s]) => [key,
         h('span', { class: s.allowed ? 'ok' : 'no' }, s.allowed ? t('allowed') : t('refused')),
         s.acting_authority_name, s.owning_authority_name, s.message]);
       advice.replaceChildren(h('h2', {}, t('what_we_may')),
         a.triage ? h('div', { class: 'notice' }, `${t('triage')}: ${a.triage.message}`) : null,
         table([t('service'), '', t('acting_for'), t('decided_by'), ''], rows));
-    } catch (err) { advice.replaceChildren(problemBox(err)); }
+    } catch (err) { if (mine === adviceAsked) advice.replaceChildren(problemBox(err)); }
   };
   form.elements.area.addEventListener('change', loadAdvice);
   if (nav !== state.nav) return;
