@@ -9,6 +9,7 @@
 // per action) in 1-action and in 100-action transactions: the anchor the
 // figures are read against. Prints one JSON object; asserts nothing.
 #include <CLI/CLI.hpp>
+#include <Poco/Base64Encoder.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -286,15 +287,13 @@ int run_http(const Context& ctx, const HttpBenchArgs& a) {
     std::random_device random;
     std::string bytes;
     for (int i = 0; i < 48; ++i) bytes.push_back(static_cast<char>(random() & 0xFF));
-    static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string b64;
-    for (size_t i = 0; i < bytes.size(); i += 3) {
-      const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                         static_cast<unsigned char>(bytes[i + 2]);
-      for (int s = 18; s >= 0; s -= 6) b64.push_back(kAlphabet[(n >> s) & 63]);
-    }
+    std::ostringstream b64;
+    Poco::Base64Encoder encoder(b64);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
     fs::remove(key_file, ec);
-    std::ofstream(key_file) << b64;
+    std::ofstream(key_file) << b64.str();
     fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write, ec);
   }
   if (auto r = run_self(db, "init --municipality-file " + quoted(municipality_file)); !r.ok()) return fail(ctx, r.status());
