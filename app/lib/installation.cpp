@@ -84,6 +84,9 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   if (auto st = (*store)->check_schema(); !st.ok()) return st;
   Installation s;
   s.store = std::move(*store);
+  if (options.read_only) {
+    if (auto st = s.store->make_read_only(); !st.ok()) return st;
+  }
   const std::string dir = plugin_directory_for(options.db_url, options.plugin_dir);
   auto allowed = allow_list_in(dir);
   if (!allowed.ok()) return allowed.status();
@@ -111,6 +114,7 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   auto installed = s.store->installed_plugins();
   if (!installed.ok()) return installed.status();
   for (const auto& p : *installed) {
+    if (options.read_only) break;
     if (!p.enabled && !p.disabled_reason.empty()) {
       s.plugin_warnings.push_back(fmt::format("plugin {} is {}", p.id, p.disabled_reason));
     }
@@ -118,12 +122,16 @@ Result<Installation> open_installation(const InstallationOptions& options) {
     const auto path = (std::filesystem::path(dir) / p.file_name).string();
     if (auto loaded = s.plugins->load(path); !loaded.ok()) s.plugin_warnings.push_back(loaded.status().message());
   }
-  EngineOptions engine_options{DanishCalendar{}, options.clock, s.plugins.get()};
+  EngineOptions engine_options{DanishCalendar{}, options.clock, options.read_only ? nullptr : s.plugins.get()};
   if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
   s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
   // Worklists read the queue column: open cases stored without one (rows of
   // before schema 9) are placed now, in batches; none left is one probe of
   // an empty index. A failure here is the next open's to retry, not this one's.
+  if (options.read_only) {
+    s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
+    return s;
+  }
   if (auto placed = s.engine->place_open_cases("", /*all=*/false); !placed.ok()) {
     logger()->warn("the queues of unplaced open cases could not be stored: {}", placed.status().message());
   }

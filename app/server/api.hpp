@@ -19,6 +19,7 @@
 #include "sagsflow/server/config.hpp"
 #include "sagsflow/server/token_gate.hpp"
 #include "sagsflow/server/tokens.hpp"
+#include "lanes.hpp"
 
 namespace sagsflow::server {
 
@@ -41,8 +42,8 @@ struct Call {
   std::map<std::string, std::string> query;
   nlohmann::json body;  // an object, or null when the request had none
   std::optional<Principal> principal;
-  // Set by dispatch while it holds api.lock, for the handler's one call.
-  app::Installation* locked_installation = nullptr;
+  // Set by dispatch to the lane's installation the handler runs on (lanes.hpp).
+  app::Installation* lane_installation = nullptr;
 
   int status = 200;   // a handler sets 201 when it created something
   // A handler answering with something other than JSON (CSV) sets both.
@@ -53,8 +54,9 @@ struct Call {
   // The staff member behind the token as the core sees them: unit, roles and
   // authority from the staff list (the core checks them on every use).
   Result<Actor> staff() const;
-  // The installation, for a handler (dispatch holds api.lock while it runs).
-  app::Installation& installation() const { return *locked_installation; }
+  // The installation of the lane the handler runs on: a read-only one for a
+  // route on Lane::kRead, a writer's otherwise.
+  app::Installation& installation() const { return *lane_installation; }
   const std::string& municipality() const { return principal->municipality; }
 
   Result<long long> id_param(const std::string& name);
@@ -80,12 +82,20 @@ struct Call {
 
 using Handler = std::function<Result<nlohmann::json>(Call&)>;
 
+// Where a route's handler runs (lanes.hpp): on a read lane, in parallel with
+// others (it stores nothing but the access records of what it shows), or on a
+// writer, committed with the requests grouped with it.
+enum class Lane { kRead, kWrite };
+
 struct Route {
   std::string method;
   std::string pattern;  // "/api/v1/cases/{id}"
   Access access = Access::kStaff;
   Handler handler;
   std::size_t max_body_bytes = 0;  // 0: limits.max_body_bytes
+  // GET routes read (all_routes() sets kRead) unless they need a writer's
+  // installation (its plugin host); the others write.
+  Lane lane = Lane::kWrite;
 };
 
 // A long operation (an import) running in the background; its progress is
@@ -129,14 +139,12 @@ class Jobs {
   long long next_id_ GUARDED_BY(mutex_) = 1;
 };
 
-// The installation the server works on. The engine, store and plugin host
-// are not thread-safe, so domain work runs one call at a time under `lock`
-// (Server::Impl::dispatch takes it and hands the handler the installation
-// through Call::installation()); HTTP parsing, token checks and JSON encoding
-// run in parallel. clang's -Wthread-safety checks every other use.
+// The installation the server works on, as lanes: reads in parallel on
+// read-only connections, writes committed together by a writer (lanes.hpp).
+// Server::Impl::dispatch runs each handler on its route's lane and hands it
+// that lane's installation through Call::installation().
 struct Api {
-  Mutex lock;
-  app::Installation installation GUARDED_BY(lock);
+  std::unique_ptr<Lanes> lanes;
   ServerConfig config;
   std::string signing_key;
   // Checks every bearer token (revocation, citizen subjects); thread-safe, used outside `lock`.

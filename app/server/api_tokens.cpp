@@ -1,4 +1,4 @@
-// The server's TokenGate: its sources read the installation's store under the API's lock.
+// The server's TokenGate: its sources read the installation's store on a read lane.
 #include "api.hpp"
 
 namespace sagsflow::server {
@@ -10,16 +10,23 @@ Result<std::unique_ptr<TokenGate>> token_gate_for(Api& api, const std::string& k
   auto service = TokenService::create(key, policy);
   if (!service.ok()) return service.status();
   auto revoked = [&api](Timestamp now) -> Result<std::set<std::string>> {
-    MutexLock guard(api.lock);
-    auto list = api.installation.store->revoked_tokens(format_timestamp(now));
+    Result<std::vector<db::RevokedToken>> list = Internal("not read");
+    if (auto st = api.lanes->read([&](app::Installation& i) { list = i.store->revoked_tokens(format_timestamp(now)); });
+        !st.ok()) {
+      return st;
+    }
     if (!list.ok()) return list.status();
     std::set<std::string> out;
     for (const auto& r : *list) out.insert(r.jti);
     return out;
   };
   auto subjects = [&api](const std::string& municipality, const std::string& subject) -> Result<std::optional<Cpr>> {
-    MutexLock guard(api.lock);
-    return api.installation.store->citizen_of_subject(municipality, subject);
+    Result<std::optional<Cpr>> citizen = Internal("not read");
+    if (auto st = api.lanes->read([&](app::Installation& i) { citizen = i.store->citizen_of_subject(municipality, subject); });
+        !st.ok()) {
+      return st;
+    }
+    return citizen;
   };
   auto gate = std::make_unique<TokenGate>(std::move(*service), std::move(revoked), std::move(subjects),
                                           std::chrono::seconds(api.config.revocation_refresh_seconds));

@@ -31,7 +31,10 @@ Status ServerConfig::check() const {
                            range("server.max_uri_bytes", static_cast<long long>(max_uri_bytes), 256, 1 << 20),
                            range("server.max_header_bytes", static_cast<long long>(max_header_bytes), 1024, 1 << 20),
                            range("server.max_connections", max_connections, 1, 1000000),
-                           range("server.max_connections_per_address", max_connections_per_address, 1, 1000000)}) {
+                           range("server.max_connections_per_address", max_connections_per_address, 1, 1000000),
+                           range("database.read_connections", read_connections, 1, 64),
+                           range("database.write_connections", write_connections, 1, 64),
+                           range("database.group_commit_max", group_commit_max, 1, 4096)}) {
     if (!st.ok()) return st;
   }
   if (max_connections_per_address > max_connections) {
@@ -68,7 +71,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "server.max_connections", "server.max_connections_per_address",
       "auth.signing_key_file", "auth.token_lifetime_hours", "auth.token_max_lifetime_hours",
       "auth.revocation_refresh_seconds", "process.core_dumps", "limits.max_body_bytes",
-      "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory"};
+      "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory",
+      "database.read_connections", "database.write_connections", "database.group_commit_max"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -123,6 +127,9 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     if (file->hasProperty(key)) c.allow_simulation = file->getBool(key);
     str("database.url", c.db_url);
     str("plugins.directory", c.plugin_dir);
+    num("database.read_connections", c.read_connections);
+    num("database.write_connections", c.write_connections);
+    num("database.group_commit_max", c.group_commit_max);
   } catch (const Poco::Exception& e) {
     return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
   }

@@ -209,8 +209,9 @@ Result<json> kle_import(Call& c) {
   const std::string name = file_name->empty() ? "emneplan.xml" : *file_name;
   Job started = api.jobs.start(job, [&api, name, text = std::move(*xml)](const Jobs::Progress& progress) -> Result<json> {
     const auto with_store = [&api](const std::function<Status(db::SqlStore&)>& work) {
-      MutexLock guard(api.lock);
-      return work(*api.installation.store);
+      Status done = Internal("not run");
+      Status committed = api.lanes->write([&](app::Installation& i) { done = work(*i.store); }, Lanes::Grouping::kAlone);
+      return committed.ok() ? done : committed;
     };
     auto report = app::import_kle_plan(with_store, text, name, system_clock()(), progress);
     if (!report.ok()) return report.status();

@@ -203,7 +203,7 @@ struct Server::Impl {
     return "other";
   }
   // /metrics is computed at most every few seconds, whatever the scrape rate.
-  Mutex metrics_cache_mutex ACQUIRED_BEFORE(api.lock);
+  Mutex metrics_cache_mutex;
   std::string metrics_cache GUARDED_BY(metrics_cache_mutex);
   std::chrono::steady_clock::time_point metrics_cached_at GUARDED_BY(metrics_cache_mutex){};
   Reply health();
@@ -223,8 +223,10 @@ constexpr int kMaxBodyDepth = 32;
 void Server::Impl::check_deadlines_until_stopped() {
   for (;;) {
     {
-      MutexLock guard(api.lock);
-      auto recorded = api.installation.engine->check_deadlines();
+      Result<int> recorded = Internal("not run");
+      Status committed = api.lanes->write([&](app::Installation& i) { recorded = i.engine->check_deadlines(); },
+                                          Lanes::Grouping::kAlone);
+      if (!committed.ok()) recorded = committed;
       if (!recorded.ok()) {
         logger()->error("deadline check failed: {}", recorded.status().message());
       } else if (*recorded > 0) {
@@ -250,9 +252,15 @@ void Server::Impl::deliver_plugin_events_until_stopped() {
       if (stopping) return;
       delivery_wanted = false;
     }
-    MutexLock guard(api.lock);
-    auto delivered = api.installation.plugins->deliver_pending(/*max_calls=*/20);
-    if (!delivered.ok()) logger()->error("plugin event delivery failed: {}", delivered.status().message());
+    Status delivered = Internal("not run");
+    Status committed = api.lanes->write(
+        [&](app::Installation& i) {
+          auto calls = i.plugins->deliver_pending(/*max_calls=*/20);
+          delivered = calls.ok() ? Status::Ok() : calls.status();
+        },
+        Lanes::Grouping::kAlone);
+    if (!committed.ok()) delivered = committed;
+    if (!delivered.ok()) logger()->error("plugin event delivery failed: {}", delivered.message());
   }
 }
 
@@ -295,11 +303,11 @@ std::optional<Reply> Server::Impl::admit(const std::string& client, const std::s
 Reply Server::Impl::health() {
   json checks;
   bool ok = true;
-  {
-    MutexLock guard(api.lock);
+  // On a writer: it has the plugin host.
+  Status committed = api.lanes->write([&](app::Installation& installation) {
     // Ready only on the schema this binary was built for: during a rolling
     // upgrade a node of the other version says so instead of failing requests.
-    auto version = api.installation.store->schema_version();
+    auto version = installation.store->schema_version();
     const int wanted = db::latest_schema_version();
     if (!version.ok()) {
       checks["database"] = json{{"ok", false}, {"error", version.status().message()}};
@@ -312,7 +320,7 @@ Reply Server::Impl::health() {
     }
     ok = ok && version.ok() && *version == wanted;
     json plugins = json::array();
-    auto installed = api.installation.store->installed_plugins();
+    auto installed = installation.store->installed_plugins();
     if (installed.ok()) {
       for (const auto& p : *installed) {
         if (!p.enabled && !p.disabled_reason.empty()) {  // Sagsflow disabled it: repeated crashes
@@ -321,13 +329,17 @@ Reply Server::Impl::health() {
                              {"disabled_reason", p.disabled_reason}});
         }
         if (!p.enabled) continue;
-        const bool loaded = api.installation.plugins->find(p.id) != nullptr;
+        const bool loaded = installation.plugins->find(p.id) != nullptr;
         ok = ok && loaded;
         plugins.push_back({{"id", p.id}, {"version", p.version}, {"loaded", loaded}});
       }
     }
     checks["plugins"] = plugins;
-    checks["plugin_warnings"] = api.installation.plugin_warnings;
+    checks["plugin_warnings"] = installation.plugin_warnings;
+  });
+  if (!committed.ok()) {
+    ok = false;
+    checks["database"] = json{{"ok", false}, {"error", committed.message()}};
   }
   json body = {{"status", ok ? "ok" : "degraded"}, {"checks", checks}};
   mask_cpr_numbers_in(body);
@@ -343,8 +355,13 @@ Reply Server::Impl::metrics_text() {
     return {200, "text/plain; version=0.0.4; charset=utf-8", out + metrics_cache, {}};
   }
   const size_t own = out.size();
-  MutexLock guard(api.lock);
-  auto& inst = api.installation;
+  std::size_t plugins_loaded = 0;
+  if (Status st = api.lanes->write([&](app::Installation& i) { plugins_loaded = i.plugins->loaded().size(); });
+      !st.ok()) {
+    return {503, "text/plain; charset=utf-8", "the server is stopping\n", {}};
+  }
+  // The counts on a read lane: they never hold up a write.
+  Status read = api.lanes->read([&](app::Installation& inst) {
   auto events = inst.store->count_events_by_action();
   if (events.ok()) {
     out += "# HELP sagsflow_case_actions_total Case events recorded, by action (all processes of the installation).\n";
@@ -376,8 +393,10 @@ Reply Server::Impl::metrics_text() {
                          prometheus_label(m), prometheus_label(kind), prometheus_label(id), n);
     }
   }
+  });
+  if (!read.ok()) return {503, "text/plain; charset=utf-8", "the database did not answer\n", {}};
   out += "# HELP sagsflow_plugins_loaded Plugins loaded in this server.\n# TYPE sagsflow_plugins_loaded gauge\n";
-  out += fmt::format("sagsflow_plugins_loaded {}\n", inst.plugins->loaded().size());
+  out += fmt::format("sagsflow_plugins_loaded {}\n", plugins_loaded);
   metrics_cache = mask_cpr_numbers(out.substr(own));
   metrics_cached_at = now;
   return {200, "text/plain; version=0.0.4; charset=utf-8", out.substr(0, own) + metrics_cache, {}};
@@ -490,11 +509,16 @@ std::variant<json, Reply> Server::Impl::read_json_body(const http::Request& req,
 // Runs the handler (the core decides) and turns its answer into HTTP.
 Reply Server::Impl::dispatch(const Route& route, Call& call) {
   Result<json> result = Internal("not run");
-  {
-    MutexLock guard(api.lock);
-    call.locked_installation = &api.installation;
+  const auto run = [&](app::Installation& installation) {
+    call.lane_installation = &installation;
     result = route.handler(call);
-    call.locked_installation = nullptr;
+    call.lane_installation = nullptr;
+  };
+  // A commit (or a read's access records) that failed: nothing the handler did stands, whatever it answered.
+  Status committed = route.lane == Lane::kRead ? api.lanes->read(run) : api.lanes->write(run);
+  if (!committed.ok()) {
+    call.raw_body.reset();
+    result = committed;
   }
   if (!result.ok()) {
     const int status = http_status_for(result.status().code());
@@ -609,13 +633,15 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
     raw->delivery_wanted = true;
     raw->delivery_signal.notify_all();
   };
-  auto installation = app::open_installation(options);
-  if (!installation.ok()) return installation.status();
-  {
-    MutexLock guard(impl->api.lock);
-    impl->api.installation = std::move(*installation);
-    for (const auto& w : impl->api.installation.plugin_warnings) logger()->warn("plugin not loaded: {}", w);
-  }
+  Lanes::Options lane_options;
+  lane_options.installation = options;
+  lane_options.readers = config.read_connections;
+  lane_options.writers = config.write_connections;
+  lane_options.group_commit_max = config.group_commit_max;
+  auto lanes = Lanes::open(lane_options);
+  if (!lanes.ok()) return lanes.status();
+  impl->api.lanes = std::move(*lanes);
+  for (const auto& w : impl->api.lanes->primary().plugin_warnings) logger()->warn("plugin not loaded: {}", w);
   impl->api.config = config;
   auto gate = token_gate_for(impl->api, signing_key);  // loads the revocation list
   if (!gate.ok()) return gate.status();
@@ -664,8 +690,7 @@ std::string Server::base_url() const {
 }
 
 std::vector<std::string> Server::plugin_warnings() const {
-  MutexLock guard(impl_->api.lock);
-  return impl_->api.installation.plugin_warnings;
+  return impl_->api.lanes->primary().plugin_warnings;  // set when the lanes opened, never changed
 }
 
 void Server::stop() {
@@ -685,6 +710,7 @@ void Server::stop() {
   if (impl_->plugin_deliverer.joinable()) impl_->plugin_deliverer.join();
   impl_->api.jobs.stop_children();
   impl_->api.jobs.join();
+  if (impl_->api.lanes) impl_->api.lanes->stop();  // after everything that writes
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {

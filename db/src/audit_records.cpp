@@ -9,6 +9,10 @@ Result<long long> SqlStore::record_access(const AccessRecord& r) {
   if (r.case_id == 0 && r.inquiry_id == 0) {
     return InvalidArgument("an access record names the case or the inquiry that was read");
   }
+  if (impl_->deferred_access != nullptr) {
+    impl_->deferred_access->push_back(r);
+    return 0;
+  }
   return guarded(*impl_, what, [&]() -> Result<long long> {
     Transaction tx(*impl_);
     const long long id = next_id(impl_->sql, "access_log_id");
@@ -48,6 +52,10 @@ Status SqlStore::record_accesses(const std::vector<AccessRecord>& rs) {
     authority[i] = r.authority;
     purpose[i] = r.purpose;
     via[i] = r.via;
+  }
+  if (impl_->deferred_access != nullptr) {
+    impl_->deferred_access->insert(impl_->deferred_access->end(), rs.begin(), rs.end());
+    return Status::Ok();
   }
   return guarded(*impl_, fmt::format("recording the reads of {} cases or inquiries", n), [&]() -> Status {
     Transaction tx(*impl_);

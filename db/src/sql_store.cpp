@@ -124,6 +124,7 @@ bool SqlStore::Impl::recover_lost_connection() {
   try {
     sql.reconnect();
     sql << "SET client_min_messages TO WARNING";
+    if (read_only) sql << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
     ++reconnects;
   } catch (const std::exception&) {
     // Still down: the next call tries again.
@@ -155,6 +156,87 @@ void SqlStore::Impl::commit() {
   if (!commit_stmt) commit_stmt = std::make_unique<soci::statement>((sql.prepare << "COMMIT"));
   commit_stmt->execute(true);
 }
+
+void SqlStore::Impl::forget_parsed_states() {
+  if (hot) hot->parsed.clear();
+}
+
+void SqlStore::Impl::begin_unit() {
+  if (!grouped) {
+    begin();
+    return;
+  }
+  if (!savepoint_stmt) savepoint_stmt = std::make_unique<soci::statement>((sql.prepare << "SAVEPOINT unit"));
+  savepoint_stmt->execute(true);
+}
+
+void SqlStore::Impl::commit_unit() {
+  if (!grouped) {
+    commit();
+    return;
+  }
+  if (!release_stmt) release_stmt = std::make_unique<soci::statement>((sql.prepare << "RELEASE SAVEPOINT unit"));
+  release_stmt->execute(true);
+}
+
+void SqlStore::Impl::rollback_unit() noexcept {
+  // States remembered inside a unit that did not commit were never stored.
+  forget_parsed_states();
+  try {
+    if (!grouped) {
+      sql << "ROLLBACK";
+      return;
+    }
+    if (!rollback_to_stmt) {
+      rollback_to_stmt = std::make_unique<soci::statement>((sql.prepare << "ROLLBACK TO SAVEPOINT unit"));
+    }
+    rollback_to_stmt->execute(true);
+    if (!release_stmt) release_stmt = std::make_unique<soci::statement>((sql.prepare << "RELEASE SAVEPOINT unit"));
+    release_stmt->execute(true);
+  } catch (...) {  // the connection is gone; the database discards the transaction
+  }
+}
+
+Status SqlStore::begin_group() {
+  if (impl_->grouped || impl_->depth != 0) return Internal("a group of units was begun inside another unit of work");
+  return guarded(*impl_, "beginning a group commit", [&]() -> Status {
+    impl_->begin();
+    impl_->rollback_only = false;
+    impl_->grouped = true;
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::end_group() {
+  if (!impl_->grouped) return Internal("no group commit is open");
+  impl_->grouped = false;
+  Status done = guarded(*impl_, "committing a group of actions", [&]() -> Status {
+    impl_->commit();
+    return Status::Ok();
+  });
+  if (!done.ok()) {
+    impl_->forget_parsed_states();
+    try {
+      impl_->sql << "ROLLBACK";
+    } catch (...) {  // nothing open any more
+    }
+  }
+  return done;
+}
+
+Status SqlStore::make_read_only() {
+  return guarded(*impl_, "making the connection read-only", [&]() -> Status {
+    if (impl_->dialect == Dialect::kSqlite) {
+      impl_->sql << "PRAGMA query_only=1";
+    } else {
+      impl_->sql << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+    }
+    impl_->read_only = true;
+    return Status::Ok();
+  });
+}
+
+void SqlStore::defer_access_records(std::vector<AccessRecord>* sink) { impl_->deferred_access = sink; }
 
 SqlStore::SqlStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqlStore::~SqlStore() = default;
@@ -293,7 +375,7 @@ Status SqlStore::atomically(const std::function<Status()>& work) {
     return Status::Ok();
   });
   // States remembered inside a unit that did not commit were never stored.
-  if (!done.ok() && outermost && impl_->hot) impl_->hot->parsed.clear();
+  if (!done.ok() && outermost) impl_->forget_parsed_states();
   return done;
 }
 

@@ -31,6 +31,20 @@ struct SqlStore::Impl {
   int depth = 0;
   bool rollback_only = false;
 
+  // Group commit (begin_group .. end_group): one transaction is open, and each
+  // outermost unit runs under a SAVEPOINT, so a unit that fails is undone
+  // alone. Parsed states remembered by an undone unit are forgotten with it.
+  bool grouped = false;
+  std::unique_ptr<soci::statement> savepoint_stmt, release_stmt, rollback_to_stmt;
+  void begin_unit();
+  void commit_unit();
+  void rollback_unit() noexcept;
+  void forget_parsed_states();
+
+  // Set while a read lane defers its access records (defer_access_records).
+  std::vector<AccessRecord>* deferred_access = nullptr;
+  bool read_only = false;  // make_read_only: kept across a reconnect
+
   // After a failed statement: whether the connection itself is gone (a
   // PostgreSQL restart or a broken network; never for SQLite). When it is,
   // reconnects (which may fail: the server is still down) and forgets every
@@ -49,7 +63,7 @@ class Transaction {
  public:
   explicit Transaction(SqlStore::Impl& impl) : impl_(impl) {
     if (impl_.depth == 0) {
-      impl_.begin();
+      impl_.begin_unit();
       impl_.rollback_only = false;
     }
     ++impl_.depth;
@@ -63,10 +77,7 @@ class Transaction {
       impl_.rollback_only = true;  // the outer unit must not commit half of this one
       return;
     }
-    try {
-      impl_.sql << "ROLLBACK";
-    } catch (...) {  // the connection is gone; the database discards the transaction
-    }
+    impl_.rollback_unit();
   }
   // Commits (the outermost) or hands the work to the enclosing transaction.
   // Throws, and rolls back, when an inner transaction of this unit failed.
@@ -74,7 +85,7 @@ class Transaction {
     if (impl_.depth == 1 && impl_.rollback_only) {
       throw std::runtime_error("a part of this unit of work failed; nothing of it was written");
     }
-    if (impl_.depth == 1) impl_.commit();
+    if (impl_.depth == 1) impl_.commit_unit();
     --impl_.depth;
     open_ = false;
   }

@@ -38,6 +38,11 @@ struct InstallationOptions {
   // worker calls PluginHost::deliver_pending.
   EventDelivery plugin_delivery = EventDelivery::kAfterEachCommit;
   std::function<void()> plugin_delivery_wakeup{};
+  // A read lane of the server: its store is read-only (make_read_only), no
+  // plugin is loaded (its plugin host stays empty and the engine has none),
+  // and open cases are not placed. Work that writes or calls a plugin does
+  // not belong on it.
+  bool read_only = false;
 };
 
 struct Installation {

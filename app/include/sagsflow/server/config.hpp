@@ -24,6 +24,9 @@
 //   deadlines.check_minutes = 15       (record passed and near deadlines this often)
 //   simulation.allowed = false         (true only for demo installations: simulations write into the database)
 //   database.url = sqlite:/var/lib/sagsflow/sagsflow.db
+//   database.read_connections = 4      (read lanes: reads run on these in parallel; 1-64)
+//   database.write_connections = 4     (PostgreSQL: writing lanes; SQLite always has one writer; 1-64)
+//   database.group_commit_max = 64     (SQLite: requests committed together at most; 1 turns group commit off)
 //   plugins.directory = /var/lib/sagsflow/plugins
 //
 // Thread-safety: a ServerConfig is a plain value; the functions keep no state.
@@ -66,6 +69,9 @@ struct ServerConfig {
   std::string sagsflow_executable;
   std::string db_url;
   std::string plugin_dir;
+  int read_connections = 4;
+  int write_connections = 4;  // PostgreSQL only
+  int group_commit_max = 64;  // SQLite only
 
   bool tls() const { return !tls_certificate.empty(); }
   // kInvalidArgument, naming the key, for a value that cannot work (empty

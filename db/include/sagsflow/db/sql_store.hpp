@@ -226,6 +226,25 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
                                       const std::string& created_at);
   Result<std::optional<Cpr>> citizen_of_subject(const std::string& municipality, const std::string& subject);
 
+  // Group commit. begin_group() opens one transaction (BEGIN IMMEDIATE on
+  // SQLite) in which every outermost unit of work (each writing method,
+  // atomically()) runs under a SAVEPOINT: a unit that fails is undone alone
+  // and the others stand. end_group() commits them all with one sync; when
+  // that fails nothing of the group is stored and the Status (kStorage) says
+  // why. Groups do not nest (kInternal); a group may be empty.
+  Status begin_group();
+  Status end_group();
+
+  // A read lane's connection: the database refuses every write on it from
+  // now on (SQLite query_only; PostgreSQL read-only transactions, set again
+  // after a reconnect). kStorage.
+  Status make_read_only();
+  // While `sink` is set (not null), record_access and record_accesses check
+  // their records and append them to `sink` instead of storing them (the id
+  // returned is 0): the caller stores them on a writing connection before it
+  // shows what was read. nullptr stores them again. The sink is not owned.
+  void defer_access_records(std::vector<AccessRecord>* sink);
+
   struct Impl;
 
  private:
