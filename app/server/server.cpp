@@ -349,6 +349,13 @@ Reply Server::Impl::health() {
 Reply Server::Impl::metrics_text() {
   std::string out = metrics.render();
   if (const http::Listener* l = listener.load()) out += render_connections(l->counts());
+  const Lanes::Figures lanes = api.lanes->figures();
+  out += "# HELP sagsflow_write_groups_total Group commits on the SQLite writer (one transaction, one sync).\n";
+  out += "# TYPE sagsflow_write_groups_total counter\n";
+  out += fmt::format("sagsflow_write_groups_total {}\n", lanes.groups);
+  out += "# HELP sagsflow_grouped_requests_total Requests committed in those groups.\n";
+  out += "# TYPE sagsflow_grouped_requests_total counter\n";
+  out += fmt::format("sagsflow_grouped_requests_total {}\n", lanes.grouped_requests);
   MutexLock cache_guard(metrics_cache_mutex);
   const auto now = std::chrono::steady_clock::now();
   if (now - metrics_cached_at < std::chrono::seconds(5) && !metrics_cache.empty()) {

@@ -410,6 +410,85 @@ TEST_P(MovedOnTest, TwoRacingActionsWithoutAnExpectedVersionGiveOneWinAndOneConf
   for (long long id : ids) EXPECT_EQ(store->load_case(id)->version, 2) << "one accept per case";
 }
 
+// A group commit: the units of several requests in one transaction, each a
+// savepoint. The one that conflicts and the one that fails half-way are
+// undone alone; the others are stored by the one commit; a second connection
+// sees nothing of the group before that commit.
+TEST_P(ConcurrentActionsTest, InAGroupCommitEachUnitSucceedsOrFailsOnItsOwn) {
+  auto store = connect();
+  auto other = connect();
+  CaseEngine engine(*store);
+  const long long seen = engine.get_case(case_id_)->version;
+  ASSERT_TRUE(store->begin_group().ok());
+  EXPECT_EQ(store->begin_group().code(), ErrorCode::kInternal) << "groups do not nest";
+  // 1: wins the version.
+  ActionRequest first{case_id_, "note", frontdesk(), {{"by", "first"}}, {}, seen, "", false};
+  ASSERT_TRUE(engine.act(first).ok());
+  // 2: the same version again, inside the same group: it sees the first and loses.
+  ActionRequest second{case_id_, "finish", caseworker(), {{"by", "second"}}, {}, seen, "", false};
+  EXPECT_EQ(engine.act(second).status().code(), ErrorCode::kConflict);
+  // 3: a unit that writes, then fails: none of it stays.
+  const long long before_failed = engine.get_case(case_id_)->version;
+  Status failed = store->atomically([&]() -> Status {
+    ActionRequest note{case_id_, "note", frontdesk(), {{"by", "failed"}}, {}, std::nullopt, "", false};
+    if (auto done = engine.act(note); !done.ok()) return done.status();
+    return Internal("the request failed after its action");
+  });
+  EXPECT_EQ(failed.code(), ErrorCode::kInternal);
+  EXPECT_EQ(engine.get_case(case_id_)->version, before_failed) << "the failed unit was rolled back";
+  // 4: acts on the state the first left (the cache must not hold the failed unit's state).
+  ActionRequest fourth{case_id_, "note", frontdesk(), {{"by", "fourth"}}, {}, seen + 1, "", false};
+  auto stored = engine.act(fourth);
+  ASSERT_TRUE(stored.ok()) << stored.status().to_string();
+  EXPECT_EQ(stored->fields["by"], "fourth");
+  // Nothing of the group is visible to another connection yet.
+  EXPECT_EQ(other->load_case(case_id_)->version, seen);
+  ASSERT_TRUE(store->end_group().ok());
+  EXPECT_EQ(store->end_group().code(), ErrorCode::kInternal) << "no group is open any more";
+
+  auto state = other->load_case(case_id_);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->version, seen + 2);
+  EXPECT_EQ(state->status, CaseStatus::kOpen) << "the losing 'finish' must not have closed the case";
+  EXPECT_EQ(state->fields["by"], "fourth");
+  auto history = other->load_history(case_id_);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), static_cast<size_t>(seen + 2));
+  for (size_t i = 0; i < history->size(); ++i) EXPECT_EQ((*history)[i].seq, static_cast<long long>(i + 1));
+  for (const auto& e : *history) EXPECT_EQ(e.data.dump().find("failed"), std::string::npos) << e.data.dump();
+}
+
+// A read-only connection (a server's read lane) refuses every write, and
+// defers access records to the caller instead of storing them.
+TEST_P(ConcurrentActionsTest, AReadLaneConnectionRefusesWritesAndDefersItsAccessRecords) {
+  auto reader = connect();
+  ASSERT_TRUE(reader->make_read_only().ok());
+  CaseEngine engine(*reader);
+  auto state = engine.get_case(case_id_);
+  ASSERT_TRUE(state.ok()) << state.status().to_string();
+  ActionRequest note{case_id_, "note", frontdesk(), {{"by", "reader"}}, {}, std::nullopt, "", false};
+  EXPECT_EQ(engine.act(note).status().code(), ErrorCode::kStorage);
+  std::vector<AccessRecord> shown;
+  reader->defer_access_records(&shown);
+  AccessRecord r;
+  r.at = "2026-11-23T09:00:00Z";
+  r.municipality = kMunicipality;
+  r.case_id = case_id_;
+  r.case_number = state->case_number;
+  r.actor = "frida";
+  r.purpose = "case";
+  r.via = "api";
+  EXPECT_TRUE(reader->record_access(r).ok());
+  EXPECT_TRUE(reader->record_accesses({r, r}).ok());
+  EXPECT_EQ(shown.size(), 3u);
+  reader->defer_access_records(nullptr);
+  EXPECT_EQ(reader->record_access(r).status().code(), ErrorCode::kStorage) << "stored again, and refused";
+  auto writer = connect();
+  AccessFilter all;
+  all.case_id = case_id_;
+  EXPECT_TRUE(writer->list_access(all)->empty()) << "nothing deferred was stored by the reader";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ConcurrentActionsTest, AllBackends());
 INSTANTIATE_TEST_SUITE_P(Backends, MovedOnTest, AllBackends());
 
