@@ -3,6 +3,11 @@
 
 namespace sagsflow::db {
 
+SqlStore::Impl::AccessInsert& SqlStore::Impl::access_insert_statements() {
+  if (!access_insert) access_insert = std::make_unique<AccessInsert>(sql);
+  return *access_insert;
+}
+
 Result<long long> SqlStore::record_access(const AccessRecord& r) {
   const std::string what = r.case_id != 0 ? "recording a read of case " + r.case_number
                                           : fmt::format("recording a read of inquiry {}", r.inquiry_id);
@@ -14,18 +19,23 @@ Result<long long> SqlStore::record_access(const AccessRecord& r) {
     return 0;
   }
   return guarded(*impl_, what, [&]() -> Result<long long> {
+    // The transaction first: beginning it may re-establish a lost connection,
+    // which drops (and so must come before taking) the prepared statements.
     Transaction tx(*impl_);
-    const long long id = next_id(impl_->sql, "access_log_id");
+    auto& a = impl_->access_insert_statements();
+    a.r = r;
     // 0 means none: stored as NULL (migration 0008).
-    soci::indicator case_ind = r.case_id != 0 ? soci::i_ok : soci::i_null;
-    soci::indicator inquiry_ind = r.inquiry_id != 0 ? soci::i_ok : soci::i_null;
-    impl_->sql << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, authority, "
-                  "purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v, :i)",
-        soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id, case_ind),
-        soci::use(r.case_number), soci::use(r.actor), soci::use(r.unit), soci::use(r.authority), soci::use(r.purpose),
-        soci::use(r.via), soci::use(r.inquiry_id, inquiry_ind);
+    a.case_ind = r.case_id != 0 ? soci::i_ok : soci::i_null;
+    a.inquiry_ind = r.inquiry_id != 0 ? soci::i_ok : soci::i_null;
+    a.step.execute(true);
+    const long long id = a.id;
+    // RETURNING leaves the statement open on SQLite until it is stepped past its one row.
+    while (a.step.fetch()) {
+    }
+    a.id = id;
+    a.insert.execute(true);
     tx.commit();
-    return id;
+    return a.id;
   });
 }
 

@@ -104,6 +104,8 @@ struct SqlStore::Impl::Hot {
                       soci::use(data))) {}
 };
 
+
+
 SqlStore::Impl::~Impl() = default;
 
 SqlStore::Impl::Hot& SqlStore::Impl::hot_statements() {
@@ -117,6 +119,7 @@ bool SqlStore::Impl::recover_lost_connection() {
   if (sql.get_backend() != nullptr && sql.is_connected()) return false;  // the statement failed, the connection is fine
   // Statements prepared on the old connection are gone with it.
   hot.reset();
+  access_insert.reset();
   begin_stmt.reset();
   commit_stmt.reset();
   depth = 0;

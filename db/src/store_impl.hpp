@@ -22,6 +22,12 @@ struct SqlStore::Impl {
   Hot& hot_statements();
   ~Impl();
 
+  // The access record every read and every answer writes, and the step of
+  // its id counter: prepared once per connection (audit_records.cpp).
+  struct AccessInsert;
+  std::unique_ptr<AccessInsert> access_insert;
+  AccessInsert& access_insert_statements();
+
   void begin();
   void commit();
   std::unique_ptr<soci::statement> begin_stmt, commit_stmt;  // SQLite only
@@ -54,6 +60,26 @@ struct SqlStore::Impl {
   bool recover_lost_connection();
   int reconnects = 0;  // how often the connection was re-established
   bool connected_once = false;  // PostgreSQL: opened; from then on a lost connection is re-established
+};
+
+// Bound values first: the statements are bound to them.
+struct SqlStore::Impl::AccessInsert {
+  AccessRecord r;
+  long long id = 0;
+  std::string counter = "access_log_id";
+  soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null;
+  soci::statement step;
+  soci::statement insert;
+  explicit AccessInsert(soci::session& sql)
+      : step((sql.prepare << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
+                             "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+              soci::use(counter), soci::into(id))),
+        insert((sql.prepare << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, "
+                               "authority, purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, "
+                               ":v, :i)",
+                soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id, case_ind),
+                soci::use(r.case_number), soci::use(r.actor), soci::use(r.unit), soci::use(r.authority),
+                soci::use(r.purpose), soci::use(r.via), soci::use(r.inquiry_id, inquiry_ind))) {}
 };
 
 // BEGIN IMMEDIATE on SQLite (take the write lock up front, so a transaction
