@@ -98,8 +98,9 @@ struct Route {
   Lane lane = Lane::kWrite;
 };
 
-// A long operation (an import) running in the background; its progress is
-// read with GET /api/v1/admin/jobs/{id}.
+// A long operation (an import, a simulation) running in the background; its
+// progress is read with GET /api/v1/admin/jobs/{id}. Jobs are rows of the
+// database (migration 10), so any node answers for a job another started.
 struct Job {
   long long id = 0;
   std::string kind;
@@ -115,15 +116,23 @@ struct Job {
   std::string finished_at;
 };
 nlohmann::json job_json(const Job& job);
+Job job_of(const db::JobRecord& record);
 
+// The jobs this process runs: their threads, and the child processes they
+// started. Their state lives in the database: start() stores the job on the
+// caller's writer installation, and its progress and outcome go through the
+// lanes from the job's own thread. Thread-safe.
 class Jobs {
  public:
   using Progress = std::function<void(int done, int total, const std::string& step)>;
   using Work = std::function<Result<nlohmann::json>(const Progress&)>;
   ~Jobs() { join(); }
-  // Starts `work` on its own thread; returns the job as it starts.
-  Job start(Job job, Work work);
-  std::optional<Job> find(long long id) const;
+  // Where progress and outcomes are stored, and this process's name on its jobs (before the first start).
+  void attach(Lanes& lanes, std::string node);
+  // Stores `job` as running through `writer` (the calling handler's writer
+  // installation: a handler must not wait for a lane itself), then runs
+  // `work` on its own thread. The job as stored; kStorage.
+  Result<Job> start(app::Installation& writer, Job job, Work work);
   // Waits for every job (the server's stop).
   void join();
   // Child processes running for jobs: ended by stop_children() (the server's stop).
@@ -132,11 +141,12 @@ class Jobs {
   void stop_children();
 
  private:
+  void store(const Job& job);
   mutable Mutex mutex_;
-  std::map<long long, Job> jobs_ GUARDED_BY(mutex_);
+  Lanes* lanes_ = nullptr;
+  std::string node_;
   std::vector<std::thread> threads_ GUARDED_BY(mutex_);
   std::set<long> children_ GUARDED_BY(mutex_);
-  long long next_id_ GUARDED_BY(mutex_) = 1;
 };
 
 // The installation the server works on, as lanes: reads in parallel on

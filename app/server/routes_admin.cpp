@@ -207,7 +207,7 @@ Result<json> kle_import(Call& c) {
   job.started_by = actor->id;
   Api& api = c.api;
   const std::string name = file_name->empty() ? "emneplan.xml" : *file_name;
-  Job started = api.jobs.start(job, [&api, name, text = std::move(*xml)](const Jobs::Progress& progress) -> Result<json> {
+  auto started = api.jobs.start(c.installation(), job, [&api, name, text = std::move(*xml)](const Jobs::Progress& progress) -> Result<json> {
     const auto with_store = [&api](const std::function<Status(db::SqlStore&)>& work) {
       Status done = Internal("not run");
       Status committed = api.lanes->write([&](app::Installation& i) { done = work(*i.store); }, Lanes::Grouping::kAlone);
@@ -218,8 +218,9 @@ Result<json> kle_import(Call& c) {
     return json{{"file_name", report->file_name}, {"published", report->published},
                 {"subjects", report->subjects}, {"warnings", report->warnings}};
   });
+  if (!started.ok()) return started.status();
   c.status = 202;
-  return job_json(started);
+  return job_json(*started);
 }
 
 // Simulates a year from a profile in a child `sagsflow simulate` (its own
@@ -260,11 +261,12 @@ Result<json> start_simulation(Call& c) {
   const std::string municipality = c.municipality();
   const std::string executable = config.sagsflow_executable;
   Jobs& jobs = c.api.jobs;
-  Job started = jobs.start(job, [=, &jobs, text = *profile](const Jobs::Progress& progress) -> Result<json> {
+  auto started = jobs.start(c.installation(), job, [=, &jobs, text = *profile](const Jobs::Progress& progress) -> Result<json> {
     return run_simulation_process(jobs, executable, db_url, plugin_dir, municipality, text, scale, days, progress);
   });
+  if (!started.ok()) return started.status();
   c.status = 202;
-  return job_json(started);
+  return job_json(*started);
 }
 
 Result<json> job(Call& c) {
@@ -272,9 +274,11 @@ Result<json> job(Call& c) {
   if (!actor.ok()) return actor.status();
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();
-  auto found = c.api.jobs.find(*id);
-  if (!found || found->municipality != c.municipality()) return NotFound(fmt::format("there is no job {}", *id));
-  return job_json(*found);
+  // From the database: a job another node started is answered here too.
+  auto found = c.installation().store->load_job(*id);
+  if (!found.ok()) return found.status();
+  if (!*found || (*found)->municipality != c.municipality()) return NotFound(fmt::format("there is no job {}", *id));
+  return job_json(job_of(**found));
 }
 
 }  // namespace

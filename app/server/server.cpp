@@ -20,6 +20,7 @@
 #include "rate_limiter.hpp"
 #include "sagsflow/domain/bounded_json.hpp"
 #include "sagsflow/domain/cpr.hpp"
+#include "sagsflow/domain/instance_name.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "web_assets.hpp"
 
@@ -149,6 +150,8 @@ bool match(const std::string& pattern, const std::vector<std::string>& parts,
 struct Server::Impl {
   explicit Impl(const ServerConfig& c) : config(c), limiter(c.requests_per_minute) { add_problem_routes(routes); }
   InstanceLock instance_lock;  // first, so released last: one server per SQLite file
+  // This process's name on the jobs it runs and the leases it takes.
+  const std::string node = new_instance_name();
   ServerConfig config;
   Api api;
   std::vector<Route> routes = all_routes();
@@ -224,8 +227,22 @@ void Server::Impl::check_deadlines_until_stopped() {
   for (;;) {
     {
       Result<int> recorded = Internal("not run");
-      Status committed = api.lanes->write([&](app::Installation& i) { recorded = i.engine->check_deadlines(); },
-                                          Lanes::Grouping::kAlone);
+      // One node checks per interval: the lease runs out a little before the next check is due.
+      const Timestamp now = system_clock()();
+      const auto lease = std::chrono::seconds(std::max(30, config.deadline_check_minutes * 60 - 10));
+      Status committed = api.lanes->write(
+          [&](app::Installation& i) {
+            auto mine = i.store->take_lease("deadline_check", node, format_timestamp(now), format_timestamp(now + lease));
+            if (!mine.ok()) {
+              recorded = mine.status();
+            } else if (!*mine) {
+              recorded = 0;  // another node checks this interval
+              logger()->debug("deadline check: another node holds the lease");
+            } else {
+              recorded = i.engine->check_deadlines();
+            }
+          },
+          Lanes::Grouping::kAlone);
       if (!committed.ok()) recorded = committed;
       if (!recorded.ok()) {
         logger()->error("deadline check failed: {}", recorded.status().message());
@@ -252,15 +269,22 @@ void Server::Impl::deliver_plugin_events_until_stopped() {
       if (stopping) return;
       delivery_wanted = false;
     }
+    constexpr size_t kCallsPerRound = 20;  // then other work on the writer goes first
     Status delivered = Internal("not run");
+    bool more = false;
     Status committed = api.lanes->write(
         [&](app::Installation& i) {
-          auto calls = i.plugins->deliver_pending(/*max_calls=*/20);
+          auto calls = i.plugins->deliver_pending(kCallsPerRound);
           delivered = calls.ok() ? Status::Ok() : calls.status();
+          more = calls.ok() && calls->delivered + calls->failed >= kCallsPerRound;
         },
         Lanes::Grouping::kAlone);
     if (!committed.ok()) delivered = committed;
     if (!delivered.ok()) logger()->error("plugin event delivery failed: {}", delivered.message());
+    if (more) {  // a backlog: the next round at once, not in 2 s
+      MutexLock lock(stop_mutex);
+      delivery_wanted = true;
+    }
   }
 }
 
@@ -648,6 +672,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   auto lanes = Lanes::open(lane_options);
   if (!lanes.ok()) return lanes.status();
   impl->api.lanes = std::move(*lanes);
+  impl->api.jobs.attach(*impl->api.lanes, impl->node);
   for (const auto& w : impl->api.lanes->primary().plugin_warnings) logger()->warn("plugin not loaded: {}", w);
   impl->api.config = config;
   auto gate = token_gate_for(impl->api, signing_key);  // loads the revocation list
@@ -717,7 +742,16 @@ void Server::stop() {
   if (impl_->plugin_deliverer.joinable()) impl_->plugin_deliverer.join();
   impl_->api.jobs.stop_children();
   impl_->api.jobs.join();
-  if (impl_->api.lanes) impl_->api.lanes->stop();  // after everything that writes
+  if (impl_->api.lanes) {
+    // The next deadline check is another node's (or this one's after a restart) at once.
+    Status released = Internal("not run");
+    Status committed = impl_->api.lanes->write(
+        [&](app::Installation& i) { released = i.store->release_lease("deadline_check", impl_->node); },
+        Lanes::Grouping::kAlone);
+    if (!committed.ok()) released = committed;
+    if (!released.ok()) logger()->warn("the deadline check lease was not given up: {}", released.message());
+    impl_->api.lanes->stop();  // after everything that writes
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {

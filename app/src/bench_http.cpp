@@ -8,12 +8,18 @@
 // SQLite does the same kind of writes (one state update and one event insert
 // per action) in 1-action and in 100-action transactions: the anchor the
 // figures are read against. Prints one JSON object; asserts nothing.
+//
+// `sagsflow bench postgresql --db URL`: the same flows on PostgreSQL, in a
+// schema of its own (dropped after), with one server node and then two in
+// this process, next to raw update+insert transactions on 8 connections.
 #include <CLI/CLI.hpp>
 #include <Poco/Base64Encoder.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <fmt/format.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -30,6 +36,7 @@
 #include <thread>
 
 #include "cli_context.hpp"
+#include "sagsflow/db/sql_store.hpp"
 #include "sagsflow/server/server.hpp"
 #include "sagsflow/server/tokens.hpp"
 
@@ -166,8 +173,9 @@ struct Phase {
   }
 };
 
-Phase run_phase(unsigned port, const std::vector<std::string>& tokens, int connections, int seconds,
-                double rate) {
+// Connection i goes to ports[i % ports.size()] (several nodes behind a round-robin balancer).
+Phase run_phase(const std::vector<unsigned>& ports, const std::vector<std::string>& tokens, int connections,
+                int seconds, double rate) {
   std::vector<Sample> samples(static_cast<size_t>(connections));
   std::vector<std::thread> threads;
   const auto start = Clock::now();
@@ -176,6 +184,7 @@ Phase run_phase(unsigned port, const std::vector<std::string>& tokens, int conne
                                  : std::chrono::nanoseconds(0);
   for (int i = 0; i < connections; ++i) {
     const auto first = start + interval * i / std::max(1, connections);  // spread the connections' sends
+    const unsigned port = ports[static_cast<size_t>(i) % ports.size()];
     threads.emplace_back(drive, port, std::cref(tokens[static_cast<size_t>(i) % tokens.size()]), until, interval,
                          first, std::ref(samples[static_cast<size_t>(i)]));
   }
@@ -263,7 +272,16 @@ long long resident_kb() {
   return 0;
 }
 
-int run_http(const Context& ctx, const HttpBenchArgs& a) {
+// The bench installation in `db`: the example municipality, the plugins in
+// `a.plugins` (default: the first-party ones), a private signing key in `dir`
+// and front-desk tokens that outlive the phases.
+struct Prepared {
+  std::vector<std::string> tokens;
+  fs::path key_file;
+  int installed = 0;
+};
+
+Result<Prepared> prepare_installation(const HttpBenchArgs& a, const std::string& db, const fs::path& dir) {
   const std::string municipality_file =
       !a.municipality_file.empty()
           ? a.municipality_file
@@ -271,18 +289,13 @@ int run_http(const Context& ctx, const HttpBenchArgs& a) {
                                 "../share/sagsflow/examples/municipalities/eksempel-kommune.yaml"});
   const std::string plugins = !a.plugins.empty() ? a.plugins : find_beside_binary({"../plugins", "../lib/sagsflow/plugins"});
   if (municipality_file.empty()) {
-    return fail(ctx, NotFound("no example municipality file found beside this binary: give --municipality-file"));
+    return NotFound("no example municipality file found beside this binary: give --municipality-file");
   }
-  const fs::path dir = a.dir.empty() ? fs::temp_directory_path() / fmt::format("sagsflow-bench-http-{}", ::getpid())
-                                     : fs::path(a.dir);
   std::error_code ec;
-  fs::create_directories(dir / "plugins", ec);
-  if (a.dir.empty()) fs::permissions(dir, fs::perms::owner_all, ec);  // a folder of our own: private
-  const std::string db = "sqlite:" + (dir / "bench.db").string();
-  for (const auto& suffix : {"", "-wal", "-shm"}) fs::remove((dir / "bench.db").string() + suffix, ec);
   ::setenv("SAGSFLOW_PLUGIN_DIR", (dir / "plugins").c_str(), 1);
+  Prepared out;
   // A signing key as `serve` wants it: 48 random bytes in base64, mode 0600.
-  const fs::path key_file = dir / "signing.key";
+  out.key_file = dir / "signing.key";
   {
     std::random_device random;
     std::string bytes;
@@ -292,42 +305,68 @@ int run_http(const Context& ctx, const HttpBenchArgs& a) {
     encoder.rdbuf()->setLineLength(0);
     encoder << bytes;
     encoder.close();
-    fs::remove(key_file, ec);
-    std::ofstream(key_file) << b64.str();
-    fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write, ec);
+    fs::remove(out.key_file, ec);
+    std::ofstream(out.key_file) << b64.str();
+    fs::permissions(out.key_file, fs::perms::owner_read | fs::perms::owner_write, ec);
   }
-  if (auto r = run_self(db, "init --municipality-file " + quoted(municipality_file)); !r.ok()) return fail(ctx, r.status());
-  int installed = 0;
+  if (auto r = run_self(db, "init --municipality-file " + quoted(municipality_file)); !r.ok()) return r.status();
   if (!plugins.empty()) {
     for (const auto& entry : fs::directory_iterator(plugins, ec)) {
       if (entry.path().extension() != ".so") continue;
-      if (auto r = run_self(db, "plugins install " + quoted(entry.path().string())); !r.ok()) return fail(ctx, r.status());
-      ++installed;
+      if (auto r = run_self(db, "plugins install " + quoted(entry.path().string())); !r.ok()) return r.status();
+      ++out.installed;
     }
   }
-  std::vector<std::string> tokens;
   for (int i = 0; i < 4; ++i) {  // a few front-desk tokens (each person's rate limit is the server's business)
-    // Long enough for the warm-up and both phases, whatever --seconds says.
-    const int hours = 1 + (2 * a.seconds + 60) / 3600 + 1;
+    // Long enough for the warm-up and every phase, whatever --seconds says.
+    const int hours = 1 + (4 * a.seconds + 60) / 3600 + 1;
     auto token = run_self(db, fmt::format("token issue --person frida --hours {} --signing-key {}", hours,
-                                          quoted(key_file.string())));
-    if (!token.ok()) return fail(ctx, token.status());
+                                          quoted(out.key_file.string())));
+    if (!token.ok()) return token.status();
     std::string t = *token;
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-    tokens.push_back(t);
+    out.tokens.push_back(t);
   }
-  auto key = server::load_signing_key(key_file.string());
-  if (!key.ok()) return fail(ctx, key.status());
+  return out;
+}
+
+// A bench folder: `a.dir`, or a private temporary one.
+fs::path bench_dir(const HttpBenchArgs& a, const std::string& name) {
+  const fs::path dir = a.dir.empty() ? fs::temp_directory_path() / fmt::format("sagsflow-bench-{}-{}", name, ::getpid())
+                                     : fs::path(a.dir);
+  std::error_code ec;
+  fs::create_directories(dir / "plugins", ec);
+  if (a.dir.empty()) fs::permissions(dir, fs::perms::owner_all, ec);  // a folder of our own: private
+  return dir;
+}
+
+server::ServerConfig bench_server_config(const std::string& db, const fs::path& key_file) {
   server::ServerConfig config;
   config.db_url = db;
   config.port = 0;
   config.threads = 16;
   config.requests_per_minute = 100000000;
   config.signing_key_file = key_file.string();
+  return config;
+}
+
+int run_http(const Context& ctx, const HttpBenchArgs& a) {
+  const fs::path dir = bench_dir(a, "http");
+  std::error_code ec;
+  const std::string db = "sqlite:" + (dir / "bench.db").string();
+  for (const auto& suffix : {"", "-wal", "-shm"}) fs::remove((dir / "bench.db").string() + suffix, ec);
+  auto prepared = prepare_installation(a, db, dir);
+  if (!prepared.ok()) return fail(ctx, prepared.status());
+  const std::vector<std::string>& tokens = prepared->tokens;
+  const fs::path& key_file = prepared->key_file;
+  const int installed = prepared->installed;
+  auto key = server::load_signing_key(key_file.string());
+  if (!key.ok()) return fail(ctx, key.status());
+  const server::ServerConfig config = bench_server_config(db, key_file);
   const long long rss_before = resident_kb();
   auto server = server::Server::start(config, *key);
   if (!server.ok()) return fail(ctx, server.status());
-  const unsigned port = (*server)->port();
+  const std::vector<unsigned> port{(*server)->port()};
 
   (void)run_phase(port, tokens, a.connections, 1, 0);  // warm up: plugins, caches, the disk
   const Phase peak = run_phase(port, tokens, a.connections, a.seconds, 0);
@@ -365,6 +404,151 @@ int run_http(const Context& ctx, const HttpBenchArgs& a) {
   return kExitOk;
 }
 
+// The same URL with `schema` first on the search path: every connection of
+// the bench (this process's, the CLI's it runs) works in a schema of its own.
+std::string in_schema(const std::string& url, const std::string& schema) {
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+  }
+  return url + " options='-csearch_path=" + schema + "'";
+}
+
+// The anchor: `connections` threads of one state update and one event insert
+// per transaction (pgbench's update+insert shape), prepared once, for `seconds`.
+Result<double> raw_postgresql(const std::string& url, int connections, double seconds) {
+  try {
+    soci::session setup(*soci::factory_postgresql(), url);
+    setup << "CREATE TABLE raw_cases (id BIGINT PRIMARY KEY, version BIGINT NOT NULL, state TEXT NOT NULL)";
+    setup << "CREATE TABLE raw_events (case_id BIGINT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL, "
+             "action TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (case_id, seq))";
+    setup << "INSERT INTO raw_cases SELECT g, 0, repeat('s', 1200) FROM generate_series(1, 1000) g";
+  } catch (const std::exception& e) {
+    return StorageError(std::string("raw: ") + e.what());
+  }
+  std::atomic<long long> done{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration<double>(seconds);
+  for (int t = 0; t < connections; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        soci::session sql(*soci::factory_postgresql(), url);
+        long long id = 0, seq = 0;
+        const std::string state(1200, 's'), data = R"({"note":"bench","fields":{}})";
+        soci::statement update = (sql.prepare << "UPDATE raw_cases SET version = version + 1, state = :s WHERE id = :id "
+                                                 "RETURNING version",
+                                  soci::use(state), soci::use(id), soci::into(seq));
+        soci::statement insert = (sql.prepare << "INSERT INTO raw_events VALUES (:c, :q, '2026-12-01T10:00:00Z', "
+                                                 "'register', :d)",
+                                  soci::use(id), soci::use(seq), soci::use(data));
+        // Each thread its own cases: no waiting on another's row locks, as in pgbench's own accounts.
+        for (long long n = 0; Clock::now() < until; ++n) {
+          id = 1 + (t + n * connections) % 1000;
+          sql.begin();
+          update.execute(true);
+          insert.execute(true);
+          sql.commit();
+          ++done;
+        }
+      } catch (const std::exception&) {
+        failed = true;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  if (failed) return StorageError("raw: a connection failed");
+  return static_cast<double>(done.load()) / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+int run_postgresql(const Context& ctx, const HttpBenchArgs& a, const std::string& url) {
+  auto parsed = db::DatabaseUrl::parse(url);
+  if (!parsed.ok()) return fail(ctx, parsed.status());
+  if (parsed->dialect != db::Dialect::kPostgresql) {
+    return fail(ctx, InvalidArgument("bench postgresql needs a PostgreSQL --db (it works in a schema of its own)"));
+  }
+  const std::string schema = fmt::format("sagsflow_bench_{}", ::getpid());
+  try {
+    soci::session admin(*soci::factory_postgresql(), parsed->connect);
+    admin << "CREATE SCHEMA " + schema;
+  } catch (const std::exception& e) {
+    return fail(ctx, StorageError(fmt::format("cannot create the bench schema in {}: {}", parsed->display, e.what())));
+  }
+  const auto drop_schema = [&] {
+    try {
+      soci::session admin(*soci::factory_postgresql(), parsed->connect);
+      admin << "DROP SCHEMA " + schema + " CASCADE";
+    } catch (const std::exception&) {  // the database is gone: nothing to clean
+    }
+  };
+  const std::string db = in_schema(parsed->connect, schema);
+  const fs::path dir = bench_dir(a, "postgresql");
+  std::error_code ec;
+  json out;
+  int code = kExitOk;
+  [&] {
+    if (auto r = run_self(db, "db migrate"); !r.ok()) {
+      code = fail(ctx, r.status());
+      return;
+    }
+    auto prepared = prepare_installation(a, db, dir);
+    if (!prepared.ok()) {
+      code = fail(ctx, prepared.status());
+      return;
+    }
+    auto key = server::load_signing_key(prepared->key_file.string());
+    if (!key.ok()) {
+      code = fail(ctx, key.status());
+      return;
+    }
+    const server::ServerConfig config = bench_server_config(db, prepared->key_file);
+    auto first = server::Server::start(config, *key);
+    if (!first.ok()) {
+      code = fail(ctx, first.status());
+      return;
+    }
+    const std::vector<unsigned> one{(*first)->port()};
+    (void)run_phase(one, prepared->tokens, a.connections, 1, 0);  // warm up
+    const Phase single = run_phase(one, prepared->tokens, a.connections, a.seconds, 0);
+    auto second = server::Server::start(config, *key);
+    if (!second.ok()) {
+      code = fail(ctx, second.status());
+      return;
+    }
+    const std::vector<unsigned> two{(*first)->port(), (*second)->port()};
+    (void)run_phase(two, prepared->tokens, a.connections, 1, 0);
+    const Phase both = run_phase(two, prepared->tokens, a.connections, a.seconds, 0);
+    const long long rss = resident_kb();
+    (*second)->stop();
+    (*first)->stop();
+    auto raw = raw_postgresql(db, 8, std::max(1, a.seconds / 2));
+    if (!raw.ok()) {
+      code = fail(ctx, raw.status());
+      return;
+    }
+    const double one_rate = single.seconds > 0 ? static_cast<double>(single.actions) / single.seconds : 0;
+    const double two_rate = both.seconds > 0 ? static_cast<double>(both.actions) / both.seconds : 0;
+    out = {{"benchmark", "postgresql: open and register passport cases over real HTTP, 1 and 2 server nodes in "
+                         "this process on one database"},
+           {"database", parsed->display},
+           {"connections", a.connections},
+           {"plugins_installed", prepared->installed},
+           {"one_node", single.to_json(0)},
+           {"two_nodes", both.to_json(0)},
+           {"raw_postgresql_8_connections_update_insert_per_second", *raw},
+           {"ratio_one_node_to_raw", *raw > 0 ? one_rate / *raw : 0},
+           {"ratio_two_nodes_to_one", one_rate > 0 ? two_rate / one_rate : 0},
+           {"process_rss_mb", rss / 1024.0},
+           {"targets", {{"ratio_one_node_to_raw", 0.7}, {"ratio_two_nodes_to_one", 1.6}}},
+           {"meets_targets", *raw > 0 && one_rate / *raw >= 0.7 && one_rate > 0 && two_rate / one_rate >= 1.6}};
+  }();
+  drop_schema();
+  if (a.dir.empty()) fs::remove_all(dir, ec);
+  if (code != kExitOk) return code;
+  print_json(out);
+  return kExitOk;
+}
+
 }  // namespace
 
 CLI::App* add_bench_http_command(CLI::App& bench, Context& ctx, int& exit_code) {
@@ -378,6 +562,15 @@ CLI::App* add_bench_http_command(CLI::App& bench, Context& ctx, int& exit_code) 
                 "The municipality to serve (default: the example beside this binary)");
   h->add_option("--plugins", a.plugins, "Folder of plugin libraries to install (default: the first-party ones)");
   h->callback([&] { exit_code = run_http(ctx, a); });
+  static HttpBenchArgs pa;
+  auto* p = bench.add_subcommand("postgresql", "The http scenario on PostgreSQL (--db): 1 and 2 server nodes in this "
+                                               "process, next to raw update+insert transactions on 8 connections");
+  p->add_option("--connections,-c", pa.connections, "Keep-alive connections (default 16)")->check(CLI::Range(1, 512));
+  p->add_option("--seconds", pa.seconds, "Seconds per phase (default 10)")->check(CLI::Range(1, 3600));
+  p->add_option("--municipality-file", pa.municipality_file,
+                "The municipality to serve (default: the example beside this binary)");
+  p->add_option("--plugins", pa.plugins, "Folder of plugin libraries to install (default: the first-party ones)");
+  p->callback([&] { exit_code = run_postgresql(ctx, pa, ctx.db_url); });
   return h;
 }
 

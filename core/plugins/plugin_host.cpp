@@ -16,6 +16,7 @@
 
 #include "plugin_library.hpp"
 #include "plugin_process.hpp"
+#include "sagsflow/domain/instance_name.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/text_file.hpp"
 #include "sagsflow/domain/thread_annotations.hpp"
@@ -33,9 +34,13 @@ using nlohmann::json;
 
 namespace {
 
-// Process-wide: a file or id may be live in one host at a time. Hosts on
-// different threads share it, so it is read and changed under `mutex`; load()
-// holds it from the duplicate checks to the registration.
+// Process-wide, for plugins loaded in-process: a library mapped into this
+// process is one copy with one set of static state, so its file or id may be
+// live in one host at a time. A plugin in its own child process is not
+// registered here: several hosts (the server's writer lanes) each run their
+// own process of it. Hosts on different threads share the registry, so it is
+// read and changed under `mutex`; load() holds it from the duplicate checks
+// to the registration.
 struct Registry {
   Mutex mutex;
   std::map<std::pair<dev_t, ino_t>, std::string> files GUARDED_BY(mutex);  // live file -> path
@@ -158,7 +163,7 @@ Result<InspectedPlugin> inspect_plugin(const std::string& library_path) {
   return info;
 }
 
-PluginHost::PluginHost(PluginHostOptions options) : options_(std::move(options)) {}
+PluginHost::PluginHost(PluginHostOptions options) : options_(std::move(options)), holder_(new_instance_name()) {}
 
 PluginHost::~PluginHost() {
   detach();
@@ -166,6 +171,7 @@ PluginHost::~PluginHost() {
   for (size_t i = 0; i < plugins_.size(); ++i) {
     contexts_[i]->library.reset();  // calls its shutdown
     contexts_[i]->process.reset();  // closes the socket: the child shuts the plugin down and exits
+    if (options_.isolation != PluginIsolation::kInProcess) continue;  // never registered
     MutexLock lock(reg.mutex);
     reg.ids.erase(plugins_[i]->id());
     for (auto it = reg.files.begin(); it != reg.files.end();) {
@@ -202,11 +208,23 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
   MutexLock lock(reg.mutex);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return refuse("cannot stat the file");
-  if (auto it = reg.files.find({st.st_dev, st.st_ino}); it != reg.files.end()) {
+  const PluginManifest& m = info.manifest;
+  // One plugin per file and per id in this host; in-process, in this whole process.
+  for (const auto& loaded : plugins_) {
+    struct stat other {};
+    if (::stat(loaded->info.library_path.c_str(), &other) == 0 && other.st_dev == st.st_dev &&
+        other.st_ino == st.st_ino) {
+      return refuse("the same plugin file is already loaded (as " + loaded->info.library_path + ")");
+    }
+    if (loaded->id() == m.id) {
+      return refuse(fmt::format("a plugin with id '{}' is already loaded from {}", m.id, loaded->info.library_path));
+    }
+  }
+  const bool in_process = options_.isolation == PluginIsolation::kInProcess;
+  if (auto it = reg.files.find({st.st_dev, st.st_ino}); in_process && it != reg.files.end()) {
     return refuse("the same plugin file is already loaded (as " + it->second + ")");
   }
-  const PluginManifest& m = info.manifest;
-  if (auto it = reg.ids.find(m.id); it != reg.ids.end()) {
+  if (auto it = reg.ids.find(m.id); in_process && it != reg.ids.end()) {
     return refuse(fmt::format("a plugin with id '{}' is already loaded from {}", m.id, it->second));
   }
   if (m.abi_major != kHostAbiMajor || m.abi_minor > kHostAbiMinor) {
@@ -254,8 +272,10 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
     context->process = std::move(process);
   }
 
-  reg.files[{st.st_dev, st.st_ino}] = path;
-  reg.ids[m.id] = path;
+  if (in_process) {
+    reg.files[{st.st_dev, st.st_ino}] = path;
+    reg.ids[m.id] = path;
+  }
   logger()->info("loaded plugin {} {} from {}{}", m.id, m.version, path,
                  options_.isolation == PluginIsolation::kChildProcess ? " (in its own process)" : "");
   auto loaded = std::make_unique<LoadedPlugin>();
@@ -379,6 +399,7 @@ void PluginHost::attach(CaseEngine& engine) {
     for (const auto& w : *workflows) {
       auto def = engine.workflow(w.id, w.version);
       if (def.ok() && !(*def)->plugin.empty()) workflows_of_[(*def)->plugin].insert(w.id);
+      if (def.ok() && (*def)->plugin.empty()) silent_workflows_.insert(w.id);
     }
   }
   connections_.emplace_back(engine.events().case_opened.connect([this](const CaseState& s) { committed(s); }));
@@ -428,21 +449,42 @@ void PluginHost::committed(const CaseState& state) {
 Result<DeliveryReport> PluginHost::deliver_pending(size_t max_calls) {
   if (engine_ == nullptr) return FailedPrecondition("the plugin host is not attached to an engine");
   DeliveryReport report;
-  const std::string now = format_timestamp(system_clock()());
+  CaseStore& store = engine_->store();
+  const Timestamp now = system_clock()();
+  // Longer than a batch of calls can take; a host that dies leaves its claims to the others after this.
+  const std::string until = format_timestamp(now + std::chrono::minutes(10));
+  // Events of workflows no plugin hears, or whose plugin takes no events, leave the outbox unheard.
+  std::set<std::string> silent = silent_workflows_;
+  for (const auto& p : plugins_) {
+    if (!context_for(p.get()).offers_events) silent.insert(workflows_of_[p->id()].begin(), workflows_of_[p->id()].end());
+  }
+  for (const auto& w : silent) {
+    if (auto st = store.drop_plugin_outbox(w); !st.ok()) return st;
+  }
   for (const auto& p : plugins_) {
     if (!context_for(p.get()).offers_events || !disabled_reason(p->id()).empty()) continue;
     for (const auto& workflow : workflows_of_[p->id()]) {
       if (report.delivered + report.failed >= max_calls) return report;
-      auto pending = engine_->store().pending_plugin_deliveries(p->id(), workflow, now, 100);
-      if (!pending.ok()) return pending.status();
-      for (const auto& d : *pending) {
+      // No more cases than calls left: each claimed case needs at least one.
+      const size_t left = max_calls - report.delivered - report.failed;
+      auto claimed = store.claim_plugin_outbox(workflow, holder_, format_timestamp(now), until,
+                                               static_cast<int>(std::min<size_t>(100, left)));
+      if (!claimed.ok()) return claimed.status();
+      Status failed;
+      for (long long case_id : *claimed) {
         const size_t left = max_calls - report.delivered - report.failed;
-        if (left == 0) return report;
-        auto r = deliver_case(p.get(), d.case_id, left, /*ignore_backoff=*/true);
-        if (!r.ok()) return r.status();
+        if (left == 0) break;
+        auto r = deliver_case(p.get(), case_id, left, /*ignore_backoff=*/false);
+        if (!r.ok()) {
+          failed = r.status();
+          break;
+        }
         report.delivered += r->delivered;
         report.failed += r->failed;
       }
+      // Heard rows go; the others are released for the next round (or another node).
+      if (auto st = store.settle_plugin_outbox(p->id(), *claimed, holder_); !st.ok()) return st;
+      if (!failed.ok()) return failed;
     }
   }
   return report;

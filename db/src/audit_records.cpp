@@ -4,7 +4,7 @@
 namespace sagsflow::db {
 
 SqlStore::Impl::AccessInsert& SqlStore::Impl::access_insert_statements() {
-  if (!access_insert) access_insert = std::make_unique<AccessInsert>(sql);
+  if (!access_insert) access_insert = std::make_unique<AccessInsert>(sql, dialect);
   return *access_insert;
 }
 
@@ -71,11 +71,16 @@ Status SqlStore::record_accesses(const std::vector<AccessRecord>& rs) {
     Transaction tx(*impl_);
     // The ids of all of them in one step of the counter, then one bulk insert.
     const long long count = static_cast<long long>(n);
-    long long last = 0;
-    impl_->sql << "INSERT INTO counters (scope, name, value) VALUES ('*', 'access_log_id', :n) "
-                  "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + :m RETURNING value",
-        soci::use(count), soci::use(count), soci::into(last);
-    for (size_t i = 0; i < n; ++i) ids[i] = last - count + 1 + static_cast<long long>(i);
+    if (impl_->dialect == Dialect::kPostgresql) {
+      impl_->sql << "SELECT nextval('access_log_id_seq') FROM generate_series(1, :n)", soci::use(count),
+          soci::into(ids);
+    } else {
+      long long last = 0;
+      impl_->sql << "INSERT INTO counters (scope, name, value) VALUES ('*', 'access_log_id', :n) "
+                    "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + :m RETURNING value",
+          soci::use(count), soci::use(count), soci::into(last);
+      for (size_t i = 0; i < n; ++i) ids[i] = last - count + 1 + static_cast<long long>(i);
+    }
     impl_->sql << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, authority, "
                   "purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v, :i)",
         soci::use(ids), soci::use(at), soci::use(municipality), soci::use(case_ids, case_inds),

@@ -104,7 +104,7 @@ Result<std::vector<MunicipalityConfigRecord>> SqlStore::municipality_configs() {
 Result<long long> SqlStore::add_inquiry(const InquiryRecord& r) {
   return guarded(*impl_, "registering an inquiry", [&]() -> Result<long long> {
     Transaction tx(*impl_);
-    const long long id = next_id(impl_->sql, "inquiry_id");
+    const long long id = next_id(*impl_, "inquiry_id");
     const std::string channel = channel_key(r.channel), type = inquiry_type_key(r.type);
     const std::string cpr = r.citizen ? r.citizen->reveal() : std::string();
     soci::indicator cpr_ind = r.citizen ? soci::i_ok : soci::i_null;
@@ -183,7 +183,7 @@ Result<std::vector<InquiryRecord>> SqlStore::list_inquiries(const InquiryFilter&
 Result<long long> SqlStore::add_layer_message(const LayerMessage& m) {
   return guarded(*impl_, "storing a " + m.kind, [&]() -> Result<long long> {
     Transaction tx(*impl_);
-    const long long id = next_id(impl_->sql, "layer_message_id");
+    const long long id = next_id(*impl_, "layer_message_id");
     const long long case_id = m.case_id.value_or(0);
     soci::indicator case_ind = m.case_id ? soci::i_ok : soci::i_null;
     impl_->sql << "INSERT INTO layer_messages (id, municipality, area, kind, author, author_layer, title, body, "

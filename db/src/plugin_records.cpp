@@ -1,7 +1,19 @@
 // SqlStore: the installation's plugin records (migration 0002).
+#include <algorithm>
+
 #include "store_impl.hpp"
 
 namespace sagsflow::db {
+
+// A plugin installed or enabled again hears what it has not heard: the cases
+// its cursor is behind on go (back) into the outbox. One pass over the cases,
+// at an admin's command, never on a request. Inside the caller's transaction.
+void SqlStore::seed_outbox_for(const std::string& plugin) {
+  impl_->sql << "INSERT INTO plugin_outbox (case_id, workflow_id, seq) SELECT c.id, c.workflow_id, c.version "
+                "FROM cases c LEFT JOIN plugin_deliveries d ON d.plugin_id = :p AND d.case_id = c.id "
+                "WHERE c.version > COALESCE(d.delivered_seq, 0) ON CONFLICT (case_id) DO NOTHING",
+      soci::use(plugin);
+}
 
 Status SqlStore::record_plugin(const InstalledPlugin& p) {
   return guarded(*impl_, "recording plugin " + p.id, [&]() -> Status {
@@ -13,6 +25,7 @@ Status SqlStore::record_plugin(const InstalledPlugin& p) {
         soci::use(p.id), soci::use(p.version), soci::use(p.file_name), soci::use(p.sha256),
         soci::use(p.workflow_id), soci::use(enabled), soci::use(p.installed_at), soci::use(p.disabled_reason);
     impl_->sql << "UPDATE plugin_deliveries SET next_attempt_at = '' WHERE plugin_id = :id", soci::use(p.id);
+    seed_outbox_for(p.id);
     tx.commit();
     return Status::Ok();
   });
@@ -48,6 +61,7 @@ Status SqlStore::set_plugin_enabled(const std::string& id, bool enabled) {
     if (st.get_affected_rows() != 1) return NotFound("plugin '" + id + "' is not installed");
     if (enabled) {
       impl_->sql << "UPDATE plugin_deliveries SET next_attempt_at = '' WHERE plugin_id = :id", soci::use(id);
+      seed_outbox_for(id);
     }
     tx.commit();
     return Status::Ok();
@@ -101,11 +115,12 @@ Result<std::vector<PluginDelivery>> SqlStore::pending_plugin_deliveries(const st
     std::vector<PluginDelivery> out;
     PluginDelivery d;
     d.plugin = plugin;
+    // From the outbox (migration 10): only cases with events not yet known to be heard.
     const std::string query = fmt::format(
-        "SELECT c.id, COALESCE(d.delivered_seq, 0), COALESCE(d.attempts, 0), COALESCE(d.next_attempt_at, ''), "
-        "COALESCE(d.incident_seq, 0), COALESCE(d.last_error, '') FROM cases c LEFT JOIN plugin_deliveries d "
-        "ON d.plugin_id = :p AND d.case_id = c.id WHERE c.workflow_id = :w AND c.version > COALESCE(d.delivered_seq, 0) "
-        "AND COALESCE(d.next_attempt_at, '') <= :now ORDER BY c.id LIMIT {}",
+        "SELECT o.case_id, COALESCE(d.delivered_seq, 0), COALESCE(d.attempts, 0), COALESCE(d.next_attempt_at, ''), "
+        "COALESCE(d.incident_seq, 0), COALESCE(d.last_error, '') FROM plugin_outbox o LEFT JOIN plugin_deliveries d "
+        "ON d.plugin_id = :p AND d.case_id = o.case_id WHERE o.workflow_id = :w AND o.seq > COALESCE(d.delivered_seq, 0) "
+        "AND COALESCE(d.next_attempt_at, '') <= :now ORDER BY o.case_id LIMIT {}",
         std::max(1, limit));
     soci::statement st = (impl_->sql.prepare << query, soci::use(plugin), soci::use(workflow_id), soci::use(now),
                           soci::into(d.case_id), soci::into(d.delivered_seq), soci::into(d.attempts),
@@ -113,6 +128,59 @@ Result<std::vector<PluginDelivery>> SqlStore::pending_plugin_deliveries(const st
     st.execute();
     while (st.fetch()) out.push_back(d);
     return out;
+  });
+}
+
+Result<std::vector<long long>> SqlStore::claim_plugin_outbox(const std::string& workflow_id, const std::string& holder,
+                                                             const std::string& now, const std::string& until,
+                                                             int limit) {
+  return guarded(*impl_, "claiming plugin deliveries", [&]() -> Result<std::vector<long long>> {
+    Transaction tx(*impl_);
+    // PostgreSQL: a row another node is claiming right now is skipped, not waited for.
+    const std::string query = fmt::format(
+        "UPDATE plugin_outbox SET claimed_by = :h, claimed_until = :u WHERE case_id IN (SELECT case_id FROM "
+        "plugin_outbox WHERE workflow_id = :w AND (claimed_by = '' OR claimed_by = :h2 OR claimed_until <= :now) "
+        "ORDER BY case_id LIMIT {}{}) RETURNING case_id",
+        std::max(1, limit), impl_->dialect == Dialect::kPostgresql ? " FOR UPDATE SKIP LOCKED" : "");
+    std::vector<long long> out;
+    long long id = 0;
+    soci::statement st = (impl_->sql.prepare << query, soci::use(holder), soci::use(until), soci::use(workflow_id),
+                          soci::use(holder), soci::use(now), soci::into(id));
+    st.execute();
+    while (st.fetch()) out.push_back(id);
+    tx.commit();
+    std::sort(out.begin(), out.end());
+    return out;
+  });
+}
+
+Status SqlStore::settle_plugin_outbox(const std::string& plugin, const std::vector<long long>& cases,
+                                      const std::string& holder) {
+  if (cases.empty()) return Status::Ok();
+  return guarded(*impl_, "settling plugin deliveries", [&]() -> Status {
+    Transaction tx(*impl_);
+    long long id = 0;
+    soci::statement heard = (impl_->sql.prepare << "DELETE FROM plugin_outbox WHERE case_id = :c AND seq <= "
+                                                   "COALESCE((SELECT delivered_seq FROM plugin_deliveries WHERE "
+                                                   "plugin_id = :p AND case_id = :c2), 0)",
+                             soci::use(id), soci::use(plugin), soci::use(id));
+    soci::statement release = (impl_->sql.prepare << "UPDATE plugin_outbox SET claimed_by = '', claimed_until = '' "
+                                                     "WHERE case_id = :c AND claimed_by = :h",
+                               soci::use(id), soci::use(holder));
+    for (long long c : cases) {
+      id = c;
+      heard.execute(true);
+      if (heard.get_affected_rows() == 0) release.execute(true);
+    }
+    tx.commit();
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::drop_plugin_outbox(const std::string& workflow_id) {
+  return guarded(*impl_, "clearing the plugin outbox of workflow " + workflow_id, [&]() -> Status {
+    impl_->sql << "DELETE FROM plugin_outbox WHERE workflow_id = :w", soci::use(workflow_id);
+    return Status::Ok();
   });
 }
 

@@ -58,6 +58,8 @@ Result<CaseState> parse_state(const std::string& text, long long id) {
 struct SqlStore::Impl::Hot {
   // Values the statements are bound to: set them, then execute.
   long long id = 0, previous = 0, version = 0;
+  long long outbox_case = 0, outbox_seq = 0;
+  std::string outbox_workflow;
   std::string stage, status, due, state, updated_at;
   soci::indicator due_ind = soci::i_null;
   std::string queue_kind, queue_id, assignee;
@@ -101,7 +103,19 @@ struct SqlStore::Impl::Hot {
                       soci::use(event.case_id), soci::use(event.seq), soci::use(event.at),
                       soci::use(event.actor), soci::use(event.unit), soci::use(event.authority),
                       soci::use(event.action), soci::use(event.from_stage), soci::use(event.to_stage),
-                      soci::use(data))) {}
+                      soci::use(data))),
+        outbox((sql.prepare << "INSERT INTO plugin_outbox (case_id, workflow_id, seq) VALUES (:c, :w, :s) "
+                               "ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq",
+                soci::use(outbox_case), soci::use(outbox_workflow), soci::use(outbox_seq))) {}
+
+  // The plugins' outbox row of a case (migration 10), in the event's transaction.
+  soci::statement outbox;
+  void note_for_plugins(const CaseState& s) {
+    outbox_case = s.id;
+    outbox_seq = s.version;
+    outbox_workflow = s.workflow_id;
+    outbox.execute(true);
+  }
 };
 
 
@@ -322,16 +336,13 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
                                         const CaseBuilder& build) {
   return guarded(*impl_, "opening a case", [&]() -> Result<CaseState> {
     Transaction tx(*impl_);
-    const auto next = [&](const std::string& scope, const std::string& name) {
-      long long value = 0;
-      impl_->sql << "INSERT INTO counters (scope, name, value) VALUES (:s, :n, 1) "
-                    "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 "
-                    "RETURNING value",
-          soci::use(scope), soci::use(name), soci::into(value);
-      return value;
-    };
-    const long long id = next("*", "case_id");
-    const long long sequence = next(municipality, "case_number/" + std::to_string(year));
+    const long long id = next_id(*impl_, "case_id");
+    // The gapless number of the municipality's year: a counter row, locked until this unit commits.
+    long long sequence = 0;
+    const std::string number_counter = "case_number/" + std::to_string(year);
+    impl_->sql << "INSERT INTO counters (scope, name, value) VALUES (:s, :n, 1) "
+                  "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+        soci::use(municipality), soci::use(number_counter), soci::into(sequence);
     auto built = build(id, sequence);
     if (!built.ok()) return built.status();
     const CaseState& state = built->state;
@@ -363,6 +374,7 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
         soci::use(event.case_id), soci::use(event.seq), soci::use(event.at), soci::use(event.actor),
         soci::use(event.unit), soci::use(event.authority), soci::use(event.action),
         soci::use(event.from_stage), soci::use(event.to_stage), soci::use(data);
+    impl_->hot_statements().note_for_plugins(state);
     tx.commit();
     return state;
   });
@@ -419,6 +431,7 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e, const std:
                                   "the case and try again", s.case_number, stored, s.version - 1));
     }
     hot.insert_event.execute(true);
+    hot.note_for_plugins(s);
     tx.commit();
     hot.remember(s);
     return Status::Ok();

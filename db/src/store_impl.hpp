@@ -70,10 +70,15 @@ struct SqlStore::Impl::AccessInsert {
   soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null;
   soci::statement step;
   soci::statement insert;
-  explicit AccessInsert(soci::session& sql)
-      : step((sql.prepare << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
-                             "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-              soci::use(counter), soci::into(id))),
+  // On PostgreSQL the id comes from access_log_id_seq (migration 10), on SQLite from its counter row.
+  static soci::statement id_step(soci::session& sql, Dialect dialect, std::string& counter, long long& id) {
+    if (dialect == Dialect::kPostgresql) return (sql.prepare << "SELECT nextval('access_log_id_seq')", soci::into(id));
+    return (sql.prepare << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
+                           "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            soci::use(counter), soci::into(id));
+  }
+  AccessInsert(soci::session& sql, Dialect dialect)
+      : step(id_step(sql, dialect, counter, id)),
         insert((sql.prepare << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, "
                                "authority, purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, "
                                ":v, :i)",
@@ -122,11 +127,27 @@ class Transaction {
 };
 
 // The next value of the installation-wide counter `name` (inside a transaction).
-inline long long next_id(soci::session& sql, const std::string& name) {
+inline long long next_counter(soci::session& sql, const std::string& name) {
   long long value = 0;
   sql << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
          "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
       soci::use(name), soci::into(value);
+  return value;
+}
+
+// Ids that come from a sequence `<name>_seq` on PostgreSQL (migration 10).
+inline bool has_id_sequence(const std::string& name) {
+  return name == "case_id" || name == "access_log_id" || name == "inquiry_id" || name == "job_id";
+}
+
+// The next id of `name` (inside a transaction): on PostgreSQL from its
+// sequence when it has one (no row lock: writers on other connections and
+// nodes never wait for it; ids of rolled-back units are skipped), else from
+// the counters row (SQLite has one writer).
+inline long long next_id(SqlStore::Impl& impl, const std::string& name) {
+  if (impl.dialect != Dialect::kPostgresql || !has_id_sequence(name)) return next_counter(impl.sql, name);
+  long long value = 0;
+  impl.sql << "SELECT nextval('" + name + "_seq')", soci::into(value);
   return value;
 }
 

@@ -49,6 +49,14 @@ class ForwardingStore : public CaseStore {
                                                                 const std::string& now, int limit) override {
     return inner_.pending_plugin_deliveries(p, w, now, limit);
   }
+  Result<std::vector<long long>> claim_plugin_outbox(const std::string& w, const std::string& h, const std::string& now,
+                                                     const std::string& until, int limit) override {
+    return inner_.claim_plugin_outbox(w, h, now, until, limit);
+  }
+  Status settle_plugin_outbox(const std::string& p, const std::vector<long long>& cases, const std::string& h) override {
+    return inner_.settle_plugin_outbox(p, cases, h);
+  }
+  Status drop_plugin_outbox(const std::string& w) override { return inner_.drop_plugin_outbox(w); }
 
  protected:
   CaseStore& inner_;

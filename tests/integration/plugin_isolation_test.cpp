@@ -296,6 +296,20 @@ TEST_P(PluginIsolationTest, TheLoadChecksStillApplyAndARefusalFromTheChildNamesT
   EXPECT_NE(twice.status().message().find("already loaded"), std::string::npos) << twice.status().message();
 }
 
+// The server's writer lanes each have a host: each runs its own process of
+// the same plugin file (in-process, one library per process stays the rule).
+TEST_P(PluginIsolationTest, TwoHostsEachRunTheirOwnProcessOfTheSamePlugin) {
+  PluginHost first(options()), second(options());
+  auto a = first.load(plugin_file("good_permit"));
+  auto b = second.load(plugin_file("good_permit"));
+  ASSERT_TRUE(a.ok()) << a.status().to_string();
+  ASSERT_TRUE(b.ok()) << b.status().to_string();
+  EXPECT_EQ(first.process_starts("good_permit"), 1);
+  EXPECT_EQ(second.process_starts("good_permit"), 1);
+  auto twice = second.load(plugin_file("good_permit"));
+  EXPECT_NE(twice.status().message().find("already loaded"), std::string::npos) << "still once per host";
+}
+
 TEST_P(PluginIsolationTest, TheStoreKeepsWhySagsflowDisabledAPluginUntilItIsEnabledAgain) {
   ASSERT_TRUE(store_->record_plugin({"crashing_calls_permit", "1.2.0", "crashing_calls_permit.so", "sha",
                                      "crashing_calls_permit", true, "2026-12-01T10:00:00Z"})

@@ -85,6 +85,23 @@ struct StorageInfo {
   std::string synchronous;   // SQLite: OFF, NORMAL, FULL or EXTRA
 };
 
+// A long operation (KLE import, simulation) as stored (migration 10).
+struct JobRecord {
+  long long id = 0;
+  std::string kind;
+  std::string municipality;
+  std::string started_by;
+  std::string state = "running";  // running, done, failed
+  int done = 0;
+  int total = 1;
+  std::string step;
+  std::string result = "null";  // JSON
+  std::string error;
+  std::string started_at;
+  std::string finished_at;
+  std::string node;  // the process that runs it
+};
+
 // A municipality file as loaded into the installation.
 struct MunicipalityConfigRecord {
   std::string code;
@@ -158,6 +175,30 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<std::vector<PluginDelivery>> pending_plugin_deliveries(const std::string& plugin,
                                                                 const std::string& workflow_id,
                                                                 const std::string& now, int limit) override;
+  Result<std::vector<long long>> claim_plugin_outbox(const std::string& workflow_id, const std::string& holder,
+                                                     const std::string& now, const std::string& until,
+                                                     int limit) override;
+  Status settle_plugin_outbox(const std::string& plugin, const std::vector<long long>& cases,
+                              const std::string& holder) override;
+  Status drop_plugin_outbox(const std::string& workflow_id) override;
+
+  // Jobs (migration 10): long operations any node answers for. start_job
+  // stores `job` as running with a new id (unique over all nodes) and returns
+  // it; update_job stores its progress or outcome (kNotFound when no job has
+  // its id); load_job is the job, or nothing.
+  Result<long long> start_job(const JobRecord& job);
+  Status update_job(const JobRecord& job);
+  Result<std::optional<JobRecord>> load_job(long long id);
+
+  // Leases (migration 10): background work one node does at a time.
+  // take_lease gives `holder` the lease `name` until `until` when it is
+  // free, ran out at or before `now`, or is `holder`'s already; true when
+  // `holder` holds it now, false when another does.
+  Result<bool> take_lease(const std::string& name, const std::string& holder, const std::string& now,
+                          const std::string& until);
+  // Gives the lease up when `holder` holds it (a node that stops cleanly), so
+  // another node, or this one restarted, takes it at once.
+  Status release_lease(const std::string& name, const std::string& holder);
 
   // Figures for /metrics: events per action over the whole installation, and
   // open cases per (municipality, workflow, stage).
@@ -249,6 +290,7 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
 
  private:
   explicit SqlStore(std::unique_ptr<Impl> impl);
+  void seed_outbox_for(const std::string& plugin);
   std::unique_ptr<Impl> impl_;
 };
 

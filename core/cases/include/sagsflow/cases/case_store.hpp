@@ -221,6 +221,26 @@ class CaseStore {
   virtual Result<std::vector<PluginDelivery>> pending_plugin_deliveries(const std::string& plugin,
                                                                         const std::string& workflow_id,
                                                                         const std::string& now, int limit) = 0;
+
+  // The plugins' outbox: every stored event leaves its case's row, with the
+  // case's latest seq, in the event's transaction; pending events are found
+  // there, never by reading every case. Rows are claimed so that one
+  // deliverer (of several server nodes) works on a case at a time.
+  // claim_plugin_outbox claims for `holder` until `until` up to max(1, limit)
+  // rows of `workflow_id` that are unclaimed, claimed by `holder`, or whose
+  // claim ran out before `now` (instants ISO-8601 UTC; PostgreSQL skips rows
+  // another node is claiming at that moment), and returns their case ids in
+  // order.
+  virtual Result<std::vector<long long>> claim_plugin_outbox(const std::string& workflow_id, const std::string& holder,
+                                                             const std::string& now, const std::string& until,
+                                                             int limit) = 0;
+  // For each of `cases`: removes its row when `plugin`'s cursor has reached
+  // the row's seq (an event stored since keeps it), else lifts `holder`'s
+  // claim on it. One transaction.
+  virtual Status settle_plugin_outbox(const std::string& plugin, const std::vector<long long>& cases,
+                                      const std::string& holder) = 0;
+  // Removes the rows of the cases of `workflow_id` (no plugin hears its events).
+  virtual Status drop_plugin_outbox(const std::string& workflow_id) = 0;
 };
 
 }  // namespace sagsflow

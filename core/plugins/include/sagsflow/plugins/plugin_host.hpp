@@ -168,6 +168,9 @@ class PluginHost final : public PluginCalls {
   // Delivers pending, due events of the attached engine's cases to their
   // plugins' on_case_event, at most `max_calls` calls. A failure leaves the
   // event pending with a backoff and (once per event) an incident on the case.
+  // Pending cases come from the store's outbox, claimed in batches for this
+  // host (CaseStore::claim_plugin_outbox), so several server nodes never work
+  // on one case's deliveries at once; rows a plugin has heard are removed.
   // kFailedPrecondition when not attached; kStorage.
   Result<DeliveryReport> deliver_pending(size_t max_calls = 100);
 
@@ -215,6 +218,8 @@ class PluginHost final : public PluginCalls {
   std::vector<boost::signals2::scoped_connection> connections_;
   CaseEngine* engine_ = nullptr;
   std::map<std::string, std::set<std::string>> workflows_of_;  // plugin id -> workflow ids it owns
+  std::set<std::string> silent_workflows_;  // deployed workflows that name no plugin: nothing to deliver
+  std::string holder_;  // this host's name on the outbox rows it claims (host, process, random)
   bool delivering_ = false;  // inside deliver_case: commits it causes are picked up by its loop
 };
 
