@@ -4,15 +4,34 @@
 
 namespace sagsflow::db {
 
-Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFilter& f) {
+namespace {
+
+// A YYYY-MM-DD day: the daily aggregates serve a period of whole days.
+bool is_day(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFilter& f, Counting how) {
   using List = std::vector<InquiryCount>;
   return guarded_read(*impl_, "counting inquiries", [&]() -> Result<List> {
     std::vector<std::string> params{f.municipality, f.from, f.to};
+    // For days, `at >= from AND at < to` selects exactly the inquiries whose
+    // day (the first ten characters of `at`) is in [from, to): the aggregates
+    // of migration 11 give the same counts from one row per day and group.
+    const bool kept = how == Counting::kKept && is_day(f.from) && is_day(f.to);
     std::string query =
-        "SELECT substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form, "
-        "CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, "
-        "CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END, COUNT(*) "
-        "FROM inquiries WHERE municipality = :p0 AND at >= :p1 AND at < :p2";
+        kept ? "SELECT day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded, "
+               "CAST(SUM(n) AS BIGINT) FROM inquiry_day_counts WHERE municipality = :p0 AND day >= :p1 AND day < :p2"
+             : "SELECT substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form, "
+               "CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, "
+               "CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END, COUNT(*) "
+               "FROM inquiries WHERE municipality = :p0 AND at >= :p1 AND at < :p2";
     if (f.unit) {
       query += fmt::format(" AND unit = :p{}", params.size());
       params.push_back(*f.unit);
@@ -21,7 +40,9 @@ Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFi
       query += fmt::format(" AND area = :p{}", params.size());
       params.push_back(*f.area);
     }
-    query += " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1";
+    query += " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+    if (kept) query += " HAVING SUM(n) <> 0";
+    query += " ORDER BY 1, 2, 3, 4, 5, 6, 7";
     std::string day, channel, type;
     int resolved = 0, with_form = 0, other = 0, forwarded = 0;
     long long n = 0;
