@@ -22,6 +22,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <set>
 #include <tuple>
 
 #include "bench_workflow.hpp"
@@ -418,6 +419,36 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
     for (const auto& c : *counts) year_inquiries += c.count;
     return Status::Ok();
   };
+  // The report's backlog: open cases per queue and opening day, and one case
+  // of each queue to name it (kept); before schema 11 every open case of the
+  // municipality, read and placed by queue_of.
+  const auto backlog_counts = [&](Counting how) -> Status {
+    if (how == Counting::kKept) {
+      auto groups = (*store)->count_open_cases_by_day(kMunicipality);
+      if (!groups.ok()) return groups.status();
+      std::set<std::pair<std::string, std::string>> named;
+      for (const auto& g : *groups) {
+        if (!named.insert({g.queue_kind, g.queue_id}).second) continue;
+        CaseFilter one;
+        one.municipality = kMunicipality;
+        one.status = CaseStatus::kOpen;
+        one.queue = CaseQueue{g.queue_kind, g.queue_id};
+        one.limit = 1;
+        auto sample = (*store)->list_cases(one);
+        if (!sample.ok()) return sample.status();
+        if (!sample->empty()) engine.queue_of(sample->front());
+      }
+      return Status::Ok();
+    }
+    CaseFilter open;
+    open.municipality = kMunicipality;
+    open.status = CaseStatus::kOpen;
+    open.limit = 1000000;
+    auto cases = (*store)->list_cases(open);
+    if (!cases.ok()) return cases.status();
+    for (const auto& c : *cases) engine.queue_of(c);
+    return Status::Ok();
+  };
   nlohmann::json counts = nlohmann::json::object();
   const auto time_counts = [&](const std::string& name, int n, auto&& call) -> Status {
     auto l = time_calls(n, call);
@@ -432,6 +463,9 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
   }
   const long long kept_year_inquiries = year_inquiries;
   if (st.ok()) {
+    st = time_counts("channel_report_backlog_counts_kept", a.samples, [&](int) { return backlog_counts(Counting::kKept); });
+  }
+  if (st.ok()) {
     st = time_counts("channel_report_year_deadline_counts", std::max(1, a.baseline_samples), [&](int) {
       return (*store)->count_deadlines(kMunicipality, year.from, year.to).status();
     });
@@ -442,6 +476,10 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
     if (st.ok()) {
       st = time_counts("channel_report_year_inquiry_counts_before_schema_11", a.baseline_samples,
                        [&](int) { return report_counts(Counting::kRecount); });
+    }
+    if (st.ok()) {
+      st = time_counts("channel_report_backlog_counts_before_schema_11", a.baseline_samples,
+                       [&](int) { return backlog_counts(Counting::kRecount); });
     }
     if (st.ok() && year_inquiries != kept_year_inquiries) {
       st = Internal(fmt::format("the year's inquiries: {} from the daily aggregates, {} counted from the rows",

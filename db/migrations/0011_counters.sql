@@ -30,15 +30,21 @@ CREATE TABLE case_action_counts (
   PRIMARY KEY (action, shard)
 );
 
--- Open cases by municipality and queue; a case without a queue (NULL
--- columns) counts under queue_kind '' and queue_id ''.
+-- Open cases by municipality, queue, workflow (its version names the
+-- service area) and the day they were opened (the report's backlog by age);
+-- a case without a queue (NULL columns) counts under queue_kind '' and
+-- queue_id ''. A row that falls to 0 is deleted, so the table holds no more
+-- rows than there are groups of open cases.
 CREATE TABLE open_case_counts (
   municipality TEXT NOT NULL,
   queue_kind TEXT NOT NULL,
   queue_id TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  workflow_version INTEGER NOT NULL,
+  opened_day TEXT NOT NULL,
   shard INTEGER NOT NULL,
   n BIGINT NOT NULL,
-  PRIMARY KEY (municipality, queue_kind, queue_id, shard)
+  PRIMARY KEY (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard)
 );
 
 -- Inquiries by day (the first ten characters of `at`) and every column the
@@ -66,27 +72,45 @@ CREATE TRIGGER case_events_count AFTER INSERT ON case_events BEGIN
     ON CONFLICT (action, shard) DO UPDATE SET n = n + 1; END;
 
 CREATE TRIGGER cases_count_open_inserted AFTER INSERT ON cases WHEN NEW.status = 'open' BEGIN
-  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, shard, n)
-    VALUES (NEW.municipality, COALESCE(NEW.queue_kind, ''), COALESCE(NEW.queue_id, ''), 0, 1)
-    ON CONFLICT (municipality, queue_kind, queue_id, shard) DO UPDATE SET n = n + 1; END;
-CREATE TRIGGER cases_count_open_left AFTER UPDATE OF status, municipality, queue_kind, queue_id ON cases
-  WHEN OLD.status = 'open' AND (NEW.status <> 'open' OR NEW.municipality <> OLD.municipality
-    OR COALESCE(NEW.queue_kind, '') <> COALESCE(OLD.queue_kind, '') OR COALESCE(NEW.queue_id, '') <> COALESCE(OLD.queue_id, ''))
+  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard, n)
+    VALUES (NEW.municipality, COALESCE(NEW.queue_kind, ''), COALESCE(NEW.queue_id, ''), NEW.workflow_id, NEW.workflow_version,
+      substr(NEW.opened_at, 1, 10), 0, 1)
+    ON CONFLICT (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard)
+      DO UPDATE SET n = n + 1; END;
+CREATE TRIGGER cases_count_open_left AFTER UPDATE OF status, municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_at ON cases
+  WHEN OLD.status = 'open' AND (NEW.status <> 'open' OR (NEW.municipality <> OLD.municipality
+    OR COALESCE(NEW.queue_kind, '') <> COALESCE(OLD.queue_kind, '') OR COALESCE(NEW.queue_id, '') <> COALESCE(OLD.queue_id, '')
+    OR NEW.workflow_id <> OLD.workflow_id OR NEW.workflow_version <> OLD.workflow_version
+    OR substr(NEW.opened_at, 1, 10) <> substr(OLD.opened_at, 1, 10)))
   BEGIN
-  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, shard, n)
-    VALUES (OLD.municipality, COALESCE(OLD.queue_kind, ''), COALESCE(OLD.queue_id, ''), 0, -1)
-    ON CONFLICT (municipality, queue_kind, queue_id, shard) DO UPDATE SET n = n - 1; END;
-CREATE TRIGGER cases_count_open_entered AFTER UPDATE OF status, municipality, queue_kind, queue_id ON cases
-  WHEN NEW.status = 'open' AND (OLD.status <> 'open' OR NEW.municipality <> OLD.municipality
-    OR COALESCE(NEW.queue_kind, '') <> COALESCE(OLD.queue_kind, '') OR COALESCE(NEW.queue_id, '') <> COALESCE(OLD.queue_id, ''))
+  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard, n)
+    VALUES (OLD.municipality, COALESCE(OLD.queue_kind, ''), COALESCE(OLD.queue_id, ''), OLD.workflow_id, OLD.workflow_version,
+      substr(OLD.opened_at, 1, 10), 0, -1)
+    ON CONFLICT (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard)
+      DO UPDATE SET n = n - 1
+  ; DELETE FROM open_case_counts WHERE municipality = OLD.municipality AND queue_kind = COALESCE(OLD.queue_kind, '')
+      AND queue_id = COALESCE(OLD.queue_id, '') AND workflow_id = OLD.workflow_id AND workflow_version = OLD.workflow_version
+      AND opened_day = substr(OLD.opened_at, 1, 10) AND shard = 0 AND n = 0; END;
+CREATE TRIGGER cases_count_open_entered AFTER UPDATE OF status, municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_at ON cases
+  WHEN NEW.status = 'open' AND (OLD.status <> 'open' OR (NEW.municipality <> OLD.municipality
+    OR COALESCE(NEW.queue_kind, '') <> COALESCE(OLD.queue_kind, '') OR COALESCE(NEW.queue_id, '') <> COALESCE(OLD.queue_id, '')
+    OR NEW.workflow_id <> OLD.workflow_id OR NEW.workflow_version <> OLD.workflow_version
+    OR substr(NEW.opened_at, 1, 10) <> substr(OLD.opened_at, 1, 10)))
   BEGIN
-  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, shard, n)
-    VALUES (NEW.municipality, COALESCE(NEW.queue_kind, ''), COALESCE(NEW.queue_id, ''), 0, 1)
-    ON CONFLICT (municipality, queue_kind, queue_id, shard) DO UPDATE SET n = n + 1; END;
+  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard, n)
+    VALUES (NEW.municipality, COALESCE(NEW.queue_kind, ''), COALESCE(NEW.queue_id, ''), NEW.workflow_id, NEW.workflow_version,
+      substr(NEW.opened_at, 1, 10), 0, 1)
+    ON CONFLICT (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard)
+      DO UPDATE SET n = n + 1; END;
 CREATE TRIGGER cases_count_open_deleted AFTER DELETE ON cases WHEN OLD.status = 'open' BEGIN
-  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, shard, n)
-    VALUES (OLD.municipality, COALESCE(OLD.queue_kind, ''), COALESCE(OLD.queue_id, ''), 0, -1)
-    ON CONFLICT (municipality, queue_kind, queue_id, shard) DO UPDATE SET n = n - 1; END;
+  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard, n)
+    VALUES (OLD.municipality, COALESCE(OLD.queue_kind, ''), COALESCE(OLD.queue_id, ''), OLD.workflow_id, OLD.workflow_version,
+      substr(OLD.opened_at, 1, 10), 0, -1)
+    ON CONFLICT (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard)
+      DO UPDATE SET n = n - 1
+  ; DELETE FROM open_case_counts WHERE municipality = OLD.municipality AND queue_kind = COALESCE(OLD.queue_kind, '')
+      AND queue_id = COALESCE(OLD.queue_id, '') AND workflow_id = OLD.workflow_id AND workflow_version = OLD.workflow_version
+      AND opened_day = substr(OLD.opened_at, 1, 10) AND shard = 0 AND n = 0; END;
 
 CREATE TRIGGER inquiries_count_inserted AFTER INSERT ON inquiries BEGIN
   INSERT INTO inquiry_day_counts (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot,
@@ -130,11 +154,17 @@ CREATE FUNCTION sagsflow_count_case_event() RETURNS trigger LANGUAGE plpgsql AS 
   ; RETURN NULL; END $$;
 CREATE TRIGGER case_events_count AFTER INSERT ON case_events FOR EACH ROW EXECUTE FUNCTION sagsflow_count_case_event();
 
--- One open case more (d = 1) or fewer (d = -1) in a municipality's queue.
-CREATE FUNCTION sagsflow_add_open_case(m TEXT, qk TEXT, qi TEXT, d INTEGER) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, shard, n)
-    VALUES (m, COALESCE(qk, ''), COALESCE(qi, ''), pg_backend_pid() % 8, d)
-    ON CONFLICT (municipality, queue_kind, queue_id, shard) DO UPDATE SET n = open_case_counts.n + d $$;
+-- One open case more (d = 1) or fewer (d = -1) under the counted columns of `r`.
+CREATE FUNCTION sagsflow_add_open_case(r cases, d INTEGER) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO open_case_counts (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard, n)
+    VALUES ((r).municipality, COALESCE((r).queue_kind, ''), COALESCE((r).queue_id, ''), (r).workflow_id,
+      (r).workflow_version, substr((r).opened_at, 1, 10), pg_backend_pid() % 8, d)
+    ON CONFLICT (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard)
+      DO UPDATE SET n = open_case_counts.n + d
+  ; DELETE FROM open_case_counts WHERE d < 0 AND municipality = (r).municipality
+      AND queue_kind = COALESCE((r).queue_kind, '') AND queue_id = COALESCE((r).queue_id, '')
+      AND workflow_id = (r).workflow_id AND workflow_version = (r).workflow_version
+      AND opened_day = substr((r).opened_at, 1, 10) AND shard = pg_backend_pid() % 8 AND n = 0 $$;
 -- A case that moves takes its two rows in one order (the smaller key first),
 -- so two moves in opposite directions never wait for each other's row.
 CREATE FUNCTION sagsflow_count_open_case() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -146,24 +176,28 @@ DECLARE
   ; END IF
   ; IF TG_OP <> 'DELETE' THEN is_open := NEW.status = 'open'
   ; END IF
-  ; IF was_open AND is_open AND ROW(NEW.municipality, COALESCE(NEW.queue_kind, ''), COALESCE(NEW.queue_id, ''))
-      < ROW(OLD.municipality, COALESCE(OLD.queue_kind, ''), COALESCE(OLD.queue_id, '')) THEN
-    PERFORM sagsflow_add_open_case(NEW.municipality, NEW.queue_kind, NEW.queue_id, 1)
-    ; PERFORM sagsflow_add_open_case(OLD.municipality, OLD.queue_kind, OLD.queue_id, -1)
+  ; IF was_open AND is_open AND ROW(NEW.municipality, COALESCE(NEW.queue_kind, ''), COALESCE(NEW.queue_id, ''),
+        NEW.workflow_id, NEW.workflow_version, substr(NEW.opened_at, 1, 10))
+      < ROW(OLD.municipality, COALESCE(OLD.queue_kind, ''), COALESCE(OLD.queue_id, ''),
+        OLD.workflow_id, OLD.workflow_version, substr(OLD.opened_at, 1, 10)) THEN
+    PERFORM sagsflow_add_open_case(NEW, 1)
+    ; PERFORM sagsflow_add_open_case(OLD, -1)
     ; RETURN NULL
   ; END IF
-  ; IF was_open THEN PERFORM sagsflow_add_open_case(OLD.municipality, OLD.queue_kind, OLD.queue_id, -1)
+  ; IF was_open THEN PERFORM sagsflow_add_open_case(OLD, -1)
   ; END IF
-  ; IF is_open THEN PERFORM sagsflow_add_open_case(NEW.municipality, NEW.queue_kind, NEW.queue_id, 1)
+  ; IF is_open THEN PERFORM sagsflow_add_open_case(NEW, 1)
   ; END IF
   ; RETURN NULL; END $$;
 CREATE TRIGGER cases_count_open_inserted AFTER INSERT ON cases FOR EACH ROW WHEN (NEW.status = 'open')
   EXECUTE FUNCTION sagsflow_count_open_case();
-CREATE TRIGGER cases_count_open_updated AFTER UPDATE OF status, municipality, queue_kind, queue_id ON cases FOR EACH ROW
+CREATE TRIGGER cases_count_open_updated AFTER UPDATE OF status, municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_at ON cases FOR EACH ROW
   WHEN ((OLD.status = 'open' OR NEW.status = 'open') AND (OLD.status IS DISTINCT FROM NEW.status
     OR OLD.municipality IS DISTINCT FROM NEW.municipality
     OR COALESCE(OLD.queue_kind, '') IS DISTINCT FROM COALESCE(NEW.queue_kind, '')
-    OR COALESCE(OLD.queue_id, '') IS DISTINCT FROM COALESCE(NEW.queue_id, '')))
+    OR COALESCE(OLD.queue_id, '') IS DISTINCT FROM COALESCE(NEW.queue_id, '')
+    OR OLD.workflow_id IS DISTINCT FROM NEW.workflow_id OR OLD.workflow_version IS DISTINCT FROM NEW.workflow_version
+    OR substr(OLD.opened_at, 1, 10) IS DISTINCT FROM substr(NEW.opened_at, 1, 10)))
   EXECUTE FUNCTION sagsflow_count_open_case();
 CREATE TRIGGER cases_count_open_deleted AFTER DELETE ON cases FOR EACH ROW WHEN (OLD.status = 'open')
   EXECUTE FUNCTION sagsflow_count_open_case();
@@ -197,9 +231,11 @@ CREATE TRIGGER inquiries_count_deleted AFTER DELETE ON inquiries FOR EACH ROW EX
 -- @dialect all
 -- The figures of the rows already stored.
 INSERT INTO case_action_counts (action, shard, n) SELECT action, 0, COUNT(*) FROM case_events GROUP BY action;
-INSERT INTO open_case_counts (municipality, queue_kind, queue_id, shard, n)
-  SELECT municipality, COALESCE(queue_kind, ''), COALESCE(queue_id, ''), 0, COUNT(*) FROM cases WHERE status = 'open'
-  GROUP BY municipality, COALESCE(queue_kind, ''), COALESCE(queue_id, '');
+INSERT INTO open_case_counts (municipality, queue_kind, queue_id, workflow_id, workflow_version, opened_day, shard, n)
+  SELECT municipality, COALESCE(queue_kind, ''), COALESCE(queue_id, ''), workflow_id, workflow_version,
+    substr(opened_at, 1, 10), 0, COUNT(*) FROM cases WHERE status = 'open'
+  GROUP BY municipality, COALESCE(queue_kind, ''), COALESCE(queue_id, ''), workflow_id, workflow_version,
+    substr(opened_at, 1, 10);
 INSERT INTO inquiry_day_counts (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,
     other_authority, forwarded, shard, n)
   SELECT municipality, substr(at, 1, 10), unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,

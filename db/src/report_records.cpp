@@ -71,6 +71,31 @@ Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFi
   });
 }
 
+Result<std::vector<SqlStore::OpenCaseGroup>> SqlStore::count_open_cases_by_day(const std::string& municipality,
+                                                                               Counting how) {
+  using List = std::vector<OpenCaseGroup>;
+  return guarded_read(*impl_, "counting open cases by age", [&]() -> Result<List> {
+    const char* query =
+        how == Counting::kKept
+            ? "SELECT queue_kind, queue_id, workflow_id, workflow_version, opened_day, CAST(SUM(n) AS BIGINT) "
+              "FROM open_case_counts WHERE municipality = :m "
+              "GROUP BY queue_kind, queue_id, workflow_id, workflow_version, opened_day HAVING SUM(n) <> 0 "
+              "ORDER BY 1, 2, 3, 4, 5"
+            : "SELECT COALESCE(queue_kind, ''), COALESCE(queue_id, ''), workflow_id, workflow_version, "
+              "substr(opened_at, 1, 10), COUNT(*) FROM cases WHERE municipality = :m AND status = 'open' "
+              "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
+    std::string m = municipality;
+    OpenCaseGroup g;
+    soci::statement st = (impl_->sql.prepare << query, soci::use(m), soci::into(g.queue_kind), soci::into(g.queue_id),
+                          soci::into(g.workflow_id), soci::into(g.workflow_version), soci::into(g.opened_day),
+                          soci::into(g.count));
+    st.execute();
+    List out;
+    while (st.fetch()) out.push_back(g);
+    return out;
+  });
+}
+
 Result<DeadlineCounts> SqlStore::count_deadlines(const std::string& municipality, const std::string& from,
                                                  const std::string& to) {
   return guarded_read(*impl_, "counting deadlines", [&]() -> Result<DeadlineCounts> {

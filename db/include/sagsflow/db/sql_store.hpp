@@ -186,6 +186,18 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   };
   Result<std::vector<QueueCount>> count_open_cases_by_queue(Counting how = Counting::kKept);
 
+  // Open cases of `municipality` per stored queue, workflow version and the
+  // day they were opened (the first ten characters of opened_at), ordered by
+  // those columns: the channel report's backlog by age.
+  struct OpenCaseGroup {
+    std::string queue_kind, queue_id, workflow_id;
+    int workflow_version = 0;
+    std::string opened_day;
+    long long count = 0;
+  };
+  Result<std::vector<OpenCaseGroup>> count_open_cases_by_day(const std::string& municipality,
+                                                              Counting how = Counting::kKept);
+
   // The inquiry register counted by day, channel, type and outcome (channel
   // reports), ordered by day and then the other columns. With kKept and a
   // period of whole days (from and to are YYYY-MM-DD) it reads the daily
