@@ -436,7 +436,8 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
         one.limit = 1;
         auto sample = (*store)->list_cases(one);
         if (!sample.ok()) return sample.status();
-        if (!sample->empty()) engine.queue_of(sample->front());
+        if (sample->empty()) continue;
+        if (auto q = engine.queue_of(sample->front()); !q.ok()) return q.status();
       }
       return Status::Ok();
     }
@@ -446,7 +447,9 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
     open.limit = 1000000;
     auto cases = (*store)->list_cases(open);
     if (!cases.ok()) return cases.status();
-    for (const auto& c : *cases) engine.queue_of(c);
+    for (const auto& c : *cases) {
+      if (auto q = engine.queue_of(c); !q.ok()) return q.status();
+    }
     return Status::Ok();
   };
   nlohmann::json counts = nlohmann::json::object();

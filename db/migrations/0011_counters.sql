@@ -19,6 +19,11 @@
 -- against writers until the migration commits, so no row is missed or
 -- counted twice while an older binary keeps serving.
 --
+-- A later migration that rebuilds cases, case_events or inquiries on SQLite
+-- (create, copy, drop, rename) must create their triggers below again. The
+-- role the server runs as needs INSERT, UPDATE and DELETE on the three tables
+-- (the triggers run with its rights).
+--
 -- A statement of a migration ends at a line ending in ';', so inside the
 -- trigger bodies a ';' never ends a line.
 

@@ -11,6 +11,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -127,13 +128,13 @@ class CountersTest : public ExampleMunicipalitiesTest {
       SCOPED_TRACE(filter.municipality + " " + filter.from + ".." + filter.to);
       const auto kept = inquiries(filter, Counting::kKept);
       const auto recount = inquiries(filter, Counting::kRecount);
-      ASSERT_EQ(kept.size(), recount.size());
-      for (size_t i = 0; i < kept.size(); ++i) {
+      EXPECT_EQ(kept.size(), recount.size());
+      for (size_t i = 0; i < std::min(kept.size(), recount.size()); ++i) {
         const auto& a = kept[i];
         const auto& b = recount[i];
-        EXPECT_EQ(std::tie(a.day, a.channel, a.type, a.resolved_on_the_spot, a.with_form, a.other_authority,
+        EXPECT_EQ(std::tie(a.day, a.channel, a.type, a.resolved_on_the_spot, a.with_form, a.for_other_authority,
                            a.forwarded, a.count),
-                  std::tie(b.day, b.channel, b.type, b.resolved_on_the_spot, b.with_form, b.other_authority,
+                  std::tie(b.day, b.channel, b.type, b.resolved_on_the_spot, b.with_form, b.for_other_authority,
                            b.forwarded, b.count))
             << "row " << i;
       }
