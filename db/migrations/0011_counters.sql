@@ -71,6 +71,23 @@ CREATE TABLE inquiry_day_counts (
                other_authority, forwarded, shard)
 );
 
+-- The same without unit and area: what a report for the whole municipality
+-- reads (a few hundred rows a day at most).
+CREATE TABLE inquiry_day_totals (
+  municipality TEXT NOT NULL,
+  day TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  inquiry_type TEXT NOT NULL,
+  resolved_on_the_spot INTEGER NOT NULL,
+  with_form INTEGER NOT NULL,
+  other_authority INTEGER NOT NULL,
+  forwarded INTEGER NOT NULL,
+  shard INTEGER NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded,
+               shard)
+);
+
 -- @dialect sqlite
 CREATE TRIGGER case_events_count AFTER INSERT ON case_events BEGIN
   INSERT INTO case_action_counts (action, shard, n) VALUES (NEW.action, 0, 1)
@@ -123,7 +140,13 @@ CREATE TRIGGER inquiries_count_inserted AFTER INSERT ON inquiries BEGIN
     VALUES (NEW.municipality, substr(NEW.at, 1, 10), NEW.unit, NEW.area, NEW.channel, NEW.inquiry_type,
       NEW.resolved_on_the_spot, NEW.with_form, NEW.acting_authority <> NEW.owning_authority, NEW.forwarded_to <> '', 0, 1)
     ON CONFLICT (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,
-      other_authority, forwarded, shard) DO UPDATE SET n = n + 1; END;
+      other_authority, forwarded, shard) DO UPDATE SET n = n + 1
+  ; INSERT INTO inquiry_day_totals (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form,
+    other_authority, forwarded, shard, n)
+    VALUES (NEW.municipality, substr(NEW.at, 1, 10), NEW.channel, NEW.inquiry_type, NEW.resolved_on_the_spot, NEW.with_form,
+      NEW.acting_authority <> NEW.owning_authority, NEW.forwarded_to <> '', 0, 1)
+    ON CONFLICT (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded,
+      shard) DO UPDATE SET n = n + 1; END;
 CREATE TRIGGER inquiries_count_updated AFTER UPDATE OF municipality, at, unit, area, channel, inquiry_type,
   resolved_on_the_spot, with_form, acting_authority, owning_authority, forwarded_to ON inquiries
   WHEN NEW.municipality <> OLD.municipality OR substr(NEW.at, 1, 10) <> substr(OLD.at, 1, 10) OR NEW.unit <> OLD.unit
@@ -138,19 +161,37 @@ CREATE TRIGGER inquiries_count_updated AFTER UPDATE OF municipality, at, unit, a
       OLD.resolved_on_the_spot, OLD.with_form, OLD.acting_authority <> OLD.owning_authority, OLD.forwarded_to <> '', 0, -1)
     ON CONFLICT (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,
       other_authority, forwarded, shard) DO UPDATE SET n = n - 1
+  ; INSERT INTO inquiry_day_totals (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form,
+    other_authority, forwarded, shard, n)
+    VALUES (OLD.municipality, substr(OLD.at, 1, 10), OLD.channel, OLD.inquiry_type, OLD.resolved_on_the_spot, OLD.with_form,
+      OLD.acting_authority <> OLD.owning_authority, OLD.forwarded_to <> '', 0, -1)
+    ON CONFLICT (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded,
+      shard) DO UPDATE SET n = n - 1
   ; INSERT INTO inquiry_day_counts (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot,
     with_form, other_authority, forwarded, shard, n)
     VALUES (NEW.municipality, substr(NEW.at, 1, 10), NEW.unit, NEW.area, NEW.channel, NEW.inquiry_type,
       NEW.resolved_on_the_spot, NEW.with_form, NEW.acting_authority <> NEW.owning_authority, NEW.forwarded_to <> '', 0, 1)
     ON CONFLICT (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,
-      other_authority, forwarded, shard) DO UPDATE SET n = n + 1; END;
+      other_authority, forwarded, shard) DO UPDATE SET n = n + 1
+  ; INSERT INTO inquiry_day_totals (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form,
+    other_authority, forwarded, shard, n)
+    VALUES (NEW.municipality, substr(NEW.at, 1, 10), NEW.channel, NEW.inquiry_type, NEW.resolved_on_the_spot, NEW.with_form,
+      NEW.acting_authority <> NEW.owning_authority, NEW.forwarded_to <> '', 0, 1)
+    ON CONFLICT (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded,
+      shard) DO UPDATE SET n = n + 1; END;
 CREATE TRIGGER inquiries_count_deleted AFTER DELETE ON inquiries BEGIN
   INSERT INTO inquiry_day_counts (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot,
     with_form, other_authority, forwarded, shard, n)
     VALUES (OLD.municipality, substr(OLD.at, 1, 10), OLD.unit, OLD.area, OLD.channel, OLD.inquiry_type,
       OLD.resolved_on_the_spot, OLD.with_form, OLD.acting_authority <> OLD.owning_authority, OLD.forwarded_to <> '', 0, -1)
     ON CONFLICT (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,
-      other_authority, forwarded, shard) DO UPDATE SET n = n - 1; END;
+      other_authority, forwarded, shard) DO UPDATE SET n = n - 1
+  ; INSERT INTO inquiry_day_totals (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form,
+    other_authority, forwarded, shard, n)
+    VALUES (OLD.municipality, substr(OLD.at, 1, 10), OLD.channel, OLD.inquiry_type, OLD.resolved_on_the_spot, OLD.with_form,
+      OLD.acting_authority <> OLD.owning_authority, OLD.forwarded_to <> '', 0, -1)
+    ON CONFLICT (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded,
+      shard) DO UPDATE SET n = n - 1; END;
 
 -- @dialect postgresql
 CREATE FUNCTION sagsflow_count_case_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
@@ -215,7 +256,14 @@ CREATE FUNCTION sagsflow_add_inquiry(r inquiries, d INTEGER) RETURNS void LANGUA
       (r).resolved_on_the_spot, (r).with_form, CASE WHEN (r).acting_authority <> (r).owning_authority THEN 1 ELSE 0 END,
       CASE WHEN (r).forwarded_to <> '' THEN 1 ELSE 0 END, pg_backend_pid() % 8, d)
     ON CONFLICT (municipality, day, unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,
-      other_authority, forwarded, shard) DO UPDATE SET n = inquiry_day_counts.n + d $$;
+      other_authority, forwarded, shard) DO UPDATE SET n = inquiry_day_counts.n + d
+  ; INSERT INTO inquiry_day_totals (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form,
+    other_authority, forwarded, shard, n)
+    VALUES ((r).municipality, substr((r).at, 1, 10), (r).channel, (r).inquiry_type, (r).resolved_on_the_spot,
+      (r).with_form, CASE WHEN (r).acting_authority <> (r).owning_authority THEN 1 ELSE 0 END,
+      CASE WHEN (r).forwarded_to <> '' THEN 1 ELSE 0 END, pg_backend_pid() % 8, d)
+    ON CONFLICT (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded,
+      shard) DO UPDATE SET n = inquiry_day_totals.n + d $$;
 CREATE FUNCTION sagsflow_count_inquiry() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
   IF TG_OP <> 'INSERT' THEN PERFORM sagsflow_add_inquiry(OLD, -1)
   ; END IF
@@ -247,4 +295,11 @@ INSERT INTO inquiry_day_counts (municipality, day, unit, area, channel, inquiry_
     CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END,
     0, COUNT(*) FROM inquiries
   GROUP BY municipality, substr(at, 1, 10), unit, area, channel, inquiry_type, resolved_on_the_spot, with_form,
+    CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END;
+INSERT INTO inquiry_day_totals (municipality, day, channel, inquiry_type, resolved_on_the_spot, with_form,
+    other_authority, forwarded, shard, n)
+  SELECT municipality, substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form,
+    CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END,
+    0, COUNT(*) FROM inquiries
+  GROUP BY municipality, substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form,
     CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END;

@@ -25,9 +25,14 @@ Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFi
     // day (the first ten characters of `at`) is in [from, to): the aggregates
     // of migration 11 give the same counts from one row per day and group.
     const bool kept = how == Counting::kKept && is_day(f.from) && is_day(f.to);
+    // Without a unit or area the totals (one row a day per channel, type and
+    // outcome) serve; a filter needs the rows by unit and area.
+    const char* aggregate = f.unit || f.area ? "inquiry_day_counts" : "inquiry_day_totals";
     std::string query =
-        kept ? "SELECT day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, forwarded, "
-               "CAST(SUM(n) AS BIGINT) FROM inquiry_day_counts WHERE municipality = :p0 AND day >= :p1 AND day < :p2"
+        kept ? fmt::format("SELECT day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, "
+                           "forwarded, CAST(SUM(n) AS BIGINT) FROM {} WHERE municipality = :p0 AND day >= :p1 "
+                           "AND day < :p2",
+                           aggregate)
              : "SELECT substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form, "
                "CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, "
                "CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END, COUNT(*) "
