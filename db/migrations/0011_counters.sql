@@ -303,8 +303,3 @@ INSERT INTO inquiry_day_totals (municipality, day, channel, inquiry_type, resolv
     0, COUNT(*) FROM inquiries
   GROUP BY municipality, substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form,
     CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END;
--- The report's deadline counts: a municipality's cases closed in a period
--- (an index range, not every closed case's row) and, for each, whether a
--- deadline passed (a probe of the few deadline_passed events).
-CREATE INDEX cases_by_status_change ON cases (municipality, status, updated_at);
-CREATE INDEX case_events_deadline_passed ON case_events (case_id) WHERE action = 'deadline_passed';
