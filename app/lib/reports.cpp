@@ -2,9 +2,108 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
+
 namespace sagsflow::app {
 
-Result<ChannelReport> channel_report(Installation& inst, const Actor& actor, const ReportRequest& request) {
+namespace {
+
+int age_in_days(Date today, const std::string& opened_at) {
+  auto opened = parse_date(opened_at.substr(0, 10));
+  return opened.ok() ? std::max(0, static_cast<int>((today - *opened).count())) : 0;
+}
+
+// The backlog now, one open case at a time: its queue by queue_of. All open
+// cases of the municipality, or (only_unplaced) those stored without a queue.
+Result<std::vector<BacklogItem>> backlog_of_cases(Installation& inst, const ReportRequest& request,
+                                                  bool only_unplaced) {
+  std::vector<CaseState> cases;
+  CaseFilter open;
+  open.municipality = request.municipality;
+  open.status = CaseStatus::kOpen;
+  open.limit = 1000000;
+  if (only_unplaced) {
+    // Stored without a queue (NULL), or with an empty one.
+    for (bool unplaced : {true, false}) {
+      CaseFilter f = open;
+      f.unplaced = unplaced;
+      if (!unplaced) f.queue = CaseQueue{};
+      auto some = inst.store->list_cases(f);
+      if (!some.ok()) return some.status();
+      cases.insert(cases.end(), some->begin(), some->end());
+    }
+  } else {
+    auto all = inst.store->list_cases(open);
+    if (!all.ok()) return all.status();
+    cases = std::move(*all);
+  }
+  const Date today = inst.engine->today();
+  std::vector<BacklogItem> backlog;
+  for (const auto& c : cases) {
+    if (request.area) {
+      auto area = inst.engine->area_of(c);
+      if (!area.ok() || *area != *request.area) continue;
+    }
+    auto queue = inst.engine->queue_of(c);
+    if (!queue.ok()) return queue.status();
+    if (request.unit && !(queue->kind == "unit" && queue->id == *request.unit)) continue;
+    backlog.push_back({queue->name.empty() ? queue->id : queue->name, age_in_days(today, c.opened_at)});
+  }
+  return backlog;
+}
+
+// The backlog now from the open-case counters: a group per stored queue,
+// workflow version and opening day; the queue's name is queue_of of one of
+// its open cases (the name follows from the queue).
+Result<std::vector<BacklogItem>> backlog_from_counts(Installation& inst, const ReportRequest& request) {
+  auto groups = inst.store->count_open_cases_by_day(request.municipality);
+  if (!groups.ok()) return groups.status();
+  const Date today = inst.engine->today();
+  std::map<std::pair<std::string, std::string>, std::string> names;
+  std::map<std::pair<std::string, int>, std::optional<std::string>> areas;
+  std::vector<BacklogItem> backlog;
+  for (const auto& g : *groups) {
+    if (g.queue_kind.empty()) continue;  // placed one by one below
+    if (request.unit && !(g.queue_kind == "unit" && g.queue_id == *request.unit)) continue;
+    if (request.area) {
+      auto [at, fresh] = areas.try_emplace({g.workflow_id, g.workflow_version});
+      if (fresh) {
+        auto wf = inst.engine->workflow(g.workflow_id, g.workflow_version);
+        if (wf.ok()) at->second = (*wf)->service_area;
+      }
+      if (at->second != *request.area) continue;
+    }
+    auto [named, fresh] = names.try_emplace({g.queue_kind, g.queue_id});
+    if (fresh) {
+      CaseFilter one;
+      one.municipality = request.municipality;
+      one.status = CaseStatus::kOpen;
+      one.queue = CaseQueue{g.queue_kind, g.queue_id};
+      one.limit = 1;
+      auto sample = inst.store->list_cases(one);
+      if (!sample.ok()) return sample.status();
+      named->second = g.queue_id;
+      if (!sample->empty()) {
+        auto queue = inst.engine->queue_of(sample->front());
+        if (!queue.ok()) return queue.status();
+        if (!queue->name.empty()) named->second = queue->name;
+      }
+    }
+    backlog.push_back({named->second, age_in_days(today, g.opened_day), g.count});
+  }
+  auto unplaced = backlog_of_cases(inst, request, true);
+  if (!unplaced.ok()) return unplaced.status();
+  backlog.insert(backlog.end(), unplaced->begin(), unplaced->end());
+  return backlog;
+}
+
+}  // namespace
+
+Result<ChannelReport> channel_report(Installation& inst, const Actor& actor, const ReportRequest& request,
+                                     db::SqlStore::Counting how) {
   const auto* m = inst.organisation->find(request.municipality);
   if (m == nullptr) return NotFound(fmt::format("no municipality {} is configured", request.municipality));
   auto who = inst.organisation->identify(actor, request.municipality);
@@ -22,32 +121,15 @@ Result<ChannelReport> channel_report(Installation& inst, const Actor& actor, con
                                           "municipality file",
                                           m->name));
   }
-  auto counts = inst.store->count_inquiries({request.municipality, request.from, request.to, request.unit, request.area});
+  auto counts =
+      inst.store->count_inquiries({request.municipality, request.from, request.to, request.unit, request.area}, how);
   if (!counts.ok()) return counts.status();
   auto deadlines = inst.store->count_deadlines(request.municipality, request.from, request.to);
   if (!deadlines.ok()) return deadlines.status();
-  // The backlog now: open cases per queue, with their age.
-  CaseFilter open;
-  open.municipality = request.municipality;
-  open.status = CaseStatus::kOpen;
-  open.limit = 1000000;
-  auto cases = inst.store->list_cases(open);
-  if (!cases.ok()) return cases.status();
-  const Date today = inst.engine->today();
-  std::vector<BacklogItem> backlog;
-  for (const auto& c : *cases) {
-    if (request.area) {
-      auto area = inst.engine->area_of(c);
-      if (!area.ok() || *area != *request.area) continue;
-    }
-    auto queue = inst.engine->queue_of(c);
-    if (!queue.ok()) return queue.status();
-    if (request.unit && !(queue->kind == "unit" && queue->id == *request.unit)) continue;
-    auto opened = parse_date(c.opened_at.substr(0, 10));
-    const int age = opened.ok() ? static_cast<int>((today - *opened).count()) : 0;
-    backlog.push_back({queue->name.empty() ? queue->id : queue->name, std::max(0, age)});
-  }
-  return build_channel_report(request, m->channel_strategy, *counts, *deadlines, backlog);
+  auto backlog = how == db::SqlStore::Counting::kKept ? backlog_from_counts(inst, request)
+                                                      : backlog_of_cases(inst, request, false);
+  if (!backlog.ok()) return backlog.status();
+  return build_channel_report(request, m->channel_strategy, *counts, *deadlines, *backlog);
 }
 
 }  // namespace sagsflow::app

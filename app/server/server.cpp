@@ -405,16 +405,13 @@ Reply Server::Impl::metrics_text() {
     out += fmt::format("sagsflow_deadline_breaches_total {}\n",
                        events->contains("deadline_passed") ? events->at("deadline_passed") : 0);
   }
-  CaseFilter open;
-  open.status = CaseStatus::kOpen;
-  open.limit = 1000000;
-  if (auto cases = inst.store->list_cases(open); cases.ok()) {
+  // The queue each open case is stored with (the engine's queue_of at its
+  // last change), from the counters the store keeps as cases change.
+  if (auto counts = inst.store->count_open_cases_by_queue(); counts.ok()) {
     std::map<std::tuple<std::string, std::string, std::string>, long long> per_queue;
-    for (const auto& c : *cases) {
-      auto q = inst.engine->queue_of(c);
-      const std::string kind = q.ok() && !q->kind.empty() ? q->kind : "none";
-      const std::string id = q.ok() ? q->id : "";
-      ++per_queue[{c.municipality, kind, id}];
+    for (const auto& c : *counts) {
+      const std::string kind = c.queue_kind.empty() ? "none" : c.queue_kind;
+      per_queue[{c.municipality, kind, c.queue_id}] += c.count;
     }
     out += "# HELP sagsflow_open_cases Open cases per municipality and queue (unit, specialist group or authority).\n";
     out += "# TYPE sagsflow_open_cases gauge\n";

@@ -6,15 +6,24 @@
 // real path: the indexed query, visibility, and the access records it writes
 // (durable: synchronous FULL). For comparison it times the read the
 // worklist did before schema 9 (every open case of the municipality).
+// Each case has its opening event, and a year of M inquiries is registered
+// beside them: the bench times the counts /metrics reads (events by action,
+// open cases by queue) and a year's channel-report counts, from the counters
+// and daily aggregates of schema 11 and, as before schema 11, counted from
+// the rows.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <random>
+#include <set>
+#include <tuple>
 
 #include "bench_workflow.hpp"
 #include "cli_context.hpp"
@@ -36,6 +45,7 @@ struct WorklistBenchArgs {
   int samples = 200;
   int page = 50;
   int baseline_samples = 3;
+  long long inquiries = 1000000;
   std::string dir;
 };
 
@@ -69,6 +79,16 @@ Status build_rows(const std::string& path, const CaseState& model, long long n) 
       "status, citizen_cpr, due_date, version, state, opened_at, updated_at, queue_kind, queue_id, assignee) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?11, ?12, ?13, ?14, 'unit', ?15, ?16)";
   if (auto st = sqlite_ok(db, sqlite3_prepare_v2(db, sql, -1, &insert, nullptr), "prepare"); !st.ok()) {
+    return close(st);
+  }
+  // Each case's opening event, a copy of case 1's.
+  sqlite3_stmt* event = nullptr;
+  const char* event_sql =
+      "INSERT INTO case_events (case_id, seq, at, actor, unit, authority, action, from_stage, to_stage, data) "
+      "SELECT ?1, seq, at, actor, unit, authority, action, from_stage, to_stage, data FROM case_events "
+      "WHERE case_id = 1 AND seq = 1";
+  if (auto st = sqlite_ok(db, sqlite3_prepare_v2(db, event_sql, -1, &event, nullptr), "prepare"); !st.ok()) {
+    sqlite3_finalize(insert);
     return close(st);
   }
   const auto text = [&](int i, const std::string& v) {
@@ -125,12 +145,85 @@ Status build_rows(const std::string& path, const CaseState& model, long long n) 
     if (assignee.empty()) sqlite3_bind_null(insert, 16); else text(16, assignee);
     failed = sqlite_ok(db, sqlite3_step(insert), "insert");
     sqlite3_reset(insert);
+    if (failed.ok()) {
+      sqlite3_bind_int64(event, 1, id);
+      failed = sqlite_ok(db, sqlite3_step(event), "insert event");
+      sqlite3_reset(event);
+    }
+    if (id % kBatch == 0 || id == n) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  sqlite3_finalize(insert);
+  sqlite3_finalize(event);
+  if (!failed.ok()) return close(failed);
+  // Later openings take ids after the built ones.
+  const std::string counter = fmt::format("UPDATE counters SET value = {} WHERE scope = '*' AND name = 'case_id'", n);
+  failed = sqlite_ok(db, sqlite3_exec(db, counter.c_str(), nullptr, nullptr, nullptr), "counter");
+  if (failed.ok()) failed = sqlite_ok(db, sqlite3_exec(db, "ANALYZE", nullptr, nullptr, nullptr), "analyze");
+  return close(failed);
+}
+
+// Inquiries 1..n spread over the days of 2026, through every channel, type
+// and outcome, at the kUnits units and five areas, some handled for another
+// authority and some forwarded.
+Status build_inquiries(const std::string& path, long long n) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return StorageError("opening " + path + ": " + why);
+  }
+  const auto close = [&](Status st) {
+    sqlite3_close(db);
+    return st;
+  };
+  if (auto st = sqlite_ok(db, sqlite3_exec(db, "PRAGMA synchronous=OFF", nullptr, nullptr, nullptr), "pragma");
+      !st.ok()) {
+    return close(st);
+  }
+  static constexpr std::array kChannels{"personal_attendance", "phone",          "letter",
+                                        "email",               "digital_post",   "digital_self_service",
+                                        "assisted_self_service"};
+  static constexpr std::array kTypes{"general_information", "case_information", "transaction"};
+  static constexpr std::array kAreas{"passports", "moving", "housing_support", "pension", "health_insurance"};
+  sqlite3_stmt* insert = nullptr;
+  const char* sql =
+      "INSERT INTO inquiries (id, municipality, channel, inquiry_type, area, service, citizen_cpr, with_form, "
+      "resolved_on_the_spot, outcome, handled_by, unit, acting_authority, owning_authority, routed_to, "
+      "forwarded_to, forwarded_on, case_id, at) VALUES (?1, ?2, ?3, ?4, ?5, 'general_guidance', NULL, ?6, ?7, "
+      "'', 'bench', ?8, ?2, ?9, '', ?10, ?11, NULL, ?12)";
+  if (auto st = sqlite_ok(db, sqlite3_prepare_v2(db, sql, -1, &insert, nullptr), "prepare"); !st.ok()) {
+    return close(st);
+  }
+  const auto text = [&](int i, const std::string& v) {
+    sqlite3_bind_text(insert, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  };
+  const Date first = std::chrono::year{2026} / 1 / 1;
+  Status failed = Status::Ok();
+  for (long long id = 1; id <= n && failed.ok(); ++id) {
+    if ((id - 1) % kBatch == 0) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    const Date day = first + std::chrono::days{(id * 365) / (n + 1)};
+    const bool forwarded = id % 17 == 0;
+    sqlite3_bind_int64(insert, 1, id);
+    text(2, kMunicipality);
+    text(3, kChannels[static_cast<size_t>(id % 7)]);
+    text(4, kTypes[static_cast<size_t>(id / 7 % 3)]);
+    text(5, kAreas[static_cast<size_t>(id / 3 % 5)]);
+    sqlite3_bind_int(insert, 6, id % 5 == 0 ? 1 : 0);
+    sqlite3_bind_int(insert, 7, id % 3 == 0 ? 1 : 0);
+    text(8, fmt::format("u{}", id % kUnits));
+    text(9, id % 11 == 0 ? "udbetaling-danmark" : kMunicipality);
+    text(10, forwarded ? "udbetaling-danmark" : "");
+    text(11, forwarded ? format_date(day) : "");
+    text(12, fmt::format("{}T{:02}:{:02}:00Z", format_date(day), 7 + id % 9, id % 60));
+    failed = sqlite_ok(db, sqlite3_step(insert), "insert inquiry");
+    sqlite3_reset(insert);
     if (id % kBatch == 0 || id == n) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   }
   sqlite3_finalize(insert);
   if (!failed.ok()) return close(failed);
-  // Later openings take ids after the built ones.
-  const std::string counter = fmt::format("UPDATE counters SET value = {} WHERE scope = '*' AND name = 'case_id'", n);
+  const std::string counter = fmt::format(
+      "INSERT INTO counters (scope, name, value) VALUES ('*', 'inquiry_id', {0}) "
+      "ON CONFLICT (scope, name) DO UPDATE SET value = {0}", n);
   failed = sqlite_ok(db, sqlite3_exec(db, counter.c_str(), nullptr, nullptr, nullptr), "counter");
   if (failed.ok()) failed = sqlite_ok(db, sqlite3_exec(db, "ANALYZE", nullptr, nullptr, nullptr), "analyze");
   return close(failed);
@@ -210,6 +303,9 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
     model = *opened;
   }
   if (auto st = build_rows(path, model, a.cases); !st.ok()) return fail(ctx, st);
+  if (a.inquiries > 0) {
+    if (auto st = build_inquiries(path, a.inquiries); !st.ok()) return fail(ctx, st);
+  }
   const double build_seconds = std::chrono::duration<double>(Clock::now() - built_at).count();
 
   // The timed part: the store as the server opens it (synchronous FULL), the engine's real list calls.
@@ -293,6 +389,106 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
     if (!l.ok()) st = l.status();
     else baseline = l->to_json();
   }
+  // The counts of /metrics and of a year's channel report: kept (schema 11)
+  // and, as before it, counted from the rows.
+  using Counting = db::SqlStore::Counting;
+  const auto metrics_counts = [&](Counting how) -> Status {
+    auto events = (*store)->count_events_by_action(how);
+    if (!events.ok()) return events.status();
+    if (how == Counting::kKept) return (*store)->count_open_cases_by_queue().status();
+    // Before schema 11 /metrics read every open case and asked the engine its
+    // queue (here without an organisation: the real one asked it too).
+    CaseFilter open;
+    open.status = CaseStatus::kOpen;
+    open.limit = 1000000;
+    auto cases = (*store)->list_cases(open);
+    if (!cases.ok()) return cases.status();
+    std::map<std::tuple<std::string, std::string, std::string>, long long> per_queue;
+    for (const auto& c : *cases) {
+      auto q = engine.queue_of(c);
+      ++per_queue[{c.municipality, q.ok() ? q->kind : "", q.ok() ? q->id : ""}];
+    }
+    return Status::Ok();
+  };
+  const InquiryCountFilter year{kMunicipality, "2026-01-01", "2027-01-01", std::nullopt, std::nullopt};
+  long long year_inquiries = 0;
+  const auto report_counts = [&](Counting how) -> Status {
+    auto counts = (*store)->count_inquiries(year, how);
+    if (!counts.ok()) return counts.status();
+    year_inquiries = 0;
+    for (const auto& c : *counts) year_inquiries += c.count;
+    return Status::Ok();
+  };
+  // The report's backlog: open cases per queue and opening day, and one case
+  // of each queue to name it (kept); before schema 11 every open case of the
+  // municipality, read and placed by queue_of.
+  const auto backlog_counts = [&](Counting how) -> Status {
+    if (how == Counting::kKept) {
+      auto groups = (*store)->count_open_cases_by_day(kMunicipality);
+      if (!groups.ok()) return groups.status();
+      std::set<std::pair<std::string, std::string>> named;
+      for (const auto& g : *groups) {
+        if (!named.insert({g.queue_kind, g.queue_id}).second) continue;
+        CaseFilter one;
+        one.municipality = kMunicipality;
+        one.status = CaseStatus::kOpen;
+        one.queue = CaseQueue{g.queue_kind, g.queue_id};
+        one.limit = 1;
+        auto sample = (*store)->list_cases(one);
+        if (!sample.ok()) return sample.status();
+        if (sample->empty()) continue;
+        if (auto q = engine.queue_of(sample->front()); !q.ok()) return q.status();
+      }
+      return Status::Ok();
+    }
+    CaseFilter open;
+    open.municipality = kMunicipality;
+    open.status = CaseStatus::kOpen;
+    open.limit = 1000000;
+    auto cases = (*store)->list_cases(open);
+    if (!cases.ok()) return cases.status();
+    for (const auto& c : *cases) {
+      if (auto q = engine.queue_of(c); !q.ok()) return q.status();
+    }
+    return Status::Ok();
+  };
+  nlohmann::json counts = nlohmann::json::object();
+  const auto time_counts = [&](const std::string& name, int n, auto&& call) -> Status {
+    auto l = time_calls(n, call);
+    if (!l.ok()) return l.status();
+    counts[name] = l->to_json();
+    return Status::Ok();
+  };
+  if (st.ok()) st = time_counts("metrics_counts_kept", a.samples, [&](int) { return metrics_counts(Counting::kKept); });
+  if (st.ok()) {
+    st = time_counts("channel_report_year_inquiry_counts_kept", a.samples,
+                     [&](int) { return report_counts(Counting::kKept); });
+  }
+  const long long kept_year_inquiries = year_inquiries;
+  if (st.ok()) {
+    st = time_counts("channel_report_backlog_counts_kept", a.samples, [&](int) { return backlog_counts(Counting::kKept); });
+  }
+  if (st.ok()) {
+    st = time_counts("channel_report_year_deadline_counts", std::max(1, a.baseline_samples), [&](int) {
+      return (*store)->count_deadlines(kMunicipality, year.from, year.to).status();
+    });
+  }
+  if (st.ok() && a.baseline_samples > 0) {
+    st = time_counts("metrics_counts_before_schema_11", a.baseline_samples,
+                     [&](int) { return metrics_counts(Counting::kRecount); });
+    if (st.ok()) {
+      st = time_counts("channel_report_year_inquiry_counts_before_schema_11", a.baseline_samples,
+                       [&](int) { return report_counts(Counting::kRecount); });
+    }
+    if (st.ok()) {
+      st = time_counts("channel_report_backlog_counts_before_schema_11", a.baseline_samples,
+                       [&](int) { return backlog_counts(Counting::kRecount); });
+    }
+    if (st.ok() && year_inquiries != kept_year_inquiries) {
+      st = Internal(fmt::format("the year's inquiries: {} from the daily aggregates, {} counted from the rows",
+                                kept_year_inquiries, year_inquiries));
+    }
+  }
   if (!st.ok()) return fail(ctx, st);
   const double unit_p99 = latencies["worklist_unit_first_page"]["p99_ms"].get<double>();
   nlohmann::json out{{"benchmark", "worklist"},
@@ -305,6 +501,9 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
                      {"latency", latencies},
                      {"cases_shown", shown},
                      {"before_schema_9_full_read_of_open_cases", baseline.is_null() ? nlohmann::json() : baseline},
+                     {"inquiries", a.inquiries},
+                     {"year_inquiries_counted", kept_year_inquiries},
+                     {"counts", counts},
                      {"query_plan", worklist_plan(path)},
                      {"target_p99_ms", 10},
                      {"meets_target", unit_p99 <= 10.0}};
@@ -323,8 +522,10 @@ CLI::App* add_bench_worklist_command(CLI::App& bench, Context& ctx, int& exit_co
   w->add_option("--samples", a.samples, "Timed calls per list (default 200)")->check(CLI::Range(1, 1000000));
   w->add_option("--page", a.page, "Cases a page (default 50)")->check(CLI::Range(1, 1000));
   w->add_option("--baseline-samples", a.baseline_samples,
-                "Timed full reads of the open cases, as before schema 9 (default 3; 0: none)")
+                "Timed full reads of the open cases (as before schema 9) and of the counted rows (as before schema 11) (default 3; 0: none)")
       ->check(CLI::Range(0, 1000));
+  w->add_option("--inquiries", a.inquiries, "Inquiries registered over 2026 (default 1000000)")
+      ->check(CLI::Range(0LL, 100000000LL));
   w->add_option("--dir", a.dir, "Folder for the database file (default: a temporary one, removed)");
   w->callback([&] { exit_code = run_worklist_bench(ctx, a); });
   return w;

@@ -121,7 +121,7 @@ ChannelReport build_channel_report(const ReportRequest& request, const ChannelSt
   r.counting_weeks_found.assign(found.begin(), found.end());
   if (request.counting_weeks_only && !found.empty()) r.annual_factor = 52.0 / double(found.size());
   for (const auto& item : backlog) {
-    ++r.backlog[item.queue][age_band(item.age_days)];
+    r.backlog[item.queue][age_band(item.age_days)] += item.cases;
     r.backlog_oldest_days[item.queue] = std::max(r.backlog_oldest_days[item.queue], item.age_days);
   }
   return r;

@@ -142,16 +142,40 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
   });
 }
 
-Result<std::map<std::string, long long>> SqlStore::count_events_by_action() {
+Result<std::map<std::string, long long>> SqlStore::count_events_by_action(Counting how) {
   using Counts = std::map<std::string, long long>;
   return guarded_read(*impl_, "counting case events", [&]() -> Result<Counts> {
+    // The kept counts: one row per action and shard (migration 11).
+    const char* query = how == Counting::kKept
+                            ? "SELECT action, CAST(SUM(n) AS BIGINT) FROM case_action_counts GROUP BY action HAVING SUM(n) > 0"
+                            : "SELECT action, COUNT(*) FROM case_events GROUP BY action";
     std::string action;
     long long n = 0;
-    soci::statement st = (impl_->sql.prepare << "SELECT action, COUNT(*) FROM case_events GROUP BY action",
-                          soci::into(action), soci::into(n));
+    soci::statement st = (impl_->sql.prepare << query, soci::into(action), soci::into(n));
     st.execute();
     Counts out;
     while (st.fetch()) out[action] = n;
+    return out;
+  });
+}
+
+Result<std::vector<SqlStore::QueueCount>> SqlStore::count_open_cases_by_queue(Counting how) {
+  using List = std::vector<QueueCount>;
+  return guarded_read(*impl_, "counting open cases by queue", [&]() -> Result<List> {
+    const char* query =
+        how == Counting::kKept
+            ? "SELECT municipality, queue_kind, queue_id, CAST(SUM(n) AS BIGINT) FROM open_case_counts "
+              "GROUP BY municipality, queue_kind, queue_id HAVING SUM(n) <> 0 "
+              "ORDER BY municipality, queue_kind, queue_id"
+            : "SELECT municipality, COALESCE(queue_kind, ''), COALESCE(queue_id, ''), COUNT(*) FROM cases "
+              "WHERE status = 'open' GROUP BY municipality, COALESCE(queue_kind, ''), COALESCE(queue_id, '') "
+              "ORDER BY 1, 2, 3";
+    QueueCount c;
+    soci::statement st = (impl_->sql.prepare << query, soci::into(c.municipality), soci::into(c.queue_kind),
+                          soci::into(c.queue_id), soci::into(c.count));
+    st.execute();
+    List out;
+    while (st.fetch()) out.push_back(c);
     return out;
   });
 }

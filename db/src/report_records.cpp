@@ -4,15 +4,39 @@
 
 namespace sagsflow::db {
 
-Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFilter& f) {
+namespace {
+
+// A YYYY-MM-DD day: the daily aggregates serve a period of whole days.
+bool is_day(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFilter& f, Counting how) {
   using List = std::vector<InquiryCount>;
   return guarded_read(*impl_, "counting inquiries", [&]() -> Result<List> {
     std::vector<std::string> params{f.municipality, f.from, f.to};
+    // For days, `at >= from AND at < to` selects exactly the inquiries whose
+    // day (the first ten characters of `at`) is in [from, to): the aggregates
+    // of migration 11 give the same counts from one row per day and group.
+    const bool kept = how == Counting::kKept && is_day(f.from) && is_day(f.to);
+    // Without a unit or area the totals (one row a day per channel, type and
+    // outcome) serve; a filter needs the rows by unit and area.
+    const char* aggregate = f.unit || f.area ? "inquiry_day_counts" : "inquiry_day_totals";
     std::string query =
-        "SELECT substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form, "
-        "CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, "
-        "CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END, COUNT(*) "
-        "FROM inquiries WHERE municipality = :p0 AND at >= :p1 AND at < :p2";
+        kept ? fmt::format("SELECT day, channel, inquiry_type, resolved_on_the_spot, with_form, other_authority, "
+                           "forwarded, CAST(SUM(n) AS BIGINT) FROM {} WHERE municipality = :p0 AND day >= :p1 "
+                           "AND day < :p2",
+                           aggregate)
+             : "SELECT substr(at, 1, 10), channel, inquiry_type, resolved_on_the_spot, with_form, "
+               "CASE WHEN acting_authority <> owning_authority THEN 1 ELSE 0 END, "
+               "CASE WHEN forwarded_to <> '' THEN 1 ELSE 0 END, COUNT(*) "
+               "FROM inquiries WHERE municipality = :p0 AND at >= :p1 AND at < :p2";
     if (f.unit) {
       query += fmt::format(" AND unit = :p{}", params.size());
       params.push_back(*f.unit);
@@ -21,7 +45,9 @@ Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFi
       query += fmt::format(" AND area = :p{}", params.size());
       params.push_back(*f.area);
     }
-    query += " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1";
+    query += " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+    if (kept) query += " HAVING SUM(n) <> 0";
+    query += " ORDER BY 1, 2, 3, 4, 5, 6, 7";
     std::string day, channel, type;
     int resolved = 0, with_form = 0, other = 0, forwarded = 0;
     long long n = 0;
@@ -46,6 +72,31 @@ Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFi
       if (!c || !t) return Internal(fmt::format("the inquiry register has an unknown channel or type ({}, {})", channel, type));
       out.push_back({day, *c, *t, resolved != 0, with_form != 0, other != 0, forwarded != 0, n});
     }
+    return out;
+  });
+}
+
+Result<std::vector<SqlStore::OpenCaseGroup>> SqlStore::count_open_cases_by_day(const std::string& municipality,
+                                                                               Counting how) {
+  using List = std::vector<OpenCaseGroup>;
+  return guarded_read(*impl_, "counting open cases by age", [&]() -> Result<List> {
+    const char* query =
+        how == Counting::kKept
+            ? "SELECT queue_kind, queue_id, workflow_id, workflow_version, opened_day, CAST(SUM(n) AS BIGINT) "
+              "FROM open_case_counts WHERE municipality = :m "
+              "GROUP BY queue_kind, queue_id, workflow_id, workflow_version, opened_day HAVING SUM(n) <> 0 "
+              "ORDER BY 1, 2, 3, 4, 5"
+            : "SELECT COALESCE(queue_kind, ''), COALESCE(queue_id, ''), workflow_id, workflow_version, "
+              "substr(opened_at, 1, 10), COUNT(*) FROM cases WHERE municipality = :m AND status = 'open' "
+              "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5";
+    std::string m = municipality;
+    OpenCaseGroup g;
+    soci::statement st = (impl_->sql.prepare << query, soci::use(m), soci::into(g.queue_kind), soci::into(g.queue_id),
+                          soci::into(g.workflow_id), soci::into(g.workflow_version), soci::into(g.opened_day),
+                          soci::into(g.count));
+    st.execute();
+    List out;
+    while (st.fetch()) out.push_back(g);
     return out;
   });
 }

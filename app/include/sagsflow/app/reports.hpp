@@ -13,6 +13,15 @@ namespace sagsflow::app {
 // its staff; kInvalidArgument when from or to is not a date, the period is
 // empty or the bucket is not month or week; kFailedPrecondition for
 // counting_weeks_only without counting weeks; kStorage. Reads only.
-Result<ChannelReport> channel_report(Installation& installation, const Actor& actor, const ReportRequest& request);
+//
+// With Counting::kKept (the default) the inquiry counts come from the daily
+// aggregates and the backlog from the open-case counters (schema 11): one
+// group per queue, workflow and opening day, each queue named by the engine's
+// queue_of of one of its cases; open cases stored without a queue are placed
+// one by one as before. With kRecount every count is taken from the rows and
+// every open case placed by queue_of (what the report did before schema 11):
+// the same report, for checks and the bench.
+Result<ChannelReport> channel_report(Installation& installation, const Actor& actor, const ReportRequest& request,
+                                     db::SqlStore::Counting how = db::SqlStore::Counting::kKept);
 
 }  // namespace sagsflow::app

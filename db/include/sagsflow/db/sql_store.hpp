@@ -200,17 +200,51 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // another node, or this one restarted, takes it at once.
   Status release_lease(const std::string& name, const std::string& holder);
 
-  // Figures for /metrics: events per action over the whole installation, and
-  // open cases per (municipality, workflow, stage).
-  Result<std::map<std::string, long long>> count_events_by_action();
+  // How a figure is read. kKept: from the counters and daily aggregates of
+  // migration 11, which triggers change in the same statement as the rows
+  // they count (so a unit that rolls back, or its savepoint in a group
+  // commit, leaves them as they were): a read of a few rows, whatever the
+  // size of the installation. kRecount: counted from the rows themselves (a
+  // scan of the table), to check the kept figures or measure what they save.
+  // Both give the same figures.
+  enum class Counting { kKept, kRecount };
+
+  // Figures for /metrics: events per action over the whole installation
+  // (actions with at least one event), and open cases per (municipality,
+  // workflow, stage).
+  Result<std::map<std::string, long long>> count_events_by_action(Counting how = Counting::kKept);
   struct OpenCount {
     std::string municipality, workflow_id, stage;
     long long count = 0;
   };
   Result<std::vector<OpenCount>> count_open_cases();
+  // Open cases per municipality and stored queue (the cases row's queue_kind
+  // and queue_id), ordered by municipality, kind, id; a case stored without a
+  // queue counts under kind "" and id "". Groups without open cases are left out.
+  struct QueueCount {
+    std::string municipality, queue_kind, queue_id;
+    long long count = 0;
+  };
+  Result<std::vector<QueueCount>> count_open_cases_by_queue(Counting how = Counting::kKept);
 
-  // The inquiry register counted by day, channel, type and outcome (channel reports).
-  Result<std::vector<InquiryCount>> count_inquiries(const InquiryCountFilter& filter);
+  // Open cases of `municipality` per stored queue, workflow version and the
+  // day they were opened (the first ten characters of opened_at), ordered by
+  // those columns: the channel report's backlog by age.
+  struct OpenCaseGroup {
+    std::string queue_kind, queue_id, workflow_id;
+    int workflow_version = 0;
+    std::string opened_day;
+    long long count = 0;
+  };
+  Result<std::vector<OpenCaseGroup>> count_open_cases_by_day(const std::string& municipality,
+                                                              Counting how = Counting::kKept);
+
+  // The inquiry register counted by day, channel, type and outcome (channel
+  // reports), ordered by day and then the other columns. With kKept and a
+  // period of whole days (from and to are YYYY-MM-DD) it reads the daily
+  // aggregates; any other period is counted from the inquiries.
+  Result<std::vector<InquiryCount>> count_inquiries(const InquiryCountFilter& filter,
+                                                    Counting how = Counting::kKept);
   // Cases of `municipality` closed in [from, to) within or after their
   // deadlines (a deadline_passed event), and open ones past one. Three reads,
   // not one snapshot.

@@ -54,6 +54,7 @@ struct DeadlineCounts {
 struct BacklogItem {
   std::string queue;  // queue name ("Borgerservice", "Udbetaling Danmark")
   int age_days = 0;
+  long long cases = 1;  // open cases of this queue and age
 };
 
 struct ChannelShift {
