@@ -28,6 +28,13 @@ struct SqlStore::Impl {
   std::unique_ptr<AccessInsert> access_insert;
   AccessInsert& access_insert_statements();
 
+  // Statements every inquiry and every delivered event runs (the inquiry
+  // insert and its id step, a plugin delivery's read and save, a case's
+  // history): prepared once per connection on first use (below).
+  struct Frequent;
+  std::unique_ptr<Frequent> frequent;
+  Frequent& frequent_statements();
+
   void begin();
   void commit();
   std::unique_ptr<soci::statement> begin_stmt, commit_stmt;  // SQLite only
@@ -80,6 +87,69 @@ struct SqlStore::Impl::AccessInsert {
                 soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id, case_ind),
                 soci::use(r.case_number), soci::use(r.actor), soci::use(r.unit), soci::use(r.authority),
                 soci::use(r.purpose), soci::use(r.via), soci::use(r.inquiry_id, inquiry_ind))) {}
+};
+
+// Bound values first: the statements are bound to them. Set them, then execute.
+struct SqlStore::Impl::Frequent {
+  // add_inquiry: the id step of its counter, then the row.
+  std::string inquiry_counter = "inquiry_id";
+  long long inquiry_id = 0;
+  InquiryRecord inquiry;
+  std::string channel, type, cpr;
+  int with_form = 0, resolved = 0;
+  long long case_id = 0;
+  soci::indicator cpr_ind = soci::i_null, case_ind = soci::i_null;
+  soci::statement inquiry_step;
+  soci::statement inquiry_insert;
+
+  // plugin_delivery and save_plugin_delivery.
+  PluginDelivery delivery;
+  soci::indicator delivered_ind = soci::i_null;
+  soci::statement delivery_load;
+  soci::statement delivery_remove;
+  soci::statement delivery_insert;
+
+  // load_history.
+  long long history_case = 0;
+  CaseEvent event;
+  std::string event_data;
+  soci::statement history;
+
+  explicit Frequent(soci::session& sql)
+      : inquiry_step((sql.prepare << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
+                                     "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 "
+                                     "RETURNING value",
+                      soci::use(inquiry_counter), soci::into(inquiry_id))),
+        inquiry_insert((sql.prepare << "INSERT INTO inquiries (id, municipality, channel, inquiry_type, area, "
+                                       "service, citizen_cpr, with_form, resolved_on_the_spot, outcome, handled_by, "
+                                       "unit, acting_authority, owning_authority, routed_to, forwarded_to, "
+                                       "forwarded_on, case_id, at) VALUES (:id, :m, :ch, :t, :a, :s, :cpr, :wf, :r, "
+                                       ":o, :h, :u, :act, :own, :rt, :ft, :fo, :case, :at)",
+                        soci::use(inquiry_id), soci::use(inquiry.municipality), soci::use(channel), soci::use(type),
+                        soci::use(inquiry.area), soci::use(inquiry.service), soci::use(cpr, cpr_ind),
+                        soci::use(with_form), soci::use(resolved), soci::use(inquiry.outcome),
+                        soci::use(inquiry.handled_by), soci::use(inquiry.unit), soci::use(inquiry.acting_authority),
+                        soci::use(inquiry.owning_authority), soci::use(inquiry.routed_to),
+                        soci::use(inquiry.forwarded_to), soci::use(inquiry.forwarded_on),
+                        soci::use(case_id, case_ind), soci::use(inquiry.at))),
+        delivery_load((sql.prepare << "SELECT delivered_seq, attempts, next_attempt_at, incident_seq, last_error "
+                                      "FROM plugin_deliveries WHERE plugin_id = :p AND case_id = :c",
+                       soci::use(delivery.plugin), soci::use(delivery.case_id),
+                       soci::into(delivery.delivered_seq, delivered_ind), soci::into(delivery.attempts),
+                       soci::into(delivery.next_attempt_at), soci::into(delivery.incident_seq),
+                       soci::into(delivery.last_error))),
+        delivery_remove((sql.prepare << "DELETE FROM plugin_deliveries WHERE plugin_id = :p AND case_id = :c",
+                         soci::use(delivery.plugin), soci::use(delivery.case_id))),
+        delivery_insert((sql.prepare << "INSERT INTO plugin_deliveries (plugin_id, case_id, delivered_seq, attempts, "
+                                        "next_attempt_at, incident_seq, last_error) VALUES (:p, :c, :s, :a, :n, :i, :e)",
+                         soci::use(delivery.plugin), soci::use(delivery.case_id), soci::use(delivery.delivered_seq),
+                         soci::use(delivery.attempts), soci::use(delivery.next_attempt_at),
+                         soci::use(delivery.incident_seq), soci::use(delivery.last_error))),
+        history((sql.prepare << "SELECT seq, at, actor, unit, authority, action, from_stage, to_stage, data "
+                                "FROM case_events WHERE case_id = :id ORDER BY seq",
+                 soci::use(history_case), soci::into(event.seq), soci::into(event.at), soci::into(event.actor),
+                 soci::into(event.unit), soci::into(event.authority), soci::into(event.action),
+                 soci::into(event.from_stage), soci::into(event.to_stage), soci::into(event_data))) {}
 };
 
 // BEGIN IMMEDIATE on SQLite (take the write lock up front, so a transaction
