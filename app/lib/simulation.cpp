@@ -212,7 +212,8 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
     }
   };
 
-  for (int day = 0; day < days; ++day) {
+  // One simulated day: its inquiries, the steps due on it, the deadline check.
+  const auto run_day = [&](int day) -> Status {
     const Date today = first + std::chrono::days(day);
     const bool working_day = cal.is_working_day(today);
     seconds_today = 0;
@@ -304,6 +305,22 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
       if (!recorded.ok()) return recorded.status();
       sum.deadline_events += *recorded;
     }
+    return Status::Ok();
+  };
+
+  // Each day is one transaction (a group of the store's units, each under its
+  // own savepoint, so a refused action is undone alone): one commit a day
+  // instead of one for every inquiry, opening and step. A day that fails is
+  // undone whole; the days before it stay stored.
+  for (int day = 0; day < days; ++day) {
+    if (auto begun = inst.store->begin_group(); !begun.ok()) return begun;
+    if (Status ran = run_day(day); !ran.ok()) {
+      if (auto undone = inst.store->abandon_group(); !undone.ok()) {
+        return Status(ran.code(), ran.message() + "; undoing the day failed too: " + undone.message());
+      }
+      return ran;
+    }
+    if (auto committed = inst.store->end_group(); !committed.ok()) return committed;
     if (options.progress) options.progress(day + 1, days, sum.total_inquiries);
   }
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

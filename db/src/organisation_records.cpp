@@ -103,22 +103,26 @@ Result<std::vector<MunicipalityConfigRecord>> SqlStore::municipality_configs() {
 
 Result<long long> SqlStore::add_inquiry(const InquiryRecord& r) {
   return guarded(*impl_, "registering an inquiry", [&]() -> Result<long long> {
+    // The transaction first: beginning it may re-establish a lost connection,
+    // which drops (and so must come before taking) the prepared statements.
     Transaction tx(*impl_);
-    const long long id = next_id(*impl_, "inquiry_id");
-    const std::string channel = channel_key(r.channel), type = inquiry_type_key(r.type);
-    const std::string cpr = r.citizen ? r.citizen->reveal() : std::string();
-    soci::indicator cpr_ind = r.citizen ? soci::i_ok : soci::i_null;
-    const int with_form = r.with_form ? 1 : 0, resolved = r.resolved_on_the_spot ? 1 : 0;
-    const long long case_id = r.case_id.value_or(0);
-    soci::indicator case_ind = r.case_id ? soci::i_ok : soci::i_null;
-    impl_->sql << fmt::format("INSERT INTO inquiries ({}) VALUES (:id, :m, :ch, :t, :a, :s, :cpr, :wf, :r, :o, :h, "
-                              ":u, :act, :own, :rt, :ft, :fo, :case, :at)",
-                              kInquiryColumns),
-        soci::use(id), soci::use(r.municipality), soci::use(channel), soci::use(type), soci::use(r.area),
-        soci::use(r.service), soci::use(cpr, cpr_ind), soci::use(with_form), soci::use(resolved), soci::use(r.outcome),
-        soci::use(r.handled_by), soci::use(r.unit), soci::use(r.acting_authority), soci::use(r.owning_authority),
-        soci::use(r.routed_to), soci::use(r.forwarded_to), soci::use(r.forwarded_on), soci::use(case_id, case_ind),
-        soci::use(r.at);
+    auto& f = impl_->frequent_statements();  // the columns of kInquiryColumns
+    f.inquiry = r;
+    f.channel = channel_key(r.channel);
+    f.type = inquiry_type_key(r.type);
+    f.cpr = r.citizen ? r.citizen->reveal() : std::string();
+    f.cpr_ind = r.citizen ? soci::i_ok : soci::i_null;
+    f.with_form = r.with_form ? 1 : 0;
+    f.resolved = r.resolved_on_the_spot ? 1 : 0;
+    f.case_id = r.case_id.value_or(0);
+    f.case_ind = r.case_id ? soci::i_ok : soci::i_null;
+    f.inquiry_step.execute(true);
+    const long long id = f.inquiry_id;
+    // RETURNING leaves the statement open on SQLite until it is stepped past its one row.
+    while (f.inquiry_step.fetch()) {
+    }
+    f.inquiry_id = id;
+    f.inquiry_insert.execute(true);
     tx.commit();
     return id;
   });

@@ -81,28 +81,27 @@ Status SqlStore::disable_plugin_for(const std::string& id, const std::string& re
 
 Result<PluginDelivery> SqlStore::plugin_delivery(const std::string& plugin, long long case_id) {
   return guarded_read(*impl_, "reading the plugin delivery of a case", [&]() -> Result<PluginDelivery> {
-    PluginDelivery d;
-    d.plugin = plugin;
-    d.case_id = case_id;
-    soci::indicator ind = soci::i_null;
-    impl_->sql << "SELECT delivered_seq, attempts, next_attempt_at, incident_seq, last_error FROM plugin_deliveries "
-                  "WHERE plugin_id = :p AND case_id = :c",
-        soci::use(plugin), soci::use(case_id), soci::into(d.delivered_seq, ind), soci::into(d.attempts),
-        soci::into(d.next_attempt_at), soci::into(d.incident_seq), soci::into(d.last_error);
-    if (!impl_->sql.got_data()) return PluginDelivery{plugin, case_id, 0, 0, "", 0, ""};
-    return d;
+    auto& f = impl_->frequent_statements();
+    f.delivery = PluginDelivery{plugin, case_id, 0, 0, "", 0, ""};
+    f.delivered_ind = soci::i_null;
+    const bool found = f.delivery_load.execute(true);
+    while (f.delivery_load.fetch()) {  // stepped to its end: no read snapshot left open
+    }
+    if (!found) return PluginDelivery{plugin, case_id, 0, 0, "", 0, ""};
+    if (f.delivered_ind != soci::i_ok) f.delivery.delivered_seq = 0;
+    return f.delivery;
   });
 }
 
 Status SqlStore::save_plugin_delivery(const PluginDelivery& d) {
   return guarded(*impl_, "recording the plugin delivery of a case", [&]() -> Status {
+    // The transaction first: beginning it may re-establish a lost connection,
+    // which drops (and so must come before taking) the prepared statements.
     Transaction tx(*impl_);
-    impl_->sql << "DELETE FROM plugin_deliveries WHERE plugin_id = :p AND case_id = :c", soci::use(d.plugin),
-        soci::use(d.case_id);
-    impl_->sql << "INSERT INTO plugin_deliveries (plugin_id, case_id, delivered_seq, attempts, next_attempt_at, "
-                  "incident_seq, last_error) VALUES (:p, :c, :s, :a, :n, :i, :e)",
-        soci::use(d.plugin), soci::use(d.case_id), soci::use(d.delivered_seq), soci::use(d.attempts),
-        soci::use(d.next_attempt_at), soci::use(d.incident_seq), soci::use(d.last_error);
+    auto& f = impl_->frequent_statements();
+    f.delivery = d;
+    f.delivery_remove.execute(true);
+    f.delivery_insert.execute(true);
     tx.commit();
     return Status::Ok();
   });

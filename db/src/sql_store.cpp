@@ -127,6 +127,11 @@ SqlStore::Impl::Hot& SqlStore::Impl::hot_statements() {
   return *hot;
 }
 
+SqlStore::Impl::Frequent& SqlStore::Impl::frequent_statements() {
+  if (!frequent) frequent = std::make_unique<Frequent>(sql, dialect);
+  return *frequent;
+}
+
 bool SqlStore::Impl::recover_lost_connection() {
   if (dialect != Dialect::kPostgresql || !connected_once) return false;
   // No backend: an earlier reconnect failed (the server was still down).
@@ -134,6 +139,7 @@ bool SqlStore::Impl::recover_lost_connection() {
   // Statements prepared on the old connection are gone with it.
   hot.reset();
   access_insert.reset();
+  frequent.reset();
   begin_stmt.reset();
   commit_stmt.reset();
   depth = 0;
@@ -239,6 +245,17 @@ Status SqlStore::end_group() {
     }
   }
   return done;
+}
+
+Status SqlStore::abandon_group() {
+  if (!impl_->grouped) return Internal("no group commit is open");
+  if (impl_->depth != 0) return Internal("a group of units was abandoned inside one of its units");
+  impl_->grouped = false;
+  impl_->forget_parsed_states();
+  return guarded(*impl_, "undoing a group of units", [&]() -> Status {
+    impl_->sql << "ROLLBACK";
+    return Status::Ok();
+  });
 }
 
 Status SqlStore::make_read_only() {
@@ -481,23 +498,23 @@ Result<CaseState> SqlStore::find_case(const std::string& municipality, const std
 Result<std::vector<CaseEvent>> SqlStore::load_history(long long id) {
   return guarded_read(*impl_, fmt::format("reading the history of case {}", id), [&]() -> Result<std::vector<CaseEvent>> {
     std::vector<CaseEvent> out;
-    CaseEvent e;
-    std::string data;
-    soci::statement st = (impl_->sql.prepare
-                              << "SELECT seq, at, actor, unit, authority, action, from_stage, "
-                                 "to_stage, data FROM case_events WHERE case_id = :id ORDER BY seq",
-                          soci::use(id), soci::into(e.seq), soci::into(e.at), soci::into(e.actor),
-                          soci::into(e.unit), soci::into(e.authority), soci::into(e.action),
-                          soci::into(e.from_stage), soci::into(e.to_stage), soci::into(data));
-    st.execute();
-    while (st.fetch()) {
+    auto& f = impl_->frequent_statements();
+    f.history_case = id;
+    f.history.execute();
+    bool broken = false;
+    long long broken_seq = 0;
+    // Stepped to its end even past a broken row (a statement left on a row keeps its read snapshot open).
+    while (f.history.fetch()) {
+      if (broken) continue;
+      CaseEvent& e = out.emplace_back(f.event);
       e.case_id = id;
-      e.data = json::parse(data, nullptr, false);
+      e.data = json::parse(f.event_data, nullptr, false);
       if (e.data.is_discarded()) {
-        return StorageError(fmt::format("event {} of case {} is not JSON", e.seq, id));
+        broken = true;
+        broken_seq = e.seq;
       }
-      out.push_back(e);
     }
+    if (broken) return StorageError(fmt::format("event {} of case {} is not JSON", broken_seq, id));
     if (out.empty()) return NotFound(fmt::format("case {} does not exist", id));
     return out;
   });

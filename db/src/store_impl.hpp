@@ -28,6 +28,13 @@ struct SqlStore::Impl {
   std::unique_ptr<AccessInsert> access_insert;
   AccessInsert& access_insert_statements();
 
+  // Statements every inquiry and every delivered event runs (the inquiry
+  // insert and its id step, a plugin delivery's read and save, a case's
+  // history): prepared once per connection on first use (below).
+  struct Frequent;
+  std::unique_ptr<Frequent> frequent;
+  Frequent& frequent_statements();
+
   void begin();
   void commit();
   std::unique_ptr<soci::statement> begin_stmt, commit_stmt;  // SQLite only
@@ -62,6 +69,24 @@ struct SqlStore::Impl {
   bool connected_once = false;  // PostgreSQL: opened; from then on a lost connection is re-established
 };
 
+// Ids that come from a sequence `<name>_seq` on PostgreSQL (migration 10).
+inline bool has_id_sequence(const std::string& name) {
+  return name == "case_id" || name == "access_log_id" || name == "inquiry_id" || name == "job_id";
+}
+
+// The prepared step of the id `counter` names (inside a transaction; bound to
+// `counter` and `id`, which must outlive it): its sequence on PostgreSQL
+// (migration 10), its counters row on SQLite. Step the statement past its row
+// (fetch until false) before the unit commits.
+inline soci::statement prepared_id_step(soci::session& sql, Dialect dialect, std::string& counter, long long& id) {
+  if (dialect == Dialect::kPostgresql && has_id_sequence(counter)) {
+    return (sql.prepare << "SELECT nextval('" + counter + "_seq')", soci::into(id));
+  }
+  return (sql.prepare << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
+                         "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+          soci::use(counter), soci::into(id));
+}
+
 // Bound values first: the statements are bound to them.
 struct SqlStore::Impl::AccessInsert {
   AccessRecord r;
@@ -70,21 +95,74 @@ struct SqlStore::Impl::AccessInsert {
   soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null;
   soci::statement step;
   soci::statement insert;
-  // On PostgreSQL the id comes from access_log_id_seq (migration 10), on SQLite from its counter row.
-  static soci::statement id_step(soci::session& sql, Dialect dialect, std::string& counter, long long& id) {
-    if (dialect == Dialect::kPostgresql) return (sql.prepare << "SELECT nextval('access_log_id_seq')", soci::into(id));
-    return (sql.prepare << "INSERT INTO counters (scope, name, value) VALUES ('*', :n, 1) "
-                           "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-            soci::use(counter), soci::into(id));
-  }
   AccessInsert(soci::session& sql, Dialect dialect)
-      : step(id_step(sql, dialect, counter, id)),
+      : step(prepared_id_step(sql, dialect, counter, id)),
         insert((sql.prepare << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, "
                                "authority, purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, "
                                ":v, :i)",
                 soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id, case_ind),
                 soci::use(r.case_number), soci::use(r.actor), soci::use(r.unit), soci::use(r.authority),
                 soci::use(r.purpose), soci::use(r.via), soci::use(r.inquiry_id, inquiry_ind))) {}
+};
+
+// Bound values first: the statements are bound to them. Set them, then execute.
+struct SqlStore::Impl::Frequent {
+  // add_inquiry: the id step of its counter, then the row.
+  std::string inquiry_counter = "inquiry_id";
+  long long inquiry_id = 0;
+  InquiryRecord inquiry;
+  std::string channel, type, cpr;
+  int with_form = 0, resolved = 0;
+  long long case_id = 0;
+  soci::indicator cpr_ind = soci::i_null, case_ind = soci::i_null;
+  soci::statement inquiry_step;
+  soci::statement inquiry_insert;
+
+  // plugin_delivery and save_plugin_delivery.
+  PluginDelivery delivery;
+  soci::indicator delivered_ind = soci::i_null;
+  soci::statement delivery_load;
+  soci::statement delivery_remove;
+  soci::statement delivery_insert;
+
+  // load_history.
+  long long history_case = 0;
+  CaseEvent event;
+  std::string event_data;
+  soci::statement history;
+
+  Frequent(soci::session& sql, Dialect dialect)
+      : inquiry_step(prepared_id_step(sql, dialect, inquiry_counter, inquiry_id)),
+        inquiry_insert((sql.prepare << "INSERT INTO inquiries (id, municipality, channel, inquiry_type, area, "
+                                       "service, citizen_cpr, with_form, resolved_on_the_spot, outcome, handled_by, "
+                                       "unit, acting_authority, owning_authority, routed_to, forwarded_to, "
+                                       "forwarded_on, case_id, at) VALUES (:id, :m, :ch, :t, :a, :s, :cpr, :wf, :r, "
+                                       ":o, :h, :u, :act, :own, :rt, :ft, :fo, :case, :at)",
+                        soci::use(inquiry_id), soci::use(inquiry.municipality), soci::use(channel), soci::use(type),
+                        soci::use(inquiry.area), soci::use(inquiry.service), soci::use(cpr, cpr_ind),
+                        soci::use(with_form), soci::use(resolved), soci::use(inquiry.outcome),
+                        soci::use(inquiry.handled_by), soci::use(inquiry.unit), soci::use(inquiry.acting_authority),
+                        soci::use(inquiry.owning_authority), soci::use(inquiry.routed_to),
+                        soci::use(inquiry.forwarded_to), soci::use(inquiry.forwarded_on),
+                        soci::use(case_id, case_ind), soci::use(inquiry.at))),
+        delivery_load((sql.prepare << "SELECT delivered_seq, attempts, next_attempt_at, incident_seq, last_error "
+                                      "FROM plugin_deliveries WHERE plugin_id = :p AND case_id = :c",
+                       soci::use(delivery.plugin), soci::use(delivery.case_id),
+                       soci::into(delivery.delivered_seq, delivered_ind), soci::into(delivery.attempts),
+                       soci::into(delivery.next_attempt_at), soci::into(delivery.incident_seq),
+                       soci::into(delivery.last_error))),
+        delivery_remove((sql.prepare << "DELETE FROM plugin_deliveries WHERE plugin_id = :p AND case_id = :c",
+                         soci::use(delivery.plugin), soci::use(delivery.case_id))),
+        delivery_insert((sql.prepare << "INSERT INTO plugin_deliveries (plugin_id, case_id, delivered_seq, attempts, "
+                                        "next_attempt_at, incident_seq, last_error) VALUES (:p, :c, :s, :a, :n, :i, :e)",
+                         soci::use(delivery.plugin), soci::use(delivery.case_id), soci::use(delivery.delivered_seq),
+                         soci::use(delivery.attempts), soci::use(delivery.next_attempt_at),
+                         soci::use(delivery.incident_seq), soci::use(delivery.last_error))),
+        history((sql.prepare << "SELECT seq, at, actor, unit, authority, action, from_stage, to_stage, data "
+                                "FROM case_events WHERE case_id = :id ORDER BY seq",
+                 soci::use(history_case), soci::into(event.seq), soci::into(event.at), soci::into(event.actor),
+                 soci::into(event.unit), soci::into(event.authority), soci::into(event.action),
+                 soci::into(event.from_stage), soci::into(event.to_stage), soci::into(event_data))) {}
 };
 
 // BEGIN IMMEDIATE on SQLite (take the write lock up front, so a transaction
@@ -133,11 +211,6 @@ inline long long next_counter(soci::session& sql, const std::string& name) {
          "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
       soci::use(name), soci::into(value);
   return value;
-}
-
-// Ids that come from a sequence `<name>_seq` on PostgreSQL (migration 10).
-inline bool has_id_sequence(const std::string& name) {
-  return name == "case_id" || name == "access_log_id" || name == "inquiry_id" || name == "job_id";
 }
 
 // The next id of `name` (inside a transaction): on PostgreSQL from its

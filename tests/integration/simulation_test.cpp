@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "sagsflow/app/simulation.hpp"
+#include "sagsflow/db/sql_store.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::testing {
 namespace {
@@ -87,6 +89,146 @@ TEST_F(SimulationTest, AWhatIfComparesBothYearsWithoutTouchingTheInstallation) {
   EXPECT_GT(j["what_if"]["gave_up"].get<long long>(), 0);
   auto report = run("report channels --from 2025-01-01 --to 2026-01-01 --format json");
   EXPECT_EQ(json::parse(report.out)["inquiries"], 0);
+}
+
+// The inquiries registered on `day` (YYYY-MM-DD) as `store` sees them.
+long long inquiries_on(db::SqlStore& store, const std::string& municipality, const std::string& day,
+                       const std::string& next_day) {
+  InquiryCountFilter filter;
+  filter.municipality = municipality;
+  filter.from = day;
+  filter.to = next_day;
+  auto counts = store.count_inquiries(filter);
+  EXPECT_TRUE(counts.ok()) << counts.status().message();
+  long long n = 0;
+  if (counts.ok()) {
+    for (const auto& c : *counts) n += c.count;
+  }
+  return n;
+}
+
+std::string day_text(Timestamp at, int plus_days = 0) {
+  return format_date(std::chrono::floor<std::chrono::days>(at) + std::chrono::days(plus_days));
+}
+
+TEST_F(SimulationTest, ADayIsOneTransactionThatAnotherConnectionSeesWholeOnceItIsDone) {
+  auto text = read_text_file(profile_);
+  ASSERT_TRUE(text.ok());
+  auto profile = app::parse_simulation_profile(*text, profile_);
+  ASSERT_TRUE(profile.ok());
+  auto reader = db::SqlStore::open(db_);  // another connection to the same database
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  auto municipalities = (*reader)->list_municipalities();
+  ASSERT_TRUE(municipalities.ok() && !municipalities->empty());
+  const std::string municipality = municipalities->front().first;
+
+  // The clock is read all through a day: at its 60th reading of a day the day
+  // has stored work on the simulation's own connection, and none of it shows
+  // on the other connection.
+  Timestamp now{};
+  app::Installation* sim = nullptr;
+  Date clock_day{};
+  int readings_today = 0, mid_day_looks = 0;
+  app::InstallationOptions options{db_, "", [&]() -> Timestamp {
+                                     const Date d = std::chrono::floor<std::chrono::days>(now);
+                                     if (d != clock_day) {
+                                       clock_day = d;
+                                       readings_today = 0;
+                                     }
+                                     if (++readings_today == 60 && sim != nullptr && now > Timestamp{}) {
+                                       const std::string day = day_text(now), next = day_text(now, 1);
+                                       EXPECT_GT(inquiries_on(*sim->store, municipality, day, next), 0) << day;
+                                       EXPECT_EQ(inquiries_on(**reader, municipality, day, next), 0) << day;
+                                       ++mid_day_looks;
+                                     }
+                                     return now;
+                                   }};
+  options.sqlite_synchronous = "OFF";
+  auto inst = app::open_installation(options);
+  ASSERT_TRUE(inst.ok()) << inst.status().message();
+  sim = &*inst;
+
+  // Once a day is done (progress is told after its commit), all of it shows.
+  app::SimulationOptions run;
+  run.municipality = municipality;
+  run.scale = 0.005;
+  run.days = 10;
+  long long before = 0;
+  int days_seen = 0;
+  run.progress = [&](int day, int, long long inquiries) {
+    const Timestamp on = std::chrono::sys_days(Date(std::chrono::year{profile.profile->year} / 1 / 1)) +
+                         std::chrono::days(day - 1);
+    EXPECT_EQ(inquiries_on(**reader, municipality, day_text(on), day_text(on, 1)), inquiries - before)
+        << "day " << day;
+    before = inquiries;
+    ++days_seen;
+  };
+  auto summary = app::simulate(*inst, now, *profile.profile, run);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(days_seen, 10);
+  EXPECT_GT(mid_day_looks, 3);  // the working days at least
+  EXPECT_GT(summary->total_inquiries, 100);
+  CaseFilter all;
+  all.limit = 100000;
+  auto cases = (*reader)->list_cases(all);
+  ASSERT_TRUE(cases.ok());
+  EXPECT_EQ(static_cast<long long>(cases->size()), summary->cases_opened);
+}
+
+TEST_F(SimulationTest, AStepTheEngineRefusesIsUndoneAloneAndTheRestOfItsDayStands) {
+  // Every move report's second step lacks the fields the workflow requires.
+  const std::string yaml =
+      "name: refusals\n"
+      "year: 2025\n"
+      "seed: 7\n"
+      "volumes: {personal_attendance: 20000}\n"
+      "general_share: 0.5\n"
+      "areas:\n"
+      "  moving: {share: 1.0, workflow: moving, steps: [{action: register}, {action: complete}]}\n";
+  auto profile = app::parse_simulation_profile(yaml, "refusals.yaml");
+  ASSERT_TRUE(profile.ok());
+  auto reader = db::SqlStore::open(db_);
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  const std::string municipality = (*reader)->list_municipalities()->front().first;
+  Timestamp now{};
+  app::InstallationOptions options{db_, "", [&now] { return now; }};
+  options.sqlite_synchronous = "OFF";
+  auto inst = app::open_installation(options);
+  ASSERT_TRUE(inst.ok()) << inst.status().message();
+  app::SimulationOptions run;
+  run.municipality = municipality;
+  run.days = 3;  // Wednesday 1 January (a holiday), Thursday and Friday
+  auto summary = app::simulate(*inst, now, *profile.profile, run);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  ASSERT_GT(summary->cases_opened, 20);
+  long long refused = 0;
+  for (const auto& [reason, n] : summary->refusals) {
+    EXPECT_NE(reason.find("moving complete"), std::string::npos) << reason;
+    refused += n;
+  }
+  // Every case was registered on the day it was opened and refused its completion there too.
+  EXPECT_EQ(refused, summary->cases_opened);
+  EXPECT_EQ(summary->steps_taken, summary->cases_opened);
+
+  // Another connection sees the days whole: every inquiry, every case, every
+  // registration, and nothing of a refused completion.
+  EXPECT_EQ(inquiries_on(**reader, municipality, "2025-01-01", "2025-01-04"), summary->total_inquiries);
+  CaseFilter all;
+  all.limit = 100000;
+  auto cases = (*reader)->list_cases(all);
+  ASSERT_TRUE(cases.ok());
+  ASSERT_EQ(static_cast<long long>(cases->size()), summary->cases_opened);
+  for (const auto& c : *cases) {
+    EXPECT_EQ(c.stage, "check") << c.case_number;
+    auto history = (*reader)->load_history(c.id);
+    ASSERT_TRUE(history.ok());
+    bool registered = false;
+    for (const auto& e : *history) {
+      EXPECT_NE(e.action, "complete") << c.case_number;
+      registered = registered || e.action == "register";
+    }
+    EXPECT_TRUE(registered) << c.case_number;
+  }
 }
 
 TEST(SimulationProfileTest, AProfileWithMistakesIsRefusedWithTheirPositions) {

@@ -56,7 +56,12 @@ struct SimulationSummary {
 // unconfigured municipality; kFailedPrecondition when no one in its
 // citizen-service centre has the role frontdesk; a failing deadline check's
 // error. Refused inquiries, openings and steps are counted in `refusals`, not
-// returned. Not atomic: what ran before an error stays stored.
+// returned. Each simulated day is one transaction of the installation's store
+// (SqlStore::begin_group .. end_group; every inquiry, opening and step a unit
+// of its own inside it, so a refused one is undone alone and the rest of the
+// day stands): another connection sees a day whole once it is done, or none
+// of it. `progress` is called after a day has committed. On an error the
+// failing day is undone whole and the days before it stay stored.
 Result<SimulationSummary> simulate(Installation& installation, Timestamp& clock_now, const SimulationProfile& profile,
                                    const SimulationOptions& options);
 

@@ -309,6 +309,9 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // why. Groups do not nest (kInternal); a group may be empty.
   Status begin_group();
   Status end_group();
+  // Rolls the open group back whole: none of its units is stored. kInternal
+  // when no group is open or a unit of it is still running; kStorage.
+  Status abandon_group();
 
   // A read lane's connection: the database refuses every write on it from
   // now on (SQLite query_only; PostgreSQL read-only transactions, set again
