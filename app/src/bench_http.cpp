@@ -477,6 +477,7 @@ int run_postgresql(const Context& ctx, const HttpBenchArgs& a, const std::string
   const auto drop_schema = [&] {
     try {
       soci::session admin(*soci::factory_postgresql(), parsed->connect);
+      admin << "SET client_min_messages TO WARNING";  // not a NOTICE per dropped object
       admin << "DROP SCHEMA " + schema + " CASCADE";
     } catch (const std::exception&) {  // the database is gone: nothing to clean
     }

@@ -204,10 +204,12 @@ void add_bench_command(CLI::App& app, Context& ctx, int& exit_code) {
   b->add_option("--dir", a.dir, "Folder for the two database files (default: a temporary one)");
   b->add_option("--synchronous", a.synchronous, "SQLite synchronous mode for both (default FULL)")
       ->check(CLI::IsMember({"OFF", "NORMAL", "FULL", "EXTRA"}));
-  CLI::App* worklist = add_bench_worklist_command(*b, ctx, exit_code);
-  CLI::App* http = add_bench_http_command(*b, ctx, exit_code);
-  b->callback([&, worklist, http] {
-    if (worklist->parsed() || http->parsed()) return;  // `bench worklist` or `bench http` ran instead
+  add_bench_worklist_command(*b, ctx, exit_code);
+  add_bench_http_command(*b, ctx, exit_code);  // with `bench postgresql`
+  b->callback([&, b] {
+    for (const CLI::App* sub : b->get_subcommands()) {
+      if (sub->parsed()) return;  // `bench worklist`, `bench http` or `bench postgresql` ran instead
+    }
     exit_code = run(ctx, a);
   });
 }

@@ -15,18 +15,6 @@
 namespace sagsflow::testing {
 namespace {
 
-constexpr const char* kCounterWorkflow = R"(id: counter
-subject: 23.05.10
-start: work
-stages:
-  work:
-    kind: check
-    deadline: {working_days: 5}
-    actions:
-      note: {next: work}
-      finish: {next: closed}
-)";
-
 class ConcurrentActionsTest : public DatabaseTest {
  protected:
   void SetUp() override {

@@ -13,38 +13,17 @@ set -euo pipefail
 BUILD="$(cd "${1:?usage: postgres_restart_test.sh BUILD_DIR SOURCE_DIR}" && pwd)"
 ROOT="$(cd "${2:?usage: postgres_restart_test.sh BUILD_DIR SOURCE_DIR}" && pwd)"
 SF="$BUILD/bin/sagsflow"
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-[ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL server binaries not found: skipped"; exit 77; }
+. "$ROOT/tests/lib/postgres_cluster.sh"
 WORK="$(mktemp -d /tmp/sagsflow-pg-restart.XXXXXX)"
-chmod 755 "$WORK"
 SERVER_PID=""
-pg() { "$@"; }
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres:postgres "$WORK"
-  pg() { runuser -u postgres -- "$@"; }
-fi
-PG_DATA="$WORK/pg"
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
   wait 2>/dev/null || true
-  pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
+  stop_postgres_cluster
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
-  done
-  echo "no free port" >&2; exit 1
-}
-PG_PORT="$(free_port)"
-pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --no-sync >"$WORK/initdb.log" 2>&1 ||
-  { cat "$WORK/initdb.log" >&2; exit 1; }
-PG_OPTIONS="-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK -c fsync=off"
-pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg.log" -w -o "$PG_OPTIONS" start >/dev/null ||
-  { cat "$WORK/pg.log" >&2; exit 1; }
+start_postgres_cluster "$WORK"
 "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE sagsflow" >/dev/null
 
 APP="$WORK/app"

@@ -52,6 +52,20 @@ struct ManualClock {
   void set(Date day) { *now = day + std::chrono::hours{9}; }
 };
 
+// A workflow of one stage whose `note` keeps the case there (any number of
+// versions to race on) and whose `finish` closes it; no plugin.
+inline constexpr const char* kCounterWorkflow = R"(id: counter
+subject: 23.05.10
+start: work
+stages:
+  work:
+    kind: check
+    deadline: {working_days: 5}
+    actions:
+      note: {next: work}
+      finish: {next: closed}
+)";
+
 // The municipality most tests use, and the passport workflow from workflows/.
 inline constexpr const char* kMunicipality = "0999";
 void seed_municipality(CaseStore& store, const std::string& code = kMunicipality);
