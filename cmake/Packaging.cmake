@@ -32,7 +32,7 @@ set(CPACK_DEBIAN_PACKAGE_NAME sagsflow)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # the library packages the binaries link against (dpkg-shlibdeps)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, systemd | systemd-standalone-sysusers")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, systemd | systemd-standalone-sysusers, fonts-dejavu-core, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "sqlite3")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "postgresql")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

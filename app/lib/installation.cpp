@@ -87,6 +87,10 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   if (options.read_only) {
     if (auto st = s.store->make_read_only(); !st.ok()) return st;
   }
+  // Read before what it stands for: a change made meanwhile shows as a newer generation, never as an older one.
+  auto generation = s.store->config_generation();
+  if (!generation.ok()) return generation.status();
+  s.config_generation = *generation;
   const std::string dir = plugin_directory_for(options.db_url, options.plugin_dir);
   auto allowed = allow_list_in(dir);
   if (!allowed.ok()) return allowed.status();
@@ -124,6 +128,7 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   }
   EngineOptions engine_options{DanishCalendar{}, options.clock, options.read_only ? nullptr : s.plugins.get()};
   if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
+  engine_options.cache_configuration = options.cache_configuration;
   s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
   // Worklists read the queue column: open cases stored without one (rows of
   // before schema 9) are placed now, in batches; none left is one probe of

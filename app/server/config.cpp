@@ -34,7 +34,8 @@ Status ServerConfig::check() const {
                            range("server.max_connections_per_address", max_connections_per_address, 1, 1000000),
                            range("database.read_connections", read_connections, 1, 64),
                            range("database.write_connections", write_connections, 1, 64),
-                           range("database.group_commit_max", group_commit_max, 1, 4096)}) {
+                           range("database.group_commit_max", group_commit_max, 1, 4096),
+                           range("database.config_refresh_milliseconds", config_refresh_milliseconds, 50, 600000)}) {
     if (!st.ok()) return st;
   }
   if (max_connections_per_address > max_connections) {
@@ -72,7 +73,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "auth.signing_key_file", "auth.token_lifetime_hours", "auth.token_max_lifetime_hours",
       "auth.revocation_refresh_seconds", "process.core_dumps", "limits.max_body_bytes",
       "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory",
-      "database.read_connections", "database.write_connections", "database.group_commit_max"};
+      "database.read_connections", "database.write_connections", "database.group_commit_max",
+      "database.config_refresh_milliseconds"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -130,6 +132,7 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     num("database.read_connections", c.read_connections);
     num("database.write_connections", c.write_connections);
     num("database.group_commit_max", c.group_commit_max);
+    num("database.config_refresh_milliseconds", c.config_refresh_milliseconds);
   } catch (const Poco::Exception& e) {
     return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
   }

@@ -20,13 +20,26 @@
 // Work asked for kAlone (plugin deliveries, deadline checks, imports: long,
 // or calling plugins) runs by itself, outside any group.
 //
+// Configuration changes: every lane's installation holds the organisation,
+// workflows and plugins of one configuration generation
+// (SqlStore::config_generation). At most once per config_refresh the lanes
+// read the stored generation (on the installation a request is about to
+// use); a lane whose installation is older is reopened before it takes its
+// next work (a writer between groups, a reader when it is taken), so `sagsflow
+// init`, `workflow deploy` and `plugins` changes made by the CLI, another node
+// or this server itself bite within about config_refresh. A reopen that fails
+// keeps the lane on its previous configuration (logged) and is tried again
+// after config_refresh.
+//
 // Thread-safety: read() and write() may be called from any thread, at once;
 // the installations themselves are used by one thread at a time. A work item
 // must not call read() or write() itself (it would wait for its own lane).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -42,6 +55,7 @@ class Lanes {
     int readers = 4;
     int writers = 4;          // PostgreSQL; SQLite has one
     int group_commit_max = 64;  // SQLite; 1: every request commits alone
+    std::chrono::milliseconds config_refresh{1000};  // how often the configuration's generation is read
   };
   using Work = std::function<void(app::Installation&)>;
   enum class Grouping { kGrouped, kAlone };
@@ -65,14 +79,18 @@ class Lanes {
   // exception thrown by `work` is rethrown, and its records are dropped.
   Status read(const Work& work);
 
-  // The first writer's installation, for what only a writer holds (plugin
-  // warnings) before serving starts or from inside write().
-  app::Installation& primary();
+  // The plugin warnings of the configuration the writers run (the first
+  // writer's, as last opened): plugins installed that did not load or were
+  // disabled. A copy, safe from any thread.
+  std::vector<std::string> plugin_warnings() const;
   db::Dialect dialect() const { return dialect_; }
   // Groups committed and requests in them since start (for /metrics).
   struct Figures {
     long long groups = 0;
     long long grouped_requests = 0;
+    long long reopened = 0;        // lane installations reopened on a newer configuration
+    long long reopen_failures = 0; // reopens that failed (the lane kept its configuration)
+    long long config_generation = 0;  // the newest generation read
   };
   Figures figures() const;
 

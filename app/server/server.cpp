@@ -166,6 +166,7 @@ struct Server::Impl {
   Mutex stop_mutex;
   CondVar stop_signal;
   bool stopping GUARDED_BY(stop_mutex) = false;
+  bool stopped = false;  // stop() ran (called from the owner's thread only)
   void check_deadlines_until_stopped();
   // Delivers committed events to plugins from their durable queue (never
   // inside a request): woken by a commit, and every few seconds for retries.
@@ -380,6 +381,15 @@ Reply Server::Impl::metrics_text() {
   out += "# HELP sagsflow_grouped_requests_total Requests committed in those groups.\n";
   out += "# TYPE sagsflow_grouped_requests_total counter\n";
   out += fmt::format("sagsflow_grouped_requests_total {}\n", lanes.grouped_requests);
+  out += "# HELP sagsflow_config_generation The newest configuration generation this server has read.\n";
+  out += "# TYPE sagsflow_config_generation gauge\n";
+  out += fmt::format("sagsflow_config_generation {}\n", lanes.config_generation);
+  out += "# HELP sagsflow_lane_reopens_total Lanes reopened on a newer configuration (init, workflow deploy, plugins).\n";
+  out += "# TYPE sagsflow_lane_reopens_total counter\n";
+  out += fmt::format("sagsflow_lane_reopens_total {}\n", lanes.reopened);
+  out += "# HELP sagsflow_lane_reopen_failures_total Reopens that failed; the lane kept its previous configuration.\n";
+  out += "# TYPE sagsflow_lane_reopen_failures_total counter\n";
+  out += fmt::format("sagsflow_lane_reopen_failures_total {}\n", lanes.reopen_failures);
   MutexLock cache_guard(metrics_cache_mutex);
   const auto now = std::chrono::steady_clock::now();
   if (now - metrics_cached_at < std::chrono::seconds(5) && !metrics_cache.empty()) {
@@ -666,11 +676,12 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   lane_options.readers = config.read_connections;
   lane_options.writers = config.write_connections;
   lane_options.group_commit_max = config.group_commit_max;
+  lane_options.config_refresh = std::chrono::milliseconds(config.config_refresh_milliseconds);
   auto lanes = Lanes::open(lane_options);
   if (!lanes.ok()) return lanes.status();
   impl->api.lanes = std::move(*lanes);
   impl->api.jobs.attach(*impl->api.lanes, impl->node);
-  for (const auto& w : impl->api.lanes->primary().plugin_warnings) logger()->warn("plugin not loaded: {}", w);
+  for (const auto& w : impl->api.lanes->plugin_warnings()) logger()->warn("plugin not loaded: {}", w);
   impl->api.config = config;
   auto gate = token_gate_for(impl->api, signing_key);  // loads the revocation list
   if (!gate.ok()) return gate.status();
@@ -719,11 +730,12 @@ std::string Server::base_url() const {
 }
 
 std::vector<std::string> Server::plugin_warnings() const {
-  return impl_->api.lanes->primary().plugin_warnings;  // set when the lanes opened, never changed
+  return impl_->api.lanes->plugin_warnings();  // the writers' configuration, as last opened
 }
 
 void Server::stop() {
-  if (!impl_) return;
+  if (!impl_ || impl_->stopped) return;  // once: the destructor calls it again after an explicit stop()
+  impl_->stopped = true;
   if (impl_->http) {
     impl_->http->stop();
     impl_->listener = nullptr;

@@ -94,6 +94,7 @@ void print_json(const nlohmann::json& j);
 void add_db_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_init_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_workflow_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_letter_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_case_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
 // `bench worklist` under `bench` (cmd_bench_worklist.cpp); returns the subcommand.

@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   add_init_command(app, ctx, exit_code);
   add_db_commands(app, ctx, exit_code);
   add_workflow_commands(app, ctx, exit_code);
+  add_letter_commands(app, ctx, exit_code);
   add_case_commands(app, ctx, exit_code);
   add_bench_command(app, ctx, exit_code);
   add_plugin_commands(app, ctx, exit_code);

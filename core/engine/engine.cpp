@@ -176,20 +176,35 @@ Result<DeployOutcome> CaseEngine::deploy_workflow(std::string_view yaml, std::st
                                     std::string(file_name), format_timestamp(options_.clock()));
   if (out.ok() && out->created) {
     logger()->info("deployed workflow {} version {}", def.id, out->record.version);
+    MutexLock lock(cache_mutex_);
+    latest_.erase(def.id);
   }
   return out;
 }
 
 Result<std::shared_ptr<const WorkflowDefinition>> CaseEngine::workflow(const std::string& id,
                                                                        std::optional<int> version) {
-  if (version) {
+  auto resolved = resolve_workflow(id, version);
+  if (!resolved.ok()) return resolved.status();
+  return resolved->definition;
+}
+
+Result<CaseEngine::Resolved> CaseEngine::resolve_workflow(const std::string& id, std::optional<int> version) {
+  {
     MutexLock lock(cache_mutex_);
-    if (auto it = cache_.find({id, *version}); it != cache_.end()) return it->second;
+    std::optional<int> wanted = version;
+    if (!wanted && options_.cache_configuration) {
+      if (auto it = latest_.find(id); it != latest_.end()) wanted = it->second;
+    }
+    if (wanted) {
+      if (auto it = cache_.find({id, *wanted}); it != cache_.end()) return Resolved{it->second, *wanted};
+    }
   }
   auto record = store_.load_workflow(id, version);
   if (!record.ok()) return record.status();
   MutexLock lock(cache_mutex_);
-  if (auto it = cache_.find({id, record->version}); it != cache_.end()) return it->second;
+  if (!version && options_.cache_configuration) latest_[id] = record->version;
+  if (auto it = cache_.find({id, record->version}); it != cache_.end()) return Resolved{it->second, record->version};
   auto parsed = parse_workflow(record->source, record->file_name);
   if (!parsed.ok()) {
     return Internal(fmt::format("stored workflow {} version {} no longer parses: {}", id,
@@ -197,24 +212,36 @@ Result<std::shared_ptr<const WorkflowDefinition>> CaseEngine::workflow(const std
   }
   auto def = std::make_shared<const WorkflowDefinition>(std::move(*parsed.definition));
   cache_[{id, record->version}] = def;
-  return def;
+  return Resolved{def, record->version};
+}
+
+Status CaseEngine::check_municipality(const std::string& code) {
+  if (options_.cache_configuration) {
+    MutexLock lock(cache_mutex_);
+    if (municipalities_.contains(code)) return Status::Ok();
+  }
+  auto name = store_.municipality_name(code);
+  if (!name.ok()) return name.status();
+  if (options_.cache_configuration) {
+    MutexLock lock(cache_mutex_);
+    municipalities_.insert(code);
+  }
+  return Status::Ok();
 }
 
 Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
-  auto name = store_.municipality_name(req.municipality);
-  if (!name.ok()) return name.status();
+  if (auto known = check_municipality(req.municipality); !known.ok()) return known;
   const auto* org = options_.organisation;
   // The municipality's own workflow for the area, if it has one.
   const std::string workflow_id =
       org && !req.workflow_version ? org->workflow_for(req.municipality, req.workflow_id) : req.workflow_id;
-  auto wf_result = workflow(workflow_id, req.workflow_version);
-  if (!wf_result.ok()) return wf_result.status();
-  const auto wf = *wf_result;
+  auto resolved = resolve_workflow(workflow_id, req.workflow_version);
+  if (!resolved.ok()) return resolved.status();
+  const auto wf = resolved->definition;
   if (org) {
     if (auto st = org->may_open(req.actor, req.municipality, wf->service_area); !st.ok()) return st;
   }
-  auto version = store_.load_workflow(workflow_id, req.workflow_version);
-  if (!version.ok()) return version.status();
+  const int workflow_version = resolved->version;
 
   std::optional<Cpr> citizen;
   if (req.citizen_cpr) {
@@ -260,7 +287,7 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
                   {"subject", subject},
                   {"facet", facet},
                   {"title", req.title.empty() ? wf->title : req.title},
-                  {"workflow", {{"id", wf->id}, {"version", version->version}}},
+                  {"workflow", {{"id", wf->id}, {"version", workflow_version}}},
                   {"owning_authority", owning},
                   {"fields", fields}};
         if (citizen) e.data["citizen"] = citizen->reveal();

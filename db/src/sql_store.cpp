@@ -79,12 +79,24 @@ struct SqlStore::Impl::Hot {
     parsed.insert_or_assign(s.id, s);
   }
 
+  // create_case: the case id's step, the municipality's year counter, the row.
+  std::string case_counter = "case_id";
+  long long new_id = 0;
+  std::string number_scope, number_name;
+  long long number_value = 0;
+  CaseState created;
+  std::string cpr;
+  soci::indicator cpr_ind = soci::i_null;
+
   soci::statement load_version;
   soci::statement load;
   soci::statement update;
   soci::statement insert_event;
+  soci::statement case_id_step;
+  soci::statement number_step;
+  soci::statement insert_case;
 
-  explicit Hot(soci::session& sql)
+  Hot(soci::session& sql, Dialect dialect)
       : load_version((sql.prepare << "SELECT version FROM cases WHERE id = :id", soci::use(id),
                       soci::into(loaded_version, loaded_ind))),
         load((sql.prepare << "SELECT state FROM cases WHERE id = :id", soci::use(id),
@@ -104,6 +116,22 @@ struct SqlStore::Impl::Hot {
                       soci::use(event.actor), soci::use(event.unit), soci::use(event.authority),
                       soci::use(event.action), soci::use(event.from_stage), soci::use(event.to_stage),
                       soci::use(data))),
+        case_id_step(prepared_id_step(sql, dialect, case_counter, new_id)),
+        number_step((sql.prepare << "INSERT INTO counters (scope, name, value) VALUES (:s, :n, 1) "
+                                    "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 "
+                                    "RETURNING value",
+                     soci::use(number_scope), soci::use(number_name), soci::into(number_value))),
+        insert_case((sql.prepare << "INSERT INTO cases (id, municipality, case_number, subject, facet, workflow_id, "
+                                    "workflow_version, stage, status, citizen_cpr, due_date, version, state, "
+                                    "opened_at, updated_at, queue_kind, queue_id, assignee) VALUES (:id, :m, :n, "
+                                    ":s, :f, :w, :wv, :st, :status, :cpr, :due, :v, :state, :o, :u, :qk, :qi, :as)",
+                     soci::use(created.id), soci::use(created.municipality), soci::use(created.case_number),
+                     soci::use(created.subject), soci::use(created.facet), soci::use(created.workflow_id),
+                     soci::use(created.workflow_version), soci::use(created.stage), soci::use(status),
+                     soci::use(cpr, cpr_ind), soci::use(due, due_ind), soci::use(created.version),
+                     soci::use(state), soci::use(created.opened_at), soci::use(created.updated_at),
+                     soci::use(queue_kind, queue_ind), soci::use(queue_id, queue_ind),
+                     soci::use(assignee, assignee_ind))),
         outbox((sql.prepare << "INSERT INTO plugin_outbox (case_id, workflow_id, seq) VALUES (:c, :w, :s) "
                                "ON CONFLICT (case_id) DO UPDATE SET seq = excluded.seq",
                 soci::use(outbox_case), soci::use(outbox_workflow), soci::use(outbox_seq))) {}
@@ -123,7 +151,7 @@ struct SqlStore::Impl::Hot {
 SqlStore::Impl::~Impl() = default;
 
 SqlStore::Impl::Hot& SqlStore::Impl::hot_statements() {
-  if (!hot) hot = std::make_unique<Hot>(sql);
+  if (!hot) hot = std::make_unique<Hot>(sql, dialect);
   return *hot;
 }
 
@@ -311,6 +339,16 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, SqliteO
 
 Dialect SqlStore::dialect() const { return impl_->dialect; }
 Result<int> SqlStore::schema_version() { return read_schema_version(*impl_); }
+Result<long long> SqlStore::config_generation() {
+  return guarded_read(*impl_, "reading the configuration's generation", [&]() -> Result<long long> {
+    long long generation = 0;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT generation FROM config_generation WHERE id = 1", soci::into(generation, ind);
+    if (!impl_->sql.got_data() || ind != soci::i_ok) return StorageError("the configuration's generation row is missing");
+    return generation;
+  });
+}
+
 Result<MigrationReport> SqlStore::migrate() { return apply_migrations(*impl_); }
 
 Status SqlStore::check_schema() {
@@ -352,46 +390,46 @@ Result<StorageInfo> SqlStore::info() {
 Result<CaseState> SqlStore::create_case(const std::string& municipality, int year,
                                         const CaseBuilder& build) {
   return guarded(*impl_, "opening a case", [&]() -> Result<CaseState> {
+    // The transaction first: beginning it may re-establish a lost connection,
+    // which drops (and so must come before taking) the prepared statements.
     Transaction tx(*impl_);
-    const long long id = next_id(*impl_, "case_id");
+    auto& hot = impl_->hot_statements();
+    // RETURNING leaves a statement open on SQLite until it is stepped past its one row.
+    const auto step = [](soci::statement& st, long long& value) {
+      st.execute(true);
+      const long long got = value;
+      while (st.fetch()) {
+      }
+      value = got;
+      return got;
+    };
+    const long long id = step(hot.case_id_step, hot.new_id);
     // The gapless number of the municipality's year: a counter row, locked until this unit commits.
-    long long sequence = 0;
-    const std::string number_counter = "case_number/" + std::to_string(year);
-    impl_->sql << "INSERT INTO counters (scope, name, value) VALUES (:s, :n, 1) "
-                  "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-        soci::use(municipality), soci::use(number_counter), soci::into(sequence);
+    hot.number_scope = municipality;
+    hot.number_name = "case_number/" + std::to_string(year);
+    const long long sequence = step(hot.number_step, hot.number_value);
     auto built = build(id, sequence);
     if (!built.ok()) return built.status();
     const CaseState& state = built->state;
     const CaseEvent& event = built->event;
 
-    const std::string state_text = to_json(state, /*reveal_cpr=*/true).dump();
-    const std::string cpr = state.citizen ? state.citizen->reveal() : std::string();
-    soci::indicator cpr_ind = state.citizen ? soci::i_ok : soci::i_null;
-    const std::string due = due_date_column(state);
-    soci::indicator due_ind = due.empty() ? soci::i_null : soci::i_ok;
-    const std::string status = case_status_key(state.status);
-    const CaseQueue queue = built->queue.value_or(CaseQueue{});
-    soci::indicator queue_ind = built->queue ? soci::i_ok : soci::i_null;
-    const std::string assignee = assignee_column(state);
-    soci::indicator assignee_ind = assignee.empty() ? soci::i_null : soci::i_ok;
-    impl_->sql << "INSERT INTO cases (id, municipality, case_number, subject, facet, workflow_id, "
-                  "workflow_version, stage, status, citizen_cpr, due_date, version, state, "
-                  "opened_at, updated_at, queue_kind, queue_id, assignee) VALUES (:id, :m, :n, :s, "
-                  ":f, :w, :wv, :st, :status, :cpr, :due, :v, :state, :o, :u, :qk, :qi, :as)",
-        soci::use(state.id), soci::use(state.municipality), soci::use(state.case_number),
-        soci::use(state.subject), soci::use(state.facet), soci::use(state.workflow_id),
-        soci::use(state.workflow_version), soci::use(state.stage), soci::use(status),
-        soci::use(cpr, cpr_ind), soci::use(due, due_ind), soci::use(state.version),
-        soci::use(state_text), soci::use(state.opened_at), soci::use(state.updated_at),
-        soci::use(queue.kind, queue_ind), soci::use(queue.id, queue_ind), soci::use(assignee, assignee_ind);
-    const std::string data = event.data.dump();
-    impl_->sql << "INSERT INTO case_events (case_id, seq, at, actor, unit, authority, action, "
-                  "from_stage, to_stage, data) VALUES (:c, :q, :at, :ac, :u, :au, :a, :f, :t, :d)",
-        soci::use(event.case_id), soci::use(event.seq), soci::use(event.at), soci::use(event.actor),
-        soci::use(event.unit), soci::use(event.authority), soci::use(event.action),
-        soci::use(event.from_stage), soci::use(event.to_stage), soci::use(data);
-    impl_->hot_statements().note_for_plugins(state);
+    hot.created = state;
+    hot.state = to_json(state, /*reveal_cpr=*/true).dump();
+    hot.cpr = state.citizen ? state.citizen->reveal() : std::string();
+    hot.cpr_ind = state.citizen ? soci::i_ok : soci::i_null;
+    hot.due = due_date_column(state);
+    hot.due_ind = hot.due.empty() ? soci::i_null : soci::i_ok;
+    hot.status = case_status_key(state.status);
+    hot.queue_kind = built->queue ? built->queue->kind : std::string();
+    hot.queue_id = built->queue ? built->queue->id : std::string();
+    hot.queue_ind = built->queue ? soci::i_ok : soci::i_null;
+    hot.assignee = assignee_column(state);
+    hot.assignee_ind = hot.assignee.empty() ? soci::i_null : soci::i_ok;
+    hot.insert_case.execute(true);
+    hot.event = event;
+    hot.data = event.data.dump();
+    hot.insert_event.execute(true);
+    hot.note_for_plugins(state);
     tx.commit();
     return state;
   });

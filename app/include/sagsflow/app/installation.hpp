@@ -3,8 +3,9 @@
 // them. The CLI opens one per command; the server opens one at start.
 //
 // Thread-safety: an Installation is not thread-safe (its store, plugin host,
-// engine and front desk are used from one thread at a time); the server runs
-// every call into it under one lock. Its Organisation is immutable once built.
+// engine and front desk are used from one thread at a time); the server gives
+// each of its lanes its own (server/lanes.hpp). Its Organisation is immutable
+// once built: a changed configuration means opening a new Installation.
 #pragma once
 
 #include <chrono>
@@ -43,6 +44,10 @@ struct InstallationOptions {
   // and open cases are not placed. Work that writes or calls a plugin does
   // not belong on it.
   bool read_only = false;
+  // The engine keeps the latest workflow versions and the municipalities set
+  // up (EngineOptions::cache_configuration): for installations that are
+  // reopened when SqlStore::config_generation moves (the server's lanes).
+  bool cache_configuration = false;
 };
 
 struct Installation {
@@ -52,6 +57,8 @@ struct Installation {
   std::unique_ptr<CaseEngine> engine;
   std::unique_ptr<FrontDesk> front_desk;
   std::vector<std::string> plugin_warnings;  // plugins that are installed but did not load, or were disabled
+  // SqlStore::config_generation() when this was opened: the configuration it holds is that one or newer.
+  long long config_generation = 0;
   bool deliver_on_close = false;  // kAfterEachCommit: deliver pending due events in the destructor (bounded)
   Installation() = default;
   Installation(Installation&&) = default;

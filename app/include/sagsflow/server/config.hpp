@@ -27,6 +27,7 @@
 //   database.read_connections = 4      (read lanes: reads run on these in parallel; 1-64)
 //   database.write_connections = 4     (PostgreSQL: writing lanes; SQLite always has one writer; 1-64)
 //   database.group_commit_max = 64     (SQLite: requests committed together at most; 1 turns group commit off)
+//   database.config_refresh_milliseconds = 1000  (how soon init, workflow deploy and plugins changes bite; 50-600000)
 //   plugins.directory = /var/lib/sagsflow/plugins
 //
 // Thread-safety: a ServerConfig is a plain value; the functions keep no state.
@@ -72,6 +73,7 @@ struct ServerConfig {
   int read_connections = 4;
   int write_connections = 4;  // PostgreSQL only
   int group_commit_max = 64;  // SQLite only
+  int config_refresh_milliseconds = 1000;  // the lanes read the configuration's generation this often
 
   bool tls() const { return !tls_certificate.empty(); }
   // kInvalidArgument, naming the key, for a value that cannot work (empty

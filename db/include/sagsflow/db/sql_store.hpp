@@ -131,6 +131,12 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // The highest applied migration (0 on an empty database, where it creates
   // the empty migrations table).
   Result<int> schema_version();
+  // The generation of the installation's configuration (migration 12): a
+  // number that changes in the same transaction as any municipality file,
+  // workflow version or installed plugin being stored, changed or removed
+  // (by whichever process or node). A server compares it with the one its
+  // lanes were opened with. kStorage.
+  Result<long long> config_generation();
   // Applies the missing migrations in order, each in its own transaction (one
   // that fails leaves the ones before it applied and reports kStorage).
   // kSchemaTooNew, touching nothing, when the database is newer than this binary.

@@ -34,6 +34,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -62,6 +63,13 @@ struct EngineOptions {
   const Organisation* organisation = nullptr;
   // check_deadlines() warns this many working days before a running deadline.
   int warn_working_days_before = 2;
+  // When true the engine keeps, for its lifetime, which version of each
+  // workflow is the latest and which municipalities are set up, instead of
+  // reading them for every case it opens. Only for an engine that is replaced
+  // when the configuration changes (the server's lanes reopen their
+  // installations on a new SqlStore::config_generation); a workflow deployed
+  // by this engine is taken up at once either way.
+  bool cache_configuration = false;
 };
 
 // The form values an OpenCaseRequest or ActionRequest brings are refused
@@ -379,8 +387,19 @@ class CaseEngine {
   CaseStore& store_;
   EngineOptions options_;
   EventBus events_;
+  // A workflow definition and the stored version it is.
+  struct Resolved {
+    std::shared_ptr<const WorkflowDefinition> definition;
+    int version = 0;
+  };
+  Result<Resolved> resolve_workflow(const std::string& id, std::optional<int> version);
+  Status check_municipality(const std::string& code);
+
   Mutex cache_mutex_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const WorkflowDefinition>> cache_ GUARDED_BY(cache_mutex_);
+  // cache_configuration: the latest version of each workflow, and the municipalities known to be set up.
+  std::map<std::string, int> latest_ GUARDED_BY(cache_mutex_);
+  std::set<std::string> municipalities_ GUARDED_BY(cache_mutex_);
 };
 
 }  // namespace sagsflow
