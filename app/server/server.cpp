@@ -659,6 +659,8 @@ Result<json> Server::Impl::run_idempotent(const Route& route, Call& call, app::I
   // The caller (a staff member of a municipality) and the route scope the key.
   const std::string scope = fmt::format("{}/{}", call.principal->municipality, call.principal->person);
   const std::string route_id = route.method + " " + route.pattern;
+  // The key as its hash: a client may put anything in it, and nothing it sends is stored unmasked.
+  const std::string key_sha256 = sha256_hex(key);
   const std::string body_sha256 = sha256_hex(dump_json(call.body));
   const Timestamp now = system_clock()();
   const std::string expires = format_timestamp(now + std::chrono::hours(config.idempotency_key_hours));
@@ -666,8 +668,8 @@ Result<json> Server::Impl::run_idempotent(const Route& route, Call& call, app::I
   // One unit: the reservation, everything the handler stores, the answer.
   // When the handler fails, its unit rolls back with the reservation: a retry runs afresh.
   Status unit = installation.engine->atomically([&]() -> Status {
-    auto found = installation.store->reserve_idempotency_key(scope, route_id, key, body_sha256, format_timestamp(now),
-                                                             expires);
+    auto found = installation.store->reserve_idempotency_key(scope, route_id, key_sha256, body_sha256,
+                                                             format_timestamp(now), expires);
     if (!found.ok()) return found.status();
     if (*found) {
       replayed = std::move(**found);
@@ -688,7 +690,7 @@ Result<json> Server::Impl::run_idempotent(const Route& route, Call& call, app::I
     mask_cpr_numbers_in(masked);
     db::IdempotencyRecord answer{body_sha256, call.status, resource_of(subjects_of(masked, call.principal->municipality)),
                                  dump_json(masked)};
-    return installation.store->complete_idempotency_key(scope, route_id, key, answer);
+    return installation.store->complete_idempotency_key(scope, route_id, key_sha256, answer);
   });
   if (!unit.ok()) {
     replayed.reset();

@@ -139,7 +139,8 @@ CREATE INDEX jobs_running ON jobs (heartbeat_at) WHERE state = 'running';
 
 -- 3. Idempotency keys (the Idempotency-Key header of the POSTs that create
 -- something). `scope` is the caller (municipality and person) and `route` the
--- route's method and pattern; a key is reserved (status 0) in the same unit of
+-- route's method and pattern; idempotency_key is the SHA-256 of the key the
+-- client sent (hex), never the key itself; a key is reserved (status 0) in the same unit of
 -- work as the creation and holds its answer (status, the answer's JSON with
 -- CPR numbers masked, the created resource's id) when that unit commits: a
 -- unit that fails takes its reservation with it. body_sha256 tells a retry
