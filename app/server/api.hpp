@@ -3,6 +3,8 @@
 // (who may see, act, decide, administer) is the core's.
 #pragma once
 
+#include <atomic>
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -96,6 +98,10 @@ struct Route {
   // GET routes read (all_routes() sets kRead) unless they need a writer's
   // installation (its plugin host); the others write.
   Lane lane = Lane::kWrite;
+  // A POST that creates something (a case, an inquiry): it takes an
+  // Idempotency-Key header, so a retry whose answer was lost creates nothing
+  // twice (Server::Impl::dispatch; docs/api.md).
+  bool takes_idempotency_key = false;
 };
 
 // A long operation (an import, a simulation) running in the background; its
@@ -135,6 +141,8 @@ class Jobs {
   Result<Job> start(app::Installation& writer, Job job, Work work);
   // Waits for every job (the server's stop).
   void join();
+  // Jobs of this process still running (their heartbeats are due).
+  int running() const { return running_.load(); }
   // Child processes running for jobs: ended by stop_children() (the server's stop).
   void add_child(long pid);
   void remove_child(long pid);
@@ -145,6 +153,7 @@ class Jobs {
   mutable Mutex mutex_;
   Lanes* lanes_ = nullptr;
   std::string node_;
+  std::atomic<int> running_{0};
   std::vector<std::thread> threads_ GUARDED_BY(mutex_);
   std::set<long> children_ GUARDED_BY(mutex_);
 };

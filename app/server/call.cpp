@@ -154,6 +154,9 @@ std::vector<Route> all_routes() {
   for (Route& r : routes) {
     // The plugin list asks the plugin host, which only writers have.
     if (r.method == "GET" && r.pattern != "/api/v1/admin/plugins") r.lane = Lane::kRead;
+    if (r.method == "POST" && (r.pattern == "/api/v1/cases" || r.pattern == "/api/v1/inquiries")) {
+      r.takes_idempotency_key = true;
+    }
   }
   return routes;
 }

@@ -48,6 +48,17 @@ Status ServerConfig::check() const {
   if (max_body_bytes < 1024) return InvalidArgument("limits.max_body_bytes must be at least 1024");
   if (requests_per_minute < 1) return InvalidArgument("limits.requests_per_minute must be at least 1");
   if (deadline_check_minutes < 1) return InvalidArgument("deadlines.check_minutes must be at least 1");
+  if (job_heartbeat_seconds < 1 || job_heartbeat_seconds > 3600) {
+    return InvalidArgument(fmt::format("jobs.heartbeat_seconds {} is not 1-3600", job_heartbeat_seconds));
+  }
+  if (job_stale_after_seconds < 2 * job_heartbeat_seconds || job_stale_after_seconds > 7 * 24 * 3600) {
+    return InvalidArgument(fmt::format("jobs.stale_after_seconds {} must be at least twice jobs.heartbeat_seconds ({}) "
+                                       "and at most a week",
+                                       job_stale_after_seconds, job_heartbeat_seconds));
+  }
+  if (idempotency_key_hours < 1 || idempotency_key_hours > 24 * 30) {
+    return InvalidArgument(fmt::format("idempotency.keep_hours {} is not 1-720", idempotency_key_hours));
+  }
   if (token_lifetime_hours < 1) return InvalidArgument("auth.token_lifetime_hours must be at least 1");
   if (token_max_lifetime_hours < 1 || token_max_lifetime_hours > 24 * 365) {
     return InvalidArgument(fmt::format("auth.token_max_lifetime_hours {} is not 1-8760", token_max_lifetime_hours));
@@ -74,7 +85,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "auth.revocation_refresh_seconds", "process.core_dumps", "limits.max_body_bytes",
       "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory",
       "database.read_connections", "database.write_connections", "database.group_commit_max",
-      "database.config_refresh_milliseconds"};
+      "database.config_refresh_milliseconds",
+      "jobs.heartbeat_seconds", "jobs.stale_after_seconds", "idempotency.keep_hours"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -133,6 +145,9 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     num("database.write_connections", c.write_connections);
     num("database.group_commit_max", c.group_commit_max);
     num("database.config_refresh_milliseconds", c.config_refresh_milliseconds);
+    num("jobs.heartbeat_seconds", c.job_heartbeat_seconds);
+    num("jobs.stale_after_seconds", c.job_stale_after_seconds);
+    num("idempotency.keep_hours", c.idempotency_key_hours);
   } catch (const Poco::Exception& e) {
     return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
   }

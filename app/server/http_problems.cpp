@@ -33,6 +33,13 @@ const std::vector<ProblemType>& problem_types() {
       {"internal", 500, "Internal error",
        "The server failed while answering; the error is in its log. Nothing the client sent caused it."},
       // The HTTP layer's own.
+      {"invalid_idempotency_key", 400, "Invalid Idempotency-Key",
+       "The Idempotency-Key header must be 1 to 255 visible ASCII characters (no spaces); a UUID is a good key."},
+      {"idempotency_key_reused", 422, "Idempotency-Key reused",
+       "This Idempotency-Key was used on this route by this caller with a different body. A retry must send the "
+       "same body; a new request needs a new key. Nothing was created."},
+      {"idempotency_key_in_use", 409, "Idempotency-Key in use",
+       "A request with this Idempotency-Key is still being answered; retry it a moment later to get its answer."},
       {"no_such_route", 404, "No such route", "Nothing is served at this path."},
       {"method_not_allowed", 405, "Method not allowed",
        "The path is served, but not with this method; the Allow header lists the methods it answers."},

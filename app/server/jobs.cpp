@@ -81,6 +81,7 @@ Result<Job> Jobs::start(app::Installation& writer, Job job, Work work) {
   if (!id.ok()) return id.status();
   job.id = *id;
   MutexLock guard(mutex_);
+  ++running_;
   threads_.emplace_back([this, job, work = std::move(work)]() mutable {
     // Progress at most a few times a second: each is a write.
     auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
@@ -110,6 +111,7 @@ Result<Job> Jobs::start(app::Installation& writer, Job job, Work work) {
       job.error = outcome.status().message();
     }
     store(job);
+    --running_;
   });
   return job;
 }

@@ -1,6 +1,8 @@
 #include "sagsflow/server/server.hpp"
 
+#include <Poco/DigestEngine.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/SHA2Engine.h>
 #include <fmt/format.h>
 
 #include <atomic>
@@ -198,7 +200,18 @@ struct Server::Impl {
   static std::optional<Reply> refuse_access(const Route& route, const Caller& caller, const std::string& path);
   std::variant<nlohmann::json, Reply> read_json_body(const http::Request& req, const Route& route,
                                                      const std::string& path) const;
-  Reply dispatch(const Route& route, Call& call);
+  // idempotency_key: the request's Idempotency-Key (already checked), or null.
+  Reply dispatch(const Route& route, Call& call, const std::string* idempotency_key = nullptr);
+  // The units of dispatch() for a request with an Idempotency-Key: the key is
+  // reserved, the handler run and its answer stored in one unit of work, or
+  // the stored answer of an earlier request with the key is replayed.
+  Result<json> run_idempotent(const Route& route, Call& call, app::Installation& installation, const std::string& key,
+                              std::optional<db::IdempotencyRecord>& replayed);
+  // Marks running jobs whose node stopped as failed, refreshes this node's
+  // jobs' heartbeats, and removes expired Idempotency-Keys, every
+  // config.job_heartbeat_seconds from the start until stop.
+  std::thread job_keeper;
+  void keep_jobs_until_stopped();
   // The method as metrics and logs name it: one of the known ones, else "other".
   static std::string method_label(const std::string& method) {
     for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
@@ -286,6 +299,56 @@ void Server::Impl::deliver_plugin_events_until_stopped() {
       MutexLock lock(stop_mutex);
       delivery_wanted = true;
     }
+  }
+}
+
+void Server::Impl::keep_jobs_until_stopped() {
+  const auto every = std::chrono::seconds(config.job_heartbeat_seconds);
+  const std::string reason =
+      fmt::format("the node running it stopped (no heartbeat for more than {} s, jobs.stale_after_seconds); nothing "
+                  "more of it will run: start it again",
+                  config.job_stale_after_seconds);
+  for (;;) {
+    const Timestamp now = system_clock()();
+    Status kept = Internal("not run");
+    long long failed = 0, removed = 0;
+    Status committed = api.lanes->write(
+        [&](app::Installation& i) {
+          // This node's jobs first, so a slow round never makes them look stale.
+          if (api.jobs.running() > 0) {
+            if (auto beat = i.store->heartbeat_jobs(node, format_timestamp(now)); !beat.ok()) {
+              kept = beat.status();
+              return;
+            }
+          }
+          auto stale = i.store->fail_stale_jobs(
+              format_timestamp(now - std::chrono::seconds(config.job_stale_after_seconds)), format_timestamp(now), reason);
+          if (!stale.ok()) {
+            kept = stale.status();
+            return;
+          }
+          failed = *stale;
+          constexpr int kKeysPerRound = 500;  // a short batch; the rest next round
+          auto gone = i.store->remove_expired_idempotency_keys(format_timestamp(now), kKeysPerRound);
+          if (!gone.ok()) {
+            kept = gone.status();
+            return;
+          }
+          removed = *gone;
+          kept = Status::Ok();
+        },
+        Lanes::Grouping::kAlone);
+    if (!committed.ok()) kept = committed;
+    if (!kept.ok()) {
+      logger()->error("job heartbeat: {}", kept.message());
+    } else {
+      if (failed > 0) logger()->warn("{} running job(s) marked failed: the node running them stopped", failed);
+      if (removed > 0) logger()->debug("{} expired Idempotency-Key(s) removed", removed);
+    }
+    MutexLock lock(stop_mutex);
+    const auto next = std::chrono::steady_clock::now() + every;
+    while (!stopping && std::chrono::steady_clock::now() < next) stop_signal.wait_until(stop_mutex, next);
+    if (stopping) return;
   }
 }
 
@@ -545,18 +608,139 @@ std::variant<json, Reply> Server::Impl::read_json_body(const http::Request& req,
 }
 
 // Runs the handler (the core decides) and turns its answer into HTTP.
-Reply Server::Impl::dispatch(const Route& route, Call& call) {
+namespace {
+
+std::string sha256_hex(const std::string& bytes) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+bool has_header(const http::Request& req, std::string_view name) {
+  for (const auto& [k, v] : req.headers) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A key is what a client makes up (a UUID): 1-255 visible ASCII characters.
+bool valid_idempotency_key(const std::string& key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (unsigned char ch : key) {
+    if (ch < 0x21 || ch > 0x7e) return false;
+  }
+  return true;
+}
+
+// What an answer shows that the retry shows again: its case and inquiry.
+std::vector<ReadSubject> subjects_of(const json& answer, const std::string& municipality) {
+  std::vector<ReadSubject> out;
+  const auto add_case = [&](const json& j) {
+    if (j.is_object() && j.contains("id") && j["id"].is_number_integer() && j.contains("case_number")) {
+      out.push_back({municipality, j["id"].get<long long>(), j["case_number"].is_string() ? j["case_number"].get<std::string>() : "", 0});
+    }
+  };
+  add_case(answer);
+  if (answer.contains("case")) add_case(answer["case"]);
+  if (answer.contains("inquiry") && answer["inquiry"].is_object() && answer["inquiry"].contains("id") &&
+      answer["inquiry"]["id"].is_number_integer()) {
+    out.push_back({municipality, 0, "", answer["inquiry"]["id"].get<long long>()});
+  }
+  return out;
+}
+
+std::string resource_of(const std::vector<ReadSubject>& subjects) {
+  std::string out;
+  for (const auto& s : subjects) {
+    if (!out.empty()) out += ' ';
+    out += s.case_id != 0 ? fmt::format("case:{}", s.case_id) : fmt::format("inquiry:{}", s.inquiry_id);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<json> Server::Impl::run_idempotent(const Route& route, Call& call, app::Installation& installation,
+                                          const std::string& key, std::optional<db::IdempotencyRecord>& replayed) {
+  // The caller (a staff member of a municipality) and the route scope the key.
+  const std::string scope = fmt::format("{}/{}", call.principal->municipality, call.principal->person);
+  const std::string route_id = route.method + " " + route.pattern;
+  // The key as its hash: a client may put anything in it, and nothing it sends is stored unmasked.
+  const std::string key_sha256 = sha256_hex(key);
+  const std::string body_sha256 = sha256_hex(dump_json(call.body));
+  const Timestamp now = system_clock()();
+  const std::string expires = format_timestamp(now + std::chrono::hours(config.idempotency_key_hours));
   Result<json> result = Internal("not run");
+  // One unit: the reservation, everything the handler stores, the answer.
+  // When the handler fails, its unit rolls back with the reservation: a retry runs afresh.
+  Status unit = installation.engine->atomically([&]() -> Status {
+    auto found = installation.store->reserve_idempotency_key(scope, route_id, key_sha256, body_sha256,
+                                                             format_timestamp(now), expires);
+    if (!found.ok()) return found.status();
+    if (*found) {
+      replayed = std::move(**found);
+      if (replayed->body_sha256 != body_sha256 || replayed->status == 0) return Status::Ok();
+      // The retry shows what the first answer showed: on record as a read.
+      json answer = json::parse(replayed->answer, nullptr, /*allow_exceptions=*/false);
+      if (answer.is_discarded()) return Internal("the stored answer of an Idempotency-Key is not JSON");
+      auto actor = call.staff();
+      if (!actor.ok()) return actor.status();
+      const auto shown = subjects_of(answer, call.principal->municipality);
+      if (shown.empty()) return Status::Ok();
+      return installation.engine->record_reads(shown, *actor,
+                                               ReadPurpose::answer_to("a retry of " + route_id + " (Idempotency-Key)", "api"));
+    }
+    result = route.handler(call);
+    if (!result.ok()) return result.status();
+    json masked = *result;
+    mask_cpr_numbers_in(masked);
+    db::IdempotencyRecord answer{body_sha256, call.status, resource_of(subjects_of(masked, call.principal->municipality)),
+                                 dump_json(masked)};
+    return installation.store->complete_idempotency_key(scope, route_id, key_sha256, answer);
+  });
+  if (!unit.ok()) {
+    replayed.reset();
+    return unit;
+  }
+  return result;
+}
+
+Reply Server::Impl::dispatch(const Route& route, Call& call, const std::string* idempotency_key) {
+  Result<json> result = Internal("not run");
+  std::optional<db::IdempotencyRecord> replayed;
   const auto run = [&](app::Installation& installation) {
     call.lane_installation = &installation;
-    result = route.handler(call);
+    replayed.reset();
+    result = idempotency_key != nullptr ? run_idempotent(route, call, installation, *idempotency_key, replayed)
+                                        : route.handler(call);
     call.lane_installation = nullptr;
   };
   // A commit (or a read's access records) that failed: nothing the handler did stands, whatever it answered.
   Status committed = route.lane == Lane::kRead ? api.lanes->read(run) : api.lanes->write(run);
   if (!committed.ok()) {
     call.raw_body.reset();
+    replayed.reset();
     result = committed;
+  }
+  if (replayed) {
+    if (replayed->status == 0) {
+      return problem(409, "idempotency_key_in_use", "a request with this Idempotency-Key is still being answered",
+                     call.path);
+    }
+    if (replayed->body_sha256 != sha256_hex(dump_json(call.body))) {
+      return problem(422, "idempotency_key_reused",
+                     fmt::format("this Idempotency-Key was used for {} {} with a different body; a retry sends the "
+                                 "same body, a new request a new key. Nothing was created",
+                                 route.method, route.pattern),
+                     call.path);
+    }
+    Reply r{replayed->status, "application/json", replayed->answer, {}};
+    r.headers.emplace_back("Idempotent-Replayed", "true");
+    return r;
   }
   if (!result.ok()) {
     const int status = http_status_for(result.status().code());
@@ -620,10 +804,19 @@ Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   json& object = std::get<json>(body);
 
+  // A creating POST may carry an Idempotency-Key; elsewhere the header means nothing and is ignored.
+  const bool keyed = matched.route->takes_idempotency_key && has_header(req, "Idempotency-Key");
+  const std::string key = keyed ? req.header("Idempotency-Key") : std::string();
+  if (keyed && !valid_idempotency_key(key)) {
+    return problem(400, "invalid_idempotency_key",
+                   fmt::format("the Idempotency-Key header ({} characters) must be 1 to 255 visible ASCII characters",
+                               key.size()),
+                   path);
+  }
   Call call{api, effective, path, std::move(matched.params), {}, object.is_null() ? json::object() : object,
             caller.principal};
   for (const auto& [k, v] : target->query) call.query[k] = v;
-  return dispatch(*matched.route, call);
+  return dispatch(*matched.route, call, keyed ? &key : nullptr);
 }
 
 http::Response Server::Impl::answer(http::Request& req) {
@@ -720,6 +913,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   logger()->info("serving on {}://{}:{}", config.tls() ? "https" : "http", config.address, impl->port);
   impl->deadline_checker = std::thread([raw = impl.get()] { raw->check_deadlines_until_stopped(); });
   impl->plugin_deliverer = std::thread([raw = impl.get()] { raw->deliver_plugin_events_until_stopped(); });
+  impl->job_keeper = std::thread([raw = impl.get()] { raw->keep_jobs_until_stopped(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -749,6 +943,7 @@ void Server::stop() {
   impl_->delivery_signal.notify_all();
   if (impl_->deadline_checker.joinable()) impl_->deadline_checker.join();
   if (impl_->plugin_deliverer.joinable()) impl_->plugin_deliverer.join();
+  if (impl_->job_keeper.joinable()) impl_->job_keeper.join();
   impl_->api.jobs.stop_children();
   impl_->api.jobs.join();
   if (impl_->api.lanes) {

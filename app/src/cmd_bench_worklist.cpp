@@ -91,6 +91,17 @@ Status build_rows(const std::string& path, const CaseState& model, long long n) 
     sqlite3_finalize(insert);
     return close(st);
   }
+  // One case in 11 had a deadline pass (the report's breached figures; schema 13's trigger marks its row).
+  sqlite3_stmt* breach = nullptr;
+  const char* breach_sql =
+      "INSERT INTO case_events (case_id, seq, at, actor, unit, authority, action, from_stage, to_stage, data) "
+      "SELECT ?1, seq + 1, at, 'system', unit, authority, 'deadline_passed', to_stage, to_stage, '{}' "
+      "FROM case_events WHERE case_id = 1 AND seq = 1";
+  if (auto st = sqlite_ok(db, sqlite3_prepare_v2(db, breach_sql, -1, &breach, nullptr), "prepare"); !st.ok()) {
+    sqlite3_finalize(insert);
+    sqlite3_finalize(event);
+    return close(st);
+  }
   const auto text = [&](int i, const std::string& v) {
     sqlite3_bind_text(insert, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   };
@@ -150,10 +161,16 @@ Status build_rows(const std::string& path, const CaseState& model, long long n) 
       failed = sqlite_ok(db, sqlite3_step(event), "insert event");
       sqlite3_reset(event);
     }
+    if (failed.ok() && id % 11 == 0) {
+      sqlite3_bind_int64(breach, 1, id);
+      failed = sqlite_ok(db, sqlite3_step(breach), "insert deadline_passed event");
+      sqlite3_reset(breach);
+    }
     if (id % kBatch == 0 || id == n) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   }
   sqlite3_finalize(insert);
   sqlite3_finalize(event);
+  sqlite3_finalize(breach);
   if (!failed.ok()) return close(failed);
   // Later openings take ids after the built ones.
   const std::string counter = fmt::format("UPDATE counters SET value = {} WHERE scope = '*' AND name = 'case_id'", n);
@@ -468,11 +485,44 @@ int run_worklist_bench(const Context& ctx, const WorklistBenchArgs& a) {
   if (st.ok()) {
     st = time_counts("channel_report_backlog_counts_kept", a.samples, [&](int) { return backlog_counts(Counting::kKept); });
   }
+  // The report's deadline figures: kept (schema 13) and, as before it, counted from the rows.
+  DeadlineCounts kept_deadlines, counted_deadlines;
   if (st.ok()) {
-    st = time_counts("channel_report_year_deadline_counts", std::max(1, a.baseline_samples), [&](int) {
-      return (*store)->count_deadlines(kMunicipality, year.from, year.to).status();
+    st = time_counts("channel_report_year_deadline_counts_kept", a.samples, [&](int) -> Status {
+      auto d = (*store)->count_deadlines(kMunicipality, year.from, year.to, Counting::kKept);
+      if (d.ok()) kept_deadlines = *d;
+      return d.status();
     });
   }
+  // "Due this week" and "overdue" from the running deadline column (an index range).
+  const Date today = model.clock ? model.clock->due : Date{};
+  db::SqlStore::DueCounts due;
+  if (st.ok()) {
+    st = time_counts("due_this_week_and_overdue_counts", a.samples, [&](int) -> Status {
+      auto d = (*store)->count_due(kMunicipality, today, 7);
+      if (d.ok()) due = *d;
+      return d.status();
+    });
+  }
+  if (st.ok() && a.baseline_samples > 0) {
+    st = time_counts("channel_report_year_deadline_counts_before_schema_13", a.baseline_samples, [&](int) -> Status {
+      auto d = (*store)->count_deadlines(kMunicipality, year.from, year.to, Counting::kRecount);
+      if (d.ok()) counted_deadlines = *d;
+      return d.status();
+    });
+    if (st.ok() && (kept_deadlines.closed_in_time != counted_deadlines.closed_in_time ||
+                    kept_deadlines.closed_after_breach != counted_deadlines.closed_after_breach ||
+                    kept_deadlines.open_breached != counted_deadlines.open_breached)) {
+      st = Internal(fmt::format("the year's deadline figures: {}/{}/{} kept, {}/{}/{} counted from the rows",
+                                kept_deadlines.closed_in_time, kept_deadlines.closed_after_breach,
+                                kept_deadlines.open_breached, counted_deadlines.closed_in_time,
+                                counted_deadlines.closed_after_breach, counted_deadlines.open_breached));
+    }
+  }
+  counts["due_counts"] = {{"today", format_date(today)}, {"overdue", due.overdue}, {"due_within_7_days", due.due_within}};
+  counts["deadline_figures"] = {{"closed_in_time", kept_deadlines.closed_in_time},
+                                {"closed_after_breach", kept_deadlines.closed_after_breach},
+                                {"open_breached", kept_deadlines.open_breached}};
   if (st.ok() && a.baseline_samples > 0) {
     st = time_counts("metrics_counts_before_schema_11", a.baseline_samples,
                      [&](int) { return metrics_counts(Counting::kRecount); });

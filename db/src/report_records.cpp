@@ -1,5 +1,6 @@
 // SqlStore: the counts the channel reports are built from.
 #include "sagsflow/reports/channel_report.hpp"
+#include "sagsflow/domain/time.hpp"
 #include "store_impl.hpp"
 
 namespace sagsflow::db {
@@ -102,9 +103,22 @@ Result<std::vector<SqlStore::OpenCaseGroup>> SqlStore::count_open_cases_by_day(c
 }
 
 Result<DeadlineCounts> SqlStore::count_deadlines(const std::string& municipality, const std::string& from,
-                                                 const std::string& to) {
+                                                 const std::string& to, Counting how) {
   return guarded_read(*impl_, "counting deadlines", [&]() -> Result<DeadlineCounts> {
     DeadlineCounts d;
+    if (how == Counting::kKept && is_day(from) && is_day(to)) {
+      // For days, `updated_at >= from AND updated_at < to` selects exactly the
+      // cases whose closing day (the first ten characters) is in [from, to).
+      impl_->sql << "SELECT CAST(COALESCE(SUM(CASE WHEN breached = 0 THEN n ELSE 0 END), 0) AS BIGINT), "
+                    "CAST(COALESCE(SUM(CASE WHEN breached = 1 THEN n ELSE 0 END), 0) AS BIGINT) FROM deadline_counts "
+                    "WHERE municipality = :m AND status = 'closed' AND day >= :f AND day < :t",
+          soci::use(municipality), soci::use(from), soci::use(to), soci::into(d.closed_in_time),
+          soci::into(d.closed_after_breach);
+      impl_->sql << "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM deadline_counts WHERE municipality = :m "
+                    "AND status = 'open' AND day = '' AND breached = 1",
+          soci::use(municipality), soci::into(d.open_breached);
+      return d;
+    }
     const std::string breached = "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'deadline_passed')";
     impl_->sql << "SELECT COUNT(*) FROM cases c WHERE c.municipality = :m AND c.status = 'closed' AND c.updated_at >= :f "
                   "AND c.updated_at < :t AND NOT " + breached,
@@ -114,6 +128,23 @@ Result<DeadlineCounts> SqlStore::count_deadlines(const std::string& municipality
         soci::use(municipality), soci::use(from), soci::use(to), soci::into(d.closed_after_breach);
     impl_->sql << "SELECT COUNT(*) FROM cases c WHERE c.municipality = :m AND c.status = 'open' AND " + breached,
         soci::use(municipality), soci::into(d.open_breached);
+    return d;
+  });
+}
+
+Result<SqlStore::DueCounts> SqlStore::count_due(const std::string& municipality, Date today, int days) {
+  if (days < 1) return InvalidArgument(fmt::format("a period of {} days: it must be at least 1", days));
+  return guarded_read(*impl_, "counting cases by their deadlines", [&]() -> Result<DueCounts> {
+    DueCounts d;
+    const std::string from = format_date(today);
+    const std::string until = format_date(today + std::chrono::days{days});
+    // Both are ranges of cases_due_by_municipality (municipality, status, due_date).
+    impl_->sql << "SELECT COUNT(*) FROM cases WHERE municipality = :m AND status = 'open' AND due_date IS NOT NULL "
+                  "AND due_date < :d",
+        soci::use(municipality), soci::use(from), soci::into(d.overdue);
+    impl_->sql << "SELECT COUNT(*) FROM cases WHERE municipality = :m AND status = 'open' AND due_date >= :f "
+                  "AND due_date < :t",
+        soci::use(municipality), soci::use(from), soci::use(until), soci::into(d.due_within);
     return d;
   });
 }

@@ -43,6 +43,7 @@ HttpResult http(unsigned port, const HttpRequest& r) {
   session.setTimeout(Poco::Timespan(20, 0));
   Poco::Net::HTTPRequest req(r.method, r.path, Poco::Net::HTTPMessage::HTTP_1_1);
   if (!r.token.empty()) req.set("Authorization", "Bearer " + r.token);
+  for (const auto& [name, value] : r.headers) req.set(name, value);
   if (!r.body.empty() || r.method == "POST") {
     req.setContentType(r.content_type);
     if (r.chunked) {

@@ -34,6 +34,7 @@ struct HttpRequest {
   std::string body;          // sent as is
   std::string content_type = "application/json";
   bool chunked = false;
+  std::vector<std::pair<std::string, std::string>> headers;  // sent besides the above
 };
 
 HttpResult http(unsigned port, const HttpRequest& request);

@@ -63,6 +63,13 @@ struct ServerConfig {
   std::size_t max_body_bytes = 1024 * 1024;
   int requests_per_minute = 600;
   int deadline_check_minutes = 15;  // how often passed and near deadlines are recorded
+  // A running job's node refreshes its heartbeat this often; any node marks a
+  // running job failed once its heartbeat is older than stale_after (the node
+  // running it stopped). stale_after is at least twice the heartbeat.
+  int job_heartbeat_seconds = 10;
+  int job_stale_after_seconds = 60;
+  // How long an Idempotency-Key and its answer are kept for retries.
+  int idempotency_key_hours = 24;
   // POST /api/v1/admin/simulations writes a simulated year into this
   // installation's database: for demo and test installations only.
   bool allow_simulation = false;

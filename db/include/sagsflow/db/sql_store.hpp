@@ -100,6 +100,17 @@ struct JobRecord {
   std::string started_at;
   std::string finished_at;
   std::string node;  // the process that runs it
+  std::string heartbeat_at;  // migration 13: when `node` last said it still runs it (running jobs)
+};
+
+// An Idempotency-Key as stored (migration 13): the answer of the request that
+// created something, for its retries. status 0: reserved by a unit of work
+// that has not finished (seen only by that unit itself).
+struct IdempotencyRecord {
+  std::string body_sha256;
+  int status = 0;
+  std::string resource;  // the created resource, e.g. "case:12" or "inquiry:7"
+  std::string answer;    // the answer's JSON, CPR numbers masked
 };
 
 // A municipality file as loaded into the installation.
@@ -189,12 +200,41 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Status drop_plugin_outbox(const std::string& workflow_id) override;
 
   // Jobs (migration 10): long operations any node answers for. start_job
-  // stores `job` as running with a new id (unique over all nodes) and returns
-  // it; update_job stores its progress or outcome (kNotFound when no job has
-  // its id); load_job is the job, or nothing.
+  // stores `job` as running with a new id (unique over all nodes), its
+  // heartbeat at job.started_at, and returns the id; update_job stores the
+  // progress or outcome of a running job and refreshes its heartbeat
+  // (kNotFound when no job has its id; kFailedPrecondition, storing nothing,
+  // when the job is no longer running, e.g. another node marked it failed);
+  // load_job is the job, or nothing.
   Result<long long> start_job(const JobRecord& job);
   Status update_job(const JobRecord& job);
   Result<std::optional<JobRecord>> load_job(long long id);
+  // Heartbeats (migration 13): sets heartbeat_at = `now` on the running jobs
+  // of `node` (one indexed statement); the number of jobs touched.
+  Result<long long> heartbeat_jobs(const std::string& node, const std::string& now);
+  // Marks failed every running job whose heartbeat is before `cutoff`
+  // (ISO-8601 UTC, compared as text) with `reason` as its error and `now` as
+  // its end; the number marked. Reads the running jobs only (partial index).
+  Result<long long> fail_stale_jobs(const std::string& cutoff, const std::string& now, const std::string& reason);
+
+  // Idempotency keys (migration 13); call both inside the unit of work that
+  // creates the resource. reserve_idempotency_key stores the key of `scope`
+  // (the caller) and `route` as reserved for a body of `body_sha256` until
+  // `expires_at`, and returns nothing, when no unexpired row has it (an
+  // expired one is taken over); else it stores nothing and returns the row
+  // found. On PostgreSQL a reservation another connection holds and has not
+  // committed makes this wait for it (the primary key decides). complete_
+  // idempotency_key stores the answer on the reserved row (kInternal when
+  // there is none). remove_expired_idempotency_keys removes at most `limit`
+  // rows whose expires_at is at or before `now`, returning how many.
+  Result<std::optional<IdempotencyRecord>> reserve_idempotency_key(const std::string& scope, const std::string& route,
+                                                                   const std::string& key,
+                                                                   const std::string& body_sha256,
+                                                                   const std::string& now,
+                                                                   const std::string& expires_at);
+  Status complete_idempotency_key(const std::string& scope, const std::string& route, const std::string& key,
+                                  const IdempotencyRecord& answer);
+  Result<long long> remove_expired_idempotency_keys(const std::string& now, int limit);
 
   // Leases (migration 10): background work one node does at a time.
   // take_lease gives `holder` the lease `name` until `until` when it is
@@ -252,9 +292,21 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<std::vector<InquiryCount>> count_inquiries(const InquiryCountFilter& filter,
                                                     Counting how = Counting::kKept);
   // Cases of `municipality` closed in [from, to) within or after their
-  // deadlines (a deadline_passed event), and open ones past one. Three reads,
-  // not one snapshot.
-  Result<DeadlineCounts> count_deadlines(const std::string& municipality, const std::string& from, const std::string& to);
+  // deadlines (a deadline_passed event), and open ones past one. With kKept
+  // and a period of whole days (YYYY-MM-DD) from the counts of migration 13
+  // (a few rows a day); otherwise counted from the cases and their events.
+  // Three reads, not one snapshot.
+  Result<DeadlineCounts> count_deadlines(const std::string& municipality, const std::string& from, const std::string& to,
+                                         Counting how = Counting::kKept);
+  // Open cases of `municipality` by their running deadline (the due_date
+  // column, an index range): overdue ones (due before `today`, not yet
+  // recorded as passed by the deadline check) and those due in
+  // [today, today + days). kInvalidArgument when days < 1.
+  struct DueCounts {
+    long long overdue = 0;
+    long long due_within = 0;
+  };
+  Result<DueCounts> count_due(const std::string& municipality, Date today, int days);
 
   // Inquiries and layer messages (FrontDeskStore).
   Result<long long> add_inquiry(const InquiryRecord& inquiry) override;
