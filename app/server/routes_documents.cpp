@@ -98,10 +98,14 @@ Result<UploadForm> read_upload_form(Call& c) {
         return malformed(c, "file", fmt::format("the body has more than {} parts", config.document_max_parts));
       }
       Poco::Net::MessageHeader header;
-      header.setFieldLimit(16);
-      header.setNameLengthLimit(100);
-      header.setValueLengthLimit(1000);
+      header.setFieldLimit(16);  // Poco refuses more (and names over 256, values over 8192 bytes)
       reader.nextPart(header);
+      for (const auto& [field_name, value] : header) {
+        if (field_name.size() > 100 || value.size() > 1000) {
+          return malformed(c, "file", fmt::format("part {} has a header over 1000 bytes: the multipart body is "
+                                                  "malformed", parts));
+        }
+      }
       std::istream& part = reader.stream();
       std::string disposition;
       Poco::Net::NameValueCollection params;

@@ -55,7 +55,7 @@ bool lower_equal(std::string_view a, std::string_view b) {
   return true;
 }
 
-// The length of the UTF-8 sequence starting at s[i], or 0 when it is not one.
+// The length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
 size_t utf8_length(std::string_view s, size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
   size_t n = 0;
@@ -73,18 +73,17 @@ size_t utf8_length(std::string_view s, size_t i) {
   if (n == 3 && c == 0xED && c1 >= 0xA0) return 0;  // surrogates
   if (n == 4 && c == 0xF0 && c1 < 0x90) return 0;   // overlong
   if (n == 4 && c == 0xF4 && c1 >= 0x90) return 0;  // beyond U+10FFFF
-  // C1 control characters (U+0080..U+009F) and the bidirectional overrides
-  // (U+202A..U+202E, U+2066..U+2069) can make a name read as another.
-  if (n == 2 && c == 0xC2 && c1 < 0xA0) return 0;
-  if (n == 3 && c == 0xE2 && c1 == 0x80 && static_cast<unsigned char>(s[i + 2]) >= 0xAA &&
-      static_cast<unsigned char>(s[i + 2]) <= 0xAE) {
-    return 0;
-  }
-  if (n == 3 && c == 0xE2 && c1 == 0x81 && static_cast<unsigned char>(s[i + 2]) >= 0xA6 &&
-      static_cast<unsigned char>(s[i + 2]) <= 0xA9) {
-    return 0;
-  }
   return n;
+}
+
+// C1 control characters (U+0080..U+009F) and the bidirectional controls
+// (U+202A..U+202E, U+2066..U+2069) can make a name read as another.
+bool disguising(std::string_view s, size_t i, size_t n) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (n == 2) return c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+  if (n != 3 || c != 0xE2) return false;
+  const auto c1 = static_cast<unsigned char>(s[i + 1]), c2 = static_cast<unsigned char>(s[i + 2]);
+  return (c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) || (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9);
 }
 
 // The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
@@ -123,9 +122,14 @@ std::string sanitise_file_name(std::string_view declared, std::string_view media
   for (size_t i = 0; i < declared.size();) {
     const auto c = static_cast<unsigned char>(declared[i]);
     const size_t n = utf8_length(declared, i);
-    if (n == 0) {  // not UTF-8, or a character that disguises a name
+    if (n == 0) {  // not UTF-8
       clean += '_';
       ++i;
+      continue;
+    }
+    if (disguising(declared, i, n)) {
+      clean += '_';
+      i += n;
       continue;
     }
     if (n == 1) {
