@@ -46,7 +46,7 @@ TEST(DocumentFileNames, LosePathPartsControlCharactersAndUnsafeCharacters) {
   EXPECT_EQ(sanitise_file_name("..", "application/pdf"), "document.pdf");
   EXPECT_EQ(sanitise_file_name("", "image/png"), "document.png");
   EXPECT_EQ(sanitise_file_name(".hidden.pdf", "application/pdf"), "hidden.pdf");
-  EXPECT_EQ(sanitise_file_name("pas\xe2\x80\xaefdp.exe", "application/pdf"), "pas_fdp.exe.pdf");  // no right-to-left override
+  EXPECT_EQ(sanitise_file_name("pas\xe2\x80\xae" "fdp.exe", "application/pdf"), "pas_fdp.exe.pdf");  // no right-to-left override
   EXPECT_EQ(sanitise_file_name("bad\xff\xfe.pdf", "application/pdf"), "bad__.pdf");
   EXPECT_EQ(sanitise_file_name("Pasfoto Ærø.JPEG", "image/jpeg"), "Pasfoto Ærø.JPEG");
 }
