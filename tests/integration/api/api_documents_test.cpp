@@ -60,38 +60,38 @@ std::string header(const HttpResult& r, std::string name) {
   return {};
 }
 
-class ApiDocumentsTest : public ApiTest {
- protected:
-  // A passport case in its check stage (frida may act on it).
-  long long passport_in_check(const std::string& cpr) {
-    const std::string frida = staff_token("frida");
-    auto opened = post("/api/v1/cases", frida, {{"workflow", "passport"}, {"citizen_cpr", cpr}});
-    EXPECT_EQ(opened.status, 201) << opened.text;
-    const long long id = opened.body.value("id", 0LL);
-    EXPECT_EQ(post("/api/v1/cases/" + std::to_string(id) + "/actions/register", frida).status, 200);
-    return id;
-  }
-  HttpResult upload(long long id, const std::string& body, const std::string& token,
-                    const std::string& content_type = "multipart/form-data; boundary=" + kBoundary) {
-    HttpRequest r;
-    r.method = "POST";
-    r.path = "/api/v1/cases/" + std::to_string(id) + "/documents";
-    r.token = token;
-    r.body = body;
-    r.content_type = content_type;
-    return http(port(), r);
-  }
-  void expect_refused(const HttpResult& r, int status, const std::string& says, const std::string& what) {
-    EXPECT_EQ(r.status, status) << what << ": " << r.text;
-    EXPECT_EQ(r.content_type, "application/problem+json") << what;
-    EXPECT_NE(r.body.value("detail", "").find(says), std::string::npos) << what << ": " << r.text;
-  }
-};
+// A passport case in its check stage (frida may act on it).
+long long passport_in_check(unsigned port, const std::string& frida, const std::string& cpr) {
+  HttpRequest open{"POST", "/api/v1/cases", frida, json{{"workflow", "passport"}, {"citizen_cpr", cpr}}.dump()};
+  auto opened = http(port, open);
+  EXPECT_EQ(opened.status, 201) << opened.text;
+  const long long id = opened.body.value("id", 0LL);
+  HttpRequest reg{"POST", "/api/v1/cases/" + std::to_string(id) + "/actions/register", frida, "{}"};
+  EXPECT_EQ(http(port, reg).status, 200);
+  return id;
+}
 
-TEST_F(ApiDocumentsTest, StaffUploadListAndDownloadADocumentWithSafeHeadersAndEveryDownloadIsOnRecord) {
-  const long long id = passport_in_check("010490-9989");
+HttpResult upload_to(unsigned port, long long id, const std::string& body, const std::string& token,
+                     const std::string& content_type = "multipart/form-data; boundary=" + kBoundary) {
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/api/v1/cases/" + std::to_string(id) + "/documents";
+  r.token = token;
+  r.body = body;
+  r.content_type = content_type;
+  return http(port, r);
+}
+
+void expect_refused(const HttpResult& r, int status, const std::string& says, const std::string& what) {
+  EXPECT_EQ(r.status, status) << what << ": " << r.text;
+  EXPECT_EQ(r.content_type, "application/problem+json") << what;
+  EXPECT_NE(r.body.value("detail", "").find(says), std::string::npos) << what << ": " << r.text;
+}
+
+TEST_F(ApiTest, DocumentsStaffUploadListAndDownloadADocumentWithSafeHeadersAndEveryDownloadIsOnRecord) {
+  const long long id = passport_in_check(port(), staff_token("frida"), "010490-9989");
   const std::string frida = staff_token("frida");
-  auto up = upload(id, multipart({{"kind", "identity_document"}, {"file", pdf(), "../../etc/dåbsattest.pdf"}}), frida);
+  auto up = upload_to(port(), id, multipart({{"kind", "identity_document"}, {"file", pdf(), "../../etc/dåbsattest.pdf"}}), frida);
   ASSERT_EQ(up.status, 201) << up.text;
   expect_documented("POST", "/api/v1/cases/{id}/documents", up);
   const json doc = up.body["document"];
@@ -130,56 +130,56 @@ TEST_F(ApiDocumentsTest, StaffUploadListAndDownloadADocumentWithSafeHeadersAndEv
   EXPECT_EQ(missing.status, 404);
 }
 
-TEST_F(ApiDocumentsTest, TheMediaTypeIsReadFromTheBytesAgainstTheKindsAllowList) {
-  const long long id = passport_in_check("010490-9989");
+TEST_F(ApiTest, DocumentsTheMediaTypeIsReadFromTheBytesAgainstTheKindsAllowList) {
+  const long long id = passport_in_check(port(), staff_token("frida"), "010490-9989");
   const std::string frida = staff_token("frida");
   // A PNG named .pdf, declared application/pdf: it is a PNG, and a photo may be one.
-  auto photo = upload(id, multipart({{"file", png(), "photo.pdf"}, {"kind", "photo"}}), frida);
+  auto photo = upload_to(port(), id, multipart({{"file", png(), "photo.pdf"}, {"kind", "photo"}}), frida);
   ASSERT_EQ(photo.status, 201) << photo.text;
   EXPECT_EQ(photo.body["document"]["media_type"], "image/png");
   EXPECT_EQ(photo.body["document"]["name"], "photo.png");
   // A PDF is no passport photo (the manifest's media_types).
-  expect_refused(upload(id, multipart({{"file", pdf(), "photo.jpg"}, {"kind", "photo"}}), frida), 400,
+  expect_refused(upload_to(port(), id, multipart({{"file", pdf(), "photo.jpg"}, {"kind", "photo"}}), frida), 400,
                  "must be image/jpeg, image/png; this one is application/pdf", "a PDF as photo");
   // An executable, whatever it is called.
   std::string elf = std::string("\x7f" "ELF\x02\x01\x01\x00", 8) + std::string(56, '\0') + std::string(4000, 'A');
-  auto exe = upload(id, multipart({{"file", elf, "lejekontrakt.pdf"}, {"kind", "other"}}), frida);
+  auto exe = upload_to(port(), id, multipart({{"file", elf, "lejekontrakt.pdf"}, {"kind", "other"}}), frida);
   EXPECT_EQ(exe.status, 400) << exe.text;
   EXPECT_NE(exe.body.value("detail", "").find("must be application/pdf, image/jpeg, image/png"), std::string::npos)
       << exe.text;
   EXPECT_EQ(exe.body.value("field", ""), "file");
-  expect_refused(upload(id, multipart({{"file", pdf(), "x.pdf"}, {"kind", "tax_return"}}), frida), 400,
+  expect_refused(upload_to(port(), id, multipart({{"file", pdf(), "x.pdf"}, {"kind", "tax_return"}}), frida), 400,
                  "cannot be of kind 'tax_return'", "an unknown kind");
-  expect_refused(upload(id, multipart({{"file", pdf(), "x.pdf"}, {"kind", "letter"}}), frida), 400,
+  expect_refused(upload_to(port(), id, multipart({{"file", pdf(), "x.pdf"}, {"kind", "letter"}}), frida), 400,
                  "cannot be of kind 'letter'", "letters are never uploaded");
-  expect_refused(upload(id, multipart({{"file", "", "x.pdf"}, {"kind", "other"}}), frida), 400, "empty", "empty");
+  expect_refused(upload_to(port(), id, multipart({{"file", "", "x.pdf"}, {"kind", "other"}}), frida), 400, "empty", "empty");
 }
 
-TEST_F(ApiDocumentsTest, HostileAndMalformedBodiesGetAClearProblemAndTheServerKeepsServing) {
-  const long long id = passport_in_check("010490-9989");
+TEST_F(ApiTest, DocumentsHostileAndMalformedBodiesGetAClearProblemAndTheServerKeepsServing) {
+  const long long id = passport_in_check(port(), staff_token("frida"), "010490-9989");
   const std::string frida = staff_token("frida");
   const std::string good = multipart({{"kind", "other"}, {"file", pdf(), "x.pdf"}});
-  expect_refused(upload(id, good, frida, "multipart/form-data"), 400, "needs a boundary", "no boundary");
-  expect_refused(upload(id, good, frida, "application/json"), 400, "must be multipart/form-data", "JSON type");
-  expect_refused(upload(id, good.substr(0, good.size() / 2), frida), 400, "truncated", "truncated");
-  expect_refused(upload(id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf"}}, false), frida), 400, "truncated",
+  expect_refused(upload_to(port(), id, good, frida, "multipart/form-data"), 400, "needs a boundary", "no boundary");
+  expect_refused(upload_to(port(), id, good, frida, "application/json"), 400, "must be multipart/form-data", "JSON type");
+  expect_refused(upload_to(port(), id, good.substr(0, good.size() / 2), frida), 400, "truncated", "truncated");
+  expect_refused(upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf"}}, false), frida), 400, "truncated",
                  "no closing boundary");
-  expect_refused(upload(id, "--" + kBoundary + "--\r\n", frida), 400, "file", "no parts");
+  expect_refused(upload_to(port(), id, "--" + kBoundary + "--\r\n", frida), 400, "file", "no parts");
   std::vector<Part> many(9, Part{"kind", "other"});
-  expect_refused(upload(id, multipart(many), frida), 400, "more than 8 parts", "many parts");
-  expect_refused(upload(id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf", "X-Filler: " + std::string(5000, 'a') + "\r\n"}}), frida),
+  expect_refused(upload_to(port(), id, multipart(many), frida), 400, "more than 8 parts", "many parts");
+  expect_refused(upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf", "X-Filler: " + std::string(5000, 'a') + "\r\n"}}), frida),
                  400, "malformed", "a huge part header");
   std::string fields;
   for (int i = 0; i < 40; ++i) fields += "X-F" + std::to_string(i) + ": v\r\n";
-  expect_refused(upload(id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf", fields}}), frida), 400, "malformed",
+  expect_refused(upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf", fields}}), frida), 400, "malformed",
                  "many part headers");
-  expect_refused(upload(id, multipart({{"kind", "other"}, {"kind", "photo"}, {"file", pdf(), "x.pdf"}}), frida), 400,
+  expect_refused(upload_to(port(), id, multipart({{"kind", "other"}, {"kind", "photo"}, {"file", pdf(), "x.pdf"}}), frida), 400,
                  "more than one part 'kind'", "two kinds");
-  expect_refused(upload(id, multipart({{"kind", "other"}, {"file", pdf(), "a.pdf"}, {"file", pdf(), "b.pdf"}}), frida),
+  expect_refused(upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf(), "a.pdf"}, {"file", pdf(), "b.pdf"}}), frida),
                  400, "more than one part 'file'", "two files");
-  expect_refused(upload(id, multipart({{"kind", "other"}, {"evil", "x"}, {"file", pdf(), "a.pdf"}}), frida), 400,
+  expect_refused(upload_to(port(), id, multipart({{"kind", "other"}, {"evil", "x"}, {"file", pdf(), "a.pdf"}}), frida), 400,
                  "has a part 'evil'", "an unknown part");
-  expect_refused(upload(id, "garbage without any structure --" + kBoundary + "--", frida), 400, "", "garbage");
+  expect_refused(upload_to(port(), id, "garbage without any structure --" + kBoundary + "--", frida), 400, "", "garbage");
   // Over the route's limit (limits.document_max_bytes + 64 KiB): 413 while reading.
   {
     RawConnection raw(port());
@@ -193,7 +193,7 @@ TEST_F(ApiDocumentsTest, HostileAndMalformedBodiesGetAClearProblemAndTheServerKe
     EXPECT_EQ(huge.json.value("code", ""), "body_too_large") << huge.body;
   }
   // Over the document limit but within the body's.
-  auto over = upload(id, multipart({{"kind", "other"}, {"file", pdf(std::string(10 * 1024 * 1024, 'z')), "big.pdf"}}), frida);
+  auto over = upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf(std::string(10 * 1024 * 1024, 'z')), "big.pdf"}}), frida);
   EXPECT_EQ(over.status, 400) << over.text.substr(0, 300);
   EXPECT_NE(over.text.find("larger than the limit of 10485760 bytes"), std::string::npos) << over.text.substr(0, 300);
 
@@ -202,18 +202,18 @@ TEST_F(ApiDocumentsTest, HostileAndMalformedBodiesGetAClearProblemAndTheServerKe
   ASSERT_EQ(listed.status, 200);
   EXPECT_TRUE(listed.body["documents"].empty());
   EXPECT_EQ(get("/healthz/live", "").status, 200);
-  auto fine = upload(id, multipart({{"file", pdf(), "..\\..\\C:\\Windows\\a\"b\r\n.pdf"}, {"kind", "other"}}), frida);
+  auto fine = upload_to(port(), id, multipart({{"file", pdf(), "..\\..\\C:\\Windows\\a\"b\r\n.pdf"}, {"kind", "other"}}), frida);
   ASSERT_EQ(fine.status, 201) << fine.text;
   EXPECT_EQ(fine.body["document"]["name"], "a_b.pdf");
 }
 
-TEST_F(ApiDocumentsTest, TheCitizenSeesAndDownloadsTheDocumentsOfTheirOwnCaseOnlyAndEachDownloadIsOnRecord) {
-  const long long id = passport_in_check("020385-1238");
-  const long long other = passport_in_check("030275-9982");
+TEST_F(ApiTest, DocumentsTheCitizenSeesAndDownloadsTheDocumentsOfTheirOwnCaseOnlyAndEachDownloadIsOnRecord) {
+  const long long id = passport_in_check(port(), staff_token("frida"), "020385-1238");
+  const long long other = passport_in_check(port(), staff_token("frida"), "030275-9982");
   const std::string frida = staff_token("frida");
-  auto up = upload(id, multipart({{"kind", "other"}, {"file", pdf("mine"), "kvittering.pdf"}}), frida);
+  auto up = upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf("mine"), "kvittering.pdf"}}), frida);
   ASSERT_EQ(up.status, 201) << up.text;
-  ASSERT_EQ(upload(other, multipart({{"kind", "other"}, {"file", pdf("theirs"), "x.pdf"}}), frida).status, 201);
+  ASSERT_EQ(upload_to(port(), other, multipart({{"kind", "other"}, {"file", pdf("theirs"), "x.pdf"}}), frida).status, 201);
   const long long doc = up.body["document"]["id"].get<long long>();
 
   const std::string citizen = citizen_token("020385-1238");
@@ -241,13 +241,13 @@ TEST_F(ApiDocumentsTest, TheCitizenSeesAndDownloadsTheDocumentsOfTheirOwnCaseOnl
   EXPECT_EQ(get("/api/v1/me/cases/" + std::to_string(id) + "/documents/" + std::to_string(other_doc), citizen).status, 404);
   // Staff routes refuse citizen tokens.
   EXPECT_EQ(get("/api/v1/cases/" + std::to_string(id) + "/documents/" + std::to_string(doc), citizen).status, 403);
-  EXPECT_EQ(upload(id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf"}}), citizen).status, 403);
+  EXPECT_EQ(upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf"}}), citizen).status, 403);
 }
 
-TEST_F(ApiDocumentsTest, NobodyAddsADocumentToACaseTheyMayNotActOn) {
+TEST_F(ApiTest, DocumentsNobodyAddsADocumentToACaseTheyMayNotActOn) {
   const long long id = passport_case_in_decision("040589-1235");
   // frida (front desk) holds no action on the decision.
-  auto refused = upload(id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf"}}), staff_token("frida"));
+  auto refused = upload_to(port(), id, multipart({{"kind", "other"}, {"file", pdf(), "x.pdf"}}), staff_token("frida"));
   EXPECT_EQ(refused.status, 403) << refused.text;
   EXPECT_NE(refused.body.value("detail", "").find("cannot add a document to it"), std::string::npos) << refused.text;
 }
