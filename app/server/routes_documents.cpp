@@ -87,6 +87,16 @@ Result<UploadForm> read_upload_form(Call& c) {
   if (last == std::string::npos || body.find_first_not_of("\r\n \t", last + closing.size()) != std::string::npos) {
     return malformed(c, "file", "the multipart body is truncated: its closing boundary is missing");
   }
+  // The parts are counted before any is read: a body of many small parts is refused at once.
+  {
+    const std::string delimiter = "--" + *boundary;
+    long long delimiters = 0;
+    for (auto at = body.find(delimiter); at != std::string::npos; at = body.find(delimiter, at + delimiter.size())) {
+      if (++delimiters > config.document_max_parts + 1) {
+        return malformed(c, "file", fmt::format("the body has more than {} parts", config.document_max_parts));
+      }
+    }
+  }
   UploadForm form;
   bool has_kind = false;
   int parts = 0;
