@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sagsflow/app/installation.hpp"
+#include "sagsflow/documents/document_store.hpp"
 #include "sagsflow/domain/thread_annotations.hpp"
 #include "sagsflow/server/config.hpp"
 #include "sagsflow/server/token_gate.hpp"
@@ -46,6 +47,16 @@ struct Call {
   std::optional<Principal> principal;
   // Set by dispatch to the lane's installation the handler runs on (lanes.hpp).
   app::Installation* lane_installation = nullptr;
+
+  // Routes with raw_body (document uploads): the request body as received
+  // (bounded by the route's body limit) and its declared Content-Type.
+  const std::string* request_body = nullptr;
+  std::string request_content_type;
+  // Headers a handler adds to its answer (Content-Disposition of a download).
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  // raw_body is a stored document's bytes, sent as they are (not masked:
+  // masking would change the document).
+  bool raw_binary = false;
 
   int status = 200;   // a handler sets 201 when it created something
   // A handler answering with something other than JSON (CSV) sets both.
@@ -87,7 +98,11 @@ using Handler = std::function<Result<nlohmann::json>(Call&)>;
 // Where a route's handler runs (lanes.hpp): on a read lane, in parallel with
 // others (it stores nothing but the access records of what it shows), or on a
 // writer, committed with the requests grouped with it.
-enum class Lane { kRead, kWrite };
+// kOwn: the handler runs on the request thread outside every lane and calls
+// api.lanes itself (each of its steps where it belongs: a document upload
+// writes and syncs its bytes here before its unit goes to the writer);
+// Call::installation() is not set for it.
+enum class Lane { kRead, kWrite, kOwn };
 
 struct Route {
   std::string method;
@@ -102,6 +117,8 @@ struct Route {
   // Idempotency-Key header, so a retry whose answer was lost creates nothing
   // twice (Server::Impl::dispatch; docs/api.md).
   bool takes_idempotency_key = false;
+  // The body is not JSON: the handler reads Call::request_body itself.
+  bool raw_body = false;
 };
 
 // A long operation (an import, a simulation) running in the background; its
@@ -170,6 +187,8 @@ struct Api {
   std::unique_ptr<TokenGate> tokens;
   Timestamp started{};
   Jobs jobs;
+  // The bytes of documents (beside the SQLite file, or in PostgreSQL).
+  std::unique_ptr<documents::DocumentStore> documents;
 };
 
 // The gate over this installation: `key` and config's token limits; its
@@ -183,6 +202,7 @@ void add_front_desk_routes(std::vector<Route>& routes);
 void add_admin_routes(std::vector<Route>& routes);
 void add_citizen_routes(std::vector<Route>& routes);
 void add_report_routes(std::vector<Route>& routes);
+void add_document_routes(std::vector<Route>& routes);
 std::vector<Route> all_routes();
 
 // Shared JSON forms.

@@ -46,6 +46,12 @@ Status ServerConfig::check() const {
     return InvalidArgument("server.tls.certificate and server.tls.private_key go together: set both or neither");
   }
   if (max_body_bytes < 1024) return InvalidArgument("limits.max_body_bytes must be at least 1024");
+  if (document_max_bytes < 1024 || document_max_bytes > 32 * 1024 * 1024) {
+    return InvalidArgument(fmt::format("limits.document_max_bytes {} is not 1024-33554432", document_max_bytes));
+  }
+  if (document_max_parts < 1 || document_max_parts > 100) {
+    return InvalidArgument(fmt::format("limits.document_max_parts {} is not 1-100", document_max_parts));
+  }
   if (requests_per_minute < 1) return InvalidArgument("limits.requests_per_minute must be at least 1");
   if (deadline_check_minutes < 1) return InvalidArgument("deadlines.check_minutes must be at least 1");
   if (job_heartbeat_seconds < 1 || job_heartbeat_seconds > 3600) {
@@ -83,6 +89,7 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "server.max_connections", "server.max_connections_per_address",
       "auth.signing_key_file", "auth.token_lifetime_hours", "auth.token_max_lifetime_hours",
       "auth.revocation_refresh_seconds", "process.core_dumps", "limits.max_body_bytes",
+      "limits.document_max_bytes", "limits.document_max_parts",
       "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory",
       "database.read_connections", "database.write_connections", "database.group_commit_max",
       "database.config_refresh_milliseconds",
@@ -135,6 +142,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     key = "process.core_dumps";
     if (file->hasProperty(key)) c.core_dumps = file->getBool(key);
     num("limits.max_body_bytes", c.max_body_bytes);
+    num("limits.document_max_bytes", c.document_max_bytes);
+    num("limits.document_max_parts", c.document_max_parts);
     num("limits.requests_per_minute", c.requests_per_minute);
     num("deadlines.check_minutes", c.deadline_check_minutes);
     key = "simulation.allowed";

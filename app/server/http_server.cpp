@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <thread>
@@ -289,6 +290,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const auto& s = shared_->settings;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(s.max_uri_bytes + s.max_header_bytes));
+    // Beast's own default (8 MiB) would refuse a declared length while the
+    // headers are read; on_header sets the route's limit before any body byte.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                self->on_header(ec, n);

@@ -150,7 +150,13 @@ bool match(const std::string& pattern, const std::vector<std::string>& parts,
 }  // namespace
 
 struct Server::Impl {
-  explicit Impl(const ServerConfig& c) : config(c), limiter(c.requests_per_minute) { add_problem_routes(routes); }
+  explicit Impl(const ServerConfig& c) : config(c), limiter(c.requests_per_minute) {
+    add_problem_routes(routes);
+    // An upload's body: the document and the parts' headers and form fields.
+    for (Route& r : routes) {
+      if (r.raw_body) r.max_body_bytes = c.document_max_bytes + 64 * 1024;
+    }
+  }
   InstanceLock instance_lock;  // first, so released last: one server per SQLite file
   // This process's name on the jobs it runs and the leases it takes.
   const std::string node = new_instance_name();
@@ -720,7 +726,12 @@ Reply Server::Impl::dispatch(const Route& route, Call& call, const std::string* 
     call.lane_installation = nullptr;
   };
   // A commit (or a read's access records) that failed: nothing the handler did stands, whatever it answered.
-  Status committed = route.lane == Lane::kRead ? api.lanes->read(run) : api.lanes->write(run);
+  Status committed = Status::Ok();
+  if (route.lane == Lane::kOwn) {
+    result = route.handler(call);  // it calls the lanes itself
+  } else {
+    committed = route.lane == Lane::kRead ? api.lanes->read(run) : api.lanes->write(run);
+  }
   if (!committed.ok()) {
     call.raw_body.reset();
     replayed.reset();
@@ -746,9 +757,13 @@ Reply Server::Impl::dispatch(const Route& route, Call& call, const std::string* 
     const int status = http_status_for(result.status().code());
     return problem(status, error_code_name(result.status().code()), result.status().message(), call.path, call.field);
   }
-  if (call.raw_body) return {call.status, call.raw_content_type, mask_cpr_numbers(*call.raw_body), {}};
+  if (call.raw_body) {
+    // A stored document goes out as it was stored; everything else is masked.
+    std::string body = call.raw_binary ? std::move(*call.raw_body) : mask_cpr_numbers(*call.raw_body);
+    return {call.status, call.raw_content_type, std::move(body), std::move(call.response_headers)};
+  }
   mask_cpr_numbers_in(*result);
-  return {call.status, "application/json", dump_json(*result), {}};
+  return {call.status, "application/json", dump_json(*result), std::move(call.response_headers)};
 }
 
 // target -> route -> authenticate -> rate limit -> read body -> dispatch. HEAD
@@ -800,7 +815,8 @@ Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
   if (auto refused = admit(client, path)) return std::move(*refused);
   if (auto refused = refuse_access(*matched.route, caller, path)) return std::move(*refused);
 
-  auto body = read_json_body(req, *matched.route, path);
+  std::variant<json, Reply> body = json();
+  if (!matched.route->raw_body) body = read_json_body(req, *matched.route, path);
   if (auto* refusal = std::get_if<Reply>(&body)) return std::move(*refusal);
   json& object = std::get<json>(body);
 
@@ -816,6 +832,10 @@ Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
   Call call{api, effective, path, std::move(matched.params), {}, object.is_null() ? json::object() : object,
             caller.principal};
   for (const auto& [k, v] : target->query) call.query[k] = v;
+  if (matched.route->raw_body) {
+    call.request_body = &req.body;
+    call.request_content_type = req.header("Content-Type");
+  }
   return dispatch(*matched.route, call, keyed ? &key : nullptr);
 }
 
@@ -874,6 +894,26 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   if (!lanes.ok()) return lanes.status();
   impl->api.lanes = std::move(*lanes);
   impl->api.jobs.attach(*impl->api.lanes, impl->node);
+  auto document_store = documents::DocumentStore::open(config.db_url);
+  if (document_store.ok()) {
+    impl->api.documents = std::move(*document_store);
+  } else {
+    logger()->warn("documents cannot be stored: {}", document_store.status().message());
+  }
+  if (impl->api.documents) {
+    // Orphaned document files (an upload whose unit did not commit, a crash
+    // between the file and the commit) older than an hour are removed at start.
+    Result<documents::GcReport> gc = Internal("not run");
+    Status ran = impl->api.lanes->read([&](app::Installation& i) {
+      gc = impl->api.documents->collect_garbage(*i.store, std::chrono::hours(1));
+    });
+    if (!ran.ok()) gc = ran;
+    if (!gc.ok()) {
+      logger()->warn("orphaned document files were not cleaned: {}", gc.status().message());
+    } else if (gc->removed + gc->temporary_removed > 0) {
+      logger()->info("removed {} orphaned document files and {} temporary ones", gc->removed, gc->temporary_removed);
+    }
+  }
   for (const auto& w : impl->api.lanes->plugin_warnings()) logger()->warn("plugin not loaded: {}", w);
   impl->api.config = config;
   auto gate = token_gate_for(impl->api, signing_key);  // loads the revocation list

@@ -438,6 +438,10 @@ int check_deadlines(const Context& ctx) {
 
 }  // namespace
 
+Result<CaseState> find_case_ref(CaseStore& store, const Context& ctx, const std::string& ref) {
+  return find_case(store, ctx, ref);
+}
+
 void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static CaseArgs a;
   auto* c = app.add_subcommand("case", "Cases: open, act, show, history, list, worklist");
@@ -545,6 +549,8 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
 
   c->add_subcommand("check-deadlines", "Record every running deadline that has passed")
       ->callback([&] { exit_code = check_deadlines(ctx); });
+
+  add_case_document_commands(*c, ctx, exit_code);
 }
 
 }  // namespace sagsflow::cli

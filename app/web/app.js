@@ -18,6 +18,8 @@ const TEXT = {
     case_no: 'Sagsnr.', title: 'Titel', stage: 'Trin', due: 'Frist', assignee: 'Tildelt', claim: 'Tag sagen', release: 'Læg tilbage',
     fields: 'Oplysninger', missing: 'Mangler fra borgeren', deadlines: 'Frister', history: 'Historik', actions: 'Handlinger',
     no_actions: 'Du kan ikke tage nogen handling på sagen i dette trin.', note: 'Notat', attachments: 'Bilag modtaget',
+    documents: 'Dokumenter', add_document: 'Tilføj dokument', doc_kind: 'Slags', doc_file: 'Fil', download: 'Hent', size: 'Størrelse',
+    added: 'Tilføjet', no_documents: 'Ingen dokumenter.',
     do_action: 'Udfør', queue: 'Venter hos', status: 'Status', owner: 'Myndighed', opened: 'Oprettet', when: 'Hvornår', who: 'Hvem',
     what: 'Hvad', plugins: 'Installerede plugins', workflows: 'Arbejdsgange og versioner', model: 'Organiseringsmodel',
     responsibilities: 'Ansvar pr. opgave', audit: 'Adgangslog (personoplysninger)', version: 'Version', loaded: 'Indlæst',
@@ -50,6 +52,8 @@ const TEXT = {
     case_no: 'Case no.', title: 'Title', stage: 'Stage', due: 'Due', assignee: 'Assigned', claim: 'Claim', release: 'Release',
     fields: 'Details', missing: 'Awaited from the citizen', deadlines: 'Deadlines', history: 'History', actions: 'Actions',
     no_actions: 'You cannot take any action on this case at this stage.', note: 'Note', attachments: 'Attachments received',
+    documents: 'Documents', add_document: 'Add document', doc_kind: 'Kind', doc_file: 'File', download: 'Download', size: 'Size',
+    added: 'Added', no_documents: 'No documents.',
     do_action: 'Do', queue: 'Waiting at', status: 'Status', owner: 'Authority', opened: 'Opened', when: 'When', who: 'Who',
     what: 'What', plugins: 'Installed plugins', workflows: 'Workflows and versions', model: 'Organisational model',
     responsibilities: 'Responsibility per task', audit: 'Access log (personal data)', version: 'Version', loaded: 'Loaded',
@@ -110,6 +114,56 @@ async function api(method, path, body) {
     throw new ApiError(data || { status: res.status, detail: res.statusText });
   }
   return data;
+}
+
+// A document's bytes come with the bearer token, so they are fetched and
+// handed to the browser as a file to save (never shown in this page's origin).
+async function downloadDocument(path, name) {
+  const res = await fetch(path, { headers: { Authorization: 'Bearer ' + token() } });
+  if (!res.ok) {
+    let p = { status: res.status, detail: res.statusText };
+    try { p = await res.json(); } catch (e) { /* not JSON */ }
+    throw new ApiError(p);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+function documentTable(docs, pathOf, box) {
+  if (!docs.length) return h('p', { class: 'muted' }, t('no_documents'));
+  return table([t('doc_file'), t('doc_kind'), 'Type', t('size'), t('added'), ''], docs.map((d) => [d.name, d.kind, d.media_type,
+    `${Math.max(1, Math.round(d.size / 1024))} kB`, d.added_at,
+    h('button', { type: 'button', class: 'secondary', 'data-document': String(d.id), onclick: async () => {
+      try { await downloadDocument(pathOf(d), d.name); } catch (err) { box.replaceChildren(problemBox(err)); }
+    } }, t('download'))]));
+}
+
+function uploadForm(c) {
+  const kinds = [...new Set([...c.actions.flatMap((a) => a.requires_attachments), 'other'])];
+  const file = h('input', { id: 'document-file', type: 'file', name: 'file', required: true });
+  const kind = h('select', { id: 'document-kind', name: 'kind' }, kinds.map((k) => h('option', { value: k }, k)));
+  const out = h('div', {});
+  const form = h('form', { class: 'card', id: 'document-upload', onsubmit: async (e) => {
+    e.preventDefault();
+    const nav = state.nav;
+    const body = new FormData();
+    body.append('kind', kind.value);
+    body.append('file', file.files[0]);
+    try {
+      const res = await fetch(`/api/v1/cases/${c.id}/documents`, { method: 'POST', headers: { Authorization: 'Bearer ' + token() }, body });
+      const data = await res.json();
+      if (!res.ok) throw new ApiError(data);
+      say(`${t('add_document')}: ${data.document.name}`);
+      if (nav === state.nav) await casePage(c.id);
+    } catch (err) { out.replaceChildren(problemBox(err)); }
+  } },
+  h('div', { class: 'grid' }, h('label', { for: 'document-kind' }, t('doc_kind'), kind), h('label', { for: 'document-file' }, t('doc_file'), file)),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary', id: 'document-add' }, t('add_document'))), out);
+  return form;
 }
 
 function problemBox(err) {
@@ -316,7 +370,10 @@ function actionForm(c, a) {
 
 async function casePage(id) {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
-  const [c, hist] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`)]);
+  const [c, hist, docs] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`),
+    api('GET', `/api/v1/cases/${id}/documents`)]);
+  const docBox = h('div', { id: 'documents' });
+  docBox.append(documentTable(docs.documents, (d) => `/api/v1/cases/${id}/documents/${d.id}`, docBox));
   const facts = h('dl', { class: 'facts' },
     ...[[t('status'), `${c.status} · ${c.stage}`], [t('citizen'), c.citizen || ''], [t('owner'), c.owning_authority],
       [t('queue'), c.queue ? c.queue.name : ''], [t('assignee'), c.assignee ? c.assignee.person : ''], [t('opened'), c.opened_at]]
@@ -338,6 +395,7 @@ async function casePage(id) {
     h('h2', {}, t('fields')), fields.length ? table([t('field'), t('value')], fields) : h('p', {}, '—'),
     h('h2', {}, t('missing')), missing.length ? h('ul', { id: 'missing' }, missing.map((m) => h('li', {}, m))) : h('p', {}, '—'),
     h('h2', {}, t('deadlines')), clock,
+    h('h2', {}, t('documents')), docBox, c.actions.length ? uploadForm(c) : null,
     h('h2', {}, t('actions')), c.actions.length ? h('div', { id: 'case-actions' }, c.actions.map((a) => actionForm(c, a))) : h('p', { id: 'no-actions' }, t('no_actions')),
     h('h2', {}, t('history')), table([t('when'), t('what'), t('who'), t('stage')],
       hist.events.map((e) => [e.at, e.action, `${e.actor} (${e.authority})`, `${e.from_stage || '–'} → ${e.to_stage}`])));
@@ -531,7 +589,10 @@ function simulationForm() {
 async function myCasesPage() {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const mine = await api('GET', '/api/v1/me/cases');
-  const cards = mine.cases.map((c) => {
+  const docs = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/documents`)));
+  const cards = mine.cases.map((c, i) => {
+    const docBox = h('div', { class: 'documents' });
+    docBox.append(documentTable(docs[i].documents, (d) => `/api/v1/me/cases/${c.id}/documents/${d.id}`, docBox));
     const reads = h('div', {});
     const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
       try {
@@ -546,6 +607,7 @@ async function myCasesPage() {
         [t('place'), c.place_in_queue ? `${c.place_in_queue.position} ${t('of')} ${c.place_in_queue.of}` : '—'],
         [t('missing'), c.waiting_for_you ? [...(c.waiting_for_you.fields || []), ...(c.waiting_for_you.attachments || [])].join(', ') : '—']]
         .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('h3', {}, t('documents')), docBox,
       h('div', { class: 'actions' }, button), reads);
   });
   if (nav !== state.nav) return;

@@ -102,7 +102,10 @@ json PluginManifest::to_json() const {
   }
   json attachments_json = json::array();
   for (const auto& a : form.attachments) {
-    attachments_json.push_back({{"name", a.name}, {"label", a.label}, {"required", a.required}});
+    json entry = {{"name", a.name}, {"label", a.label}, {"required", a.required},
+                  {"media_types", a.allowed_media_types()}};
+    if (a.max_bytes) entry["max_bytes"] = *a.max_bytes;
+    attachments_json.push_back(entry);
   }
   json models_json = json::array();
   for (auto m : models) models_json.push_back(organisational_model_key(m));
@@ -170,11 +173,35 @@ void parse_form(Checker& c, const YAML::Node& form, FormSpec& out) {
     out.fields.push_back(std::move(field));
   });
   c.each_item(form["attachments"], "a form attachment", [&](const YAML::Node& a) {
-    c.check_keys(a, "a form attachment", {"name", "label", "required"});
+    c.check_keys(a, "a form attachment", {"name", "label", "required", "media_types", "max_bytes"});
     FormAttachment att;
     att.name = c.required(a, "name", "a form attachment");
     if (a["label"]) att.label = c.scalar(a["label"], "attachment label").value_or("");
     if (a["required"]) att.required = c.boolean(a["required"], "attachment required").value_or(true);
+    const auto what = fmt::format("form attachment '{}'", att.name);
+    if (a["media_types"]) {
+      att.media_types = c.string_list(a["media_types"], what + ".media_types");
+      if (att.media_types.empty()) c.error(a["media_types"], what + ".media_types must name at least one media type");
+      for (const auto& t : att.media_types) {
+        const auto slash = t.find('/');
+        const bool ok = slash != std::string::npos && slash > 0 && slash + 1 < t.size() && t.size() <= 100 &&
+                        t.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.+-/") == std::string::npos &&
+                        t.find('/', slash + 1) == std::string::npos;
+        if (!ok) {
+          c.error(a["media_types"], fmt::format("{}.media_types: '{}' is not a media type such as application/pdf "
+                                                "(lower case, type/subtype)", what, t));
+        }
+      }
+    }
+    if (a["max_bytes"]) {
+      if (auto n = number(c, a["max_bytes"], what + ".max_bytes"); n) {
+        if (*n < 1 || *n != static_cast<double>(static_cast<long long>(*n))) {
+          c.error(a["max_bytes"], what + ".max_bytes must be a whole number of bytes, at least 1");
+        } else {
+          att.max_bytes = static_cast<std::size_t>(*n);
+        }
+      }
+    }
     out.attachments.push_back(std::move(att));
   });
 }

@@ -1028,6 +1028,27 @@ Result<CaseState> CaseEngine::add_note(long long id, const Actor& actor, const s
   return commit(*state, std::move(e));
 }
 
+Status CaseEngine::may_add_document(const CaseState& state, const Actor& actor) {
+  return check_may_work_on(state, actor, "add a document to");
+}
+
+Result<CaseState> CaseEngine::add_document(long long id, const Actor& actor, const json& document,
+                                           const std::string& satisfies) {
+  if (!document.is_object() || !document.value("id", json()).is_number_integer() ||
+      !document.value("sha256", json()).is_string() || !document.value("media_type", json()).is_string()) {
+    return InvalidArgument("a document event needs the document's id, sha256 and media type");
+  }
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (auto st = may_add_document(*state, actor); !st.ok()) return st;
+  CaseEvent e = next_event(*state, actor, "document_added", state->stage);
+  e.data["document"] = document;
+  if (!satisfies.empty()) {
+    e.data["attachments"] = json::array({{{"name", satisfies}, {"kind", document.at("media_type")}}});
+  }
+  return commit(*state, std::move(e));
+}
+
 Result<CaseState> CaseEngine::add_plugin_note(long long id, const std::string& plugin, const std::string& text) {
   if (text.empty()) return InvalidArgument("a note needs text");
   auto state = store_.load_case(id);

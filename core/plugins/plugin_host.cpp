@@ -69,6 +69,7 @@ struct PluginHost::Context final : detail::PluginServices {
   bool offers_validate = false;
   bool offers_propose = false;
   bool offers_events = false;
+  bool offers_scan = false;  // ABI 1.1
 
   // The case, if it belongs to a workflow of this plugin.
   Result<CaseState> own_case(int64_t case_id) const {
@@ -244,6 +245,7 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
     context->offers_validate = (*library)->offers("validate_form");
     context->offers_propose = (*library)->offers("propose_decision");
     context->offers_events = (*library)->offers("on_case_event");
+    context->offers_scan = (*library)->offers("scan_document");
     context->library = std::move(*library);
   } else {
     detail::ProcessLimits limits;
@@ -269,6 +271,7 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
     context->offers_validate = ready->validate_form;
     context->offers_propose = ready->propose_decision;
     context->offers_events = ready->on_case_event;
+    context->offers_scan = ready->scan_document;
     context->process = std::move(process);
   }
 
@@ -623,6 +626,43 @@ Result<json> PluginHost::propose_decision(const std::string& plugin, const CaseS
                                     plugin, first_chars(j.dump())));
   }
   return j;
+}
+
+std::vector<std::string> PluginHost::scanners() const {
+  std::vector<std::string> out;
+  for (const auto& p : plugins_) {
+    const Context* c = context_for(p->id());
+    if (c != nullptr && c->offers_scan) out.push_back(p->id());
+  }
+  return out;
+}
+
+Result<ScanVerdict> PluginHost::scan_document(const std::string& plugin, const json& metadata,
+                                              std::string_view content) {
+  auto p = enabled(plugin);
+  if (!p.ok()) return p.status();
+  Context& ctx = context_for(*p);
+  if (!ctx.offers_scan) return NotFound(fmt::format("plugin {} does not scan documents", plugin));
+  Result<json> answer = InvalidArgument("not called");
+  {
+    Scoped<bool> deciding(ctx.deciding, true);  // a scan writes nothing to cases
+    Scoped<std::string> in(ctx.municipality, metadata.value("municipality", ""));
+    answer = as_json(plugin, "scan_document",
+                     call(ctx, "scan_document", detail::scan_input(metadata.dump(), content)));
+  }
+  if (!answer.ok()) return answer.status();
+  const json& j = *answer;
+  if (!j.is_object() || !j.contains("accept") || !j.at("accept").is_boolean() ||
+      (!j.at("accept").get<bool>() && !(j.contains("reason") && j.at("reason").is_string()))) {
+    return PluginFailed(fmt::format("plugin {} answered scan_document with '{}', not {{\"accept\": true}} or "
+                                    "{{\"accept\": false, \"reason\": \"...\"}}",
+                                    plugin, first_chars(j.dump())));
+  }
+  ScanVerdict v;
+  v.accept = j.at("accept").get<bool>();
+  if (!v.accept) v.reason = first_chars(j.at("reason").get<std::string>(), 500);
+  if (!v.accept && v.reason.empty()) v.reason = "no reason given";
+  return v;
 }
 
 int plugin_host_child_main(int argc, char** argv) {

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/thread_annotations.hpp"
 #include "sagsflow/plugin_abi.h"
@@ -192,12 +194,87 @@ CallFn function_for(const sf_plugin_descriptor* d, const std::string& operation)
 }
 }  // namespace
 
+namespace {
+// The scan function, when the descriptor is of ABI 1.1 or later and has one.
+using ScanFn = int (*)(void*, const char*, const unsigned char*, size_t, char**);
+ScanFn scan_function(const sf_plugin_descriptor* d) {
+  if (d == nullptr || d->abi_minor < 1 ||
+      d->struct_size < offsetof(sf_plugin_descriptor, scan_document) + sizeof(ScanFn)) {
+    return nullptr;
+  }
+  return d->scan_document;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string scan_input(const std::string& metadata_json, std::string_view content) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string hex(content.size() * 2, '\0');
+  for (size_t i = 0; i < content.size(); ++i) {
+    const auto b = static_cast<unsigned char>(content[i]);
+    hex[2 * i] = kDigits[b >> 4];
+    hex[2 * i + 1] = kDigits[b & 15];
+  }
+  return nlohmann::json{{"metadata", metadata_json}, {"content_hex", std::move(hex)}}.dump();
+}
+
+namespace {
+// scan_input's parts back: the metadata text and the bytes; false when malformed.
+bool read_scan_input(const std::string& input, std::string& metadata, std::string& content) {
+  auto j = nlohmann::json::parse(input, nullptr, false);
+  if (!j.is_object() || !j.contains("metadata") || !j["metadata"].is_string() || !j.contains("content_hex") ||
+      !j["content_hex"].is_string()) {
+    return false;
+  }
+  metadata = j["metadata"].get<std::string>();
+  const auto& hex = j["content_hex"].get_ref<const std::string&>();
+  if (hex.size() % 2 != 0) return false;
+  content.assign(hex.size() / 2, '\0');
+  for (size_t i = 0; i < content.size(); ++i) {
+    const int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    content[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return true;
+}
+}  // namespace
+
 bool PluginLibrary::offers(const std::string& operation) const {
+  if (operation == "scan_document") return scan_function(descriptor_) != nullptr;
   return function_for(descriptor_, operation) != nullptr;
 }
 
 RawAnswer PluginLibrary::call(const std::string& operation, const std::string& input) const {
   RawAnswer answer;
+  if (operation == "scan_document") {
+    ScanFn scan = scan_function(descriptor_);
+    std::string metadata, content;
+    if (scan == nullptr) {
+      answer.out = "the plugin does not offer scan_document";
+      return answer;
+    }
+    if (!read_scan_input(input, metadata, content)) {
+      answer.out = "the document to scan was garbled on its way to the plugin";
+      return answer;
+    }
+    char* out = nullptr;
+    try {
+      answer.rc = scan(descriptor_->instance, metadata.c_str(), reinterpret_cast<const unsigned char*>(content.data()),
+                       content.size(), &out);
+    } catch (const std::exception& e) {
+      answer.thrown = *e.what() ? e.what() : "an exception without a message";
+    } catch (...) {
+      answer.thrown = "an unknown exception";
+    }
+    answer.out = out ? std::string(out) : std::string();
+    if (out && descriptor_->free_string) descriptor_->free_string(out);
+    return answer;
+  }
   CallFn fn = function_for(descriptor_, operation);
   if (fn == nullptr) {
     answer.out = "the plugin does not offer " + operation;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sagsflow/domain/result.hpp"
 #include "sagsflow/plugins/plugin_host.hpp"
@@ -39,6 +40,11 @@ struct RawAnswer {
   std::string thrown;
 };
 
+// The input of the "scan_document" operation (in this process and over the
+// child protocol): the metadata JSON text and the bytes, as one JSON text
+// ({"metadata": text, "content_hex": hex}); PluginLibrary::call decodes it.
+std::string scan_input(const std::string& metadata_json, std::string_view content);
+
 class PluginLibrary {
  public:
   // Maps the library and runs its entry point with a host table reaching
@@ -52,7 +58,7 @@ class PluginLibrary {
   PluginLibrary& operator=(const PluginLibrary&) = delete;
 
   const sf_plugin_descriptor* descriptor() const { return descriptor_; }
-  // Whether the plugin offers the operation (validate_form, propose_decision, on_case_event).
+  // Whether the plugin offers the operation (validate_form, propose_decision, on_case_event, scan_document: ABI 1.1).
   bool offers(const std::string& operation) const;
   // Calls it with `input`, catching anything thrown; the output is freed with
   // the plugin's free_string. Unknown operations answer rc SF_ERROR.

@@ -173,7 +173,7 @@ Status PluginProcess::spawn() {
   }
   pid_ = pid;
   fd_ = sv[0];
-  channel_ = std::make_unique<proto::FrameChannel>(fd_);
+  channel_ = std::make_unique<proto::FrameChannel>(fd_, proto::kMaxFrameBytes, proto::kMaxCallFrameBytes);
   forward_stderr(id_, err[0]);
   ++starts_;
   return Status::Ok();
@@ -439,7 +439,7 @@ int run_plugin_child(int fd, const std::string& library_path) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   ::signal(SIGPIPE, SIG_IGN);
   ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);  // only the socket, stdin, stdout and stderr stay
-  proto::FrameChannel channel(fd);
+  proto::FrameChannel channel(fd, proto::kMaxCallFrameBytes, proto::kMaxFrameBytes);
   ParentServices services(channel);
   auto info = inspect_plugin(library_path);
   if (!info.ok()) {
@@ -452,7 +452,7 @@ int run_plugin_child(int fd, const std::string& library_path) {
     return 0;
   }
   json functions = json::array();
-  for (const char* op : {"validate_form", "propose_decision", "on_case_event"}) {
+  for (const char* op : {"validate_form", "propose_decision", "on_case_event", "scan_document"}) {
     if ((*library)->offers(op)) functions.push_back(op);
   }
   if (!channel.send(json{{"t", "ready"}, {"id", info->manifest.id}, {"version", info->manifest.version},

@@ -46,11 +46,11 @@ Result<int> small_integer_member(const Message& m, const char* member) {
 
 }  // namespace
 
-Result<std::string> encode_frame(const json& message) {
+Result<std::string> encode_frame(const json& message, std::size_t max_bytes) {
   std::string payload = message.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (payload.size() > kMaxFrameBytes) {
+  if (payload.size() > max_bytes) {
     return InvalidArgument(fmt::format("plugin protocol: a message of {} bytes is over the limit of {}",
-                                       payload.size(), kMaxFrameBytes));
+                                       payload.size(), max_bytes));
   }
   const auto n = static_cast<uint32_t>(payload.size());
   std::string frame;
@@ -63,17 +63,17 @@ Result<std::string> encode_frame(const json& message) {
   return frame;
 }
 
-Result<std::optional<Message>> decode_frame(std::string_view buffer, std::size_t& consumed) {
+Result<std::optional<Message>> decode_frame(std::string_view buffer, std::size_t& consumed, std::size_t max_bytes) {
   consumed = 0;
   if (buffer.size() < 4) return std::optional<Message>{};
   const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(buffer[i])); };
   const uint32_t n = (byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3);
-  if (n > kMaxFrameBytes) {
+  if (n > max_bytes) {
     return InvalidArgument(fmt::format("plugin protocol: a frame of {} bytes is over the limit of {}", n,
-                                       kMaxFrameBytes));
+                                       max_bytes));
   }
   if (buffer.size() - 4 < n) return std::optional<Message>{};
-  auto parsed = parse_bounded_json(buffer.substr(4, n), JsonLimits{kMaxFrameBytes, kMaxFrameDepth});
+  auto parsed = parse_bounded_json(buffer.substr(4, n), JsonLimits{max_bytes, kMaxFrameDepth});
   if (!parsed.ok()) return InvalidArgument("plugin protocol: " + parsed.status().message());
   if (!parsed->is_object()) return InvalidArgument("plugin protocol: a message must be a JSON object");
   auto t = parsed->find("t");
@@ -176,6 +176,7 @@ Result<Ready> read_ready(const Message& m) {
     if (name == "validate_form") r.validate_form = true;
     else if (name == "propose_decision") r.propose_decision = true;
     else if (name == "on_case_event") r.on_case_event = true;
+    else if (name == "scan_document") r.scan_document = true;
   }
   return r;
 }
@@ -185,7 +186,7 @@ Result<Call> read_call(const Message& m) {
   Call c;
   auto op = string_member(m, "op");
   if (!op.ok()) return op.status();
-  if (*op != "validate_form" && *op != "propose_decision" && *op != "on_case_event") {
+  if (*op != "validate_form" && *op != "propose_decision" && *op != "on_case_event" && *op != "scan_document") {
     return InvalidArgument("plugin protocol: unknown call '" + *op + "'");
   }
   c.op = std::move(*op);
@@ -208,7 +209,7 @@ Result<CallbackResult> read_callback_result(const Message& m) {
 }
 
 Status FrameChannel::send(const json& message) {
-  auto frame = encode_frame(message);
+  auto frame = encode_frame(message, max_outgoing_);
   if (!frame.ok()) return frame.status();
   size_t sent = 0;
   while (sent < frame->size()) {
@@ -224,7 +225,7 @@ Result<Message> FrameChannel::receive(std::optional<std::chrono::steady_clock::t
   failure_ = Failure::kNone;
   for (;;) {
     size_t consumed = 0;
-    auto decoded = decode_frame(buffer_, consumed);
+    auto decoded = decode_frame(buffer_, consumed, max_incoming_);
     if (!decoded.ok()) {
       failure_ = Failure::kGarbled;
       buffer_.clear();

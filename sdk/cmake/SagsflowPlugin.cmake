@@ -15,7 +15,7 @@
 function(sagsflow_add_plugin NAME)
   # The plugin ABI this SDK builds for (sdk/include/sagsflow/plugin_abi.h).
   set(SAGSFLOW_PLUGIN_ABI_MAJOR 1)
-  set(SAGSFLOW_PLUGIN_ABI_MINOR 0)
+  set(SAGSFLOW_PLUGIN_ABI_MINOR 1)
   cmake_parse_arguments(ARG "" "MANIFEST;WORKFLOW" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_MANIFEST)
     message(FATAL_ERROR "sagsflow_add_plugin(${NAME}): MANIFEST is required")
@@ -40,6 +40,7 @@ function(sagsflow_add_plugin NAME)
     message(FATAL_ERROR "${manifest}: abi ${CMAKE_MATCH_2}.${CMAKE_MATCH_3} does not match this SDK "
                         "(${SAGSFLOW_PLUGIN_ABI_MAJOR}.${SAGSFLOW_PLUGIN_ABI_MINOR})")
   endif()
+  set(abi_minor "${CMAKE_MATCH_3}")
   if(text MATCHES "\\)sf_manifest\"")
     message(FATAL_ERROR "${manifest}: the manifest may not contain the text )sf_manifest\"")
   endif()
@@ -62,6 +63,7 @@ function(sagsflow_add_plugin NAME)
     "extern \"C\" {\n"
     "__attribute__((visibility(\"hidden\"))) extern const char sagsflow_generated_plugin_id[] = \"${id}\";\n"
     "__attribute__((visibility(\"hidden\"))) extern const char sagsflow_generated_plugin_version[] = \"${version}\";\n"
+    "__attribute__((visibility(\"hidden\"))) extern const int sagsflow_generated_plugin_abi_minor = ${abi_minor};\n"
     "__attribute__((visibility(\"hidden\"))) extern const char sagsflow_generated_plugin_manifest[] =\n"
     "    R\"sf_manifest(${text})sf_manifest\";\n"
     "}\n")

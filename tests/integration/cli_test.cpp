@@ -153,6 +153,39 @@ TEST_F(CliTest, ACaseFromOpenToDecisionWithMaskedCprEverywhere) {
   EXPECT_EQ(list.out.find("4285"), std::string::npos);
 }
 
+TEST_F(CliTest, CaseAttachKeepsTheDocumentWhichSatisfiesTheAttachmentAndDownloadsAreOnRecord) {
+  init();
+  ASSERT_EQ(run("case open -w passport --cpr 070761-4285").exit_code, 0);
+  ASSERT_EQ(run("case act 1 register").exit_code, 0);
+  const std::string png = write("pasfoto.pdf", std::string("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00", 29));
+  const std::string pdf = write("daab.pdf", "%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n");
+  auto photo = run("--json case attach 1 --file " + png + " --kind photo");
+  ASSERT_EQ(photo.exit_code, 0) << photo.err;
+  EXPECT_EQ(json::parse(photo.out)["document"]["name"], "pasfoto.png");
+  EXPECT_EQ(json::parse(photo.out)["document"]["media_type"], "image/png");
+  auto wrong = run("case attach 1 --file " + pdf + " --kind photo");
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.err;
+  EXPECT_NE(wrong.err.find("must be image/jpeg, image/png"), std::string::npos) << wrong.err;
+  ASSERT_EQ(run("case attach 1 --file " + pdf + " --kind identity_document").exit_code, 0);
+  // The stage's required attachments are met by the documents.
+  auto done = run("case act 1 complete -f full_name='Jens Hansen' -f height_cm:=182 -f fee_paid:=true");
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  auto listed = run("--json case documents 1");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(json::parse(listed.out)["documents"].size(), 2u);
+  const std::string out = (dir_ / "copy.pdf").string();
+  auto down = run("case document 1 2 --out " + out);
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(sagsflow::read_text_file(out).value(), sagsflow::read_text_file(pdf).value());
+  EXPECT_NE(run("case document 1 2 --out " + out).exit_code, 0) << "never over an existing file";
+  auto audit = run("--json --actor anna --role admin audit --case 1");
+  EXPECT_NE(audit.out.find("\"document\""), std::string::npos) << audit.out << audit.err;
+  auto gc = run("--json documents gc --grace-minutes 0");
+  ASSERT_EQ(gc.exit_code, 0) << gc.err;
+  EXPECT_EQ(json::parse(gc.out)["removed"], 0);
+  EXPECT_EQ(json::parse(gc.out)["kept_referenced"], 2);
+}
+
 TEST_F(CliTest, ErrorsGoToStderrWithTheirExitCodes) {
   init();
   auto bad_cpr = run("case open -w moving --cpr 310290-1234");

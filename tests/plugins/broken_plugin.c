@@ -9,6 +9,7 @@
 extern const char sagsflow_generated_plugin_id[];
 extern const char sagsflow_generated_plugin_version[];
 extern const char sagsflow_generated_plugin_manifest[];
+extern const int sagsflow_generated_plugin_abi_minor;
 
 static char* dup(const char* s) {
   char* p = malloc(strlen(s) + 1);
@@ -67,9 +68,10 @@ EXPORT const sf_plugin_descriptor* sagsflow_plugin_entry(const sf_host_api* host
 #if defined(BROKEN_NULL_DESCRIPTOR)
   return NULL;
 #endif
-  descriptor.struct_size = sizeof descriptor;
+  /* The ABI its manifest declares (1.0): a 1.0 descriptor. */
+  descriptor.struct_size = sagsflow_generated_plugin_abi_minor >= 1 ? sizeof descriptor : SAGSFLOW_DESCRIPTOR_SIZE_1_0;
   descriptor.abi_major = SAGSFLOW_ABI_MAJOR;
-  descriptor.abi_minor = SAGSFLOW_ABI_MINOR;
+  descriptor.abi_minor = (uint16_t)sagsflow_generated_plugin_abi_minor;
 #if defined(BROKEN_LIBRARY_ABI)
   descriptor.abi_major = SAGSFLOW_ABI_MAJOR + 1;
 #endif

@@ -35,6 +35,7 @@ extern "C" {
 extern const char sagsflow_generated_plugin_id[];
 extern const char sagsflow_generated_plugin_version[];
 extern const char sagsflow_generated_plugin_manifest[];
+extern const int sagsflow_generated_plugin_abi_minor;  // the manifest's abi minor
 }
 
 namespace sagsflow::sdk {
@@ -42,6 +43,14 @@ namespace sagsflow::sdk {
 struct FieldError {
   std::string field;
   std::string message;
+};
+
+// A scanner's verdict on a document (ABI 1.1).
+struct ScanVerdict {
+  bool accept = true;
+  std::string reason;  // why it was rejected, shown to whoever uploaded it
+  static ScanVerdict accepted() { return {true, {}}; }
+  static ScanVerdict rejected(std::string why) { return {false, std::move(why)}; }
 };
 
 struct DecisionProposal {
@@ -123,6 +132,19 @@ class Plugin {
   // After each committed event on a case of this plugin's workflows.
   virtual void on_case_event(const nlohmann::json& event) { (void)event; }
 
+  // Document scanning (ABI 1.1): a plugin that scans sets
+  //   static constexpr bool kScansDocuments = true;
+  // in its class, declares `abi: {major: 1, minor: 1}` in its manifest and
+  // overrides scan_document. It is then called for every document uploaded
+  // to this installation, before the document is stored; `metadata` is
+  // {case_id, municipality, kind, name, media_type, size, sha256}.
+  static constexpr bool kScansDocuments = false;
+  virtual ScanVerdict scan_document(const nlohmann::json& metadata, std::string_view content) {
+    (void)metadata;
+    (void)content;
+    return ScanVerdict::accepted();
+  }
+
  protected:
   const Host& host() const { return host_; }
 
@@ -183,6 +205,19 @@ int on_case_event(void* instance, const char* event_json, char** out_error) {
 }
 
 template <typename P>
+int scan_document(void* instance, const char* metadata_json, const unsigned char* content, size_t size, char** out) {
+  return guarded(out, [&] {
+    auto verdict = static_cast<P*>(instance)->scan_document(
+        nlohmann::json::parse(metadata_json),
+        std::string_view(reinterpret_cast<const char*>(content), content == nullptr ? 0 : size));
+    nlohmann::json j = {{"accept", verdict.accept}};
+    if (!verdict.accept) j["reason"] = verdict.reason;
+    *out = copy_out(j.dump());
+    return SF_OK;
+  });
+}
+
+template <typename P>
 void shutdown(void* instance) {
   try {
     delete static_cast<P*>(instance);
@@ -195,9 +230,12 @@ const sf_plugin_descriptor* make_descriptor(const sf_host_api* host) noexcept {
   if (host == nullptr || host->abi_major != SAGSFLOW_ABI_MAJOR) return nullptr;
   static sf_plugin_descriptor d{};
   try {
-    d.struct_size = sizeof(sf_plugin_descriptor);
+    // The ABI the manifest declares: a 1.0 plugin built with this SDK hands
+    // over a 1.0 descriptor and loads into any 1.x host.
+    const int minor = sagsflow_generated_plugin_abi_minor;
+    d.struct_size = minor >= 1 ? sizeof(sf_plugin_descriptor) : SAGSFLOW_DESCRIPTOR_SIZE_1_0;
     d.abi_major = SAGSFLOW_ABI_MAJOR;
-    d.abi_minor = SAGSFLOW_ABI_MINOR;
+    d.abi_minor = static_cast<uint16_t>(minor);
     d.id = sagsflow_generated_plugin_id;
     d.version = sagsflow_generated_plugin_version;
     d.manifest = sagsflow_generated_plugin_manifest;
@@ -207,6 +245,9 @@ const sf_plugin_descriptor* make_descriptor(const sf_host_api* host) noexcept {
     d.propose_decision = &propose_decision<P>;
     d.on_case_event = &on_case_event<P>;
     d.shutdown = &shutdown<P>;
+    if constexpr (P::kScansDocuments) {
+      if (minor >= 1) d.scan_document = &scan_document<P>;
+    }
     return &d;
   } catch (const std::exception& e) {
     Host(host).log(SF_LOG_ERROR, std::string("plugin failed to start: ") + e.what());

@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define SAGSFLOW_ABI_MAJOR 1
-#define SAGSFLOW_ABI_MINOR 0
+#define SAGSFLOW_ABI_MINOR 1
 #define SAGSFLOW_PLUGIN_ENTRY_NAME "sagsflow_plugin_entry"
 
 /* Return codes of every function in both tables. */
@@ -89,7 +89,21 @@ typedef struct sf_plugin_descriptor {
   int (*on_case_event)(void* instance, const char* event_json, char** out_error);
   /* Called once before the host shuts down; the library is never unloaded. */
   void (*shutdown)(void* instance);
+
+  /* ---- ABI 1.1 (a host reads what follows only when struct_size covers it) ---- */
+
+  /* Scans a document before the host stores it (an upload, from staff or a
+   * citizen). metadata_json: {"case_id","municipality","kind","name",
+   * "media_type","size","sha256"}; content[size]: the bytes, valid during the
+   * call. *out: JSON {"accept":true} or {"accept":false,"reason":"..."}. A
+   * rejection, an error code or a crash refuses the upload; nothing is stored.
+   * NULL: the plugin does not scan. */
+  int (*scan_document)(void* instance, const char* metadata_json, const unsigned char* content, size_t size,
+                       char** out);
 } sf_plugin_descriptor;
+
+/* The size of a descriptor of ABI 1.0 (without scan_document). */
+#define SAGSFLOW_DESCRIPTOR_SIZE_1_0 (offsetof(sf_plugin_descriptor, shutdown) + sizeof(void (*)(void*)))
 
 /* The one exported entry point. Returns NULL if the plugin cannot start
  * (then it should have logged why through host->log). */

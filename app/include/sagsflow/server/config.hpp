@@ -20,6 +20,8 @@
 //   auth.revocation_refresh_seconds = 5  (how soon a `sagsflow token revoke` bites on this server; 1-300)
 //   process.core_dumps = false         (true: allow core dumps; they hold the signing key and CPR numbers)
 //   limits.max_body_bytes = 1048576
+//   limits.document_max_bytes = 10485760  (an uploaded document's bytes at most; 1024 up to 33554432)
+//   limits.document_max_parts = 8       (parts of one multipart upload at most)
 //   limits.requests_per_minute = 600   (per signed-in person or citizen, else per address)
 //   deadlines.check_minutes = 15       (record passed and near deadlines this often)
 //   simulation.allowed = false         (true only for demo installations: simulations write into the database)
@@ -61,6 +63,11 @@ struct ServerConfig {
   int revocation_refresh_seconds = 5;
   bool core_dumps = false;
   std::size_t max_body_bytes = 1024 * 1024;
+  // Document uploads (POST /api/v1/cases/{id}/documents): the document's size
+  // at most, and the multipart body's parts at most. The route's body limit is
+  // document_max_bytes plus 64 KiB for the parts' headers and form fields.
+  std::size_t document_max_bytes = 10 * 1024 * 1024;
+  int document_max_parts = 8;
   int requests_per_minute = 600;
   int deadline_check_minutes = 15;  // how often passed and near deadlines are recorded
   // A running job's node refreshes its heartbeat this often; any node marks a

@@ -131,6 +131,21 @@ struct RevokedToken {
   std::string reason;
 };
 
+// A document of a case as stored (migration 14); see
+// sagsflow/documents/document_store.hpp for the store that writes its bytes.
+struct DocumentRow {
+  long long id = 0;
+  long long case_id = 0;
+  std::string municipality;
+  std::string kind;        // an attachment name of the workflow ("photo"), "other" or "letter"
+  std::string name;        // sanitised file name
+  std::string media_type;  // sniffed from the bytes
+  long long size = 0;
+  std::string sha256;      // 64 lower-case hex digits
+  std::string added_by;
+  std::string added_at;    // ISO-8601 UTC
+};
+
 class SqlStore final : public CaseStore, public FrontDeskStore {
  public:
   // Connects; kInvalidArgument for a bad URL (see DatabaseUrl::parse) or an
@@ -358,6 +373,25 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<std::string> citizen_subject(const std::string& municipality, const Cpr& cpr, const std::string& new_subject,
                                       const std::string& created_at);
   Result<std::optional<Cpr>> citizen_of_subject(const std::string& municipality, const std::string& subject);
+
+  // Documents (migration 14). insert_document gives `row` a new id (unique
+  // over all nodes) and stores it with, once per sha256, its content row:
+  // `content` (the bytes, PostgreSQL only: stored as bytea) or nullptr (SQLite:
+  // the bytes are a file the DocumentStore wrote and synced before). A content
+  // row already there is kept (identical content is stored once); its size
+  // must equal row.size (kInternal otherwise). kNotFound when the case does
+  // not exist. The document row and content row are one unit.
+  Result<long long> insert_document(const DocumentRow& row, const std::string* content);
+  // The case's documents, oldest first.
+  Result<std::vector<DocumentRow>> list_documents(long long case_id);
+  // The document `id` of case `case_id`, or nothing (also when it is another case's).
+  Result<std::optional<DocumentRow>> load_document(long long case_id, long long id);
+  // The stored bytes of `sha256` (PostgreSQL); nothing when no content row
+  // holds bytes for it (SQLite keeps them in files).
+  Result<std::optional<std::string>> document_content(const std::string& sha256);
+  // Whether a committed document row references `sha256` (the garbage
+  // collector never removes such bytes).
+  Result<bool> document_referenced(const std::string& sha256);
 
   // Group commit. begin_group() opens one transaction (BEGIN IMMEDIATE on
   // SQLite) in which every outermost unit of work (each writing method,

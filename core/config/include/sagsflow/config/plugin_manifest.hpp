@@ -43,10 +43,24 @@ struct FormField {
   std::vector<std::string> values;          // enum
 };
 
+// The media types a document of an attachment kind may have when none are declared.
+inline const std::vector<std::string>& default_attachment_media_types() {
+  static const std::vector<std::string> kDefault{"application/pdf", "image/jpeg", "image/png"};
+  return kDefault;
+}
+
 struct FormAttachment {
   std::string name;
   std::string label;
   bool required = true;
+  // The media types an uploaded document of this kind may have, as libmagic
+  // sniffs them from its bytes (`media_types:`); empty: PDF, JPEG and PNG.
+  std::vector<std::string> media_types;
+  // A lower size limit than the installation's for this kind (`max_bytes:`).
+  std::optional<std::size_t> max_bytes;
+  const std::vector<std::string>& allowed_media_types() const {
+    return media_types.empty() ? default_attachment_media_types() : media_types;
+  }
 };
 
 struct FormSpec {

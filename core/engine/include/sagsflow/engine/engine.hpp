@@ -119,6 +119,7 @@ struct ReadPurpose {
 inline constexpr const char* kReadCase = "case";
 inline constexpr const char* kReadHistory = "history";
 inline constexpr const char* kReadAttachments = "attachments";
+inline constexpr const char* kReadDocument = "document";  // a download of one document of the case
 // Lists: one record per case (or inquiry) the list showed, all written in
 // one unit of the store before the list is returned.
 inline constexpr const char* kReadCaseList = "list";         // a list of cases (GET /api/v1/cases, case list)
@@ -306,6 +307,18 @@ class CaseEngine {
                          const std::string& action, const Status& failure);
   // A note on the case; the stage does not change.
   Result<CaseState> add_note(long long id, const Actor& actor, const std::string& text);
+  // Whether `actor` may add a document to the case: they may see it, it is
+  // open, and they hold an action in its current stage (kForbidden,
+  // kFailedPrecondition naming which).
+  Status may_add_document(const CaseState& state, const Actor& actor);
+  // Records that a document was added to the case (event "document_added",
+  // the stage does not change), on the terms of may_add_document. `document`
+  // is its metadata {id, kind, name, media_type, size, sha256} (the
+  // DocumentStore's row, stored in the same unit by the caller). When
+  // `satisfies` is not empty the document is received as the attachment of
+  // that name (CaseState::attachments), so a stage that requires it is met.
+  Result<CaseState> add_document(long long id, const Actor& actor, const nlohmann::json& document,
+                                 const std::string& satisfies);
   // A note a plugin writes on a case of its own workflow (the plugin host
   // checks that); the organisation's person rules do not apply to it.
   Result<CaseState> add_plugin_note(long long id, const std::string& plugin, const std::string& text);

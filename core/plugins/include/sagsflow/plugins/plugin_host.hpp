@@ -67,7 +67,7 @@ namespace sagsflow {
 class CaseEngine;
 
 inline constexpr int kHostAbiMajor = 1;
-inline constexpr int kHostAbiMinor = 0;
+inline constexpr int kHostAbiMinor = 1;  // 1.1: scan_document
 
 // What can be known of a plugin without running its code.
 struct InspectedPlugin {
@@ -124,6 +124,12 @@ struct PluginHostOptions {
   std::function<void()> delivery_wakeup;  // kByWorker: events are pending
   std::chrono::milliseconds delivery_retry{1000};       // first retry of a failed event, doubling
   std::chrono::milliseconds delivery_retry_max{600000};
+};
+
+// A scanner's verdict on a document.
+struct ScanVerdict {
+  bool accept = true;
+  std::string reason;  // set when rejected (at most 500 bytes)
 };
 
 // What deliver_pending did.
@@ -191,6 +197,17 @@ class PluginHost final : public PluginCalls {
   Result<std::vector<std::string>> validate_form(const std::string& plugin, const CaseState& c,
                                                  const nlohmann::json& pending_fields) override;
   Result<nlohmann::json> propose_decision(const std::string& plugin, const CaseState& c) override;
+
+  // Document scanning (ABI 1.1). scanners() lists the loaded plugins that
+  // offer scan_document, in load order (whether enabled or not).
+  // scan_document hands `metadata` ({case_id, municipality, kind, name,
+  // media_type, size, sha256}) and the bytes to the plugin: its verdict, or
+  // kPluginFailed when it throws, reports an error, crashes, times out or
+  // answers anything but {"accept": true} / {"accept": false, "reason"};
+  // kNotFound when no loaded plugin has the id or it does not scan.
+  std::vector<std::string> scanners() const;
+  Result<ScanVerdict> scan_document(const std::string& plugin, const nlohmann::json& metadata,
+                                    std::string_view content);
 
   struct Context;  // per plugin: its library or process, and what its host calls need
   const PluginHostOptions& options() const { return options_; }

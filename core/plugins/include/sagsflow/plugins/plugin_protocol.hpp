@@ -10,7 +10,8 @@
 //                     {"t":"refused","message"}                          the library did not load
 //                     {"t":"result","rc","out","thrown"}                 the answer to a call
 //                     {"t":"cb","op","case_id"?,"key"?,"text"?,"kind"?,"data"?,"level"?}  a host call
-//   parent -> child   {"t":"call","op","input"}                          validate_form, propose_decision, on_case_event
+//   parent -> child   {"t":"call","op","input"}                          validate_form, propose_decision, on_case_event,
+//                                                                        scan_document (ABI 1.1; input: scan_input())
 //                     {"t":"cb_result","rc","out"}                       the answer to a host call
 //
 // Thread-safety: pure functions; FrameChannel is used by one thread at a time.
@@ -30,6 +31,10 @@
 namespace sagsflow::plugin_protocol {
 
 inline constexpr std::size_t kMaxFrameBytes = 4 * 1024 * 1024;
+// A call from the parent may carry a document to scan (scan_document, its
+// bytes as hex): the child reads frames up to this size. What the child sends
+// stays within kMaxFrameBytes.
+inline constexpr std::size_t kMaxCallFrameBytes = 80 * 1024 * 1024;
 inline constexpr int kMaxFrameDepth = 64;
 
 struct Message {
@@ -39,13 +44,14 @@ struct Message {
 
 // The frame for `message` (an object with "t"); kInvalidArgument when it would
 // exceed kMaxFrameBytes.
-Result<std::string> encode_frame(const nlohmann::json& message);
+Result<std::string> encode_frame(const nlohmann::json& message, std::size_t max_bytes = kMaxFrameBytes);
 
 // Decodes the first frame of `buffer`: nothing (and consumed = 0) when the
 // buffer does not yet hold a whole frame; the message and the bytes it used
 // otherwise. kInvalidArgument naming what is wrong when the length is over the
 // limit, the payload is not bounded JSON, not an object, or has no string "t".
-Result<std::optional<Message>> decode_frame(std::string_view buffer, std::size_t& consumed);
+Result<std::optional<Message>> decode_frame(std::string_view buffer, std::size_t& consumed,
+                                            std::size_t max_bytes = kMaxFrameBytes);
 
 // Typed readers: kInvalidArgument naming the missing or mistyped member.
 struct CallResult {
@@ -74,6 +80,7 @@ struct Ready {
   bool validate_form = false;
   bool propose_decision = false;
   bool on_case_event = false;
+  bool scan_document = false;  // ABI 1.1
 };
 Result<Ready> read_ready(const Message& m);
 
@@ -92,7 +99,9 @@ Result<CallbackResult> read_callback_result(const Message& m);
 // A blocking reader and writer of frames on one socket.
 class FrameChannel {
  public:
-  explicit FrameChannel(int fd) : fd_(fd) {}
+  // Frames received are at most max_incoming bytes, frames sent at most max_outgoing.
+  explicit FrameChannel(int fd, std::size_t max_incoming = kMaxFrameBytes, std::size_t max_outgoing = kMaxFrameBytes)
+      : fd_(fd), max_incoming_(max_incoming), max_outgoing_(max_outgoing) {}
   // Writes the whole frame; kInternal when the peer is gone (EPIPE is not a signal: MSG_NOSIGNAL).
   Status send(const nlohmann::json& message);
   // The next message, waiting at most until `deadline` (none: forever).
@@ -106,6 +115,7 @@ class FrameChannel {
 
  private:
   int fd_;
+  std::size_t max_incoming_, max_outgoing_;
   std::string buffer_;
   Failure failure_ = Failure::kNone;
 };

@@ -1,0 +1,145 @@
+// SqlStore: documents of cases and their content rows (migration 14).
+#include <cctype>
+
+#include "sagsflow/domain/time.hpp"
+#include "store_impl.hpp"
+
+namespace sagsflow::db {
+
+namespace {
+
+std::string to_hex(const std::string& bytes) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  out.resize(bytes.size() * 2);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kDigits[b >> 4];
+    out[2 * i + 1] = kDigits[b & 15];
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+Result<std::string> from_hex(const std::string& hex) {
+  if (hex.size() % 2 != 0) return StorageError("stored document content is not whole bytes");
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return StorageError("stored document content is not hex");
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+constexpr const char* kDocumentColumns =
+    "SELECT id, case_id, municipality, kind, name, media_type, size, sha256, added_by, added_at FROM documents";
+
+}  // namespace
+
+Result<long long> SqlStore::insert_document(const DocumentRow& row, const std::string* content) {
+  return guarded(*impl_, "storing a document of case " + std::to_string(row.case_id), [&]() -> Result<long long> {
+    if (content != nullptr && impl_->dialect != Dialect::kPostgresql) {
+      return Internal("document bytes go into the database on PostgreSQL only");
+    }
+    if (content != nullptr && static_cast<long long>(content->size()) != row.size) {
+      return Internal("the document's size does not match its content");
+    }
+    Transaction tx(*impl_);
+    long long exists = 0;
+    impl_->sql << "SELECT COUNT(*) FROM cases WHERE id = :id", soci::use(row.case_id), soci::into(exists);
+    if (exists == 0) return NotFound(fmt::format("case {} does not exist", row.case_id));
+    long long stored_size = -1;
+    soci::indicator size_ind = soci::i_null;
+    impl_->sql << "SELECT size FROM document_contents WHERE sha256 = :s", soci::use(row.sha256),
+        soci::into(stored_size, size_ind);
+    if (impl_->sql.got_data() && size_ind == soci::i_ok) {
+      if (stored_size != row.size) {
+        return Internal(fmt::format("content {} is stored with {} bytes, not {}", row.sha256, stored_size, row.size));
+      }
+      if (content != nullptr) {
+        // A content row without bytes (none should exist on PostgreSQL) gets them.
+        const std::string hex = to_hex(*content);
+        impl_->sql << "UPDATE document_contents SET content = decode(:h, 'hex') WHERE sha256 = :s AND content IS NULL",
+            soci::use(hex), soci::use(row.sha256);
+      }
+    } else if (content != nullptr) {
+      const std::string hex = to_hex(*content);
+      impl_->sql << "INSERT INTO document_contents (sha256, size, content, stored_at) VALUES "
+                    "(:s, :n, decode(:h, 'hex'), :at) ON CONFLICT (sha256) DO NOTHING",
+          soci::use(row.sha256), soci::use(row.size), soci::use(hex), soci::use(row.added_at);
+    } else {
+      impl_->sql << "INSERT INTO document_contents (sha256, size, content, stored_at) VALUES "
+                    "(:s, :n, NULL, :at) ON CONFLICT (sha256) DO NOTHING",
+          soci::use(row.sha256), soci::use(row.size), soci::use(row.added_at);
+    }
+    const long long id = next_id(*impl_, "document_id");
+    impl_->sql << "INSERT INTO documents (id, case_id, municipality, kind, name, media_type, size, sha256, "
+                  "added_by, added_at) VALUES (:id, :c, :m, :k, :n, :t, :s, :h, :b, :a)",
+        soci::use(id), soci::use(row.case_id), soci::use(row.municipality), soci::use(row.kind), soci::use(row.name),
+        soci::use(row.media_type), soci::use(row.size), soci::use(row.sha256), soci::use(row.added_by),
+        soci::use(row.added_at);
+    tx.commit();
+    return id;
+  });
+}
+
+Result<std::vector<DocumentRow>> SqlStore::list_documents(long long case_id) {
+  using List = std::vector<DocumentRow>;
+  return guarded_read(*impl_, fmt::format("listing the documents of case {}", case_id), [&]() -> Result<List> {
+    DocumentRow r;
+    soci::statement st = (impl_->sql.prepare << std::string(kDocumentColumns) + " WHERE case_id = :c ORDER BY id",
+                          soci::use(case_id), soci::into(r.id), soci::into(r.case_id), soci::into(r.municipality),
+                          soci::into(r.kind), soci::into(r.name), soci::into(r.media_type), soci::into(r.size),
+                          soci::into(r.sha256), soci::into(r.added_by), soci::into(r.added_at));
+    st.execute();
+    List out;
+    while (st.fetch()) out.push_back(r);
+    return out;
+  });
+}
+
+Result<std::optional<DocumentRow>> SqlStore::load_document(long long case_id, long long id) {
+  using One = std::optional<DocumentRow>;
+  return guarded_read(*impl_, fmt::format("reading document {} of case {}", id, case_id), [&]() -> Result<One> {
+    DocumentRow r;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << std::string(kDocumentColumns) + " WHERE case_id = :c AND id = :id", soci::use(case_id),
+        soci::use(id), soci::into(r.id, ind), soci::into(r.case_id), soci::into(r.municipality), soci::into(r.kind),
+        soci::into(r.name), soci::into(r.media_type), soci::into(r.size), soci::into(r.sha256),
+        soci::into(r.added_by), soci::into(r.added_at);
+    if (!impl_->sql.got_data() || ind != soci::i_ok) return One();
+    return One(r);
+  });
+}
+
+Result<std::optional<std::string>> SqlStore::document_content(const std::string& sha256) {
+  using One = std::optional<std::string>;
+  return guarded_read(*impl_, "reading a document's content", [&]() -> Result<One> {
+    if (impl_->dialect != Dialect::kPostgresql) return One();
+    std::string hex;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT encode(content, 'hex') FROM document_contents WHERE sha256 = :s", soci::use(sha256),
+        soci::into(hex, ind);
+    if (!impl_->sql.got_data() || ind != soci::i_ok) return One();
+    auto bytes = from_hex(hex);
+    if (!bytes.ok()) return bytes.status();
+    return One(std::move(*bytes));
+  });
+}
+
+Result<bool> SqlStore::document_referenced(const std::string& sha256) {
+  return guarded_read(*impl_, "checking whether a document's content is referenced", [&]() -> Result<bool> {
+    long long n = 0;
+    impl_->sql << "SELECT COUNT(*) FROM documents WHERE sha256 = :s", soci::use(sha256), soci::into(n);
+    return n > 0;
+  });
+}
+
+}  // namespace sagsflow::db
