@@ -120,6 +120,15 @@ void print_case(const CaseState& s, const std::vector<ActionDefinition>& actions
     row("Waiting for", fmt::format("{} (asked {})", items.empty() ? "nothing named" : fmt::format("{}", fmt::join(items, ", ")),
                                    s.missing.value("since", "?")));
   }
+  if (!s.hearing.is_null()) {
+    row("Party hearing", fmt::format("reply by {} (since {}): {}", s.hearing.value("reply_by", "?"),
+                                     s.hearing.value("since", "?"), mask_cpr_numbers(s.hearing.value("facts", ""))));
+  }
+  if (s.received_on) row("Received", format_date(*s.received_on));
+  if (!s.extension.is_null()) {
+    row("Extended", fmt::format("decision expected {}: {}", s.extension.value("expected_date", "?"),
+                                mask_cpr_numbers(s.extension.value("reason", ""))));
+  }
   if (!s.escalation.is_null()) row("Escalated", s.escalation.value("reason", ""));
   if (!s.draft.is_null()) {
     row("Draft decision", fmt::format("{} by {}: {}", s.draft.value("outcome", "?"), s.draft.value("by_name", "?"),

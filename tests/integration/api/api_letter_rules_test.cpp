@@ -39,7 +39,7 @@ TEST_F(ApiTest, ProcessingDeadlinesArePublishedWithoutSignIn) {
 }
 
 TEST_F(ApiTest, AHearingIsStartedAndAnsweredThroughTheApiAndBlankFactsAreRefused) {
-  const long long id = passport_case_in_decision("020202-2022");
+  const long long id = passport_case_in_decision();
   const std::string base = "/api/v1/cases/" + std::to_string(id);
   const std::string bo = staff_token("bo");
   auto blank = post(base + "/hearing", bo, {{"facts", "\xC2\xA0\xE2\x80\x83"}});
@@ -63,7 +63,7 @@ TEST_F(ApiTest, AHearingIsStartedAndAnsweredThroughTheApiAndBlankFactsAreRefused
 }
 
 TEST_F(ApiTest, ARefusalWithBlankReasonsIsRefusedAndOneByPostCarriesItsComplaintDeadline) {
-  const long long id = passport_case_in_decision("030303-3033");
+  const long long id = passport_case_in_decision();
   const std::string base = "/api/v1/cases/" + std::to_string(id) + "/actions/refuse";
   const std::string bo = staff_token("bo");
   auto blank = post(base, bo, {{"fields", {{"reasons", " \xE2\x80\x8B "}}}});
