@@ -183,7 +183,8 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
       s.decided_on = *on;
       s.complaint_due = *due;
       s.outcome = dec.value("outcome", "");
-      s.decided_by = dec.value("authority", e.authority);
+      // Recorded by decisions since the late-complaint rule; older ones leave it empty (then: the owner).
+      s.decided_by = dec.value("decided_by", "");
       s.complaint_deadline = dec.value("complaint_deadline", json());
       s.draft = nullptr;  // decided: a pending draft has been dealt with
     }

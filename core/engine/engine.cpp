@@ -940,7 +940,10 @@ Result<json> CaseEngine::decision_of(const ActionPlan& plan, const CaseState& st
                                      const json& fields, Date today) {
   const auto& wf = *plan.wf;
   const Actor& actor = req.actor;
-  json decision = {{"date", format_date(today)}, {"outcome", plan.action->outcome}, {"authority", actor.authority}};
+  json decision = {{"date", format_date(today)},
+                   {"outcome", plan.action->outcome},
+                   {"authority", actor.authority},
+                   {"decided_by", actor.authority}};
   const DanishCalendar cal = calendar_for(state.municipality);
   if (wf.complaint_deadline) {
     // Counted from when the citizen receives it, by the channel known now (docs/legal.md#complaint-deadlines-and-reconsideration).
