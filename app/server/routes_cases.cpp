@@ -127,6 +127,15 @@ Result<json> list_cases(Call& c) {
   return answer;
 }
 
+// An optional date in the body (YYYY-MM-DD): none when absent or null.
+Result<std::optional<Date>> body_date(Call& c, const std::string& name) {
+  if (!c.body.contains(name) || c.body[name].is_null()) return std::optional<Date>{};
+  if (!c.body[name].is_string()) return c.refuse_field(name, "must be a date YYYY-MM-DD");
+  auto d = parse_date(c.body[name].get<std::string>().substr(0, 40));
+  if (!d.ok()) return c.refuse_field(name, d.status().message());
+  return std::optional<Date>{*d};
+}
+
 Result<json> open_case(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
@@ -147,6 +156,9 @@ Result<json> open_case(Call& c) {
     if (!cpr.ok()) return cpr.status();
     req.citizen_cpr = cpr->reveal();
   }
+  auto received = body_date(c, "received_on");
+  if (!received.ok()) return received.status();
+  req.received_on = *received;
   auto page = change(c, *actor, "open", [&] { return engine(c).open_case(req); });
   if (page.ok()) c.status = 201;
   return page;
@@ -180,6 +192,16 @@ Result<json> act(Call& c) {
   auto late = c.flag("accept_late_complaint");
   if (!late.ok()) return late.status();
   req.accept_late_complaint = *late;
+  auto late_reason = c.text("late_reason", false);
+  if (!late_reason.ok()) return late_reason.status();
+  req.late_reason = *late_reason;
+  auto channel = c.text("delivery_channel", false);
+  if (!channel.ok()) return channel.status();
+  if (!channel->empty()) {
+    auto known = delivery_channel_from_key(*channel);
+    if (!known) return c.refuse_field("delivery_channel", "must be digital_post or physical_post");
+    req.delivery_channel = *known;
+  }
   auto expected = c.whole_number("expected_version", 0, std::numeric_limits<long long>::max());
   if (!expected.ok()) return expected.status();
   if (*expected) req.expected_version = **expected;
@@ -260,6 +282,62 @@ Result<json> reassign(Call& c) {
   return change(c, actor, "reassign", [&] { return engine(c).reassign(id, actor, *target); });
 }
 
+// POST /api/v1/cases/{id}/hearing {facts, reply_by?}: a party hearing (FVL §19).
+Result<json> start_hearing(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  auto facts = c.text("facts");
+  if (!facts.ok()) return facts.status();
+  auto reply_by = body_date(c, "reply_by");
+  if (!reply_by.ok()) return reply_by.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  return change(c, actor, "hearing", [&] { return engine(c).start_hearing(id, actor, *facts, *reply_by); });
+}
+
+// POST /api/v1/cases/{id}/hearing/reply {reply?}: the citizen replied; the clock runs again.
+Result<json> hearing_reply(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  auto reply = c.text("reply", false);
+  if (!reply.ok()) return reply.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  return change(c, actor, "hearing reply", [&] { return engine(c).record_hearing_reply(id, actor, *reply); });
+}
+
+// GET /api/v1/processing-deadlines[?municipality=]: published without sign-in (retssikkerhedsloven §3).
+Result<json> processing_deadlines(Call& c) {
+  const std::string municipality = c.query_value("municipality");
+  if (!municipality.empty() && (municipality.size() != 4 ||
+                                municipality.find_first_not_of("0123456789") != std::string::npos)) {
+    return c.refuse_field("municipality", "must be a municipality code of four digits");
+  }
+  auto list = engine(c).processing_deadlines(municipality);
+  if (!list.ok()) return list.status();
+  if (!municipality.empty()) {
+    auto known = engine(c).store().municipality_name(municipality);
+    if (!known.ok()) return known.status();
+  }
+  json out = json::array();
+  for (const auto& d : *list) {
+    out.push_back({{"municipality", d.municipality},
+                   {"municipality_name", d.municipality_name},
+                   {"service_area", d.service_area},
+                   {"workflow", d.workflow_id},
+                   {"workflow_title", d.workflow_title},
+                   {"stage", d.stage},
+                   {"stage_title", d.stage_title.empty() ? d.stage : d.stage_title},
+                   {"deadline",
+                    {{"amount", d.deadline.amount},
+                     {"unit", deadline_unit_key(d.deadline.unit)},
+                     {"roll_to_working_day", d.deadline.roll_to_working_day},
+                     {"from_receipt", d.deadline.from_receipt},
+                     {"text", d.deadline.describe() + (d.deadline.from_receipt ? ", counted from receipt" : "")}}}});
+  }
+  return json{{"processing_deadlines", out}, {"law", "retssikkerhedsloven §3"}};
+}
+
 Result<json> worklist(Call& c, WorklistQuery query) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
@@ -294,6 +372,9 @@ void add_case_routes(std::vector<Route>& r) {
   r.push_back({"POST", "/api/v1/cases/{id}/claim", Access::kStaff, claim});
   r.push_back({"POST", "/api/v1/cases/{id}/release", Access::kStaff, release});
   r.push_back({"POST", "/api/v1/cases/{id}/reassign", Access::kStaff, reassign});
+  r.push_back({"POST", "/api/v1/cases/{id}/hearing", Access::kStaff, start_hearing});
+  r.push_back({"POST", "/api/v1/cases/{id}/hearing/reply", Access::kStaff, hearing_reply});
+  r.push_back({"GET", "/api/v1/processing-deadlines", Access::kPublic, processing_deadlines});
   r.push_back({"GET", "/api/v1/worklists/units/{unit}", Access::kStaff, [](Call& c) {
                  WorklistQuery q;
                  q.unit = c.params.at("unit");

@@ -40,7 +40,19 @@ struct CaseArgs {
   std::string reason;
   std::string outcome;
   std::string subject;
+  std::string received_on;      // open, access-request: YYYY-MM-DD
+  std::string late_reason;      // act --accept-late-complaint
+  std::string delivery_channel; // act: digital_post or physical_post
+  std::string reply_by;         // hearing: YYYY-MM-DD
 };
+
+// An optional date option: empty text is none; otherwise parse_date's answer, naming the option.
+Result<std::optional<Date>> date_option(const std::string& text, const char* option) {
+  if (text.empty()) return std::optional<Date>{};
+  auto d = parse_date(text);
+  if (!d.ok()) return InvalidArgument(std::string(option) + ": " + d.status().message());
+  return std::optional<Date>{*d};
+}
 
 Result<json> parse_fields(const std::vector<std::string>& items) {
   json out = json::object();
@@ -107,6 +119,15 @@ void print_case(const CaseState& s, const std::vector<ActionDefinition>& actions
     }
     row("Waiting for", fmt::format("{} (asked {})", items.empty() ? "nothing named" : fmt::format("{}", fmt::join(items, ", ")),
                                    s.missing.value("since", "?")));
+  }
+  if (!s.hearing.is_null()) {
+    row("Party hearing", fmt::format("reply by {} (since {}): {}", s.hearing.value("reply_by", "?"),
+                                     s.hearing.value("since", "?"), mask_cpr_numbers(s.hearing.value("facts", ""))));
+  }
+  if (s.received_on) row("Received", format_date(*s.received_on));
+  if (!s.extension.is_null()) {
+    row("Extended", fmt::format("decision expected {}: {}", s.extension.value("expected_date", "?"),
+                                mask_cpr_numbers(s.extension.value("reason", ""))));
   }
   if (!s.escalation.is_null()) row("Escalated", s.escalation.value("reason", ""));
   if (!s.draft.is_null()) {
@@ -202,6 +223,9 @@ int open(const Context& ctx, const CaseArgs& a) {
   req.title = a.title;
   req.fields = *fields;
   if (!a.facet.empty()) req.facet = a.facet;
+  auto received = date_option(a.received_on, "--received-on");
+  if (!received.ok()) return fail(ctx, received.status());
+  req.received_on = *received;
   auto me = s->actor(ctx, s->municipality);
   if (!me.ok()) return fail(ctx, me.status());
   req.actor = *me;
@@ -229,6 +253,15 @@ int act(const Context& ctx, const CaseArgs& a) {
   if (a.expect_version > 0) req.expected_version = a.expect_version;
   req.note = a.note;
   req.accept_late_complaint = a.accept_late;
+  req.late_reason = a.late_reason;
+  if (!a.delivery_channel.empty()) {
+    auto channel = delivery_channel_from_key(a.delivery_channel);
+    if (!channel) {
+      return fail(ctx, InvalidArgument("--delivery-channel must be digital_post or physical_post, got '" +
+                                       a.delivery_channel.substr(0, 40) + "'"));
+    }
+    req.delivery_channel = *channel;
+  }
   return show_change(ctx, *s->engine, req.actor, "act " + req.action, [&] { return s->engine->act(req); });
 }
 
@@ -455,6 +488,7 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   o->add_option("--title", a.title, "Case title (default: the workflow's)");
   o->add_option("--facet", a.facet, "KLE handling facet (default: the workflow's)");
   o->add_option("--field,-f", a.fields, "Form field, key=value or key:=json (repeatable)");
+  o->add_option("--received-on", a.received_on, "The day the inquiry was received, YYYY-MM-DD (default: today)");
   o->callback([&] { exit_code = open(ctx, a); });
 
   auto* t = c->add_subcommand("act", "Perform an action of the case's current stage");
@@ -467,6 +501,9 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
       ->check(CLI::Range(0LL, 1000000000000LL));
   t->add_option("--note", a.note, "Note recorded with the action");
   t->add_flag("--accept-late-complaint", a.accept_late, "The authority hears a complaint after its deadline");
+  t->add_option("--late-reason", a.late_reason, "Why the late complaint is heard (needed with --accept-late-complaint)");
+  t->add_option("--delivery-channel", a.delivery_channel,
+                "How a decision reaches the citizen: digital_post (default) or physical_post");
   t->callback([&] { exit_code = act(ctx, a); });
 
   auto* s = c->add_subcommand("show", "Show a case, its deadline and the actions you may take");
@@ -531,9 +568,34 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   ar->add_option("case", a.case_ref, "The case the request concerns (id or case number)")->required();
   ar->add_option("--requester", a.subject, "Who asks")->required();
   ar->add_option("--note", a.note, "Note");
+  ar->add_option("--received-on", a.received_on, "The day the request was received, YYYY-MM-DD (default: today)");
   ar->callback([&] {
-    exit_code = on_case(ctx, a, "access-request", [&](CaseEngine& en, long long id, const Actor& who) {
-      return en.open_access_request(id, who, a.subject, a.note);
+    exit_code = on_case(ctx, a, "access-request", [&](CaseEngine& en, long long id, const Actor& who) -> Result<CaseState> {
+      auto received = date_option(a.received_on, "--received-on");
+      if (!received.ok()) return received.status();
+      return en.open_access_request(id, who, a.subject, a.note, *received);
+    });
+  });
+
+  auto* hs = c->add_subcommand("hearing", "Hear the citizen on facts they may not know (partshøring, FVL §19); "
+                                          "the deadline clock stands still until the reply or the reply date");
+  hs->add_option("case", a.case_ref, "Case id or case number")->required();
+  hs->add_option("--facts", a.note, "The facts the citizen is heard on")->required();
+  hs->add_option("--reply-by", a.reply_by, "Reply date, YYYY-MM-DD (default: 14 days, rolled to a working day)");
+  hs->callback([&] {
+    exit_code = on_case(ctx, a, "hearing", [&](CaseEngine& en, long long id, const Actor& who) -> Result<CaseState> {
+      auto until = date_option(a.reply_by, "--reply-by");
+      if (!until.ok()) return until.status();
+      return en.start_hearing(id, who, a.note, *until);
+    });
+  });
+
+  auto* hr = c->add_subcommand("hearing-reply", "Record the citizen's reply to a party hearing (the clock runs again)");
+  hr->add_option("case", a.case_ref, "Case id or case number")->required();
+  hr->add_option("--reply", a.note, "What the citizen replied (or where the reply is filed)");
+  hr->callback([&] {
+    exit_code = on_case(ctx, a, "hearing-reply", [&](CaseEngine& en, long long id, const Actor& who) {
+      return en.record_hearing_reply(id, who, a.note);
     });
   });
 

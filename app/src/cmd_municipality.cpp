@@ -22,7 +22,16 @@ int validate(const Context& ctx, const std::vector<std::string>& files) {
     report.push_back({{"file", f}, {"ok", r.ok()}, {"errors", list}});
     if (r.ok()) {
       nlohmann::json warnings = nlohmann::json::array();
-      for (const auto& w : organisation_of_file(*r.config).gaps(r.config->code)) {
+      std::vector<std::string> found = organisation_of_file(*r.config).gaps(r.config->code);
+      // The workflows it uses: every complaint guidance must name its appeals body.
+      std::vector<WorkflowDefinition> workflows;
+      for (const auto& path : r.config->workflow_files) {
+        auto wf = load_workflow_file(path);
+        if (wf.ok()) workflows.push_back(*wf.definition);
+        else found.push_back("workflow file " + path + " does not load: " + wf.errors.front().to_string());
+      }
+      for (auto& w : appeals_body_gaps(*r.config, workflows)) found.push_back(std::move(w));
+      for (const auto& w : found) {
         warnings.push_back(w);
         if (!ctx.json) std::cerr << f << ": warning: " << w << "\n";
       }

@@ -1,5 +1,7 @@
 #include "sagsflow/cases/case_state.hpp"
 
+#include "sagsflow/domain/blank_text.hpp"
+
 #include <fmt/format.h>
 
 namespace sagsflow {
@@ -17,7 +19,7 @@ bool CaseState::has_attachment(std::string_view name) const {
 bool CaseState::has_field(std::string_view name) const {
   const auto it = fields.find(std::string(name));
   if (it == fields.end() || it->is_null()) return false;
-  if (it->is_string()) return !it->get<std::string>().empty();
+  if (it->is_string()) return !is_blank_text(it->get<std::string>());
   return true;
 }
 
@@ -40,8 +42,10 @@ Result<Date> read_date(const json& j, const char* key) {
 }
 
 json spec_json(const DeadlineSpec& s) {
-  return {{"amount", s.amount}, {"unit", deadline_unit_key(s.unit)},
-          {"roll_to_working_day", s.roll_to_working_day}};
+  json j = {{"amount", s.amount}, {"unit", deadline_unit_key(s.unit)},
+            {"roll_to_working_day", s.roll_to_working_day}};
+  if (s.from_receipt) j["from_receipt"] = true;
+  return j;
 }
 
 Result<DeadlineSpec> spec_from_json(const json& j) {
@@ -51,6 +55,7 @@ Result<DeadlineSpec> spec_from_json(const json& j) {
   s.unit = *unit;
   s.amount = j.value("amount", 0);
   s.roll_to_working_day = j.value("roll_to_working_day", false);
+  s.from_receipt = j.value("from_receipt", false);
   return s;
 }
 
@@ -143,6 +148,9 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
       s.owning_authority = d.at("owning_authority").get<std::string>();
       s.received_by = e.authority;
       s.opened_at = e.at;
+      auto received = read_optional_date(d, "received_on");
+      if (!received.ok()) return received.status();
+      s.received_on = *received;
       if (d.contains("citizen") && d.at("citizen").is_string()) {
         auto cpr = Cpr::parse(d.at("citizen").get<std::string>());
         if (!cpr.ok()) return cpr.status();
@@ -175,8 +183,22 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
       s.decided_on = *on;
       s.complaint_due = *due;
       s.outcome = dec.value("outcome", "");
+      // Recorded by decisions since the late-complaint rule; older ones leave it empty (then: the owner).
+      s.decided_by = dec.value("decided_by", "");
+      s.complaint_deadline = dec.value("complaint_deadline", json());
       s.draft = nullptr;  // decided: a pending draft has been dealt with
     }
+    if (d.contains("delivered_decision")) {  // delivery decided when the citizen received it
+      const auto& del = d.at("delivered_decision");
+      auto due = read_date(del, "due");
+      if (!due.ok()) return due.status();
+      s.complaint_due = *due;
+      s.complaint_deadline = del;
+    }
+    if (d.contains("hearing")) s.hearing = d.at("hearing");
+    if (d.contains("hearing_ended")) s.hearing = nullptr;
+    if (d.contains("journal")) s.journal = d.at("journal");
+    if (d.contains("extension")) s.extension = d.at("extension");
     if (d.contains("escalation")) s.escalation = d.at("escalation");
     if (d.contains("draft")) s.draft = d.at("draft");
     if (d.contains("forwarded")) s.forwarded = d.at("forwarded");
@@ -234,6 +256,12 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"decided_on", optional_date(s.decided_on)},
           {"outcome", s.outcome},
           {"complaint_due", optional_date(s.complaint_due)},
+          {"received_on", optional_date(s.received_on)},
+          {"decided_by", s.decided_by},
+          {"complaint_deadline", s.complaint_deadline},
+          {"hearing", s.hearing},
+          {"journal", s.journal},
+          {"extension", s.extension},
           {"incident", s.incident},
           {"proposal", s.proposal},
           {"escalation", s.escalation},
@@ -289,6 +317,14 @@ Result<CaseState> case_state_from_json(const json& j) {
     s.decided_on = *decided;
     s.complaint_due = *due;
     s.outcome = j.value("outcome", "");
+    auto received = read_optional_date(j, "received_on");
+    if (!received.ok()) return received.status();
+    s.received_on = *received;
+    s.decided_by = j.value("decided_by", "");
+    s.complaint_deadline = j.value("complaint_deadline", json());
+    s.hearing = j.value("hearing", json());
+    s.journal = j.value("journal", json());
+    s.extension = j.value("extension", json());
     s.incident = j.value("incident", json());
     s.proposal = j.value("proposal", json());
     s.escalation = j.value("escalation", json());

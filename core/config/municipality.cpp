@@ -1,5 +1,7 @@
 #include "sagsflow/config/municipality.hpp"
 
+#include "sagsflow/domain/blank_text.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -264,8 +266,13 @@ void read_area_tasks(Checker& c, const YAML::Node& tasks, const std::string& wha
 // One service area: its plugin, who decides it, its unit, workflow, split, model and tasks.
 void read_service_area(Checker& c, const YAML::Node& n, const std::string& what, ServiceAreaConfig& a,
                        Declared& d) {
-  c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks", "settings"});
+  c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks", "settings",
+                         "appeals_body"});
   read_area_settings(c, n, what, a);
+  a.appeals_body = optional_text(c, n, "appeals_body", what);
+  if (n["appeals_body"] && is_blank_text(a.appeals_body)) {
+    c.error(n["appeals_body"], what + ".appeals_body must name the appeals body");
+  }
   a.unit = optional_text(c, n, "unit", what);
   if (!a.unit.empty()) d.area_unit_at[a.id] = n["unit"];
   a.plugin = optional_text(c, n, "plugin", what);
@@ -292,6 +299,63 @@ void read_service_areas(Checker& c, const YAML::Node& areas, MunicipalityConfig&
     if (!c.expect_map(kv.second, what)) continue;
     read_service_area(c, kv.second, what, a, d);
     m.service_areas.push_back(std::move(a));
+  }
+}
+
+// calendar: {closing_days: [constitution_day, ...], closed_on: [YYYY-MM-DD, ...]}
+void read_calendar(Checker& c, const YAML::Node& n, CalendarOptions& cal) {
+  if (!n || !c.expect_map(n, "calendar")) return;
+  c.check_keys(n, "calendar", {"closing_days", "closed_on"});
+  if (const auto days = n["closing_days"]) {
+    if (!days.IsSequence()) {
+      c.error(days, "calendar.closing_days must be a list of " + std::string(kClosingDayKeys));
+    } else {
+      for (const auto& item : days) {
+        const auto key = c.scalar(item, "calendar.closing_days");
+        if (key && !set_closing_day(cal, *key)) {
+          c.error(item, fmt::format("calendar.closing_days: '{}' is not one of {}", *key, kClosingDayKeys));
+        }
+      }
+    }
+  }
+  if (const auto dates = n["closed_on"]) {
+    if (!dates.IsSequence()) {
+      c.error(dates, "calendar.closed_on must be a list of dates YYYY-MM-DD");
+    } else {
+      for (const auto& item : dates) {
+        const auto text = c.scalar(item, "calendar.closed_on");
+        if (!text) continue;
+        auto d = parse_date(*text);
+        if (!d.ok()) c.error(item, "calendar.closed_on: " + d.status().message());
+        else cal.extra_closed_days.insert(*d);
+      }
+    }
+  }
+}
+
+// post_delivery_days: {monday: 3, ...}: days from posting to receipt of a physical letter.
+void read_post_delivery_days(Checker& c, const YAML::Node& n, PostDeliveryDays& post) {
+  if (!n || !c.expect_map(n, "post_delivery_days")) return;
+  check_duplicate_names(c, n, "post_delivery_days");
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) continue;
+    const auto key = kv.first.Scalar();
+    const auto index = weekday_index_from_key(key);
+    if (!index) {
+      c.error(kv.first, fmt::format("post_delivery_days: '{}' is not a weekday (monday ... sunday)", key));
+      continue;
+    }
+    int value = -1;
+    try {
+      value = kv.second.as<int>();
+    } catch (const YAML::Exception&) {
+      value = -1;
+    }
+    if (value < 0 || value > 30) {
+      c.error(kv.second, fmt::format("post_delivery_days.{} must be a whole number of days from 0 to 30", key));
+      continue;
+    }
+    post.by_weekday[static_cast<std::size_t>(*index)] = value;
   }
 }
 
@@ -499,7 +563,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   }
   c.check_keys(root, "the municipality file", {"municipality", "organisational_model", "units", "authorities",
                                                "staff", "service_areas", "agreements", "workflows",
-                                               "channel_strategy"});
+                                               "channel_strategy", "calendar", "post_delivery_days"});
   MunicipalityConfig m;
   Declared declared;
   // The sections, in the order later ones need earlier ones (staff name units,
@@ -512,6 +576,8 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   read_service_areas(c, root["service_areas"], m, declared);
   read_agreements(c, root["agreements"], m, declared);
   read_channel_strategy(c, root["channel_strategy"], m.channel_strategy);
+  read_calendar(c, root["calendar"], m.calendar);
+  read_post_delivery_days(c, root["post_delivery_days"], m.post_delivery_days);
   // The checks across sections.
   check_booth_runners(c, m, declared);
   check_area_authorities(c, declared);
@@ -532,6 +598,19 @@ MunicipalityParseResult load_municipality_file(const std::string& path) {
     return r;
   }
   return parse_municipality(*text, path);
+}
+
+std::vector<std::string> appeals_body_gaps(const MunicipalityConfig& m, const std::vector<WorkflowDefinition>& workflows) {
+  std::vector<std::string> out;
+  for (const auto& wf : workflows) {
+    if (!wf.complaint_deadline || !is_blank_text(wf.appeals_body)) continue;
+    const ServiceAreaConfig* area = m.service_area(wf.service_area);
+    if (area && !is_blank_text(area->appeals_body)) continue;
+    out.push_back(fmt::format("workflow {} names no appeals body for its complaint guidance: set "
+                              "service_areas.{}.appeals_body in the municipality file",
+                              wf.id, wf.service_area));
+  }
+  return out;
 }
 
 }  // namespace sagsflow

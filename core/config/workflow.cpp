@@ -83,7 +83,7 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
   if (!c.expect_map(body, what)) return a;
   c.check_keys(body, what,
                {"title", "next", "roles", "requires", "clock", "decision", "outcome", "complaint",
-                "validate_form", "task", "complex"});
+                "validate_form", "task", "complex", "extension"});
   if (body["title"]) a.title = c.scalar(body["title"], what + ".title").value_or("");
   if (!body["next"]) {
     c.error(key, fmt::format("{} has no 'next' (a stage name, or 'closed' to end the case)", what));
@@ -128,6 +128,7 @@ ActionDefinition parse_action(Checker& c, const YAML::Node& key, const YAML::Nod
     }
   }
   if (body["complex"]) a.complex = c.boolean(body["complex"], what + ".complex").value_or(false);
+  if (body["extension"]) a.extension = c.boolean(body["extension"], what + ".extension").value_or(false);
   return a;
 }
 
@@ -251,7 +252,7 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
   }
   c.check_keys(root, "the workflow", {"id", "title", "subject", "facet", "owning_authority",
                                       "plugin", "service_area", "start", "complaint_deadline", "appeals_body",
-                                      "stages"});
+                                      "stages", "hearing_before_refusal", "undecided_complaint_after"});
   WorkflowDefinition wf;
   const auto required = [&](const char* key) -> std::string {
     if (!root[key]) {
@@ -292,6 +293,12 @@ WorkflowParseResult parse_workflow(std::string_view yaml_text, std::string_view 
   if (root["appeals_body"]) wf.appeals_body = c.scalar(root["appeals_body"], "appeals_body").value_or("");
   if (root["complaint_deadline"]) {
     wf.complaint_deadline = c.deadline(root["complaint_deadline"], "complaint_deadline");
+  }
+  if (root["hearing_before_refusal"]) {
+    wf.hearing_before_refusal = c.boolean(root["hearing_before_refusal"], "hearing_before_refusal").value_or(false);
+  }
+  if (root["undecided_complaint_after"]) {
+    wf.undecided_complaint_after = c.deadline(root["undecided_complaint_after"], "undecided_complaint_after");
   }
   const auto stages = root["stages"];
   if (!stages) {

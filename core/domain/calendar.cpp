@@ -61,18 +61,35 @@ std::optional<std::string> DanishCalendar::holiday_name(Date d) const {
   return std::nullopt;
 }
 
-bool DanishCalendar::is_working_day(Date d) const {
-  const weekday wd{d};
-  if (wd == Saturday || wd == Sunday) return false;
-  if (holiday_name(d)) return false;
-  if (options_.customary_closing_days) {
-    const year_month_day ymd{d};
-    const unsigned m = static_cast<unsigned>(ymd.month());
-    const unsigned dd = static_cast<unsigned>(ymd.day());
-    if ((m == 6 && dd == 5) || (m == 12 && (dd == 24 || dd == 31))) return false;
-  }
-  return !options_.extra_closed_days.contains(d);
+bool set_closing_day(CalendarOptions& options, std::string_view key) {
+  if (key == "constitution_day") options.constitution_day = true;
+  else if (key == "christmas_eve") options.christmas_eve = true;
+  else if (key == "new_years_eve") options.new_years_eve = true;
+  else if (key == "ascension_friday") options.ascension_friday = true;
+  else return false;
+  return true;
 }
+
+std::optional<std::string> DanishCalendar::closed_because(Date d) const {
+  const weekday wd{d};
+  if (wd == Saturday) return "lørdag";
+  if (wd == Sunday) return "søndag";
+  if (auto name = holiday_name(d)) return name;
+  const year_month_day ymd{d};
+  const unsigned m = static_cast<unsigned>(ymd.month());
+  const unsigned dd = static_cast<unsigned>(ymd.day());
+  const bool customary = options_.customary_closing_days;
+  if (m == 6 && dd == 5 && (customary || options_.constitution_day)) return "Grundlovsdag";
+  if (m == 12 && dd == 24 && (customary || options_.christmas_eve)) return "Juleaftensdag";
+  if (m == 12 && dd == 31 && (customary || options_.new_years_eve)) return "Nytårsaftensdag";
+  if (options_.ascension_friday && (d - easter_sunday(static_cast<int>(ymd.year()))).count() == 40) {
+    return "Fredag efter Kristi himmelfartsdag";
+  }
+  if (options_.extra_closed_days.contains(d)) return "lukkedag";
+  return std::nullopt;
+}
+
+bool DanishCalendar::is_working_day(Date d) const { return !closed_because(d).has_value(); }
 
 Date DanishCalendar::add_working_days(Date start, int n) const {
   Date d = start;

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "sagsflow/domain/blank_text.hpp"
 #include "sagsflow/domain/bounded_json.hpp"
 #include "sagsflow/domain/case_number.hpp"
 #include "sagsflow/domain/cpr.hpp"
@@ -263,6 +264,16 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   const Timestamp now = options_.clock();
   const Date today = copenhagen_date(now);
   const int year = static_cast<int>(std::chrono::year_month_day{today}.year());
+  // Received earlier than registered: deadlines counted from receipt start then.
+  const Date received = req.received_on.value_or(today);
+  if (received > today) {
+    return InvalidArgument(fmt::format("received_on {} is after today ({}): an inquiry cannot be received in "
+                                       "the future", format_date(received), format_date(today)));
+  }
+  if (received < Date{std::chrono::year{2000} / 1 / 1}) {
+    return InvalidArgument(fmt::format("received_on {} is before 2000-01-01", format_date(received)));
+  }
+  const DanishCalendar cal = calendar_for(req.municipality);
   const std::string owning = org && org->knows(req.municipality)
                                  ? org->owning_authority(req.municipality, wf->service_area)
                              : wf->owning_authority == "municipality" ? req.municipality
@@ -291,10 +302,15 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
                   {"owning_authority", owning},
                   {"fields", fields}};
         if (citizen) e.data["citizen"] = citizen->reveal();
+        e.data["received_on"] = format_date(received);
+        if (wf->undecided_complaint_after) {
+          // offentlighedsloven §37 stk. 1: a complaint is possible when no decision has come by then.
+          e.data["undecided_complaint_from"] = format_date(wf->undecided_complaint_after->due_from(received, cal));
+        }
         if (start->deadline) {
+          const Date from = start->deadline->from_receipt ? received : today;
           e.data["clock"] = json::array(
-              {{{"op", "start"},
-                {"clock", to_json(DeadlineClock::start(*start->deadline, today, options_.calendar))}}});
+              {{{"op", "start"}, {"clock", to_json(DeadlineClock::start(*start->deadline, from, cal))}}});
         }
         CaseState s;
         if (auto st = apply_event(s, e); !st.ok()) return st;
@@ -734,7 +750,7 @@ Status CaseEngine::check_may_take(const ActionPlan& plan, const CaseState& state
 namespace {
 bool brings_field(const json& fields, const std::string& f) {
   return fields.contains(f) && !fields.at(f).is_null() &&
-         !(fields.at(f).is_string() && fields.at(f).get<std::string>().empty());
+         !(fields.at(f).is_string() && is_blank_text(fields.at(f).get<std::string>()));
 }
 bool brings_attachment(const std::vector<Attachment>& attachments, const std::string& name) {
   for (const auto& att : attachments) {
@@ -769,13 +785,117 @@ Status CaseEngine::check_complaint_window(const ActionPlan& plan, const CaseStat
   if (!state.decided_on) {
     return FailedPrecondition(fmt::format("case {} has no decision to complain about", state.case_number));
   }
-  if (state.complaint_due && today > *state.complaint_due && !req.accept_late_complaint) {
-    return FailedPrecondition(fmt::format(
-        "the complaint deadline of case {} passed on {} (decision of {}); the authority may "
-        "still choose to hear it (accept a late complaint)",
-        state.case_number, format_date(*state.complaint_due), format_date(*state.decided_on)));
+  if (state.complaint_due && today > *state.complaint_due) {
+    if (!req.accept_late_complaint) {
+      return FailedPrecondition(fmt::format(
+          "the complaint deadline of case {} passed on {} (decision of {}); the authority may "
+          "still choose to hear it (accept a late complaint, with the reason)",
+          state.case_number, format_date(*state.complaint_due), format_date(*state.decided_on)));
+    }
+    // Only the authority that decided may hear a late complaint (docs/legal.md#late-complaints).
+    const std::string decider = state.decided_by.empty() ? state.owning_authority : state.decided_by;
+    if (req.actor.authority != decider) {
+      return Forbidden(fmt::format("only {}, which decided case {}, may accept a late complaint; {} acts for {}",
+                                   decider, state.case_number, req.actor.id, req.actor.authority));
+    }
+    if (is_blank_text(req.late_reason)) {
+      return InvalidArgument(fmt::format("accepting a late complaint on case {} needs the reason why it is heard "
+                                         "after the deadline of {} (late_reason)",
+                                         state.case_number, format_date(*state.complaint_due)));
+    }
   }
   return Status::Ok();
+}
+
+Result<json> CaseEngine::late_complaint_of(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                          Date today) const {
+  if (!plan.action->opens_complaint || !state.complaint_due || today <= *state.complaint_due) return json();
+  return json{{"deadline", format_date(*state.complaint_due)},
+              {"deadline_passed", true},
+              {"days_late", (today - *state.complaint_due).count()},
+              {"accepted_by", req.actor.authority},
+              {"accepted_by_person", req.actor.id},
+              {"reason", req.late_reason},
+              {"on", format_date(today)}};
+}
+
+// A party hearing held on the case, or a reason why none is needed, before a
+// refusal or partial grant of a workflow whose refusals can rest on facts the
+// citizen does not know (FVL §19).
+Status CaseEngine::check_hearing_held(const ActionPlan& plan, const CaseState& state, const json& fields) {
+  if (!plan.action->decision || !plan.wf->hearing_before_refusal) return Status::Ok();
+  if (plan.action->outcome != "refused" && plan.action->outcome != "partly_granted") return Status::Ok();
+  if (!state.hearing.is_null()) {
+    return FailedPrecondition(fmt::format("case {} has a party hearing open until {}: decide after the reply "
+                                          "or when the reply date has passed",
+                                          state.case_number, state.hearing.value("reply_by", std::string())));
+  }
+  if (brings_field(fields, "hearing_not_needed") || state.has_field("hearing_not_needed")) return Status::Ok();
+  auto history = store_.load_history(state.id);
+  if (!history.ok()) return history.status();
+  for (const auto& e : *history) {
+    if (e.action == "hearing_ended") return Status::Ok();
+  }
+  return GuardFailed(fmt::format(
+      "action '{}' on case {} refuses the citizen in whole or part, which may rest on facts the citizen does not "
+      "know: hold a party hearing first (FVL §19), or say why none is needed (field 'hearing_not_needed')",
+      plan.action->name, state.case_number));
+}
+
+// Writing that the deadline cannot be kept: the reason and the expected date (offentlighedsloven §36 stk. 2).
+Result<json> CaseEngine::extension_of(const ActionPlan& plan, const CaseState& state, const json& fields,
+                                      Date today) const {
+  if (!plan.action->extension) return json();
+  auto text = [&](const char* key) -> std::string {
+    if (fields.contains(key) && fields.at(key).is_string()) return fields.at(key).get<std::string>();
+    const auto it = state.fields.find(key);
+    return it != state.fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string reason = text("extension_reason");
+  if (is_blank_text(reason)) {
+    return GuardFailed(fmt::format("action '{}' on case {} needs the reason the deadline cannot be kept "
+                                   "(field 'extension_reason')", plan.action->name, state.case_number));
+  }
+  auto expected = parse_date(text("expected_date"));
+  if (!expected.ok()) {
+    return InvalidArgument(fmt::format("action '{}' on case {}: field 'expected_date': {}", plan.action->name,
+                                       state.case_number, expected.status().message()));
+  }
+  if (*expected <= today) {
+    return InvalidArgument(fmt::format("action '{}' on case {}: expected_date {} must be after today ({})",
+                                       plan.action->name, state.case_number, format_date(*expected),
+                                       format_date(today)));
+  }
+  json ext = {{"reason", reason}, {"expected_date", format_date(*expected)}, {"on", format_date(today)}};
+  if (state.clock) ext["deadline_was"] = format_date(state.clock->due);
+  return ext;
+}
+
+// Complaints are journalised with KLE facet K02; a complaint sent on to the
+// appeals body with K03 (docs/legal.md#complaints-journalised).
+Result<json> CaseEngine::journal_of(const ActionPlan& plan, const CaseState& state, Date today) {
+  std::string facet;
+  json j;
+  if (plan.action->opens_complaint) {
+    facet = "K02";
+  } else if (plan.stage->kind == StageKind::kComplaint) {
+    const StageDefinition* next = plan.wf->find_stage(plan.action->next);
+    if (next == nullptr || next->kind != StageKind::kReferral) return json();
+    facet = "K03";
+    j["appeals_body"] = appeals_body_for(*plan.wf, state.municipality);
+  } else {
+    return json();
+  }
+  auto number = CaseNumber::parse(state.case_number);
+  j["facet"] = facet;
+  j["subject"] = state.subject;
+  if (number.ok()) {
+    number->facet = facet;
+    j["number"] = number->to_string();
+  }
+  j["case_number"] = state.case_number;
+  j["on"] = format_date(today);
+  return j;
 }
 
 // The workflow's plugin checks the form; a failing plugin leaves an incident on the case.
@@ -824,15 +944,17 @@ json CaseEngine::clock_operations(const ActionPlan& plan, const CaseState& state
     (void)clock->pause(today);
     ops.push_back({{"op", "pause"}, {"on", format_date(today)}});
   }
-  if (clock && plan.action->clock == ClockEffect::kResume && clock->paused()) {
-    (void)clock->resume(today, options_.calendar);
+  const DanishCalendar cal = calendar_for(state.municipality);
+  if (clock && plan.action->clock == ClockEffect::kResume && clock->paused() && state.hearing.is_null()) {
+    (void)clock->resume(today, cal);
     ops.push_back({{"op", "resume"}, {"on", format_date(today)}, {"due", format_date(clock->due)}});
   }
   if (plan.action->next != plan.stage->name) {
     if (clock) ops.push_back({{"op", "stop"}});
     const StageDefinition* next = plan.wf->find_stage(plan.action->next);
     if (next && next->deadline) {
-      ops.push_back({{"op", "start"}, {"clock", to_json(DeadlineClock::start(*next->deadline, today, options_.calendar))}});
+      const Date from = next->deadline->from_receipt ? std::min(receipt_date(state), today) : today;
+      ops.push_back({{"op", "start"}, {"clock", to_json(DeadlineClock::start(*next->deadline, from, cal))}});
     }
   }
   return ops;
@@ -841,33 +963,104 @@ json CaseEngine::clock_operations(const ActionPlan& plan, const CaseState& state
 // A decision: its date, outcome and authority, the complaint deadline, and
 // for anything short of full grant its reasons and complaint guidance
 // (docs/legal.md#reasons-and-complaint-guidance).
-Result<json> CaseEngine::decision_of(const ActionPlan& plan, const CaseState& state, const Actor& actor,
-                                     const json& fields, Date today) const {
+Result<json> CaseEngine::decision_of(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                     const json& fields, Date today) {
   const auto& wf = *plan.wf;
-  json decision = {{"date", format_date(today)}, {"outcome", plan.action->outcome}, {"authority", actor.authority}};
+  const Actor& actor = req.actor;
+  json decision = {{"date", format_date(today)},
+                   {"outcome", plan.action->outcome},
+                   {"authority", actor.authority},
+                   {"decided_by", actor.authority}};
+  const DanishCalendar cal = calendar_for(state.municipality);
   if (wf.complaint_deadline) {
-    decision["complaint_due"] = format_date(wf.complaint_deadline->due_from(today, options_.calendar));
+    // Counted from when the citizen receives it, by the channel known now (docs/legal.md#complaint-deadlines-and-reconsideration).
+    DeliveryChannel channel = DeliveryChannel::kDigitalPost;
+    if (req.delivery_channel) {
+      channel = *req.delivery_channel;
+    } else {
+      const json* source = fields.contains("delivery_channel") ? &fields.at("delivery_channel") : nullptr;
+      if (source == nullptr && state.fields.contains("delivery_channel")) source = &state.fields.at("delivery_channel");
+      if (source != nullptr && !source->is_null()) {
+        const auto c = source->is_string() ? delivery_channel_from_key(source->get<std::string>()) : std::nullopt;
+        if (!c) {
+          return InvalidArgument(fmt::format("case {}: field 'delivery_channel' must be 'digital_post' or "
+                                             "'physical_post'", state.case_number));
+        }
+        channel = *c;
+      }
+    }
+    const auto due = compute_complaint_deadline(today, channel, *wf.complaint_deadline, cal,
+                                                post_days_for(state.municipality));
+    decision["complaint_due"] = format_date(due.due);
+    decision["complaint_deadline"] = {{"sent", format_date(due.sent)},
+                                      {"channel", delivery_channel_key(due.channel)},
+                                      {"received", format_date(due.received)},
+                                      {"due", format_date(due.due)},
+                                      {"period", wf.complaint_deadline->describe()}};
   }
   if (plan.action->outcome == "granted" || plan.action->outcome.empty()) return decision;
   const bool brought = fields.contains("reasons") && fields.at("reasons").is_string() &&
-                       !fields.at("reasons").get<std::string>().empty();
+                       !is_blank_text(fields.at("reasons").get<std::string>());
   if (!brought && !state.has_field("reasons")) {
     return GuardFailed(fmt::format("action '{}' on case {} is a decision that does not give the citizen "
-                                   "everything asked for: it needs its reasons (field 'reasons', FVL §22)",
+                                   "everything asked for: it needs its reasons (field 'reasons', FVL §22), "
+                                   "and blank text is no reason",
                                    plan.action->name, state.case_number));
   }
+  const auto* org = options_.organisation;
+  const std::string decider = org ? org->authority_name(state.owning_authority) : state.owning_authority;
   if (wf.complaint_deadline) {
-    const auto* org = options_.organisation;
-    const std::string decider = org ? org->authority_name(state.owning_authority) : state.owning_authority;
     json guidance = {{"to", decider},
                      {"how", fmt::format("in writing or orally to {}, which reconsiders the decision", decider)},
                      {"by", decision["complaint_due"]}};
-    if (!wf.appeals_body.empty()) {
-      guidance["then"] = fmt::format("if {} upholds the decision, the complaint goes on to {}", decider, wf.appeals_body);
+    const std::string appeals = appeals_body_for(wf, state.municipality);
+    guidance["appeals_body"] = appeals.empty() ? json() : json(appeals);
+    if (!appeals.empty()) {
+      guidance["then"] = fmt::format("if {} upholds the decision, the complaint goes on to {}", decider, appeals);
+    } else {
+      logger()->warn("case {}: the complaint guidance names no appeals body: set appeals_body for service area "
+                     "'{}' in the municipality file", state.case_number, wf.service_area);
     }
+    decision["complaint_guidance"] = guidance;
+  } else if (wf.undecided_complaint_after) {
+    // An access request (offentlighedsloven §37): to the authority that decided; if it upholds, it forwards
+    // within 7 working days to the highest appeals body of the case the request concerns, which decides
+    // within 20 working days.
+    std::string appeals;
+    const auto it = state.fields.find("concerns_case_id");
+    if (it != state.fields.end() && it->is_number_integer()) {
+      auto concerned = store_.load_case(it->get<long long>());
+      if (concerned.ok()) {
+        auto cwf = workflow(concerned->workflow_id, concerned->workflow_version);
+        if (cwf.ok()) appeals = appeals_body_for(**cwf, concerned->municipality);
+      }
+    }
+    json guidance = {{"to", decider},
+                     {"how", fmt::format("in writing or orally to {}, which reconsiders the decision", decider)},
+                     {"forward_within", "7 working days"},
+                     {"forward_by_if_complained_today", format_date(cal.add_working_days(today, 7))},
+                     {"appeals_body", appeals.empty() ? json() : json(appeals)},
+                     {"appeals_decides_within", "20 working days"},
+                     {"law", "offentlighedsloven §37"}};
+    guidance["then"] = fmt::format("if {} upholds the decision, it sends the complaint within 7 working days to {}, "
+                                   "which decides within 20 working days", decider,
+                                   appeals.empty() ? std::string("the highest appeals body of the case the request "
+                                                                 "concerns")
+                                                   : appeals);
     decision["complaint_guidance"] = guidance;
   }
   return decision;
+}
+
+std::string CaseEngine::appeals_body_for(const WorkflowDefinition& wf, const std::string& municipality) const {
+  if (const auto* org = options_.organisation) {
+    if (const auto* m = org->find(municipality)) {
+      if (const auto* area = m->service_area(wf.service_area); area && !is_blank_text(area->appeals_body)) {
+        return area->appeals_body;
+      }
+    }
+  }
+  return wf.appeals_body;
 }
 
 Result<CaseState> CaseEngine::act(const ActionRequest& req) {
@@ -883,6 +1076,9 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   if (auto st = check_requirements(*plan, state, req, fields); !st.ok()) return st;
   const Date today = copenhagen_date(options_.clock());
   if (auto st = check_complaint_window(*plan, state, req, today); !st.ok()) return st;
+  if (auto st = check_hearing_held(*plan, state, fields); !st.ok()) return st;
+  auto extension = extension_of(*plan, state, fields, today);
+  if (!extension.ok()) return extension.status();
   if (auto st = check_form_with_plugin(*plan, state, req, fields); !st.ok()) return st;
 
   const ActionDefinition& action = *plan->action;
@@ -908,10 +1104,17 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
                            {"on", format_date(today)}};
   }
   if (action.decision) {
-    auto decision = decision_of(*plan, state, req.actor, fields, today);
+    auto decision = decision_of(*plan, state, req, fields, today);
     if (!decision.ok()) return decision.status();
     e.data["decision"] = *decision;
   }
+  if (!extension->is_null()) e.data["extension"] = *extension;
+  auto late = late_complaint_of(*plan, state, req, today);
+  if (!late.ok()) return late.status();
+  if (!late->is_null()) e.data["late_complaint"] = *late;
+  auto journal = journal_of(*plan, state, today);
+  if (!journal.ok()) return journal.status();
+  if (!journal->is_null()) e.data["journal"] = *journal;
   return commit(state, std::move(e));
 }
 
@@ -1019,7 +1222,7 @@ Status CaseEngine::report_incident(long long id, const Actor& actor, const std::
 }
 
 Result<CaseState> CaseEngine::add_note(long long id, const Actor& actor, const std::string& text) {
-  if (text.empty()) return InvalidArgument("a note needs text");
+  if (is_blank_text(text)) return InvalidArgument("a note needs text");
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
   if (auto st = check_may_see(actor, *state); !st.ok()) return st;
@@ -1078,8 +1281,8 @@ Result<CaseState> CaseEngine::add_plugin_event(long long id, const std::string& 
 }
 
 Result<CaseState> CaseEngine::open_access_request(long long case_id, const Actor& actor, const std::string& requester,
-                                                  const std::string& note) {
-  if (requester.empty()) return InvalidArgument("an access request needs the name of who asks");
+                                                  const std::string& note, std::optional<Date> received_on) {
+  if (is_blank_text(requester)) return InvalidArgument("an access request needs the name of who asks");
   auto concerned = store_.load_case(case_id);
   if (!concerned.ok()) return concerned.status();
   if (auto st = check_may_see(actor, *concerned); !st.ok()) return st;
@@ -1093,6 +1296,7 @@ Result<CaseState> CaseEngine::open_access_request(long long case_id, const Actor
                 {"requester", requester}};
   if (!note.empty()) req.fields["note"] = note;
   req.actor = actor;
+  req.received_on = received_on;
   auto opened = open_case(req);
   if (!opened.ok() && opened.status().code() == ErrorCode::kNotFound) {
     return NotFound("the access_request workflow is not deployed (sagsflow init deploys it): " +
@@ -1102,7 +1306,7 @@ Result<CaseState> CaseEngine::open_access_request(long long case_id, const Actor
 }
 
 Result<CaseState> CaseEngine::escalate(long long id, const Actor& actor, const std::string& reason) {
-  if (reason.empty()) return InvalidArgument("an escalation needs a reason (what makes the case complex)");
+  if (is_blank_text(reason)) return InvalidArgument("an escalation needs a reason (what makes the case complex); blank text is none");
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
   if (state->status == CaseStatus::kClosed) return FailedPrecondition(fmt::format("case {} is closed", state->case_number));
@@ -1126,7 +1330,7 @@ Result<CaseState> CaseEngine::draft_decision(long long id, const Actor& actor, c
     return InvalidArgument(fmt::format("a draft decision's outcome must be one of {}, got '{}'",
                                        fmt::join(kOutcomes, ", "), outcome));
   }
-  if (reasons.empty()) return InvalidArgument("a draft decision needs its reasons");
+  if (is_blank_text(reasons)) return InvalidArgument("a draft decision needs its reasons; blank text is none");
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
   auto wf = workflow(state->workflow_id, state->workflow_version);
@@ -1154,7 +1358,7 @@ Result<CaseState> CaseEngine::draft_decision(long long id, const Actor& actor, c
 
 Result<CaseState> CaseEngine::send_letter(long long id, const Actor& actor, const std::string& subject,
                                           const std::string& body) {
-  if (subject.empty() || body.empty()) return InvalidArgument("a letter needs a subject and a body");
+  if (is_blank_text(subject) || is_blank_text(body)) return InvalidArgument("a letter needs a subject and a body");
   auto state = store_.load_case(id);
   if (!state.ok()) return state.status();
   if (auto st = check_may_see(actor, *state); !st.ok()) return st;
@@ -1185,9 +1389,23 @@ Result<int> CaseEngine::check_deadlines() {
   for (long long id : *ids) {
     auto state = store_.load_case(id);
     if (!state.ok()) return state.status();
-    if (state->status != CaseStatus::kOpen || !state->clock || state->clock->breached || state->clock->paused()) {
-      continue;
+    if (state->status != CaseStatus::kOpen) continue;
+    if (state->hearing.is_object()) {
+      // A hearing whose reply date has passed ends: the clock runs again (FVL §19).
+      auto reply_by = parse_date(state->hearing.value("reply_by", std::string()));
+      if (reply_by.ok() && today > *reply_by) {
+        Actor system = Actor::system(state->owning_authority);
+        system.unit = state->unit;
+        auto ended = end_hearing(*state, system, "deadline", "", today);
+        if (ended.ok()) {
+          ++recorded;
+        } else if (ended.status().code() != ErrorCode::kConflict) {
+          return ended.status();
+        }
+      }
+      continue;  // the clock stands still while the citizen may reply; the next run sees the rest
     }
+    if (!state->clock || state->clock->breached || state->clock->paused()) continue;
     const bool overdue = state->clock->overdue_on(today);
     if (!overdue && (state->clock->warned || state->clock->due > warn_until)) continue;
     Actor system = Actor::system(state->owning_authority);
@@ -1205,6 +1423,180 @@ Result<int> CaseEngine::check_deadlines() {
     }
   }
   return recorded;
+}
+
+DanishCalendar CaseEngine::calendar_for(const std::string& municipality) const {
+  const auto* org = options_.organisation;
+  const MunicipalityConfig* m = org ? org->find(municipality) : nullptr;
+  if (m == nullptr) return options_.calendar;
+  CalendarOptions merged = options_.calendar.options();
+  const CalendarOptions& own = m->calendar;
+  merged.customary_closing_days = merged.customary_closing_days || own.customary_closing_days;
+  merged.constitution_day = merged.constitution_day || own.constitution_day;
+  merged.christmas_eve = merged.christmas_eve || own.christmas_eve;
+  merged.new_years_eve = merged.new_years_eve || own.new_years_eve;
+  merged.ascension_friday = merged.ascension_friday || own.ascension_friday;
+  merged.extra_closed_days.insert(own.extra_closed_days.begin(), own.extra_closed_days.end());
+  return DanishCalendar(std::move(merged));
+}
+
+PostDeliveryDays CaseEngine::post_days_for(const std::string& municipality) const {
+  const auto* org = options_.organisation;
+  const MunicipalityConfig* m = org ? org->find(municipality) : nullptr;
+  return m ? m->post_delivery_days : default_post_delivery_days();
+}
+
+Date CaseEngine::receipt_date(const CaseState& state) const {
+  if (state.received_on) return *state.received_on;
+  auto opened = parse_timestamp(state.opened_at);
+  return opened.ok() ? copenhagen_date(*opened) : today();
+}
+
+Result<std::string> CaseEngine::appeals_body_of(const CaseState& state) {
+  auto wf = workflow(state.workflow_id, state.workflow_version);
+  if (!wf.ok()) return wf.status();
+  return appeals_body_for(**wf, state.municipality);
+}
+
+Result<ComplaintDeadline> CaseEngine::complaint_deadline_for(const CaseState& state, Date sent,
+                                                             DeliveryChannel channel) {
+  if (!state.decided_on) {
+    return FailedPrecondition(fmt::format("case {} has no decision", state.case_number));
+  }
+  auto wf = workflow(state.workflow_id, state.workflow_version);
+  if (!wf.ok()) return wf.status();
+  if (!(*wf)->complaint_deadline) {
+    return FailedPrecondition(fmt::format("workflow {} has no complaint deadline", (*wf)->id));
+  }
+  if (sent < *state.decided_on) {
+    return FailedPrecondition(fmt::format("case {}: the decision of {} cannot be sent on {}, before it was made",
+                                          state.case_number, format_date(*state.decided_on), format_date(sent)));
+  }
+  return compute_complaint_deadline(sent, channel, *(*wf)->complaint_deadline, calendar_for(state.municipality),
+                                    post_days_for(state.municipality));
+}
+
+Result<CaseState> CaseEngine::record_decision_sent(long long id, const Actor& actor, Date sent,
+                                                   DeliveryChannel channel) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  auto due = complaint_deadline_for(*state, sent, channel);
+  if (!due.ok()) return due.status();
+  auto wf = workflow(state->workflow_id, state->workflow_version);
+  if (!wf.ok()) return wf.status();
+  CaseEvent e = next_event(*state, actor, "decision_sent", state->stage);
+  e.data["delivered_decision"] = {{"sent", format_date(due->sent)},
+                                  {"channel", delivery_channel_key(due->channel)},
+                                  {"received", format_date(due->received)},
+                                  {"due", format_date(due->due)},
+                                  {"period", (*wf)->complaint_deadline->describe()}};
+  return commit(*state, std::move(e), /*answers=*/false);
+}
+
+Result<CaseState> CaseEngine::start_hearing(long long id, const Actor& actor, const std::string& facts,
+                                            std::optional<Date> reply_by) {
+  if (is_blank_text(facts)) {
+    return InvalidArgument("a party hearing needs the facts the citizen is heard on (FVL §19); blank text is none");
+  }
+  if (facts.size() > 64 * 1024) return InvalidArgument("the facts of a party hearing are limited to 65536 bytes");
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (auto st = check_may_work_on(*state, actor, "hear the citizen on"); !st.ok()) return st;
+  if (!state->hearing.is_null()) {
+    return FailedPrecondition(fmt::format("case {} already has a party hearing open until {}", state->case_number,
+                                          state->hearing.value("reply_by", std::string())));
+  }
+  const Date day = today();
+  const DanishCalendar cal = calendar_for(state->municipality);
+  const Date until = reply_by ? *reply_by
+                              : cal.next_working_day_on_or_after(day + std::chrono::days(
+                                                                       std::max(1, options_.hearing_reply_days)));
+  if (until <= day) {
+    return InvalidArgument(fmt::format("the reply date {} of a party hearing must be after today ({})",
+                                       format_date(until), format_date(day)));
+  }
+  if (until > day + std::chrono::days(366)) {
+    return InvalidArgument(fmt::format("the reply date {} of a party hearing is more than a year away",
+                                       format_date(until)));
+  }
+  CaseEvent e = next_event(*state, actor, "hearing_started", state->stage);
+  const bool pauses = state->clock && !state->clock->paused();
+  e.data["hearing"] = {{"facts", facts},
+                       {"reply_by", format_date(until)},
+                       {"since", format_date(day)},
+                       {"paused_clock", pauses},
+                       {"by", actor.id},
+                       {"law", "forvaltningsloven §19"}};
+  if (pauses) e.data["clock"] = json::array({{{"op", "pause"}, {"on", format_date(day)}}});
+  return commit(*state, std::move(e));
+}
+
+Result<CaseState> CaseEngine::end_hearing(const CaseState& state, const Actor& actor, const std::string& by,
+                                          const std::string& reply, Date day) {
+  CaseEvent e = next_event(state, actor, "hearing_ended", state.stage);
+  json ended = {{"by", by}, {"on", format_date(day)}, {"reply_by", state.hearing.value("reply_by", std::string())}};
+  if (!reply.empty()) ended["reply"] = reply;
+  e.data["hearing_ended"] = ended;
+  // The clock runs again unless the citizen is still asked for something else.
+  if (state.clock && state.clock->paused() && state.missing.is_null()) {
+    DeadlineClock clock = *state.clock;
+    if (clock.resume(day, calendar_for(state.municipality)).ok()) {
+      e.data["clock"] = json::array({{{"op", "resume"}, {"on", format_date(day)}, {"due", format_date(clock.due)}}});
+    }
+  }
+  return commit(state, std::move(e), /*answers=*/by == "reply");
+}
+
+Result<CaseState> CaseEngine::record_hearing_reply(long long id, const Actor& actor, const std::string& reply) {
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  if (auto st = check_may_work_on(*state, actor, "record the hearing reply of"); !st.ok()) return st;
+  if (state->hearing.is_null()) {
+    return FailedPrecondition(fmt::format("case {} has no party hearing open", state->case_number));
+  }
+  if (reply.size() > 64 * 1024) return InvalidArgument("a hearing reply is limited to 65536 bytes");
+  return end_hearing(*state, actor, "reply", reply, today());
+}
+
+Result<std::vector<ProcessingDeadline>> CaseEngine::processing_deadlines(const std::string& municipality) {
+  auto municipalities = store_.list_municipalities();
+  if (!municipalities.ok()) return municipalities.status();
+  auto records = store_.list_workflows();
+  if (!records.ok()) return records.status();
+  std::map<std::string, int> latest;
+  for (const auto& r : *records) latest[r.id] = std::max(latest[r.id], r.version);
+  const auto* org = options_.organisation;
+  // A municipality's own version of an area's workflow is published for it alone.
+  std::set<std::string> own_versions;
+  if (org) {
+    for (const auto* m : org->all()) {
+      for (const auto& a : m->service_areas) {
+        if (!a.workflow.empty()) own_versions.insert(a.workflow);
+      }
+    }
+  }
+  std::vector<ProcessingDeadline> out;
+  for (const auto& [code, name] : *municipalities) {
+    if (!municipality.empty() && code != municipality) continue;
+    for (const auto& [id, version] : latest) {
+      const bool known = org && org->knows(code);
+      if (known && org->workflow_for(code, id) != id) continue;  // replaced here by its own version
+      if (own_versions.contains(id)) {
+        bool uses = false;
+        if (const auto* m = known ? org->find(code) : nullptr) {
+          for (const auto& a : m->service_areas) uses = uses || a.workflow == id;
+        }
+        if (!uses) continue;
+      }
+      auto wf = workflow(id, version);
+      if (!wf.ok()) continue;  // logged by workflow(); an unreadable definition publishes nothing
+      for (const auto& stage : (*wf)->stages) {
+        if (!stage.deadline) continue;
+        out.push_back({code, name, (*wf)->service_area, id, (*wf)->title, stage.name, stage.title, *stage.deadline});
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace sagsflow

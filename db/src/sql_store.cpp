@@ -35,9 +35,18 @@ void keep_sqlite_files_private(const std::string& path, bool before_open) {
   }
 }
 
+// The day the deadline check must look at the case: its running clock's due
+// date or, while a party hearing is open, the hearing's reply date (the
+// check resumes the clock when it passes), whichever comes first.
 std::string due_date_column(const CaseState& s) {
-  if (s.status != CaseStatus::kOpen || !s.clock || s.clock->paused() || s.clock->breached) return {};
-  return format_date(s.clock->due);
+  if (s.status != CaseStatus::kOpen) return {};
+  std::string due;
+  if (s.clock && !s.clock->paused() && !s.clock->breached) due = format_date(s.clock->due);
+  if (s.hearing.is_object() && s.hearing.contains("reply_by") && s.hearing.at("reply_by").is_string()) {
+    const std::string reply_by = s.hearing.at("reply_by").get<std::string>();
+    if (due.empty() || reply_by < due) due = reply_by;
+  }
+  return due;
 }
 
 // The person holding the case in its current stage, or empty.

@@ -205,6 +205,7 @@ TEST_P(CaseEngineTest, ComplaintAfterTheDeadlineIsRefusedUnlessTheAuthorityHears
   heard.action = "complain";
   heard.actor = frontdesk();
   heard.accept_late_complaint = true;
+  heard.late_reason = "Borgeren har dokumenteret sygdom i klagefristen";
   EXPECT_TRUE(engine_->act(heard).ok());
 }
 

@@ -854,4 +854,58 @@ TEST_F(CliTest, CaseShowAndHistoryAreInTheAccessLogWhichOnlyAdminsRead) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every complaint guidance names its appeals body: validate warns until the file sets one.
+TEST_F(CliTest, MunicipalityValidateWarnsUntilEveryComplaintGuidanceNamesItsAppealsBody) {
+  const std::string wf = write("permit.yaml", R"(id: permit
+subject: 23.09.02
+service_area: permits
+start: decide
+complaint_deadline: {weeks: 4}
+stages:
+  decide:
+    kind: decision
+    actions:
+      refuse: {next: closed, decision: true, outcome: refused}
+)");
+  const std::string head = "municipality: {code: \"0101\", name: T}\nworkflows: [permit.yaml]\n";
+  auto warned = run("--json municipality validate " + write("without.yaml", head));
+  ASSERT_EQ(warned.exit_code, 0) << warned.err;
+  const auto report = json::parse(warned.out);
+  ASSERT_EQ(report[0]["warnings"].size(), 1u) << warned.out;
+  EXPECT_NE(report[0]["warnings"][0].get<std::string>().find("service_areas.permits.appeals_body"), std::string::npos);
+  auto fixed = run("--json municipality validate " +
+                   write("with.yaml", head + "service_areas:\n  permits: {appeals_body: Klagenaevnet}\n"));
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_TRUE(json::parse(fixed.out)[0]["warnings"].empty()) << fixed.out;
+  auto bad = run("municipality validate " + write("bad.yaml", head + "calendar: {closing_days: [midsummer]}\n"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find(":3:27: error: calendar.closing_days: 'midsummer' is not one of"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliTest, AHearingAndAReceiptDateFromTheCommandLine) {
+  init();
+  auto future = run("case open -w passport --received-on 2999-01-01");
+  EXPECT_NE(future.exit_code, 0);
+  EXPECT_NE(future.err.find("is after today"), std::string::npos) << future.err;
+  auto opened = run("--json case open -w passport --cpr 070761-4285 --received-on 2026-01-05");
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  EXPECT_EQ(json::parse(opened.out)["received_on"], "2026-01-05");
+  auto blank = run("case hearing 1 --facts '   '");
+  EXPECT_NE(blank.exit_code, 0);
+  EXPECT_NE(blank.err.find("facts"), std::string::npos) << blank.err;
+  auto heard = run("--json case hearing 1 --facts 'Registeret viser en anden adresse'");
+  ASSERT_EQ(heard.exit_code, 0) << heard.err;
+  EXPECT_EQ(json::parse(heard.out)["hearing"]["facts"], "Registeret viser en anden adresse");
+  auto replied = run("--json case hearing-reply 1 --reply 'Adressen er rettet'");
+  ASSERT_EQ(replied.exit_code, 0) << replied.err;
+  EXPECT_TRUE(json::parse(replied.out)["hearing"].is_null());
+  auto history = run("--json case history 1 --verify");
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_TRUE(json::parse(history.out)["replay_matches_state"].get<bool>());
+}
+
+}  // namespace
 }  // namespace sagsflow::testing

@@ -125,7 +125,7 @@ class Checker {
 
   std::optional<DeadlineSpec> deadline(const YAML::Node& n, std::string_view what) {
     if (!expect_map(n, what)) return std::nullopt;
-    check_keys(n, what, {"days", "weeks", "working_days", "roll_to_working_day"});
+    check_keys(n, what, {"days", "weeks", "working_days", "roll_to_working_day", "from"});
     DeadlineSpec spec;
     int amounts = 0;
     for (const auto& kv : n) {
@@ -135,6 +135,12 @@ class Checker {
         if (auto b = boolean(kv.second, fmt::format("{}.roll_to_working_day", what))) {
           spec.roll_to_working_day = *b;
         }
+        continue;
+      }
+      if (key == "from") {
+        const auto v = scalar(kv.second, fmt::format("{}.from", what));
+        if (v == "receipt") spec.from_receipt = true;
+        else if (v && *v != "stage") error(kv.second, fmt::format("{}.from must be 'receipt' or 'stage', got '{}'", what, *v));
         continue;
       }
       const auto unit = deadline_unit_from_key(key);

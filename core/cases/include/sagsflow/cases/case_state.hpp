@@ -54,6 +54,21 @@ struct CaseState {
   std::optional<Date> decided_on;
   std::string outcome;
   std::optional<Date> complaint_due;
+  // The day the inquiry that opened the case was received (the opening's
+  // received_on); deadlines the law counts from receipt start on it. Unset
+  // on cases opened before it was recorded: then the opening day.
+  std::optional<Date> received_on;
+  // The authority that made the latest decision (only it may accept a late complaint).
+  std::string decided_by;
+  // How the latest decision's complaint deadline was computed:
+  // {sent, channel, received, due, period}; null without one.
+  nlohmann::json complaint_deadline;
+  // An open party hearing (FVL §19): {facts, reply_by, since, paused_clock, by}; null otherwise.
+  nlohmann::json hearing;
+  // The latest journalisation of a complaint: {facet: K02|K03, number, on, ...}.
+  nlohmann::json journal;
+  // The latest extension of an access request's deadline: {reason, expected_date, on}.
+  nlohmann::json extension;
   // Set while a plugin failure blocks the case: {plugin, operation, error, action}.
   nlohmann::json incident;
   // The plugin's latest decision proposal: {outcome, reasons, details}.

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sagsflow/config/channel_strategy.hpp"
+#include "sagsflow/domain/complaint_deadline.hpp"
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/config/plugin_manifest.hpp"
 #include "sagsflow/config/workflow.hpp"
@@ -87,6 +88,10 @@ struct ServiceAreaConfig {
   // This municipality's settings for the area's plugin (amounts, thresholds):
   // what the plugin reads with config_get while working on its cases.
   std::map<std::string, std::string> settings;
+  // Where complaints about this area's decisions go after the deciding
+  // authority's reconsideration, when its workflow cannot know (names the
+  // body in every complaint guidance). Empty: the workflow's appeals_body.
+  std::string appeals_body;
 };
 
 struct Agreement {
@@ -106,6 +111,10 @@ struct MunicipalityConfig {
   std::vector<Agreement> agreements;
   std::vector<std::string> workflow_files;  // resolved against the file's folder
   ChannelStrategy channel_strategy = default_channel_strategy();
+  // The municipality's closing days beyond the public holidays (key `calendar`).
+  CalendarOptions calendar;
+  // Days from posting to receipt of a physical letter (key `post_delivery_days`).
+  PostDeliveryDays post_delivery_days = default_post_delivery_days();
 
   // The unit / service area with this id, or nullptr (pointers into this config).
   const MunicipalUnit* unit(std::string_view id) const;
@@ -127,5 +136,11 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
 // parse_municipality of the file's text; a file that cannot be read is one
 // error naming the path (no position).
 MunicipalityParseResult load_municipality_file(const std::string& path);
+
+// Every complaint guidance names the appeals body (docs/legal.md#the-appeals-body):
+// one warning for each of `workflows` that has a complaint deadline but whose
+// appeals body neither the workflow nor `m`'s service area (appeals_body)
+// names, saying which key to set. Pure: any thread.
+std::vector<std::string> appeals_body_gaps(const MunicipalityConfig& m, const std::vector<WorkflowDefinition>& workflows);
 
 }  // namespace sagsflow

@@ -86,6 +86,10 @@ struct ActionDefinition {
   // whose queue). Empty: the stage kind's task (default_task()).
   std::string task;
   bool complex = false;  // the customer line may not take it; it escalates to the specialist group
+  // Writes to the citizen that the stage's deadline cannot be kept: needs the
+  // fields extension_reason (not blank) and expected_date (a date after
+  // today), recorded as the event's `extension` (offentlighedsloven §36 stk. 2).
+  bool extension = false;
   SourcePosition pos;
 };
 
@@ -112,6 +116,14 @@ struct WorkflowDefinition {
   // Where a complaint goes after the deciding authority's reconsideration
   // (e.g. "Ankestyrelsen"); named in the complaint guidance of decisions.
   std::string appeals_body;
+  // Refusals and partial grants may rest on facts the citizen does not know:
+  // such a decision needs a party hearing held on the case first (FVL §19),
+  // or the field `hearing_not_needed` saying why none is (§19 stk. 2).
+  bool hearing_before_refusal = false;
+  // The citizen may complain when no decision has come this long after
+  // receipt (offentlighedsloven §37 stk. 1: 14 working days); the opening
+  // records the date (`undecided_complaint_from`).
+  std::optional<DeadlineSpec> undecided_complaint_after;
   std::vector<StageDefinition> stages;  // in file order
   const StageDefinition* find_stage(std::string_view stage) const;
   // The task `action` of `stage` performs (its own, or its stage kind's).

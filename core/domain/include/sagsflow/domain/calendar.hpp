@@ -33,10 +33,25 @@ Result<Date> parse_date(std::string_view text);
 // Easter Sunday of the Gregorian year (anonymous Gregorian algorithm).
 Date easter_sunday(int year);
 
+// Closing days beyond the public holidays. `customary_closing_days` switches
+// on all three customary ones (5 June, 24 and 31 December) at once; each can
+// also be switched on alone. `ascension_friday` is the Friday after Ascension
+// Day, which Udbetaling Danmark counts as closed (docs/legal.md#citizens-deadlines).
 struct CalendarOptions {
   bool customary_closing_days = false;  // 5 June, 24 and 31 December
   std::set<Date> extra_closed_days;     // the municipality's own
+  bool constitution_day = false;        // Grundlovsdag, 5 June
+  bool christmas_eve = false;           // 24 December
+  bool new_years_eve = false;           // 31 December
+  bool ascension_friday = false;        // the day after Kristi himmelfartsdag
+  friend bool operator==(const CalendarOptions&, const CalendarOptions&) = default;
 };
+
+// The keys of the municipality file's calendar.closing_days list:
+// "constitution_day", "christmas_eve", "new_years_eve", "ascension_friday".
+// Sets the flag and answers true for a known key; false (nothing set) otherwise.
+bool set_closing_day(CalendarOptions& options, std::string_view key);
+inline constexpr const char* kClosingDayKeys = "constitution_day, christmas_eve, new_years_eve, ascension_friday";
 
 class DanishCalendar {
  public:
@@ -54,6 +69,10 @@ class DanishCalendar {
   int working_days_in(Date from, Date to) const;
   // `d` if it is a working day, else the next working day.
   Date next_working_day_on_or_after(Date d) const;
+  // Why `d` is not a working day ("lørdag", "2. påskedag", "Grundlovsdag",
+  // "closing day of the municipality"), or nullopt on a working day.
+  std::optional<std::string> closed_because(Date d) const;
+  const CalendarOptions& options() const { return options_; }
 
  private:
   CalendarOptions options_;

@@ -24,6 +24,10 @@ struct DeadlineSpec {
   int amount = 0;
   DeadlineUnit unit = DeadlineUnit::kCalendarDays;
   bool roll_to_working_day = false;
+  // The law counts it from the day the inquiry was received, not from the
+  // day the case reached the stage (workflow key `from: receipt`): the clock
+  // starts on the case's received_on (docs/legal.md#deadlines-counted-from-receipt).
+  bool from_receipt = false;
 
   // The due date of a deadline that starts running on `start`.
   Date due_from(Date start, const DanishCalendar& cal) const;

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "sagsflow/domain/calendar.hpp"
+#include "sagsflow/domain/complaint_deadline.hpp"
 #include "sagsflow/cases/case_store.hpp"
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/engine/events.hpp"
@@ -70,6 +71,9 @@ struct EngineOptions {
   // installations on a new SqlStore::config_generation); a workflow deployed
   // by this engine is taken up at once either way.
   bool cache_configuration = false;
+  // A party hearing without a reply date asks for a reply within this many
+  // calendar days (rolled to a working day).
+  int hearing_reply_days = 14;
 };
 
 // The form values an OpenCaseRequest or ActionRequest brings are refused
@@ -92,6 +96,10 @@ struct OpenCaseRequest {
   std::optional<std::string> facet;  // the workflow's when empty
   Actor actor;
   std::optional<std::string> subject;  // the workflow's when empty (e.g. an access request takes its case's)
+  // The day the inquiry was received, when it is registered later (a letter
+  // opened days after it came). Not after today; empty: today. Deadlines the
+  // law counts from receipt (`from: receipt`) start on it.
+  std::optional<Date> received_on;
 };
 
 struct ActionRequest {
@@ -103,6 +111,25 @@ struct ActionRequest {
   std::optional<long long> expected_version;  // refuse if the case moved on
   std::string note;
   bool accept_late_complaint = false;  // the authority chose to hear a late complaint
+  // Why the authority hears a complaint that came after the deadline:
+  // required (not blank) when accept_late_complaint is needed.
+  std::string late_reason;
+  // How a decision this action makes reaches the citizen, as known now;
+  // empty: the case's field `delivery_channel`, else Digital Post.
+  std::optional<DeliveryChannel> delivery_channel;
+};
+
+// A published processing deadline (retssikkerhedsloven §3): one stage with
+// a deadline of one service area's workflow in one municipality.
+struct ProcessingDeadline {
+  std::string municipality;
+  std::string municipality_name;
+  std::string service_area;
+  std::string workflow_id;
+  std::string workflow_title;
+  std::string stage;
+  std::string stage_title;
+  DeadlineSpec deadline;
 };
 
 // Why personal data of a case is read; stored in the access log with the reader.
@@ -332,14 +359,53 @@ class CaseEngine {
   // Registers a request for access to the file of case `case_id`
   // (aktindsigt, Offentlighedsloven §36): a case of workflow "access_request"
   // under the same KLE subject with facet A53, decided within 7 working days.
+  // `received_on`: the day the request was received when it is registered
+  // later; the 7 working days count from it (docs/legal.md#deadlines-counted-from-receipt).
   Result<CaseState> open_access_request(long long case_id, const Actor& actor, const std::string& requester,
-                                        const std::string& note);
+                                        const std::string& note, std::optional<Date> received_on = std::nullopt);
+
+  // The calendar of `municipality`: the engine's, with the closing days its
+  // municipality file declares added.
+  DanishCalendar calendar_for(const std::string& municipality) const;
+  // Days from posting to receipt of a physical letter in `municipality`
+  // (its municipality file's table, else default_post_delivery_days()).
+  PostDeliveryDays post_days_for(const std::string& municipality) const;
+  // The appeals body complaints about the case's decisions go to: the
+  // municipality's setting for the area, else the workflow's; empty when
+  // neither names one.
+  Result<std::string> appeals_body_of(const CaseState& state);
+  // The complaint deadline of the case's latest decision if it is sent on
+  // `sent` through `channel` (for delivery, which knows when and how it went).
+  // kFailedPrecondition when the case has no decision or its workflow no
+  // complaint deadline.
+  Result<ComplaintDeadline> complaint_deadline_for(const CaseState& state, Date sent, DeliveryChannel channel);
+  // Delivery records when and how the decision went out: the complaint
+  // deadline is computed again from that (event "decision_sent"). Sagsflow's
+  // own work: no person rules apply. kFailedPrecondition as above, and when
+  // `sent` is before the decision.
+  Result<CaseState> record_decision_sent(long long id, const Actor& actor, Date sent, DeliveryChannel channel);
+  // Party hearing (partshøring, FVL §19) in any stage of an open case: records
+  // the facts the citizen is heard on and the reply date (event
+  // "hearing_started"; `reply_by` after today, empty: hearing_reply_days),
+  // and pauses the running deadline clock. kInvalidArgument for blank facts
+  // or a reply date not after today; kFailedPrecondition when a hearing is
+  // already open or the case is closed; kForbidden as for any action.
+  Result<CaseState> start_hearing(long long id, const Actor& actor, const std::string& facts,
+                                  std::optional<Date> reply_by);
+  // The citizen's reply came (event "hearing_ended", by "reply"): the clock
+  // the hearing paused runs again. kFailedPrecondition without an open hearing.
+  Result<CaseState> record_hearing_reply(long long id, const Actor& actor, const std::string& reply);
+  // The published processing deadlines of every municipality the store knows
+  // (or only `municipality`), per service area, from the workflows deployed
+  // (the latest version each municipality uses). No personal data.
+  Result<std::vector<ProcessingDeadline>> processing_deadlines(const std::string& municipality = {});
 
   EventBus& events() { return events_; }
   // The store the engine works on, for the plugin host's delivery queue of
   // committed events (CaseStore::plugin_delivery ...).
   CaseStore& store() { return store_; }
   const DanishCalendar& calendar() const { return options_.calendar; }
+  const EngineOptions& options() const { return options_; }
   Date today() const { return copenhagen_date(options_.clock()); }
 
  private:
@@ -362,13 +428,25 @@ class CaseEngine {
   Status check_requirements(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
                             const nlohmann::json& fields);
   Status check_complaint_window(const ActionPlan& plan, const CaseState& state, const ActionRequest& req, Date today);
+  Status check_hearing_held(const ActionPlan& plan, const CaseState& state, const nlohmann::json& fields);
+  Result<nlohmann::json> extension_of(const ActionPlan& plan, const CaseState& state, const nlohmann::json& fields,
+                                      Date today) const;
+  Result<nlohmann::json> journal_of(const ActionPlan& plan, const CaseState& state, Date today);
+  Result<nlohmann::json> late_complaint_of(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                           Date today) const;
+  // The day the case's inquiry was received.
+  Date receipt_date(const CaseState& state) const;
+  // Ends an open hearing (`by` "reply" or "deadline").
+  Result<CaseState> end_hearing(const CaseState& state, const Actor& actor, const std::string& by,
+                                const std::string& reply, Date today);
   Status check_form_with_plugin(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
                                 const nlohmann::json& fields);
   nlohmann::json missing_request(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
                                  const nlohmann::json& fields, Date today) const;
   nlohmann::json clock_operations(const ActionPlan& plan, const CaseState& state, Date today) const;
-  Result<nlohmann::json> decision_of(const ActionPlan& plan, const CaseState& state, const Actor& actor,
-                                     const nlohmann::json& fields, Date today) const;
+  Result<nlohmann::json> decision_of(const ActionPlan& plan, const CaseState& state, const ActionRequest& req,
+                                     const nlohmann::json& fields, Date today);
+  std::string appeals_body_for(const WorkflowDefinition& wf, const std::string& municipality) const;
   CaseEvent next_event(const CaseState& current, const Actor& actor, std::string action, std::string to_stage) const;
   // Stores an incident event and returns the kPluginFailed status to report.
   Status record_incident(const CaseState& current, const Actor& actor, const std::string& plugin,
