@@ -17,6 +17,10 @@ std::string prometheus_label(const std::string& value) {
   return out;
 }
 
+std::string prometheus_metric(const std::string& name, const char* type, const std::string& help, long long value) {
+  return fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+}
+
 std::string render_connections(const ConnectionCounts& c) {
   std::string out;
   out += "# HELP sagsflow_http_connections_open Connections open now.\n";

@@ -45,5 +45,7 @@ class RequestMetrics {
 
 // "a\"b" -> a\"b for a Prometheus label value.
 std::string prometheus_label(const std::string& value);
+// One unlabelled metric in the text format: its HELP and TYPE lines ("counter" or "gauge"), then its value.
+std::string prometheus_metric(const std::string& name, const char* type, const std::string& help, long long value);
 
 }  // namespace sagsflow::server

@@ -444,21 +444,16 @@ Reply Server::Impl::metrics_text() {
   std::string out = metrics.render();
   if (const http::Listener* l = listener.load()) out += render_connections(l->counts());
   const Lanes::Figures lanes = api.lanes->figures();
-  out += "# HELP sagsflow_write_groups_total Group commits on the SQLite writer (one transaction, one sync).\n";
-  out += "# TYPE sagsflow_write_groups_total counter\n";
-  out += fmt::format("sagsflow_write_groups_total {}\n", lanes.groups);
-  out += "# HELP sagsflow_grouped_requests_total Requests committed in those groups.\n";
-  out += "# TYPE sagsflow_grouped_requests_total counter\n";
-  out += fmt::format("sagsflow_grouped_requests_total {}\n", lanes.grouped_requests);
-  out += "# HELP sagsflow_config_generation The newest configuration generation this server has read.\n";
-  out += "# TYPE sagsflow_config_generation gauge\n";
-  out += fmt::format("sagsflow_config_generation {}\n", lanes.config_generation);
-  out += "# HELP sagsflow_lane_reopens_total Lanes reopened on a newer configuration (init, workflow deploy, plugins).\n";
-  out += "# TYPE sagsflow_lane_reopens_total counter\n";
-  out += fmt::format("sagsflow_lane_reopens_total {}\n", lanes.reopened);
-  out += "# HELP sagsflow_lane_reopen_failures_total Reopens that failed; the lane kept its previous configuration.\n";
-  out += "# TYPE sagsflow_lane_reopen_failures_total counter\n";
-  out += fmt::format("sagsflow_lane_reopen_failures_total {}\n", lanes.reopen_failures);
+  out += prometheus_metric("sagsflow_write_groups_total", "counter",
+                           "Group commits on the SQLite writer (one transaction, one sync).", lanes.groups);
+  out += prometheus_metric("sagsflow_grouped_requests_total", "counter", "Requests committed in those groups.",
+                           lanes.grouped_requests);
+  out += prometheus_metric("sagsflow_config_generation", "gauge",
+                           "The newest configuration generation this server has read.", lanes.config_generation);
+  out += prometheus_metric("sagsflow_lane_reopens_total", "counter",
+                           "Lanes reopened on a newer configuration (init, workflow deploy, plugins).", lanes.reopened);
+  out += prometheus_metric("sagsflow_lane_reopen_failures_total", "counter",
+                           "Reopens that failed; the lane kept its previous configuration.", lanes.reopen_failures);
   MutexLock cache_guard(metrics_cache_mutex);
   const auto now = std::chrono::steady_clock::now();
   if (now - metrics_cached_at < std::chrono::seconds(5) && !metrics_cache.empty()) {
