@@ -100,6 +100,29 @@ struct Agreement {
   std::vector<std::string> service_areas;  // handled here on its behalf
 };
 
+// The municipality's letterhead on every letter (key `letters.letterhead`).
+struct Letterhead {
+  std::string address;  // postal address, may hold line breaks
+  std::string phone, email, web;
+  std::string cvr;      // the municipality's CVR number (8 digits), the sender id of Digital Post
+  std::string logo;     // `logo:` as written: a PNG file, resolved against the municipality file's folder
+  std::string logo_png; // the logo's bytes (read when the file is loaded into the database; empty: none)
+};
+
+// A delivery channel of the municipality's letters (keys `letters.digital_post`, `letters.print`):
+// the delivery plugin that serves it and that plugin's settings (what it reads with config_get).
+struct DeliveryChannelConfig {
+  std::string plugin;
+  std::map<std::string, std::string> settings;
+};
+
+struct LetterSettings {
+  Letterhead letterhead;
+  std::string language = "da";  // the language of letters (da or en)
+  std::optional<DeliveryChannelConfig> digital_post;
+  std::optional<DeliveryChannelConfig> print;
+};
+
 struct MunicipalityConfig {
   std::string code;
   std::string name;
@@ -115,6 +138,8 @@ struct MunicipalityConfig {
   CalendarOptions calendar;
   // Days from posting to receipt of a physical letter (key `post_delivery_days`).
   PostDeliveryDays post_delivery_days = default_post_delivery_days();
+  // Letterhead, language and delivery channels of its letters (key `letters`).
+  LetterSettings letters;
 
   // The unit / service area with this id, or nullptr (pointers into this config).
   const MunicipalUnit* unit(std::string_view id) const;

@@ -132,6 +132,18 @@ struct ScanVerdict {
   std::string reason;  // set when rejected (at most 500 bytes)
 };
 
+// A delivery plugin's answer for one letter (ABI 1.2, deliver_letter).
+enum class DeliveryStatus {
+  kDelivered,  // handed over; `receipt` says what the receiver acknowledged
+  kRetry,      // not now (the receiver is down, busy, timed out): try again later
+  kRefused,    // never on this channel (e.g. the recipient is exempt from Digital Post)
+};
+struct DeliveryAnswer {
+  DeliveryStatus status = DeliveryStatus::kRetry;
+  std::string receipt;  // kDelivered: the receiver's acknowledgement (at most 1000 bytes)
+  std::string reason;   // kRetry / kRefused: why (at most 1000 bytes)
+};
+
 // What deliver_pending did.
 struct DeliveryReport {
   size_t delivered = 0;  // on_case_event calls that succeeded
@@ -208,6 +220,22 @@ class PluginHost final : public PluginCalls {
   std::vector<std::string> scanners() const;
   Result<ScanVerdict> scan_document(const std::string& plugin, const nlohmann::json& metadata,
                                     std::string_view content);
+
+  // Letter delivery (ABI 1.2). deliverers() lists the loaded plugins whose
+  // manifest declares a delivery channel and that offer deliver_letter, in
+  // load order; delivery_channel() is that channel ("digital_post", "print"),
+  // empty for a plugin that delivers nothing. deliver_letter hands the letter
+  // (JSON, see plugin_abi.h: ids, idempotency key, recipient with the CPR
+  // number unmasked, sender, document metadata, and for digital_post the MeMo
+  // message) and the PDF's bytes to the plugin, with the letter's
+  // municipality as the config_get context. kPluginFailed when the plugin
+  // throws, reports an error, crashes, times out or answers anything but
+  // {"status": "delivered", "receipt"} / {"status": "retry"|"refused",
+  // "reason"}; kNotFound when no loaded plugin has the id or it delivers
+  // nothing. A caller treats kPluginFailed like kRetry.
+  std::vector<std::string> deliverers() const;
+  std::string delivery_channel(std::string_view id) const;
+  Result<DeliveryAnswer> deliver_letter(const std::string& plugin, const nlohmann::json& letter, std::string_view pdf);
 
   struct Context;  // per plugin: its library or process, and what its host calls need
   const PluginHostOptions& options() const { return options_; }
