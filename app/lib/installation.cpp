@@ -129,6 +129,7 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   EngineOptions engine_options{DanishCalendar{}, options.clock, options.read_only ? nullptr : s.plugins.get()};
   if (!s.organisation->empty()) engine_options.organisation = s.organisation.get();
   engine_options.cache_configuration = options.cache_configuration;
+  engine_options.letters = options.letters;
   s.engine = std::make_unique<CaseEngine>(*s.store, engine_options);
   // Worklists read the queue column: open cases stored without one (rows of
   // before schema 9) are placed now, in batches; none left is one probe of

@@ -65,6 +65,20 @@ Status ServerConfig::check() const {
   if (idempotency_key_hours < 1 || idempotency_key_hours > 24 * 30) {
     return InvalidArgument(fmt::format("idempotency.keep_hours {} is not 1-720", idempotency_key_hours));
   }
+  if (letter_poll_milliseconds < 50 || letter_poll_milliseconds > 600000) {
+    return InvalidArgument(fmt::format("letters.poll_milliseconds {} is not 50-600000", letter_poll_milliseconds));
+  }
+  if (letter_retry_first_seconds < 1 || letter_retry_first_seconds > 86400) {
+    return InvalidArgument(fmt::format("letters.retry_first_seconds {} is not 1-86400", letter_retry_first_seconds));
+  }
+  if (letter_retry_max_seconds < letter_retry_first_seconds || letter_retry_max_seconds > 7 * 86400) {
+    return InvalidArgument(fmt::format("letters.retry_max_seconds {} must be at least letters.retry_first_seconds ({}) "
+                                       "and at most a week",
+                                       letter_retry_max_seconds, letter_retry_first_seconds));
+  }
+  if (letter_max_attempts < 1 || letter_max_attempts > 1000) {
+    return InvalidArgument(fmt::format("letters.max_attempts {} is not 1-1000", letter_max_attempts));
+  }
   if (token_lifetime_hours < 1) return InvalidArgument("auth.token_lifetime_hours must be at least 1");
   if (token_max_lifetime_hours < 1 || token_max_lifetime_hours > 24 * 365) {
     return InvalidArgument(fmt::format("auth.token_max_lifetime_hours {} is not 1-8760", token_max_lifetime_hours));
@@ -93,7 +107,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "limits.requests_per_minute", "deadlines.check_minutes", "simulation.allowed", "database.url",   "plugins.directory",
       "database.read_connections", "database.write_connections", "database.group_commit_max",
       "database.config_refresh_milliseconds",
-      "jobs.heartbeat_seconds", "jobs.stale_after_seconds", "idempotency.keep_hours"};
+      "jobs.heartbeat_seconds", "jobs.stale_after_seconds", "idempotency.keep_hours",
+      "letters.poll_milliseconds", "letters.retry_first_seconds", "letters.retry_max_seconds", "letters.max_attempts"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -157,6 +172,10 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     num("jobs.heartbeat_seconds", c.job_heartbeat_seconds);
     num("jobs.stale_after_seconds", c.job_stale_after_seconds);
     num("idempotency.keep_hours", c.idempotency_key_hours);
+    num("letters.poll_milliseconds", c.letter_poll_milliseconds);
+    num("letters.retry_first_seconds", c.letter_retry_first_seconds);
+    num("letters.retry_max_seconds", c.letter_retry_max_seconds);
+    num("letters.max_attempts", c.letter_max_attempts);
   } catch (const Poco::Exception& e) {
     return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
   }

@@ -24,6 +24,7 @@
 #include "sagsflow/domain/cpr.hpp"
 #include "sagsflow/domain/instance_name.hpp"
 #include "sagsflow/domain/log.hpp"
+#include "sagsflow/app/letter_delivery.hpp"
 #include "web_assets.hpp"
 
 namespace sagsflow::server {
@@ -182,6 +183,11 @@ struct Server::Impl {
   CondVar delivery_signal;
   bool delivery_wanted GUARDED_BY(stop_mutex) = true;
   void deliver_plugin_events_until_stopped();
+  // Renders and delivers the letter outbox (app/letter_delivery.hpp):
+  // claims on a writer, renders here, sends on a writer, every
+  // config.letter_poll_milliseconds until stop.
+  std::thread letter_deliverer;
+  void deliver_letters_until_stopped();
 
   Reply handle(const http::Request& req, std::string& route_label);
   // The answer on a worker thread: handle() timed, counted and logged.
@@ -305,6 +311,48 @@ void Server::Impl::deliver_plugin_events_until_stopped() {
       MutexLock lock(stop_mutex);
       delivery_wanted = true;
     }
+  }
+}
+
+void Server::Impl::deliver_letters_until_stopped() {
+  app::LetterWorkOptions options;
+  options.holder = node;
+  options.first_retry = std::chrono::seconds(config.letter_retry_first_seconds);
+  options.max_retry = std::chrono::seconds(config.letter_retry_max_seconds);
+  options.max_attempts = config.letter_max_attempts;
+  const auto every = std::chrono::milliseconds(config.letter_poll_milliseconds);
+  for (;;) {
+    bool more = false;
+    if (api.documents) {
+      std::vector<app::LetterJob> jobs;
+      Status claimed = Internal("not run");
+      Status committed = api.lanes->write(
+          [&](app::Installation& i) {
+            auto prepared = app::prepare_letters(i, *api.documents, options);
+            claimed = prepared.ok() ? Status::Ok() : prepared.status();
+            if (prepared.ok()) jobs = std::move(*prepared);
+          },
+          Lanes::Grouping::kAlone);
+      if (!committed.ok()) claimed = committed;
+      if (!claimed.ok()) logger()->error("letters could not be claimed: {}", claimed.message());
+      if (!jobs.empty()) {
+        app::render_letters(jobs, *api.documents);  // the slow part, on no lane
+        Status sent = Internal("not run");
+        committed = api.lanes->write(
+            [&](app::Installation& i) {
+              auto report = app::send_letters(i, *api.documents, jobs, options);
+              sent = report.ok() ? Status::Ok() : report.status();
+            },
+            Lanes::Grouping::kAlone);
+        if (!committed.ok()) sent = committed;
+        if (!sent.ok()) logger()->error("letters could not be delivered: {}", sent.message());
+        more = sent.ok() && static_cast<int>(jobs.size()) >= options.batch;
+      }
+    }
+    MutexLock lock(stop_mutex);
+    const auto next = std::chrono::steady_clock::now() + (more ? std::chrono::milliseconds(0) : every);
+    while (!stopping && std::chrono::steady_clock::now() < next) stop_signal.wait_until(stop_mutex, next);
+    if (stopping) return;
   }
 }
 
@@ -949,6 +997,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   impl->deadline_checker = std::thread([raw = impl.get()] { raw->check_deadlines_until_stopped(); });
   impl->plugin_deliverer = std::thread([raw = impl.get()] { raw->deliver_plugin_events_until_stopped(); });
   impl->job_keeper = std::thread([raw = impl.get()] { raw->keep_jobs_until_stopped(); });
+  impl->letter_deliverer = std::thread([raw = impl.get()] { raw->deliver_letters_until_stopped(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -979,6 +1028,7 @@ void Server::stop() {
   if (impl_->deadline_checker.joinable()) impl_->deadline_checker.join();
   if (impl_->plugin_deliverer.joinable()) impl_->plugin_deliverer.join();
   if (impl_->job_keeper.joinable()) impl_->job_keeper.join();
+  if (impl_->letter_deliverer.joinable()) impl_->letter_deliverer.join();
   impl_->api.jobs.stop_children();
   impl_->api.jobs.join();
   if (impl_->api.lanes) {

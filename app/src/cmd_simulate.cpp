@@ -35,6 +35,7 @@ Result<Outcome> simulate_into(const Context& ctx, const std::string& db_url, con
                               const app::SimulationProfile& profile, const SimulateArgs& a, double phone_hours) {
   Timestamp now = system_clock()();
   app::InstallationOptions options{db_url, ctx.plugin_dir, [&now] { return now; }};
+  options.letters = false;  // a what-if writes to no citizen
   // Simulated data is throwaway: no fsync per transaction (a crash loses the run, nothing else).
   if (a.fast) options.sqlite_synchronous = "OFF";
   auto inst = app::open_installation(options);

@@ -20,6 +20,13 @@ const TEXT = {
     no_actions: 'Du kan ikke tage nogen handling på sagen i dette trin.', note: 'Notat', attachments: 'Bilag modtaget',
     documents: 'Dokumenter', add_document: 'Tilføj dokument', doc_kind: 'Slags', doc_file: 'Fil', download: 'Hent', size: 'Størrelse',
     added: 'Tilføjet', no_documents: 'Ingen dokumenter.',
+    letters: 'Breve', no_letters: 'Ingen breve.', letter_kind: 'Brev', letter_state: 'Forsendelse', letter_channel: 'Kanal',
+    attempts: 'Forsøg', receipt: 'Kvittering', delivered: 'Sendt', letter_incident: 'Fejl ved forsendelse',
+    kind_receipt: 'Kvittering', kind_missing_items: 'Anmodning om oplysninger', kind_decision: 'Afgørelse',
+    kind_forwarding: 'Videresendelse', kind_delay: 'Forsinkelse', kind_access_extension: 'Aktindsigt: forlænget frist',
+    kind_access_decision: 'Afgørelse om aktindsigt', kind_hearing: 'Partshøring', kind_message: 'Brev',
+    state_queued: 'venter', state_delivered: 'sendt', state_failed: 'mislykket',
+    channel_digital_post: 'Digital Post', channel_print: 'fysisk post',
     do_action: 'Udfør', queue: 'Venter hos', status: 'Status', owner: 'Myndighed', opened: 'Oprettet', when: 'Hvornår', who: 'Hvem',
     what: 'Hvad', plugins: 'Installerede plugins', workflows: 'Arbejdsgange og versioner', model: 'Organiseringsmodel',
     responsibilities: 'Ansvar pr. opgave', audit: 'Adgangslog (personoplysninger)', version: 'Version', loaded: 'Indlæst',
@@ -54,6 +61,13 @@ const TEXT = {
     no_actions: 'You cannot take any action on this case at this stage.', note: 'Note', attachments: 'Attachments received',
     documents: 'Documents', add_document: 'Add document', doc_kind: 'Kind', doc_file: 'File', download: 'Download', size: 'Size',
     added: 'Added', no_documents: 'No documents.',
+    letters: 'Letters', no_letters: 'No letters.', letter_kind: 'Letter', letter_state: 'Delivery', letter_channel: 'Channel',
+    attempts: 'Attempts', receipt: 'Receipt', delivered: 'Delivered', letter_incident: 'Delivery problem',
+    kind_receipt: 'Receipt', kind_missing_items: 'Request for information', kind_decision: 'Decision',
+    kind_forwarding: 'Forwarding notice', kind_delay: 'Delay notice', kind_access_extension: 'Access request: extension',
+    kind_access_decision: 'Access request decision', kind_hearing: 'Hearing', kind_message: 'Letter',
+    state_queued: 'waiting', state_delivered: 'delivered', state_failed: 'failed',
+    channel_digital_post: 'Digital Post', channel_print: 'physical post',
     do_action: 'Do', queue: 'Waiting at', status: 'Status', owner: 'Authority', opened: 'Opened', when: 'When', who: 'Who',
     what: 'What', plugins: 'Installed plugins', workflows: 'Workflows and versions', model: 'Organisational model',
     responsibilities: 'Responsibility per task', audit: 'Access log (personal data)', version: 'Version', loaded: 'Loaded',
@@ -140,6 +154,23 @@ function documentTable(docs, pathOf, box) {
     h('button', { type: 'button', class: 'secondary', 'data-document': String(d.id), onclick: async () => {
       try { await downloadDocument(pathOf(d), d.name); } catch (err) { box.replaceChildren(problemBox(err)); }
     } }, t('download'))]));
+}
+
+// Letters to the citizen: staff see each one's delivery; the citizen sees what reached them.
+function letterTable(letters, pathOf, box, forStaff) {
+  if (!letters.length) return h('p', { class: 'muted' }, t('no_letters'));
+  const word = (prefix, v) => (v ? t(prefix + v) : '—');
+  const head = forStaff ? [t('letter_kind'), t('letter_state'), t('letter_channel'), t('attempts'), t('receipt'), '']
+    : [t('letter_kind'), t('letter_channel'), t('delivered'), ''];
+  return table(head, letters.map((l) => {
+    const pdf = l.document_id
+      ? h('button', { type: 'button', class: 'secondary', 'data-letter': String(l.id), onclick: async () => {
+        try { await downloadDocument(pathOf(l.document_id), `${l.kind}.pdf`); } catch (err) { box.replaceChildren(problemBox(err)); }
+      } }, t('download')) : '';
+    if (!forStaff) return [word('kind_', l.kind), word('channel_', l.channel), l.delivered_at || '', pdf];
+    const stateText = word('state_', l.state) + (l.incident ? ` · ${t('letter_incident')}: ${l.last_error || ''}` : '');
+    return [word('kind_', l.kind), stateText, word('channel_', l.channel), String(l.attempts), l.receipt || '', pdf];
+  }));
 }
 
 function uploadForm(c) {
@@ -370,10 +401,12 @@ function actionForm(c, a) {
 
 async function casePage(id) {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
-  const [c, hist, docs] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`),
-    api('GET', `/api/v1/cases/${id}/documents`)]);
+  const [c, hist, docs, letters] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`),
+    api('GET', `/api/v1/cases/${id}/documents`), api('GET', `/api/v1/cases/${id}/letters`)]);
   const docBox = h('div', { id: 'documents' });
   docBox.append(documentTable(docs.documents, (d) => `/api/v1/cases/${id}/documents/${d.id}`, docBox));
+  const letterBox = h('div', { id: 'letters' });
+  letterBox.append(letterTable(letters.letters, (doc) => `/api/v1/cases/${id}/documents/${doc}`, letterBox, true));
   const facts = h('dl', { class: 'facts' },
     ...[[t('status'), `${c.status} · ${c.stage}`], [t('citizen'), c.citizen || ''], [t('owner'), c.owning_authority],
       [t('queue'), c.queue ? c.queue.name : ''], [t('assignee'), c.assignee ? c.assignee.person : ''], [t('opened'), c.opened_at]]
@@ -396,6 +429,7 @@ async function casePage(id) {
     h('h2', {}, t('missing')), missing.length ? h('ul', { id: 'missing' }, missing.map((m) => h('li', {}, m))) : h('p', {}, '—'),
     h('h2', {}, t('deadlines')), clock,
     h('h2', {}, t('documents')), docBox, c.actions.length ? uploadForm(c) : null,
+    h('h2', {}, t('letters')), letterBox,
     h('h2', {}, t('actions')), c.actions.length ? h('div', { id: 'case-actions' }, c.actions.map((a) => actionForm(c, a))) : h('p', { id: 'no-actions' }, t('no_actions')),
     h('h2', {}, t('history')), table([t('when'), t('what'), t('who'), t('stage')],
       hist.events.map((e) => [e.at, e.action, `${e.actor} (${e.authority})`, `${e.from_stage || '–'} → ${e.to_stage}`])));
@@ -590,9 +624,12 @@ async function myCasesPage() {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const mine = await api('GET', '/api/v1/me/cases');
   const docs = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/documents`)));
+  const letters = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/letters`)));
   const cards = mine.cases.map((c, i) => {
     const docBox = h('div', { class: 'documents' });
     docBox.append(documentTable(docs[i].documents, (d) => `/api/v1/me/cases/${c.id}/documents/${d.id}`, docBox));
+    const letterBox = h('div', { class: 'letters' });
+    letterBox.append(letterTable(letters[i].letters, (doc) => `/api/v1/me/cases/${c.id}/documents/${doc}`, letterBox, false));
     const reads = h('div', {});
     const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
       try {
@@ -607,6 +644,7 @@ async function myCasesPage() {
         [t('place'), c.place_in_queue ? `${c.place_in_queue.position} ${t('of')} ${c.place_in_queue.of}` : '—'],
         [t('missing'), c.waiting_for_you ? [...(c.waiting_for_you.fields || []), ...(c.waiting_for_you.attachments || [])].join(', ') : '—']]
         .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('h3', {}, t('letters')), letterBox,
       h('h3', {}, t('documents')), docBox,
       h('div', { class: 'actions' }, button), reads);
   });

@@ -16,14 +16,15 @@ struct KindName {
   LetterKind kind;
   const char* key;
 };
-constexpr std::array<KindName, 8> kKinds{{{LetterKind::kReceipt, "receipt"},
+constexpr std::array<KindName, 9> kKinds{{{LetterKind::kReceipt, "receipt"},
                                           {LetterKind::kMissingItems, "missing_items"},
                                           {LetterKind::kDecision, "decision"},
                                           {LetterKind::kForwarding, "forwarding"},
                                           {LetterKind::kDelay, "delay"},
                                           {LetterKind::kAccessExtension, "access_extension"},
                                           {LetterKind::kAccessDecision, "access_decision"},
-                                          {LetterKind::kHearing, "hearing"}}};
+                                          {LetterKind::kHearing, "hearing"},
+                                          {LetterKind::kMessage, "message"}}};
 
 const std::vector<LetterField>& common_fields() {
   static const std::vector<LetterField> kCommon{
@@ -93,7 +94,12 @@ const std::vector<LetterField>& own_fields(LetterKind kind) {
       {"hearing.reply_by", "the last day to comment"},
       {"hearing.purpose", "what is about to be decided"},
   };
+  static const std::vector<LetterField> kMessage{
+      {"message.subject", "the subject the sender gave the letter"},
+      {"message.body", "the text the sender wrote"},
+  };
   switch (kind) {
+    case LetterKind::kMessage: return kMessage;
     case LetterKind::kReceipt: return kReceipt;
     case LetterKind::kMissingItems: return kMissing;
     case LetterKind::kDecision: return kDecision;

@@ -1,4 +1,5 @@
 #include "sagsflow/engine/engine.hpp"
+#include "sagsflow/engine/letter_orders.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -317,11 +318,18 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
         auto queue = placement_of(s);
         return NewCase{std::move(s), std::move(e), std::move(queue)};
   };
-  // The case and, when the opening is answered with it, the answer's read: one transaction.
+  // The case, its receipt letter and, when the opening is answered with it, the answer's read: one transaction.
   bool answered = false;
   const Status stored = store_.atomically([&]() -> Status {
     created = store_.create_case(req.municipality, year, build);
     if (!created.ok()) return created.status();
+    if (options_.letters && created->citizen) {
+      auto history = store_.load_history(created->id);
+      if (!history.ok()) return history.status();
+      if (!history->empty()) {
+        if (auto st = store_.enqueue_letters(letters_for(CaseState{}, history->front(), *created)); !st.ok()) return st;
+      }
+    }
     answered = answer_wanted(*created);
     return answered ? record_answer(*created) : Status::Ok();
   });
@@ -933,7 +941,13 @@ json CaseEngine::missing_request(const ActionPlan& plan, const CaseState& state,
       }
     }
   }
-  return {{"fields", want_fields}, {"attachments", want_attachments}, {"since", format_date(today)}};
+  // The reply-by date the letter states (the clock stands still until the items come).
+  const Date reply_by = calendar_for(state.municipality)
+                            .next_working_day_on_or_after(today + std::chrono::days(std::max(1, options_.missing_reply_days)));
+  return {{"fields", want_fields},
+          {"attachments", want_attachments},
+          {"since", format_date(today)},
+          {"reply_by", format_date(reply_by)}};
 }
 
 // The deadline clock: pause, resume, stop on leaving the stage, start the next stage's.
@@ -1125,11 +1139,14 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, 
   const bool with_read = answers && answer_wanted(next);
   // The queue goes into the case's row with the state: worklists are indexed queries.
   const std::optional<CaseQueue> queue = placement_of(next);
-  Status stored = with_read ? store_.atomically([&]() -> Status {
+  // The letters it sends are queued with the event: both or neither.
+  const std::vector<QueuedLetter> letters = letters_for(current, event, next);
+  Status stored = with_read || !letters.empty() ? store_.atomically([&]() -> Status {
     if (auto st = store_.append_event(next, event, queue); !st.ok()) return st;
-    return record_answer(next);
+    if (auto st = store_.enqueue_letters(letters); !st.ok()) return st;
+    return with_read ? record_answer(next) : Status::Ok();
   })
-                            : store_.append_event(next, event, queue);
+                                                : store_.append_event(next, event, queue);
   if (!stored.ok()) return stored;
   if (with_read) op->read_recorded = true;
   note_stored(next);
@@ -1141,6 +1158,74 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, 
     emit(events_.action_performed, next, event);
   }
   return latest_of(std::move(next));
+}
+
+std::vector<QueuedLetter> CaseEngine::letters_for(const CaseState& before, const CaseEvent& event,
+                                                 const CaseState& after) {
+  if (!options_.letters || !after.citizen) return {};
+  const auto* org = options_.organisation;
+  const MunicipalityConfig* m = org ? org->find(after.municipality) : nullptr;
+  LetterContext ctx;
+  ctx.today = today();
+  if (m != nullptr) {
+    ctx.language = m->letters.language.empty() ? "da" : m->letters.language;
+    ctx.municipality_name = m->name;
+    const auto& head = m->letters.letterhead;
+    std::vector<std::string> contact;
+    if (!head.phone.empty()) contact.push_back((ctx.language == "en" ? "Phone " : "Telefon ") + head.phone);
+    if (!head.email.empty()) contact.push_back(head.email);
+    if (!head.web.empty()) contact.push_back(head.web);
+    ctx.contact = fmt::format("{}", fmt::join(contact, " · "));
+  } else {
+    auto name = store_.municipality_name(after.municipality);
+    ctx.municipality_name = name.ok() ? *name : after.municipality;
+  }
+  const std::string acting = event.authority.empty() ? after.owning_authority : event.authority;
+  auto name_of = [&](const std::string& authority) {
+    if (authority == after.municipality || authority == "municipality") return ctx.municipality_name;
+    return org ? org->authority_name(authority) : authority;
+  };
+  ctx.authority_name = name_of(acting);
+  if (!after.owning_authority.empty() && after.owning_authority != acting) {
+    ctx.on_behalf_of = name_of(after.owning_authority);
+  }
+  if (org != nullptr) {
+    if (auto person = org->person(event.actor, after.municipality); person.ok()) {
+      if (person->staff) ctx.sender_name = person->staff->name;
+      if (person->unit) ctx.sender_unit = person->unit->name;
+    }
+    if (ctx.sender_unit.empty() && m != nullptr) {
+      if (const auto* unit = m->unit(event.unit.empty() ? after.unit : event.unit)) ctx.sender_unit = unit->name;
+    }
+  }
+  for (const char* field : {"full_name", "name", "citizen_name"}) {
+    if (auto it = after.fields.find(field); it != after.fields.end() && it->is_string() && !it->get<std::string>().empty()) {
+      ctx.citizen_name = it->get<std::string>();
+      break;
+    }
+  }
+  auto wf = workflow(after.workflow_id, after.workflow_version);
+  if (wf.ok()) {
+    ctx.workflow = wf->get();
+    ctx.appeals_body = appeals_body_for(**wf, after.municipality);
+    if (options_.plugins != nullptr && !(*wf)->plugin.empty()) ctx.labels = options_.plugins->form_labels((*wf)->plugin);
+  }
+  if (auto f = event.data.find("forwarded"); f != event.data.end() && f->is_object() && m != nullptr) {
+    const std::string to = f->value("to", std::string());
+    for (const auto& a : m->authorities) {
+      if (a.id != to) continue;
+      std::vector<std::string> lines;
+      for (const auto* part : {&a.address, &a.phone, &a.web}) {
+        if (!part->empty()) lines.push_back(*part);
+      }
+      ctx.forwarded_contact = fmt::format("{}", fmt::join(lines, "\n"));
+    }
+  }
+  if (after.clock) {
+    ctx.delay_expected = calendar_for(after.municipality).add_working_days(after.clock->due,
+                                                                           std::max(1, options_.delay_working_days));
+  }
+  return letters_caused_by(before, event, after, ctx);
 }
 
 CaseEvent CaseEngine::next_event(const CaseState& current, const Actor& actor, std::string action,
@@ -1545,6 +1630,19 @@ Result<CaseState> CaseEngine::end_hearing(const CaseState& state, const Actor& a
     }
   }
   return commit(state, std::move(e), /*answers=*/by == "reply");
+}
+
+Result<CaseState> CaseEngine::record_letter(long long id, const std::string& action, const json& letter) {
+  if (action != "letter_sent" && action != "letter_failed") {
+    return InvalidArgument(fmt::format("'{}' is not what can become of a letter (letter_sent, letter_failed)", action));
+  }
+  auto state = store_.load_case(id);
+  if (!state.ok()) return state.status();
+  Actor system = Actor::system(state->owning_authority);
+  system.unit = state->unit;
+  CaseEvent e = next_event(*state, system, action, state->stage);
+  e.data["letter"] = letter;
+  return commit(*state, std::move(e), /*answers=*/false);
 }
 
 Result<CaseState> CaseEngine::record_hearing_reply(long long id, const Actor& actor, const std::string& reply) {

@@ -680,4 +680,13 @@ int plugin_host_child_main(int argc, char** argv) {
   return detail::run_plugin_child(fd, library);
 }
 
+std::map<std::string, std::string> PluginHost::form_labels(const std::string& plugin) const {
+  std::map<std::string, std::string> out;
+  const LoadedPlugin* p = find(plugin);
+  if (p == nullptr) return out;
+  for (const auto& f : p->info.manifest.form.fields) out[f.name] = f.label;
+  for (const auto& a : p->info.manifest.form.attachments) out[a.name] = a.label;
+  return out;
+}
+
 }  // namespace sagsflow

@@ -72,7 +72,7 @@ struct SqlStore::Impl {
 // Ids that come from a sequence `<name>_seq` on PostgreSQL (migration 10).
 inline bool has_id_sequence(const std::string& name) {
   return name == "case_id" || name == "access_log_id" || name == "inquiry_id" || name == "job_id" ||
-         name == "document_id";
+         name == "document_id" || name == "letter_id";
 }
 
 // The prepared step of the id `counter` names (inside a transaction; bound to

@@ -57,6 +57,7 @@ class ForwardingStore : public CaseStore {
     return inner_.settle_plugin_outbox(p, cases, h);
   }
   Status drop_plugin_outbox(const std::string& w) override { return inner_.drop_plugin_outbox(w); }
+  Status enqueue_letters(const std::vector<QueuedLetter>& l) override { return inner_.enqueue_letters(l); }
 
  protected:
   CaseStore& inner_;

@@ -48,6 +48,9 @@ struct InstallationOptions {
   // up (EngineOptions::cache_configuration): for installations that are
   // reopened when SqlStore::config_generation moves (the server's lanes).
   bool cache_configuration = false;
+  // Events queue letters to citizens (EngineOptions::letters); off only for
+  // simulations, whose what-if cases write to no one.
+  bool letters = true;
 };
 
 struct Installation {

@@ -77,6 +77,13 @@ struct ServerConfig {
   int job_stale_after_seconds = 60;
   // How long an Idempotency-Key and its answer are kept for retries.
   int idempotency_key_hours = 24;
+  // The letter outbox (docs/letters.md#delivery): how often it is looked at,
+  // the first wait after a failed delivery (doubling up to retry_max), and
+  // the attempts after which a letter fails for good.
+  int letter_poll_milliseconds = 2000;
+  int letter_retry_first_seconds = 30;
+  int letter_retry_max_seconds = 3600;
+  int letter_max_attempts = 20;
   // POST /api/v1/admin/simulations writes a simulated year into this
   // installation's database: for demo and test installations only.
   bool allow_simulation = false;

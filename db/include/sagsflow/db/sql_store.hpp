@@ -146,6 +146,43 @@ struct DocumentRow {
   std::string added_at;    // ISO-8601 UTC
 };
 
+// A letter of the outbox as stored (migration 15; sagsflow/app/letter_delivery.hpp delivers them).
+enum class LetterState { kQueued, kDelivered, kFailed };
+const char* letter_state_key(LetterState s);  // "queued", "delivered", "failed"
+struct LetterRow {
+  long long id = 0;
+  long long case_id = 0;
+  long long event_seq = 0;
+  std::string municipality, kind, language, workflow, stage, outcome;
+  std::string idempotency_key;
+  nlohmann::json values = nlohmann::json::object();
+  LetterState state = LetterState::kQueued;
+  std::string channel;        // "digital_post", "print"; empty until chosen
+  std::string rerouted_from;  // why the channel changed ("digital_post: recipient exempt"), else empty
+  int attempts = 0;
+  std::string next_attempt_at;
+  std::string last_error;
+  bool incident_open = false;
+  std::optional<long long> document_id;  // the rendered PDF, a document of the case (kind "letter")
+  std::string receipt;
+  std::string created_at, delivered_at;
+};
+
+struct LetterFilter {
+  std::optional<long long> case_id;
+  std::optional<std::string> municipality;
+  std::optional<LetterState> state;
+  bool incidents_only = false;  // incident_open
+  int limit = 200;
+};
+
+// A citizen exempt from Digital Post: letters go by physical post.
+struct DigitalPostExemption {
+  Cpr cpr;
+  std::string reason;
+  std::string registered_by, registered_at;
+};
+
 class SqlStore final : public CaseStore, public FrontDeskStore {
  public:
   // Connects; kInvalidArgument for a bad URL (see DatabaseUrl::parse) or an
@@ -213,6 +250,7 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Status settle_plugin_outbox(const std::string& plugin, const std::vector<long long>& cases,
                               const std::string& holder) override;
   Status drop_plugin_outbox(const std::string& workflow_id) override;
+  Status enqueue_letters(const std::vector<QueuedLetter>& letters) override;
 
   // Jobs (migration 10): long operations any node answers for. start_job
   // stores `job` as running with a new id (unique over all nodes), its
@@ -392,6 +430,31 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // Whether a committed document row references `sha256` (the garbage
   // collector never removes such bytes).
   Result<bool> document_referenced(const std::string& sha256);
+
+  // The letter outbox (migration 15). claim_letters gives `holder` up to
+  // `limit` queued letters due at `now` that no other holder has claimed
+  // (or whose claim ran out), claimed until `until`, oldest due first; on
+  // PostgreSQL rows another node is claiming are skipped, not waited for.
+  // save_letter stores every column a delivery attempt changes (state,
+  // channel, rerouted_from, attempts, next_attempt_at, last_error,
+  // incident_open, document_id, receipt, delivered_at) and lifts the claim
+  // unless keep_claim.
+  // list_letters: newest first; load_letter: nothing when there is none.
+  Result<std::vector<LetterRow>> claim_letters(const std::string& holder, const std::string& now,
+                                               const std::string& until, int limit);
+  // keep_claim: the worker keeps the letter (it stored the document and goes on to deliver it).
+  Status save_letter(const LetterRow& row, bool keep_claim = false);
+  Result<std::vector<LetterRow>> list_letters(const LetterFilter& filter);
+  Result<std::optional<LetterRow>> load_letter(long long id);
+  // Makes a failed or queued letter due now, for another round of attempts
+  // (an admin's retry); kNotFound when there is none, kFailedPrecondition
+  // when it is delivered.
+  Status retry_letter(long long id, const std::string& now);
+
+  // The register of exemptions from Digital Post (migration 15).
+  Status put_digital_post_exemption(const DigitalPostExemption& exemption);
+  Result<bool> remove_digital_post_exemption(const Cpr& cpr);  // whether there was one
+  Result<std::optional<DigitalPostExemption>> digital_post_exemption(const Cpr& cpr);
 
   // Group commit. begin_group() opens one transaction (BEGIN IMMEDIATE on
   // SQLite) in which every outermost unit of work (each writing method,

@@ -128,6 +128,20 @@ struct PluginDelivery {
   std::string last_error;
 };
 
+// A letter an event causes (the letter outbox, migration 15): queued in the
+// unit of work that stores the event, delivered later by the letter worker.
+struct QueuedLetter {
+  long long case_id = 0;
+  long long event_seq = 0;
+  std::string municipality;
+  std::string kind;      // letter_kind_key: receipt, decision, ...
+  std::string language;  // da or en
+  std::string workflow, stage, outcome;  // what the template is chosen by
+  std::string idempotency_key;  // unique per letter, the same on every delivery attempt
+  nlohmann::json values = nlohmann::json::object();  // field name -> text (personal data)
+  std::string created_at;  // ISO-8601 UTC
+};
+
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -241,6 +255,11 @@ class CaseStore {
                                       const std::string& holder) = 0;
   // Removes the rows of the cases of `workflow_id` (no plugin hears its events).
   virtual Status drop_plugin_outbox(const std::string& workflow_id) = 0;
+
+  // Queues letters in the unit of work of their event (call inside
+  // atomically() with append_event). A letter whose idempotency key is queued
+  // already is left as it is (so a replayed unit queues nothing twice).
+  virtual Status enqueue_letters(const std::vector<QueuedLetter>& letters) = 0;
 };
 
 }  // namespace sagsflow

@@ -52,6 +52,7 @@ enum class LetterKind {
   kAccessExtension,  // an access request that takes longer than 7 working days (offentlighedsloven §36(2))
   kAccessDecision,   // the decision on an access request, with guidance (offentlighedsloven §37)
   kHearing,          // partshøring (FVL §19): the facts and the deadline for comments
+  kMessage,          // a letter staff write themselves (`case letter`), or a plugin asks for
 };
 const char* letter_kind_key(LetterKind kind);  // "receipt", "missing_items", "decision", ...
 std::optional<LetterKind> letter_kind_from_key(std::string_view key);

@@ -74,6 +74,16 @@ struct EngineOptions {
   // A party hearing without a reply date asks for a reply within this many
   // calendar days (rolled to a working day).
   int hearing_reply_days = 14;
+  // Events that send the citizen a letter (letter_orders.hpp) queue it in the
+  // letter outbox, in the unit of work that stores the event. Off only for
+  // what-ifs that must not write to citizens (simulations).
+  bool letters = true;
+  // A request for missing items asks for them within this many calendar
+  // days (rolled to a working day); the letter states the date.
+  int missing_reply_days = 14;
+  // A processing deadline that will be missed: the delay letter expects a
+  // decision this many working days after the deadline.
+  int delay_working_days = 10;
 };
 
 // The form values an OpenCaseRequest or ActionRequest brings are refused
@@ -394,6 +404,12 @@ class CaseEngine {
                                   std::optional<Date> reply_by);
   // The citizen's reply came (event "hearing_ended", by "reply"): the clock
   // the hearing paused runs again. kFailedPrecondition without an open hearing.
+  // What became of a letter to the citizen, as an event on the case by the
+  // system: `action` is "letter_sent" (delivered; `letter` holds its id,
+  // kind, channel, document and the receiver's receipt) or "letter_failed"
+  // (no channel would take it; `letter` says why). kInvalidArgument for
+  // another action; the store's errors.
+  Result<CaseState> record_letter(long long id, const std::string& action, const nlohmann::json& letter);
   Result<CaseState> record_hearing_reply(long long id, const Actor& actor, const std::string& reply);
   // The published processing deadlines of every municipality the store knows
   // (or only `municipality`), per service area, from the workflows deployed
@@ -414,6 +430,8 @@ class CaseEngine {
   // answer's access record is written in the same transaction. Returns the
   // case as stored after the signal's receivers wrote theirs.
   Result<CaseState> commit(const CaseState& current, CaseEvent event, bool answers = true);
+  // The letters `event` causes (none when options_.letters is off).
+  std::vector<QueuedLetter> letters_for(const CaseState& before, const CaseEvent& event, const CaseState& after);
   // True when the running operation answers with the case (change_and_view),
   // has not yet recorded that read, and its reader may see `state`.
   bool answer_wanted(const CaseState& state);

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ class PluginCalls {
                                                          const nlohmann::json& pending_fields) = 0;
   // {outcome, reasons, details}, or null when the criteria do not settle it.
   virtual Result<nlohmann::json> propose_decision(const std::string& plugin, const CaseState& c) = 0;
+  // The labels of the plugin's form fields and attachments (name -> label,
+  // from its manifest), for letters that name them; empty when unknown.
+  virtual std::map<std::string, std::string> form_labels(const std::string& plugin) const {
+    (void)plugin;
+    return {};
+  }
 };
 
 }  // namespace sagsflow

@@ -209,6 +209,8 @@ class PluginHost final : public PluginCalls {
   Result<std::vector<std::string>> validate_form(const std::string& plugin, const CaseState& c,
                                                  const nlohmann::json& pending_fields) override;
   Result<nlohmann::json> propose_decision(const std::string& plugin, const CaseState& c) override;
+  // From the loaded plugin's manifest (no plugin code runs); empty when not loaded.
+  std::map<std::string, std::string> form_labels(const std::string& plugin) const override;
 
   // Document scanning (ABI 1.1). scanners() lists the loaded plugins that
   // offer scan_document, in load order (whether enabled or not).
