@@ -22,6 +22,7 @@ const TEXT = {
     added: 'Tilføjet', no_documents: 'Ingen dokumenter.',
     letters: 'Breve', no_letters: 'Ingen breve.', letter_kind: 'Brev', letter_state: 'Forsendelse', letter_channel: 'Kanal',
     attempts: 'Forsøg', receipt: 'Kvittering', delivered: 'Sendt', letter_incident: 'Fejl ved forsendelse',
+    letter_incidents: 'Breve der ikke er kommet frem', no_letter_incidents: 'Alle breve er kommet frem eller venter på deres første forsøg.', retry: 'Prøv igen nu',
     kind_receipt: 'Kvittering', kind_missing_items: 'Anmodning om oplysninger', kind_decision: 'Afgørelse',
     kind_forwarding: 'Videresendelse', kind_delay: 'Forsinkelse', kind_access_extension: 'Aktindsigt: forlænget frist',
     kind_access_decision: 'Afgørelse om aktindsigt', kind_hearing: 'Partshøring', kind_message: 'Brev',
@@ -63,6 +64,7 @@ const TEXT = {
     added: 'Added', no_documents: 'No documents.',
     letters: 'Letters', no_letters: 'No letters.', letter_kind: 'Letter', letter_state: 'Delivery', letter_channel: 'Channel',
     attempts: 'Attempts', receipt: 'Receipt', delivered: 'Delivered', letter_incident: 'Delivery problem',
+    letter_incidents: 'Letters that did not get through', no_letter_incidents: 'Every letter got through or waits for its first attempt.', retry: 'Try again now',
     kind_receipt: 'Receipt', kind_missing_items: 'Request for information', kind_decision: 'Decision',
     kind_forwarding: 'Forwarding notice', kind_delay: 'Delay notice', kind_access_extension: 'Access request: extension',
     kind_access_decision: 'Access request decision', kind_hearing: 'Hearing', kind_message: 'Letter',
@@ -438,10 +440,17 @@ async function casePage(id) {
 // ---------------------------------------------------------------- admin
 async function adminPage() {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
-  const [plugins, workflows, m, audit] = await Promise.all([
+  const [plugins, workflows, m, audit, incidents] = await Promise.all([
     api('GET', '/api/v1/admin/plugins'), api('GET', '/api/v1/admin/workflows'),
-    api('GET', '/api/v1/admin/municipality'), api('GET', '/api/v1/admin/audit?limit=50')]);
+    api('GET', '/api/v1/admin/municipality'), api('GET', '/api/v1/admin/audit?limit=50'),
+    api('GET', '/api/v1/admin/letters?incidents=true')]);
   if (nav !== state.nav) return;
+  const letterBox = h('div', { id: 'letter-incidents' });
+  letterBox.append(incidents.letters.length ? table([t('letter_kind'), t('case_no'), t('letter_state'), t('attempts'), t('error'), ''],
+    incidents.letters.map((l) => [t('kind_' + l.kind), h('a', { href: `#/case/${l.case_id}` }, String(l.case_id)), t('state_' + l.state),
+      String(l.attempts), l.last_error || '', h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        try { await api('POST', `/api/v1/admin/letters/${l.id}/retry`); if (nav === state.nav) await adminPage(); } catch (err) { letterBox.prepend(problemBox(err)); }
+      } }, t('retry'))])) : h('p', { class: 'muted' }, t('no_letter_incidents')));
   show(h('h1', {}, `${t('admin')}: ${m.name} (${m.municipality})`),
     h('p', {}, `${t('model')}: `, h('strong', {}, m.model), m.uses_triage ? ` · ${t('triage')}` : ''),
     m.gaps.length ? h('div', { class: 'problem' }, h('strong', {}, t('gaps') + ': '), h('ul', {}, m.gaps.map((g) => h('li', {}, g)))) : null,
@@ -451,6 +460,7 @@ async function adminPage() {
       workflows.workflows.map((w) => [w.id, String(w.version), w.service_area, w.deployed_at])),
     h('h2', {}, t('responsibilities')), table([t('area'), t('task'), t('model'), t('rules'), t('queue'), t('decided_by')],
       m.tasks.map((r) => [r.area, r.task, r.model, r.professional, r.administrative, r.decided_by])),
+    h('h2', {}, t('letter_incidents')), letterBox,
     h('h2', {}, t('kle_import')), kleImportForm(),
     h('h2', {}, t('simulate')), simulationForm(),
     h('h2', {}, t('audit')), table([t('when'), t('case_no'), t('who'), t('owner'), t('purpose')],

@@ -116,6 +116,7 @@ try {
   assert.match(pageText, /010490-XXXX/, 'the CPR number is masked');
   assert.doesNotMatch(pageText, /010490-9989/);
   assert.ok(await page.locator('#do-grant').count() === 1, 'the caseworker may grant');
+  assert.match(await page.locator('#letters').innerText(), /Kvittering/, 'the receipt letter is on the case page');
   await shot(page, '05-caseworker-case');
 
   step = 'caseworker grants the passport';
