@@ -109,13 +109,13 @@ TEST(MunicipalityLetters, EveryMistakeIsReportedWhereItIsWritten) {
   const std::string text = errors_of(r);
   EXPECT_NE(text.find("m.yaml:3:13: error: letters.language is 'de'; use da or en"), std::string::npos) << text;
   EXPECT_NE(text.find("m.yaml:4:16: error: letters.letterhead has an unknown key 'adress'"), std::string::npos) << text;
-  EXPECT_NE(text.find("m.yaml:4:40: error: letters.letterhead.cvr '6494221' is not a CVR number"), std::string::npos)
+  EXPECT_NE(text.find("m.yaml:4:39: error: letters.letterhead.cvr '6494221' is not a CVR number"), std::string::npos)
       << text;
   EXPECT_NE(text.find("letters.letterhead.email 'borgerservice.kk.dk' is not an e-mail address"), std::string::npos)
       << text;
   EXPECT_NE(text.find("letters.letterhead.web 'www.kk.dk' is not a web address"), std::string::npos) << text;
   EXPECT_NE(text.find("m.yaml:5:17: error: letters.digital_post has no 'plugin'"), std::string::npos) << text;
-  EXPECT_NE(text.find("m.yaml:6:45: error: letters.print.settings.folders must be a single value, found a list"),
+  EXPECT_NE(text.find("m.yaml:6:46: error: letters.print.settings.folders must be a single value, found a list"),
             std::string::npos) << text;
   EXPECT_NE(text.find("m.yaml:7:3: error: letters has an unknown key 'fax'"), std::string::npos) << text;
 }
@@ -144,14 +144,14 @@ TEST_F(LetterFolder, AMissingLogoALogoThatIsNoPngAndAnOversizedOneAreErrorsAtThe
   const std::string head = std::string(kHead) + "letters:\n  letterhead: {address: Torvet 1, logo: ";
   auto missing = load_municipality_file(write("a.yaml", head + "mangler.png}\n"));
   ASSERT_FALSE(missing.ok());
-  EXPECT_NE(errors_of(missing).find("a.yaml:3:44: error: letters.letterhead.logo: "), std::string::npos)
+  EXPECT_NE(errors_of(missing).find("a.yaml:3:41: error: letters.letterhead.logo: "), std::string::npos)
       << errors_of(missing);
   EXPECT_NE(errors_of(missing).find("mangler.png does not exist"), std::string::npos) << errors_of(missing);
 
   write("logo.jpg", "\xff\xd8\xff\xe0 a JPEG, not a PNG");
   auto jpeg = load_municipality_file(write("b.yaml", head + "logo.jpg}\n"));
   ASSERT_FALSE(jpeg.ok());
-  EXPECT_NE(errors_of(jpeg).find("b.yaml:3:44: error: letters.letterhead.logo: "), std::string::npos) << errors_of(jpeg);
+  EXPECT_NE(errors_of(jpeg).find("b.yaml:3:41: error: letters.letterhead.logo: "), std::string::npos) << errors_of(jpeg);
   EXPECT_NE(errors_of(jpeg).find("is not a PNG image"), std::string::npos) << errors_of(jpeg);
 
   write("stor.png", kTinyPng + std::string(kMaxLogoBytes, '\0'));
