@@ -34,6 +34,8 @@ Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store) {
                                             "load a corrected file with `sagsflow init`",
                                             record.code, record.file_name, parsed.errors.front().to_string()));
     }
+    // The logo was read from disk when the file was loaded; its bytes are stored beside it.
+    parsed.config->letters.letterhead.logo_png = record.logo_png;
     org->add(std::move(*parsed.config));
   }
   auto workflows = store.list_workflows();
@@ -99,7 +101,8 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   s.organisation = std::move(*org);
   PluginHostOptions plugin_options;
   plugin_options.allowed_sha256 = *allowed;
-  // A plugin reads the settings the municipality whose case it works on gives its service area.
+  // A plugin reads the settings the municipality whose case it works on gives
+  // its service area, or the letter channel it delivers on (Organisation::plugin_setting).
   plugin_options.config = [org = s.organisation.get()](const std::string& plugin, const std::string& municipality,
                                                         const std::string& key) {
     return org->plugin_setting(plugin, municipality, key);

@@ -105,8 +105,10 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
     for (const auto& r : *stored) {
       if (r.code == m.code) model_changed = r.sha256 != sha256_hex(*source);
     }
+    // The logo's bytes travel with the file (read by load_municipality_file), so every node has them.
     if (auto st = (*store)->save_municipality_config({m.code, municipality_file, *source, sha256_hex(*source),
-                                                      format_timestamp(system_clock()())});
+                                                      format_timestamp(system_clock()()),
+                                                      m.letters.letterhead.logo_png});
         !st.ok()) {
       exit_code = fail(ctx, st);
       return;

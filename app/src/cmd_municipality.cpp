@@ -31,6 +31,7 @@ int validate(const Context& ctx, const std::vector<std::string>& files) {
         else found.push_back("workflow file " + path + " does not load: " + wf.errors.front().to_string());
       }
       for (auto& w : appeals_body_gaps(*r.config, workflows)) found.push_back(std::move(w));
+      for (auto& w : letter_settings_gaps(*r.config)) found.push_back(std::move(w));
       for (const auto& w : found) {
         warnings.push_back(w);
         if (!ctx.json) std::cerr << f << ": warning: " << w << "\n";

@@ -448,6 +448,103 @@ void read_channel_strategy(Checker& c, const YAML::Node& cs, ChannelStrategy& st
   read_counting_weeks(c, cs["counting_weeks"], strategy);
 }
 
+// A CVR number: 8 digits, the first not 0, whose weighted sum (2 7 6 5 4 3 2 1) is divisible by 11.
+bool is_cvr_number(std::string_view s) {
+  if (s.size() != 8 || s[0] == '0') return false;
+  constexpr std::array<int, 8> kWeights{2, 7, 6, 5, 4, 3, 2, 1};
+  int sum = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    sum += (s[i] - '0') * kWeights[i];
+  }
+  return sum % 11 == 0;
+}
+
+// An e-mail address that is not obviously wrong: text@domain.tld without spaces.
+bool looks_like_email(std::string_view s) {
+  const auto at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) return false;
+  if (s.find_first_of(" \t\r\n<>,;") != std::string_view::npos) return false;
+  const auto domain = s.substr(at + 1);
+  const auto dot = domain.rfind('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
+}
+
+// A web address that is not obviously wrong: http(s)://host, no spaces.
+bool looks_like_web(std::string_view s) {
+  if (s.find_first_of(" \t\r\n<>\"") != std::string_view::npos) return false;
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (s.substr(0, scheme.size()) == scheme && s.size() > scheme.size() && s[scheme.size()] != '/') return true;
+  }
+  return false;
+}
+
+// letters.letterhead: the sender block of every letter.
+void read_letterhead(Checker& c, const YAML::Node& n, Letterhead& h) {
+  constexpr const char* what = "letters.letterhead";
+  if (!c.expect_map(n, what)) return;
+  c.check_keys(n, what, {"address", "phone", "email", "web", "cvr", "logo"});
+  h.address = optional_text(c, n, "address", what);
+  if (n["address"] && is_blank_text(h.address)) c.error(n["address"], "letters.letterhead.address is empty");
+  h.phone = optional_text(c, n, "phone", what);
+  h.email = optional_text(c, n, "email", what);
+  if (n["email"] && !looks_like_email(h.email)) {
+    c.error(n["email"], fmt::format("letters.letterhead.email '{}' is not an e-mail address (name@domain.dk)", h.email));
+  }
+  h.web = optional_text(c, n, "web", what);
+  if (n["web"] && !looks_like_web(h.web)) {
+    c.error(n["web"], fmt::format("letters.letterhead.web '{}' is not a web address (https://www.kommune.dk)", h.web));
+  }
+  h.cvr = optional_text(c, n, "cvr", what);
+  if (n["cvr"] && !is_cvr_number(h.cvr)) {
+    c.error(n["cvr"], fmt::format("letters.letterhead.cvr '{}' is not a CVR number (8 digits with a valid check "
+                                  "digit, e.g. \"64942212\")", h.cvr));
+  }
+  h.logo = optional_text(c, n, "logo", what);
+  if (n["logo"]) {
+    h.logo_at = position_of(n["logo"]);
+    if (is_blank_text(h.logo)) c.error(n["logo"], "letters.letterhead.logo names no file");
+  }
+}
+
+// letters.digital_post / letters.print: the plugin that delivers on the channel and its settings.
+std::optional<DeliveryChannelConfig> read_delivery_channel(Checker& c, const YAML::Node& n, const std::string& what) {
+  if (!c.expect_map(n, what)) return std::nullopt;
+  c.check_keys(n, what, {"plugin", "settings"});
+  DeliveryChannelConfig ch;
+  ch.plugin = c.required(n, "plugin", what);
+  if (n["plugin"] && !ch.plugin.empty() && !is_config_id(ch.plugin)) {
+    c.error(n["plugin"], fmt::format("{}.plugin '{}' is not a plugin id (lower-case letters, digits, '_' or '-')",
+                                     what, ch.plugin));
+  }
+  if (const auto settings = n["settings"]; settings && c.expect_map(settings, what + ".settings")) {
+    check_duplicate_names(c, settings, what + ".settings");
+    for (const auto& kv : settings) {
+      if (!kv.first.IsScalar()) continue;
+      const auto key = kv.first.Scalar();
+      if (auto v = c.scalar(kv.second, fmt::format("{}.settings.{}", what, key))) ch.settings[key] = *v;
+    }
+  }
+  return ch;
+}
+
+// letters (optional): language, letterhead and delivery channels of the municipality's letters.
+void read_letters(Checker& c, const YAML::Node& n, LetterSettings& l) {
+  if (!n || !c.expect_map(n, "letters")) return;
+  c.check_keys(n, "letters", {"language", "letterhead", "digital_post", "print"});
+  if (n["language"]) {
+    const auto lang = c.scalar(n["language"], "letters.language");
+    if (lang && *lang != "da" && *lang != "en") {
+      c.error(n["language"], fmt::format("letters.language is '{}'; use da or en", *lang));
+    } else if (lang) {
+      l.language = *lang;
+    }
+  }
+  if (n["letterhead"]) read_letterhead(c, n["letterhead"], l.letterhead);
+  if (n["digital_post"]) l.digital_post = read_delivery_channel(c, n["digital_post"], "letters.digital_post");
+  if (n["print"]) l.print = read_delivery_channel(c, n["print"], "letters.print");
+}
+
 // Booths are run by a department of ours or by an authority we declared.
 void check_booth_runners(Checker& c, const MunicipalityConfig& m, Declared& d) {
   for (const auto& u : m.units) {
@@ -563,7 +660,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   }
   c.check_keys(root, "the municipality file", {"municipality", "organisational_model", "units", "authorities",
                                                "staff", "service_areas", "agreements", "workflows",
-                                               "channel_strategy", "calendar", "post_delivery_days"});
+                                               "channel_strategy", "calendar", "post_delivery_days", "letters"});
   MunicipalityConfig m;
   Declared declared;
   // The sections, in the order later ones need earlier ones (staff name units,
@@ -578,6 +675,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   read_channel_strategy(c, root["channel_strategy"], m.channel_strategy);
   read_calendar(c, root["calendar"], m.calendar);
   read_post_delivery_days(c, root["post_delivery_days"], m.post_delivery_days);
+  read_letters(c, root["letters"], m.letters);
   // The checks across sections.
   check_booth_runners(c, m, declared);
   check_area_authorities(c, declared);
@@ -597,7 +695,68 @@ MunicipalityParseResult load_municipality_file(const std::string& path) {
     r.errors.push_back({path, {}, text.status().message()});
     return r;
   }
-  return parse_municipality(*text, path);
+  auto parsed = parse_municipality(*text, path);
+  if (parsed.ok()) {
+    parsed.errors = read_letterhead_logo(*parsed.config, path);
+    if (!parsed.errors.empty()) parsed.config.reset();
+  }
+  return parsed;
+}
+
+std::string letterhead_logo_path(const MunicipalityConfig& m, std::string_view file_name) {
+  const auto& logo = m.letters.letterhead.logo;
+  if (logo.empty()) return {};
+  const auto base = std::filesystem::path(std::string(file_name)).parent_path();
+  return (base / logo).lexically_normal().string();
+}
+
+std::vector<Diagnostic> read_letterhead_logo(MunicipalityConfig& m, std::string_view file_name) {
+  std::vector<Diagnostic> errors;
+  Letterhead& h = m.letters.letterhead;
+  const std::string path = letterhead_logo_path(m, file_name);
+  if (path.empty()) return errors;
+  const auto fail = [&](std::string message) {
+    errors.push_back({std::string(file_name), h.logo_at, std::move(message)});
+    return errors;
+  };
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return fail(fmt::format("letters.letterhead.logo: {} does not exist or is not a file", path));
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return fail(fmt::format("letters.letterhead.logo: {} cannot be read: {}", path, ec.message()));
+  if (size > kMaxLogoBytes) {
+    return fail(fmt::format("letters.letterhead.logo: {} has {} bytes; a logo may have at most {} (1 MiB)", path,
+                            size, kMaxLogoBytes));
+  }
+  auto bytes = read_text_file(path);
+  if (!bytes.ok()) return fail(fmt::format("letters.letterhead.logo: {}", bytes.status().message()));
+  static constexpr std::string_view kPngSignature{"\x89PNG\r\n\x1a\n", 8};
+  if (bytes->size() < kPngSignature.size() || std::string_view(*bytes).substr(0, kPngSignature.size()) != kPngSignature) {
+    return fail(fmt::format("letters.letterhead.logo: {} is not a PNG image (it lacks the PNG signature)", path));
+  }
+  h.logo_png = std::move(*bytes);
+  return errors;
+}
+
+std::vector<std::string> letter_settings_gaps(const MunicipalityConfig& m) {
+  std::vector<std::string> out;
+  const auto& l = m.letters;
+  if (!l.digital_post) {
+    out.push_back("letters has no digital_post channel: letters to citizens with Digital Post wait in the outbox "
+                  "(set letters.digital_post.plugin)");
+  }
+  if (!l.print) {
+    out.push_back("letters has no print channel: letters to citizens without Digital Post wait in the outbox "
+                  "(set letters.print.plugin)");
+  }
+  if (is_blank_text(l.letterhead.address)) {
+    out.push_back("the letterhead has no address: letters do not say where to write (set letters.letterhead.address)");
+  }
+  if (l.letterhead.cvr.empty()) {
+    out.push_back("the letterhead has no CVR number, the sender of Digital Post (set letters.letterhead.cvr)");
+  }
+  return out;
 }
 
 std::vector<std::string> appeals_body_gaps(const MunicipalityConfig& m, const std::vector<WorkflowDefinition>& workflows) {

@@ -164,6 +164,11 @@ std::optional<std::string> Organisation::plugin_setting(std::string_view plugin,
     if (area.plugin != plugin) continue;
     if (auto it = area.settings.find(std::string(key)); it != area.settings.end()) return it->second;
   }
+  // A delivery plugin reads the settings of the letter channel it serves (digital_post before print).
+  for (const auto* channel : {&m->letters.digital_post, &m->letters.print}) {
+    if (!channel->has_value() || (*channel)->plugin != plugin) continue;
+    if (auto it = (*channel)->settings.find(std::string(key)); it != (*channel)->settings.end()) return it->second;
+  }
   return std::nullopt;
 }
 

@@ -77,10 +77,12 @@ void bind_row(Statement& st, InquiryRow& row) {
 Status SqlStore::save_municipality_config(const MunicipalityConfigRecord& r) {
   return guarded(*impl_, "storing the configuration of municipality " + r.code, [&]() -> Status {
     Transaction tx(*impl_);
+    const std::string logo_hex = bytes_to_hex(r.logo_png);
     impl_->sql << "DELETE FROM municipality_configs WHERE code = :c", soci::use(r.code);
-    impl_->sql << "INSERT INTO municipality_configs (code, file_name, source, sha256, loaded_at) "
-                  "VALUES (:c, :f, :s, :h, :at)",
-        soci::use(r.code), soci::use(r.file_name), soci::use(r.source), soci::use(r.sha256), soci::use(r.loaded_at);
+    impl_->sql << "INSERT INTO municipality_configs (code, file_name, source, sha256, loaded_at, logo_png_hex) "
+                  "VALUES (:c, :f, :s, :h, :at, :logo)",
+        soci::use(r.code), soci::use(r.file_name), soci::use(r.source), soci::use(r.sha256), soci::use(r.loaded_at),
+        soci::use(logo_hex);
     tx.commit();
     return Status::Ok();
   });
@@ -91,12 +93,18 @@ Result<std::vector<MunicipalityConfigRecord>> SqlStore::municipality_configs() {
   return guarded_read(*impl_, "reading municipality configurations", [&]() -> Result<List> {
     List out;
     MunicipalityConfigRecord r;
-    soci::statement st = (impl_->sql.prepare << "SELECT code, file_name, source, sha256, loaded_at FROM "
-                                                "municipality_configs ORDER BY code",
+    std::string logo_hex;
+    soci::statement st = (impl_->sql.prepare << "SELECT code, file_name, source, sha256, loaded_at, logo_png_hex "
+                                                "FROM municipality_configs ORDER BY code",
                           soci::into(r.code), soci::into(r.file_name), soci::into(r.source), soci::into(r.sha256),
-                          soci::into(r.loaded_at));
+                          soci::into(r.loaded_at), soci::into(logo_hex));
     st.execute();
-    while (st.fetch()) out.push_back(r);
+    while (st.fetch()) {
+      auto logo = hex_to_bytes(logo_hex, "the logo of municipality " + r.code);
+      if (!logo.ok()) return logo.status();
+      r.logo_png = std::move(*logo);
+      out.push_back(r);
+    }
     return out;
   });
 }

@@ -269,6 +269,35 @@ auto guarded_read(SqlStore::Impl& impl, std::string_view what, F&& f) -> decltyp
   return guarded(impl, what, f);
 }
 
+// Bytes as lower-case hex, and back (for bytes kept in a TEXT column of both
+// dialects); hex_to_bytes is kInternal, naming `what`, for text that is not hex.
+inline std::string bytes_to_hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(bytes.size() * 2, '0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kDigits[b >> 4];
+    out[2 * i + 1] = kDigits[b & 15];
+  }
+  return out;
+}
+inline Result<std::string> hex_to_bytes(std::string_view hex, std::string_view what) {
+  const auto value = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return Internal(fmt::format("{} is stored as hex of an odd length", what));
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = value(hex[2 * i]), lo = value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Internal(fmt::format("{} is not stored as hex", what));
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
 // Applies missing migrations; refuses a newer database.
 Result<MigrationReport> apply_migrations(SqlStore::Impl& impl);
 Result<int> read_schema_version(SqlStore::Impl& impl);

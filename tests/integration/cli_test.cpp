@@ -870,7 +870,9 @@ stages:
     actions:
       refuse: {next: closed, decision: true, outcome: refused}
 )");
-  const std::string head = "municipality: {code: \"0101\", name: T}\nworkflows: [permit.yaml]\n";
+  const std::string head = "municipality: {code: \"0101\", name: T}\nworkflows: [permit.yaml]\n"
+                           "letters: {letterhead: {address: Torvet 1, cvr: \"64942212\"}, digital_post: {plugin: "
+                           "digital_post}, print: {plugin: print}}\n";
   auto warned = run("--json municipality validate " + write("without.yaml", head));
   ASSERT_EQ(warned.exit_code, 0) << warned.err;
   const auto report = json::parse(warned.out);
@@ -882,7 +884,7 @@ stages:
   EXPECT_TRUE(json::parse(fixed.out)[0]["warnings"].empty()) << fixed.out;
   auto bad = run("municipality validate " + write("bad.yaml", head + "calendar: {closing_days: [midsummer]}\n"));
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.err.find(":3:27: error: calendar.closing_days: 'midsummer' is not one of"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find(":4:27: error: calendar.closing_days: 'midsummer' is not one of"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliTest, AHearingAndAReceiptDateFromTheCommandLine) {

@@ -217,10 +217,15 @@ TEST(DrivingLicenceInEngine, ThePoliceDecideAndReconsiderAComplaintTheCentreRece
   ASSERT_TRUE(h.act(c->id, "complete", {{"fee_paid", true}, {"residence_in_denmark", true}}, kAllDocuments).ok());
   ASSERT_TRUE(h.act(c->id, "forward").ok());
 
-  // The police, acting for themselves, refuse with reasons and complaint guidance.
+  // The police, acting for themselves, refuse with reasons and complaint
+  // guidance: after hearing the citizen on the health information (FVL §19).
   Actor police = h.actor();
   police.id = "politiet-sagsbehandler";
   police.authority = "politiet";
+  auto unheard = h.act_as(police, c->id, "refuse", {{"reasons", "Helbredsattesten opfylder ikke kravene"}});
+  EXPECT_EQ(unheard.status().code(), ErrorCode::kGuardFailed) << "no refusal before a party hearing";
+  ASSERT_TRUE(h.hold_hearing(police, c->id, "Lægens helbredsattest: synsstyrken opfylder ikke kravet").ok());
+  ASSERT_TRUE(h.hearing_reply(police, c->id, "Jeg har fået nye briller").ok());
   auto refused = h.act_as(police, c->id, "refuse", {{"reasons", "Helbredsattesten opfylder ikke kravene"}});
   ASSERT_TRUE(refused.ok()) << refused.status().to_string();
   EXPECT_EQ(refused->outcome, "refused");

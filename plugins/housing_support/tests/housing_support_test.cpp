@@ -99,6 +99,11 @@ TEST(HousingSupportInEngine, RunAsTheMunicipalitysOwnTaskFromReceiptThroughDecis
   auto proposed = h.propose_decision(c->id);
   ASSERT_TRUE(proposed.ok()) << proposed.status().to_string();
   EXPECT_EQ(proposed->proposal["outcome"], "partly_granted");
+  // A partial grant rests on register facts (income, household): the citizen is heard first (FVL §19).
+  auto unheard = h.act(c->id, "partly_grant", {{"reasons", "Huslejen tælles med højst 5000 kr"}});
+  EXPECT_EQ(unheard.status().code(), ErrorCode::kGuardFailed) << "no partial grant before a party hearing";
+  ASSERT_TRUE(h.hold_hearing(h.actor(), c->id, "Indkomst efter eIndkomst: 180.000 kr; husstand efter CPR: 2 voksne").ok());
+  ASSERT_TRUE(h.hearing_reply(h.actor(), c->id, "Oplysningerne er rigtige").ok());
   auto decided = h.act(c->id, "partly_grant", {{"reasons", "Huslejen tælles med højst 5000 kr"}});
   ASSERT_TRUE(decided.ok()) << decided.status().to_string();
   EXPECT_EQ(decided->outcome, "partly_granted");

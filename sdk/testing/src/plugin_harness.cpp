@@ -198,6 +198,14 @@ Result<Case> PluginHarness::act_as(const Actor& actor, long long case_id, const 
   return case_result(parts_->engine->act(req));
 }
 
+Result<Case> PluginHarness::hold_hearing(const Actor& actor, long long case_id, const std::string& facts) {
+  return case_result(parts_->engine->start_hearing(case_id, actor_of(actor), facts, std::nullopt));
+}
+
+Result<Case> PluginHarness::hearing_reply(const Actor& actor, long long case_id, const std::string& reply) {
+  return case_result(parts_->engine->record_hearing_reply(case_id, actor_of(actor), reply));
+}
+
 Result<std::vector<std::string>> PluginHarness::validate_form(nlohmann::json fields) {
   CaseState draft;
   draft.municipality = "0999";

@@ -120,6 +120,23 @@ struct MunicipalityConfigRecord {
   std::string source;
   std::string sha256;
   std::string loaded_at;
+  // The bytes of the PNG its letters.letterhead.logo names, read when it was
+  // loaded (migration 16; stored as hex); empty: none.
+  std::string logo_png{};
+};
+
+// A municipality's own letter template (`sagsflow letter install`,
+// migration 16): its source as installed and, so a listing needs no parsing,
+// what it applies to ('' for any workflow, stage or outcome).
+struct LetterTemplateRecord {
+  std::string municipality;
+  std::string file_name;  // the file's own name, without folders: one per municipality
+  std::string kind;       // letter_kind_key
+  std::string language;   // da or en
+  std::string workflow, stage, outcome;
+  std::string source;
+  std::string installed_by;
+  std::string installed_at;  // ISO-8601 UTC
 };
 
 // A bearer token no node may accept any more (migration 0006).
@@ -196,7 +213,7 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<int> schema_version();
   // The generation of the installation's configuration (migration 12): a
   // number that changes in the same transaction as any municipality file,
-  // workflow version or installed plugin being stored, changed or removed
+  // letter template, workflow version or installed plugin being stored, changed or removed
   // (by whichever process or node). A server compares it with the one its
   // lanes were opened with. kStorage.
   Result<long long> config_generation();
@@ -373,6 +390,16 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // atomically), listed by code.
   Status save_municipality_config(const MunicipalityConfigRecord& record);
   Result<std::vector<MunicipalityConfigRecord>> municipality_configs();
+
+  // A municipality's own letter templates (migration 16). Each change bumps
+  // config_generation in its transaction. put stores the record, replacing
+  // the one of the same municipality and file name (atomically); the list
+  // is in the order they were installed (installed_at, then file name), so
+  // of two equally specific ones the later installed wins; remove deletes
+  // one, kNotFound when the municipality has no template of that name.
+  Status put_letter_template(const LetterTemplateRecord& record);
+  Result<std::vector<LetterTemplateRecord>> letter_templates(const std::string& municipality);
+  Status remove_letter_template(const std::string& municipality, const std::string& file_name);
 
   // The imported KLE emneplan (`sagsflow kle import`); an import replaces the
   // last in one transaction, so readers see the old plan or the new, whole.

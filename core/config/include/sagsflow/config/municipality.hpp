@@ -107,7 +107,11 @@ struct Letterhead {
   std::string cvr;      // the municipality's CVR number (8 digits), the sender id of Digital Post
   std::string logo;     // `logo:` as written: a PNG file, resolved against the municipality file's folder
   std::string logo_png; // the logo's bytes (read when the file is loaded into the database; empty: none)
+  SourcePosition logo_at;  // where `logo:` is written, for the errors of reading it
 };
+
+// A logo larger than this is refused (a letterhead, not a photo).
+inline constexpr std::size_t kMaxLogoBytes = 1024 * 1024;
 
 // A delivery channel of the municipality's letters (keys `letters.digital_post`, `letters.print`):
 // the delivery plugin that serves it and that plugin's settings (what it reads with config_get).
@@ -158,9 +162,27 @@ struct MunicipalityParseResult {
 // Workflow files are resolved against the folder of `file_name` but not read:
 // the caller loads them.
 MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::string_view file_name);
-// parse_municipality of the file's text; a file that cannot be read is one
-// error naming the path (no position).
+// parse_municipality of the file's text, then the letterhead's logo read
+// from disk (read_letterhead_logo); a file that cannot be read is one error
+// naming the path (no position).
 MunicipalityParseResult load_municipality_file(const std::string& path);
+
+// The file `letters.letterhead.logo` names, resolved against the folder of
+// `file_name` (the municipality file); empty when there is no logo.
+std::string letterhead_logo_path(const MunicipalityConfig& m, std::string_view file_name);
+// Reads that file into m.letters.letterhead.logo_png. Errors, each at the
+// position of `logo:` in `file_name`: a file that is missing or cannot be
+// read, one larger than kMaxLogoBytes, one that does not start with the PNG
+// signature. No logo: nothing to do, no errors. Reads the disk: call it when
+// a file is loaded, not on a stored configuration (whose logo's bytes are
+// stored beside it).
+std::vector<Diagnostic> read_letterhead_logo(MunicipalityConfig& m, std::string_view file_name);
+
+// What a municipality's letters lack (warnings for `municipality validate`,
+// not errors: letters can still be made): no digital_post or no print
+// channel (letters then wait in the outbox), a letterhead without address
+// or CVR number. Pure: any thread.
+std::vector<std::string> letter_settings_gaps(const MunicipalityConfig& m);
 
 // Every complaint guidance names the appeals body (docs/legal.md#the-appeals-body):
 // one warning for each of `workflows` that has a complaint deadline but whose

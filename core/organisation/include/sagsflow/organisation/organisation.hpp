@@ -177,8 +177,10 @@ class Organisation {
   // The workflow `municipality` uses for the area of `workflow_id`: its own
   // override, or `workflow_id` itself.
   std::string workflow_for(std::string_view municipality, std::string_view workflow_id) const;
-  // The value `municipality` sets for `plugin` under its service areas'
-  // `settings` (what the plugin reads with config_get), if any.
+  // The value `municipality` sets for `plugin` (what the plugin reads with
+  // config_get), if any: under the `settings` of its service areas whose
+  // plugin it is, else under those of the letter channel it serves
+  // (letters.digital_post, then letters.print).
   std::optional<std::string> plugin_setting(std::string_view plugin, std::string_view municipality,
                                             std::string_view key) const;
   // Who decides the area's matters in `municipality`: its code or an authority id.

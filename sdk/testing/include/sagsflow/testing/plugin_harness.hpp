@@ -201,6 +201,11 @@ class SAGSFLOW_TESTING_API PluginHarness {
   // The same, as someone else (e.g. another authority's caseworker).
   Result<Case> act_as(const Actor& actor, long long case_id, const std::string& action,
                       nlohmann::json fields = nlohmann::json::object(), std::vector<std::string> attachments = {});
+  // A party hearing (FVL §19) as `actor`: the facts the citizen is heard on,
+  // and the citizen's reply that ends it. A workflow with
+  // hearing_before_refusal refuses only after a hearing has ended.
+  Result<Case> hold_hearing(const Actor& actor, long long case_id, const std::string& facts);
+  Result<Case> hearing_reply(const Actor& actor, long long case_id, const std::string& reply);
   // The form's problems for these fields (declarative rules, then the plugin's code).
   Result<std::vector<std::string>> validate_form(nlohmann::json fields);
   // Asks the plugin for a proposal and records it; the case with `proposal` set.
