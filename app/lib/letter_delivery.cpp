@@ -341,14 +341,18 @@ letters::LetterDocument compose_letter(const FilledLetter& filled, const LetterV
   letters::LetterDocument letter;
   letter.letterhead.name = value("municipality.name");
   letter.letterhead.unit = value("sender.unit");
-  for (const auto* line : {&letterhead.address, &letterhead.phone, &letterhead.email, &letterhead.web}) {
-    if (line->empty()) continue;
-    if (line == &letterhead.phone) {
-      letter.letterhead.lines.push_back((en ? "Phone " : "Telefon ") + *line);
-    } else {
-      letter.letterhead.lines.push_back(*line);
+  std::string line;
+  for (char ch : letterhead.address + "\n") {  // the address keeps its lines
+    if (ch != '\n') {
+      line += ch;
+      continue;
     }
+    if (!line.empty()) letter.letterhead.lines.push_back(line);
+    line.clear();
   }
+  if (!letterhead.phone.empty()) letter.letterhead.lines.push_back((en ? "Phone " : "Tlf. ") + letterhead.phone);
+  if (!letterhead.email.empty()) letter.letterhead.lines.push_back(letterhead.email);
+  if (!letterhead.web.empty()) letter.letterhead.lines.push_back(letterhead.web);
   if (!letterhead.cvr.empty()) letter.letterhead.lines.push_back("CVR " + letterhead.cvr);
   letter.letterhead.logo_png = letterhead.logo_png;
   if (!value("citizen.name").empty()) letter.recipient.push_back(value("citizen.name"));

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cli_context.hpp"
+#include "sagsflow/app/letter_delivery.hpp"
 #include "sagsflow/app/letter_templates.hpp"
 #include "sagsflow/config/letter_template.hpp"
 #include "sagsflow/domain/bounded_json.hpp"
@@ -109,29 +110,6 @@ int fields(const Context& ctx, const LetterArgs& args) {
   return kExitOk;
 }
 
-// The letterhead of the preview: the municipality's (address, phone, e-mail,
-// web, CVR and logo) when one is given, the example values' name otherwise.
-letters::Letterhead preview_letterhead(const MunicipalityConfig* m, const LetterValues& values, bool english) {
-  letters::Letterhead h;
-  const auto value = [&](const char* key) { return values.count(key) ? values.at(key) : std::string(); };
-  h.name = m != nullptr ? m->name : value("municipality.name");
-  h.unit = value("sender.unit");
-  if (m == nullptr) return h;
-  const auto& l = m->letters.letterhead;
-  std::string line;
-  for (char ch : l.address + "\n") {
-    if (ch != '\n') { line += ch; continue; }
-    if (!line.empty()) h.lines.push_back(line);
-    line.clear();
-  }
-  if (!l.phone.empty()) h.lines.push_back((english ? "Phone " : "Tlf. ") + l.phone);
-  if (!l.email.empty()) h.lines.push_back(l.email);
-  if (!l.web.empty()) h.lines.push_back(l.web);
-  if (!l.cvr.empty()) h.lines.push_back("CVR " + l.cvr);
-  h.logo_png = l.logo_png;
-  return h;
-}
-
 int preview(const Context& ctx, const LetterArgs& args) {
   // With a municipality (--municipality after `preview`): its letterhead, and
   // without a FILE the template its letters of --kind would use.
@@ -181,18 +159,13 @@ int preview(const Context& ctx, const LetterArgs& args) {
   }
   auto filled = fill_letter(*parsed.letter, values);
   if (!filled.ok()) return fail(ctx, filled.status());
-  letters::LetterDocument letter;
-  const bool english = parsed.letter->language == "en";
-  letter.letterhead = preview_letterhead(
-      configured ? configured->organisation->find(configured->municipality) : nullptr, values, english);
-  if (values.count("citizen.name")) letter.recipient.push_back(values["citizen.name"]);
-  if (values.count("date")) letter.references.push_back({english ? "Date" : "Dato", values["date"]});
-  if (values.count("case.number")) letter.references.push_back({english ? "Case no." : "Sagsnr.", values["case.number"]});
-  letter.title = filled->title;
-  for (const auto& s : filled->sections) letter.sections.push_back({s.heading, s.paragraphs});
-  letter.closing = filled->closing;
-  letter.language = parsed.letter->language;
-  letter.subject = values.count("case.number") ? values["case.number"] : "";
+  // Laid out as delivered letters are (app::compose_letter): with a
+  // municipality its letterhead (address, phone, e-mail, web, CVR, logo).
+  static const Letterhead kNoLetterhead;
+  const MunicipalityConfig* m = configured ? configured->organisation->find(configured->municipality) : nullptr;
+  letters::LetterDocument letter =
+      app::compose_letter(*filled, values, m != nullptr ? m->letters.letterhead : kNoLetterhead, parsed.letter->language);
+  if (m != nullptr) letter.letterhead.name = m->name;
   auto pdf = letters::render_letter_pdf(letter);
   if (!pdf.ok()) return fail(ctx, pdf.status());
   std::ofstream out(args.out, std::ios::binary | std::ios::trunc);

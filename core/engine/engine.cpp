@@ -1172,7 +1172,7 @@ std::vector<QueuedLetter> CaseEngine::letters_for(const CaseState& before, const
     ctx.municipality_name = m->name;
     const auto& head = m->letters.letterhead;
     std::vector<std::string> contact;
-    if (!head.phone.empty()) contact.push_back((ctx.language == "en" ? "Phone " : "Telefon ") + head.phone);
+    if (!head.phone.empty()) contact.push_back((ctx.language == "en" ? "Phone " : "Tlf. ") + head.phone);
     if (!head.email.empty()) contact.push_back(head.email);
     if (!head.web.empty()) contact.push_back(head.web);
     ctx.contact = fmt::format("{}", fmt::join(contact, " · "));
