@@ -111,10 +111,10 @@ int fields(const Context& ctx, const LetterArgs& args) {
 }
 
 int preview(const Context& ctx, const LetterArgs& args) {
-  // With a municipality (--municipality after `preview`): its letterhead, and
+  // With a municipality (--municipality before or after `preview`): its letterhead, and
   // without a FILE the template its letters of --kind would use.
   std::optional<Configured> configured;
-  if (!args.municipality.empty() || args.files.empty()) {
+  if (!args.municipality.empty() || !ctx.municipality.empty() || args.files.empty()) {
     if (args.files.empty() && args.kind.empty()) {
       return fail(ctx, InvalidArgument("give a template FILE, or --kind to preview the template the municipality's "
                                        "letters of that kind use"));
