@@ -23,13 +23,15 @@ inline std::string fsync_directory(const std::string& dir) {
   return rc == 0 ? std::string() : "syncing " + dir + ": " + std::strerror(err);
 }
 
-// Creates `dir` (mode 0700) when it does not exist.
+// Creates `dir` (mode 0700), and the folders above it that are missing, when it does not exist.
 inline std::string ensure_directory(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) {
-    struct stat st {};
-    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
-    return dir + " is not a folder";
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0) return S_ISDIR(st.st_mode) ? std::string() : dir + " is not a folder";
+  const size_t slash = dir.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) {
+    if (auto err = ensure_directory(dir.substr(0, slash)); !err.empty()) return err;
   }
+  if (::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) return {};
   return "creating " + dir + ": " + std::strerror(errno);
 }
 

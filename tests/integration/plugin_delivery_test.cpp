@@ -9,7 +9,10 @@
 // workflow, a channel, ABI 1.2 or later.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "sagsflow/config/plugin_manifest.hpp"
@@ -181,6 +184,55 @@ INSTANTIATE_TEST_SUITE_P(Isolation, PluginDeliveryTest,
                            return info.param == PluginIsolation::kInProcess ? "InProcess" : "ChildProcess";
                          });
 
+// ---- the first-party delivery plugins, as the server loads them ----
+
+TEST(FirstPartyDeliveryPlugins, DigitalPostAndPrintLoadInTheirOwnProcessesAndDeliverWithTheMunicipalitysSettings) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("sagsflow-first-party-delivery-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  PluginHostOptions o;
+  o.isolation = PluginIsolation::kChildProcess;
+  o.child_program = SAGSFLOW_PLUGIN_HOST_BIN;
+  o.config = [&](const std::string& plugin, const std::string& municipality,
+                 const std::string& key) -> std::optional<std::string> {
+    if (municipality != "0101") return std::nullopt;
+    if (plugin == "digital_post" && key == "mode") return "folder";
+    if (plugin == "digital_post" && key == "folder") return (dir / "digital-post").string();
+    if (plugin == "print" && key == "folder") return (dir / "print").string();
+    return std::nullopt;
+  };
+  PluginHost host(o);
+  const std::string plugins = SAGSFLOW_FIRST_PARTY_PLUGIN_DIR;
+  for (const char* id : {"digital_post", "print"}) {
+    auto loaded = host.load(plugins + "/" + id + ".so");
+    ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  }
+  EXPECT_EQ(host.deliverers(), (std::vector<std::string>{"digital_post", "print"}));
+  EXPECT_EQ(host.delivery_channel("digital_post"), "digital_post");
+  EXPECT_EQ(host.delivery_channel("print"), "print");
+  const std::string pdf = "%PDF-1.7 letter";
+  json letter = a_letter("Afgørelse", pdf);
+  auto dp = host.deliver_letter("digital_post", letter, pdf);
+  ASSERT_TRUE(dp.ok()) << dp.status().to_string();
+  EXPECT_EQ(dp->status, DeliveryStatus::kDelivered) << dp->reason;
+  EXPECT_TRUE(fs::exists(dir / "digital-post" / "6f1c8a52-0d4e-5b7a-9c3e-2a1b0c9d8e7f.xml"));
+  letter["channel"] = "print";
+  letter.erase("memo");
+  auto printed = host.deliver_letter("print", letter, pdf);
+  ASSERT_TRUE(printed.ok()) << printed.status().to_string();
+  EXPECT_EQ(printed->status, DeliveryStatus::kDelivered) << printed->reason;
+  EXPECT_EQ(printed->receipt.rfind("print batch ", 0), 0u) << printed->receipt;
+  auto again = host.deliver_letter("print", letter, pdf);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->receipt, printed->receipt);
+  // Another municipality has not configured them: its letters wait.
+  letter["municipality"] = "0147";
+  auto unconfigured = host.deliver_letter("print", letter, pdf);
+  ASSERT_TRUE(unconfigured.ok());
+  EXPECT_EQ(unconfigured->status, DeliveryStatus::kRetry);
+  fs::remove_all(dir);
+}
+
 // ---- the manifest of a delivery plugin ----
 
 PluginManifestParseResult parse(const std::string& text) { return parse_plugin_manifest(text, "dp.plugin.yaml"); }
@@ -224,7 +276,7 @@ TEST(DeliveryPluginManifest, AnUnknownChannelIsAnErrorAtItsPosition) {
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.errors.size(), 1u) << errors_of(r);
   EXPECT_EQ(r.errors[0].to_string(),
-            "dp.plugin.yaml:6:21: delivery.channel is 'e_boks'; use digital_post or print");
+            "dp.plugin.yaml:6:21: error: delivery.channel is 'e_boks'; use digital_post or print");
 }
 
 TEST(DeliveryPluginManifest, AChannelIsRequiredAndNothingElseIsAllowedInDelivery) {
@@ -239,7 +291,7 @@ TEST(DeliveryPluginManifest, NeedsAbi12OrLater) {
   auto r = parse(std::string(kDeliveryManifest).replace(std::string(kDeliveryManifest).find("minor: 2"), 8,
                                                         "minor: 1"));
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(errors_of(r).find("dp.plugin.yaml:5:6: a delivery plugin needs plugin ABI 1.2 or later"),
+  EXPECT_NE(errors_of(r).find("dp.plugin.yaml:5:6: error: a delivery plugin needs plugin ABI 1.2 or later"),
             std::string::npos)
       << errors_of(r);
 }
@@ -248,7 +300,7 @@ TEST(DeliveryPluginManifest, AWorkflowOrAServiceAreaInADeliveryPluginIsAnError) 
   auto r = parse(std::string(kDeliveryManifest) + "workflow: dp.yaml\nservice_area: letters\n");
   ASSERT_FALSE(r.ok());
   const std::string all = errors_of(r);
-  EXPECT_NE(all.find("dp.plugin.yaml:7:11: a delivery plugin (it has 'delivery:') has no 'workflow'"),
+  EXPECT_NE(all.find("dp.plugin.yaml:7:11: error: a delivery plugin (it has 'delivery:') has no 'workflow'"),
             std::string::npos)
       << all;
   EXPECT_NE(all.find("has no 'service_area'"), std::string::npos) << all;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <sagsflow/testing/mock_host.hpp>
+#include <sagsflow/testing/plugin_harness.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -59,15 +60,9 @@ json a_letter(const std::string& uuid = kUuid, const std::string& cpr = "0707614
           {"memo", memo_for(uuid, cpr)}};
 }
 
-// deliver_letter through the descriptor, as the host calls it: the answer's JSON.
+// deliver_letter through the descriptor, as the host calls it (sagsflow/testing/plugin_calls.hpp).
 json deliver(const sf_plugin_descriptor* d, const json& letter, const std::string& pdf = "%PDF-") {
-  char* out = nullptr;
-  const int rc = d->deliver_letter(d->instance, letter.dump().c_str(),
-                                   reinterpret_cast<const unsigned char*>(pdf.data()), pdf.size(), &out);
-  std::string text = out ? out : "";
-  if (out) d->free_string(out);
-  EXPECT_EQ(rc, SF_OK) << text;
-  return json::parse(text, nullptr, false);
+  return delivery_of(d, letter, pdf);
 }
 
 class Folder {
@@ -135,6 +130,14 @@ class Receiver {
   pid_t pid_ = -1;
   int port_ = 0;
 };
+
+TEST(DigitalPostLibrary, TheBuiltPluginLoadsAsTheHostLoadsItAndTheHarnessSaysItRunsNoCases) {
+  // The harness loads the library with every check of the host, then refuses: a delivery plugin has no workflow.
+  auto h = PluginHarness::create(PLUGIN_PATH);
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(h.status().message(), HasSubstr("is a delivery plugin (delivery: digital_post)"));
+}
 
 TEST(DigitalPostFolder, WritesOneFilePerKeyEvenWhenDeliveredTwice) {
   Folder folder;

@@ -42,14 +42,9 @@ json a_letter(long long id, const std::string& key, const std::string& name = "J
           {"document", {{"name", "afgoerelse.pdf"}, {"media_type", "application/pdf"}, {"size", 12}}}};
 }
 
+// deliver_letter through the descriptor, as the host calls it (sagsflow/testing/plugin_calls.hpp).
 json deliver(const sf_plugin_descriptor* d, const json& letter, const std::string& pdf) {
-  char* out = nullptr;
-  const int rc = d->deliver_letter(d->instance, letter.dump().c_str(),
-                                   reinterpret_cast<const unsigned char*>(pdf.data()), pdf.size(), &out);
-  std::string text = out ? out : "";
-  if (out) d->free_string(out);
-  EXPECT_EQ(rc, SF_OK) << text;
-  return json::parse(text, nullptr, false);
+  return delivery_of(d, letter, pdf);
 }
 
 std::string slurp(const fs::path& p) {

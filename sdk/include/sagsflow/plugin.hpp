@@ -57,7 +57,7 @@ struct ScanVerdict {
 struct DeliveryResult {
   enum class Status { kDelivered, kRetry, kRefused };
   Status status = Status::kRetry;
-  std::string text;  // kDelivered: the receipt; otherwise the reason (at most 1000 bytes reach the host)
+  std::string text;  // kDelivered: the receipt; otherwise the reason (at most 1000 bytes: longer is a failure)
   // Handed over; `receipt` is what the receiver acknowledged (a message id, "print batch ...").
   static DeliveryResult delivered(std::string receipt) { return {Status::kDelivered, std::move(receipt)}; }
   // Not now (the receiver is down, busy or timed out): the host tries again later, with the same key.

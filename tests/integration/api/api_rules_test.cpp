@@ -256,7 +256,7 @@ TEST_F(ApiTest, AdminsSeePluginsWorkflowsAndTheModelOthersDoNot) {
     expect_documented("GET", route, refused);
   }
   auto plugins = get("/api/v1/admin/plugins", anna);
-  EXPECT_EQ(plugins.body["plugins"].size(), 6u);
+  EXPECT_EQ(plugins.body["plugins"].size(), 8u);  // six service-area plugins, digital_post and print
   for (const auto& p : plugins.body["plugins"]) EXPECT_EQ(p["loaded"], true) << p.dump();
   auto m = get("/api/v1/admin/municipality", anna);
   EXPECT_EQ(m.body["model"], "cooperation");
@@ -379,7 +379,7 @@ TEST_F(ApiTest, HealthzReportsTheDatabaseAndEveryPlugin) {
   expect_documented("GET", "/healthz", r);
   EXPECT_EQ(r.body["status"], "ok");
   EXPECT_EQ(r.body["checks"]["database"]["ok"], true);
-  EXPECT_EQ(r.body["checks"]["plugins"].size(), 6u);
+  EXPECT_EQ(r.body["checks"]["plugins"].size(), 8u);  // six service-area plugins, digital_post and print
 }
 
 TEST_F(ApiTest, MetricsReportRequestsLatenciesActionsQueuesAndBreaches) {
