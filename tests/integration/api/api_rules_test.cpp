@@ -391,7 +391,7 @@ TEST_F(ApiTest, MetricsReportRequestsLatenciesActionsQueuesAndBreaches) {
        {"sagsflow_http_requests_total{method=\"POST\",route=\"/api/v1/cases\",status=\"201\"}",
         "sagsflow_http_request_duration_seconds_bucket{route=\"/api/v1/cases/{id}/actions/{action}\",le=\"+Inf\"}",
         "sagsflow_case_actions_total{action=\"complete\"}", "sagsflow_open_cases{municipality=\"0999\"",
-        "sagsflow_deadline_breaches_total ", "sagsflow_plugins_loaded 6"}) {
+        "sagsflow_deadline_breaches_total ", "sagsflow_plugins_loaded 8"}) {  // six service-area plugins, two delivery plugins
     EXPECT_NE(r.text.find(family), std::string::npos) << family;
   }
 }

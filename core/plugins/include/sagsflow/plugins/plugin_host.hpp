@@ -1,4 +1,5 @@
-// PluginHost: loads service-area plugins and calls them safely.
+// PluginHost: loads service-area plugins (and letter delivery plugins, ABI
+// 1.2: a manifest with `delivery:` and no workflow) and calls them safely.
 //
 // Loading checks, in this order, and refuses with the file and the reason:
 // file missing; no manifest beside it (<name>.plugin.yaml); manifest invalid;
