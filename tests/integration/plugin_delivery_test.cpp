@@ -96,6 +96,15 @@ TEST_P(PluginDeliveryTest, ADeliveryPluginIsListedWithItsChannelBesidePluginsOfA
             ErrorCode::kNotFound);
 }
 
+TEST_P(PluginDeliveryTest, TheHostReadsDeliverLetterOnlyWhenTheDescriptorsSizeCoversIt) {
+  auto loaded = host_->load(plugin_file("short_delivery"));  // deliver_letter set, struct_size of ABI 1.1
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  EXPECT_TRUE(host_->deliverers().empty());
+  EXPECT_EQ(host_->delivery_channel("short_delivery"), "");
+  EXPECT_EQ(host_->deliver_letter("short_delivery", a_letter("fine", pdf_), pdf_).status().code(),
+            ErrorCode::kNotFound);
+}
+
 TEST_P(PluginDeliveryTest, TheLetterAndEveryByteOfThePdfReachThePluginWithTheLettersMunicipalityAsContext) {
   ASSERT_TRUE(host_->load(plugin_file("delivering_letters")).ok());
   auto r = host_->deliver_letter("delivering_letters", a_letter("Afgørelse", pdf_), pdf_);

@@ -2,7 +2,8 @@
  * deliver_letter with what the SDK would never produce, chosen by the
  * letter's title: NOT-JSON, BAD-STATUS, NO-RECEIPT, NUMBER-REASON,
  * LONG-RECEIPT (1001 bytes), ERROR-CODE; anything else is delivered with the
- * receipt "ok" (and a receipt of exactly 1000 bytes for LIMIT-RECEIPT). */
+ * receipt "ok" (and a receipt of exactly 1000 bytes for LIMIT-RECEIPT).
+ * With SHORT_DESCRIPTOR its descriptor's struct_size is that of ABI 1.1. */
 #include <sagsflow/plugin_abi.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,9 @@ static sf_plugin_descriptor descriptor;
 EXPORT const sf_plugin_descriptor* sagsflow_plugin_entry(const sf_host_api* host) {
   (void)host;
   descriptor.struct_size = sizeof descriptor;
+#if defined(SHORT_DESCRIPTOR)
+  descriptor.struct_size = SAGSFLOW_DESCRIPTOR_SIZE_1_1; /* says: no deliver_letter (though the field is set) */
+#endif
   descriptor.abi_major = SAGSFLOW_ABI_MAJOR;
   descriptor.abi_minor = (uint16_t)sagsflow_generated_plugin_abi_minor;
   descriptor.id = sagsflow_generated_plugin_id;
