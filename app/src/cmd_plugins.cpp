@@ -30,6 +30,7 @@ void print_manifest(const InspectedPlugin& p) {
   row("Vendor", m.vendor);
   row("Plugin ABI", fmt::format("{}.{}", m.abi_major, m.abi_minor));
   row("SHA-256", p.sha256);
+  row("Delivers letters", m.delivery_channel);  // a delivery plugin (ABI 1.2): no service area, no workflow
   row("Service area", m.service_area);
   row("KLE subjects", fmt::format("{}", fmt::join(m.kle_subjects, ", ")));
   row("KLE facets", fmt::format("{}", fmt::join(m.kle_facets, ", ")));
@@ -85,6 +86,46 @@ Status copy_into_place(const fs::path& from, const fs::path& to) {
   return Status::Ok();
 }
 
+// A delivery plugin (ABI 1.2) has no workflow: its library and manifest are
+// copied and recorded (with no workflow id); nothing is deployed.
+int install_delivery_plugin(const Context& ctx, db::SqlStore& store, const InspectedPlugin& info) {
+  const auto& m = info.manifest;
+  auto installed = store.installed_plugins();
+  if (!installed.ok()) return fail(ctx, installed.status());
+  std::optional<InstalledPlugin> previous;
+  for (const auto& p : *installed) {
+    if (p.id == m.id) previous = p;
+  }
+  if (previous && previous->sha256 == info.sha256) {
+    if (!ctx.json) std::cout << "plugin " << m.id << " " << m.version << " is already installed\n";
+    else print_json({{"id", m.id}, {"version", m.version}, {"installed", false}});
+    return kExitOk;
+  }
+  const fs::path dir = ctx.plugin_directory();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return fail(ctx, StorageError("cannot create the plugin directory " + dir.string() + ": " + ec.message()));
+  const std::string file_name = m.id + ".so";
+  for (const auto& [from, to] : {std::pair{fs::path(info.library_path), dir / file_name},
+                                 std::pair{fs::path(info.manifest_path), dir / (m.id + ".plugin.yaml")}}) {
+    if (auto st = copy_into_place(from, to); !st.ok()) return fail(ctx, st);
+  }
+  InstalledPlugin record{m.id, m.version, file_name, info.sha256, /*workflow_id=*/"", true,
+                         format_timestamp(system_clock()())};
+  if (auto st = store.record_plugin(record); !st.ok()) return fail(ctx, st);
+  if (ctx.json) {
+    print_json({{"id", m.id}, {"version", m.version}, {"sha256", info.sha256}, {"installed", true},
+                {"kle_warnings", json::array()}, {"directory", dir.string()}, {"workflow", nullptr},
+                {"delivery_channel", m.delivery_channel}});
+  } else {
+    std::cout << (previous ? fmt::format("upgraded plugin {} from {} to {}", m.id, previous->version, m.version)
+                           : fmt::format("installed plugin {} {}", m.id, m.version))
+              << " into " << dir.string() << " (sha256 " << info.sha256.substr(0, 12) << ")\n"
+              << "it delivers letters on the channel " << m.delivery_channel << " (no workflow)\n";
+  }
+  return kExitOk;
+}
+
 int install(const Context& ctx, const PluginArgs& a) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
@@ -101,6 +142,7 @@ int install(const Context& ctx, const PluginArgs& a) {
   const InspectedPlugin info = (*loaded)->info;
   trial.reset();
   const auto& m = info.manifest;
+  if (m.delivers_letters()) return install_delivery_plugin(ctx, **store, info);
   const fs::path source_dir = fs::path(info.manifest_path).parent_path();
   const fs::path workflow_source = source_dir / m.workflow_file;
   auto workflow_text = read_text_file(workflow_source.string());
@@ -189,8 +231,9 @@ int list(const Context& ctx) {
                    {"open_cases", *open}, {"sha256", p.sha256}, {"installed_at", p.installed_at},
                    {"disabled_reason", p.disabled_reason}});
     if (!ctx.json) {
+      // A delivery plugin has no workflow (and no cases).
       std::cout << fmt::format("{:<24} {:<10} {:<9} {:<24} {:>10}  {}\n", p.id, p.version, p.enabled ? "yes" : "no",
-                               p.workflow_id, *open, p.sha256.substr(0, 12));
+                               p.workflow_id.empty() ? "-" : p.workflow_id, *open, p.sha256.substr(0, 12));
       if (!p.disabled_reason.empty()) std::cout << "  " << p.id << " is " << p.disabled_reason << "\n";
     }
   }

@@ -131,7 +131,8 @@ json PluginManifest::to_json() const {
            {{"reconsideration", complaints.reconsideration},
             {"appeals_body", complaints.appeals_body},
             {"deadline", complaints.deadline ? complaints.deadline->describe() : ""}}},
-          {"life_situations", life_situations}};
+          {"life_situations", life_situations},
+          {"delivery", delivery_channel.empty() ? json(nullptr) : json{{"channel", delivery_channel}}}};
 }
 
 namespace {
@@ -245,8 +246,29 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
   }
   c.check_keys(root, "the manifest",
                {"id", "name", "version", "vendor", "abi", "service_area", "kle", "owning_authority",
-                "organisational_models", "tasks", "form", "workflow", "deadlines", "complaints", "life_situations"});
+                "organisational_models", "tasks", "form", "workflow", "deadlines", "complaints", "life_situations",
+                "delivery"});
   PluginManifest m;
+  // A delivery plugin (ABI 1.2) delivers letters on one channel and has no
+  // service area: the sections of a service-area plugin are errors in it.
+  const bool delivery = static_cast<bool>(root["delivery"]);
+  if (delivery) {
+    const auto d = root["delivery"];
+    if (c.expect_map(d, "delivery")) {
+      c.check_keys(d, "delivery", {"channel"});
+      m.delivery_channel = c.required(d, "channel", "delivery");
+      if (!m.delivery_channel.empty() && m.delivery_channel != "digital_post" && m.delivery_channel != "print") {
+        c.error(d["channel"], fmt::format("delivery.channel is '{}'; use digital_post or print", m.delivery_channel));
+      }
+    }
+    for (const char* key : {"service_area", "kle", "owning_authority", "organisational_models", "tasks", "form",
+                            "workflow", "deadlines", "complaints", "life_situations"}) {
+      if (root[key]) {
+        c.error(root[key], fmt::format("a delivery plugin (it has 'delivery:') has no '{}': it delivers letters and "
+                                       "runs no cases; remove '{}' or make it a service-area plugin", key, key));
+      }
+    }
+  }
   m.id = c.required(root, "id", "the manifest");
   if (!m.id.empty() && !is_config_id(m.id)) {
     c.error(root["id"], fmt::format("id '{}' must be lower-case letters, digits, '_' or '-'", m.id));
@@ -254,14 +276,23 @@ PluginManifestParseResult parse_plugin_manifest(std::string_view yaml_text, std:
   m.name = c.required(root, "name", "the manifest");
   m.version = c.required(root, "version", "the manifest");
   m.vendor = c.required(root, "vendor", "the manifest");
-  m.service_area = c.required(root, "service_area", "the manifest");
   if (const auto abi = root["abi"]; !abi) {
     c.error(SourcePosition{1, 1}, "the manifest has no 'abi' (e.g. abi: {major: 1, minor: 0})");
   } else if (c.expect_map(abi, "abi")) {
     c.check_keys(abi, "abi", {"major", "minor"});
     m.abi_major = static_cast<int>(number(c, abi["major"], "abi.major").value_or(0));
     m.abi_minor = static_cast<int>(number(c, abi["minor"], "abi.minor").value_or(0));
+    if (delivery && m.abi_major == 1 && m.abi_minor < 2) {
+      c.error(abi, fmt::format("a delivery plugin needs plugin ABI 1.2 or later (deliver_letter), the manifest "
+                               "says {}.{}: use abi: {{major: 1, minor: 2}}", m.abi_major, m.abi_minor));
+    }
   }
+  if (delivery) {  // the rest describes a service area
+    out.errors = c.take_errors();
+    if (out.errors.empty()) out.manifest = std::move(m);
+    return out;
+  }
+  m.service_area = c.required(root, "service_area", "the manifest");
   if (const auto kle = root["kle"]; !kle) {
     c.error(SourcePosition{1, 1}, "the manifest has no 'kle' (subjects and facets)");
   } else if (c.expect_map(kle, "kle")) {

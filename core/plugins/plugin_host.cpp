@@ -70,6 +70,7 @@ struct PluginHost::Context final : detail::PluginServices {
   bool offers_propose = false;
   bool offers_events = false;
   bool offers_scan = false;  // ABI 1.1
+  bool offers_deliver = false;  // ABI 1.2
 
   // The case, if it belongs to a workflow of this plugin.
   Result<CaseState> own_case(int64_t case_id) const {
@@ -246,6 +247,7 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
     context->offers_propose = (*library)->offers("propose_decision");
     context->offers_events = (*library)->offers("on_case_event");
     context->offers_scan = (*library)->offers("scan_document");
+    context->offers_deliver = (*library)->offers("deliver_letter");
     context->library = std::move(*library);
   } else {
     detail::ProcessLimits limits;
@@ -272,9 +274,14 @@ Result<const LoadedPlugin*> PluginHost::load(const std::string& library_path) {
     context->offers_propose = ready->propose_decision;
     context->offers_events = ready->on_case_event;
     context->offers_scan = ready->scan_document;
+    context->offers_deliver = ready->deliver_letter;
     context->process = std::move(process);
   }
 
+  if (m.delivers_letters() && !context->offers_deliver) {
+    logger()->warn("plugin {} declares the delivery channel {} but offers no deliver_letter; it delivers nothing",
+                   m.id, m.delivery_channel);
+  }
   if (in_process) {
     reg.files[{st.st_dev, st.st_ino}] = path;
     reg.ids[m.id] = path;
@@ -346,7 +353,10 @@ Result<std::string> PluginHost::call(Context& c, const char* operation, const st
   if (c.library) {
     answer = c.library->call(operation, input);
   } else {
-    auto a = c.process->call(operation, input, c);
+    // A delivery talks to a receiver over the network: it gets its own, longer limit.
+    const auto timeout = std::strcmp(operation, "deliver_letter") == 0 ? options_.delivery_timeout
+                                                                        : options_.call_timeout;
+    auto a = c.process->call(operation, input, c, timeout);
     if (!a.ok()) return a.status();
     answer = std::move(*a);
   }
@@ -663,6 +673,87 @@ Result<ScanVerdict> PluginHost::scan_document(const std::string& plugin, const j
   if (!v.accept) v.reason = first_chars(j.at("reason").get<std::string>(), 500);
   if (!v.accept && v.reason.empty()) v.reason = "no reason given";
   return v;
+}
+
+// ---- letter delivery (ABI 1.2) ----
+
+std::vector<std::string> PluginHost::deliverers() const {
+  std::vector<std::string> out;
+  for (const auto& p : plugins_) {
+    const Context* c = context_for(p->id());
+    if (c != nullptr && c->offers_deliver && p->info.manifest.delivers_letters()) out.push_back(p->id());
+  }
+  return out;
+}
+
+std::string PluginHost::delivery_channel(std::string_view id) const {
+  const LoadedPlugin* p = find(id);
+  const Context* c = context_for(id);
+  if (p == nullptr || c == nullptr || !c->offers_deliver) return {};
+  return p->info.manifest.delivery_channel;
+}
+
+namespace {
+constexpr size_t kMaxDeliveryText = 1000;  // receipt and reason, in bytes
+}  // namespace
+
+Result<DeliveryAnswer> PluginHost::deliver_letter(const std::string& plugin, const json& letter,
+                                                  std::string_view pdf) {
+  auto p = enabled(plugin);
+  if (!p.ok()) return p.status();
+  Context& ctx = context_for(*p);
+  if (!ctx.offers_deliver || !(*p)->info.manifest.delivers_letters()) {
+    return NotFound(fmt::format("plugin {} delivers no letters (its manifest declares no delivery channel, or it "
+                                "offers no deliver_letter)", plugin));
+  }
+  if (!letter.is_object()) return InvalidArgument("a letter to deliver must be a JSON object");
+  const json municipality = letter.value("municipality", json());
+  if (!municipality.is_string()) {
+    return InvalidArgument("a letter to deliver needs \"municipality\" (the code of the municipality it is from)");
+  }
+  Result<json> answer = InvalidArgument("not called");
+  {
+    Scoped<bool> deciding(ctx.deciding, true);  // a delivery writes nothing to cases
+    Scoped<std::string> in(ctx.municipality, municipality.get<std::string>());
+    answer = as_json(plugin, "deliver_letter",
+                     call(ctx, "deliver_letter", detail::deliver_input(letter.dump(), pdf)));
+  }
+  if (!answer.ok()) return answer.status();
+  const json& j = *answer;
+  const auto garbled = [&](const std::string& why) {
+    return PluginFailed(fmt::format("plugin {} answered deliver_letter with '{}': {}", plugin, first_chars(j.dump()),
+                                    why));
+  };
+  if (!j.is_object() || !j.contains("status") || !j.at("status").is_string()) {
+    return garbled("not {\"status\": \"delivered\", \"receipt\": ...} or {\"status\": \"retry\"|\"refused\", "
+                   "\"reason\": ...}");
+  }
+  const std::string status = j.at("status").get<std::string>();
+  DeliveryAnswer a;
+  const char* member = "reason";
+  if (status == "delivered") {
+    a.status = DeliveryStatus::kDelivered;
+    member = "receipt";
+  } else if (status == "retry") {
+    a.status = DeliveryStatus::kRetry;
+  } else if (status == "refused") {
+    a.status = DeliveryStatus::kRefused;
+  } else {
+    return garbled("the status must be delivered, retry or refused");
+  }
+  if (!j.contains(member) || !j.at(member).is_string()) {
+    return garbled(fmt::format("a '{}' answer needs a string \"{}\"", status, member));
+  }
+  std::string text = j.at(member).get<std::string>();
+  if (text.size() > kMaxDeliveryText) {
+    return garbled(fmt::format("its {} is {} bytes, more than {}", member, text.size(), kMaxDeliveryText));
+  }
+  if (a.status == DeliveryStatus::kDelivered) {
+    a.receipt = std::move(text);
+  } else {
+    a.reason = text.empty() ? std::string("no reason given") : std::move(text);
+  }
+  return a;
 }
 
 int plugin_host_child_main(int argc, char** argv) {

@@ -205,6 +205,16 @@ ScanFn scan_function(const sf_plugin_descriptor* d) {
   return d->scan_document;
 }
 
+// The delivery function, when the descriptor is of ABI 1.2 or later and has one.
+using DeliverFn = int (*)(void*, const char*, const unsigned char*, size_t, char**);
+DeliverFn deliver_function(const sf_plugin_descriptor* d) {
+  if (d == nullptr || d->abi_minor < 2 ||
+      d->struct_size < offsetof(sf_plugin_descriptor, deliver_letter) + sizeof(DeliverFn)) {
+    return nullptr;
+  }
+  return d->deliver_letter;
+}
+
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -222,6 +232,8 @@ std::string scan_input(const std::string& metadata_json, std::string_view conten
   }
   return nlohmann::json{{"metadata", metadata_json}, {"content_hex", std::move(hex)}}.dump();
 }
+
+std::string deliver_input(const std::string& letter_json, std::string_view pdf) { return scan_input(letter_json, pdf); }
 
 namespace {
 // scan_input's parts back: the metadata text and the bytes; false when malformed.
@@ -246,20 +258,24 @@ bool read_scan_input(const std::string& input, std::string& metadata, std::strin
 
 bool PluginLibrary::offers(const std::string& operation) const {
   if (operation == "scan_document") return scan_function(descriptor_) != nullptr;
+  if (operation == "deliver_letter") return deliver_function(descriptor_) != nullptr;
   return function_for(descriptor_, operation) != nullptr;
 }
 
 RawAnswer PluginLibrary::call(const std::string& operation, const std::string& input) const {
   RawAnswer answer;
-  if (operation == "scan_document") {
-    ScanFn scan = scan_function(descriptor_);
+  if (operation == "scan_document" || operation == "deliver_letter") {
+    // Both take a JSON text and bytes (scan_input / deliver_input) and have the same signature.
+    const bool scanning = operation == "scan_document";
+    ScanFn scan = scanning ? scan_function(descriptor_) : deliver_function(descriptor_);
     std::string metadata, content;
     if (scan == nullptr) {
-      answer.out = "the plugin does not offer scan_document";
+      answer.out = "the plugin does not offer " + operation;
       return answer;
     }
     if (!read_scan_input(input, metadata, content)) {
-      answer.out = "the document to scan was garbled on its way to the plugin";
+      answer.out = scanning ? "the document to scan was garbled on its way to the plugin"
+                            : "the letter to deliver was garbled on its way to the plugin";
       return answer;
     }
     char* out = nullptr;

@@ -44,6 +44,9 @@ struct RawAnswer {
 // child protocol): the metadata JSON text and the bytes, as one JSON text
 // ({"metadata": text, "content_hex": hex}); PluginLibrary::call decodes it.
 std::string scan_input(const std::string& metadata_json, std::string_view content);
+// The input of the "deliver_letter" operation (ABI 1.2), the same way: the
+// letter JSON text and the PDF's bytes as one JSON text.
+std::string deliver_input(const std::string& letter_json, std::string_view pdf);
 
 class PluginLibrary {
  public:
@@ -58,7 +61,8 @@ class PluginLibrary {
   PluginLibrary& operator=(const PluginLibrary&) = delete;
 
   const sf_plugin_descriptor* descriptor() const { return descriptor_; }
-  // Whether the plugin offers the operation (validate_form, propose_decision, on_case_event, scan_document: ABI 1.1).
+  // Whether the plugin offers the operation (validate_form, propose_decision, on_case_event, scan_document: ABI
+  // 1.1, deliver_letter: ABI 1.2).
   bool offers(const std::string& operation) const;
   // Calls it with `input`, catching anything thrown; the output is freed with
   // the plugin's free_string. Unknown operations answer rc SF_ERROR.

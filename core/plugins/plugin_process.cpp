@@ -233,15 +233,15 @@ Status PluginProcess::failed(const std::string& what) {
 }
 
 Result<proto::Message> PluginProcess::serve_until(const std::string& until, PluginServices& services,
-                                                  Clock::time_point deadline, const std::string& operation) {
+                                                  Clock::time_point deadline, const std::string& operation,
+                                                  std::chrono::milliseconds limit) {
   for (;;) {
     auto m = channel_->receive(deadline);
     if (!m.ok()) {
       switch (channel_->last_failure()) {
         case proto::FrameChannel::Failure::kTimeout: {
           (void)stop(/*kill=*/true);
-          return failed(fmt::format("did not answer {} within {} and was stopped", operation,
-                                    seconds(limits_.call_timeout)));
+          return failed(fmt::format("did not answer {} within {} and was stopped", operation, seconds(limit)));
         }
         case proto::FrameChannel::Failure::kClosed: {
           const std::string how = stop(/*kill=*/false);
@@ -337,7 +337,8 @@ Result<proto::Ready> PluginProcess::start(PluginServices& services) {
 }
 
 Result<RawAnswer> PluginProcess::call(const std::string& operation, const std::string& input,
-                                      PluginServices& services) {
+                                      PluginServices& services, std::optional<std::chrono::milliseconds> timeout) {
+  const auto limit = timeout.value_or(limits_.call_timeout);
   if (!disabled_reason_.empty()) return PluginFailed(fmt::format("plugin {} is {}", id_, disabled_reason_));
   if (pid_ <= 0) {
     const auto now = Clock::now();
@@ -358,7 +359,7 @@ Result<RawAnswer> PluginProcess::call(const std::string& operation, const std::s
     const std::string how = stop(/*kill=*/true);
     return failed(fmt::format("crashed before {}: {}", operation, how));
   }
-  auto m = serve_until("result", services, Clock::now() + limits_.call_timeout, operation);
+  auto m = serve_until("result", services, Clock::now() + limit, operation, limit);
   if (!m.ok()) return m.status();
   auto result = proto::read_call_result(*m);
   if (!result.ok()) {
@@ -452,7 +453,7 @@ int run_plugin_child(int fd, const std::string& library_path) {
     return 0;
   }
   json functions = json::array();
-  for (const char* op : {"validate_form", "propose_decision", "on_case_event", "scan_document"}) {
+  for (const char* op : {"validate_form", "propose_decision", "on_case_event", "scan_document", "deliver_letter"}) {
     if ((*library)->offers(op)) functions.push_back(op);
   }
   if (!channel.send(json{{"t", "ready"}, {"id", info->manifest.id}, {"version", info->manifest.version},

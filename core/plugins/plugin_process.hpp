@@ -23,6 +23,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "plugin_library.hpp"
@@ -54,7 +55,9 @@ class PluginProcess {
   Result<plugin_protocol::Ready> start(PluginServices& services);
   // One call; the answer as the plugin gave it. kPluginFailed when the plugin
   // is disabled, backing off after a crash, crashes, times out or garbles.
-  Result<RawAnswer> call(const std::string& operation, const std::string& input, PluginServices& services);
+  // `timeout` (when set) replaces the limits' call_timeout for this call.
+  Result<RawAnswer> call(const std::string& operation, const std::string& input, PluginServices& services,
+                         std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
   const std::string& disabled_reason() const { return disabled_reason_; }
   void enable();
@@ -71,7 +74,7 @@ class PluginProcess {
   // Answers the child's host calls until a message of type `until` arrives.
   Result<plugin_protocol::Message> serve_until(const std::string& until, PluginServices& services,
                                                std::chrono::steady_clock::time_point deadline,
-                                               const std::string& operation);
+                                               const std::string& operation, std::chrono::milliseconds limit);
 
   std::string id_;
   std::string library_path_;

@@ -177,6 +177,7 @@ Result<Ready> read_ready(const Message& m) {
     else if (name == "propose_decision") r.propose_decision = true;
     else if (name == "on_case_event") r.on_case_event = true;
     else if (name == "scan_document") r.scan_document = true;
+    else if (name == "deliver_letter") r.deliver_letter = true;
   }
   return r;
 }
@@ -186,7 +187,8 @@ Result<Call> read_call(const Message& m) {
   Call c;
   auto op = string_member(m, "op");
   if (!op.ok()) return op.status();
-  if (*op != "validate_form" && *op != "propose_decision" && *op != "on_case_event" && *op != "scan_document") {
+  if (*op != "validate_form" && *op != "propose_decision" && *op != "on_case_event" && *op != "scan_document" &&
+      *op != "deliver_letter") {
     return InvalidArgument("plugin protocol: unknown call '" + *op + "'");
   }
   c.op = std::move(*op);

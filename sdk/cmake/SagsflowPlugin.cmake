@@ -12,10 +12,13 @@
 # NAME_code is an OBJECT library of the same code, for unit tests.
 # WORKFLOW: where the workflow file is, when it is not next to the manifest
 # (it is installed beside the library under the name the manifest gives).
+# A delivery plugin (ABI 1.2, `delivery: {channel: ...}` in its manifest) has
+# no workflow: its manifest has no `workflow:` and WORKFLOW is not given (it is
+# ignored if it is).
 function(sagsflow_add_plugin NAME)
   # The plugin ABI this SDK builds for (sdk/include/sagsflow/plugin_abi.h).
   set(SAGSFLOW_PLUGIN_ABI_MAJOR 1)
-  set(SAGSFLOW_PLUGIN_ABI_MINOR 1)
+  set(SAGSFLOW_PLUGIN_ABI_MINOR 2)
   cmake_parse_arguments(ARG "" "MANIFEST;WORKFLOW" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_MANIFEST)
     message(FATAL_ERROR "sagsflow_add_plugin(${NAME}): MANIFEST is required")
@@ -27,7 +30,17 @@ function(sagsflow_add_plugin NAME)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${manifest}")
   file(READ "${manifest}" text)
 
-  foreach(key id version workflow)
+  set(delivery_plugin FALSE)
+  if(text MATCHES "(^|\n)delivery:")
+    set(delivery_plugin TRUE)
+  endif()
+  set(keys id version)
+  if(NOT delivery_plugin)
+    list(APPEND keys workflow)
+  elseif(text MATCHES "(^|\n)workflow:")
+    message(FATAL_ERROR "${manifest}: a delivery plugin (it has 'delivery:') has no 'workflow:'")
+  endif()
+  foreach(key IN LISTS keys)
     if(NOT text MATCHES "(^|\n)${key}:[ ]*([^\n#]*[^\n# ])")
       message(FATAL_ERROR "${manifest}: the manifest needs a top-level '${key}:'")
     endif()
@@ -44,18 +57,23 @@ function(sagsflow_add_plugin NAME)
   if(text MATCHES "\\)sf_manifest\"")
     message(FATAL_ERROR "${manifest}: the manifest may not contain the text )sf_manifest\"")
   endif()
-  if(workflow MATCHES "/")
-    message(FATAL_ERROR "${manifest}: workflow '${workflow}' must be a file name next to the manifest")
+  if(delivery_plugin AND abi_minor LESS 2)
+    message(FATAL_ERROR "${manifest}: a delivery plugin needs 'abi: {major: 1, minor: 2}' or later")
   endif()
-  get_filename_component(manifest_dir "${manifest}" DIRECTORY)
-  set(workflow_file "${manifest_dir}/${workflow}")
-  if(ARG_WORKFLOW)
-    get_filename_component(workflow_file "${ARG_WORKFLOW}" ABSOLUTE)
+  if(NOT delivery_plugin)
+    if(workflow MATCHES "/")
+      message(FATAL_ERROR "${manifest}: workflow '${workflow}' must be a file name next to the manifest")
+    endif()
+    get_filename_component(manifest_dir "${manifest}" DIRECTORY)
+    set(workflow_file "${manifest_dir}/${workflow}")
+    if(ARG_WORKFLOW)
+      get_filename_component(workflow_file "${ARG_WORKFLOW}" ABSOLUTE)
+    endif()
+    if(NOT EXISTS "${workflow_file}")
+      message(FATAL_ERROR "${manifest}: its workflow ${workflow_file} does not exist")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${workflow_file}")
   endif()
-  if(NOT EXISTS "${workflow_file}")
-    message(FATAL_ERROR "${manifest}: its workflow ${workflow_file} does not exist")
-  endif()
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${workflow_file}")
 
   set(generated "${CMAKE_CURRENT_BINARY_DIR}/${NAME}_sagsflow_manifest.cpp")
   file(WRITE "${generated}.tmp"
@@ -82,9 +100,14 @@ function(sagsflow_add_plugin NAME)
   target_link_libraries(${NAME} PRIVATE ${NAME}_code)
   set_target_properties(${NAME} PROPERTIES PREFIX "")
   target_link_options(${NAME} PRIVATE "-Wl,--no-undefined")
-  get_filename_component(workflow_name "${workflow}" NAME)
-  add_custom_command(TARGET ${NAME} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -E copy_if_different "${manifest}" "$<TARGET_FILE_DIR:${NAME}>/${NAME}.plugin.yaml"
-    COMMAND ${CMAKE_COMMAND} -E copy_if_different "${workflow_file}" "$<TARGET_FILE_DIR:${NAME}>/${workflow}"
-    VERBATIM)
+  if(delivery_plugin)
+    add_custom_command(TARGET ${NAME} POST_BUILD
+      COMMAND ${CMAKE_COMMAND} -E copy_if_different "${manifest}" "$<TARGET_FILE_DIR:${NAME}>/${NAME}.plugin.yaml"
+      VERBATIM)
+  else()
+    add_custom_command(TARGET ${NAME} POST_BUILD
+      COMMAND ${CMAKE_COMMAND} -E copy_if_different "${manifest}" "$<TARGET_FILE_DIR:${NAME}>/${NAME}.plugin.yaml"
+      COMMAND ${CMAKE_COMMAND} -E copy_if_different "${workflow_file}" "$<TARGET_FILE_DIR:${NAME}>/${workflow}"
+      VERBATIM)
+  endif()
 endfunction()

@@ -426,6 +426,32 @@ TEST_F(CliPluginTest, InstallRecordsTheChecksumDeploysTheWorkflowAndRunsTheCase)
   EXPECT_EQ(list[0]["open_cases"], 1);
 }
 
+TEST_F(CliPluginTest, ADeliveryPluginInstallsWithoutAWorkflowAndIsListed) {
+  init(false);
+  const std::string dp = std::string(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR) + "/digital_post.so";
+  auto inspected = run("--json plugins inspect " + dp);
+  ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+  EXPECT_EQ(json::parse(inspected.out)["delivery"]["channel"], "digital_post");
+  auto installed = run("--json plugins install " + dp);
+  ASSERT_EQ(installed.exit_code, 0) << installed.err;
+  const auto i = json::parse(installed.out);
+  EXPECT_EQ(i["installed"], true);
+  EXPECT_TRUE(i["workflow"].is_null());
+  EXPECT_EQ(i["delivery_channel"], "digital_post");
+  EXPECT_TRUE(fs::exists(dir_ / "plugins" / "digital_post.so"));
+  EXPECT_TRUE(fs::exists(dir_ / "plugins" / "digital_post.plugin.yaml"));
+  EXPECT_EQ(json::parse(run("--json plugins install " + dp).out)["installed"], false);
+  ASSERT_EQ(run("plugins install " + std::string(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR) + "/print.so").exit_code, 0);
+  auto list = run("plugins list");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("digital_post"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("print"), std::string::npos) << list.out;
+  // The installation loads them beside the service-area plugins: a case command still runs.
+  auto cases = run("case list");
+  EXPECT_EQ(cases.exit_code, 0) << cases.err;
+  EXPECT_EQ(cases.err.find("refused"), std::string::npos) << cases.err;
+}
+
 TEST_F(CliPluginTest, DisablingKeepsOpenCasesReadableAndSaysSo) {
   init(false);
   ASSERT_EQ(run("plugins install " + plugin("good_permit")).exit_code, 0);

@@ -100,7 +100,7 @@ TEST_F(PluginLoaderTest, RefusesAPluginBuiltForAnotherAbiMajorBeforeRunningIt) {
   const auto lib = stage("crashing_permit");
   rewrite_manifest(lib, "abi: {major: 1, minor: 0}", "abi: {major: 2, minor: 0}");
   PluginHost host;
-  expect_refused(host, lib, "built for plugin ABI 2.0, this Sagsflow speaks 1.1");
+  expect_refused(host, lib, "built for plugin ABI 2.0, this Sagsflow speaks 1.2");
 }
 
 TEST_F(PluginLoaderTest, RefusesAPluginBuiltForANewerMinor) {

@@ -53,6 +53,19 @@ struct ScanVerdict {
   static ScanVerdict rejected(std::string why) { return {false, std::move(why)}; }
 };
 
+// A delivery plugin's answer for one letter (ABI 1.2).
+struct DeliveryResult {
+  enum class Status { kDelivered, kRetry, kRefused };
+  Status status = Status::kRetry;
+  std::string text;  // kDelivered: the receipt; otherwise the reason (at most 1000 bytes: longer is a failure)
+  // Handed over; `receipt` is what the receiver acknowledged (a message id, "print batch ...").
+  static DeliveryResult delivered(std::string receipt) { return {Status::kDelivered, std::move(receipt)}; }
+  // Not now (the receiver is down, busy or timed out): the host tries again later, with the same key.
+  static DeliveryResult retry(std::string reason) { return {Status::kRetry, std::move(reason)}; }
+  // Never on this channel (e.g. the recipient is exempt from Digital Post): the host does not retry here.
+  static DeliveryResult refused(std::string reason) { return {Status::kRefused, std::move(reason)}; }
+};
+
 struct DecisionProposal {
   std::string outcome;               // granted, partly_granted or refused
   std::vector<std::string> reasons;  // the objective criteria that led to it
@@ -145,6 +158,23 @@ class Plugin {
     return ScanVerdict::accepted();
   }
 
+  // Letter delivery (ABI 1.2): a delivery plugin sets
+  //   static constexpr bool kDeliversLetters = true;
+  // in its class, declares `abi: {major: 1, minor: 2}` and
+  // `delivery: {channel: digital_post}` (or print) in its manifest and
+  // overrides deliver_letter. `letter` is the letter JSON of plugin_abi.h
+  // (with the recipient's CPR number unmasked: never log it), `pdf` its
+  // bytes. Delivery is at least once: the same letter may come again with the
+  // same letter["idempotency_key"]; deliver it once and answer delivered with
+  // the first receipt. An exception is reported to the host as an error,
+  // which the host retries like DeliveryResult::retry.
+  static constexpr bool kDeliversLetters = false;
+  virtual DeliveryResult deliver_letter(const nlohmann::json& letter, std::string_view pdf) {
+    (void)letter;
+    (void)pdf;
+    return DeliveryResult::refused("this plugin delivers no letters");
+  }
+
  protected:
   const Host& host() const { return host_; }
 
@@ -218,6 +248,24 @@ int scan_document(void* instance, const char* metadata_json, const unsigned char
 }
 
 template <typename P>
+int deliver_letter(void* instance, const char* letter_json, const unsigned char* pdf, size_t size, char** out) {
+  return guarded(out, [&] {
+    auto result = static_cast<P*>(instance)->deliver_letter(
+        nlohmann::json::parse(letter_json),
+        std::string_view(reinterpret_cast<const char*>(pdf), pdf == nullptr ? 0 : size));
+    nlohmann::json j;
+    switch (result.status) {
+      case DeliveryResult::Status::kDelivered: j = {{"status", "delivered"}, {"receipt", result.text}}; break;
+      case DeliveryResult::Status::kRetry: j = {{"status", "retry"}, {"reason", result.text}}; break;
+      case DeliveryResult::Status::kRefused: j = {{"status", "refused"}, {"reason", result.text}}; break;
+    }
+    // Invalid UTF-8 from a receiver's answer must not make the answer unreadable.
+    *out = copy_out(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return SF_OK;
+  });
+}
+
+template <typename P>
 void shutdown(void* instance) {
   try {
     delete static_cast<P*>(instance);
@@ -230,10 +278,12 @@ const sf_plugin_descriptor* make_descriptor(const sf_host_api* host) noexcept {
   if (host == nullptr || host->abi_major != SAGSFLOW_ABI_MAJOR) return nullptr;
   static sf_plugin_descriptor d{};
   try {
-    // The ABI the manifest declares: a 1.0 plugin built with this SDK hands
-    // over a 1.0 descriptor and loads into any 1.x host.
+    // The ABI the manifest declares: a 1.0 (1.1) plugin built with this SDK
+    // hands over a 1.0 (1.1) descriptor and loads into any 1.x host.
     const int minor = sagsflow_generated_plugin_abi_minor;
-    d.struct_size = minor >= 1 ? sizeof(sf_plugin_descriptor) : SAGSFLOW_DESCRIPTOR_SIZE_1_0;
+    d.struct_size = minor >= 2   ? static_cast<uint32_t>(sizeof(sf_plugin_descriptor))
+                    : minor == 1 ? static_cast<uint32_t>(SAGSFLOW_DESCRIPTOR_SIZE_1_1)
+                                 : static_cast<uint32_t>(SAGSFLOW_DESCRIPTOR_SIZE_1_0);
     d.abi_major = SAGSFLOW_ABI_MAJOR;
     d.abi_minor = static_cast<uint16_t>(minor);
     d.id = sagsflow_generated_plugin_id;
@@ -247,6 +297,14 @@ const sf_plugin_descriptor* make_descriptor(const sf_host_api* host) noexcept {
     d.shutdown = &shutdown<P>;
     if constexpr (P::kScansDocuments) {
       if (minor >= 1) d.scan_document = &scan_document<P>;
+    }
+    if constexpr (P::kDeliversLetters) {
+      if (minor >= 2) {
+        d.deliver_letter = &deliver_letter<P>;
+      } else {
+        Host(host).log(SF_LOG_WARN, "the plugin delivers letters but its manifest declares an ABI before 1.2: "
+                                    "declare abi: {major: 1, minor: 2}");
+      }
     }
     return &d;
   } catch (const std::exception& e) {

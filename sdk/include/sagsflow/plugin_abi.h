@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define SAGSFLOW_ABI_MAJOR 1
-#define SAGSFLOW_ABI_MINOR 1
+#define SAGSFLOW_ABI_MINOR 2
 #define SAGSFLOW_PLUGIN_ENTRY_NAME "sagsflow_plugin_entry"
 
 /* Return codes of every function in both tables. */
@@ -100,10 +100,51 @@ typedef struct sf_plugin_descriptor {
    * NULL: the plugin does not scan. */
   int (*scan_document)(void* instance, const char* metadata_json, const unsigned char* content, size_t size,
                        char** out);
+
+  /* ---- ABI 1.2 (a host reads what follows only when struct_size covers it) ---- */
+
+  /* Delivers one letter to a citizen on the channel the plugin's manifest
+   * declares (`delivery: {channel: digital_post|print}`). Called by the host's
+   * letter worker, at least once per letter: a letter may come again after a
+   * crash, a timeout or a "retry", always with the same idempotency_key, and
+   * the plugin must then not deliver it a second time (answer "delivered"
+   * with the first receipt). The plugin may read its settings (config_get,
+   * in the letter's municipality) and log, but not write to cases.
+   *
+   * letter_json (valid during the call):
+   *   {"letter_id": 17,                      integer, the host's id of the letter
+   *    "idempotency_key": "...",             stable per letter: the same on every retry
+   *    "message_uuid": "...",                a UUID derived from the key (MeMo MessageUUID)
+   *    "municipality": "0101",               whose letter it is (the config_get context)
+   *    "case_id": 42, "case_number": "...",
+   *    "kind": "decision",                   decision, receipt, hearing, ...
+   *    "language": "da",                     da or en
+   *    "title": "...",
+   *    "channel": "digital_post",            digital_post or print
+   *    "recipient": {"cpr": "ddmmyyxxxx",    UNMASKED, ten digits: Digital Post and the
+   *                  "name": "..."},         print provider address the citizen by CPR number;
+   *                                          never log it or put it in a file name
+   *    "sender": {"name", "cvr", "address", "phone", "web"},
+   *    "document": {"name": "...pdf", "media_type": "application/pdf", "size": 12345,
+   *                 "sha256": "64 hex digits of the PDF"},
+   *    "memo": "<?xml ...>"}                 channel digital_post only: the complete
+   *                                          MeMo 1.1 message with the PDF inside, built
+   *                                          by the host; send it as it is
+   * pdf[size]: the letter's PDF (the same bytes as in "memo"), valid during the call.
+   * *out: JSON, one of
+   *   {"status": "delivered", "receipt": "..."}  handed over; the receiver's acknowledgement
+   *   {"status": "retry", "reason": "..."}       not now (receiver down, busy, timed out)
+   *   {"status": "refused", "reason": "..."}     never on this channel (e.g. the recipient is
+   *                                              exempt from Digital Post: the host falls back to print)
+   * receipt and reason are at most 1000 bytes. An error code, a crash or any
+   * other answer counts as "retry" for the host. NULL: the plugin delivers nothing. */
+  int (*deliver_letter)(void* instance, const char* letter_json, const unsigned char* pdf, size_t size, char** out);
 } sf_plugin_descriptor;
 
 /* The size of a descriptor of ABI 1.0 (without scan_document). */
 #define SAGSFLOW_DESCRIPTOR_SIZE_1_0 (offsetof(sf_plugin_descriptor, shutdown) + sizeof(void (*)(void*)))
+/* The size of a descriptor of ABI 1.1 (with scan_document, without deliver_letter). */
+#define SAGSFLOW_DESCRIPTOR_SIZE_1_1 (offsetof(sf_plugin_descriptor, deliver_letter))
 
 /* The one exported entry point. Returns NULL if the plugin cannot start
  * (then it should have logged why through host->log). */

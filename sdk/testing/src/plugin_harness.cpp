@@ -134,6 +134,12 @@ Result<std::unique_ptr<PluginHarness>> PluginHarness::create(const std::string& 
   auto loaded = parts->host->load(library_path);
   if (!loaded.ok()) return status_of(loaded.status());
   parts->plugin = *loaded;
+  if (parts->plugin->info.manifest.delivers_letters()) {
+    return status_of(InvalidArgument(
+        library_path + " is a delivery plugin (delivery: " + parts->plugin->info.manifest.delivery_channel +
+        "): it has no workflow to run cases with; test its deliver_letter with MockHost and delivery_of() "
+        "(sagsflow/testing/plugin_calls.hpp)"));
+  }
   parts->manifest = manifest_of(parts->plugin->info.manifest);
 
   auto now = parts->now;

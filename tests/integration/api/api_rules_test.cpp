@@ -256,7 +256,7 @@ TEST_F(ApiTest, AdminsSeePluginsWorkflowsAndTheModelOthersDoNot) {
     expect_documented("GET", route, refused);
   }
   auto plugins = get("/api/v1/admin/plugins", anna);
-  EXPECT_EQ(plugins.body["plugins"].size(), 6u);
+  EXPECT_EQ(plugins.body["plugins"].size(), 8u);  // six service-area plugins, digital_post and print
   for (const auto& p : plugins.body["plugins"]) EXPECT_EQ(p["loaded"], true) << p.dump();
   auto m = get("/api/v1/admin/municipality", anna);
   EXPECT_EQ(m.body["model"], "cooperation");
@@ -379,7 +379,7 @@ TEST_F(ApiTest, HealthzReportsTheDatabaseAndEveryPlugin) {
   expect_documented("GET", "/healthz", r);
   EXPECT_EQ(r.body["status"], "ok");
   EXPECT_EQ(r.body["checks"]["database"]["ok"], true);
-  EXPECT_EQ(r.body["checks"]["plugins"].size(), 6u);
+  EXPECT_EQ(r.body["checks"]["plugins"].size(), 8u);  // six service-area plugins, digital_post and print
 }
 
 TEST_F(ApiTest, MetricsReportRequestsLatenciesActionsQueuesAndBreaches) {
@@ -391,7 +391,7 @@ TEST_F(ApiTest, MetricsReportRequestsLatenciesActionsQueuesAndBreaches) {
        {"sagsflow_http_requests_total{method=\"POST\",route=\"/api/v1/cases\",status=\"201\"}",
         "sagsflow_http_request_duration_seconds_bucket{route=\"/api/v1/cases/{id}/actions/{action}\",le=\"+Inf\"}",
         "sagsflow_case_actions_total{action=\"complete\"}", "sagsflow_open_cases{municipality=\"0999\"",
-        "sagsflow_deadline_breaches_total ", "sagsflow_plugins_loaded 6"}) {
+        "sagsflow_deadline_breaches_total ", "sagsflow_plugins_loaded 8"}) {  // six service-area plugins, two delivery plugins
     EXPECT_NE(r.text.find(family), std::string::npos) << family;
   }
 }

@@ -104,6 +104,11 @@ struct PluginManifest {
   std::vector<NamedDeadline> deadlines;
   ComplaintRoute complaints;
   std::vector<std::string> life_situations;
+  // A delivery plugin's channel (`delivery: {channel: ...}`): "digital_post"
+  // or "print"; empty for a service-area plugin. A delivery plugin has no
+  // service area, KLE, owning authority, models, tasks, form or workflow.
+  std::string delivery_channel;
+  bool delivers_letters() const { return !delivery_channel.empty(); }
 
   nlohmann::json to_json() const;
 };

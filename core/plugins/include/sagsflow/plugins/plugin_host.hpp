@@ -1,4 +1,5 @@
-// PluginHost: loads service-area plugins and calls them safely.
+// PluginHost: loads service-area plugins (and letter delivery plugins, ABI
+// 1.2: a manifest with `delivery:` and no workflow) and calls them safely.
 //
 // Loading checks, in this order, and refuses with the file and the reason:
 // file missing; no manifest beside it (<name>.plugin.yaml); manifest invalid;
@@ -67,7 +68,7 @@ namespace sagsflow {
 class CaseEngine;
 
 inline constexpr int kHostAbiMajor = 1;
-inline constexpr int kHostAbiMinor = 1;  // 1.1: scan_document
+inline constexpr int kHostAbiMinor = 2;  // 1.1: scan_document; 1.2: deliver_letter
 
 // What can be known of a plugin without running its code.
 struct InspectedPlugin {
@@ -111,6 +112,11 @@ struct PluginHostOptions {
   // sagsflow-plugin-host beside the running program, else in the install prefix.
   std::string child_program;
   std::chrono::milliseconds call_timeout{5000};     // per call into a child
+  // Per deliver_letter call into a child (ABI 1.2): a delivery plugin waits
+  // for a receiver over the network (digital_post's timeout_seconds, default
+  // 10 s), so its limit is longer than call_timeout; keep it above the
+  // plugins' own timeouts.
+  std::chrono::milliseconds delivery_timeout{30000};
   std::chrono::milliseconds restart_backoff{500};   // first wait after a failure, doubling
   std::chrono::milliseconds restart_backoff_max{30000};
   int max_failures = 5;                             // within failure_window: the plugin is disabled
@@ -234,7 +240,12 @@ class PluginHost final : public PluginCalls {
   // throws, reports an error, crashes, times out or answers anything but
   // {"status": "delivered", "receipt"} / {"status": "retry"|"refused",
   // "reason"}; kNotFound when no loaded plugin has the id or it delivers
-  // nothing. A caller treats kPluginFailed like kRetry.
+  // nothing; kInvalidArgument when `letter` is not an object with a string
+  // "municipality". A receipt or reason over 1000 bytes is kPluginFailed too
+  // (an empty reason becomes "no reason given"). The plugin may read its
+  // settings and log, not write to cases, during the call. In a child
+  // process the call's time limit is options.delivery_timeout (in-process:
+  // none). A caller treats kPluginFailed like kRetry.
   std::vector<std::string> deliverers() const;
   std::string delivery_channel(std::string_view id) const;
   Result<DeliveryAnswer> deliver_letter(const std::string& plugin, const nlohmann::json& letter, std::string_view pdf);

@@ -11,7 +11,8 @@
 //                     {"t":"result","rc","out","thrown"}                 the answer to a call
 //                     {"t":"cb","op","case_id"?,"key"?,"text"?,"kind"?,"data"?,"level"?}  a host call
 //   parent -> child   {"t":"call","op","input"}                          validate_form, propose_decision, on_case_event,
-//                                                                        scan_document (ABI 1.1; input: scan_input())
+//                                                                        scan_document (ABI 1.1; input: scan_input()),
+//                                                                        deliver_letter (ABI 1.2; input: deliver_input())
 //                     {"t":"cb_result","rc","out"}                       the answer to a host call
 //
 // Thread-safety: pure functions; FrameChannel is used by one thread at a time.
@@ -32,7 +33,7 @@ namespace sagsflow::plugin_protocol {
 
 inline constexpr std::size_t kMaxFrameBytes = 4 * 1024 * 1024;
 // A call from the parent may carry a document to scan (scan_document, its
-// bytes as hex): the child reads frames up to this size. What the child sends
+// bytes as hex) or a letter's PDF to deliver (deliver_letter, the same way): the child reads frames up to this size. What the child sends
 // stays within kMaxFrameBytes.
 inline constexpr std::size_t kMaxCallFrameBytes = 80 * 1024 * 1024;
 inline constexpr int kMaxFrameDepth = 64;
@@ -81,11 +82,12 @@ struct Ready {
   bool propose_decision = false;
   bool on_case_event = false;
   bool scan_document = false;  // ABI 1.1
+  bool deliver_letter = false;  // ABI 1.2
 };
 Result<Ready> read_ready(const Message& m);
 
 struct Call {
-  std::string op;  // validate_form, propose_decision, on_case_event
+  std::string op;  // validate_form, propose_decision, on_case_event, scan_document, deliver_letter
   std::string input;
 };
 Result<Call> read_call(const Message& m);

@@ -20,6 +20,11 @@
 //                           {outcome, reasons, details}, or null for none.
 // event_to(d, e)            d->on_case_event with the event `e`: the status
 //                           code; the error text (if any) goes to *error.
+// delivery_of(d, l, pdf)    d->deliver_letter (ABI 1.2) with the letter `l`
+//                           and the PDF's bytes: the answer {status,
+//                           receipt|reason}; a code other than SF_OK, no
+//                           deliver_letter or an answer that is not JSON is a
+//                           test failure and gives null.
 // a_case(fields, extra)     a case shaped as the host hands it to a plugin:
 //                           id 1, citizen "070761-XXXX" (masked), opened and
 //                           last changed 2026-11-23T09:00:00Z, not decided,
@@ -88,6 +93,29 @@ inline int event_to(const sf_plugin_descriptor* d, const nlohmann::json& event, 
   const auto [rc, out] = CallJson(d, d->on_case_event, event.dump());
   if (error) *error = out;
   return rc;
+}
+
+inline nlohmann::json delivery_of(const sf_plugin_descriptor* d, const nlohmann::json& letter,
+                                  const std::string& pdf) {
+  if (d->struct_size < SAGSFLOW_DESCRIPTOR_SIZE_1_1 + sizeof(void*) || d->deliver_letter == nullptr) {
+    ADD_FAILURE() << "the plugin offers no deliver_letter (kDeliversLetters, abi minor 2)";
+    return nullptr;
+  }
+  char* out = nullptr;
+  const int rc = d->deliver_letter(d->instance, letter.dump().c_str(),
+                                   reinterpret_cast<const unsigned char*>(pdf.data()), pdf.size(), &out);
+  const std::string text = out ? out : "";
+  if (out) d->free_string(out);
+  if (rc != SF_OK) {
+    ADD_FAILURE() << "the plugin answered " << rc << " (not SF_OK): " << text;
+    return nullptr;
+  }
+  auto answer = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (answer.is_discarded()) {
+    ADD_FAILURE() << "the plugin's answer is not JSON: " << text;
+    return nullptr;
+  }
+  return answer;
 }
 
 inline nlohmann::json a_case(nlohmann::json fields = nlohmann::json::object(),

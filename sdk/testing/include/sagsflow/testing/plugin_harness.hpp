@@ -177,6 +177,8 @@ struct Manifest {
 
 class SAGSFLOW_TESTING_API PluginHarness {
  public:
+  // A delivery plugin (ABI 1.2, no workflow) is refused with InvalidArgument:
+  // test it with MockHost and delivery_of() instead.
   // Loads the plugin at `library_path` with these configuration values
   // (what host().config(key) answers) and deploys its workflow, in the
   // municipality "0999" (Testkommune). The clock reads 2026-11-23 09:00 UTC.
