@@ -127,6 +127,10 @@ Result<Installation> open_installation(const InstallationOptions& options) {
     }
     if (!p.enabled) continue;
     const auto path = (std::filesystem::path(dir) / p.file_name).string();
+    if (options.delivery_plugins_only) {
+      auto inspected = inspect_plugin(path);  // the manifest beside it; no plugin code runs
+      if (!inspected.ok() || !inspected->manifest.delivers_letters()) continue;
+    }
     if (auto loaded = s.plugins->load(path); !loaded.ok()) s.plugin_warnings.push_back(loaded.status().message());
   }
   EngineOptions engine_options{DanishCalendar{}, options.clock, options.read_only ? nullptr : s.plugins.get()};

@@ -44,6 +44,15 @@ std::chrono::seconds backoff(const LetterWorkOptions& o, int attempts) {
   return std::min(wait, std::max(o.max_retry, std::chrono::seconds(1)));
 }
 
+// At most `limit` bytes of `text`, never cutting a UTF-8 character, CPR numbers masked.
+std::string bounded(const std::string& text, std::size_t limit = 1000) {
+  std::string masked = mask_cpr_numbers(text);
+  if (masked.size() <= limit) return masked;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(masked[end]) & 0xC0) == 0x80) --end;  // a continuation byte
+  return masked.substr(0, end);
+}
+
 LetterValues values_of(const json& j) {
   LetterValues v;
   for (const auto& [k, val] : j.items()) {
@@ -55,6 +64,8 @@ LetterValues values_of(const json& j) {
 // Chooses the channel and the plugin of a job; sets not_now when neither can be had now.
 void choose_channel(Installation& inst, LetterJob& job, const MunicipalityConfig* m) {
   std::string channel = job.letter.channel;
+  // Until the letter is delivered the register decides: a citizen exempt since the first attempt gets print.
+  if (channel == kDigitalPost && job.letter.rerouted_from.empty()) channel.clear();
   if (channel.empty()) {
     auto exempt = inst.store->digital_post_exemption(*job.state.citizen);
     if (!exempt.ok()) {
@@ -73,12 +84,14 @@ void choose_channel(Installation& inst, LetterJob& job, const MunicipalityConfig
   job.letter.channel = channel;
   const DeliveryChannelConfig* config = channel_config(m, channel);
   if (config == nullptr) {
+    job.waits_for_configuration = true;
     job.not_now = fmt::format("municipality {} configures no {} channel for letters (letters.{} in the municipality "
                               "file)", job.letter.municipality, channel, channel);
     return;
   }
   job.plugin = config->plugin;
   if (inst.plugins->delivery_channel(config->plugin) != channel) {
+    job.waits_for_configuration = true;
     job.not_now = fmt::format("the {} plugin '{}' is not installed, not enabled or does not deliver {} letters",
                               channel, config->plugin, channel);
   }
@@ -167,6 +180,15 @@ class Sender {
     if (!job.impossible.empty()) return fail_for_good(job, job.impossible);
     if (!job.not_now.empty()) return retry_later(job, job.not_now);
     if (auto st = keep_document(job); !st.ok()) return retry_later(job, st.message());
+    // Still ours? A claim that ran out may be another worker's by now: it delivers, not we.
+    const Timestamp t = now();
+    auto ours = inst_.store->renew_letter_claim(job.letter.id, options_.holder, format_timestamp(t),
+                                                format_timestamp(t + options_.lease));
+    if (!ours.ok()) return ours.status();
+    if (!*ours) {
+      logger()->warn("letter {}: the claim ran out before its delivery; another worker has it", job.letter.id);
+      return Status::Ok();
+    }
     if (auto st = record_handover(job); !st.ok()) return retry_later(job, st.message());
     auto answer = inst_.plugins->deliver_letter(job.plugin, plugin_letter(job), *job.pdf.bytes);
     if (!answer.ok()) return retry_later(job, answer.status().message());
@@ -185,7 +207,8 @@ class Sender {
   // The PDF as a document of the case (kind "letter"), once per channel.
   Status keep_document(LetterJob& job) {
     if (job.letter.document_id) return Status::Ok();
-    return inst_.engine->atomically([&]() -> Status {
+    std::optional<long long> kept;
+    Status done = inst_.engine->atomically([&]() -> Status {
       db::DocumentRow row;
       row.case_id = job.letter.case_id;
       row.municipality = job.letter.municipality;
@@ -196,9 +219,14 @@ class Sender {
       row.added_at = format_timestamp(now());
       auto stored = docs_.record(*inst_.store, row, job.pdf);
       if (!stored.ok()) return stored.status();
-      job.letter.document_id = stored->id;
-      return inst_.store->save_letter(job.letter, /*keep_claim=*/true);
+      db::LetterRow with_document = job.letter;
+      with_document.document_id = stored->id;
+      if (auto st = inst_.store->save_letter(with_document, options_.holder, /*keep_claim=*/true); !st.ok()) return st;
+      kept = stored->id;
+      return Status::Ok();
     });
+    if (done.ok()) job.letter.document_id = kept;  // only once it is stored
+    return done;
   }
 
   // The recipient's CPR number goes to the plugin: a read of the case's personal data.
@@ -215,7 +243,8 @@ class Sender {
     return inst_.store->record_access(r).status();
   }
 
-  Status delivered(LetterJob& job, const std::string& receipt) {
+  Status delivered(LetterJob& job, const std::string& plugin_receipt) {
+    const std::string receipt = bounded(plugin_receipt);
     const int failures = job.letter.attempts;
     const bool had_incident = job.letter.incident_open;
     job.letter.attempts += 1;
@@ -224,23 +253,28 @@ class Sender {
     job.letter.delivered_at = format_timestamp(now());
     job.letter.incident_open = false;
     job.letter.last_error.clear();
-    // The case may have moved on meanwhile (a caseworker acted): the event is
-    // then recorded on the newer state; the letter's row is the same either way.
+    // First and alone: that it was delivered, so no later failure can send it again.
+    if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
+    ++report_.delivered;
+    logger()->info("letter {} ({}) of case {} delivered by {}", job.letter.id, job.letter.kind,
+                   job.state.case_number, job.plugin);
+    // Then the case's events. The case may have moved on meanwhile (a
+    // caseworker acted): they are recorded on the newer state.
     Status done = Internal("not run");
     for (int attempt = 0; attempt < 5; ++attempt) {
       done = record_delivery(job, receipt, failures, had_incident);
       if (done.code() != ErrorCode::kConflict) break;
     }
-    if (!done.ok()) return done;
-    ++report_.delivered;
-    logger()->info("letter {} ({}) of case {} delivered by {}", job.letter.id, job.letter.kind,
-                   job.state.case_number, job.plugin);
+    if (!done.ok()) {
+      logger()->error("letter {} of case {} was delivered, but the case's event of it could not be stored: {}",
+                      job.letter.id, job.state.case_number, done.message());
+      if (done.code() == ErrorCode::kStorage) return done;
+    }
     return Status::Ok();
   }
 
   Status record_delivery(LetterJob& job, const std::string& receipt, int failures, bool had_incident) {
     return inst_.engine->atomically([&]() -> Status {
-      if (auto st = inst_.store->save_letter(job.letter); !st.ok()) return st;
       json letter = {{"id", job.letter.id},          {"kind", job.letter.kind},
                      {"channel", job.channel},       {"document", *job.letter.document_id},
                      {"receipt", receipt},           {"attempts", job.letter.attempts},
@@ -259,7 +293,10 @@ class Sender {
           auto sent = inst_.engine->record_decision_sent(
               job.letter.case_id, system, copenhagen_date(now()),
               job.channel == kPrint ? DeliveryChannel::kPhysicalPost : DeliveryChannel::kDigitalPost);
-          if (!sent.ok() && sent.status().code() == ErrorCode::kStorage) return sent.status();
+          if (!sent.ok() && (sent.status().code() == ErrorCode::kStorage ||
+                             sent.status().code() == ErrorCode::kConflict)) {
+            return sent.status();
+          }
           if (!sent.ok()) logger()->warn("letter {}: the decision's sending was not recorded: {}", job.letter.id,
                                          sent.status().message());
         }
@@ -273,11 +310,11 @@ class Sender {
     if (job.channel == kDigitalPost && channel_config(m, kPrint) != nullptr) {
       // Digital Post will not take it (the recipient is exempt, say): physical post, with its own PDF.
       job.letter.channel = kPrint;
-      job.letter.rerouted_from = fmt::format("{}: {}", kDigitalPost, reason).substr(0, 1000);
+      job.letter.rerouted_from = bounded(fmt::format("{}: {}", kDigitalPost, reason));
       job.letter.document_id.reset();
       job.letter.attempts += 1;
       job.letter.next_attempt_at = format_timestamp(now());
-      if (auto st = inst_.store->save_letter(job.letter); !st.ok()) return st;
+      if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
       ++report_.rerouted;
       logger()->info("letter {} of case {}: {} refused it ({}); sent by print instead", job.letter.id,
                      job.state.case_number, job.plugin, mask_cpr_numbers(reason));
@@ -287,14 +324,21 @@ class Sender {
   }
 
   Status retry_later(LetterJob& job, const std::string& reason) {
-    job.letter.attempts += 1;
+    // A letter that waits for the municipality's configuration (no channel,
+    // its plugin not installed) waits with an incident, however long: the
+    // attempts count only tries to deliver.
+    const bool same_wait = job.waits_for_configuration && job.letter.last_error == bounded(reason);
+    if (!job.waits_for_configuration) job.letter.attempts += 1;
     if (job.letter.attempts >= std::max(1, options_.max_attempts)) {
       return fail_for_good(job, fmt::format("{} attempts failed; the last: {}", job.letter.attempts, reason));
     }
-    job.letter.last_error = mask_cpr_numbers(reason).substr(0, 1000);
+    job.letter.last_error = bounded(reason);
     job.letter.incident_open = true;
-    job.letter.next_attempt_at = format_timestamp(now() + backoff(options_, job.letter.attempts));
-    if (auto st = inst_.store->save_letter(job.letter); !st.ok()) return st;
+    job.letter.next_attempt_at =
+        format_timestamp(now() + (!job.waits_for_configuration ? backoff(options_, job.letter.attempts)
+                                  : same_wait                   ? std::max(options_.max_retry, std::chrono::seconds(1))
+                                                                : std::max(options_.first_retry, std::chrono::seconds(1))));
+    if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
     ++report_.retried;
     logger()->warn("letter {} of case {}: attempt {} failed ({}); next at {}", job.letter.id, job.state.case_number,
                    job.letter.attempts, job.letter.last_error, job.letter.next_attempt_at);
@@ -303,12 +347,12 @@ class Sender {
 
   Status fail_for_good(LetterJob& job, const std::string& reason) {
     job.letter.state = db::LetterState::kFailed;
-    job.letter.last_error = mask_cpr_numbers(reason).substr(0, 1000);
+    job.letter.last_error = bounded(reason);
     job.letter.incident_open = true;
     Status done = Internal("not run");
     for (int attempt = 0; attempt < 5; ++attempt) {
       done = inst_.engine->atomically([&]() -> Status {
-        if (auto st = inst_.store->save_letter(job.letter); !st.ok()) return st;
+        if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
         if (job.state.id == 0) return Status::Ok();
         return inst_.engine
             ->record_letter(job.letter.case_id, "letter_failed",
@@ -413,6 +457,14 @@ Result<std::vector<LetterJob>> prepare_letters(Installation& inst, const documen
     if (job.not_now.empty() && job.impossible.empty() && job.letter.document_id) {
       // A retry on the same channel sends the PDF already kept, byte for byte.
       auto doc = inst.store->load_document(job.letter.case_id, *job.letter.document_id);
+      // A decision states its complaint deadline from the day it is sent: one kept from an earlier day is made again.
+      if (doc.ok() && *doc && job.letter.kind == "decision" &&
+          (*doc)->added_at.substr(0, 10) != format_timestamp(now_of(inst)).substr(0, 10)) {
+        job.letter.document_id.reset();
+      }
+    }
+    if (job.not_now.empty() && job.impossible.empty() && job.letter.document_id) {
+      auto doc = inst.store->load_document(job.letter.case_id, *job.letter.document_id);
       Result<std::string> bytes = doc.ok() && *doc ? docs.read(*inst.store, **doc)
                                                    : Result<std::string>(NotFound("the letter's document is gone"));
       if (bytes.ok()) {
@@ -497,7 +549,17 @@ Status check_registrar(Installation& inst, const Actor& actor) {
   auto known = inst.organisation->identify(actor);
   if (!known.ok()) return Forbidden("the register of exemptions from Digital Post is kept by staff: " +
                                     known.status().message());
+  if (!actor.has_role("frontdesk") && !actor.has_role("caseworker") && !actor.has_role("admin")) {
+    return Forbidden(fmt::format("{} holds none of the roles that keep the register of exemptions from Digital Post "
+                                 "(frontdesk, caseworker, admin)", actor.id));
+  }
   return Status::Ok();
+}
+
+// Who used the register, in the log (the CPR number masked): the access log
+// records reads of cases and inquiries, which this is not.
+void log_register_use(const Actor& actor, const Cpr& cpr, const std::string& what) {
+  logger()->info("{} {} the exemption from Digital Post of {}", actor.id, what, cpr.masked());
 }
 
 }  // namespace
@@ -512,15 +574,23 @@ Result<db::DigitalPostExemption> register_digital_post_exemption(Installation& i
   if (reason.size() > 1000) return InvalidArgument("the reason of an exemption is limited to 1000 bytes");
   db::DigitalPostExemption e{cpr, mask_cpr_numbers(reason), actor.id, format_timestamp(now_of(inst))};
   if (auto st = inst.store->put_digital_post_exemption(e); !st.ok()) return st;
-  logger()->info("{} registered {} as exempt from Digital Post", actor.id, cpr.masked());
+  log_register_use(actor, cpr, "registered");
   return e;
 }
 
 Result<bool> remove_digital_post_exemption(Installation& inst, const Actor& actor, const Cpr& cpr) {
   if (auto st = check_registrar(inst, actor); !st.ok()) return st;
   auto removed = inst.store->remove_digital_post_exemption(cpr);
-  if (removed.ok() && *removed) logger()->info("{} removed the exemption from Digital Post of {}", actor.id, cpr.masked());
+  if (removed.ok() && *removed) log_register_use(actor, cpr, "removed");
   return removed;
+}
+
+Result<std::optional<db::DigitalPostExemption>> digital_post_exemption_of(Installation& inst, const Actor& actor,
+                                                                          const Cpr& cpr) {
+  if (auto st = check_registrar(inst, actor); !st.ok()) return st;
+  auto found = inst.store->digital_post_exemption(cpr);
+  if (found.ok()) log_register_use(actor, cpr, "looked up");
+  return found;
 }
 
 json letter_json(const db::LetterRow& row) {

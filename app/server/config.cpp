@@ -76,6 +76,9 @@ Status ServerConfig::check() const {
                                        "and at most a week",
                                        letter_retry_max_seconds, letter_retry_first_seconds));
   }
+  if (letter_lease_seconds < 10 || letter_lease_seconds > 86400) {
+    return InvalidArgument(fmt::format("letters.lease_seconds {} is not 10-86400", letter_lease_seconds));
+  }
   if (letter_max_attempts < 1 || letter_max_attempts > 1000) {
     return InvalidArgument(fmt::format("letters.max_attempts {} is not 1-1000", letter_max_attempts));
   }
@@ -108,7 +111,8 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "database.read_connections", "database.write_connections", "database.group_commit_max",
       "database.config_refresh_milliseconds",
       "jobs.heartbeat_seconds", "jobs.stale_after_seconds", "idempotency.keep_hours",
-      "letters.poll_milliseconds", "letters.retry_first_seconds", "letters.retry_max_seconds", "letters.max_attempts"};
+      "letters.poll_milliseconds", "letters.retry_first_seconds", "letters.retry_max_seconds", "letters.max_attempts",
+      "letters.lease_seconds"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -176,6 +180,7 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     num("letters.retry_first_seconds", c.letter_retry_first_seconds);
     num("letters.retry_max_seconds", c.letter_retry_max_seconds);
     num("letters.max_attempts", c.letter_max_attempts);
+    num("letters.lease_seconds", c.letter_lease_seconds);
   } catch (const Poco::Exception& e) {
     return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
   }

@@ -151,7 +151,7 @@ Result<json> lookup(Call& c) {
   if (!actor.ok()) return actor.status();
   auto cpr = cpr_of(c);
   if (!cpr.ok()) return cpr.status();
-  auto found = c.installation().store->digital_post_exemption(*cpr);
+  auto found = app::digital_post_exemption_of(c.installation(), *actor, *cpr);
   if (!found.ok()) return found.status();
   if (!*found) return json{{"cpr", cpr->masked()}, {"exempt", false}};
   return exemption_json(**found);

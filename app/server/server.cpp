@@ -183,10 +183,11 @@ struct Server::Impl {
   CondVar delivery_signal;
   bool delivery_wanted GUARDED_BY(stop_mutex) = true;
   void deliver_plugin_events_until_stopped();
-  // Renders and delivers the letter outbox (app/letter_delivery.hpp):
-  // claims on a writer, renders here, sends on a writer, every
+  // Renders and delivers the letter outbox (app/letter_delivery.hpp) on an
+  // installation of its own (letter_installation's), every
   // config.letter_poll_milliseconds until stop.
   std::thread letter_deliverer;
+  app::InstallationOptions letter_installation;
   void deliver_letters_until_stopped();
 
   Reply handle(const http::Request& req, std::string& route_label);
@@ -320,33 +321,35 @@ void Server::Impl::deliver_letters_until_stopped() {
   options.first_retry = std::chrono::seconds(config.letter_retry_first_seconds);
   options.max_retry = std::chrono::seconds(config.letter_retry_max_seconds);
   options.max_attempts = config.letter_max_attempts;
+  options.lease = std::chrono::seconds(config.letter_lease_seconds);
   const auto every = std::chrono::milliseconds(config.letter_poll_milliseconds);
+  // The worker's own installation (connection and plugin processes): a
+  // delivery plugin waiting on a slow receiver holds up no request. It is
+  // opened again when the configuration's generation moves.
+  std::optional<app::Installation> own;
   for (;;) {
     bool more = false;
     if (api.documents) {
-      std::vector<app::LetterJob> jobs;
-      Status claimed = Internal("not run");
-      Status committed = api.lanes->write(
-          [&](app::Installation& i) {
-            auto prepared = app::prepare_letters(i, *api.documents, options);
-            claimed = prepared.ok() ? Status::Ok() : prepared.status();
-            if (prepared.ok()) jobs = std::move(*prepared);
-          },
-          Lanes::Grouping::kAlone);
-      if (!committed.ok()) claimed = committed;
-      if (!claimed.ok()) logger()->error("letters could not be claimed: {}", claimed.message());
-      if (!jobs.empty()) {
-        app::render_letters(jobs, *api.documents);  // the slow part, on no lane
-        Status sent = Internal("not run");
-        committed = api.lanes->write(
-            [&](app::Installation& i) {
-              auto report = app::send_letters(i, *api.documents, jobs, options);
-              sent = report.ok() ? Status::Ok() : report.status();
-            },
-            Lanes::Grouping::kAlone);
-        if (!committed.ok()) sent = committed;
-        if (!sent.ok()) logger()->error("letters could not be delivered: {}", sent.message());
-        more = sent.ok() && static_cast<int>(jobs.size()) >= options.batch;
+      if (own) {
+        auto generation = own->store->config_generation();
+        if (generation.ok() && *generation != own->config_generation) own.reset();
+      }
+      if (!own) {
+        auto opened = app::open_installation(letter_installation);
+        if (opened.ok()) {
+          own.emplace(std::move(*opened));
+        } else {
+          logger()->error("the letter worker cannot open the installation: {}", opened.status().message());
+        }
+      }
+      if (own) {
+        auto report = app::deliver_due_letters(*own, *api.documents, options);
+        if (!report.ok()) {
+          logger()->error("letters could not be delivered: {}", report.status().message());
+          own.reset();  // a lost connection: open again next round
+        } else {
+          more = static_cast<int>(report->claimed) >= options.batch;
+        }
       }
     }
     MutexLock lock(stop_mutex);
@@ -927,6 +930,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
     raw->delivery_wanted = true;
     raw->delivery_signal.notify_all();
   };
+  impl->letter_installation = options;
+  impl->letter_installation.delivery_plugins_only = true;
   Lanes::Options lane_options;
   lane_options.installation = options;
   lane_options.readers = config.read_connections;

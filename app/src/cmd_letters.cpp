@@ -145,7 +145,7 @@ int exemption(const Context& ctx, const LettersArgs& a, const std::string& what)
                                         : "was not exempt from Digital Post");
     }
   } else {
-    auto found = s->store->digital_post_exemption(*cpr);
+    auto found = app::digital_post_exemption_of(*s, *me, *cpr);
     if (!found.ok()) return fail(ctx, found.status());
     if (ctx.json) {
       json j = {{"cpr", cpr->masked()}, {"exempt", found->has_value()}};

@@ -199,7 +199,13 @@ std::vector<QueuedLetter> letters_caused_by(const CaseState& before, const CaseE
         v["complaint.forward_days"] = "7";
         v["complaint.decide_days"] = "20";
         const std::string appeals = text_of(guidance, "appeals_body");
-        v["complaint.appeals_body"] = !appeals.empty() ? appeals : ctx.access_appeals_body;
+        std::string body = !appeals.empty() ? appeals : ctx.access_appeals_body;
+        if (body.empty()) {
+          // offentlighedsloven §37 stk. 1 names it by its place: the highest appeals body of the case concerned.
+          body = en ? "the highest appeals body of the case the request concerns"
+                    : "den øverste klageinstans for den sag, anmodningen angår";
+        }
+        v["complaint.appeals_body"] = body;
       }
       out.push_back(order(LetterKind::kAccessDecision, after, e, ctx, std::move(v), outcome));
     } else {
@@ -218,7 +224,9 @@ std::vector<QueuedLetter> letters_caused_by(const CaseState& before, const CaseE
     }
   }
 
-  if (e.action == "deadline_near" && after.clock && !access_request) {
+  // Warned of, or passed without a warning (the check did not run in time): the citizen is told (§3 stk. 2).
+  const bool unwarned_breach = e.action == "deadline_passed" && before.clock && !before.clock->warned;
+  if ((e.action == "deadline_near" || unwarned_breach) && after.clock && !access_request) {
     LetterValues v;
     v["deadline.original"] = written_date(after.clock->due, lang);
     v["delay.reason"] = en ? "The case is still being processed, and processing it takes longer than the deadline we "

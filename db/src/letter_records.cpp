@@ -148,7 +148,7 @@ Result<std::vector<LetterRow>> SqlStore::claim_letters(const std::string& holder
   });
 }
 
-Status SqlStore::save_letter(const LetterRow& row, bool keep_claim) {
+Status SqlStore::save_letter(const LetterRow& row, const std::string& holder, bool keep_claim) {
   return guarded(*impl_, fmt::format("storing the delivery state of letter {}", row.id), [&]() -> Status {
     Transaction tx(*impl_);
     const std::string state = letter_state_key(row.state);
@@ -160,15 +160,32 @@ Status SqlStore::save_letter(const LetterRow& row, bool keep_claim) {
                                                 "incident_open = :i, document_id = :d, receipt = :rc, "
                                                 "delivered_at = :da" +
                                                     std::string(keep_claim ? "" : ", claimed_by = '', claimed_until = ''") +
-                                                    " WHERE id = :id",
+                                                    " WHERE id = :id AND claimed_by = :h AND state = 'queued'",
                           soci::use(state), soci::use(row.channel), soci::use(row.rerouted_from),
                           soci::use(row.attempts), soci::use(row.next_attempt_at), soci::use(row.last_error),
                           soci::use(incident), soci::use(document, document_ind), soci::use(row.receipt),
-                          soci::use(row.delivered_at), soci::use(row.id));
+                          soci::use(row.delivered_at), soci::use(row.id), soci::use(holder));
     st.execute(true);
-    if (st.get_affected_rows() == 0) return NotFound(fmt::format("no letter {}", row.id));
+    if (st.get_affected_rows() == 0) {
+      return Conflict(fmt::format("letter {} is no longer {}'s to settle (its claim ran out and another worker took "
+                                  "it, or it is settled)", row.id, holder));
+    }
     tx.commit();
     return Status::Ok();
+  });
+}
+
+Result<bool> SqlStore::renew_letter_claim(long long id, const std::string& holder, const std::string& now,
+                                          const std::string& until) {
+  return guarded(*impl_, fmt::format("renewing the claim on letter {}", id), [&]() -> Result<bool> {
+    Transaction tx(*impl_);
+    soci::statement st = (impl_->sql.prepare << "UPDATE letters SET claimed_until = :u WHERE id = :id AND "
+                                                "claimed_by = :h AND claimed_until > :now AND state = 'queued'",
+                          soci::use(until), soci::use(id), soci::use(holder), soci::use(now));
+    st.execute(true);
+    const bool renewed = st.get_affected_rows() > 0;
+    tx.commit();
+    return renewed;
   });
 }
 
@@ -205,16 +222,20 @@ Result<std::optional<LetterRow>> SqlStore::load_letter(long long id) {
 }
 
 Status SqlStore::retry_letter(long long id, const std::string& now) {
-  auto letter = load_letter(id);
-  if (!letter.ok()) return letter.status();
-  if (!*letter) return NotFound(fmt::format("no letter {}", id));
-  if ((*letter)->state == LetterState::kDelivered) {
-    return FailedPrecondition(fmt::format("letter {} was delivered on {}", id, (*letter)->delivered_at));
-  }
   return guarded(*impl_, fmt::format("making letter {} due", id), [&]() -> Status {
     Transaction tx(*impl_);
-    impl_->sql << "UPDATE letters SET state = 'queued', next_attempt_at = :n, claimed_by = '', claimed_until = '' "
-                  "WHERE id = :id AND state <> 'delivered'",
+    std::string state, claimed_by, claimed_until;
+    impl_->sql << "SELECT state, claimed_by, claimed_until FROM letters WHERE id = :id", soci::use(id),
+        soci::into(state), soci::into(claimed_by), soci::into(claimed_until);
+    if (!impl_->sql.got_data()) return NotFound(fmt::format("no letter {}", id));
+    if (state == "delivered") return FailedPrecondition(fmt::format("letter {} is delivered", id));
+    if (!claimed_by.empty() && claimed_until > now) {
+      return FailedPrecondition(fmt::format("letter {} is being delivered right now (until {}): retry it after that",
+                                            id, claimed_until));
+    }
+    // Another round of attempts: the count starts again; the incident stays open until it is delivered.
+    impl_->sql << "UPDATE letters SET state = 'queued', attempts = 0, next_attempt_at = :n, claimed_by = '', "
+                  "claimed_until = '' WHERE id = :id",
         soci::use(now), soci::use(id);
     tx.commit();
     return Status::Ok();

@@ -207,7 +207,9 @@ TEST_P(LetterOutboxTest, AClaimedLetterIsNotGivenToAnotherWorkerUntilItsLeaseRun
   row.receipt = "batch 1";
   row.delivered_at = now;
   row.attempts = 1;
-  ASSERT_TRUE(store_->save_letter(row).ok());
+  // Only the worker holding the claim settles it: worker-a's ran out and worker-b has it.
+  EXPECT_EQ(store_->save_letter(row, "worker-a").code(), ErrorCode::kConflict);
+  ASSERT_TRUE(store_->save_letter(row, "worker-b").ok());
   auto loaded = store_->load_letter(row.id);
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
   EXPECT_EQ((*loaded)->state, db::LetterState::kDelivered);
@@ -217,6 +219,7 @@ TEST_P(LetterOutboxTest, AClaimedLetterIsNotGivenToAnotherWorkerUntilItsLeaseRun
   ASSERT_TRUE(none.ok());
   for (const auto& r : *none) EXPECT_NE(r.id, row.id);
   EXPECT_FALSE(store_->retry_letter(row.id, now).ok());  // delivered: nothing to retry
+  EXPECT_EQ(store_->save_letter(row, "worker-b").code(), ErrorCode::kConflict);  // settled already
 }
 
 TEST_P(LetterOutboxTest, TheRegisterOfExemptionsFromDigitalPost) {

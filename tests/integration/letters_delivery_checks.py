@@ -159,6 +159,9 @@ def check_main(base):
     digital = [l for l in ls if l["channel"] == "digital_post" and l["state"] == "delivered"]
     if len(mine) != len(digital) or len({m[0] for m in mine}) != len(mine):
         fail(f"{len(mine)} messages for {len(digital)} Digital Post letters")
+    for m in mine:
+        if posts_of(m[0]).count("200") < 1:
+            fail(f"message {m[0]} was never answered 200")
     texts = [pdf_text(m[2]) for m in mine]
     dtext = next((t for t in texts if "Klagevejledning" in t), None)
     if dtext is None:
@@ -193,7 +196,14 @@ def check_main(base):
         fail(f"the refused letter was not rerouted to print: {ls3}")
 
 
-def check_delivered_once(base, cid):
+def posts_of(uuid):
+    """The receiver's answers to the POSTs of one message."""
+    with open(os.environ["RECEIVER_LOG"]) as f:
+        return [line.split()[0] for line in f if line.split()[1:] == [uuid]]
+
+
+def check_delivered_once(base, cid, min_posts):
+    """The case's letters are delivered, each as one message; the receiver got it at least min_posts times."""
     ls, _ = wait_delivered(base, cid, ["receipt"])
     events = history(base, cid)
     sent = [e for e in events if e["action"] == "letter_sent"]
@@ -203,6 +213,21 @@ def check_delivered_once(base, cid):
     hits = [m for m in messages() if case_number in " ".join(pdf_text(m[2]).split())]
     if len(hits) != 1:
         fail(f"case {case_number}: {len(hits)} messages at the receiver, not 1")
+    posts = posts_of(hits[0][0])
+    if len(posts) < min_posts:
+        fail(f"case {case_number}: the receiver got its message {len(posts)} times, expected at least {min_posts}")
+    print(f"case {case_number}: one message, posted {len(posts)} times ({' '.join(posts)})")
+
+
+def wait_in_flight(base, cid, timeout=30):
+    """Until the receipt letter's PDF is kept (the worker goes on to hand it to the plugin)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ls = letters(base, cid)
+        if any(l.get("document_id") for l in ls):
+            return
+        time.sleep(0.05)
+    fail(f"case {cid}: the worker never took its letter")
 
 
 def main():
@@ -212,7 +237,9 @@ def main():
     elif what == "open":
         print(open_passport(base, sys.argv[3]))
     elif what == "delivered-once":
-        check_delivered_once(base, int(sys.argv[3]))
+        check_delivered_once(base, int(sys.argv[3]), int(sys.argv[4]))
+    elif what == "wait-in-flight":
+        wait_in_flight(base, int(sys.argv[3]))
     else:
         fail("unknown check " + what)
 

@@ -56,9 +56,19 @@ class Receiver:
         self.refuse_cpr = refuse_cpr
         self.receipts = {}  # MessageUUID -> receipt
         self.lock = threading.Lock()
+        self.log = None
 
     def receive(self, body):
-        """(status, answer) for one POST."""
+        """(status, answer) for one POST, written to the log (--log) as "<status> <uuid>"."""
+        status, answer = self.answer(body)
+        if self.log:
+            memo = read_memo(body)
+            with self.lock:
+                with open(self.log, "a") as f:
+                    f.write("%d %s\n" % (status, memo[0] if memo else "-"))
+        return status, answer
+
+    def answer(self, body):
         with self.lock:
             if self.fail_left > 0:
                 self.fail_left -= 1
@@ -113,10 +123,12 @@ def main():
     parser.add_argument("--dir", default=None)
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--refuse-cpr", default=None)
+    parser.add_argument("--log", default=None, help="append one line per POST: its status and MessageUUID")
     args = parser.parse_args()
     if args.dir and not os.path.isdir(args.dir):
         parser.error("--dir %s is not a folder" % args.dir)
     receiver = Receiver(args.dir, args.fail_first, args.refuse_cpr)
+    receiver.log = args.log
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(receiver))
     print("listening %d" % server.server_address[1], flush=True)
     try:

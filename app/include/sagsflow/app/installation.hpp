@@ -51,6 +51,9 @@ struct InstallationOptions {
   // Events queue letters to citizens (EngineOptions::letters); off only for
   // simulations, whose what-if cases write to no one.
   bool letters = true;
+  // Load only the delivery plugins (the server's letter worker: it calls no
+  // service-area plugin, and their processes run on the lanes already).
+  bool delivery_plugins_only = false;
 };
 
 struct Installation {

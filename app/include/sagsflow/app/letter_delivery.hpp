@@ -57,7 +57,10 @@ namespace sagsflow::app {
 struct LetterWorkOptions {
   std::string holder = "sagsflow";       // this worker's name on the letters it claims
   int batch = 20;                         // letters per round
-  std::chrono::seconds lease{600};        // a claim not settled by then may be taken by another worker
+  // A claim not settled by then may be taken by another worker; renewed
+  // before each letter is handed to its plugin, so it must only outlast one
+  // rendering and one plugin call (the host's delivery timeout, 30 s).
+  std::chrono::seconds lease{300};
   std::chrono::seconds first_retry{30};   // after the first failed attempt; doubling
   std::chrono::seconds max_retry{3600};
   int max_attempts = 20;                  // then the letter fails for good
@@ -69,9 +72,12 @@ struct LetterJob {
   CaseState state;
   std::string channel;  // digital_post or print; empty when none could be chosen
   std::string plugin;
-  // Set by prepare when the attempt cannot be made now (no channel, the
-  // plugin not loaded): retried later, with this reason.
+  // Set by prepare when the attempt cannot be made now: retried later, with
+  // this reason. waits_for_configuration: because of the municipality's
+  // configuration (no channel, its plugin not installed): such waits do not
+  // count as attempts, so a letter waits for its channel however long.
   std::string not_now;
+  bool waits_for_configuration = false;
   // Set by prepare or render when the letter can never be made (no template
   // fits, a field the template shows has no value, the PDF's limits): it fails.
   std::string impossible;
@@ -116,6 +122,11 @@ letters::LetterDocument compose_letter(const FilledLetter& filled, const LetterV
 Result<db::DigitalPostExemption> register_digital_post_exemption(Installation& installation, const Actor& actor,
                                                                  const Cpr& cpr, const std::string& reason);
 Result<bool> remove_digital_post_exemption(Installation& installation, const Actor& actor, const Cpr& cpr);
+// The citizen's entry, or nothing. Each register use (register, remove,
+// look up) needs the role frontdesk, caseworker or admin and is logged
+// with the CPR number masked.
+Result<std::optional<db::DigitalPostExemption>> digital_post_exemption_of(Installation& installation,
+                                                                          const Actor& actor, const Cpr& cpr);
 
 // The letter as the API and the CLI show it (no personal values: kind,
 // channel, state, attempts, the document id, the receipt).

@@ -84,6 +84,9 @@ struct ServerConfig {
   int letter_retry_first_seconds = 30;
   int letter_retry_max_seconds = 3600;
   int letter_max_attempts = 20;
+  // How long a worker's claim on a letter holds: a node that dies with letters
+  // in hand leaves them to the others (or to itself, restarted) after this.
+  int letter_lease_seconds = 300;
   // POST /api/v1/admin/simulations writes a simulated year into this
   // installation's database: for demo and test installations only.
   bool allow_simulation = false;

@@ -469,13 +469,21 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   // list_letters: newest first; load_letter: nothing when there is none.
   Result<std::vector<LetterRow>> claim_letters(const std::string& holder, const std::string& now,
                                                const std::string& until, int limit);
-  // keep_claim: the worker keeps the letter (it stored the document and goes on to deliver it).
-  Status save_letter(const LetterRow& row, bool keep_claim = false);
+  // Only `holder`'s claim on a queued letter may be settled: kConflict when
+  // the claim ran out and another worker took it, or it is settled already.
+  // keep_claim: the worker keeps the letter (it stored the document and goes
+  // on to deliver it). renew_letter_claim extends a live claim of `holder`
+  // to `until` (false when it ran out or is another's): checked just before
+  // a letter is handed to its plugin.
+  Status save_letter(const LetterRow& row, const std::string& holder, bool keep_claim = false);
+  Result<bool> renew_letter_claim(long long id, const std::string& holder, const std::string& now,
+                                  const std::string& until);
   Result<std::vector<LetterRow>> list_letters(const LetterFilter& filter);
   Result<std::optional<LetterRow>> load_letter(long long id);
   // Makes a failed or queued letter due now, for another round of attempts
-  // (an admin's retry); kNotFound when there is none, kFailedPrecondition
-  // when it is delivered.
+  // (an admin's retry; the attempts count from 0 again); kNotFound when there
+  // is none, kFailedPrecondition when it is delivered or a worker's claim on
+  // it is live (a delivery may be under way).
   Status retry_letter(long long id, const std::string& now);
 
   // The register of exemptions from Digital Post (migration 15).
