@@ -86,46 +86,6 @@ Status copy_into_place(const fs::path& from, const fs::path& to) {
   return Status::Ok();
 }
 
-// A delivery plugin (ABI 1.2) has no workflow: its library and manifest are
-// copied and recorded (with no workflow id); nothing is deployed.
-int install_delivery_plugin(const Context& ctx, db::SqlStore& store, const InspectedPlugin& info) {
-  const auto& m = info.manifest;
-  auto installed = store.installed_plugins();
-  if (!installed.ok()) return fail(ctx, installed.status());
-  std::optional<InstalledPlugin> previous;
-  for (const auto& p : *installed) {
-    if (p.id == m.id) previous = p;
-  }
-  if (previous && previous->sha256 == info.sha256) {
-    if (!ctx.json) std::cout << "plugin " << m.id << " " << m.version << " is already installed\n";
-    else print_json({{"id", m.id}, {"version", m.version}, {"installed", false}});
-    return kExitOk;
-  }
-  const fs::path dir = ctx.plugin_directory();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return fail(ctx, StorageError("cannot create the plugin directory " + dir.string() + ": " + ec.message()));
-  const std::string file_name = m.id + ".so";
-  for (const auto& [from, to] : {std::pair{fs::path(info.library_path), dir / file_name},
-                                 std::pair{fs::path(info.manifest_path), dir / (m.id + ".plugin.yaml")}}) {
-    if (auto st = copy_into_place(from, to); !st.ok()) return fail(ctx, st);
-  }
-  InstalledPlugin record{m.id, m.version, file_name, info.sha256, /*workflow_id=*/"", true,
-                         format_timestamp(system_clock()())};
-  if (auto st = store.record_plugin(record); !st.ok()) return fail(ctx, st);
-  if (ctx.json) {
-    print_json({{"id", m.id}, {"version", m.version}, {"sha256", info.sha256}, {"installed", true},
-                {"kle_warnings", json::array()}, {"directory", dir.string()}, {"workflow", nullptr},
-                {"delivery_channel", m.delivery_channel}});
-  } else {
-    std::cout << (previous ? fmt::format("upgraded plugin {} from {} to {}", m.id, previous->version, m.version)
-                           : fmt::format("installed plugin {} {}", m.id, m.version))
-              << " into " << dir.string() << " (sha256 " << info.sha256.substr(0, 12) << ")\n"
-              << "it delivers letters on the channel " << m.delivery_channel << " (no workflow)\n";
-  }
-  return kExitOk;
-}
-
 int install(const Context& ctx, const PluginArgs& a) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
@@ -142,19 +102,27 @@ int install(const Context& ctx, const PluginArgs& a) {
   const InspectedPlugin info = (*loaded)->info;
   trial.reset();
   const auto& m = info.manifest;
-  if (m.delivers_letters()) return install_delivery_plugin(ctx, **store, info);
-  const fs::path source_dir = fs::path(info.manifest_path).parent_path();
-  const fs::path workflow_source = source_dir / m.workflow_file;
-  auto workflow_text = read_text_file(workflow_source.string());
-  if (!workflow_text.ok()) return fail(ctx, workflow_text.status());
-  auto workflow = parse_workflow(*workflow_text, workflow_source.string());
-  if (!workflow.ok()) {
-    for (const auto& d : workflow.errors) std::cerr << d.to_string() << "\n";
-    return fail(ctx, InvalidArgument("the plugin's workflow has errors; nothing was installed"));
-  }
-  if (workflow.definition->plugin != m.id) {
-    return fail(ctx, InvalidArgument(fmt::format("{}: the workflow's 'plugin' is '{}', it must be '{}'",
-                                                 workflow_source.string(), workflow.definition->plugin, m.id)));
+  // A delivery plugin (ABI 1.2) has no workflow: its library and manifest are
+  // copied and recorded (with no workflow id); nothing is deployed.
+  const bool delivery = m.delivers_letters();
+  fs::path workflow_source;
+  std::string workflow_text;
+  std::string workflow_id;
+  if (!delivery) {
+    workflow_source = fs::path(info.manifest_path).parent_path() / m.workflow_file;
+    auto text = read_text_file(workflow_source.string());
+    if (!text.ok()) return fail(ctx, text.status());
+    workflow_text = std::move(*text);
+    auto workflow = parse_workflow(workflow_text, workflow_source.string());
+    if (!workflow.ok()) {
+      for (const auto& d : workflow.errors) std::cerr << d.to_string() << "\n";
+      return fail(ctx, InvalidArgument("the plugin's workflow has errors; nothing was installed"));
+    }
+    if (workflow.definition->plugin != m.id) {
+      return fail(ctx, InvalidArgument(fmt::format("{}: the workflow's 'plugin' is '{}', it must be '{}'",
+                                                   workflow_source.string(), workflow.definition->plugin, m.id)));
+    }
+    workflow_id = workflow.definition->id;
   }
   auto installed = (*store)->installed_plugins();
   if (!installed.ok()) return fail(ctx, installed.status());
@@ -173,43 +141,50 @@ int install(const Context& ctx, const PluginArgs& a) {
   fs::create_directories(dir, ec);
   if (ec) return fail(ctx, StorageError("cannot create the plugin directory " + dir.string() + ": " + ec.message()));
   const std::string file_name = m.id + ".so";
-  for (const auto& [from, to] : {std::pair{fs::path(info.library_path), dir / file_name},
-                                 std::pair{fs::path(info.manifest_path), dir / (m.id + ".plugin.yaml")},
-                                 std::pair{workflow_source, dir / m.workflow_file}}) {
+  std::vector<std::pair<fs::path, fs::path>> files{{fs::path(info.library_path), dir / file_name},
+                                                   {fs::path(info.manifest_path), dir / (m.id + ".plugin.yaml")}};
+  if (!delivery) files.emplace_back(workflow_source, dir / m.workflow_file);
+  for (const auto& [from, to] : files) {
     if (auto st = copy_into_place(from, to); !st.ok()) return fail(ctx, st);
   }
-  InstalledPlugin record{m.id, m.version, file_name, info.sha256, workflow.definition->id, true,
-                         format_timestamp(system_clock()())};
+  InstalledPlugin record{m.id, m.version, file_name, info.sha256, workflow_id, true, format_timestamp(system_clock()())};
   if (auto st = (*store)->record_plugin(record); !st.ok()) return fail(ctx, st);
-  CaseEngine engine(**store);
-  auto deployed = engine.deploy_workflow(*workflow_text, (dir / m.workflow_file).string());
-  if (!deployed.ok()) return fail(ctx, deployed.status());
-  // A KLE number the imported emneplan does not know is a warning, not a failure.
+  std::optional<DeployOutcome> deployed;
   nlohmann::json kle_warnings = nlohmann::json::array();
-  if (auto published = (*store)->kle_published(); published.ok() && *published) {
-    for (const auto& number : m.kle_subjects) {
-      auto subject = (*store)->kle_subject(number);
-      if (subject.ok() && !*subject) {
-        kle_warnings.push_back(fmt::format("plugin {} declares KLE {}, which the imported emneplan (published {}) "
-                                           "does not have",
-                                           m.id, number, **published));
+  if (!delivery) {
+    CaseEngine engine(**store);
+    auto outcome = engine.deploy_workflow(workflow_text, (dir / m.workflow_file).string());
+    if (!outcome.ok()) return fail(ctx, outcome.status());
+    deployed = *outcome;
+    // A KLE number the imported emneplan does not know is a warning, not a failure.
+    if (auto published = (*store)->kle_published(); published.ok() && *published) {
+      for (const auto& number : m.kle_subjects) {
+        auto subject = (*store)->kle_subject(number);
+        if (subject.ok() && !*subject) {
+          kle_warnings.push_back(fmt::format("plugin {} declares KLE {}, which the imported emneplan (published {}) "
+                                             "does not have",
+                                             m.id, number, **published));
+        }
       }
     }
   }
-  if (!ctx.json) {
-    for (const auto& w : kle_warnings) std::cerr << "warning: " << w.get<std::string>() << "\n";
-  }
   if (ctx.json) {
-    print_json({{"id", m.id}, {"version", m.version}, {"sha256", info.sha256}, {"installed", true},
-                {"kle_warnings", kle_warnings},
-                {"directory", dir.string()},
-                {"workflow", {{"id", deployed->record.id}, {"version", deployed->record.version}}}});
-  } else {
-    std::cout << (previous ? fmt::format("upgraded plugin {} from {} to {}", m.id, previous->version, m.version)
-                           : fmt::format("installed plugin {} {}", m.id, m.version))
-              << " into " << dir.string() << " (sha256 " << info.sha256.substr(0, 12) << ")\n"
-              << "workflow " << deployed->record.id << " version " << deployed->record.version
+    json out = {{"id", m.id}, {"version", m.version}, {"sha256", info.sha256}, {"installed", true},
+                {"kle_warnings", kle_warnings}, {"directory", dir.string()}};
+    out["workflow"] = deployed ? json{{"id", deployed->record.id}, {"version", deployed->record.version}} : json();
+    if (delivery) out["delivery_channel"] = m.delivery_channel;
+    print_json(out);
+    return kExitOk;
+  }
+  for (const auto& w : kle_warnings) std::cerr << "warning: " << w.get<std::string>() << "\n";
+  std::cout << (previous ? fmt::format("upgraded plugin {} from {} to {}", m.id, previous->version, m.version)
+                         : fmt::format("installed plugin {} {}", m.id, m.version))
+            << " into " << dir.string() << " (sha256 " << info.sha256.substr(0, 12) << ")\n";
+  if (deployed) {
+    std::cout << "workflow " << deployed->record.id << " version " << deployed->record.version
               << (deployed->created ? " deployed\n" : " unchanged\n");
+  } else {
+    std::cout << "it delivers letters on the channel " << m.delivery_channel << " (no workflow)\n";
   }
   return kExitOk;
 }
