@@ -1162,7 +1162,7 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, 
 
 std::vector<QueuedLetter> CaseEngine::letters_for(const CaseState& before, const CaseEvent& event,
                                                  const CaseState& after) {
-  if (!options_.letters || !after.citizen) return {};
+  if (!options_.letters || !after.citizen || !may_cause_letters(event)) return {};
   const auto* org = options_.organisation;
   const MunicipalityConfig* m = org ? org->find(after.municipality) : nullptr;
   LetterContext ctx;

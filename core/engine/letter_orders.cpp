@@ -132,6 +132,18 @@ std::string outcome_in_words(std::string_view outcome, bool access_request, std:
   return std::string(outcome);
 }
 
+bool may_cause_letters(const CaseEvent& e) {
+  static const std::array<const char*, 6> kActions{"open", "deadline_near", "deadline_passed", "hearing_started",
+                                                   "letter", "plugin_event"};
+  for (const char* a : kActions) {
+    if (e.action == a) return true;
+  }
+  for (const char* key : {"missing", "forwarded", "decision", "extension", "plugin_event"}) {
+    if (e.data.contains(key)) return true;
+  }
+  return false;
+}
+
 std::vector<QueuedLetter> letters_caused_by(const CaseState& before, const CaseEvent& e, const CaseState& after,
                                             const LetterContext& ctx) {
   std::vector<QueuedLetter> out;

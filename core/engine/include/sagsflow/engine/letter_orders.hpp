@@ -65,6 +65,10 @@ struct LetterContext {
 std::vector<QueuedLetter> letters_caused_by(const CaseState& before, const CaseEvent& event, const CaseState& after,
                                             const LetterContext& context);
 
+// Whether `event` is of a kind that can cause a letter at all (a cheap test
+// before the context is gathered; letters_caused_by decides).
+bool may_cause_letters(const CaseEvent& event);
+
 // "3. december 2026" (da) or "3 December 2026" (en).
 std::string written_date(Date day, std::string_view language);
 // An outcome key in words: granted -> "bevilget" / "granted"; for an access
