@@ -522,7 +522,19 @@ Result<LetterRunReport> send_letters(Installation& inst, const documents::Docume
   LetterRunReport report;
   report.claimed = jobs.size();
   Sender sender(inst, store, options, report);
+  // Letters that wait (no channel yet) or cannot be made call no plugin: their
+  // outcomes are stored in one unit, not one transaction (and sync) each.
+  Status waiting = inst.engine->atomically([&]() -> Status {
+    for (auto& job : jobs) {
+      if (job.not_now.empty() && job.impossible.empty()) continue;
+      if (auto st = sender.send(job); !st.ok() && st.code() == ErrorCode::kStorage) return st;
+      job.settled = true;
+    }
+    return Status::Ok();
+  });
+  if (!waiting.ok()) return waiting;
   for (auto& job : jobs) {
+    if (job.settled) continue;
     if (auto st = sender.send(job); !st.ok()) {
       // Storing the outcome failed: the claim runs out and the letter is tried again (at least once).
       logger()->error("letter {}: its delivery state could not be stored: {}", job.letter.id, st.message());

@@ -89,6 +89,7 @@ struct LetterJob {
   // The recipient's CPR number and the sender's CVR number, for the plugin.
   std::string recipient_cpr, sender_cvr;
   nlohmann::json sender = nlohmann::json::object();
+  bool settled = false;  // send_letters stored its outcome already
 };
 
 struct LetterRunReport {
