@@ -455,25 +455,24 @@ Result<std::vector<LetterJob>> prepare_letters(Installation& inst, const documen
       compose(inst, job, m, it->second);
     }
     if (job.not_now.empty() && job.impossible.empty() && job.letter.document_id) {
-      // A retry on the same channel sends the PDF already kept, byte for byte.
+      // A retry on the same channel sends the PDF already kept, byte for byte;
+      // but a decision states its complaint deadline from the day it is sent:
+      // one kept from an earlier day is made again.
       auto doc = inst.store->load_document(job.letter.case_id, *job.letter.document_id);
-      // A decision states its complaint deadline from the day it is sent: one kept from an earlier day is made again.
-      if (doc.ok() && *doc && job.letter.kind == "decision" &&
-          (*doc)->added_at.substr(0, 10) != format_timestamp(now_of(inst)).substr(0, 10)) {
-        job.letter.document_id.reset();
-      }
-    }
-    if (job.not_now.empty() && job.impossible.empty() && job.letter.document_id) {
-      auto doc = inst.store->load_document(job.letter.case_id, *job.letter.document_id);
-      Result<std::string> bytes = doc.ok() && *doc ? docs.read(*inst.store, **doc)
-                                                   : Result<std::string>(NotFound("the letter's document is gone"));
+      const bool stale = doc.ok() && *doc && job.letter.kind == "decision" &&
+                         (*doc)->added_at.substr(0, 10) != format_timestamp(now_of(inst)).substr(0, 10);
+      Result<std::string> bytes = stale           ? Result<std::string>(FailedPrecondition("made on an earlier day"))
+                                  : doc.ok() && *doc ? docs.read(*inst.store, **doc)
+                                                     : Result<std::string>(NotFound("the letter's document is gone"));
       if (bytes.ok()) {
         job.pdf.sha256 = (*doc)->sha256;
         job.pdf.size = (*doc)->size;
         job.pdf.bytes = std::make_shared<const std::string>(std::move(*bytes));
       } else {
-        logger()->warn("letter {}: its kept PDF cannot be read ({}); it is made again", job.letter.id,
-                       bytes.status().message());
+        if (!stale) {
+          logger()->warn("letter {}: its kept PDF cannot be read ({}); it is made again", job.letter.id,
+                         bytes.status().message());
+        }
         job.letter.document_id.reset();
       }
     }

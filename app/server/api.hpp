@@ -67,6 +67,8 @@ struct Call {
   // The staff member behind the token as the core sees them: unit, roles and
   // authority from the staff list (the core checks them on every use).
   Result<Actor> staff() const;
+  // staff(), who must administer the token's municipality (Organisation::may_administer).
+  Result<Actor> admin() const;
   // The installation of the lane the handler runs on: a read-only one for a
   // route on Lane::kRead, a writer's otherwise.
   app::Installation& installation() const { return *lane_installation; }

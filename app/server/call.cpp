@@ -21,6 +21,13 @@ Result<Actor> Call::staff() const {
   return org->actor_for({principal->person, principal->unit, "", principal->roles}, principal->municipality);
 }
 
+Result<Actor> Call::admin() const {
+  auto actor = staff();
+  if (!actor.ok()) return actor.status();
+  if (auto st = installation().organisation->may_administer(*actor, municipality()); !st.ok()) return st;
+  return actor;
+}
+
 Status Call::refuse_field(const std::string& name, const std::string& message) {
   field = name;
   // Messages may quote what the client sent: never a CPR number in clear.

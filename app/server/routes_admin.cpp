@@ -29,15 +29,8 @@ using nlohmann::json;
 
 namespace {
 
-Result<Actor> admin(Call& c) {
-  auto actor = c.staff();
-  if (!actor.ok()) return actor.status();
-  if (auto st = c.installation().organisation->may_administer(*actor, c.municipality()); !st.ok()) return st;
-  return actor;
-}
-
 Result<json> plugins(Call& c) {
-  if (auto a = admin(c); !a.ok()) return a.status();
+  if (auto a = c.admin(); !a.ok()) return a.status();
   auto installed = c.installation().store->installed_plugins();
   if (!installed.ok()) return installed.status();
   json out = json::array();
@@ -59,7 +52,7 @@ Result<json> plugins(Call& c) {
 }
 
 Result<json> workflows(Call& c) {
-  if (auto a = admin(c); !a.ok()) return a.status();
+  if (auto a = c.admin(); !a.ok()) return a.status();
   auto all = c.installation().store->list_workflows();
   if (!all.ok()) return all.status();
   json out = json::array();
@@ -75,7 +68,7 @@ Result<json> workflows(Call& c) {
 }
 
 Result<json> workflow(Call& c) {
-  if (auto a = admin(c); !a.ok()) return a.status();
+  if (auto a = c.admin(); !a.ok()) return a.status();
   std::optional<int> version;
   auto v = c.query_number("version", 1, std::numeric_limits<int>::max());
   if (!v.ok()) return v.status();
@@ -97,7 +90,7 @@ Result<json> workflow(Call& c) {
 }
 
 Result<json> municipality(Call& c) {
-  if (auto a = admin(c); !a.ok()) return a.status();
+  if (auto a = c.admin(); !a.ok()) return a.status();
   const auto& org = *c.installation().organisation;
   auto table = app::placements_json(org, c.municipality());
   if (!table.ok()) return table.status();
@@ -125,7 +118,7 @@ Result<json> municipality(Call& c) {
 }
 
 Result<json> audit(Call& c) {
-  if (auto a = admin(c); !a.ok()) return a.status();
+  if (auto a = c.admin(); !a.ok()) return a.status();
   AccessFilter f;
   f.municipality = c.municipality();
   auto case_id = c.query_number("case", 1, std::numeric_limits<long long>::max());
@@ -195,7 +188,7 @@ Result<json> run_simulation_process(Jobs& jobs, const std::string& executable, c
 
 // Starts importing KL's emneplan in the background; the answer is the job to follow.
 Result<json> kle_import(Call& c) {
-  auto actor = admin(c);
+  auto actor = c.admin();
   if (!actor.ok()) return actor.status();
   auto file_name = c.text("file_name", false);
   if (!file_name.ok()) return file_name.status();
@@ -227,7 +220,7 @@ Result<json> kle_import(Call& c) {
 // engine and plugins, so this server keeps answering); its progress lines
 // become the job's progress.
 Result<json> start_simulation(Call& c) {
-  auto actor = admin(c);
+  auto actor = c.admin();
   if (!actor.ok()) return actor.status();
   if (!c.api.config.allow_simulation) {
     return Forbidden("simulations write a simulated year into this installation's database; this server does not "
@@ -270,7 +263,7 @@ Result<json> start_simulation(Call& c) {
 }
 
 Result<json> job(Call& c) {
-  auto actor = admin(c);
+  auto actor = c.admin();
   if (!actor.ok()) return actor.status();
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();

@@ -23,13 +23,6 @@ namespace {
 
 constexpr const char* kReadLetters = "letters";
 
-Result<Actor> admin(Call& c) {
-  auto actor = c.staff();
-  if (!actor.ok()) return actor.status();
-  if (auto st = c.installation().organisation->may_administer(*actor, c.municipality()); !st.ok()) return st;
-  return actor;
-}
-
 // GET /api/v1/cases/{id}/letters (read lane).
 Result<json> case_letters(Call& c) {
   auto actor = c.staff();
@@ -72,7 +65,7 @@ Result<json> my_letters(Call& c) {
 
 // GET /api/v1/admin/letters?state=queued|delivered|failed&incidents=true (read lane).
 Result<json> admin_letters(Call& c) {
-  if (auto a = admin(c); !a.ok()) return a.status();
+  if (auto a = c.admin(); !a.ok()) return a.status();
   db::LetterFilter filter;
   filter.municipality = c.municipality();
   if (auto it = c.query.find("state"); it != c.query.end() && !it->second.empty()) {
@@ -100,7 +93,7 @@ Result<json> admin_letters(Call& c) {
 
 // POST /api/v1/admin/letters/{id}/retry: due again now.
 Result<json> retry(Call& c) {
-  if (auto a = admin(c); !a.ok()) return a.status();
+  if (auto a = c.admin(); !a.ok()) return a.status();
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();
   auto row = c.installation().store->load_letter(*id);

@@ -8,36 +8,6 @@ namespace sagsflow::db {
 
 namespace {
 
-std::string to_hex(const std::string& bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  out.resize(bytes.size() * 2);
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    const auto b = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = kDigits[b >> 4];
-    out[2 * i + 1] = kDigits[b & 15];
-  }
-  return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-Result<std::string> from_hex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return StorageError("stored document content is not whole bytes");
-  std::string out(hex.size() / 2, '\0');
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return StorageError("stored document content is not hex");
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
-
 constexpr const char* kDocumentColumns =
     "SELECT id, case_id, municipality, kind, name, media_type, size, sha256, added_by, added_at FROM documents";
 
@@ -65,12 +35,12 @@ Result<long long> SqlStore::insert_document(const DocumentRow& row, const std::s
       }
       if (content != nullptr) {
         // A content row without bytes (none should exist on PostgreSQL) gets them.
-        const std::string hex = to_hex(*content);
+        const std::string hex = bytes_to_hex(*content);
         impl_->sql << "UPDATE document_contents SET content = decode(:h, 'hex') WHERE sha256 = :s AND content IS NULL",
             soci::use(hex), soci::use(row.sha256);
       }
     } else if (content != nullptr) {
-      const std::string hex = to_hex(*content);
+      const std::string hex = bytes_to_hex(*content);
       impl_->sql << "INSERT INTO document_contents (sha256, size, content, stored_at) VALUES "
                     "(:s, :n, decode(:h, 'hex'), :at) ON CONFLICT (sha256) DO NOTHING",
           soci::use(row.sha256), soci::use(row.size), soci::use(hex), soci::use(row.added_at);
@@ -128,8 +98,8 @@ Result<std::optional<std::string>> SqlStore::document_content(const std::string&
     impl_->sql << "SELECT encode(content, 'hex') FROM document_contents WHERE sha256 = :s", soci::use(sha256),
         soci::into(hex, ind);
     if (!impl_->sql.got_data() || ind != soci::i_ok) return One();
-    auto bytes = from_hex(hex);
-    if (!bytes.ok()) return bytes.status();
+    auto bytes = hex_to_bytes(hex, "stored document content");
+    if (!bytes.ok()) return StorageError(bytes.status().message());  // bytes in the database that are not hex
     return One(std::move(*bytes));
   });
 }
