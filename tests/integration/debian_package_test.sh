@@ -66,7 +66,7 @@ SAGSFLOW_DB="sqlite:$WORK/var/sagsflow.db" "$WORK/root/usr/bin/sagsflow" init \
 "$WORK/root/usr/bin/sagsflow" --db "sqlite:$WORK/var/sagsflow.db" serve --config "$WORK/server.properties" --port 0 \
   >"$WORK/serve.out" 2>"$WORK/serve.err" &
 pid=$!
-for _ in $(seq 1 100); do grep -q serves "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 600); do grep -q serves "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 base="$(sed -n 's/.* on \(http[^ ]*\) .*/\1/p' "$WORK/serve.out")"
 status="$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz/ready" || true)"
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true

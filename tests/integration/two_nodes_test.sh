@@ -179,7 +179,7 @@ IDS="$(tr ' ' ',' <"$WORK/cases.txt")"
 psql_as postgres sagsflow "UPDATE cases SET due_date = '2026-01-05',
   state = jsonb_set(state::jsonb, '{clock,due}', '\"2026-01-05\"')::text WHERE id IN ($IDS)" >/dev/null
 start_nodes
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
   n="$(psql_as postgres sagsflow "SELECT count(*) FROM case_events WHERE action = 'deadline_passed' AND case_id IN ($IDS)")"
   [ "$n" -ge 6 ] && break
   sleep 0.1

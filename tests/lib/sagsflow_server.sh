@@ -4,17 +4,19 @@
 # SERVE_ARGS` in the background (standard output in DIR/serve.out, the log in
 # DIR/serve.err) and waits until it says where it serves. Sets SERVER_PID and
 # BASE (http://127.0.0.1:PORT); exits 1 with the server's log when it does not
-# start within 10 s. The caller stops it (kill "$SERVER_PID").
+# start within 60 s. (A start opens every lane's installation and each starts
+# its plugins' processes: on a CI machine of 2 cores shared with other tests
+# that once took more than 10 s.) The caller stops it (kill "$SERVER_PID").
 start_sagsflow_server() {
   local sf="$1" dir="$2"
   shift 2
   "$sf" serve --port 0 "$@" >"$dir/serve.out" 2>"$dir/serve.err" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     grep -q "serves" "$dir/serve.out" 2>/dev/null && break
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$dir/serve.err" >&2; exit 1; }
     sleep 0.1
   done
   BASE="$(sed -n 's/.* on \(http[^ ]*\) .*/\1/p' "$dir/serve.out")"
-  [ -n "$BASE" ] || { echo "the server did not say where it serves" >&2; cat "$dir/serve.err" >&2; exit 1; }
+  [ -n "$BASE" ] || { echo "the server did not say where it serves within 60 s" >&2; cat "$dir/serve.err" >&2; exit 1; }
 }
