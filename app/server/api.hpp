@@ -206,6 +206,7 @@ void add_citizen_routes(std::vector<Route>& routes);
 void add_report_routes(std::vector<Route>& routes);
 void add_document_routes(std::vector<Route>& routes);
 void add_letter_routes(std::vector<Route>& routes);
+void add_public_routes(std::vector<Route>& routes);
 std::vector<Route> all_routes();
 
 // Shared JSON forms.

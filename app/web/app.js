@@ -113,15 +113,23 @@ function h(tag, attrs, ...children) {
 
 function token() { return sessionStorage.getItem('sagsflow.token'); }
 
+// What proves who is calling: the bearer token pasted at sign-in, if any (a
+// signed-in session travels as its cookie and sends its CSRF token).
+function authHeaders() {
+  const headers = {};
+  if (token()) headers.Authorization = 'Bearer ' + token();
+  if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  return headers;
+}
+
 class ApiError extends Error {
   constructor(problem) { super(problem.detail || problem.title); this.problem = problem; }
 }
 
 async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json' };
-  if (token()) headers['Authorization'] = 'Bearer ' + token();
+  const headers = { 'Accept': 'application/json', ...authHeaders() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
@@ -135,7 +143,7 @@ async function api(method, path, body) {
 // A document's bytes come with the bearer token, so they are fetched and
 // handed to the browser as a file to save (never shown in this page's origin).
 async function downloadDocument(path, name) {
-  const res = await fetch(path, { headers: { Authorization: 'Bearer ' + token() } });
+  const res = await fetch(path, { headers: authHeaders(), credentials: 'same-origin' });
   if (!res.ok) {
     let p = { status: res.status, detail: res.statusText };
     try { p = await res.json(); } catch (e) { /* not JSON */ }
@@ -187,7 +195,7 @@ function uploadForm(c) {
     body.append('kind', kind.value);
     body.append('file', file.files[0]);
     try {
-      const res = await fetch(`/api/v1/cases/${c.id}/documents`, { method: 'POST', headers: { Authorization: 'Bearer ' + token() }, body });
+      const res = await fetch(`/api/v1/cases/${c.id}/documents`, { method: 'POST', headers: authHeaders(), credentials: 'same-origin', body });
       const data = await res.json();
       if (!res.ok) throw new ApiError(data);
       say(`${t('add_document')}: ${data.document.name}`);
@@ -216,7 +224,8 @@ function say(message) {
 }
 
 function table(headers, rows) {
-  return h('div', { class: 'table-wrap' }, h('table', {},
+  // Keyboard users scroll a wide table too (on a phone): the wrapper takes the focus and says what it holds.
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': headers.filter((x) => typeof x === 'string' && x).join(', ') }, h('table', {},
     h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
 }
@@ -577,7 +586,7 @@ async function reportsPage() {
   if (form.elements.shift.value) q.set('shift', form.elements.shift.value);
   const r = await api('GET', `/api/v1/reports/channels?${q}`);
   const csv = h('button', { type: 'button', class: 'secondary', onclick: async () => {
-    const res = await fetch(`/api/v1/reports/channels?${q}&format=csv`, { headers: { Authorization: 'Bearer ' + token() } });
+    const res = await fetch(`/api/v1/reports/channels?${q}&format=csv`, { headers: authHeaders(), credentials: 'same-origin' });
     const url = URL.createObjectURL(await res.blob());
     const a = h('a', { href: url, download: `kanalrapport-${q.get('from')}-${q.get('to')}.csv` });
     document.body.append(a); a.click(); a.remove(); URL.revokeObjectURL(url);
@@ -676,6 +685,7 @@ function frame() {
   document.documentElement.lang = state.lang;
   document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
   document.getElementById('lang').textContent = t('lang');
+  document.getElementById('lang').lang = state.lang === 'da' ? 'en' : 'da';  // the button names the other language in itself
   const current = location.hash.split('?')[0].split('/').slice(0, 2).join('/');
   document.getElementById('nav').replaceChildren(...navLinks().map(([href, label]) =>
     h('a', { href, 'aria-current': href === current ? 'page' : null }, label)));

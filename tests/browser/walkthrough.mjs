@@ -5,7 +5,8 @@
 // Usage: node walkthrough.mjs BASE_URL SCREENSHOT_DIR  (tokens in env: FRONTDESK_TOKEN, CASEWORKER_TOKEN,
 // CITIZEN_TOKEN, ADMIN_TOKEN). Exits non-zero, naming the step, on the first failure.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -33,6 +34,26 @@ async function signIn(token, viewport = { width: 1280, height: 900 }) {
 }
 const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
+// axe-core on the page as it stands: WCAG 2.1 A and AA rules (webtilgængelighedsloven asks for AA); a
+// serious or critical violation fails the walkthrough, naming the rule and the elements.
+// It is evaluated through the browser's debugging protocol: the pages' Content-Security-Policy allows no inline script.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const checkedPages = [];
+async function checkAccessibility(page, name) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const lines = bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`);
+    throw new Error(`axe-core finds ${bad.length} serious or critical violation(s) on ${name}:\n  ${lines.join('\n  ')}`);
+  }
+  const title = await page.title();
+  assert.ok(title.trim().length > 0, `${name} has a title`);
+  checkedPages.push(name);
+}
+
 try {
   // ---- front desk: Frida at Borgerservice
   step = 'front desk signs in';
@@ -48,6 +69,7 @@ try {
   await page.selectOption('#area', 'housing_support');
   await page.locator('#advice').getByText('Udbetaling Danmark').first().waitFor();
   await shot(page, '01-front-desk-advice');
+  await checkAccessibility(page, 'the front desk');
 
   step = 'front desk registers an inquiry resolved at first contact (keyboard only)';
   await page.selectOption('#channel', 'phone');
@@ -64,6 +86,7 @@ try {
   await page.click('#open-case');
   await page.locator('#opened-case').waitFor();
   await shot(page, '02-front-desk-case-opened');
+  await checkAccessibility(page, 'the front desk with a case opened');
   await page.click('#opened-case');
 
   step = 'front desk registers the application and completes the check';
@@ -80,6 +103,7 @@ try {
   const caseTitle = await page.locator('h1').innerText();
   const caseNumber = caseTitle.split(' · ')[0];
   await shot(page, '03-front-desk-complete-no-decision');
+  await checkAccessibility(page, 'the case page at the front desk');
 
   // ---- caseworker: Bo at Borgerservice (a cooperation model: the centre takes the whole passport area)
   step = 'a page whose data comes late does not replace the page the caseworker went on to';
@@ -107,6 +131,7 @@ try {
   await page.locator('h2', { hasText: 'Mine sager' }).waitFor();
   await page.locator('table').first().getByText(caseNumber).waitFor();
   await shot(page, '04-caseworker-worklist');
+  await checkAccessibility(page, 'the worklist');
 
   step = 'caseworker opens the case page and sees form data, deadline, history and only their actions';
   await page.getByRole('link', { name: caseNumber }).first().click();
@@ -118,6 +143,7 @@ try {
   assert.ok(await page.locator('#do-grant').count() === 1, 'the caseworker may grant');
   assert.match(await page.locator('#letters').innerText(), /Kvittering/, 'the receipt letter is on the case page');
   await shot(page, '05-caseworker-case');
+  await checkAccessibility(page, "the caseworker's case page");
 
   step = 'caseworker grants the passport';
   await page.locator('#do-grant').click();
@@ -142,6 +168,7 @@ try {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `the page fits a phone (scroll width ${width})`);
   await shot(page, '06-citizen-my-cases-phone');
+  await checkAccessibility(page, 'Mine sager on a phone, with the access log open');
 
   // ---- admin
   step = 'admin sees plugins, workflows, the model and the access log';
@@ -152,6 +179,7 @@ try {
   assert.match(adminText, /passport/);
   assert.match(adminText, new RegExp(caseNumber.replace(/[.]/g, '\\.')));
   await shot(page, '07-admin');
+  await checkAccessibility(page, 'the admin page');
 
   step = 'admin imports the KLE emneplan and follows its progress';
   const emneplan = '<?xml version="1.0" encoding="UTF-8"?><KLE-Emneplan><UdgivelsesDato>2026-10-01</UdgivelsesDato>' +
@@ -163,6 +191,7 @@ try {
   await page.locator('#kle-result .ok').waitFor();
   assert.equal(await page.locator('#kle-progress').getAttribute('max'), await page.evaluate(() => String(document.getElementById('kle-progress').value)));
   await shot(page, '08-admin-kle-import');
+  await checkAccessibility(page, 'the admin page after a KLE import');
   step = 'reports show the channel mix and the self-service rate against the target';
   page = await signIn(process.env.FRONTDESK_TOKEN);
   await page.getByRole('link', { name: 'Rapporter' }).click();
@@ -171,7 +200,26 @@ try {
   assert.match(await page.locator('#report-facts').innerText(), /Mål 50\.0 %/);
   await page.locator('#shift-result').waitFor();
   await shot(page, '09-reports');
-  console.log(`browser walkthrough ok: case ${caseNumber}; screenshots in ${shots}`);
+  await checkAccessibility(page, 'the reports');
+
+  step = 'the pages anyone may read without signing in are accessible';
+  await page.goto(`${base}/processing-deadlines.html`);
+  await page.locator('#deadlines table').first().waitFor();
+  await checkAccessibility(page, 'the published processing deadlines');
+  await page.getByRole('link', { name: 'Tilgængelighedserklæring' }).click();
+  await page.getByRole('heading', { name: 'Tilgængelighedserklæring' }).waitFor();
+  await page.locator('#contacts h3').first().waitFor();
+  assert.match(await page.locator('main').innerText(), /Digitaliseringsstyrelsen/);
+  assert.match(await page.locator('#contacts').innerText(), /Eksempel Kommune/);
+  await checkAccessibility(page, 'the accessibility statement');
+  await shot(page, '10-accessibility-statement');
+  await context.clearCookies();
+  await page.goto(`${base}/#/`);
+  await page.evaluate(() => { sessionStorage.clear(); localStorage.clear(); });
+  await page.goto(`${base}/`);
+  await page.locator('main h1').first().waitFor();
+  await checkAccessibility(page, 'the sign-in page');
+  console.log(`browser walkthrough ok: case ${caseNumber}; axe-core found no serious or critical violation on ${checkedPages.length} pages (${checkedPages.join(', ')}); screenshots in ${shots}`);
 } catch (err) {
   console.error(`browser walkthrough failed at "${step}": ${err.stack || err}`);
   process.exitCode = 1;
