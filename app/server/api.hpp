@@ -35,6 +35,19 @@ enum class Access {
 };
 
 struct Api;
+class SignIn;
+
+// The sign-in session behind a request authenticated by the session cookie
+// (sign_in.hpp): what GET /api/v1/session shows and the CSRF check needs.
+struct SessionView {
+  std::string id_sha256;
+  std::string kind;      // "citizen" or "staff"
+  std::string provider;  // the provider it was signed in through
+  std::string name;      // a citizen's name from the provider; staff: their name on the staff list
+  std::string csrf_token;
+  Timestamp idle_expires{};
+  Timestamp expires{};
+};
 
 // One request as a handler sees it.
 struct Call {
@@ -45,6 +58,8 @@ struct Call {
   std::map<std::string, std::string> query;
   nlohmann::json body;  // an object, or null when the request had none
   std::optional<Principal> principal;
+  // Set when the session cookie (not a bearer token) authenticated the request.
+  std::optional<SessionView> session;
   // Set by dispatch to the lane's installation the handler runs on (lanes.hpp).
   app::Installation* lane_installation = nullptr;
 
@@ -191,6 +206,8 @@ struct Api {
   Jobs jobs;
   // The bytes of documents (beside the SQLite file, or in PostgreSQL).
   std::unique_ptr<documents::DocumentStore> documents;
+  // Sign-in through OpenID Connect and sessions (sign_in.hpp); null when no provider is configured.
+  std::shared_ptr<SignIn> sign_in;
 };
 
 // The gate over this installation: `key` and config's token limits; its
@@ -207,6 +224,7 @@ void add_report_routes(std::vector<Route>& routes);
 void add_document_routes(std::vector<Route>& routes);
 void add_letter_routes(std::vector<Route>& routes);
 void add_public_routes(std::vector<Route>& routes);
+void add_session_routes(std::vector<Route>& routes);
 std::vector<Route> all_routes();
 
 // Shared JSON forms.

@@ -161,6 +161,7 @@ std::vector<Route> all_routes() {
   add_document_routes(routes);
   add_letter_routes(routes);
   add_public_routes(routes);
+  add_session_routes(routes);
   for (Route& r : routes) {
     // The plugin list asks the plugin host, which only writers have.
     if (r.method == "GET" && r.pattern != "/api/v1/admin/plugins" && r.lane == Lane::kWrite) r.lane = Lane::kRead;

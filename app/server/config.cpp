@@ -1,5 +1,7 @@
 #include "sagsflow/server/config.hpp"
 
+#include "sagsflow/server/oidc.hpp"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
@@ -93,6 +95,47 @@ Status ServerConfig::check() const {
   if (revocation_refresh_seconds < 1 || revocation_refresh_seconds > 300) {
     return InvalidArgument(fmt::format("auth.revocation_refresh_seconds {} is not 1-300", revocation_refresh_seconds));
   }
+  if (session_idle_seconds < 10 || session_idle_seconds > 86400) {
+    return InvalidArgument(fmt::format("session.idle_minutes is {} s; it must be 1-1440 minutes (session.idle_seconds "
+                                       "10-86400)",
+                                       session_idle_seconds));
+  }
+  if (session_absolute_hours < 1 || session_absolute_hours > 24) {
+    return InvalidArgument(fmt::format("session.absolute_hours {} is not 1-24", session_absolute_hours));
+  }
+  for (const auto& [name, p] : {std::pair{"citizen", &oidc_citizen}, std::pair{"staff", &oidc_staff}}) {
+    const std::string prefix = std::string("oidc.") + name + ".";
+    if (!p->enabled()) continue;
+    if (p->issuer.rfind("https://", 0) != 0 && p->issuer.rfind("http://", 0) != 0) {
+      return InvalidArgument(fmt::format("{}issuer '{}' is not an http(s) URL", prefix, p->issuer));
+    }
+    if (p->client_id.empty()) return InvalidArgument(prefix + "client_id is missing (" + prefix + "issuer is set)");
+    if (p->client_secret_file.empty()) {
+      return InvalidArgument(prefix + "client_secret_file is missing (" + prefix + "issuer is set)");
+    }
+    if (!p->acr.empty() && !oidc::nsis_level(p->acr)) {
+      return InvalidArgument(fmt::format("{}acr '{}' is not an NSIS level (low, substantial, high or their "
+                                         "https://data.gov.dk/concept/core/nsis/loa/... URIs)",
+                                         prefix, p->acr));
+    }
+    if (name == std::string("citizen") && p->cpr_claim.empty()) return InvalidArgument(prefix + "cpr_claim is empty");
+    if (name == std::string("staff")) {
+      if (p->id_claim.empty()) return InvalidArgument(prefix + "id_claim is empty");
+      if (auto roles = oidc::parse_group_roles(p->group_roles); !roles.ok()) {
+        return InvalidArgument(prefix + "group_roles: " + roles.status().message() +
+                               " (e.g. sf-caseworkers:caseworker,sf-admins:admin)");
+      } else if (roles->empty()) {
+        return InvalidArgument(prefix + "group_roles is empty: no group would give a role");
+      }
+    }
+  }
+  if (sign_in_enabled()) {
+    if (oidc_public_url.rfind("https://", 0) != 0 && oidc_public_url.rfind("http://", 0) != 0) {
+      return InvalidArgument(fmt::format("oidc.public_url '{}' must be the http(s) URL browsers reach this server at "
+                                         "(a provider is configured)",
+                                         oidc_public_url));
+    }
+  }
   return Status::Ok();
 }
 
@@ -112,7 +155,13 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "database.config_refresh_milliseconds",
       "jobs.heartbeat_seconds", "jobs.stale_after_seconds", "idempotency.keep_hours",
       "letters.poll_milliseconds", "letters.retry_first_seconds", "letters.retry_max_seconds", "letters.max_attempts",
-      "letters.lease_seconds"};
+      "letters.lease_seconds",
+      "oidc.public_url", "oidc.municipality",
+      "oidc.citizen.issuer", "oidc.citizen.client_id", "oidc.citizen.client_secret_file", "oidc.citizen.cpr_claim",
+      "oidc.citizen.name_claim", "oidc.citizen.acr",
+      "oidc.staff.issuer", "oidc.staff.client_id", "oidc.staff.client_secret_file", "oidc.staff.id_claim",
+      "oidc.staff.groups_claim", "oidc.staff.group_roles", "oidc.staff.acr",
+      "session.idle_minutes", "session.idle_seconds", "session.absolute_hours"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -181,6 +230,32 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     num("letters.retry_max_seconds", c.letter_retry_max_seconds);
     num("letters.max_attempts", c.letter_max_attempts);
     num("letters.lease_seconds", c.letter_lease_seconds);
+    str("oidc.public_url", c.oidc_public_url);
+    while (!c.oidc_public_url.empty() && c.oidc_public_url.back() == '/') c.oidc_public_url.pop_back();
+    str("oidc.municipality", c.oidc_municipality);
+    for (const auto& [name, p] : {std::pair{"citizen", &c.oidc_citizen}, std::pair{"staff", &c.oidc_staff}}) {
+      const std::string prefix = std::string("oidc.") + name + ".";
+      const auto text = [&](const std::string& k, std::string& out) { str((prefix + k).c_str(), out); };
+      text("issuer", p->issuer);
+      text("client_id", p->client_id);
+      text("client_secret_file", p->client_secret_file);
+      text("acr", p->acr);
+      text("cpr_claim", p->cpr_claim);
+      text("name_claim", p->name_claim);
+      text("id_claim", p->id_claim);
+      text("groups_claim", p->groups_claim);
+      text("group_roles", p->group_roles);
+    }
+    if (file->hasProperty("session.idle_minutes")) {
+      int minutes = 0;
+      num("session.idle_minutes", minutes);
+      if (minutes < 1 || minutes > 1440) {
+        throw Poco::InvalidArgumentException(fmt::format("{} is not 1-1440", minutes));
+      }
+      c.session_idle_seconds = minutes * 60;
+    }
+    num("session.idle_seconds", c.session_idle_seconds);
+    num("session.absolute_hours", c.session_absolute_hours);
   } catch (const Poco::Exception& e) {
     return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
   }

@@ -46,6 +46,12 @@ const std::vector<ProblemType>& problem_types() {
       {"unauthenticated", 401, "Unauthenticated", "The route needs a bearer token: Authorization: Bearer <token>."},
       {"invalid_token", 401, "Invalid token",
        "The bearer token was refused (malformed, wrongly signed, expired or not yet valid); `detail` says why."},
+      {"invalid_session", 401, "Session ended",
+       "The sign-in session of the cookie has expired (idle too long, or past its absolute lifetime), was ended by "
+       "signing out, or is unknown; `detail` says which. Sign in again."},
+      {"csrf_refused", 403, "Cross-site request refused",
+       "A request that changes something and is authenticated by the session cookie must carry the session's "
+       "X-CSRF-Token (GET /api/v1/session gives it), and its Origin header, when sent, must be this server's."},
       {"rate_limited", 429, "Too many requests",
        "The caller sent more requests a minute than the server allows; wait the seconds Retry-After gives."},
       {"body_too_large", 413, "Body too large",

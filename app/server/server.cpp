@@ -20,6 +20,7 @@
 #include "instance_lock.hpp"
 #include "metrics.hpp"
 #include "rate_limiter.hpp"
+#include "sign_in.hpp"
 #include "sagsflow/domain/bounded_json.hpp"
 #include "sagsflow/domain/cpr.hpp"
 #include "sagsflow/domain/instance_name.hpp"
@@ -207,6 +208,8 @@ struct Server::Impl {
   struct Caller {
     std::optional<Principal> principal;
     Status failure;  // why the token was refused; ok when there was none
+    std::optional<SessionView> session;  // set when the session cookie authenticated the request
+    bool by_cookie = false;              // the failure is the session cookie's
   };
   std::variant<Matched, Reply> find_route(const std::string& method, const std::string& path) const;
   Caller authenticate(const http::Request& req) const;
@@ -241,6 +244,9 @@ struct Server::Impl {
   std::optional<Reply> admit(const std::string& client, const std::string& path);
   Reply metrics_text();
   Reply serve_asset(const std::string& path, const http::Request& req);
+  // /auth/login/{citizen,staff}, /auth/callback and /auth/logout (sign_in.hpp).
+  Reply handle_auth(const http::Request& req, const std::string& path,
+                    const std::map<std::string, std::string>& query, std::string& route_label);
 };
 
 namespace {
@@ -392,6 +398,13 @@ void Server::Impl::keep_jobs_until_stopped() {
             return;
           }
           removed = *gone;
+          if (api.sign_in) {
+            auto sessions = i.store->remove_expired_sessions(format_timestamp(now), kKeysPerRound);
+            if (!sessions.ok()) {
+              kept = sessions.status();
+              return;
+            }
+          }
           kept = Status::Ok();
         },
         Lanes::Grouping::kAlone);
@@ -597,7 +610,24 @@ std::size_t Server::Impl::body_limit_for(const std::string& method, const std::s
 Server::Impl::Caller Server::Impl::authenticate(const http::Request& req) const {
   Caller caller;
   const std::string authorization = req.header("Authorization", "");
-  if (authorization.empty()) return caller;
+  if (authorization.empty()) {
+    // A browser signed in through OpenID Connect: the session cookie.
+    if (!api.sign_in) return caller;
+    const std::string cookie = req.header("Cookie", "");
+    if (cookie.empty()) return caller;
+    const std::string id = SignIn::cookie_value(cookie);
+    if (id.empty()) return caller;
+    auto signed_in = api.sign_in->authenticate(
+        id, std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    if (signed_in.ok()) {
+      caller.principal = std::move(signed_in->principal);
+      caller.session = std::move(signed_in->session);
+    } else {
+      caller.failure = signed_in.status();
+      caller.by_cookie = true;
+    }
+    return caller;
+  }
   if (authorization.rfind("Bearer ", 0) != 0) {
     caller.failure = Forbidden("the Authorization header must be 'Bearer <token>'");
     return caller;
@@ -615,10 +645,17 @@ Server::Impl::Caller Server::Impl::authenticate(const http::Request& req) const 
 // The 401/403 when the route's access rule refuses the caller.
 std::optional<Reply> Server::Impl::refuse_access(const Route& route, const Caller& caller, const std::string& path) {
   if (route.access == Access::kPublic) return std::nullopt;
+  if (!caller.principal && caller.by_cookie) {
+    if (caller.failure.code() == ErrorCode::kStorage) {
+      return problem(503, "storage", caller.failure.message(), path);
+    }
+    return problem(401, "invalid_session", caller.failure.message(), path);
+  }
   if (!caller.principal) {
     const bool missing = caller.failure.ok();
     Reply r = problem(401, missing ? "unauthenticated" : "invalid_token",
-                      missing ? "this route needs a bearer token (Authorization: Bearer <token>)"
+                      missing ? "this route needs a bearer token (Authorization: Bearer <token>) or a signed-in "
+                                "session"
                               : caller.failure.message(),
                       path);
     r.headers.emplace_back("WWW-Authenticate", missing ? "Bearer realm=\"sagsflow\""
@@ -834,6 +871,12 @@ Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
     if (auto refused = admit(address, path)) return std::move(*refused);
     return path == "/metrics" ? metrics_text() : health();
   }
+  if (path.rfind("/auth/", 0) == 0) {
+    std::map<std::string, std::string> query;
+    for (const auto& [k, v] : target->query) query[k] = v;
+    if (auto refused = admit(address, path)) return std::move(*refused);
+    return handle_auth(req, path, query, route_label);
+  }
   if (path.rfind("/api/", 0) != 0) {
     route_label = "web";
     if (method == "OPTIONS") return options_reply({"GET"});
@@ -860,6 +903,14 @@ Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
                                                                                  : "staff:" + caller.principal->person;
   if (auto refused = admit(client, path)) return std::move(*refused);
   if (auto refused = refuse_access(*matched.route, caller, path)) return std::move(*refused);
+  // Cross-site request forgery: a browser sends the cookie with any request, so
+  // a change authenticated by it must show the session's own token.
+  if (caller.session && effective != "GET") {
+    if (Status st = api.sign_in->check_csrf(*caller.session, req.header("X-CSRF-Token"), req.header("Origin"));
+        !st.ok()) {
+      return problem(403, "csrf_refused", st.message(), path);
+    }
+  }
 
   std::variant<json, Reply> body = json();
   if (!matched.route->raw_body) body = read_json_body(req, *matched.route, path);
@@ -876,13 +927,52 @@ Reply Server::Impl::handle(const http::Request& req, std::string& route_label) {
                    path);
   }
   Call call{api, effective, path, std::move(matched.params), {}, object.is_null() ? json::object() : object,
-            caller.principal};
+            caller.principal, caller.session};
   for (const auto& [k, v] : target->query) call.query[k] = v;
   if (matched.route->raw_body) {
     call.request_body = &req.body;
     call.request_content_type = req.header("Content-Type");
   }
   return dispatch(*matched.route, call, keyed ? &key : nullptr);
+}
+
+Reply Server::Impl::handle_auth(const http::Request& req, const std::string& path,
+                                const std::map<std::string, std::string>& query, std::string& route_label) {
+  const std::string& method = req.method;
+  const bool get = method == "GET" || method == "HEAD";
+  const auto to_reply = [](AuthAnswer a) { return Reply{a.status, a.content_type, std::move(a.body), std::move(a.headers)}; };
+  if (path == "/auth/login/citizen" || path == "/auth/login/staff" || path == "/auth/callback") {
+    route_label = path;
+    if (method == "OPTIONS") return options_reply({"GET"});
+    if (!get) return not_allowed(path, method, {"GET"});
+    if (!api.sign_in) {
+      return problem(404, "no_such_route", "sign-in through OpenID Connect is not configured on this server", path);
+    }
+    if (path == "/auth/callback") return to_reply(api.sign_in->callback(query, req.tls));
+    return to_reply(api.sign_in->login(path.substr(std::string("/auth/login/").size()), query));
+  }
+  if (path == "/auth/logout") {
+    route_label = path;
+    if (method == "OPTIONS") return options_reply({"POST"});
+    if (method != "POST") return not_allowed(path, method, {"POST"});
+    if (!api.sign_in) {
+      return problem(404, "no_such_route", "sign-in through OpenID Connect is not configured on this server", path);
+    }
+    const Caller caller = authenticate(req);
+    if (!caller.session) {
+      return problem(401, "invalid_session",
+                     caller.failure.ok() ? "there is no session to end: this browser is not signed in"
+                                         : caller.failure.message(),
+                     path);
+    }
+    if (Status st = api.sign_in->check_csrf(*caller.session, req.header("X-CSRF-Token"), req.header("Origin"));
+        !st.ok()) {
+      return problem(403, "csrf_refused", st.message(), path);
+    }
+    return to_reply(api.sign_in->logout(*caller.session));
+  }
+  route_label = "/auth/unknown";
+  return problem(404, "no_such_route", "nothing is served at " + path, path);
 }
 
 http::Response Server::Impl::answer(http::Request& req) {
@@ -967,6 +1057,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config, std::s
   auto gate = token_gate_for(impl->api, signing_key);  // loads the revocation list
   if (!gate.ok()) return gate.status();
   impl->api.tokens = std::move(*gate);
+  if (config.sign_in_enabled()) {
+    auto sign_in = SignIn::create(impl->api, oidc::poco_http(std::chrono::seconds(10)));
+    if (!sign_in.ok()) return sign_in.status();
+    impl->api.sign_in = std::move(*sign_in);
+  }
   impl->api.signing_key = std::move(signing_key);
   impl->api.started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   http::Settings settings;
@@ -1050,7 +1145,9 @@ void Server::stop() {
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
   std::vector<std::pair<std::string, std::string>> out{
-      {"GET", "/healthz"}, {"GET", "/healthz/ready"}, {"GET", "/healthz/live"}, {"GET", "/metrics"}};
+      {"GET", "/healthz"}, {"GET", "/healthz/ready"}, {"GET", "/healthz/live"}, {"GET", "/metrics"},
+      // Sign-in (handle_auth): pages and redirects for a browser, outside /api.
+      {"GET", "/auth/login/citizen"}, {"GET", "/auth/login/staff"}, {"GET", "/auth/callback"}, {"POST", "/auth/logout"}};
   std::vector<Route> routes = all_routes();
   add_problem_routes(routes);
   for (const auto& r : routes) out.emplace_back(r.method, r.pattern);

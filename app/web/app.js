@@ -8,6 +8,9 @@ const TEXT = {
   da: {
     skip: 'Spring til indhold', signout: 'Log ud', loading: 'Henter…', lang: 'English',
     signin: 'Log ind', signin_help: 'Indsæt det token, din administrator har udstedt (sagsflow token issue).',
+    signin_mitid: 'Log ind med MitID', signin_staff: 'Log ind som medarbejder',
+    signin_choose: 'Borgere logger ind med MitID; kommunens medarbejdere med deres arbejdskonto.',
+    signin_token: 'Log ind med token (integrationer og scripts)',
     token: 'Token', frontdesk: 'Borgerservice', worklist: 'Arbejdsliste', admin: 'Administration', mycases: 'Mine sager',
     channel: 'Kanal', area: 'Område', service: 'Ydelse', citizen: 'Borgerens CPR-nummer', situation: 'Livssituation',
     none: '(ingen)', with_form: 'Blanket medbragt', outcome: 'Hvad fik borgeren at vide', register_resolved: 'Registrér: løst ved første kontakt',
@@ -50,6 +53,9 @@ const TEXT = {
   en: {
     skip: 'Skip to content', signout: 'Sign out', loading: 'Loading…', lang: 'Dansk',
     signin: 'Sign in', signin_help: 'Paste the token your administrator issued (sagsflow token issue).',
+    signin_mitid: 'Sign in with MitID', signin_staff: 'Sign in as staff',
+    signin_choose: 'Citizens sign in with MitID; municipal staff with their work account.',
+    signin_token: 'Sign in with a token (integrations and scripts)',
     token: 'Token', frontdesk: 'Front desk', worklist: 'Worklist', admin: 'Administration', mycases: 'My cases',
     channel: 'Channel', area: 'Area', service: 'Service', citizen: "Citizen's CPR number", situation: 'Life situation',
     none: '(none)', with_form: 'Form brought', outcome: 'What the citizen was told', register_resolved: 'Register: resolved at first contact',
@@ -91,7 +97,10 @@ const TEXT = {
   },
 };
 
-const state = { lang: localStorage.getItem('sagsflow.lang') || 'da', me: null, areas: null };
+// Only the language is kept in localStorage, and only a pasted token in
+// sessionStorage; a signed-in session lives in an HttpOnly cookie the page
+// cannot read. state.session is GET /api/v1/session (its CSRF token included).
+const state = { lang: localStorage.getItem('sagsflow.lang') || 'da', me: null, areas: null, session: null };
 const t = (key) => TEXT[state.lang][key] || key;
 const main = () => document.getElementById('main');
 
@@ -113,13 +122,12 @@ function h(tag, attrs, ...children) {
 
 function token() { return sessionStorage.getItem('sagsflow.token'); }
 
-// What proves who is calling: the bearer token pasted at sign-in, if any (a
-// signed-in session travels as its cookie and sends its CSRF token).
-function authHeaders() {
-  const headers = {};
-  if (token()) headers.Authorization = 'Bearer ' + token();
-  if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
-  return headers;
+// Who the request is from: a pasted bearer token, else the session cookie
+// (same-origin), with the session's CSRF token on everything that changes something.
+function authHeaders(method) {
+  if (token()) return { Authorization: 'Bearer ' + token() };
+  const csrf = state.session && state.session.csrf_token;
+  return csrf && method !== 'GET' && method !== 'HEAD' ? { 'X-CSRF-Token': csrf } : {};
 }
 
 class ApiError extends Error {
@@ -127,14 +135,15 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json', ...authHeaders() };
+  const headers = { 'Accept': 'application/json', ...authHeaders(method) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
   if (!res.ok) {
-    if (res.status === 401) { sessionStorage.removeItem('sagsflow.token'); state.me = null; }
+    if (res.status === 401) { sessionStorage.removeItem('sagsflow.token'); state.me = null; state.session = null; }
     throw new ApiError(data || { status: res.status, detail: res.statusText });
   }
   return data;
@@ -143,7 +152,7 @@ async function api(method, path, body) {
 // A document's bytes come with the bearer token, so they are fetched and
 // handed to the browser as a file to save (never shown in this page's origin).
 async function downloadDocument(path, name) {
-  const res = await fetch(path, { headers: authHeaders(), credentials: 'same-origin' });
+  const res = await fetch(path, { headers: authHeaders('GET'), credentials: 'same-origin' });
   if (!res.ok) {
     let p = { status: res.status, detail: res.statusText };
     try { p = await res.json(); } catch (e) { /* not JSON */ }
@@ -195,7 +204,7 @@ function uploadForm(c) {
     body.append('kind', kind.value);
     body.append('file', file.files[0]);
     try {
-      const res = await fetch(`/api/v1/cases/${c.id}/documents`, { method: 'POST', headers: authHeaders(), credentials: 'same-origin', body });
+      const res = await fetch(`/api/v1/cases/${c.id}/documents`, { method: 'POST', headers: authHeaders('POST'), credentials: 'same-origin', body });
       const data = await res.json();
       if (!res.ok) throw new ApiError(data);
       say(`${t('add_document')}: ${data.document.name}`);
@@ -250,8 +259,15 @@ function signInPage(message) {
   } },
   h('label', { for: 'token' }, t('token'), area),
   h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, t('signin'))));
+  const offer = (state.session && state.session.sign_in) || {};
+  const login = (kind, back, label) => h('a', { class: 'button primary', id: 'signin-' + kind,
+    href: `/auth/login/${kind}?return_to=${encodeURIComponent(back)}` }, label);
+  const links = [offer.citizen ? login('citizen', '/#/my-cases', t('signin_mitid')) : null,
+    offer.staff ? login('staff', '/#/front-desk', t('signin_staff')) : null].filter(Boolean);
+  const paste = [h('p', {}, t('signin_help')), form];
   show(h('h1', {}, t('signin')), message ? h('div', { class: 'problem', role: 'alert' }, message) : null,
-    h('p', {}, t('signin_help')), form);
+    links.length ? [h('p', {}, t('signin_choose')), h('div', { class: 'actions' }, links),
+      h('details', { class: 'token-signin' }, h('summary', {}, t('signin_token')), paste)] : paste);
 }
 
 // ---------------------------------------------------------------- front desk
@@ -586,7 +602,7 @@ async function reportsPage() {
   if (form.elements.shift.value) q.set('shift', form.elements.shift.value);
   const r = await api('GET', `/api/v1/reports/channels?${q}`);
   const csv = h('button', { type: 'button', class: 'secondary', onclick: async () => {
-    const res = await fetch(`/api/v1/reports/channels?${q}&format=csv`, { headers: authHeaders(), credentials: 'same-origin' });
+    const res = await fetch(`/api/v1/reports/channels?${q}&format=csv`, { headers: authHeaders('GET'), credentials: 'same-origin' });
     const url = URL.createObjectURL(await res.blob());
     const a = h('a', { href: url, download: `kanalrapport-${q.get('from')}-${q.get('to')}.csv` });
     document.body.append(a); a.click(); a.remove(); URL.revokeObjectURL(url);
@@ -725,7 +741,9 @@ async function start() {
   }
   state.me = null;
   state.areas = null;
-  if (token()) {
+  state.session = null;
+  try { state.session = await api('GET', '/api/v1/session'); } catch (err) { state.session = null; }
+  if (token() || (state.session && state.session.signed_in)) {
     try { state.me = await api('GET', '/api/v1/me'); } catch (err) { return (frame(), signInPage(t('expired'))); }
   }
   if (state.me && (!location.hash || location.hash === '#/')) location.hash = state.me.kind === 'citizen' ? '#/my-cases' : '#/front-desk';
@@ -737,8 +755,18 @@ document.getElementById('lang').addEventListener('click', () => {
   localStorage.setItem('sagsflow.lang', state.lang);
   route();
 });
-document.getElementById('signout').addEventListener('click', () => {
+document.getElementById('signout').addEventListener('click', async () => {
+  // A session is ended on the server, then at the provider (RP-initiated logout).
+  if (!token() && state.session && state.session.via === 'session') {
+    try {
+      const out = await api('POST', '/auth/logout');
+      state.session = null;
+      state.me = null;
+      if (out && out.redirect) { location.href = out.redirect; return; }
+    } catch (err) { /* ended already: the page signs in again */ }
+  }
   sessionStorage.removeItem('sagsflow.token');
+  state.session = null;
   state.me = null;
   location.hash = '#/';
   route();

@@ -29,10 +29,10 @@ TEST_PACKAGES=(postgresql clang libclang-rt-14-dev openssl chromium dpkg-dev pop
 # tests/browser/package-lock.json when they are missing.
 ensure_browser_test_packages() {
   local dir="$SAGSFLOW_ROOT/tests/browser"
-  [ -d "$dir/node_modules/playwright-core" ] && return 0
+  [ -d "$dir/node_modules/playwright-core" ] && [ -d "$dir/node_modules/oidc-provider" ] && return 0
   # Debian's nodejs and npm, unless the machine already has a Node.js with npm.
   command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
-  say "Installing playwright-core for the browser tests (npm ci)"
+  say "Installing playwright-core and oidc-provider for the browser tests and the demo's sign-in (npm ci)"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in tests/browser"
 }
 

@@ -31,6 +31,15 @@
 //   database.group_commit_max = 64     (SQLite: requests committed together at most; 1 turns group commit off)
 //   database.config_refresh_milliseconds = 1000  (how soon init, workflow deploy and plugins changes bite; 50-600000)
 //   plugins.directory = /var/lib/sagsflow/plugins
+//   oidc.public_url = https://sagsflow.kommune.dk   (sign-in through OpenID Connect, docs/signin.md)
+//   oidc.municipality = 0999           (whose citizens and staff sign in; default: the only one loaded)
+//   oidc.citizen.issuer, oidc.citizen.client_id, oidc.citizen.client_secret_file,
+//   oidc.citizen.cpr_claim, oidc.citizen.acr, oidc.citizen.name_claim
+//   oidc.staff.issuer, oidc.staff.client_id, oidc.staff.client_secret_file,
+//   oidc.staff.id_claim, oidc.staff.groups_claim, oidc.staff.group_roles, oidc.staff.acr
+//   session.idle_minutes = 30          (a session unused this long ends; 1-1440)
+//   session.idle_seconds               (the same in seconds, 10-86400, for tests; overrides idle_minutes)
+//   session.absolute_hours = 8         (no session lives longer; 1-24)
 //
 // Thread-safety: a ServerConfig is a plain value; the functions keep no state.
 #pragma once
@@ -41,6 +50,23 @@
 #include "sagsflow/domain/result.hpp"
 
 namespace sagsflow::server {
+
+// One OpenID provider a browser signs in through (docs/signin.md).
+struct OidcProviderConfig {
+  std::string issuer;             // empty: this kind of sign-in is off
+  std::string client_id;
+  std::string client_secret_file;  // mode 0600; the secret read at start
+  std::string acr;                 // the lowest NSIS level accepted (a URI or low/substantial/high); empty: any
+  // Citizens: the claim with the CPR number, and the one with their name.
+  std::string cpr_claim = "https://data.gov.dk/model/core/eid/cprNumber";
+  std::string name_claim = "name";
+  // Staff: the claim with their id on the staff list, the one with their
+  // groups, and GROUP:ROLE pairs ("sf-caseworkers:caseworker,sf-admins:admin").
+  std::string id_claim = "preferred_username";
+  std::string groups_claim = "groups";
+  std::string group_roles;
+  bool enabled() const { return !issuer.empty(); }
+};
 
 struct ServerConfig {
   std::string address = "127.0.0.1";
@@ -98,12 +124,27 @@ struct ServerConfig {
   int write_connections = 4;  // PostgreSQL only
   int group_commit_max = 64;  // SQLite only
   int config_refresh_milliseconds = 1000;  // the lanes read the configuration's generation this often
+  // Sign-in through OpenID Connect: off unless a provider's issuer is set.
+  std::string oidc_public_url;  // where the providers send the browser back (+ /auth/callback)
+  std::string oidc_municipality;
+  // Citizens: NSIS Substantial at least, unless configured otherwise.
+  OidcProviderConfig oidc_citizen = [] {
+    OidcProviderConfig c;
+    c.acr = "https://data.gov.dk/concept/core/nsis/loa/Substantial";
+    return c;
+  }();
+  OidcProviderConfig oidc_staff;
+  int session_idle_seconds = 30 * 60;
+  int session_absolute_hours = 8;
+  bool sign_in_enabled() const { return oidc_citizen.enabled() || oidc_staff.enabled(); }
 
   bool tls() const { return !tls_certificate.empty(); }
   // kInvalidArgument, naming the key, for a value that cannot work (empty
   // address, port above 65535, threads outside 1-256, one TLS file without the
   // other, a limit outside its range, more connections per address than in all,
-  // a token lifetime above the maximum).
+  // a token lifetime above the maximum, a sign-in provider without its client
+  // id or secret file, oidc.public_url missing or not http(s) when one is set,
+  // an acr that is not an NSIS level, group_roles that are not GROUP:ROLE).
   Status check() const;
 };
 

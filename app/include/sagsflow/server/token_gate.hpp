@@ -58,6 +58,13 @@ class TokenGate {
   // citizen's subject cannot be looked up.
   Result<Principal> authenticate(std::string_view token, Timestamp now) EXCLUDES(mutex_);
 
+  // The citizen with `subject` in `municipality`, through the same cache as
+  // citizen tokens (sign-in sessions hold the subject): kForbidden when the
+  // subject is unknown, kStorage when it cannot be looked up.
+  Result<Cpr> citizen_of(const std::string& municipality, const std::string& subject) EXCLUDES(mutex_) {
+    return citizen(municipality, subject);
+  }
+
   const TokenService& tokens() const { return tokens_; }
   std::chrono::milliseconds refresh_interval() const { return refresh_; }
 

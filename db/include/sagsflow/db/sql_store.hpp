@@ -148,6 +148,44 @@ struct RevokedToken {
   std::string reason;
 };
 
+// A sign-in through an OpenID provider under way (migration 17): the
+// SHA-256 (hex) of its `state`, the provider ("citizen" or "staff"), the
+// nonce and PKCE verifier, where to go after it, and until when it may be
+// completed (ISO-8601 UTC).
+struct LoginAttempt {
+  std::string state_sha256;
+  std::string provider;
+  std::string nonce;
+  std::string code_verifier;
+  std::string return_to;
+  std::string created_at;
+  std::string expires_at;
+};
+
+// A browser's sign-in session (migration 17), found by the SHA-256 (hex) of
+// the id its cookie carries. kind: "citizen" or "staff". A citizen's person
+// and unit are empty and citizen_subject is their opaque subject; a staff
+// member's citizen_subject is empty. roles are the staff member's. Times are
+// ISO-8601 UTC; ended_at is empty while the session has not been ended.
+struct SessionRecord {
+  std::string id_sha256;
+  std::string kind;
+  std::string provider;
+  std::string municipality;
+  std::string person;
+  std::string unit;
+  std::vector<std::string> roles;
+  std::string citizen_subject;
+  std::string name;
+  std::string csrf_token;
+  std::string id_token;
+  std::string created_at;
+  std::string last_seen_at;
+  std::string idle_expires_at;
+  std::string expires_at;
+  std::string ended_at;
+};
+
 // A document of a case as stored (migration 14); see
 // sagsflow/documents/document_store.hpp for the store that writes its bytes.
 struct DocumentRow {
@@ -438,6 +476,28 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Result<std::string> citizen_subject(const std::string& municipality, const Cpr& cpr, const std::string& new_subject,
                                       const std::string& created_at);
   Result<std::optional<Cpr>> citizen_of_subject(const std::string& municipality, const std::string& subject);
+
+  // Sign-in attempts (migration 17). put_login_attempt stores one (kAlreadyExists
+  // when its state_sha256 is stored already) and, in the same transaction,
+  // removes the attempts expired at record.created_at. take_login_attempt
+  // removes the attempt and returns it: nothing when there is none or it
+  // expired before `now` (each attempt is completed once, on any node).
+  Status put_login_attempt(const LoginAttempt& record);
+  Result<std::optional<LoginAttempt>> take_login_attempt(const std::string& state_sha256, const std::string& now);
+
+  // Sessions (migration 17). put_session stores a new one (kAlreadyExists for
+  // an id_sha256 stored already). session() is the stored record whatever its
+  // expiry (the caller judges it), or nothing. touch_session moves
+  // last_seen_at and idle_expires_at of a session not ended (false when there
+  // is none). end_session sets ended_at (false when there is none or it was
+  // ended already). remove_expired_sessions removes up to `limit` sessions
+  // ended, or expired (absolutely or idle) at `now`; how many.
+  Status put_session(const SessionRecord& record);
+  Result<std::optional<SessionRecord>> session(const std::string& id_sha256);
+  Result<bool> touch_session(const std::string& id_sha256, const std::string& last_seen_at,
+                             const std::string& idle_expires_at);
+  Result<bool> end_session(const std::string& id_sha256, const std::string& now);
+  Result<long long> remove_expired_sessions(const std::string& now, int limit);
 
   // Documents (migration 14). insert_document gives `row` a new id (unique
   // over all nodes) and stores it with, once per sha256, its content row:
