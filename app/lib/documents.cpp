@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "sagsflow/documents/media_type.hpp"
@@ -64,11 +65,55 @@ Result<std::vector<DocumentKind>> document_kinds(Installation& installation, con
   return kinds;
 }
 
+namespace {
+Status check_kind_and_scan(Installation& installation, const Result<CaseState>& state, CheckedDocument& document,
+                           std::string_view bytes);
+Result<AddedDocument> record(Installation& installation, const documents::DocumentStore& store,
+                             const std::string& added_by, const CheckedDocument& document,
+                             const documents::StagedContent& content,
+                             const std::function<Result<CaseState>(const json&)>& event);
+}  // namespace
+
 Status check_upload(Installation& installation, const Actor& actor, CheckedDocument& document,
                     std::string_view bytes) {
   auto state = installation.store->load_case(document.case_id);
   if (!state.ok()) return state.status();
   if (auto st = installation.engine->may_add_document(*state, actor); !st.ok()) return st;
+  return check_kind_and_scan(installation, state, document, bytes);
+}
+
+Status check_citizen_upload(Installation& installation, const Cpr& citizen, CheckedDocument& document,
+                            std::string_view bytes) {
+  auto state = installation.engine->citizen_case(document.case_id, citizen);
+  if (!state.ok()) return state.status();
+  auto may = installation.engine->citizen_may(*state);
+  if (!may.ok()) return may.status();
+  if (!may->upload) {
+    return FailedPrecondition(fmt::format("case {} is closed; no document can be added to it", state->case_number));
+  }
+  return check_kind_and_scan(installation, state, document, bytes);
+}
+
+Result<AddedDocument> record_citizen_upload(Installation& installation, const documents::DocumentStore& store,
+                                            const Cpr& citizen, const CheckedDocument& document,
+                                            const documents::StagedContent& content) {
+  return record(installation, store, kCitizenActorId, document, content, [&](const json& meta) {
+    return installation.engine->citizen_document_added(document.case_id, citizen, meta, document.satisfies);
+  });
+}
+
+Result<AddedDocument> record_upload(Installation& installation, const documents::DocumentStore& store,
+                                    const Actor& actor, const CheckedDocument& document,
+                                    const documents::StagedContent& content) {
+  return record(installation, store, actor.id, document, content, [&](const json& meta) {
+    return installation.engine->add_document(document.case_id, actor, meta, document.satisfies);
+  });
+}
+
+namespace {
+
+Status check_kind_and_scan(Installation& installation, const Result<CaseState>& state, CheckedDocument& document,
+                           std::string_view bytes) {
   document.municipality = state->municipality;
   auto kinds = document_kinds(installation, *state);
   if (!kinds.ok()) return kinds.status();
@@ -108,9 +153,10 @@ Status check_upload(Installation& installation, const Actor& actor, CheckedDocum
   return Status::Ok();
 }
 
-Result<AddedDocument> record_upload(Installation& installation, const documents::DocumentStore& store,
-                                    const Actor& actor, const CheckedDocument& document,
-                                    const documents::StagedContent& content) {
+Result<AddedDocument> record(Installation& installation, const documents::DocumentStore& store,
+                             const std::string& added_by, const CheckedDocument& document,
+                             const documents::StagedContent& content,
+                             const std::function<Result<CaseState>(const json&)>& event) {
   if (content.sha256 != document.sha256 || content.size != document.size) {
     return Internal("the staged content is not the document that was checked");
   }
@@ -122,14 +168,14 @@ Result<AddedDocument> record_upload(Installation& installation, const documents:
     row.kind = document.kind;
     row.name = document.name;
     row.media_type = document.media_type;
-    row.added_by = actor.id;
+    row.added_by = added_by;
     row.added_at = format_timestamp(system_clock()());
     auto stored = store.record(*installation.store, row, content);
     if (!stored.ok()) return stored.status();
     added.row = *stored;
     json meta = {{"id", added.row.id},         {"kind", added.row.kind}, {"name", added.row.name},
                  {"media_type", added.row.media_type}, {"size", added.row.size}, {"sha256", added.row.sha256}};
-    auto state = installation.engine->add_document(document.case_id, actor, meta, document.satisfies);
+    auto state = event(meta);
     if (!state.ok()) return state.status();
     added.state = *state;
     return Status::Ok();
@@ -137,6 +183,8 @@ Result<AddedDocument> record_upload(Installation& installation, const documents:
   if (!done.ok()) return done;
   return added;
 }
+
+}  // namespace
 
 json document_json(const db::DocumentRow& row) {
   return {{"id", row.id},

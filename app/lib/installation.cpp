@@ -143,12 +143,14 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   // an empty index. A failure here is the next open's to retry, not this one's.
   if (options.read_only) {
     s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
+    s.self_service = std::make_unique<SelfService>(*s.engine, *s.store, *s.store, *s.organisation);
     return s;
   }
   if (auto placed = s.engine->place_open_cases("", /*all=*/false); !placed.ok()) {
     logger()->warn("the queues of unplaced open cases could not be stored: {}", placed.status().message());
   }
   s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
+  s.self_service = std::make_unique<SelfService>(*s.engine, *s.store, *s.store, *s.organisation);
   s.plugins->attach(*s.engine);
   s.deliver_on_close = options.plugin_delivery == EventDelivery::kAfterEachCommit;
   return s;

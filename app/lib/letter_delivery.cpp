@@ -67,7 +67,8 @@ void choose_channel(Installation& inst, LetterJob& job, const MunicipalityConfig
   // Until the letter is delivered the register decides: a citizen exempt since the first attempt gets print.
   if (channel == kDigitalPost && job.letter.rerouted_from.empty()) channel.clear();
   if (channel.empty()) {
-    auto exempt = inst.store->digital_post_exemption(*job.state.citizen);
+    // Exempt from Digital Post or from mandatory digital self-service: physical post (SqlStore::served_on_paper).
+    auto exempt = inst.store->served_on_paper(*job.state.citizen);
     if (!exempt.ok()) {
       job.not_now = exempt.status().message();
       return;

@@ -78,6 +78,9 @@ struct Call {
   std::optional<std::string> raw_body;
   std::string raw_content_type;
   std::string field;  // the request field at fault, when a helper refused it
+  // Every field at fault, when a handler refuses several at once: [{field,
+  // message}], answered as the problem's `errors` with the failing status.
+  nlohmann::json errors;
 
   // The staff member behind the token as the core sees them: unit, roles and
   // authority from the staff list (the core checks them on every use).
@@ -136,6 +139,9 @@ struct Route {
   bool takes_idempotency_key = false;
   // The body is not JSON: the handler reads Call::request_body itself.
   bool raw_body = false;
+  // A GET that needs the plugin host (plugin manifests' forms): it runs on a
+  // writer, as read lanes load no plugins.
+  bool needs_plugins = false;
 };
 
 // A long operation (an import, a simulation) running in the background; its
@@ -225,6 +231,7 @@ void add_document_routes(std::vector<Route>& routes);
 void add_letter_routes(std::vector<Route>& routes);
 void add_public_routes(std::vector<Route>& routes);
 void add_session_routes(std::vector<Route>& routes);
+void add_self_service_routes(std::vector<Route>& routes);
 std::vector<Route> all_routes();
 
 // Shared JSON forms.

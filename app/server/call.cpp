@@ -162,9 +162,11 @@ std::vector<Route> all_routes() {
   add_letter_routes(routes);
   add_public_routes(routes);
   add_session_routes(routes);
+  add_self_service_routes(routes);
   for (Route& r : routes) {
     // The plugin list asks the plugin host, which only writers have.
-    if (r.method == "GET" && r.pattern != "/api/v1/admin/plugins" && r.lane == Lane::kWrite) r.lane = Lane::kRead;
+    if (r.pattern == "/api/v1/admin/plugins") r.needs_plugins = true;
+    if (r.method == "GET" && !r.needs_plugins && r.lane == Lane::kWrite) r.lane = Lane::kRead;
     if (r.method == "POST" && (r.pattern == "/api/v1/cases" || r.pattern == "/api/v1/inquiries")) {
       r.takes_idempotency_key = true;
     }

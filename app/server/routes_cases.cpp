@@ -225,6 +225,18 @@ Result<json> act(Call& c) {
       req.attachments.push_back({a["name"].get<std::string>(), kind, ""});
     }
   }
+  // A request for missing items may ask for form fields and attachments besides the stage's requirements.
+  for (const char* key : {"ask_fields", "ask_attachments"}) {
+    if (!c.body.contains(key) || c.body[key].is_null()) continue;
+    const auto& list = c.body[key];
+    if (!list.is_array() || list.size() > 50) return c.refuse_field(key, "must be a list of at most 50 names");
+    for (const auto& n : list) {
+      if (!n.is_string() || n.get<std::string>().empty() || n.get<std::string>().size() > 100) {
+        return c.refuse_field(key, "must hold names (non-empty strings of at most 100 characters)");
+      }
+      (std::string(key) == "ask_fields" ? req.ask_fields : req.ask_attachments).push_back(n.get<std::string>());
+    }
+  }
   return change(c, actor, "act " + req.action, [&] { return engine(c).act(req); });
 }
 

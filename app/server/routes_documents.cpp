@@ -217,6 +217,58 @@ Result<json> upload(Call& c) {
                         {"version", view->state.version}, {"stage", view->state.stage}}}};
 }
 
+// POST /api/v1/me/cases/{id}/documents (Lane::kOwn): the citizen's own
+// upload, with the staff upload's checks (kind, libmagic allow-list, sizes,
+// scanners); one that answers a request for missing items resumes the clock
+// (CaseEngine::citizen_document_added decides).
+Result<json> my_upload(Call& c) {
+  if (!c.api.documents) return no_documents();
+  auto id = c.id_param("id");
+  if (!id.ok()) return id.status();
+  auto form = read_upload_form(c);
+  if (!form.ok()) return form.status();
+  app::DocumentUpload upload;
+  upload.case_id = *id;
+  upload.kind = form->kind;
+  upload.declared_name = form->file_name;
+  upload.max_bytes = c.api.config.document_max_bytes;
+  upload.bytes = std::move(form->bytes);
+  auto described = app::describe_upload(upload);
+  if (!described.ok()) {
+    if (described.status().code() == ErrorCode::kInvalidArgument) c.field = "file";
+    return described.status();
+  }
+  app::CheckedDocument document = std::move(*described);
+  const Cpr citizen = *c.principal->citizen;
+  Status checked = Internal("not run");
+  Status ran = c.api.lanes->write(
+      [&](app::Installation& i) { checked = app::check_citizen_upload(i, citizen, document, upload.bytes); },
+      Lanes::Grouping::kAlone);
+  if (!ran.ok()) return ran;
+  if (!checked.ok()) {
+    if (checked.code() == ErrorCode::kInvalidArgument) {
+      c.field = checked.message().find("cannot be of kind") != std::string::npos ? "kind" : "file";
+    }
+    return checked;
+  }
+  auto staged = c.api.documents->stage(std::move(upload.bytes));
+  if (!staged.ok()) return staged.status();
+  Result<app::AddedDocument> added = Internal("not run");
+  Status committed = c.api.lanes->write(
+      [&](app::Installation& i) { added = app::record_citizen_upload(i, *c.api.documents, citizen, document, *staged); });
+  if (!committed.ok()) return committed;
+  if (!added.ok()) return added.status();
+  c.status = 201;
+  json doc = app::document_json(added->row);
+  doc.erase("added_by");
+  const CaseState& s = added->state;
+  return json{{"document", doc},
+              {"case", {{"id", s.id}, {"case_number", s.case_number}, {"stage", s.stage},
+                        {"missing", s.missing},
+                        {"clock_paused", s.clock ? s.clock->paused() : false},
+                        {"due", s.clock ? json(format_date(s.clock->due)) : json()}}}};
+}
+
 json document_list(const std::vector<db::DocumentRow>& rows, bool for_citizen) {
   json out = json::array();
   for (const auto& r : rows) {
@@ -321,6 +373,10 @@ void add_document_routes(std::vector<Route>& r) {
   r.push_back(up);
   r.push_back({"GET", "/api/v1/cases/{id}/documents", Access::kStaff, list});
   r.push_back({"GET", "/api/v1/cases/{id}/documents/{doc}", Access::kStaff, download});
+  Route mine{"POST", "/api/v1/me/cases/{id}/documents", Access::kCitizen, my_upload};
+  mine.lane = Lane::kOwn;
+  mine.raw_body = true;
+  r.push_back(mine);
   r.push_back({"GET", "/api/v1/me/cases/{id}/documents", Access::kCitizen, my_documents});
   r.push_back({"GET", "/api/v1/me/cases/{id}/documents/{doc}", Access::kCitizen, my_download});
 }

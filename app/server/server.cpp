@@ -69,7 +69,7 @@ struct Reply {
 // code's explanation (http_problems.hpp). detail, instance and field are
 // masked: they may echo what the client sent.
 Reply problem(int status, const std::string& code, const std::string& detail, const std::string& instance,
-              const std::string& field = {}) {
+              const std::string& field = {}, const json& errors = json()) {
   json p = {{"type", "/api/v1/problems/" + code},
             {"title", title_for(status, code)},
             {"status", status},
@@ -77,6 +77,10 @@ Reply problem(int status, const std::string& code, const std::string& detail, co
             {"detail", mask_cpr_numbers(detail)},
             {"field", field.empty() ? json() : json(mask_cpr_numbers(field))},
             {"instance", mask_cpr_numbers(instance)}};
+  if (errors.is_array()) {
+    p["errors"] = errors;
+    mask_cpr_numbers_in(p["errors"]);
+  }
   return {status, "application/problem+json", dump_json(p), {}};
 }
 
@@ -756,7 +760,11 @@ std::string resource_of(const std::vector<ReadSubject>& subjects) {
 Result<json> Server::Impl::run_idempotent(const Route& route, Call& call, app::Installation& installation,
                                           const std::string& key, std::optional<db::IdempotencyRecord>& replayed) {
   // The caller (a staff member of a municipality) and the route scope the key.
-  const std::string scope = fmt::format("{}/{}", call.principal->municipality, call.principal->person);
+  // A citizen's keys are theirs alone: scoped by a hash of their CPR number (never stored in clear).
+  const bool citizen = call.principal->kind == PrincipalKind::kCitizen && call.principal->citizen;
+  const std::string scope =
+      citizen ? fmt::format("{}/citizen:{}", call.principal->municipality, sha256_hex(call.principal->citizen->reveal()))
+              : fmt::format("{}/{}", call.principal->municipality, call.principal->person);
   const std::string route_id = route.method + " " + route.pattern;
   // The key as its hash: a client may put anything in it, and nothing it sends is stored unmasked.
   const std::string key_sha256 = sha256_hex(key);
@@ -776,6 +784,7 @@ Result<json> Server::Impl::run_idempotent(const Route& route, Call& call, app::I
       // The retry shows what the first answer showed: on record as a read.
       json answer = json::parse(replayed->answer, nullptr, /*allow_exceptions=*/false);
       if (answer.is_discarded()) return Internal("the stored answer of an Idempotency-Key is not JSON");
+      if (citizen) return Status::Ok();  // their own case: no staff read to record
       auto actor = call.staff();
       if (!actor.ok()) return actor.status();
       const auto shown = subjects_of(answer, call.principal->municipality);
@@ -838,7 +847,8 @@ Reply Server::Impl::dispatch(const Route& route, Call& call, const std::string* 
   }
   if (!result.ok()) {
     const int status = http_status_for(result.status().code());
-    return problem(status, error_code_name(result.status().code()), result.status().message(), call.path, call.field);
+    return problem(status, error_code_name(result.status().code()), result.status().message(), call.path, call.field,
+                   call.errors);
   }
   if (call.raw_body) {
     // A stored document goes out as it was stored; everything else is masked.

@@ -187,6 +187,7 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
       s.decided_by = dec.value("decided_by", "");
       s.complaint_deadline = dec.value("complaint_deadline", json());
       s.draft = nullptr;  // decided: a pending draft has been dealt with
+      s.complaint = nullptr;  // a complaint is about the decision before this one
     }
     if (d.contains("delivered_decision")) {  // delivery decided when the citizen received it
       const auto& del = d.at("delivered_decision");
@@ -202,6 +203,8 @@ Status apply_event(CaseState& state, const CaseEvent& e) {
     if (d.contains("escalation")) s.escalation = d.at("escalation");
     if (d.contains("draft")) s.draft = d.at("draft");
     if (d.contains("forwarded")) s.forwarded = d.at("forwarded");
+    if (d.contains("complaint")) s.complaint = d.at("complaint");
+    if (d.contains("withdrawn")) s.withdrawn = d.at("withdrawn");
     if (e.to_stage != e.from_stage) s.assignee = nullptr;  // back to the queue of the new stage
     if (d.contains("assignee")) s.assignee = d.at("assignee");
     if (d.contains("missing")) s.missing = d.at("missing");
@@ -269,6 +272,8 @@ json to_json(const CaseState& s, bool reveal_cpr) {
           {"forwarded", s.forwarded},
           {"assignee", s.assignee},
           {"missing", s.missing},
+          {"complaint", s.complaint},
+          {"withdrawn", s.withdrawn},
           {"opened_at", s.opened_at},
           {"updated_at", s.updated_at},
           {"version", s.version}};
@@ -332,6 +337,8 @@ Result<CaseState> case_state_from_json(const json& j) {
     s.forwarded = j.value("forwarded", json());
     s.assignee = j.value("assignee", json());
     s.missing = j.value("missing", json());
+    s.complaint = j.value("complaint", json());
+    s.withdrawn = j.value("withdrawn", json());
     s.opened_at = j.value("opened_at", "");
     s.updated_at = j.value("updated_at", "");
     s.version = j.at("version").get<long long>();

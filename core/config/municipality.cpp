@@ -37,6 +37,11 @@ constexpr std::array<std::pair<AuthorityKind, const char*>, 4> kAuthorityKinds{{
     {AuthorityKind::kStateAuthority, "state"},
     {AuthorityKind::kAppealsBody, "appeals_body"},
 }};
+constexpr std::array<std::pair<SelfServiceMode, const char*>, 3> kSelfServiceModes{{
+    {SelfServiceMode::kForm, "form"},
+    {SelfServiceMode::kAttendance, "attendance"},
+    {SelfServiceMode::kNone, "none"},
+}};
 constexpr std::array<std::pair<int, const char*>, 7> kWeekdays{{
     {0, "monday"}, {1, "tuesday"}, {2, "wednesday"}, {3, "thursday"}, {4, "friday"}, {5, "saturday"}, {6, "sunday"},
 }};
@@ -263,12 +268,40 @@ void read_area_tasks(Checker& c, const YAML::Node& tasks, const std::string& wha
   }
 }
 
+// self_service: form | none | {mode: attendance|none|form, why: "<Danish reason>"}
+void read_self_service(Checker& c, const YAML::Node& n, const std::string& what, SelfServiceSetting& out) {
+  const YAML::Node mode = n.IsMap() ? n["mode"] : n;
+  if (n.IsMap()) {
+    c.check_keys(n, what, {"mode", "why"});
+    out.why = optional_text(c, n, "why", what);
+    if (!mode) {
+      c.error(n, what + " needs its mode: form, attendance or none");
+      return;
+    }
+  } else if (!n.IsScalar()) {
+    c.error(n, what + " is form, none, or {mode: attendance, why: <the reason shown to the citizen>}");
+    return;
+  }
+  const std::string key = c.scalar(mode, what + ".mode").value_or("");
+  out.mode = self_service_mode_from_key(key);
+  if (!out.mode) {
+    c.error(mode, fmt::format("{} is '{}'; use form, attendance or none", what, key));
+    return;
+  }
+  if (*out.mode == SelfServiceMode::kAttendance && is_blank_text(out.why)) {
+    c.error(n, what + ": personal attendance needs the reason shown to the citizen (why:), e.g. that fingerprints "
+                      "and a photo are taken at the counter");
+  }
+  if (out.why.size() > 1000) c.error(n, what + ".why is longer than 1000 characters");
+}
+
 // One service area: its plugin, who decides it, its unit, workflow, split, model and tasks.
 void read_service_area(Checker& c, const YAML::Node& n, const std::string& what, ServiceAreaConfig& a,
                        Declared& d) {
   c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks", "settings",
-                         "appeals_body"});
+                         "appeals_body", "self_service"});
   read_area_settings(c, n, what, a);
+  if (n["self_service"]) read_self_service(c, n["self_service"], what + ".self_service", a.self_service);
   a.appeals_body = optional_text(c, n, "appeals_body", what);
   if (n["appeals_body"] && is_blank_text(a.appeals_body)) {
     c.error(n["appeals_body"], what + ".appeals_body must name the appeals body");
@@ -622,6 +655,10 @@ void sort_by_position(std::vector<Diagnostic>& errors) {
 const char* staff_layer_key(StaffLayer l) { return to_key(kLayers, l); }
 const char* service_split_key(ServiceSplit s) { return to_key(kSplits, s); }
 std::optional<ServiceSplit> service_split_from_key(std::string_view key) { return from_key(kSplits, key); }
+const char* self_service_mode_key(SelfServiceMode m) { return to_key(kSelfServiceModes, m); }
+std::optional<SelfServiceMode> self_service_mode_from_key(std::string_view key) {
+  return from_key(kSelfServiceModes, key);
+}
 
 bool Staffing::staffed_on(Date day) const {
   const int wd = static_cast<int>(std::chrono::weekday{day}.iso_encoding()) - 1;

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "config_parts.hpp"
+#include "sagsflow/domain/blank_text.hpp"
 #include "sagsflow/domain/calendar.hpp"
 #include "sagsflow/domain/case_number.hpp"
 #include "sagsflow/domain/cpr.hpp"
@@ -25,56 +26,101 @@ constexpr std::array<std::pair<FieldType, const char*>, 7> kFieldTypes{{
 
 const char* field_type_key(FieldType t) { return to_key(kFieldTypes, t); }
 
-std::vector<std::string> FormSpec::check(const json& values, bool complete) const {
-  std::vector<std::string> problems;
+const FormField* FormSpec::field(std::string_view name) const {
+  for (const auto& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const FormAttachment* FormSpec::attachment(std::string_view name) const {
+  for (const auto& a : attachments) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+namespace {
+std::string number_text(double d) {
+  if (d == static_cast<double>(static_cast<long long>(d))) return std::to_string(static_cast<long long>(d));
+  return fmt::format("{}", d);
+}
+}  // namespace
+
+std::vector<FieldProblem> FormSpec::problems(const json& values, bool complete, bool strict) const {
+  std::vector<FieldProblem> out;
+  if (!values.is_object()) {
+    if (strict || !values.is_null()) out.push_back({"fields", "must be a JSON object of field values",
+                                                    "skal være et JSON-objekt med feltværdier"});
+    return out;
+  }
   for (const auto& f : fields) {
     const bool present = values.contains(f.name) && !values.at(f.name).is_null() &&
                          !(values.at(f.name).is_string() && values.at(f.name).get<std::string>().empty());
     if (!present) {
-      if (complete && f.required) problems.push_back(fmt::format("{}: is required", f.name));
+      if (complete && f.required) out.push_back({f.name, "is required", "skal udfyldes"});
       continue;
     }
     const json& v = values.at(f.name);
-    const auto bad = [&](const std::string& why) { problems.push_back(fmt::format("{}: {}", f.name, why)); };
+    const auto bad = [&](std::string en, std::string da) { out.push_back({f.name, std::move(en), std::move(da)}); };
     switch (f.type) {
       case FieldType::kString:
         if (!v.is_string())
-          bad("must be text");
+          bad("must be text", "skal være tekst");
         else if (f.max_length && v.get<std::string>().size() > *f.max_length)
-          bad(fmt::format("at most {} characters", *f.max_length));
+          bad(fmt::format("at most {} characters", *f.max_length), fmt::format("højst {} tegn", *f.max_length));
         break;
       case FieldType::kInteger:
       case FieldType::kNumber: {
         const bool ok_type = f.type == FieldType::kInteger ? v.is_number_integer() : v.is_number();
         if (!ok_type) {
-          bad(f.type == FieldType::kInteger ? "must be a whole number" : "must be a number");
+          if (f.type == FieldType::kInteger)
+            bad("must be a whole number", "skal være et helt tal");
+          else
+            bad("must be a number", "skal være et tal");
           break;
         }
         const double d = v.get<double>();
-        if (f.min && d < *f.min) bad(fmt::format("must be at least {}", *f.min));
-        if (f.max && d > *f.max) bad(fmt::format("must be at most {}", *f.max));
+        if (f.min && d < *f.min) bad(fmt::format("must be at least {}", *f.min), "skal være mindst " + number_text(*f.min));
+        if (f.max && d > *f.max) bad(fmt::format("must be at most {}", *f.max), "må højst være " + number_text(*f.max));
         break;
       }
       case FieldType::kBoolean:
-        if (!v.is_boolean()) bad("must be true or false");
+        if (!v.is_boolean()) bad("must be true or false", "skal være ja eller nej");
         break;
       case FieldType::kDate:
-        if (!v.is_string() || !parse_date(v.get<std::string>()).ok()) bad("must be a date YYYY-MM-DD");
+        if (!v.is_string() || !parse_date(v.get<std::string>()).ok())
+          bad("must be a date YYYY-MM-DD", "skal være en dato (ÅÅÅÅ-MM-DD)");
         break;
       case FieldType::kCpr:
         if (!v.is_string())
-          bad("must be a CPR number DDMMYY-SSSS");
+          bad("must be a CPR number DDMMYY-SSSS", "skal være et CPR-nummer (DDMMÅÅ-XXXX)");
         else if (auto c = Cpr::parse(v.get<std::string>()); !c.ok())
-          bad(c.status().message());
+          bad(c.status().message(), "er ikke et gyldigt CPR-nummer (DDMMÅÅ-XXXX)");
         break;
       case FieldType::kEnum:
         if (!v.is_string() || std::find(f.values.begin(), f.values.end(), v.get<std::string>()) == f.values.end()) {
-          bad(fmt::format("must be one of {}", fmt::join(f.values, ", ")));
+          bad(fmt::format("must be one of {}", fmt::join(f.values, ", ")),
+              fmt::format("skal være en af: {}", fmt::join(f.values, ", ")));
         }
         break;
     }
   }
-  return problems;
+  if (strict) {
+    for (const auto& [name, v] : values.items()) {
+      (void)v;
+      if (field(name) == nullptr) {
+        out.push_back({name.substr(0, 100), "is not a field of this form", "er ikke et felt i denne blanket"});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> FormSpec::check(const json& values, bool complete) const {
+  std::vector<std::string> out;
+  for (const auto& p : problems(values, complete)) out.push_back(p.field + ": " + p.message);
+  return out;
 }
 
 json PluginManifest::to_json() const {
@@ -94,6 +140,8 @@ json PluginManifest::to_json() const {
   json fields_json = json::array();
   for (const auto& f : form.fields) {
     json j = {{"name", f.name}, {"label", f.label}, {"type", field_type_key(f.type)}, {"required", f.required}};
+    j["labels"] = {{"da", f.labels.da}, {"en", f.labels.en}};
+    if (!f.help.empty()) j["help"] = {{"da", f.help.da}, {"en", f.help.en}};
     if (f.min) j["min"] = *f.min;
     if (f.max) j["max"] = *f.max;
     if (f.max_length) j["max_length"] = *f.max_length;
@@ -104,6 +152,8 @@ json PluginManifest::to_json() const {
   for (const auto& a : form.attachments) {
     json entry = {{"name", a.name}, {"label", a.label}, {"required", a.required},
                   {"media_types", a.allowed_media_types()}};
+    entry["labels"] = {{"da", a.labels.da}, {"en", a.labels.en}};
+    if (!a.help.empty()) entry["help"] = {{"da", a.help.da}, {"en", a.help.en}};
     if (a.max_bytes) entry["max_bytes"] = *a.max_bytes;
     attachments_json.push_back(entry);
   }
@@ -146,15 +196,60 @@ std::optional<double> number(Checker& c, const YAML::Node& n, std::string_view w
   }
 }
 
+// A text per language: one plain string (both languages), or {da: ..., en: ...}
+// with the Danish required.
+LocalText local_text(Checker& c, const YAML::Node& n, const std::string& what) {
+  LocalText t;
+  if (n.IsScalar()) {
+    t.da = c.scalar(n, what).value_or("");
+    return t;
+  }
+  if (!c.expect_map(n, what)) return t;
+  c.check_keys(n, what, {"da", "en"});
+  if (n["da"]) t.da = c.scalar(n["da"], what + ".da").value_or("");
+  if (n["en"]) t.en = c.scalar(n["en"], what + ".en").value_or("");
+  if (is_blank_text(t.da)) c.error(n, what + " needs its Danish text (da:)");
+  if (t.da.size() > 2000 || t.en.size() > 2000) c.error(n, what + " is longer than 2000 characters");
+  return t;
+}
+
+// values: [a, b] or [{value: a, label: {da, en}}, ...]
+void enum_values(Checker& c, const YAML::Node& n, const std::string& what, FormField& field) {
+  if (!n.IsSequence()) {
+    c.error(n, what + " must be a list of values");
+    return;
+  }
+  for (const auto& item : n) {
+    EnumValue v;
+    if (item.IsMap()) {
+      c.check_keys(item, what, {"value", "label"});
+      v.value = c.required(item, "value", what);
+      if (item["label"]) v.label = local_text(c, item["label"], fmt::format("{} '{}'.label", what, v.value));
+    } else {
+      v.value = c.scalar(item, what).value_or("");
+    }
+    if (v.value.empty()) continue;
+    if (std::find(field.values.begin(), field.values.end(), v.value) != field.values.end()) {
+      c.error(item, fmt::format("{} lists '{}' twice", what, v.value));
+      continue;
+    }
+    field.values.push_back(v.value);
+    field.value_labels.push_back(std::move(v));
+  }
+}
+
 void parse_form(Checker& c, const YAML::Node& form, FormSpec& out) {
   if (!c.expect_map(form, "form")) return;
   c.check_keys(form, "form", {"fields", "attachments"});
   c.each_item(form["fields"], "a form field", [&](const YAML::Node& f) {
-    c.check_keys(f, "a form field", {"name", "label", "type", "required", "min", "max", "max_length", "values"});
+    c.check_keys(f, "a form field",
+                 {"name", "label", "help", "type", "required", "min", "max", "max_length", "values"});
     FormField field;
     field.name = c.required(f, "name", "a form field");
     const auto what = fmt::format("form field '{}'", field.name);
-    if (f["label"]) field.label = c.scalar(f["label"], what + ".label").value_or("");
+    if (f["label"]) field.labels = local_text(c, f["label"], what + ".label");
+    field.label = field.labels.da;
+    if (f["help"]) field.help = local_text(c, f["help"], what + ".help");
     const std::string type = c.required(f, "type", what);
     if (auto t = from_key(kFieldTypes, type))
       field.type = *t;
@@ -167,17 +262,19 @@ void parse_form(Checker& c, const YAML::Node& form, FormSpec& out) {
       if (auto n = number(c, f["max_length"], what + ".max_length"); n && *n > 0)
         field.max_length = static_cast<size_t>(*n);
     }
-    if (f["values"]) field.values = c.string_list(f["values"], what + ".values");
+    if (f["values"]) enum_values(c, f["values"], what + ".values", field);
     if (field.type == FieldType::kEnum && field.values.empty()) {
       c.error(f, fmt::format("{} is an enum and needs 'values'", what));
     }
     out.fields.push_back(std::move(field));
   });
   c.each_item(form["attachments"], "a form attachment", [&](const YAML::Node& a) {
-    c.check_keys(a, "a form attachment", {"name", "label", "required", "media_types", "max_bytes"});
+    c.check_keys(a, "a form attachment", {"name", "label", "help", "required", "media_types", "max_bytes"});
     FormAttachment att;
     att.name = c.required(a, "name", "a form attachment");
-    if (a["label"]) att.label = c.scalar(a["label"], "attachment label").value_or("");
+    if (a["label"]) att.labels = local_text(c, a["label"], fmt::format("form attachment '{}'.label", att.name));
+    att.label = att.labels.da;
+    if (a["help"]) att.help = local_text(c, a["help"], fmt::format("form attachment '{}'.help", att.name));
     if (a["required"]) att.required = c.boolean(a["required"], "attachment required").value_or(true);
     const auto what = fmt::format("form attachment '{}'", att.name);
     if (a["media_types"]) {

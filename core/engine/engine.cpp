@@ -1,5 +1,6 @@
 #include "sagsflow/engine/engine.hpp"
 #include "sagsflow/engine/letter_orders.hpp"
+#include "action_plan.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -240,7 +241,8 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
   auto resolved = resolve_workflow(workflow_id, req.workflow_version);
   if (!resolved.ok()) return resolved.status();
   const auto wf = resolved->definition;
-  if (org) {
+  // A citizen's own application is checked by SelfService (the municipality offers it as a form).
+  if (org && !req.by_citizen) {
     if (auto st = org->may_open(req.actor, req.municipality, wf->service_area); !st.ok()) return st;
   }
   const int workflow_version = resolved->version;
@@ -304,6 +306,7 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
                   {"fields", fields}};
         if (citizen) e.data["citizen"] = citizen->reveal();
         e.data["received_on"] = format_date(received);
+        if (!req.intake.is_null()) e.data["intake"] = req.intake;
         if (wf->undecided_complaint_after) {
           // offentlighedsloven §37 stk. 1: a complaint is possible when no decision has come by then.
           e.data["undecided_complaint_from"] = format_date(wf->undecided_complaint_after->due_from(received, cal));
@@ -663,12 +666,6 @@ Result<Queue> CaseEngine::queue_of(const CaseState& state) {
 }
 
 // What an action is, found once: the workflow, the stage, the action and its task.
-struct CaseEngine::ActionPlan {
-  std::shared_ptr<const WorkflowDefinition> wf;
-  const StageDefinition* stage = nullptr;
-  const ActionDefinition* action = nullptr;
-  std::string task;
-};
 
 // The state the action works on: visible to the person, at the version they
 // based it on, open, and in a stage of its workflow that has the action.
@@ -941,6 +938,13 @@ json CaseEngine::missing_request(const ActionPlan& plan, const CaseState& state,
       }
     }
   }
+  // What the caseworker asks for besides (checked against the form by check_asked_items).
+  for (const auto& f : req.ask_fields) {
+    if (!state.has_field(f) && seen.insert("f:" + f).second) want_fields.push_back(f);
+  }
+  for (const auto& a : req.ask_attachments) {
+    if (!brings_attachment(req.attachments, a) && seen.insert("a:" + a).second) want_attachments.push_back(a);
+  }
   // The reply-by date the letter states (the clock stands still until the items come).
   const Date reply_by = calendar_for(state.municipality)
                             .next_working_day_on_or_after(today + std::chrono::days(std::max(1, options_.missing_reply_days)));
@@ -948,6 +952,39 @@ json CaseEngine::missing_request(const ActionPlan& plan, const CaseState& state,
           {"attachments", want_attachments},
           {"since", format_date(today)},
           {"reply_by", format_date(reply_by)}};
+}
+
+// Items asked for besides the stage's requirements: only a request for
+// missing items asks, and only for what the workflow's form declares.
+Status CaseEngine::check_asked_items(const ActionPlan& plan, const ActionRequest& req) const {
+  if (req.ask_fields.empty() && req.ask_attachments.empty()) return Status::Ok();
+  if (plan.action->clock != ClockEffect::kPause || plan.stage->kind != StageKind::kCheck) {
+    return InvalidArgument(fmt::format("action '{}' does not ask the citizen for missing items; only a check "
+                                       "stage's action that pauses the clock does", plan.action->name));
+  }
+  std::optional<FormSpec> form;
+  if (options_.plugins && !plan.wf->plugin.empty()) form = options_.plugins->form_of(plan.wf->plugin);
+  const auto required_attachment = [&](const std::string& a) {
+    for (const auto& st : plan.wf->stages) {
+      for (const auto& ac : st.actions) {
+        for (const auto& r : ac.requires_.attachments) {
+          if (r == a) return true;
+        }
+      }
+    }
+    return false;
+  };
+  for (const auto& a : req.ask_attachments) {
+    if ((form && form->attachment(a)) || required_attachment(a)) continue;
+    return InvalidArgument(mask_cpr_numbers(fmt::format(
+        "ask_attachments: '{}' is not an attachment of workflow {}'s form", a.substr(0, 100), plan.wf->id)));
+  }
+  for (const auto& f : req.ask_fields) {
+    if (form && form->field(f)) continue;
+    return InvalidArgument(mask_cpr_numbers(
+        fmt::format("ask_fields: '{}' is not a field of workflow {}'s form", f.substr(0, 100), plan.wf->id)));
+  }
+  return Status::Ok();
 }
 
 // The deadline clock: pause, resume, stop on leaving the stage, start the next stage's.
@@ -1088,6 +1125,7 @@ Result<CaseState> CaseEngine::act(const ActionRequest& req) {
   if (auto st = check_field_values(req.fields); !st.ok()) return st;
   const json fields = req.fields.is_null() ? json::object() : req.fields;
   if (auto st = check_requirements(*plan, state, req, fields); !st.ok()) return st;
+  if (auto st = check_asked_items(*plan, req); !st.ok()) return st;
   const Date today = copenhagen_date(options_.clock());
   if (auto st = check_complaint_window(*plan, state, req, today); !st.ok()) return st;
   if (auto st = check_hearing_held(*plan, state, fields); !st.ok()) return st;

@@ -780,4 +780,10 @@ std::map<std::string, std::string> PluginHost::form_labels(const std::string& pl
   return out;
 }
 
+std::optional<FormSpec> PluginHost::form_of(const std::string& plugin) const {
+  const LoadedPlugin* p = find(plugin);
+  if (p == nullptr) return std::nullopt;
+  return p->info.manifest.form;
+}
+
 }  // namespace sagsflow

@@ -189,6 +189,13 @@ def check_main(base):
     batch = "".join(open(p, encoding="utf-8").read() for p in glob.glob(os.path.join(os.environ["PRINTED"], "*", "batch.csv")))
     if "0707614285" not in batch.replace("-", ""):
         fail(f"the print batch does not list the exempt citizen: {batch}")
+    # A citizen exempt from mandatory digital self-service is served on paper: print too.
+    ok(call(base, "POST", "/api/v1/self-service/exemptions", os.environ["FRIDA"],
+            {"cpr": "150372-1234", "reason": "Fritaget for digital selvbetjening efter ansøgning"}), "self-service exempt", 201)
+    cid4 = open_passport(base, "150372-1234")
+    ls4, _ = wait_delivered(base, cid4, ["receipt"])
+    if ls4[0]["channel"] != "print":
+        fail(f"the letter of the citizen exempt from digital self-service went by {ls4[0]['channel']}")
     # One the receiver refuses (exempt in the national register) is sent on to print.
     cid3 = open_passport(base, "120780-4451")
     ls3, _ = wait_delivered(base, cid3, ["receipt"])

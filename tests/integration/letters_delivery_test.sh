@@ -9,7 +9,8 @@
 #     deadline's date and the appeals body; the delivery receipt is on the case;
 #   - the receiver's three failures leave exactly one message per letter
 #     (idempotency key = MeMo UUID) and an incident that clears;
-#   - a citizen exempt from Digital Post gets the letter through print; one
+#   - a citizen exempt from Digital Post (or from mandatory digital
+#     self-service) gets the letter through print; one
 #     the receiver refuses is sent on to print;
 #   - kill -9 after the commit and before delivery, and kill -9 while a
 #     delivery is under way: after a restart each letter is delivered once.

@@ -81,6 +81,11 @@ Result<std::vector<DocumentKind>> document_kinds(Installation& installation, con
 Status check_upload(Installation& installation, const Actor& actor, CheckedDocument& document,
                     std::string_view bytes);
 
+// check_upload for the citizen's own upload: their own case (kNotFound
+// otherwise, as CaseEngine::citizen_case), open (CaseEngine::citizen_may).
+Status check_citizen_upload(Installation& installation, const Cpr& citizen, CheckedDocument& document,
+                            std::string_view bytes);
+
 struct AddedDocument {
   CaseState state;
   db::DocumentRow row;
@@ -89,6 +94,12 @@ struct AddedDocument {
 Result<AddedDocument> record_upload(Installation& installation, const documents::DocumentStore& store,
                                     const Actor& actor, const CheckedDocument& document,
                                     const documents::StagedContent& content);
+
+// record_upload for the citizen (CaseEngine::citizen_document_added: an
+// upload that answers a request for missing items resumes the clock).
+Result<AddedDocument> record_citizen_upload(Installation& installation, const documents::DocumentStore& store,
+                                            const Cpr& citizen, const CheckedDocument& document,
+                                            const documents::StagedContent& content);
 
 // The document's metadata as the API and the CLI show it.
 nlohmann::json document_json(const db::DocumentRow& row);

@@ -32,6 +32,7 @@
 #include "sagsflow/cases/case_store.hpp"
 #include "sagsflow/reports/channel_report.hpp"
 #include "sagsflow/frontdesk/front_desk.hpp"
+#include "sagsflow/frontdesk/self_service.hpp"
 #include "sagsflow/domain/kle.hpp"
 
 namespace sagsflow::db {
@@ -238,7 +239,7 @@ struct DigitalPostExemption {
   std::string registered_by, registered_at;
 };
 
-class SqlStore final : public CaseStore, public FrontDeskStore {
+class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServiceStore {
  public:
   // Connects; kInvalidArgument for a bad URL (see DatabaseUrl::parse) or an
   // unknown synchronous setting; kStorage when the connection fails.
@@ -550,6 +551,19 @@ class SqlStore final : public CaseStore, public FrontDeskStore {
   Status put_digital_post_exemption(const DigitalPostExemption& exemption);
   Result<bool> remove_digital_post_exemption(const Cpr& cpr);  // whether there was one
   Result<std::optional<DigitalPostExemption>> digital_post_exemption(const Cpr& cpr);
+  // Whether the citizen's letters go by physical post: exempt from Digital
+  // Post, or from mandatory digital self-service (migrations 15 and 18).
+  Result<bool> served_on_paper(const Cpr& cpr);
+
+  // Self-service drafts and the register of exemptions from mandatory
+  // digital self-service (migration 18; SelfServiceStore).
+  Status put_draft(const Cpr& citizen, const std::string& municipality, const SelfServiceDraft& draft) override;
+  Result<std::optional<SelfServiceDraft>> load_draft(const Cpr& citizen, const std::string& municipality,
+                                                     const std::string& service) override;
+  Result<bool> delete_draft(const Cpr& citizen, const std::string& municipality, const std::string& service) override;
+  Status put_self_service_exemption(const SelfServiceExemption& exemption) override;
+  Result<bool> remove_self_service_exemption(const Cpr& cpr) override;
+  Result<std::optional<SelfServiceExemption>> self_service_exemption(const Cpr& cpr) override;
 
   // Group commit. begin_group() opens one transaction (BEGIN IMMEDIATE on
   // SQLite) in which every outermost unit of work (each writing method,

@@ -81,6 +81,11 @@ struct CaseState {
   // What the citizen was asked for while the check's clock stands still:
   // {fields: [...], attachments: [...], since}. Null when nothing is awaited.
   nlohmann::json missing;
+  // The citizen's complaint about the latest decision: {text, on, late, by};
+  // null when none was filed since it (a new decision clears it).
+  nlohmann::json complaint;
+  // Set when the citizen withdrew the application: {reason, on, by}.
+  nlohmann::json withdrawn;
   // The latest forwarding to another authority: {to, name, on}.
   nlohmann::json forwarded;
   // Who has claimed the case in its current stage: {person, unit, since, by}.

@@ -68,6 +68,19 @@ enum class ServiceSplit { kFull, kPartial1, kPartial2, kPartial3, kPartial4 };
 const char* service_split_key(ServiceSplit s);
 std::optional<ServiceSplit> service_split_from_key(std::string_view key);
 
+// How a citizen applies for a service area's services
+// (docs/municipality.md#self-service): a self-service form, personal
+// attendance (with the reason the citizen is told, e.g. a passport needs
+// fingerprints and a photo taken at the counter), or not offered at all.
+enum class SelfServiceMode { kForm, kAttendance, kNone };
+const char* self_service_mode_key(SelfServiceMode m);  // "form", "attendance", "none"
+std::optional<SelfServiceMode> self_service_mode_from_key(std::string_view key);
+
+struct SelfServiceSetting {
+  std::optional<SelfServiceMode> mode;  // empty: form when the area's plugin declares a form, else none
+  std::string why;                      // attendance (required) and none: the reason shown to the citizen, in Danish
+};
+
 struct ServiceAreaConfig {
   std::string id;      // e.g. "passports"
   std::string plugin;  // the plugin that implements it, if installed
@@ -92,6 +105,8 @@ struct ServiceAreaConfig {
   // authority's reconsideration, when its workflow cannot know (names the
   // body in every complaint guidance). Empty: the workflow's appeals_body.
   std::string appeals_body;
+  // How citizens apply for it (key `self_service`).
+  SelfServiceSetting self_service;
 };
 
 struct Agreement {

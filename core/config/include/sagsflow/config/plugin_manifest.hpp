@@ -33,14 +33,32 @@ struct PluginTask {
 enum class FieldType { kString, kInteger, kNumber, kBoolean, kDate, kCpr, kEnum };
 const char* field_type_key(FieldType t);
 
+// A text the citizen reads, in Danish and English (`{da: ..., en: ...}`,
+// or one plain string, which is both). in("en") is the English text when
+// there is one, else the Danish; any other language gets the Danish.
+struct LocalText {
+  std::string da, en;
+  const std::string& in(std::string_view language) const { return language == "en" && !en.empty() ? en : da; }
+  bool empty() const { return da.empty() && en.empty(); }
+};
+
+// One value of an enum field and its label (`values: [a, {value: b, label: {da, en}}]`).
+struct EnumValue {
+  std::string value;
+  LocalText label;  // empty: the value itself is shown
+};
+
 struct FormField {
   std::string name;
-  std::string label;
+  std::string label;       // the Danish label (or the plain one); letters name fields by it
+  LocalText labels;        // label per language (labels.da == label)
+  LocalText help;          // a help text under the field (`help: {da, en}`), may be empty
   FieldType type = FieldType::kString;
   bool required = false;
   std::optional<double> min, max;           // integer and number
   std::optional<size_t> max_length;         // string
   std::vector<std::string> values;          // enum
+  std::vector<EnumValue> value_labels;      // enum: the same values, with their labels
 };
 
 // The media types a document of an attachment kind may have when none are declared.
@@ -51,7 +69,9 @@ inline const std::vector<std::string>& default_attachment_media_types() {
 
 struct FormAttachment {
   std::string name;
-  std::string label;
+  std::string label;   // Danish (or plain)
+  LocalText labels;
+  LocalText help;
   bool required = true;
   // The media types an uploaded document of this kind may have, as libmagic
   // sniffs them from its bytes (`media_types:`); empty: PDF, JPEG and PNG.
@@ -63,9 +83,24 @@ struct FormAttachment {
   }
 };
 
+// One broken rule of a form: the field and what is wrong, in English (the
+// message check() gives after "<field>: ") and in Danish (what a citizen reads).
+struct FieldProblem {
+  std::string field;
+  std::string message;
+  std::string message_da;
+};
+
 struct FormSpec {
   std::vector<FormField> fields;
   std::vector<FormAttachment> attachments;
+  const FormField* field(std::string_view name) const;
+  const FormAttachment* attachment(std::string_view name) const;
+  // Every broken declarative rule of `fields`, in declaration order, on the
+  // terms of check(); with `strict`, also a field the form does not declare
+  // and a value that is not a JSON object (field "fields"). The rules the
+  // browser runs from the form schema are these.
+  std::vector<FieldProblem> problems(const nlohmann::json& fields, bool complete, bool strict = false) const;
   // One message per broken declarative rule of `fields` (a JSON object),
   // "<field>: <what is wrong>", in declaration order; empty when all hold.
   // A field that is absent, null or "" is not checked, except that with

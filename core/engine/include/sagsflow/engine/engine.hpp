@@ -110,6 +110,37 @@ struct OpenCaseRequest {
   // opened days after it came). Not after today; empty: today. Deadlines the
   // law counts from receipt (`from: receipt`) start on it.
   std::optional<Date> received_on;
+  // The citizen opens the case themself (digital self-service): the
+  // organisation's staff rules (may_open) do not apply; SelfService checks
+  // first that the municipality offers the service as a form. The actor is
+  // citizen_actor().
+  bool by_citizen = false;
+  // How the case came in, recorded with the opening (event data "intake"):
+  // {channel, by, consent, ...}; null: nothing recorded.
+  nlohmann::json intake;
+};
+
+// Who the citizen is in their case's history: events the citizen causes
+// name "borgeren" (never the CPR number), with no unit and no authority.
+inline constexpr const char* kCitizenActorId = "borgeren";
+Actor citizen_actor();
+
+// What the citizen may do with their own case now (CaseEngine::citizen_may):
+// the same rules the operations below check.
+struct CitizenMay {
+  bool upload = false;         // the case is open
+  bool hearing_reply = false;  // a party hearing is open
+  bool complain = false;       // a decision can be complained about and no complaint is filed since
+  bool complaint_late = false; // complain, but the complaint deadline has passed (the authority decides)
+  bool withdraw = false;       // open and not decided
+  bool missing_answered = false;  // the citizen is asked for missing items
+};
+
+// A complaint the citizen filed (CaseEngine::citizen_complaint).
+struct ComplaintFiled {
+  CaseState state;
+  bool late = false;             // after the complaint deadline: recorded for the authority, stage unchanged
+  std::optional<Date> deadline;  // the complaint deadline it was measured against
 };
 
 struct ActionRequest {
@@ -127,6 +158,11 @@ struct ActionRequest {
   // How a decision this action makes reaches the citizen, as known now;
   // empty: the case's field `delivery_channel`, else Digital Post.
   std::optional<DeliveryChannel> delivery_channel;
+  // A request for missing items (an action that pauses a check's clock) may
+  // ask for more than the stage's requirements: these form fields and
+  // attachment kinds of the workflow's plugin (e.g. a `lease`), each one the
+  // form declares (kInvalidArgument naming one it does not).
+  std::vector<std::string> ask_fields, ask_attachments;
 };
 
 // A published processing deadline (retssikkerhedsloven §3): one stage with
@@ -411,6 +447,46 @@ class CaseEngine {
   // another action; the store's errors.
   Result<CaseState> record_letter(long long id, const std::string& action, const nlohmann::json& letter);
   Result<CaseState> record_hearing_reply(long long id, const Actor& actor, const std::string& reply);
+
+  // The citizen's own operations on their case (self-service). Each loads
+  // the case as citizen_case() does (kNotFound, the same message whether it
+  // does not exist or is someone else's), records one event by
+  // citizen_actor() and returns the case as stored. Rules in citizen_actions.cpp.
+  //
+  // What the citizen may do now (see CitizenMay); kStorage, kNotFound for a workflow that is gone.
+  Result<CitizenMay> citizen_may(const CaseState& state);
+  // A document the citizen added (event "document_added"; `kind` is the
+  // attachment it is received as, "other" for none; the caller checked the
+  // kind, media type and size and stored the bytes in the same unit). When
+  // the case waits for missing items and every attachment asked for has now
+  // come (and no field was asked for), the items are received
+  // (missing_received) and the paused clock runs again.
+  // kFailedPrecondition for a closed case.
+  Result<CaseState> citizen_document_added(long long id, const Cpr& citizen, const nlohmann::json& document,
+                                           const std::string& kind);
+  // The citizen says they have sent what they were asked for ("that is
+  // all"): the missing items are received and the clock runs again (event
+  // "missing_answered"). kFailedPrecondition when nothing is asked for.
+  Result<CaseState> citizen_missing_answered(long long id, const Cpr& citizen);
+  // The citizen's comment in an open party hearing (FVL §19): as
+  // record_hearing_reply. kInvalidArgument for blank text or more than 64 KiB.
+  Result<CaseState> citizen_hearing_reply(long long id, const Cpr& citizen, const std::string& text);
+  // The citizen complains about the case's latest decision. Within the
+  // complaint deadline the complaint is filed into the workflow's complaint
+  // stage (the stage's action with `complaint: true`, taken by the citizen);
+  // after it, it is recorded for the authority marked late (event
+  // "complaint_received", the stage unchanged): the authority decides whether
+  // to hear it (act with accept_late_complaint). kFailedPrecondition without
+  // a decision, when a complaint is already filed, or when the case is in no
+  // stage that takes a complaint in time; kInvalidArgument for blank text.
+  Result<ComplaintFiled> citizen_complaint(long long id, const Cpr& citizen, const std::string& text);
+  // The citizen withdraws the application: the case closes as withdrawn
+  // (event "withdrawn", its clock stopped). kFailedPrecondition after a
+  // decision or on a closed case; kInvalidArgument for a reason over 2000 bytes.
+  Result<CaseState> citizen_withdraw(long long id, const Cpr& citizen, const std::string& reason);
+  // Records that the citizen read their own case (actor and authority
+  // "citizen", like their document downloads). kStorage.
+  Status record_citizen_read(const CaseState& state, const std::string& purpose, const std::string& via);
   // The published processing deadlines of every municipality the store knows
   // (or only `municipality`), per service area, from the workflows deployed
   // (the latest version each municipality uses). No personal data.
@@ -486,6 +562,9 @@ class CaseEngine {
   Status moved_on_conflict(const CaseState& state, const ActionRequest& req, const WorkflowDefinition& wf);
   // Refuses a closed case or one `actor` holds no action on in its stage.
   Status check_may_work_on(const CaseState& state, const Actor& actor, const char* what);
+  // The ops that resume a clock the citizen's missing items paused (none when no clock is paused, or a hearing holds it).
+  nlohmann::json resume_for_citizen(const CaseState& state, Date today) const;
+  Status check_asked_items(const ActionPlan& plan, const ActionRequest& req) const;
   Result<std::vector<std::string>> plugin_form_problems(const WorkflowDefinition& wf, const CaseState& state,
                                                         const nlohmann::json& fields);
   template <typename... Args, typename Signal>

@@ -13,10 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sagsflow/cases/case_state.hpp"
+#include "sagsflow/config/plugin_manifest.hpp"
 #include "sagsflow/domain/result.hpp"
 
 namespace sagsflow {
@@ -36,6 +38,12 @@ class PluginCalls {
   virtual std::map<std::string, std::string> form_labels(const std::string& plugin) const {
     (void)plugin;
     return {};
+  }
+  // The form the plugin's manifest declares (fields, attachments, labels and
+  // help per language); nullopt when no enabled plugin has the id.
+  virtual std::optional<FormSpec> form_of(const std::string& plugin) const {
+    (void)plugin;
+    return std::nullopt;
   }
 };
 

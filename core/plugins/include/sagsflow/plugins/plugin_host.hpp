@@ -217,6 +217,7 @@ class PluginHost final : public PluginCalls {
   Result<nlohmann::json> propose_decision(const std::string& plugin, const CaseState& c) override;
   // From the loaded plugin's manifest (no plugin code runs); empty when not loaded.
   std::map<std::string, std::string> form_labels(const std::string& plugin) const override;
+  std::optional<FormSpec> form_of(const std::string& plugin) const override;
 
   // Document scanning (ABI 1.1). scanners() lists the loaded plugins that
   // offer scan_document, in load order (whether enabled or not).
