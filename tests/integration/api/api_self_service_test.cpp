@@ -32,40 +32,39 @@ json good_move() {
   return {{"new_address", "Nygade 4, 1. th, 9991 Supermarkedby"}, {"move_date", format_date(Date{today + std::chrono::days(3)})}};
 }
 
-class SelfServiceApiTest : public ApiTest {
- protected:
-  HttpResult put(const std::string& path, const std::string& token, const json& body) {
-    return http(port(), {"PUT", path, token, body.dump(), "application/json", false});
-  }
-  HttpResult del(const std::string& path, const std::string& token) {
-    return http(port(), {"DELETE", path, token, "", "application/json", false});
-  }
-  HttpResult upload(long long id, const std::string& token, const std::string& kind, const std::string& bytes) {
-    HttpRequest r;
-    r.method = "POST";
-    r.path = "/api/v1/me/cases/" + std::to_string(id) + "/documents";
-    r.token = token;
-    r.body = multipart(kind, bytes, "lejekontrakt.pdf");
-    r.content_type = "multipart/form-data; boundary=" + kBoundary;
-    return http(port(), r);
-  }
-  // A submitted move: the case id.
-  long long submit_move(const std::string& citizen) {
-    auto r = post("/api/v1/me/cases", citizen, {{"service", "moving"}, {"fields", good_move()}});
-    EXPECT_EQ(r.status, 201) << r.text;
-    return r.body["case"].value("id", 0LL);
-  }
-  HttpResult staff_act(long long id, const std::string& action, const json& body = json::object()) {
-    return post("/api/v1/cases/" + std::to_string(id) + "/actions/" + action, staff_token("dorte", kCode), body);
-  }
-  long long self_service_transactions() {
-    auto r = get("/api/v1/reports/channels?from=2020-01-01&to=2100-01-01", staff_token("anna", kCode));
-    EXPECT_EQ(r.status, 200) << r.text;
-    return r.body.value("self_service_transactions", -1LL);
-  }
-};
+// Every API test is in the suite ApiTest (its server is shared and stopped with the suite).
+HttpResult call(unsigned port, const std::string& method, const std::string& path, const std::string& token,
+                const json& body = json::object()) {
+  return http(port, {method, path, token, method == "GET" || method == "DELETE" ? "" : body.dump(), "application/json",
+                     false});
+}
+HttpResult upload(unsigned port, long long id, const std::string& token, const std::string& kind,
+                  const std::string& bytes) {
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/api/v1/me/cases/" + std::to_string(id) + "/documents";
+  r.token = token;
+  r.body = multipart(kind, bytes, "lejekontrakt.pdf");
+  r.content_type = "multipart/form-data; boundary=" + kBoundary;
+  return http(port, r);
+}
+// A submitted move: the case id.
+long long submit_move(unsigned port, const std::string& citizen) {
+  auto r = call(port, "POST", "/api/v1/me/cases", citizen, {{"service", "moving"}, {"fields", good_move()}});
+  EXPECT_EQ(r.status, 201) << r.text;
+  return r.body["case"].value("id", 0LL);
+}
+HttpResult staff_act(unsigned port, const std::string& staff, long long id, const std::string& action,
+                     const json& body = json::object()) {
+  return call(port, "POST", "/api/v1/cases/" + std::to_string(id) + "/actions/" + action, staff, body);
+}
+long long self_service_transactions(unsigned port, const std::string& staff) {
+  auto r = call(port, "GET", "/api/v1/reports/channels?from=2020-01-01&to=2100-01-01", staff);
+  EXPECT_EQ(r.status, 200) << r.text;
+  return r.body.value("self_service_transactions", -1LL);
+}
 
-TEST_F(SelfServiceApiTest, ACitizenReportsAMoveOnlineAndGetsAReceiptWithCaseNumberAndDeadline) {
+TEST_F(ApiTest, SelfServiceACitizenReportsAMoveOnlineAndGetsAReceiptWithCaseNumberAndDeadline) {
   const std::string citizen = citizen_token("070761-4285", kCode);
   auto services = get("/api/v1/me/services", citizen);
   ASSERT_EQ(services.status, 200) << services.text;
@@ -86,7 +85,7 @@ TEST_F(SelfServiceApiTest, ACitizenReportsAMoveOnlineAndGetsAReceiptWithCaseNumb
   EXPECT_EQ(form.body["attachments"][0]["name"], "lease");
   EXPECT_EQ(get("/api/v1/me/services/moving/form", citizen).body["fields"][0]["label"], "Ny adresse");
 
-  const long long before = self_service_transactions();
+  const long long before = self_service_transactions(port(), staff_token("anna", kCode));
   auto r = post("/api/v1/me/cases", citizen, {{"service", "moving"}, {"fields", good_move()}});
   ASSERT_EQ(r.status, 201) << r.text;
   expect_documented("POST", "/api/v1/me/cases", r);
@@ -94,7 +93,7 @@ TEST_F(SelfServiceApiTest, ACitizenReportsAMoveOnlineAndGetsAReceiptWithCaseNumb
   EXPECT_EQ(receipt["case_number"], r.body["case"]["case_number"]);
   EXPECT_NE(receipt["processing_deadline"].get<std::string>().find("arbejdsdag"), std::string::npos);
   EXPECT_FALSE(receipt["next_steps"].get<std::string>().empty());
-  EXPECT_EQ(self_service_transactions(), before + 1);
+  EXPECT_EQ(self_service_transactions(port(), staff_token("anna", kCode)), before + 1);
 
   const long long id = r.body["case"]["id"];
   auto mine = get("/api/v1/me/cases/" + std::to_string(id), citizen);
@@ -118,7 +117,7 @@ TEST_F(SelfServiceApiTest, ACitizenReportsAMoveOnlineAndGetsAReceiptWithCaseNumb
   EXPECT_EQ(post("/api/v1/me/cases/" + std::to_string(id) + "/withdraw", citizen_token("010490-9989", kCode)).status, 404);
 }
 
-TEST_F(SelfServiceApiTest, InvalidFieldsGetEveryErrorAtOnceNamingEachField) {
+TEST_F(ApiTest, SelfServiceInvalidFieldsGetEveryErrorAtOnceNamingEachField) {
   const std::string citizen = citizen_token("070761-4285", kCode);
   auto r = post("/api/v1/me/cases", citizen,
                 {{"service", "moving"}, {"fields", {{"move_date", "31-02-2026"}, {"persons_moving", "two"}, {"x", 1}}}});
@@ -133,7 +132,7 @@ TEST_F(SelfServiceApiTest, InvalidFieldsGetEveryErrorAtOnceNamingEachField) {
   EXPECT_EQ(r.body["field"], "fields");
 }
 
-TEST_F(SelfServiceApiTest, HostileInputsGetAClearProblemNamingTheField) {
+TEST_F(ApiTest, SelfServiceHostileInputsGetAClearProblemNamingTheField) {
   const std::string citizen = citizen_token("070761-4285", kCode);
   auto unknown = post("/api/v1/me/cases", citizen, {{"service", "dragon_licence"}, {"fields", json::object()}});
   EXPECT_EQ(unknown.status, 404) << unknown.text;
@@ -153,45 +152,45 @@ TEST_F(SelfServiceApiTest, HostileInputsGetAClearProblemNamingTheField) {
   EXPECT_EQ(get("/api/v1/me/services/moving/form?lang=fr", citizen).body["field"], "lang");
   EXPECT_EQ(get("/api/v1/me/services/Moving!/form", citizen).status, 400);
   EXPECT_EQ(get("/api/v1/me/services", staff_token("anna", kCode)).status, 403);  // a citizen's route
-  const long long id = submit_move(citizen);
-  auto exe = upload(id, citizen, "lease", std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(100, '\0'));
+  const long long id = submit_move(port(), citizen);
+  auto exe = upload(port(), id, citizen, "lease", std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(100, '\0'));
   EXPECT_EQ(exe.status, 400) << exe.text;
   EXPECT_EQ(exe.body["field"], "file");
-  auto kind = upload(id, citizen, "tax_return", pdf());
+  auto kind = upload(port(), id, citizen, "tax_return", pdf());
   EXPECT_EQ(kind.status, 400) << kind.text;
   EXPECT_EQ(kind.body["field"], "kind");
   EXPECT_EQ(get("/healthz", "").status, 200);  // the server keeps serving
 }
 
-TEST_F(SelfServiceApiTest, ADraftIsSavedResumedAndDeleted) {
+TEST_F(ApiTest, SelfServiceADraftIsSavedResumedAndDeleted) {
   const std::string citizen = citizen_token("120780-4451", kCode);
-  auto saved = put("/api/v1/me/drafts/moving", citizen, {{"fields", {{"new_address", "Nygade 4"}}}});
+  auto saved = call(port(), "PUT", "/api/v1/me/drafts/moving", citizen, {{"fields", {{"new_address", "Nygade 4"}}}});
   ASSERT_EQ(saved.status, 200) << saved.text;
   expect_documented("PUT", "/api/v1/me/drafts/{id}", saved);
   EXPECT_TRUE(saved.body["saved_at"].is_string());
   auto form = get("/api/v1/me/services/moving/form", citizen);
   EXPECT_EQ(form.body["draft"]["fields"]["new_address"], "Nygade 4");
   EXPECT_TRUE(get("/api/v1/me/services/moving/form", citizen_token("070761-4285", kCode)).body["draft"].is_null());
-  EXPECT_EQ(put("/api/v1/me/drafts/moving", citizen, {{"fields", {{"a", std::string(70000, 'x')}}}}).status, 413);
-  auto gone = del("/api/v1/me/drafts/moving", citizen);
+  EXPECT_EQ(call(port(), "PUT", "/api/v1/me/drafts/moving", citizen, {{"fields", {{"a", std::string(70000, 'x')}}}}).status, 413);
+  auto gone = call(port(), "DELETE", "/api/v1/me/drafts/moving", citizen);
   ASSERT_EQ(gone.status, 200) << gone.text;
   expect_documented("DELETE", "/api/v1/me/drafts/{id}", gone);
   EXPECT_TRUE(gone.body["deleted"].get<bool>());
   EXPECT_TRUE(get("/api/v1/me/services/moving/form", citizen).body["draft"].is_null());
 }
 
-TEST_F(SelfServiceApiTest, ACaseworkerAsksForTheLeaseTheCitizenUploadsItAndTheClockResumes) {
+TEST_F(ApiTest, SelfServiceACaseworkerAsksForTheLeaseTheCitizenUploadsItAndTheClockResumes) {
   const std::string citizen = citizen_token("070761-4285", kCode);
-  const long long id = submit_move(citizen);
-  ASSERT_EQ(staff_act(id, "register").status, 200);
-  auto asked = staff_act(id, "request_missing", {{"ask_attachments", {"lease"}}});
+  const long long id = submit_move(port(), citizen);
+  ASSERT_EQ(staff_act(port(), staff_token("dorte", kCode), id, "register").status, 200);
+  auto asked = staff_act(port(), staff_token("dorte", kCode), id, "request_missing", {{"ask_attachments", {"lease"}}});
   ASSERT_EQ(asked.status, 200) << asked.text;
   auto waiting = get("/api/v1/me/cases/" + std::to_string(id), citizen);
   ASSERT_EQ(waiting.status, 200);
   EXPECT_EQ(waiting.body["missing"]["items"][0]["label"], "Lejekontrakt eller skøde");
   EXPECT_TRUE(waiting.body["missing"]["reply_by"].is_string());
   EXPECT_TRUE(waiting.body["deadline"]["paused"].get<bool>());
-  auto up = upload(id, citizen, "lease", pdf());
+  auto up = upload(port(), id, citizen, "lease", pdf());
   ASSERT_EQ(up.status, 201) << up.text;
   expect_documented("POST", "/api/v1/me/cases/{id}/documents", up);
   EXPECT_TRUE(up.body["case"]["missing"].is_null());
@@ -203,12 +202,12 @@ TEST_F(SelfServiceApiTest, ACaseworkerAsksForTheLeaseTheCitizenUploadsItAndTheCl
   EXPECT_EQ(post("/api/v1/me/cases/" + std::to_string(id) + "/missing-answered", citizen).status, 409);
 }
 
-TEST_F(SelfServiceApiTest, ARefusedMoveIsComplainedAboutOnlineAndWithdrawalAfterTheDecisionIsRefused) {
+TEST_F(ApiTest, SelfServiceARefusedMoveIsComplainedAboutOnlineAndWithdrawalAfterTheDecisionIsRefused) {
   const std::string citizen = citizen_token("070761-4285", kCode);
-  const long long id = submit_move(citizen);
-  ASSERT_EQ(staff_act(id, "register").status, 200);
-  ASSERT_EQ(staff_act(id, "complete").status, 200);
-  auto refused = staff_act(id, "refuse", {{"fields", {{"reasons", "Adressen findes ikke i BBR."}}}});
+  const long long id = submit_move(port(), citizen);
+  ASSERT_EQ(staff_act(port(), staff_token("dorte", kCode), id, "register").status, 200);
+  ASSERT_EQ(staff_act(port(), staff_token("dorte", kCode), id, "complete").status, 200);
+  auto refused = staff_act(port(), staff_token("dorte", kCode), id, "refuse", {{"fields", {{"reasons", "Adressen findes ikke i BBR."}}}});
   ASSERT_EQ(refused.status, 200) << refused.text;
   const std::string base = "/api/v1/me/cases/" + std::to_string(id);
   auto mine = get(base, citizen);
@@ -227,9 +226,9 @@ TEST_F(SelfServiceApiTest, ARefusedMoveIsComplainedAboutOnlineAndWithdrawalAfter
   EXPECT_EQ(complaint.body["case"]["stage"], "reconsideration");
 }
 
-TEST_F(SelfServiceApiTest, ACitizenWithdrawsBeforeADecisionAndRepliesInAHearing) {
+TEST_F(ApiTest, SelfServiceACitizenWithdrawsBeforeADecisionAndRepliesInAHearing) {
   const std::string citizen = citizen_token("010490-9989", kCode);
-  const long long heard = submit_move(citizen);
+  const long long heard = submit_move(port(), citizen);
   auto started = post("/api/v1/cases/" + std::to_string(heard) + "/hearing", staff_token("dorte", kCode),
                       {{"facts", "BBR viser ingen bolig på adressen."}});
   if (started.status == 200 || started.status == 201) {
@@ -242,7 +241,7 @@ TEST_F(SelfServiceApiTest, ACitizenWithdrawsBeforeADecisionAndRepliesInAHearing)
   }
   EXPECT_EQ(post("/api/v1/me/cases/" + std::to_string(heard) + "/hearing-reply", citizen, {{"text", "igen"}}).status,
             409);
-  const long long id = submit_move(citizen);
+  const long long id = submit_move(port(), citizen);
   auto w = post("/api/v1/me/cases/" + std::to_string(id) + "/withdraw", citizen, {{"reason", "Jeg flytter ikke."}});
   ASSERT_EQ(w.status, 200) << w.text;
   expect_documented("POST", "/api/v1/me/cases/{id}/withdraw", w);
@@ -250,13 +249,13 @@ TEST_F(SelfServiceApiTest, ACitizenWithdrawsBeforeADecisionAndRepliesInAHearing)
   EXPECT_EQ(w.body["case"]["status_text"], "Trukket tilbage");
 }
 
-TEST_F(SelfServiceApiTest, AssistedSelfServiceNeedsConsentAndIsCountedAsAssisted) {
+TEST_F(ApiTest, SelfServiceAssistedNeedsConsentAndIsCountedAsAssisted) {
   const std::string anna = staff_token("anna", kCode);
   auto form = get("/api/v1/services/moving/form?lang=da", anna);
   ASSERT_EQ(form.status, 200) << form.text;
   expect_documented("GET", "/api/v1/services/{id}/form", form);
   EXPECT_FALSE(form.body.contains("draft"));
-  const long long before = self_service_transactions();
+  const long long before = self_service_transactions(port(), staff_token("anna", kCode));
   json body = {{"service", "moving"}, {"cpr", "070761-4285"}, {"fields", good_move()}};
   auto refused = post("/api/v1/self-service/assisted", anna, body);
   EXPECT_EQ(refused.status, 400) << refused.text;
@@ -266,11 +265,11 @@ TEST_F(SelfServiceApiTest, AssistedSelfServiceNeedsConsentAndIsCountedAsAssisted
   ASSERT_EQ(r.status, 201) << r.text;
   expect_documented("POST", "/api/v1/self-service/assisted", r);
   EXPECT_EQ(r.text.find("070761-4285"), std::string::npos);
-  EXPECT_EQ(self_service_transactions(), before);  // assisted, not the citizen's own
+  EXPECT_EQ(self_service_transactions(port(), staff_token("anna", kCode)), before);  // assisted, not the citizen's own
   EXPECT_EQ(post("/api/v1/self-service/assisted", citizen_token("070761-4285", kCode), body).status, 403);
 }
 
-TEST_F(SelfServiceApiTest, AnExemptCitizenIsToldTheyMayUsePaperAndTheRegisterShowsNoCprInClear) {
+TEST_F(ApiTest, SelfServiceAnExemptCitizenIsToldTheyMayUsePaperAndTheRegisterShowsNoCprInClear) {
   const std::string anna = staff_token("anna", kCode);
   auto e = post("/api/v1/self-service/exemptions", anna, {{"cpr", "251248-4242"}, {"reason", "Ingen computer"}});
   ASSERT_EQ(e.status, 201) << e.text;
