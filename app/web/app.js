@@ -658,6 +658,7 @@ function simulationForm() {
 async function myCasesPage() {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const mine = await api('GET', '/api/v1/me/cases');
+  const services = await servicesSection();
   const docs = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/documents`)));
   const letters = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/letters`)));
   const cards = mine.cases.map((c, i) => {
@@ -681,10 +682,10 @@ async function myCasesPage() {
         .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('h3', {}, t('letters')), letterBox,
       h('h3', {}, t('documents')), docBox,
-      h('div', { class: 'actions' }, button), reads);
+      h('div', { class: 'actions' }, h('a', { href: `#/my-cases/${c.id}`, class: 'button-link', 'data-open-case': c.case_number }, ct('case_details')), button), reads);
   });
   if (nav !== state.nav) return;
-  show(h('h1', {}, `${t('mycases')} (${mine.citizen})`), cards.length ? cards : h('p', {}, t('no_cases')));
+  show(h('h1', {}, t('mycases')), services, h('h2', {}, t('mycases')), cards.length ? cards : h('p', {}, t('no_cases')));
 }
 
 // ---------------------------------------------------------------- frame
@@ -692,7 +693,7 @@ function navLinks() {
   const me = state.me;
   if (!me) return [];
   if (me.kind === 'citizen') return [['#/my-cases', t('mycases')]];
-  const links = [['#/front-desk', t('frontdesk')], ['#/worklist', t('worklist')], ['#/reports', t('reports')]];
+  const links = [['#/front-desk', t('frontdesk')], ['#/assisted', ct('assisted')], ['#/worklist', t('worklist')], ['#/reports', t('reports')]];
   if (me.admin) links.push(['#/admin', t('admin')]);
   return links;
 }
@@ -719,7 +720,8 @@ async function route() {
   if (!state.me) return signInPage();
   const [, page, arg] = location.hash.split('?')[0].split('/');
   try {
-    if (state.me.kind === 'citizen') return await myCasesPage();
+    if (state.me.kind === 'citizen') return await citizenRoute(page, arg);
+    if (page === 'assisted') return await assistedPage(arg);
     if (page === 'case' && arg) return await casePage(arg);
     if (page === 'worklist') return await worklistPage();
     if (page === 'reports') return await reportsPage();

@@ -170,6 +170,27 @@ try {
   await shot(page, '06-citizen-my-cases-phone');
   await checkAccessibility(page, 'Mine sager on a phone, with the access log open');
 
+  step = 'citizen reports a move through the self-service form: errors next to the fields, then the receipt';
+  await page.locator('#apply-moving').click();
+  await page.locator('#service-form').waitFor();
+  await checkAccessibility(page, 'the self-service form');
+  await page.click('#form-send');
+  await page.locator('#form-errors').waitFor();
+  assert.equal(await page.locator('#f-new_address').getAttribute('aria-invalid'), 'true', 'the empty required field is marked');
+  assert.ok(await page.locator('#f-new_address-error').isVisible(), 'the error stands next to the field');
+  await checkAccessibility(page, 'the self-service form with errors');
+  const moveDate = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+  await page.fill('#f-new_address', 'Nygade 1, 9999 Eksempelby');
+  await page.fill('#f-move_date', moveDate);
+  await page.click('#form-send');
+  await page.locator('#receipt').waitFor();
+  assert.match(await page.locator('#receipt').innerText(), /23\.05\.10/, 'the receipt names the case number');
+  await checkAccessibility(page, 'the self-service receipt');
+  await shot(page, '06b-citizen-receipt');
+  await page.click('#receipt-case');
+  await page.locator('#case-facts').waitFor();
+  await checkAccessibility(page, "the citizen's case page");
+
   // ---- admin
   step = 'admin sees plugins, workflows, the model and the access log';
   page = await signIn(process.env.ADMIN_TOKEN);
