@@ -18,6 +18,7 @@
 
 #include "sagsflow/domain/bounded_json.hpp"
 #include "sagsflow/domain/text_file.hpp"
+#include "sagsflow/server/oidc.hpp"
 
 namespace sagsflow::server {
 
@@ -25,31 +26,12 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 // Instants a token may name: after 1970 and before the year 10000.
 constexpr long long kLatestInstant = 253402300799LL;
 
-std::string base64url_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += kBase64Url[(v >> 18) & 63];
-    out += kBase64Url[(v >> 12) & 63];
-    out += kBase64Url[(v >> 6) & 63];
-    out += kBase64Url[v & 63];
-  }
-  if (const std::size_t rest = bytes.size() - i; rest > 0) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kBase64Url[(v >> 18) & 63];
-    out += kBase64Url[(v >> 12) & 63];
-    if (rest == 2) out += kBase64Url[(v >> 6) & 63];
-  }
-  return out;
-}
+// The codec the ID-token checks use too (oidc.hpp): strict base64url without padding.
+using oidc::base64url_decode;
+using oidc::base64url_encode;
 
 int base64url_value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -58,28 +40,6 @@ int base64url_value(char c) {
   if (c == '-') return 62;
   if (c == '_') return 63;
   return -1;
-}
-
-// Strict base64url without padding (RFC 7515 section 2): only the alphabet,
-// no length of 1 mod 4, and no set bits left over in the last character.
-std::optional<std::string> base64url_decode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const int v = base64url_value(c);
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;  // not the canonical spelling
-  return out;
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {

@@ -685,7 +685,7 @@ async function myCasesPage() {
       h('div', { class: 'actions' }, h('a', { href: `#/my-cases/${c.id}`, class: 'button-link', 'data-open-case': c.case_number }, ct('case_details')), button), reads);
   });
   if (nav !== state.nav) return;
-  show(h('h1', {}, t('mycases')), services, h('h2', {}, t('mycases')), cards.length ? cards : h('p', {}, t('no_cases')));
+  show(h('h1', {}, t('mycases')), services, h('h2', {}, ct('your_cases')), cards.length ? cards : h('p', {}, t('no_cases')));
 }
 
 // ---------------------------------------------------------------- frame

@@ -8,7 +8,7 @@
 
 const CITIZEN_TEXT = {
   da: {
-    apply: 'Søg eller anmeld', apply_intro: 'Vælg det, du vil søge om eller anmelde. Du kan gemme en kladde og fortsætte senere.',
+    your_cases: 'Dine sager', apply: 'Søg eller anmeld', apply_intro: 'Vælg det, du vil søge om eller anmelde. Du kan gemme en kladde og fortsætte senere.',
     start_form: 'Udfyld', attendance: 'Kræver personligt fremmøde', not_offered: 'Kan ikke søges her',
     processing_time: 'Sagsbehandlingstid', required_mark: '(skal udfyldes)', optional_mark: '(kan udelades)',
     save_draft: 'Gem kladde', draft_saved: 'Kladden er gemt', draft_from: 'Du fortsætter på din kladde fra', delete_draft: 'Slet kladden',
@@ -37,7 +37,7 @@ const CITIZEN_TEXT = {
     exemption_saved: 'Fritagelsen er registreret: borgeren betjenes på papir og får breve med posten',
   },
   en: {
-    apply: 'Apply or report', apply_intro: 'Choose what you want to apply for or report. You can save a draft and continue later.',
+    your_cases: 'Your cases', apply: 'Apply or report', apply_intro: 'Choose what you want to apply for or report. You can save a draft and continue later.',
     start_form: 'Fill in', attendance: 'Needs personal attendance', not_offered: 'Cannot be applied for here',
     processing_time: 'Processing time', required_mark: '(required)', optional_mark: '(optional)',
     save_draft: 'Save draft', draft_saved: 'The draft is saved', draft_from: 'You continue your draft from', delete_draft: 'Delete the draft',

@@ -247,10 +247,12 @@ TEST_F(CliTest, ListsComeInPagesThatSayWhenTheyAreCutAndInitWithAChangedModelMov
   for (size_t at = text.find("../../workflows/"); at != std::string::npos; at = text.find("../../workflows/")) {
     text.replace(at, 16, std::string(SAGSFLOW_SOURCE_DIR) + "/workflows/");
   }
-  const std::string full = "  moving:\n    split: full";
-  const auto moving = text.find(full);
+  const std::string full = "    split: full";  // the first split after `moving:` (other keys may come between)
+  const auto area = text.find("  moving:\n");
+  ASSERT_NE(area, std::string::npos);
+  const auto moving = text.find(full, area);
   ASSERT_NE(moving, std::string::npos);
-  text.replace(moving, full.size(), "  moving:\n    split: partial_3");
+  text.replace(moving, full.size(), "    split: partial_3");
   auto again = run("--json init --municipality-file " + write("changed.yaml", text));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(json::parse(again.out)["cases_requeued"], 1) << again.out;

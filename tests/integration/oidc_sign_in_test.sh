@@ -69,7 +69,7 @@ oidc.staff.issuer = $ISSUER
 oidc.staff.client_id = sagsflow-staff
 oidc.staff.client_secret_file = $WORK/staff.secret
 oidc.staff.group_roles = sf-frontdesk:frontdesk,sf-caseworkers:caseworker,sf-admins:admin
-session.idle_seconds = 12
+session.idle_seconds = 20
 PROPS
 "$SF" serve --config "$WORK/server.properties" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
