@@ -155,8 +155,15 @@ Status no_documents() {
   return StorageError("this installation cannot store documents (an in-memory database has no folder for them)");
 }
 
-// POST /api/v1/cases/{id}/documents (Lane::kOwn).
-Result<json> upload(Call& c) {
+// An upload as received, for staff and citizens alike: the case in the path,
+// the form's parts, and the bytes described (size limit, sniffed media type);
+// the field at fault is named.
+struct ReceivedUpload {
+  app::DocumentUpload upload;
+  app::CheckedDocument document;
+};
+
+Result<ReceivedUpload> receive_upload(Call& c) {
   if (!c.api.documents) return no_documents();
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();
@@ -173,7 +180,15 @@ Result<json> upload(Call& c) {
     if (described.status().code() == ErrorCode::kInvalidArgument) c.field = "file";
     return described.status();
   }
-  app::CheckedDocument document = std::move(*described);
+  return ReceivedUpload{std::move(upload), std::move(*described)};
+}
+
+// POST /api/v1/cases/{id}/documents (Lane::kOwn).
+Result<json> upload(Call& c) {
+  auto received = receive_upload(c);
+  if (!received.ok()) return received.status();
+  app::DocumentUpload& upload = received->upload;
+  app::CheckedDocument& document = received->document;
 
   // The checks and the scanners: on a writer (plugins are there), storing nothing.
   Result<Actor> actor = Internal("not run");
@@ -222,23 +237,10 @@ Result<json> upload(Call& c) {
 // scanners); one that answers a request for missing items resumes the clock
 // (CaseEngine::citizen_document_added decides).
 Result<json> my_upload(Call& c) {
-  if (!c.api.documents) return no_documents();
-  auto id = c.id_param("id");
-  if (!id.ok()) return id.status();
-  auto form = read_upload_form(c);
-  if (!form.ok()) return form.status();
-  app::DocumentUpload upload;
-  upload.case_id = *id;
-  upload.kind = form->kind;
-  upload.declared_name = form->file_name;
-  upload.max_bytes = c.api.config.document_max_bytes;
-  upload.bytes = std::move(form->bytes);
-  auto described = app::describe_upload(upload);
-  if (!described.ok()) {
-    if (described.status().code() == ErrorCode::kInvalidArgument) c.field = "file";
-    return described.status();
-  }
-  app::CheckedDocument document = std::move(*described);
+  auto received = receive_upload(c);
+  if (!received.ok()) return received.status();
+  app::DocumentUpload& upload = received->upload;
+  app::CheckedDocument& document = received->document;
   const Cpr citizen = *c.principal->citizen;
   Status checked = Internal("not run");
   Status ran = c.api.lanes->write(
