@@ -3,6 +3,7 @@
 // engine's audited reads.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "api.hpp"
@@ -20,8 +21,9 @@ constexpr int kMaxListPage = 1000;
 constexpr int kDefaultCasePage = 100;
 constexpr int kDefaultWorklistPage = 500;
 
-json action_json(const ActionDefinition& a) {
+json action_json(const ActionDefinition& a, bool asks_citizen) {
   return {{"name", a.name},
+          {"asks_citizen", asks_citizen},
           {"title", a.title.empty() ? a.name : a.title},
           {"next", a.next},
           {"requires_fields", a.requires_.fields},
@@ -37,7 +39,10 @@ json case_page(const CaseView& v) {
   json j = to_json(v.state, /*reveal_cpr=*/false);
   j["queue"] = v.queue.kind.empty() ? json() : json{{"kind", v.queue.kind}, {"id", v.queue.id}, {"name", v.queue.name}};
   json actions = json::array();
-  for (const auto& a : v.actions) actions.push_back(action_json(a));
+  for (const auto& a : v.actions) {
+    const bool asks = std::find(v.asking_actions.begin(), v.asking_actions.end(), a.name) != v.asking_actions.end();
+    actions.push_back(action_json(a, asks));
+  }
   j["actions"] = actions;
   j["may_claim"] = v.may_claim;
   j["may_release"] = v.may_release;

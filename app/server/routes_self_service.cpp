@@ -94,12 +94,16 @@ json form_json(const ServiceForm& f, const std::string& lang) {
           {"language", lang}, {"fields", fields}, {"attachments", attachments}};
 }
 
+json services_json(const std::vector<ServiceOffer>& offers) {
+  json out = json::array();
+  for (const auto& o : offers) out.push_back(offer_json(o));
+  return json{{"services", out}};
+}
+
 Result<json> my_services(Call& c) {
   auto offers = self_service(c).services(c.municipality(), me(c));
   if (!offers.ok()) return offers.status();
-  json out = json::array();
-  for (const auto& o : *offers) out.push_back(offer_json(o));
-  return json{{"services", out}};
+  return services_json(*offers);
 }
 
 Result<json> my_form(Call& c) {
@@ -114,6 +118,15 @@ Result<json> my_form(Call& c) {
   json j = form_json(*form, *lang);
   j["draft"] = *draft ? json{{"fields", (*draft)->fields}, {"saved_at", (*draft)->saved_at}} : json();
   return j;
+}
+
+// GET /api/v1/services: what the citizen is offered, for the staff who help them.
+Result<json> staff_services(Call& c) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto offers = self_service(c).services(c.municipality(), std::nullopt);
+  if (!offers.ok()) return offers.status();
+  return services_json(*offers);
 }
 
 Result<json> staff_form(Call& c) {
@@ -453,6 +466,9 @@ void add_self_service_routes(std::vector<Route>& r) {
   Route form{"GET", "/api/v1/me/services/{id}/form", Access::kCitizen, my_form};
   form.needs_plugins = true;
   r.push_back(form);
+  Route offered{"GET", "/api/v1/services", Access::kStaff, staff_services};
+  offered.needs_plugins = true;
+  r.push_back(offered);
   Route staff{"GET", "/api/v1/services/{id}/form", Access::kStaff, staff_form};
   staff.needs_plugins = true;
   r.push_back(staff);

@@ -19,6 +19,7 @@ const TEXT = {
     list_cut: 'Listen fortsætter: de ældste sager vises først.', more_cases: 'Flere sager',
     case_opened: 'Sag oprettet', go_to_case: 'Åbn sagen', unit_queue: 'Enhedens kø', my_claimed: 'Mine sager (taget)',
     case_no: 'Sagsnr.', title: 'Titel', stage: 'Trin', due: 'Frist', assignee: 'Tildelt', claim: 'Tag sagen', release: 'Læg tilbage',
+    ask_citizen: 'Bed borgeren om', other_kind: 'Andet',
     fields: 'Oplysninger', missing: 'Mangler fra borgeren', deadlines: 'Frister', history: 'Historik', actions: 'Handlinger',
     no_actions: 'Du kan ikke tage nogen handling på sagen i dette trin.', note: 'Notat', attachments: 'Bilag modtaget',
     documents: 'Dokumenter', add_document: 'Tilføj dokument', doc_kind: 'Slags', doc_file: 'Fil', download: 'Hent', size: 'Størrelse',
@@ -64,6 +65,7 @@ const TEXT = {
     list_cut: 'The list goes on: the oldest cases come first.', more_cases: 'More cases',
     case_opened: 'Case opened', go_to_case: 'Open the case', unit_queue: "The unit's queue", my_claimed: 'My claimed cases',
     case_no: 'Case no.', title: 'Title', stage: 'Stage', due: 'Due', assignee: 'Assigned', claim: 'Claim', release: 'Release',
+    ask_citizen: 'Ask the citizen for', other_kind: 'Other',
     fields: 'Details', missing: 'Awaited from the citizen', deadlines: 'Deadlines', history: 'History', actions: 'Actions',
     no_actions: 'You cannot take any action on this case at this stage.', note: 'Note', attachments: 'Attachments received',
     documents: 'Documents', add_document: 'Add document', doc_kind: 'Kind', doc_file: 'File', download: 'Download', size: 'Size',
@@ -192,10 +194,10 @@ function letterTable(letters, pathOf, box, forStaff) {
   }));
 }
 
-function uploadForm(c) {
-  const kinds = [...new Set([...c.actions.flatMap((a) => a.requires_attachments), 'other'])];
+function uploadForm(c, labels) {
+  const kinds = [...new Set([...c.actions.flatMap((a) => a.requires_attachments), ...Object.keys(labels.attachment), 'other'])];
   const file = h('input', { id: 'document-file', type: 'file', name: 'file', required: true });
-  const kind = h('select', { id: 'document-kind', name: 'kind' }, kinds.map((k) => h('option', { value: k }, k)));
+  const kind = h('select', { id: 'document-kind', name: 'kind' }, kinds.map((k) => h('option', { value: k }, labels.attachment[k] || (k === 'other' ? t('other_kind') : k))));
   const out = h('div', {});
   const form = h('form', { class: 'card', id: 'document-upload', onsubmit: async (e) => {
     e.preventDefault();
@@ -404,23 +406,47 @@ function parseValue(text) {
   return text;
 }
 
-function actionForm(c, a) {
-  const inputs = a.requires_fields.map((f) => h('label', { for: `f-${a.name}-${f}` }, f, h('input', { id: `f-${a.name}-${f}`, name: f, required: true })));
-  const files = a.requires_attachments.map((n) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: `att:${n}`, required: true }), n));
+// The labels of a service's form (GET /api/v1/services/{id}/form): a field's or attachment's name → its label.
+function formLabels(form) {
+  const labels = { field: {}, attachment: {} };
+  if (!form) return labels;
+  for (const f of form.fields) labels.field[f.name] = f.label;
+  for (const a of form.attachments) labels.attachment[a.name] = a.label;
+  return labels;
+}
+
+// What a request for missing items may ask the citizen for: the form's attachments and fields, as checkboxes.
+function askFieldset(a, form) {
+  if (!a.asks_citizen || !form || (!form.attachments.length && !form.fields.length)) return null;
+  const box = (kind, item) => h('label', { class: 'check' },
+    h('input', { type: 'checkbox', name: `ask-${kind}`, value: item.name, id: `ask-${a.name}-${kind}-${item.name}` }), item.label);
+  return h('fieldset', { class: 'ask', id: `ask-${a.name}` }, h('legend', {}, t('ask_citizen')),
+    form.attachments.map((x) => box('attachment', x)), form.fields.map((x) => box('field', x)));
+}
+
+function actionForm(c, a, serviceForm) {
+  const labels = formLabels(serviceForm);
+  // A required field the case already holds is shown with its value (to confirm or correct).
+  const held = (f) => (c.fields[f] === undefined || c.fields[f] === null ? '' : typeof c.fields[f] === 'string' ? c.fields[f] : JSON.stringify(c.fields[f]));
+  const inputs = a.requires_fields.map((f) => h('label', { for: `f-${a.name}-${f}` }, labels.field[f] || f, h('input', { id: `f-${a.name}-${f}`, name: f, required: true, value: held(f) })));
+  const files = a.requires_attachments.map((n) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: `att:${n}`, required: true }), labels.attachment[n] || n));
+  const ask = askFieldset(a, serviceForm);
   const form = h('form', { class: 'card', 'data-action': a.name, onsubmit: async (e) => {
     e.preventDefault();
     const nav = state.nav;  // re-render only if the user is still on this page
     const fields = {};
     for (const f of a.requires_fields) fields[f] = parseValue(form.elements[f].value);
     const attachments = a.requires_attachments.filter((n) => form.elements[`att:${n}`].checked).map((n) => ({ name: n, kind: 'received' }));
+    const asked = (kind) => [...form.querySelectorAll(`input[name="ask-${kind}"]:checked`)].map((x) => x.value);
+    const body = { fields, attachments, note: form.elements.note.value, expected_version: c.version };
+    if (ask) { body.ask_attachments = asked('attachment'); body.ask_fields = asked('field'); }
     try {
-      await api('POST', `/api/v1/cases/${c.id}/actions/${encodeURIComponent(a.name)}`,
-        { fields, attachments, note: form.elements.note.value, expected_version: c.version });
+      await api('POST', `/api/v1/cases/${c.id}/actions/${encodeURIComponent(a.name)}`, body);
       say(`${a.title}: ${t('sent')}`);
       if (nav === state.nav) await casePage(c.id);
     } catch (err) { form.append(problemBox(err)); }
   } },
-  h('h3', {}, a.title), h('div', { class: 'grid' }, inputs, files),
+  h('h3', {}, a.title), h('div', { class: 'grid' }, inputs, files), ask,
   h('label', { for: `note-${a.name}` }, t('note'), h('input', { id: `note-${a.name}`, name: 'note' })),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: `do-${a.name}` }, `${t('do_action')}: ${a.title}`)));
   return form;
@@ -430,6 +456,9 @@ async function casePage(id) {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const [c, hist, docs, letters] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`),
     api('GET', `/api/v1/cases/${id}/documents`), api('GET', `/api/v1/cases/${id}/letters`)]);
+  // The service's form gives the words for its fields and attachments (none for a workflow without a form).
+  const form = await api('GET', `/api/v1/services/${encodeURIComponent(c.workflow.id)}/form?lang=${state.lang}`).catch(() => null);
+  const labels = formLabels(form);
   const docBox = h('div', { id: 'documents' });
   docBox.append(documentTable(docs.documents, (d) => `/api/v1/cases/${id}/documents/${d.id}`, docBox));
   const letterBox = h('div', { id: 'letters' });
@@ -438,8 +467,9 @@ async function casePage(id) {
     ...[[t('status'), `${c.status} · ${c.stage}`], [t('citizen'), c.citizen || ''], [t('owner'), c.owning_authority],
       [t('queue'), c.queue ? c.queue.name : ''], [t('assignee'), c.assignee ? c.assignee.person : ''], [t('opened'), c.opened_at]]
       .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
-  const fields = Object.entries(c.fields).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
-  const missing = c.missing ? [...(c.missing.fields || []), ...(c.missing.attachments || [])] : [];
+  const fields = Object.entries(c.fields).map(([k, v]) => [labels.field[k] || k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  const missing = c.missing ? [...(c.missing.fields || []).map((n) => labels.field[n] || n),
+    ...(c.missing.attachments || []).map((n) => labels.attachment[n] || n)] : [];
   const clock = c.clock ? h('p', { id: 'deadline' }, `${t('due')}: ${c.clock.due}` + (c.clock.breached ? ` (${t('breached')})` : '') + (c.clock.paused_since ? ` (${t('paused')})` : '')) : h('p', {}, '—');
   const claimButtons = h('div', { class: 'actions' },
     c.may_claim ? h('button', { type: 'button', class: 'secondary', id: 'claim', onclick: async () => {
@@ -455,9 +485,9 @@ async function casePage(id) {
     h('h2', {}, t('fields')), fields.length ? table([t('field'), t('value')], fields) : h('p', {}, '—'),
     h('h2', {}, t('missing')), missing.length ? h('ul', { id: 'missing' }, missing.map((m) => h('li', {}, m))) : h('p', {}, '—'),
     h('h2', {}, t('deadlines')), clock,
-    h('h2', {}, t('documents')), docBox, c.actions.length ? uploadForm(c) : null,
+    h('h2', {}, t('documents')), docBox, c.actions.length ? uploadForm(c, labels) : null,
     h('h2', {}, t('letters')), letterBox,
-    h('h2', {}, t('actions')), c.actions.length ? h('div', { id: 'case-actions' }, c.actions.map((a) => actionForm(c, a))) : h('p', { id: 'no-actions' }, t('no_actions')),
+    h('h2', {}, t('actions')), c.actions.length ? h('div', { id: 'case-actions' }, c.actions.map((a) => actionForm(c, a, form))) : h('p', { id: 'no-actions' }, t('no_actions')),
     h('h2', {}, t('history')), table([t('when'), t('what'), t('who'), t('stage')],
       hist.events.map((e) => [e.at, e.action, `${e.actor} (${e.authority})`, `${e.from_stage || '–'} → ${e.to_stage}`])));
 }

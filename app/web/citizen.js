@@ -472,8 +472,7 @@ async function citizenRoute(page, arg) {
 async function assistedPage(service) {
   if (service) return serviceFormPage(decodeURIComponent(service), true);
   const nav = state.nav;
-  if (!state.areas) state.areas = await api('GET', '/api/v1/areas');
-  const services = [...new Set(state.areas.areas.flatMap((a) => a.workflows || []))].map((id) => ({ id }));
+  const services = (await api('GET', '/api/v1/services')).services.filter((s) => s.mode !== 'none');
   const cpr = h('input', { id: 'exempt-cpr', name: 'exempt-cpr', inputmode: 'numeric', placeholder: 'DDMMÅÅ-XXXX', autocomplete: 'off', required: true });
   const reason = h('input', { id: 'exempt-reason', name: 'exempt-reason', required: true });
   const out = h('div', { 'aria-live': 'polite', id: 'exempt-result' });
@@ -489,6 +488,7 @@ async function assistedPage(service) {
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary', id: 'exempt-save' }, ct('register_exemption'))), out);
   if (nav !== state.nav) return;
   show(h('h1', {}, ct('assisted')), h('p', {}, ct('assisted_intro')),
-    h('ul', { class: 'services' }, services.map((s) => h('li', {}, h('a', { href: `#/assisted/${encodeURIComponent(s.id)}`, id: `assisted-${s.id}` }, s.title || s.id)))),
+    h('ul', { class: 'services' }, services.map((s) => h('li', {}, h('a', { href: `#/assisted/${encodeURIComponent(s.id)}`, id: `assisted-${s.id}` }, s.title),
+      s.mode === 'attendance' && s.why ? h('span', { class: 'muted' }, ` · ${s.why}`) : null))),
     exemption);
 }

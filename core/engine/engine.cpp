@@ -395,6 +395,15 @@ Result<CaseView> CaseEngine::view_of(CaseState state, const Actor& actor) {
   CaseView v;
   // No actions to offer (a workflow that cannot be read) still shows the case.
   if (auto actions = available_actions(state, actor); actions.ok()) v.actions = std::move(*actions);
+  if (!v.actions.empty()) {
+    if (auto wf = workflow(state.workflow_id, state.workflow_version); wf.ok()) {
+      if (const auto* stage = (*wf)->find_stage(state.stage)) {
+        for (const auto& a : v.actions) {
+          if (asks_citizen_for_missing(*stage, a)) v.asking_actions.push_back(a.name);
+        }
+      }
+    }
+  }
   auto queue = queue_of(state);
   if (queue.ok()) v.queue = std::move(*queue);
   const std::string holder = state.assignee.is_object() ? state.assignee.value("person", "") : "";
@@ -954,11 +963,15 @@ json CaseEngine::missing_request(const ActionPlan& plan, const CaseState& state,
           {"reply_by", format_date(reply_by)}};
 }
 
+bool asks_citizen_for_missing(const StageDefinition& stage, const ActionDefinition& action) {
+  return action.clock == ClockEffect::kPause && stage.kind == StageKind::kCheck;
+}
+
 // Items asked for besides the stage's requirements: only a request for
 // missing items asks, and only for what the workflow's form declares.
 Status CaseEngine::check_asked_items(const ActionPlan& plan, const ActionRequest& req) const {
   if (req.ask_fields.empty() && req.ask_attachments.empty()) return Status::Ok();
-  if (plan.action->clock != ClockEffect::kPause || plan.stage->kind != StageKind::kCheck) {
+  if (!asks_citizen_for_missing(*plan.stage, *plan.action)) {
     return InvalidArgument(fmt::format("action '{}' does not ask the citizen for missing items; only a check "
                                        "stage's action that pauses the clock does", plan.action->name));
   }

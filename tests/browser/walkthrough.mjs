@@ -4,64 +4,24 @@
 // citizen sees the case, its status and which authority looked at it.
 // Usage: node walkthrough.mjs BASE_URL SCREENSHOT_DIR  (tokens in env: FRONTDESK_TOKEN, CASEWORKER_TOKEN,
 // CITIZEN_TOKEN, ADMIN_TOKEN). Exits non-zero, naming the step, on the first failure.
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { startBrowser } from './common.mjs';
 
 const [base, shots] = process.argv.slice(2);
-if (!base || !shots) throw new Error('usage: node walkthrough.mjs BASE_URL SCREENSHOT_DIR');
-mkdirSync(shots, { recursive: true });
+const run = await startBrowser(process.argv.slice(2), 'walkthrough');
+const signIn = run.signInWithToken;
+const shot = run.shot;
+const checkAccessibility = run.checkAccessibility;
+let caseNumber = '';
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync'],  // playwright gives the browser a fresh profile of its own
-});
-
-let step = 'start';
-let context = null;
-async function signIn(token, viewport = { width: 1280, height: 900 }) {
-  if (context) await context.close();  // one person at a time, as at a shared desk
-  context = await browser.newContext({ viewport, locale: 'da-DK' });
-  context.setDefaultTimeout(30000);  // generous: CI machines are shared and slow
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { throw new Error(`${step}: a script error on the page: ${e.message}`); });
-  await page.goto(`${base}/#token=${token}`);
-  return page;
-}
-const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-
-// axe-core on the page as it stands: WCAG 2.1 A and AA rules (webtilgængelighedsloven asks for AA); a
-// serious or critical violation fails the walkthrough, naming the rule and the elements.
-// It is evaluated through the browser's debugging protocol: the pages' Content-Security-Policy allows no inline script.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const checkedPages = [];
-async function checkAccessibility(page, name) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource);
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length > 0) {
-    const lines = bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`);
-    throw new Error(`axe-core finds ${bad.length} serious or critical violation(s) on ${name}:\n  ${lines.join('\n  ')}`);
-  }
-  const title = await page.title();
-  assert.ok(title.trim().length > 0, `${name} has a title`);
-  checkedPages.push(name);
-}
-
-try {
+await run.finish(async () => {
   // ---- front desk: Frida at Borgerservice
-  step = 'front desk signs in';
+  run.step = 'front desk signs in';
   let page = await signIn(process.env.FRONTDESK_TOKEN);
   await page.getByRole('heading', { name: 'Borgerservice' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'da');
 
-  step = 'front desk sees what the centre may do for passports';
+  run.step = 'front desk sees what the centre may do for passports';
   await page.selectOption('#area', 'passports');
   await page.locator('#advice table').waitFor();
   const adviceText = await page.locator('#advice').innerText();
@@ -71,7 +31,7 @@ try {
   await shot(page, '01-front-desk-advice');
   await checkAccessibility(page, 'the front desk');
 
-  step = 'front desk registers an inquiry resolved at first contact (keyboard only)';
+  run.step = 'front desk registers an inquiry resolved at first contact (keyboard only)';
   await page.selectOption('#channel', 'phone');
   await page.focus('#outcome');
   await page.keyboard.type('Fortalt om åbningstider');
@@ -79,7 +39,7 @@ try {
   await page.keyboard.press('Enter');
   await page.locator('#registered').waitFor();
 
-  step = 'front desk opens a passport case for a citizen';
+  run.step = 'front desk opens a passport case for a citizen';
   await page.selectOption('#channel', 'personal_attendance');
   await page.selectOption('#area', 'passports');
   await page.fill('#citizen_cpr', '010490-9989');
@@ -89,7 +49,7 @@ try {
   await checkAccessibility(page, 'the front desk with a case opened');
   await page.click('#opened-case');
 
-  step = 'front desk registers the application and completes the check';
+  run.step = 'front desk registers the application and completes the check';
   await page.locator('#do-register').click();
   await page.locator('#do-complete').waitFor();
   const form = page.locator('form[data-action="complete"]');
@@ -101,12 +61,12 @@ try {
   await page.locator('#do-complete').click();
   await page.locator('#no-actions').waitFor();  // the decision is the department's: no buttons here
   const caseTitle = await page.locator('h1').innerText();
-  const caseNumber = caseTitle.split(' · ')[0];
+  caseNumber = caseTitle.split(' · ')[0];
   await shot(page, '03-front-desk-complete-no-decision');
   await checkAccessibility(page, 'the case page at the front desk');
 
   // ---- caseworker: Bo at Borgerservice (a cooperation model: the centre takes the whole passport area)
-  step = 'a page whose data comes late does not replace the page the caseworker went on to';
+  run.step = 'a page whose data comes late does not replace the page the caseworker went on to';
   page = await signIn(process.env.CASEWORKER_TOKEN);
   // The start page's data arrives only after the worklist is shown (a slow network or server).
   let releaseSituations;
@@ -124,7 +84,7 @@ try {
   }
   await page.unroute('**/api/v1/life-situations');
 
-  step = 'caseworker finds the case in the unit worklist and claims it';
+  run.step = 'caseworker finds the case in the unit worklist and claims it';
   await page.getByRole('link', { name: 'Arbejdsliste' }).click();
   const row = page.locator('tr', { hasText: caseNumber });
   await row.getByRole('button', { name: 'Tag sagen' }).click();
@@ -133,7 +93,7 @@ try {
   await shot(page, '04-caseworker-worklist');
   await checkAccessibility(page, 'the worklist');
 
-  step = 'caseworker opens the case page and sees form data, deadline, history and only their actions';
+  run.step = 'caseworker opens the case page and sees form data, deadline, history and only their actions';
   await page.getByRole('link', { name: caseNumber }).first().click();
   await page.locator('#deadline').waitFor();
   const pageText = await page.locator('main').innerText();
@@ -145,19 +105,19 @@ try {
   await shot(page, '05-caseworker-case');
   await checkAccessibility(page, "the caseworker's case page");
 
-  step = 'caseworker grants the passport';
+  run.step = 'caseworker grants the passport';
   await page.locator('#do-grant').click();
   await page.locator('#no-actions').waitFor();
   assert.match(await page.locator('main').innerText(), /closed/);
 
-  step = 'English is available';
+  run.step = 'English is available';
   await page.click('#lang');
   await page.getByRole('heading', { name: 'History' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   await page.click('#lang');
 
   // ---- citizen on a phone
-  step = 'citizen sees their case, status and who looked at it';
+  run.step = 'citizen sees their case, status and who looked at it';
   page = await signIn(process.env.CITIZEN_TOKEN, { width: 390, height: 844 });
   const card = page.locator(`article[data-case="${caseNumber}"]`);
   await card.waitFor();
@@ -170,7 +130,7 @@ try {
   await shot(page, '06-citizen-my-cases-phone');
   await checkAccessibility(page, 'Mine sager on a phone, with the access log open');
 
-  step = 'citizen reports a move through the self-service form: errors next to the fields, then the receipt';
+  run.step = 'citizen reports a move through the self-service form: errors next to the fields, then the receipt';
   await page.locator('#apply-moving').click();
   await page.locator('#service-form').waitFor();
   await checkAccessibility(page, 'the self-service form');
@@ -192,7 +152,7 @@ try {
   await checkAccessibility(page, "the citizen's case page");
 
   // ---- admin
-  step = 'admin sees plugins, workflows, the model and the access log';
+  run.step = 'admin sees plugins, workflows, the model and the access log';
   page = await signIn(process.env.ADMIN_TOKEN);
   await page.getByRole('link', { name: 'Administration' }).click();
   await page.getByRole('heading', { name: /Adgangslog/ }).waitFor();
@@ -202,7 +162,7 @@ try {
   await shot(page, '07-admin');
   await checkAccessibility(page, 'the admin page');
 
-  step = 'admin imports the KLE emneplan and follows its progress';
+  run.step = 'admin imports the KLE emneplan and follows its progress';
   const emneplan = '<?xml version="1.0" encoding="UTF-8"?><KLE-Emneplan><UdgivelsesDato>2026-10-01</UdgivelsesDato>' +
     '<Hovedgruppe><HovedgruppeNr>23</HovedgruppeNr><HovedgruppeTitel>Borgerservice</HovedgruppeTitel>' +
     '<Gruppe><GruppeNr>23.09</GruppeNr><GruppeTitel>Pas</GruppeTitel><Emne><EmneNr>23.09.02</EmneNr>' +
@@ -213,7 +173,7 @@ try {
   assert.equal(await page.locator('#kle-progress').getAttribute('max'), await page.evaluate(() => String(document.getElementById('kle-progress').value)));
   await shot(page, '08-admin-kle-import');
   await checkAccessibility(page, 'the admin page after a KLE import');
-  step = 'reports show the channel mix and the self-service rate against the target';
+  run.step = 'reports show the channel mix and the self-service rate against the target';
   page = await signIn(process.env.FRONTDESK_TOKEN);
   await page.getByRole('link', { name: 'Rapporter' }).click();
   await page.locator('#mix-chart rect').first().waitFor();
@@ -223,7 +183,7 @@ try {
   await shot(page, '09-reports');
   await checkAccessibility(page, 'the reports');
 
-  step = 'the pages anyone may read without signing in are accessible';
+  run.step = 'the pages anyone may read without signing in are accessible';
   await page.goto(`${base}/processing-deadlines.html`);
   await page.locator('#deadlines table').first().waitFor();
   await checkAccessibility(page, 'the published processing deadlines');
@@ -234,16 +194,10 @@ try {
   assert.match(await page.locator('#contacts').innerText(), /Eksempel Kommune/);
   await checkAccessibility(page, 'the accessibility statement');
   await shot(page, '10-accessibility-statement');
-  await context.clearCookies();
+  await run.context.clearCookies();
   await page.goto(`${base}/#/`);
   await page.evaluate(() => { sessionStorage.clear(); localStorage.clear(); });
   await page.goto(`${base}/`);
   await page.locator('main h1').first().waitFor();
   await checkAccessibility(page, 'the sign-in page');
-  console.log(`browser walkthrough ok: case ${caseNumber}; axe-core found no serious or critical violation on ${checkedPages.length} pages (${checkedPages.join(', ')}); screenshots in ${shots}`);
-} catch (err) {
-  console.error(`browser walkthrough failed at "${step}": ${err.stack || err}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+}, (pages) => `browser walkthrough ok: case ${caseNumber}; axe-core found no serious or critical violation on ${pages.length} pages (${pages.join(', ')}); screenshots in ${shots}`);

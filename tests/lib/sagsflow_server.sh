@@ -10,7 +10,16 @@
 start_sagsflow_server() {
   local sf="$1" dir="$2"
   shift 2
-  "$sf" serve --port 0 "$@" >"$dir/serve.out" 2>"$dir/serve.err" &
+  serve_sagsflow "$sf" "$dir" --port 0 "$@"
+}
+
+# serve_sagsflow SF DIR SERVE_ARGS...: the same without choosing the port (a
+# --config file or an argument names it: a server whose address others must
+# know in advance, as an OpenID provider's redirect URI).
+serve_sagsflow() {
+  local sf="$1" dir="$2"
+  shift 2
+  "$sf" serve "$@" >"$dir/serve.out" 2>"$dir/serve.err" &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
     grep -q "serves" "$dir/serve.out" 2>/dev/null && break

@@ -183,6 +183,14 @@ TEST_F(ApiTest, SelfServiceACaseworkerAsksForTheLeaseTheCitizenUploadsItAndTheCl
   const std::string citizen = citizen_token("070761-4285", kCode);
   const long long id = submit_move(port(), citizen);
   ASSERT_EQ(staff_act(port(), staff_token("dorte", kCode), id, "register").status, 200);
+  // The case page says which action asks the citizen (a check's action that pauses the clock), and only that one.
+  auto page = get("/api/v1/cases/" + std::to_string(id), staff_token("dorte", kCode));
+  ASSERT_EQ(page.status, 200) << page.text;
+  for (const auto& a : page.body["actions"]) {
+    EXPECT_EQ(a["asks_citizen"].get<bool>(), a["name"] == "request_missing") << a.dump();
+  }
+  auto not_asking = staff_act(port(), staff_token("dorte", kCode), id, "missing_received", {{"ask_attachments", {"lease"}}});
+  EXPECT_EQ(not_asking.status, 400) << not_asking.text;
   auto asked = staff_act(port(), staff_token("dorte", kCode), id, "request_missing", {{"ask_attachments", {"lease"}}});
   ASSERT_EQ(asked.status, 200) << asked.text;
   auto waiting = get("/api/v1/me/cases/" + std::to_string(id), citizen);
@@ -267,6 +275,23 @@ TEST_F(ApiTest, SelfServiceAssistedNeedsConsentAndIsCountedAsAssisted) {
   EXPECT_EQ(r.text.find("070761-4285"), std::string::npos);
   EXPECT_EQ(self_service_transactions(port(), staff_token("anna", kCode)), before);  // assisted, not the citizen's own
   EXPECT_EQ(post("/api/v1/self-service/assisted", citizen_token("070761-4285", kCode), body).status, 403);
+}
+
+TEST_F(ApiTest, SelfServiceStaffSeeTheServicesByTitleAndHowEachIsAppliedFor) {
+  auto r = get("/api/v1/services", staff_token("anna", kCode));
+  ASSERT_EQ(r.status, 200) << r.text;
+  expect_documented("GET", "/api/v1/services", r);
+  bool moving = false;
+  for (const auto& s : r.body["services"]) {
+    EXPECT_FALSE(s["title"].get<std::string>().empty()) << s.dump();
+    if (s["id"] == "moving") {
+      moving = true;
+      EXPECT_EQ(s["mode"], "form");
+      EXPECT_EQ(s["title"], "Anmeldelse af flytning");
+    }
+  }
+  EXPECT_TRUE(moving) << r.text;
+  EXPECT_EQ(get("/api/v1/services", citizen_token("070761-4285", kCode)).status, 403);
 }
 
 TEST_F(ApiTest, SelfServiceAnExemptCitizenIsToldTheyMayUsePaperAndTheRegisterShowsNoCprInClear) {

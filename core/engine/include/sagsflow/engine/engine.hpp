@@ -209,9 +209,15 @@ struct ReadSubject {
 };
 
 // A case as one person sees it: its state, and what they may do with it now.
+// Whether `action` of `stage` asks the citizen for missing items: a check
+// stage's action that pauses the clock. Only such an action takes
+// ActionRequest::ask_fields and ask_attachments.
+bool asks_citizen_for_missing(const StageDefinition& stage, const ActionDefinition& action);
+
 struct CaseView {
   CaseState state;                        // as stored after everything the operation caused
   std::vector<ActionDefinition> actions;  // the actions of its stage this person may take
+  std::vector<std::string> asking_actions;  // of those, the ones that ask the citizen for missing items
   Queue queue;                            // where its current task waits (empty without an organisation)
   bool may_claim = false;    // open, this person may act in its stage, and nobody holds it
   bool may_release = false;  // someone holds it, and it is this person or they are a team leader

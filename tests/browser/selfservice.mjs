@@ -1,0 +1,154 @@
+// A move reported online from sign-in to complaint, in Debian's chromium,
+// with every person signed in through the test OpenID provider: Jens signs in
+// with "MitID" and reports a move through the self-service form and gets the
+// receipt with the case number; Bo, the caseworker, asks him for the lease
+// (the deadline clock stops); Jens uploads it (the clock runs again); Bo
+// refuses the move with reasons; Jens reads the decision on his case page and
+// in the decision letter (a PDF that Digital Post delivered) and complains
+// online; the channel report counts the case as a self-service transaction.
+// Usage: node selfservice.mjs BASE_URL SCREENSHOT_DIR  (env LETTER_FOLDER: where
+// Digital Post writes its MeMo messages). Exits non-zero, naming the step, on the first failure.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBrowser, nothingPersonalStored } from './common.mjs';
+
+const run = await startBrowser(process.argv.slice(2), 'self-service');
+const { base } = run;
+const shots = process.argv[3];
+const letterFolder = process.env.LETTER_FOLDER;
+if (!letterFolder) throw new Error('LETTER_FOLDER is not set');
+const reasons = 'Adressen findes ikke i BBR, og lejekontrakten gælder en anden lejlighed.';
+let caseNumber = '';
+let caseId = '';
+
+// A small PDF, as a scanned lease would be (libmagic sniffs its type from the bytes).
+const lease = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% lejekontrakt\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+
+// The citizen's list of letters shows a letter once it has reached them: the
+// letter worker delivers in the background, so the page is read again until it does.
+async function waitForLetter(page, kindText) {
+  for (let i = 0; i < 60; i++) {
+    await page.goto(`${base}/#/my-cases/${caseId}?r=${i}`);
+    await page.locator('#case-facts').waitFor();
+    const row = page.locator('.letters tr', { hasText: kindText });
+    if (await row.count() > 0 && await row.first().locator('button[data-letter]').count() > 0) return row.first();
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no letter "${kindText}" reached the citizen within 30 s`);
+}
+
+await run.finish(async () => {
+  run.step = 'Jens signs in with "MitID" and finds the move among the services he can apply for';
+  let page = await run.signInThroughProvider('jens');
+  await page.waitForURL(/#\/my-cases/);
+  await page.getByRole('heading', { name: 'Mine sager', level: 1 }).waitFor();
+  await nothingPersonalStored(page);
+
+  run.step = 'Jens reports a move through the form and gets the receipt with the case number';
+  await page.locator('#apply-moving').click();
+  await page.locator('#service-form').waitFor();
+  const moveDate = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+  await page.fill('#f-new_address', 'Nygade 1, 9999 Eksempelby');
+  await page.fill('#f-move_date', moveDate);
+  await page.click('#form-send');
+  await page.locator('#receipt').waitFor();
+  const receiptText = await page.locator('#receipt').innerText();
+  caseNumber = (receiptText.match(/23\.05\.10-G01-\d+-\d+/) || [''])[0];
+  assert.ok(caseNumber, `the receipt names the case number (${receiptText})`);
+  assert.match(receiptText, /arbejdsdag/, 'the receipt states the published processing deadline');
+  caseId = (await page.locator('#receipt-case').getAttribute('href')).split('/').pop();
+  await run.checkAccessibility(page, 'the receipt');
+  await run.shot(page, 'selfservice-01-receipt');
+
+  run.step = 'the receipt letter reaches Jens';
+  await waitForLetter(page, 'Kvittering');
+
+  run.step = 'Bo signs in as staff, registers the report and asks Jens for the lease';
+  page = await run.signInThroughProvider('bo', { staff: true });
+  await page.getByRole('heading', { name: 'Borgerservice' }).waitFor();
+  await page.goto(`${base}/#/case/${caseId}`);
+  await page.locator('#do-register').click();
+  await page.locator('#ask-request_missing').waitFor();
+  const ask = page.locator('#ask-request_missing');
+  assert.match(await ask.innerText(), /Lejekontrakt eller skøde/, 'the form\'s attachment is offered by its label');
+  await run.checkAccessibility(page, 'the staff case page with what may be asked for');
+  await ask.getByLabel('Lejekontrakt eller skøde').check();
+  await page.click('#do-request_missing');
+  await page.locator('#missing').waitFor();
+  assert.match(await page.locator('#missing').innerText(), /Lejekontrakt eller skøde/, 'the staff page names what is awaited in words');
+  assert.match(await page.locator('#deadline').innerText(), /standset|paused/i, 'the deadline clock stands still');
+  await run.shot(page, 'selfservice-02-asked-for-lease');
+
+  run.step = 'Jens sees what is awaited and uploads the lease: the clock runs again';
+  page = await run.signInThroughProvider('jens');
+  await page.waitForURL(/#\/my-cases/);
+  await page.goto(`${base}/#/my-cases/${caseId}`);
+  await page.locator('#missing').waitFor();
+  assert.match(await page.locator('#missing').innerText(), /Lejekontrakt eller skøde/);
+  await run.checkAccessibility(page, 'the citizen\'s case page asking for the lease');
+  await page.selectOption('#missing-kind', 'lease');
+  await page.setInputFiles('#missing-file', { name: 'lejekontrakt.pdf', mimeType: 'application/pdf', buffer: lease });
+  await page.click('#missing-send');
+  await page.locator('.documents').getByText('lejekontrakt.pdf').waitFor();
+  assert.equal(await page.locator('#missing').count(), 0, 'nothing is awaited any more');
+
+  run.step = 'Bo sees the lease, completes the check and refuses with reasons';
+  page = await run.signInThroughProvider('bo', { staff: true });
+  await page.getByRole('heading', { name: 'Borgerservice' }).waitFor();
+  await page.goto(`${base}/#/case/${caseId}`);
+  await page.locator('#documents').getByText('lejekontrakt.pdf').waitFor();
+  assert.doesNotMatch(await page.locator('#deadline').innerText(), /standset|paused/i, 'the clock runs again');
+  await page.click('#do-complete');
+  await page.locator('#do-refuse').waitFor();
+  await page.locator('form[data-action="refuse"] input[name="reasons"]').fill(reasons);
+  await page.click('#do-refuse');
+  await page.locator('form[data-action="refuse"]').waitFor({ state: 'detached' });
+  await run.shot(page, 'selfservice-03-refused');
+
+  run.step = 'Jens reads the decision, its reasons and the complaint guidance on his case page';
+  page = await run.signInThroughProvider('jens');
+  await page.waitForURL(/#\/my-cases/);
+  await page.goto(`${base}/#/my-cases/${caseId}`);
+  await page.locator('#decision').waitFor();
+  const decision = await page.locator('#decision').innerText();
+  assert.ok(decision.includes(reasons), 'the reasons are shown');
+  assert.match(decision, /Klag|klage/, 'the complaint guidance is shown');
+
+  run.step = 'Jens downloads the decision letter: a PDF with the reasons, delivered through Digital Post';
+  const letterRow = await waitForLetter(page, 'Afgørelse');
+  assert.match(await letterRow.innerText(), /Digital Post/, 'the letter went by Digital Post');
+  const [download] = await Promise.all([page.waitForEvent('download'), letterRow.locator('button[data-letter]').click()]);
+  const pdfPath = join(shots, 'selfservice-decision.pdf');
+  await download.saveAs(pdfPath);
+  assert.equal(readFileSync(pdfPath).subarray(0, 5).toString(), '%PDF-', 'the letter is a PDF');
+  const letterText = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.ok(letterText.includes(caseNumber), 'the letter names the case number');
+  assert.ok(letterText.includes('Adressen findes ikke i BBR'), 'the letter gives the reasons');
+  assert.match(letterText, /[Kk]lage/, 'the letter gives the complaint guidance');
+  assert.doesNotMatch(letterText, /0104909989|010490-9989/, 'the letter shows no CPR number in clear');
+  const memos = readdirSync(join(letterFolder, 'digital-post'), { recursive: true })
+    .filter((f) => readFileSync(join(letterFolder, 'digital-post', String(f))).toString().includes(caseNumber));
+  assert.ok(memos.length >= 2, `Digital Post holds the receipt and the decision for ${caseNumber} (${memos.length} messages)`);
+
+  run.step = 'Jens complains online within the deadline';
+  await page.locator('#complaint-form-text').fill('Jeg bor på adressen; lejekontrakten er for den rigtige lejlighed.');
+  await page.click('#complaint-form-send');
+  await page.locator('#complaint').waitFor({ state: 'detached' });
+  assert.match(await page.locator('#case-facts').innerText(), /Genvurdering/, 'the complaint opens the reconsideration');
+  await run.checkAccessibility(page, 'the citizen\'s case page after the complaint');
+  await run.shot(page, 'selfservice-04-complained');
+  await nothingPersonalStored(page);
+
+  run.step = 'the channel report counts the move as a self-service transaction';
+  page = await run.signInThroughProvider('anna', { staff: true });
+  await page.locator('nav').waitFor();
+  const year = new Date().getUTCFullYear();
+  await page.goto(`${base}/#/reports?from=${year}-01-01&to=${year + 1}-01-01`);
+  await page.locator('#report-facts').waitFor();
+  const facts = await page.locator('#report-facts').innerText();
+  assert.match(facts, /\(1 \/ 1\)/, `one self-service transaction of one (${facts})`);
+  await run.shot(page, 'selfservice-05-report');
+  writeFileSync(join(shots, 'selfservice-case.txt'), `${caseNumber}\n`);
+}, (pages) => `browser self-service ok: case ${caseNumber} reported, asked, answered, refused, complained; axe-core found no serious or critical violation on ${pages.length} pages`);
