@@ -39,6 +39,20 @@ async function waitForLetter(page, kindText) {
   throw new Error(`no letter "${kindText}" reached the citizen within 30 s`);
 }
 
+// Jens signs in again and opens the case in Mine sager; Bo signs in as staff and opens it on the case page.
+async function jensOpensTheCase() {
+  const page = await run.signInThroughProvider('jens');
+  await page.waitForURL(/#\/my-cases/);
+  await page.goto(`${base}/#/my-cases/${caseId}`);
+  return page;
+}
+async function boOpensTheCase() {
+  const page = await run.signInThroughProvider('bo', { staff: true });
+  await page.getByRole('heading', { name: 'Borgerservice' }).waitFor();
+  await page.goto(`${base}/#/case/${caseId}`);
+  return page;
+}
+
 await run.finish(async () => {
   run.step = 'Jens signs in with "MitID" and finds the move among the services he can apply for';
   let page = await run.signInThroughProvider('jens');
@@ -66,9 +80,7 @@ await run.finish(async () => {
   await waitForLetter(page, 'Kvittering');
 
   run.step = 'Bo signs in as staff, registers the report and asks Jens for the lease';
-  page = await run.signInThroughProvider('bo', { staff: true });
-  await page.getByRole('heading', { name: 'Borgerservice' }).waitFor();
-  await page.goto(`${base}/#/case/${caseId}`);
+  page = await boOpensTheCase();
   await page.locator('#do-register').click();
   await page.locator('#ask-request_missing').waitFor();
   const ask = page.locator('#ask-request_missing');
@@ -82,9 +94,7 @@ await run.finish(async () => {
   await run.shot(page, 'selfservice-02-asked-for-lease');
 
   run.step = 'Jens sees what is awaited and uploads the lease: the clock runs again';
-  page = await run.signInThroughProvider('jens');
-  await page.waitForURL(/#\/my-cases/);
-  await page.goto(`${base}/#/my-cases/${caseId}`);
+  page = await jensOpensTheCase();
   await page.locator('#missing').waitFor();
   assert.match(await page.locator('#missing').innerText(), /Lejekontrakt eller skøde/);
   await run.checkAccessibility(page, 'the citizen\'s case page asking for the lease');
@@ -95,9 +105,7 @@ await run.finish(async () => {
   assert.equal(await page.locator('#missing').count(), 0, 'nothing is awaited any more');
 
   run.step = 'Bo sees the lease, completes the check and refuses with reasons';
-  page = await run.signInThroughProvider('bo', { staff: true });
-  await page.getByRole('heading', { name: 'Borgerservice' }).waitFor();
-  await page.goto(`${base}/#/case/${caseId}`);
+  page = await boOpensTheCase();
   await page.locator('#documents').getByText('lejekontrakt.pdf').waitFor();
   assert.doesNotMatch(await page.locator('#deadline').innerText(), /standset|paused/i, 'the clock runs again');
   await page.click('#do-complete');
@@ -108,9 +116,7 @@ await run.finish(async () => {
   await run.shot(page, 'selfservice-03-refused');
 
   run.step = 'Jens reads the decision, its reasons and the complaint guidance on his case page';
-  page = await run.signInThroughProvider('jens');
-  await page.waitForURL(/#\/my-cases/);
-  await page.goto(`${base}/#/my-cases/${caseId}`);
+  page = await jensOpensTheCase();
   await page.locator('#decision').waitFor();
   const decision = await page.locator('#decision').innerText();
   assert.ok(decision.includes(reasons), 'the reasons are shown');
