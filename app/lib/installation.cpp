@@ -144,6 +144,8 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   if (options.read_only) {
     s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
     s.self_service = std::make_unique<SelfService>(*s.engine, *s.store, *s.store, *s.organisation);
+    s.appointments = std::make_unique<AppointmentDesk>(*s.store, *s.organisation, options.clock);
+    s.front_desk->use_appointments(s.appointments.get());
     return s;
   }
   if (auto placed = s.engine->place_open_cases("", /*all=*/false); !placed.ok()) {
@@ -151,6 +153,8 @@ Result<Installation> open_installation(const InstallationOptions& options) {
   }
   s.front_desk = std::make_unique<FrontDesk>(*s.store, *s.organisation, DanishCalendar{}, options.clock);
   s.self_service = std::make_unique<SelfService>(*s.engine, *s.store, *s.store, *s.organisation);
+  s.appointments = std::make_unique<AppointmentDesk>(*s.store, *s.organisation, options.clock);
+  s.front_desk->use_appointments(s.appointments.get());
   s.plugins->attach(*s.engine);
   s.deliver_on_close = options.plugin_delivery == EventDelivery::kAfterEachCommit;
   return s;

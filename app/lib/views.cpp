@@ -84,6 +84,7 @@ json access_json(const AccessRecord& r) {
                  {"case_id", r.case_id != 0 ? json(r.case_id) : json()},
                  {"case_number", r.case_number},
                  {"inquiry_id", r.inquiry_id != 0 ? json(r.inquiry_id) : json()},
+                 {"appointment_id", r.appointment_id != 0 ? json(r.appointment_id) : json()},
                  {"actor", r.actor},
                  {"unit", r.unit},
                  {"authority", r.authority},

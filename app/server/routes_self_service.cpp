@@ -56,7 +56,8 @@ json offer_json(const ServiceOffer& o) {
           {"area", o.area},
           {"mode", self_service_mode_key(o.mode)},
           {"why", o.why.empty() ? json() : json(o.why)},
-          {"processing_deadline", o.processing_deadline.empty() ? json() : json(o.processing_deadline)}};
+          {"processing_deadline", o.processing_deadline.empty() ? json() : json(o.processing_deadline)},
+          {"bookable", o.bookable}};
 }
 
 json form_json(const ServiceForm& f, const std::string& lang) {

@@ -750,7 +750,9 @@ std::string resource_of(const std::vector<ReadSubject>& subjects) {
   std::string out;
   for (const auto& s : subjects) {
     if (!out.empty()) out += ' ';
-    out += s.case_id != 0 ? fmt::format("case:{}", s.case_id) : fmt::format("inquiry:{}", s.inquiry_id);
+    out += s.case_id != 0      ? fmt::format("case:{}", s.case_id)
+           : s.inquiry_id != 0 ? fmt::format("inquiry:{}", s.inquiry_id)
+                               : fmt::format("appointment:{}", s.appointment_id);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "cli_context.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -120,5 +122,18 @@ nlohmann::json report_diagnostics(const Context& ctx, const std::vector<Diagnost
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+Result<Cpr> read_cpr_from_stdin(const std::string& example) {
+  if (isatty(STDIN_FILENO)) std::cerr << "CPR number of the citizen: " << std::flush;
+  std::string line;
+  if (!std::getline(std::cin, line)) {
+    return InvalidArgument(fmt::format("cpr: give the citizen's CPR number on standard input (e.g. `echo DDMMYY-SSSS "
+                                       "| sagsflow {}`), not on the command line", example));
+  }
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  auto cpr = Cpr::parse(line);
+  if (!cpr.ok()) return InvalidArgument("cpr: " + cpr.status().message());
+  return cpr;
+}
 
 }  // namespace sagsflow::cli

@@ -103,7 +103,14 @@ Result<CaseState> find_case_ref(CaseStore& store, const Context& ctx, const std:
 void add_case_document_commands(CLI::App& case_command, Context& ctx, int& exit_code);
 void add_documents_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_letters_commands(CLI::App& app, Context& ctx, int& exit_code);
+// A citizen's CPR number, one line from standard input (at a terminal after a
+// prompt on stderr), never from the command line where it would stay in the
+// shell history and the process list. kInvalidArgument naming "cpr", with
+// `example` (a command line) showing how to pipe it.
+Result<Cpr> read_cpr_from_stdin(const std::string& example);
+
 void add_self_service_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_appointment_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_bench_command(CLI::App& app, Context& ctx, int& exit_code);
 // `bench worklist` under `bench` (cmd_bench_worklist.cpp); returns the subcommand.
 CLI::App* add_bench_worklist_command(CLI::App& bench, Context& ctx, int& exit_code);

@@ -32,6 +32,7 @@ int validate(const Context& ctx, const std::vector<std::string>& files) {
       }
       for (auto& w : appeals_body_gaps(*r.config, workflows)) found.push_back(std::move(w));
       for (auto& w : letter_settings_gaps(*r.config)) found.push_back(std::move(w));
+      for (auto& w : appointment_gaps(*r.config)) found.push_back(std::move(w));
       for (const auto& w : found) {
         warnings.push_back(w);
         if (!ctx.json) std::cerr << f << ": warning: " << w << "\n";

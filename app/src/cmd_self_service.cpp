@@ -3,8 +3,6 @@
 // read from standard input (one line) or asked for at the terminal, never
 // from the command line, where it would stay in the shell history and the
 // process list.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -24,24 +22,10 @@ struct SelfServiceArgs {
   std::string reason;
 };
 
-// One line from stdin; at a terminal, after a prompt on stderr (without echo it would be a password: it is not).
-Result<Cpr> read_cpr() {
-  if (isatty(STDIN_FILENO)) std::cerr << "CPR number of the citizen: " << std::flush;
-  std::string line;
-  if (!std::getline(std::cin, line)) {
-    return InvalidArgument("cpr: give the citizen's CPR number on standard input (e.g. `echo DDMMYY-SSSS | sagsflow "
-                           "self-service status`), not on the command line");
-  }
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  auto cpr = Cpr::parse(line);
-  if (!cpr.ok()) return InvalidArgument("cpr: " + cpr.status().message());
-  return cpr;
-}
-
 int run(const Context& ctx, const SelfServiceArgs& a, const std::string& what) {
   auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
-  auto cpr = read_cpr();
+  auto cpr = read_cpr_from_stdin("self-service status");
   if (!cpr.ok()) return fail(ctx, cpr.status());
   auto me = s->actor(ctx, s->municipality);
   if (!me.ok()) return fail(ctx, me.status());

@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   add_documents_command(app, ctx, exit_code);
   add_letters_commands(app, ctx, exit_code);
   add_self_service_commands(app, ctx, exit_code);
+  add_appointment_commands(app, ctx, exit_code);
   add_bench_command(app, ctx, exit_code);
   add_plugin_commands(app, ctx, exit_code);
   add_municipality_commands(app, ctx, exit_code);

@@ -689,6 +689,7 @@ async function myCasesPage() {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const mine = await api('GET', '/api/v1/me/cases');
   const services = await servicesSection();
+  const appointments = await appointmentsSection();
   const docs = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/documents`)));
   const letters = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/letters`)));
   const cards = mine.cases.map((c, i) => {
@@ -715,7 +716,7 @@ async function myCasesPage() {
       h('div', { class: 'actions' }, h('a', { href: `#/my-cases/${c.id}`, class: 'button-link', 'data-open-case': c.case_number }, ct('case_details')), button), reads);
   });
   if (nav !== state.nav) return;
-  show(h('h1', {}, t('mycases')), services, h('h2', {}, ct('your_cases')), cards.length ? cards : h('p', {}, t('no_cases')));
+  show(h('h1', {}, t('mycases')), appointments, services, h('h2', {}, ct('your_cases')), cards.length ? cards : h('p', {}, t('no_cases')));
 }
 
 // ---------------------------------------------------------------- frame
@@ -748,9 +749,9 @@ async function route() {
   const nav = state.nav;
   frame();
   if (!state.me) return signInPage();
-  const [, page, arg] = location.hash.split('?')[0].split('/');
+  const [, page, arg, more] = location.hash.split('?')[0].split('/');
   try {
-    if (state.me.kind === 'citizen') return await citizenRoute(page, arg);
+    if (state.me.kind === 'citizen') return await citizenRoute(page, arg, more);
     if (page === 'assisted') return await assistedPage(arg);
     if (page === 'case' && arg) return await casePage(arg);
     if (page === 'worklist') return await worklistPage();

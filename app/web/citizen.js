@@ -31,6 +31,11 @@ const CITIZEN_TEXT = {
     withdraw: 'Træk ansøgningen tilbage', withdraw_reason: 'Begrundelse (kan udelades)', withdraw_confirm: 'Ja, træk ansøgningen tilbage',
     withdrawn: 'Ansøgningen er trukket tilbage', received: 'modtaget', comment_sent: 'Kommentaren er sendt', sent_document: 'Dokumentet er sendt',
     back: 'Tilbage', attendance_help: 'Kontakt Borgerservice for at få en tid.',
+    book: 'Bestil tid', book_title: 'Bestil tid', book_intro: 'Vælg en ledig tid. Tiderne er dansk tid.', book_at: 'Sted',
+    book_minutes: 'minutter', book_choose: 'Bestil den valgte tid', book_none: 'Der er ingen ledige tider i perioden.',
+    booked: 'Din tid er bestilt', booked_letter: 'Husk pas, billedlegitimation og et gammelt pas, hvis du har et. Du kan aflyse eller flytte tiden under Mine sager.',
+    your_appointments: 'Dine bestilte tider', cancel_appointment: 'Aflys tiden', cancelled: 'Tiden er aflyst', state_booked: 'Bestilt',
+    state_cancelled: 'Aflyst', later_days: 'Vis senere dage', free_seats: 'ledige',
     assisted: 'Medbetjening', assisted_intro: 'Udfyld ansøgningen sammen med borgeren. Sagen registreres som medbetjening.',
     consent: 'Borgeren giver samtykke til, at medarbejderen udfylder og sender ansøgningen på borgerens vegne',
     exemption: 'Fritagelse for digital selvbetjening', exemption_reason: 'Begrundelse', register_exemption: 'Registrér fritagelsen',
@@ -60,6 +65,11 @@ const CITIZEN_TEXT = {
     withdraw: 'Withdraw the application', withdraw_reason: 'Reason (optional)', withdraw_confirm: 'Yes, withdraw the application',
     withdrawn: 'The application is withdrawn', received: 'received', comment_sent: 'The comment is sent', sent_document: 'The document is sent',
     back: 'Back', attendance_help: 'Contact the citizen service centre for an appointment.',
+    book: 'Book a time', book_title: 'Book a time', book_intro: 'Choose a free time. Times are Danish time.', book_at: 'Place',
+    book_minutes: 'minutes', book_choose: 'Book the chosen time', book_none: 'There are no free times in the period.',
+    booked: 'Your time is booked', booked_letter: 'Bring your passport, photo ID and any old passport. You can cancel or move the time under My cases.',
+    your_appointments: 'Your booked times', cancel_appointment: 'Cancel the time', cancelled: 'The time is cancelled', state_booked: 'Booked',
+    state_cancelled: 'Cancelled', later_days: 'Show later days', free_seats: 'free',
     assisted: 'Assisted self-service', assisted_intro: 'Fill in the application with the citizen. The case is registered as assisted self-service.',
     consent: 'The citizen consents to the employee filling in and sending the application on their behalf',
     exemption: 'Exemption from digital self-service', exemption_reason: 'Reason', register_exemption: 'Register the exemption',
@@ -321,7 +331,8 @@ async function servicesSection() {
     h('ul', { class: 'services' }, list.map((s) => h('li', { 'data-service': s.id },
       s.mode === 'form' ? h('a', { href: `#/apply/${encodeURIComponent(s.id)}`, id: `apply-${s.id}` }, s.title) : h('strong', {}, s.title),
       s.mode !== 'form' ? h('span', {}, ` · ${s.mode === 'attendance' ? ct('attendance') : ct('not_offered')}${s.why ? `: ${s.why}` : ''}`,
-        s.mode === 'attendance' ? ` ${ct('attendance_help')}` : '') : null,
+        s.mode === 'attendance' && !s.bookable ? ` ${ct('attendance_help')}` : '') : null,
+      s.bookable && s.mode === 'attendance' ? h('span', {}, ' · ', h('a', { href: `#/book/${encodeURIComponent(s.area)}`, id: `book-${s.area}` }, ct('book'))) : null,
       s.processing_deadline ? h('span', { class: 'muted' }, ` · ${ct('processing_time')}: ${s.processing_deadline}`) : null))));
 }
 
@@ -460,8 +471,74 @@ async function myCasePage(id) {
   show(h('h1', {}, `${c.title || c.workflow} · ${c.case_number}`), parts, h('p', {}, h('a', { href: '#/my-cases' }, ct('back'))));
 }
 
-// The citizen's part of the router: '#/my-cases', '#/my-cases/ID', '#/apply/SERVICE', '#/receipt/ID'.
-async function citizenRoute(page, arg) {
+// ---------------------------------------------------------------- booking time (tidsbestilling)
+function appointmentState(a) { return a.state === 'booked' ? ct('state_booked') : ct('state_cancelled'); }
+
+// The citizen's booked times, each with a cancel button (null when there are none).
+async function appointmentsSection() {
+  const mine = (await api('GET', '/api/v1/me/appointments')).appointments;
+  if (!mine.length) return null;
+  const box = h('div', { 'aria-live': 'polite', id: 'appointment-result' });
+  return h('section', { id: 'appointments', 'aria-labelledby': 'appointments-title' },
+    h('h2', { id: 'appointments-title' }, ct('your_appointments')),
+    h('ul', { class: 'services' }, mine.map((a) => h('li', { 'data-appointment': a.id },
+      h('strong', {}, formatTime(a.starts_at)), ` · ${a.minutes} ${ct('book_minutes')} · ${appointmentState(a)}`,
+      a.state === 'booked' ? h('span', {}, ' ', h('button', { type: 'button', class: 'secondary', id: `cancel-appointment-${a.id}`, onclick: async () => {
+        try {
+          await apiWith('POST', `/api/v1/me/appointments/${a.id}/cancel`, {});
+          box.replaceChildren(h('p', { class: 'ok' }, ct('cancelled')));
+          setTimeout(() => route(), 800);
+        } catch (err) { box.replaceChildren(problemBox(err)); }
+      } }, ct('cancel_appointment'))) : null))), box);
+}
+
+// '#/book/AREA': the free slots of the area by day; one is chosen and booked.
+async function bookingPage(area, from) {
+  const nav = state.nav;
+  const query = new URLSearchParams({ area, days: '14' });
+  if (from) query.set('from', from);
+  const list = await api('GET', `/api/v1/appointments/slots?${query}`);
+  if (nav !== state.nav) return;
+  const out = h('div', { 'aria-live': 'polite', id: 'booking-result' });
+  const days = new Map();
+  for (const s of list.slots) {
+    if (!days.has(s.day)) days.set(s.day, []);
+    days.get(s.day).push(s);
+  }
+  const groups = [...days.entries()].map(([day, slots]) => h('fieldset', { class: 'slots' },
+    h('legend', {}, formatDate(day)),
+    ...slots.map((s) => {
+      const id = `slot-${s.starts_at.replace(/[^0-9]/g, '')}`;
+      const time = new Date(s.starts_at).toLocaleTimeString(state.lang === 'da' ? 'da-DK' : 'en-GB', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' });
+      return h('label', { for: id, class: 'slot' }, h('input', { type: 'radio', name: 'slot', id, value: s.starts_at, required: true }), ` ${time}`,
+        list.desks > 1 ? h('span', { class: 'muted' }, ` (${s.free} ${ct('free_seats')})`) : null);
+    })));
+  const lastDay = list.slots.length ? list.slots[list.slots.length - 1].day : null;
+  const last = lastDay ? new Date(Date.parse(`${lastDay}T00:00:00Z`) + 86400000).toISOString().slice(0, 10) : null;
+  const form = h('form', { id: 'booking', onsubmit: async (e) => {
+    e.preventDefault();
+    const chosen = form.querySelector('input[name=slot]:checked');
+    if (!chosen) return;
+    try {
+      const r = await apiWith('POST', '/api/v1/me/appointments', { area, starts_at: chosen.value });
+      const a = r.appointment;
+      show(h('h1', { id: 'booked-title' }, ct('booked')),
+        h('dl', { class: 'facts' }, h('dt', {}, ct('book_at')), h('dd', {}, list.unit_name),
+          h('dt', {}, t('when')), h('dd', { id: 'booked-time' }, formatTime(a.starts_at)),
+          h('dt', {}, ct('book_minutes')), h('dd', {}, String(a.minutes))),
+        h('p', {}, ct('booked_letter')), h('p', {}, h('a', { href: '#/my-cases' }, ct('to_my_cases'))));
+    } catch (err) { out.replaceChildren(problemBox(err)); }
+  } },
+  groups.length ? groups : h('p', {}, ct('book_none')),
+  h('div', { class: 'actions' }, groups.length ? h('button', { type: 'submit', id: 'book-submit' }, ct('book_choose')) : null,
+    last ? h('a', { href: `#/book/${encodeURIComponent(area)}/${last}`, class: 'button-link secondary', id: 'later-days' }, ct('later_days')) : null), out);
+  show(h('h1', {}, `${ct('book_title')}`), h('p', {}, `${ct('book_at')}: ${list.unit_name} · ${list.minutes} ${ct('book_minutes')}. ${ct('book_intro')}`),
+    form, h('p', {}, h('a', { href: '#/my-cases' }, ct('back'))));
+}
+
+// The citizen's part of the router: '#/my-cases', '#/my-cases/ID', '#/apply/SERVICE', '#/receipt/ID', '#/book/AREA[/FROM]'.
+async function citizenRoute(page, arg, more) {
+  if (page === 'book' && arg) return bookingPage(decodeURIComponent(arg), more && /^\d{4}-\d{2}-\d{2}$/.test(more) ? more : null);
   if (page === 'apply' && arg) return serviceFormPage(decodeURIComponent(arg), false);
   if (page === 'receipt' && arg) return receiptPage(arg);
   if (page === 'my-cases' && arg) return myCasePage(arg);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "config_parts.hpp"
+#include "hours_reader.hpp"
 #include "sagsflow/domain/text_file.hpp"
 #include "yaml_checker.hpp"
 
@@ -79,6 +80,7 @@ struct Declared {
   std::map<std::string, SourcePosition> run_by_at;      // booth id -> its run_by
   std::map<std::string, YAML::Node> area_authority_at;  // service area -> its 'authority'
   std::map<std::string, YAML::Node> area_unit_at;       // service area -> its 'unit'
+  std::map<std::string, YAML::Node> appointment_unit_at;  // service area -> its appointments' 'unit'
 };
 
 // The file parsed as YAML; it must be a mapping. Reports into `c` otherwise.
@@ -177,7 +179,8 @@ void read_booth_parts(Checker& c, const YAML::Node& u, const std::string& what, 
   unit.run_by = c.required(u, "run_by", what);
   if (u["run_by"]) d.run_by_at[unit.id] = position_of(u["run_by"]);
   if (const auto staffed = u["staffed"]; !staffed) {
-    c.error(u, what + " is a booth and needs 'staffed' (days and/or appointment)");
+    // Hours say when it is staffed as well.
+    if (!u["hours"]) c.error(u, what + " is a booth and needs 'staffed' (days and/or appointment) or 'hours'");
   } else if (auto s = read_staffing(c, staffed, what)) {
     unit.staffing = *s;
   }
@@ -185,7 +188,7 @@ void read_booth_parts(Checker& c, const YAML::Node& u, const std::string& what, 
 
 // One unit: its kind; only a citizen-service centre has a chief.
 MunicipalUnit read_unit(Checker& c, const YAML::Node& u, Declared& d) {
-  c.check_keys(u, "a unit", {"id", "name", "kind", "has_chief", "run_by", "area", "staffed"});
+  c.check_keys(u, "a unit", {"id", "name", "kind", "has_chief", "run_by", "area", "staffed", "hours", "closed_on"});
   MunicipalUnit unit;
   unit.id = checked_id(c, u, "unit", d.units);
   const auto what = fmt::format("unit '{}'", unit.id);
@@ -198,6 +201,11 @@ MunicipalUnit read_unit(Checker& c, const YAML::Node& u, Declared& d) {
   }
   unit.area = optional_text(c, u, "area", what);
   read_booth_parts(c, u, what, unit, d);
+  unit.hours = read_opening_rules(c, u["hours"], what + ".hours");
+  read_closed_days(c, u["closed_on"], what + ".closed_on", unit.hours);
+  if (u["closed_on"] && !u["hours"] && !u["staffed"]) {
+    c.error(u["closed_on"], what + ".closed_on needs 'hours' (or a booth's 'staffed') to be closed from");
+  }
   return unit;
 }
 
@@ -295,12 +303,47 @@ void read_self_service(Checker& c, const YAML::Node& n, const std::string& what,
   if (out.why.size() > 1000) c.error(n, what + ".why is longer than 1000 characters");
 }
 
+// A whole number from `low` to `high` at n, or nullopt (reported).
+std::optional<int> bounded_int(Checker& c, const YAML::Node& n, const std::string& what, int low, int high) {
+  int v = 0;
+  try {
+    v = n.as<int>();
+  } catch (const YAML::Exception&) {
+    c.error(n, fmt::format("{} must be a whole number from {} to {}", what, low, high));
+    return std::nullopt;
+  }
+  if (v < low || v > high) {
+    c.error(n, fmt::format("{} must be from {} to {}, got {}", what, low, high, v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+// appointments: {minutes, desks, unit, book_ahead_days}; each optional.
+void read_appointments(Checker& c, const YAML::Node& n, const std::string& what, ServiceAreaConfig& a, Declared& d) {
+  AppointmentSetting s;
+  if (!n.IsMap()) {
+    if (c.boolean(n, what + " (true, or {minutes, desks, unit, book_ahead_days})").value_or(false)) a.appointments = s;
+    return;
+  }
+  c.check_keys(n, what, {"minutes", "desks", "unit", "book_ahead_days"});
+  if (n["minutes"]) s.minutes = bounded_int(c, n["minutes"], what + ".minutes", 5, 240).value_or(s.minutes);
+  if (n["desks"]) s.desks = bounded_int(c, n["desks"], what + ".desks", 1, 50).value_or(s.desks);
+  if (n["book_ahead_days"]) {
+    s.book_ahead_days = bounded_int(c, n["book_ahead_days"], what + ".book_ahead_days", 1, 365).value_or(s.book_ahead_days);
+  }
+  s.unit = optional_text(c, n, "unit", what);
+  if (!s.unit.empty()) d.appointment_unit_at[a.id] = n["unit"];
+  a.appointments = s;
+}
+
 // One service area: its plugin, who decides it, its unit, workflow, split, model and tasks.
 void read_service_area(Checker& c, const YAML::Node& n, const std::string& what, ServiceAreaConfig& a,
                        Declared& d) {
   c.check_keys(n, what, {"plugin", "authority", "unit", "workflow", "split", "model", "tasks", "settings",
-                         "appeals_body", "self_service"});
+                         "appeals_body", "self_service", "appointments"});
   read_area_settings(c, n, what, a);
+  if (n["appointments"]) read_appointments(c, n["appointments"], what + ".appointments", a, d);
   if (n["self_service"]) read_self_service(c, n["self_service"], what + ".self_service", a.self_service);
   a.appeals_body = optional_text(c, n, "appeals_body", what);
   if (n["appeals_body"] && is_blank_text(a.appeals_body)) {
@@ -578,6 +621,35 @@ void read_letters(Checker& c, const YAML::Node& n, LetterSettings& l) {
   if (n["print"]) l.print = read_delivery_channel(c, n["print"], "letters.print");
 }
 
+// opening_hours: per channel that receives citizens at set hours, its weekly rules.
+void read_published_hours(Checker& c, const YAML::Node& n, MunicipalityConfig& m) {
+  if (!n || !c.expect_map(n, "opening_hours")) return;
+  check_duplicate_names(c, n, "opening_hours");
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) continue;
+    const auto key = kv.first.Scalar();
+    const auto channel = channel_from_key(key);
+    if (!channel || (*channel != Channel::kPersonalAttendance && *channel != Channel::kPhone &&
+                     *channel != Channel::kAssistedSelfService)) {
+      c.error(kv.first, fmt::format("opening_hours has '{}'; the channels with opening hours are "
+                                    "personal_attendance, phone and assisted_self_service", key));
+      continue;
+    }
+    m.opening_hours[*channel] = read_opening_rules(c, kv.second, "opening_hours." + key);
+  }
+}
+
+// An area's appointments are received by a unit of ours that receives citizens (not a department's back office).
+void check_appointment_units(Checker& c, const MunicipalityConfig& m, const Declared& d) {
+  for (const auto& [area, node] : d.appointment_unit_at) {
+    const auto* u = m.unit(node.Scalar());
+    if (u == nullptr) {
+      c.error(node, fmt::format("service area '{}' takes appointments at unit '{}', which is not under 'units'",
+                                area, node.Scalar()));
+    }
+  }
+}
+
 // Booths are run by a department of ours or by an authority we declared.
 void check_booth_runners(Checker& c, const MunicipalityConfig& m, Declared& d) {
   for (const auto& u : m.units) {
@@ -665,6 +737,55 @@ bool Staffing::staffed_on(Date day) const {
   return std::find(weekdays.begin(), weekdays.end(), wd) != weekdays.end();
 }
 
+bool MunicipalUnit::walk_in_on(Date day) const {
+  if (!hours.empty()) {
+    return std::any_of(hours.rules.begin(), hours.rules.end(),
+                       [&](const OpeningRule& r) { return !r.appointment_only && r.covers(day); });
+  }
+  return !staffing || staffing->staffed_on(day);
+}
+
+bool MunicipalUnit::appointments_on(Date day) const {
+  if (!hours.empty()) {
+    return std::any_of(hours.rules.begin(), hours.rules.end(), [&](const OpeningRule& r) { return r.covers(day); });
+  }
+  return !staffing || staffing->by_appointment || staffing->staffed_on(day);
+}
+
+const MunicipalUnit* MunicipalityConfig::appointment_unit(std::string_view area) const {
+  const auto* a = service_area(area);
+  if (a == nullptr) return nullptr;
+  if (a->appointments && !a->appointments->unit.empty()) return unit(a->appointments->unit);
+  if (const auto* u = unit(a->unit); u != nullptr && u->kind == UnitKind::kBooth) return u;
+  for (const auto& u : units) {
+    if (u.kind == UnitKind::kBooth && u.area == area) return &u;
+  }
+  for (const auto& u : units) {
+    if (u.kind == UnitKind::kCitizenServiceCentre) return &u;
+  }
+  return nullptr;
+}
+
+OpeningHours MunicipalityConfig::hours_of(const MunicipalUnit& u) const {
+  if (!u.hours.empty()) return u.hours;
+  OpeningHours out;
+  out.closed = u.hours.closed;
+  const auto published = opening_hours.find(Channel::kPersonalAttendance);
+  if (published == opening_hours.end()) return out;
+  for (auto rule : published->second.rules) {
+    if (u.staffing) {
+      // A booth keeps the published hours on the weekdays it is staffed.
+      std::erase_if(rule.weekdays, [&](int wd) {
+        return std::find(u.staffing->weekdays.begin(), u.staffing->weekdays.end(), wd) == u.staffing->weekdays.end();
+      });
+      if (rule.weekdays.empty()) continue;
+    }
+    out.rules.push_back(std::move(rule));
+  }
+  out.closed.insert(published->second.closed.begin(), published->second.closed.end());
+  return out;
+}
+
 const MunicipalUnit* MunicipalityConfig::unit(std::string_view id) const {
   for (const auto& u : units) {
     if (u.id == id) return &u;
@@ -697,7 +818,8 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   }
   c.check_keys(root, "the municipality file", {"municipality", "organisational_model", "units", "authorities",
                                                "staff", "service_areas", "agreements", "workflows",
-                                               "channel_strategy", "calendar", "post_delivery_days", "letters"});
+                                               "channel_strategy", "calendar", "post_delivery_days", "letters",
+                                               "opening_hours"});
   MunicipalityConfig m;
   Declared declared;
   // The sections, in the order later ones need earlier ones (staff name units,
@@ -713,10 +835,12 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   read_calendar(c, root["calendar"], m.calendar);
   read_post_delivery_days(c, root["post_delivery_days"], m.post_delivery_days);
   read_letters(c, root["letters"], m.letters);
+  read_published_hours(c, root["opening_hours"], m);
   // The checks across sections.
   check_booth_runners(c, m, declared);
   check_area_authorities(c, declared);
   check_area_units(c, m, declared);
+  check_appointment_units(c, m, declared);
   if (model_read) check_model_fits_centre(c, m, root["organisational_model"]);
   read_workflows(c, root["workflows"], file_name, m);
   out.errors = c.take_errors();
@@ -774,6 +898,23 @@ std::vector<Diagnostic> read_letterhead_logo(MunicipalityConfig& m, std::string_
   }
   h.logo_png = std::move(*bytes);
   return errors;
+}
+
+std::vector<std::string> appointment_gaps(const MunicipalityConfig& m) {
+  std::vector<std::string> out;
+  for (const auto& a : m.service_areas) {
+    if (!a.appointments) continue;
+    const auto* u = m.appointment_unit(a.id);
+    if (u == nullptr) {
+      out.push_back(fmt::format("service area {} takes appointments but there is no unit to receive them (set "
+                                "service_areas.{}.appointments.unit)", a.id, a.id));
+    } else if (m.hours_of(*u).empty()) {
+      out.push_back(fmt::format("service area {} takes appointments at {}, which has no opening hours: no time can be "
+                                "booked (set hours on unit {} or opening_hours.personal_attendance)",
+                                a.id, u->name, u->id));
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> letter_settings_gaps(const MunicipalityConfig& m) {

@@ -74,6 +74,10 @@ std::optional<std::string> DanishCalendar::closed_because(Date d) const {
   const weekday wd{d};
   if (wd == Saturday) return "lørdag";
   if (wd == Sunday) return "søndag";
+  return holiday_or_closing_day(d);
+}
+
+std::optional<std::string> DanishCalendar::holiday_or_closing_day(Date d) const {
   if (auto name = holiday_name(d)) return name;
   const year_month_day ymd{d};
   const unsigned m = static_cast<unsigned>(ymd.month());

@@ -76,6 +76,24 @@ Date copenhagen_date(Timestamp t) {
   return Date{floor<days>(local.time_since_epoch())};
 }
 
+int copenhagen_minute_of_day(Timestamp t) {
+  const auto local = copenhagen_zone_or_throw().to_local(t);
+  const auto since_midnight = local - floor<days>(local);
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count());
+}
+
+Timestamp copenhagen_instant(Date day, int minute_of_day) {
+  const auto& zone = copenhagen_zone_or_throw();
+  const date::local_seconds local{std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()) +
+                                  std::chrono::minutes(minute_of_day)};
+  const auto info = zone.get_info(local);
+  switch (info.result) {
+    case date::local_info::unique: return Timestamp{local.time_since_epoch() - info.first.offset};
+    case date::local_info::ambiguous: return Timestamp{local.time_since_epoch() - info.first.offset};
+    case date::local_info::nonexistent: default: return info.second.begin;
+  }
+}
+
 std::string format_copenhagen_time(Timestamp t) {
   return date::format("%Y-%m-%dT%H:%M:%S%Ez", date::zoned_seconds{&copenhagen_zone_or_throw(), t});
 }

@@ -512,8 +512,8 @@ Status CaseEngine::record_list_read(const std::vector<const CaseState*>& cases, 
 Status CaseEngine::record_reads(const std::vector<ReadSubject>& shown, const Actor& actor, const ReadPurpose& why) {
   if (why.purpose.empty()) return InvalidArgument("a read of personal data needs its purpose");
   for (const auto& subject : shown) {
-    if (subject.case_id == 0 && subject.inquiry_id == 0) {
-      return InvalidArgument("a read to record names the case or the inquiry that was shown");
+    if (subject.case_id == 0 && subject.inquiry_id == 0 && subject.appointment_id == 0) {
+      return InvalidArgument("a read to record names the case, inquiry or appointment that was shown");
     }
   }
   if (shown.empty()) return Status::Ok();
@@ -528,6 +528,7 @@ Status CaseEngine::record_reads(const std::vector<ReadSubject>& shown, const Act
     r.case_id = subject.case_id;
     r.case_number = subject.case_number;
     r.inquiry_id = subject.inquiry_id;
+    r.appointment_id = subject.appointment_id;
     if (r.case_id != 0 && r.case_number.empty()) {
       auto state = store_.load_case(r.case_id);
       if (!state.ok()) return state.status();

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "sagsflow/domain/key_table.hpp"
+#include "sagsflow/frontdesk/appointments.hpp"
 #include "sagsflow/domain/log.hpp"
 
 namespace sagsflow {
@@ -76,10 +77,40 @@ Result<InquiryOutcome> FrontDesk::prepare(const InquiryRequest& req) const {
   }
   if (req.channel == Channel::kPersonalAttendance && organisation_.uses_triage(req.municipality)) {
     out.triage = organisation_.triage(req.municipality, req.area, today, req.deadline, calendar_);
+    offer_slots(*out.triage, req);
     r.routed_to = out.triage->unit;
     if (r.outcome.empty()) r.outcome = out.triage->message;
   }
   return out;
+}
+
+void FrontDesk::offer_slots(TriageAdvice& t, const InquiryRequest& req) const {
+  if (appointments_ == nullptr || t.offer == "now" || t.offer == "signpost") return;
+  const auto* m = organisation_.find(req.municipality);
+  const auto* area = m ? m->service_area(req.area) : nullptr;
+  if (area == nullptr || !area->appointments) return;
+  SlotQuery q{req.municipality, req.area, std::nullopt, area->appointments->book_ahead_days, req.deadline};
+  auto list = appointments_->slots(q);
+  if (!list.ok()) return;  // the weekday advice stands
+  const auto first = list->slots.empty() ? std::string() : list->slots.front().starts_at;
+  if (req.deadline) {
+    const auto advice = advise_against_deadline(*req.deadline, first);
+    if (advice.after_deadline) {
+      t.offer = "receive_now";
+      t.on = copenhagen_date(clock_());
+      t.message = fmt::format("{} has no free appointment before the deadline {}: the triage desk receives the "
+                              "application today and forwards it to {}, so the deadline is kept",
+                              list->unit_name, format_date(*req.deadline), t.unit_name);
+      return;
+    }
+  }
+  if (first.empty()) return;
+  auto at = parse_timestamp(first);
+  if (!at.ok()) return;
+  t.offer = "appointment";
+  t.on = copenhagen_date(*at);
+  t.message = fmt::format("{} is not staffed for walk-ins today; the first free appointment is {} ({} at {})",
+                          t.unit_name, format_copenhagen_time(*at), first, list->unit_name);
 }
 
 Status FrontDesk::store(InquiryOutcome& out) {

@@ -69,6 +69,7 @@ Result<std::vector<ServiceOffer>> SelfService::offers(const std::string& municip
     if (o.why.empty() && o.mode == SelfServiceMode::kAttendance) o.why = kAttendanceWhyDefault;
     if (o.why.empty() && o.mode == SelfServiceMode::kNone) o.why = kNotOfferedWhyDefault;
     if (o.mode == SelfServiceMode::kForm) o.why.clear();
+    o.bookable = area->appointments.has_value();
     std::vector<std::string> parts;
     for (const auto& d : *deadlines) {
       if (d.workflow_id == wf_id) parts.push_back(fmt::format("{}: {}", d.stage_title, deadline_da(d.deadline)));

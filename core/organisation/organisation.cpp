@@ -836,6 +836,19 @@ bool Organisation::uses_triage(std::string_view municipality) const {
          m->model == OrganisationalModel::kFullMarketSquare || c == nullptr || !c->has_chief;
 }
 
+namespace {
+// " (open 10:00-15:00 today)" from the unit's hours, or "" when it has none for today.
+std::string hours_today(const MunicipalityConfig& m, const MunicipalUnit& unit, Date today,
+                        const DanishCalendar& calendar) {
+  std::vector<std::string> parts;
+  for (const auto& i : open_on(m.hours_of(unit), today, calendar)) {
+    parts.push_back(fmt::format("{}-{}{}", format_clock(i.opens), format_clock(i.closes),
+                                i.appointment_only ? " by appointment" : ""));
+  }
+  return parts.empty() ? std::string() : fmt::format(" (open {} today)", fmt::join(parts, ", "));
+}
+}  // namespace
+
 TriageAdvice Organisation::triage(std::string_view municipality, std::string_view area, Date today,
                                   std::optional<Date> deadline, const DanishCalendar& calendar) const {
   TriageAdvice t;
@@ -871,24 +884,24 @@ TriageAdvice Organisation::triage(std::string_view municipality, std::string_vie
     return t;
   }
   const auto* unit = m->unit(h.unit);
-  if (unit == nullptr || !unit->staffing || unit->staffing->staffed_on(today)) {
+  if (unit == nullptr || unit->walk_in_on(today)) {
     t.offer = "now";
     t.on = today;
-    t.message = fmt::format("go to {} now", h.name);
+    t.message = fmt::format("go to {} now{}", h.name, unit ? hours_today(*m, *unit, today, calendar) : "");
     return t;
   }
   t.staffed_today = false;
   std::optional<Date> next;
   for (int i = 1; i <= 28 && !next; ++i) {
     const Date d = today + std::chrono::days(i);
-    if (calendar.is_working_day(d) && (unit->staffing->staffed_on(d) || unit->staffing->by_appointment)) next = d;
+    if (calendar.is_working_day(d) && (unit->walk_in_on(d) || unit->appointments_on(d))) next = d;
   }
   if (!next) {
     t.offer = "signpost";
     t.message = fmt::format("{} is not staffed in the next four weeks; signpost the citizen", h.name);
     return t;
   }
-  const bool appointment = !unit->staffing->staffed_on(*next);
+  const bool appointment = !unit->walk_in_on(*next);
   if (deadline && *next > *deadline) {
     t.offer = "receive_now";
     t.on = today;

@@ -9,10 +9,11 @@ SqlStore::Impl::AccessInsert& SqlStore::Impl::access_insert_statements() {
 }
 
 Result<long long> SqlStore::record_access(const AccessRecord& r) {
-  const std::string what = r.case_id != 0 ? "recording a read of case " + r.case_number
-                                          : fmt::format("recording a read of inquiry {}", r.inquiry_id);
-  if (r.case_id == 0 && r.inquiry_id == 0) {
-    return InvalidArgument("an access record names the case or the inquiry that was read");
+  const std::string what = r.case_id != 0      ? "recording a read of case " + r.case_number
+                           : r.inquiry_id != 0 ? fmt::format("recording a read of inquiry {}", r.inquiry_id)
+                                               : fmt::format("recording a read of appointment {}", r.appointment_id);
+  if (r.case_id == 0 && r.inquiry_id == 0 && r.appointment_id == 0) {
+    return InvalidArgument("an access record names the case, the inquiry or the appointment that was read");
   }
   if (impl_->deferred_access != nullptr) {
     impl_->deferred_access->push_back(r);
@@ -27,6 +28,7 @@ Result<long long> SqlStore::record_access(const AccessRecord& r) {
     // 0 means none: stored as NULL (migration 0008).
     a.case_ind = r.case_id != 0 ? soci::i_ok : soci::i_null;
     a.inquiry_ind = r.inquiry_id != 0 ? soci::i_ok : soci::i_null;
+    a.appointment_ind = r.appointment_id != 0 ? soci::i_ok : soci::i_null;
     a.step.execute(true);
     const long long id = a.id;
     // RETURNING leaves the statement open on SQLite until it is stepped past its one row.
@@ -42,14 +44,16 @@ Result<long long> SqlStore::record_access(const AccessRecord& r) {
 Status SqlStore::record_accesses(const std::vector<AccessRecord>& rs) {
   if (rs.empty()) return Status::Ok();
   const size_t n = rs.size();
-  std::vector<long long> ids(n), case_ids(n), inquiry_ids(n);
-  std::vector<soci::indicator> case_inds(n), inquiry_inds(n);
+  std::vector<long long> ids(n), case_ids(n), inquiry_ids(n), appointment_ids(n);
+  std::vector<soci::indicator> case_inds(n), inquiry_inds(n), appointment_inds(n);
   std::vector<std::string> at(n), municipality(n), case_number(n), actor(n), unit(n), authority(n), purpose(n), via(n);
   for (size_t i = 0; i < n; ++i) {
     const AccessRecord& r = rs[i];
-    if (r.case_id == 0 && r.inquiry_id == 0) {
-      return InvalidArgument("an access record names the case or the inquiry that was read");
+    if (r.case_id == 0 && r.inquiry_id == 0 && r.appointment_id == 0) {
+      return InvalidArgument("an access record names the case, the inquiry or the appointment that was read");
     }
+    appointment_ids[i] = r.appointment_id;
+    appointment_inds[i] = r.appointment_id != 0 ? soci::i_ok : soci::i_null;
     case_ids[i] = r.case_id;
     case_inds[i] = r.case_id != 0 ? soci::i_ok : soci::i_null;
     inquiry_ids[i] = r.inquiry_id;
@@ -82,10 +86,11 @@ Status SqlStore::record_accesses(const std::vector<AccessRecord>& rs) {
       for (size_t i = 0; i < n; ++i) ids[i] = last - count + 1 + static_cast<long long>(i);
     }
     impl_->sql << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, authority, "
-                  "purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v, :i)",
+                  "purpose, via, inquiry_id, appointment_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, :v, :i, "
+                  ":ap)",
         soci::use(ids), soci::use(at), soci::use(municipality), soci::use(case_ids, case_inds),
         soci::use(case_number), soci::use(actor), soci::use(unit), soci::use(authority), soci::use(purpose),
-        soci::use(via), soci::use(inquiry_ids, inquiry_inds);
+        soci::use(via), soci::use(inquiry_ids, inquiry_inds), soci::use(appointment_ids, appointment_inds);
     tx.commit();
     return Status::Ok();
   });
@@ -97,8 +102,8 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
     std::vector<std::string> params;
     params.reserve(5);
     std::string query =
-        "SELECT id, at, municipality, case_id, case_number, actor, unit, authority, purpose, via, inquiry_id "
-        "FROM access_log WHERE 1 = 1";
+        "SELECT id, at, municipality, case_id, case_number, actor, unit, authority, purpose, via, inquiry_id, "
+        "appointment_id FROM access_log WHERE 1 = 1";
     const auto add = [&](const char* condition, std::string value) {
       query += fmt::format(" AND {} :p{}", condition, params.size());
       params.push_back(std::move(value));
@@ -113,7 +118,7 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
     query += fmt::format(" ORDER BY id DESC LIMIT {}", std::max(1, f.limit));
 
     AccessRecord r;
-    soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null;
+    soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null, appointment_ind = soci::i_null;
     soci::statement st(impl_->sql);
     for (auto& p : params) st.exchange(soci::use(p));
     st.exchange(soci::into(r.id));
@@ -127,6 +132,7 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
     st.exchange(soci::into(r.purpose));
     st.exchange(soci::into(r.via));
     st.exchange(soci::into(r.inquiry_id, inquiry_ind));
+    st.exchange(soci::into(r.appointment_id, appointment_ind));
     st.alloc();
     st.prepare(query);
     st.define_and_bind();
@@ -136,6 +142,7 @@ Result<std::vector<AccessRecord>> SqlStore::list_access(const AccessFilter& f) {
       AccessRecord row = r;
       if (case_ind != soci::i_ok) row.case_id = 0;
       if (inquiry_ind != soci::i_ok) row.inquiry_id = 0;
+      if (appointment_ind != soci::i_ok) row.appointment_id = 0;
       out.push_back(std::move(row));
     }
     return out;

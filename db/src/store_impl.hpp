@@ -72,7 +72,7 @@ struct SqlStore::Impl {
 // Ids that come from a sequence `<name>_seq` on PostgreSQL (migration 10).
 inline bool has_id_sequence(const std::string& name) {
   return name == "case_id" || name == "access_log_id" || name == "inquiry_id" || name == "job_id" ||
-         name == "document_id" || name == "letter_id";
+         name == "document_id" || name == "letter_id" || name == "appointment_id";
 }
 
 // The prepared step of the id `counter` names (inside a transaction; bound to
@@ -93,17 +93,18 @@ struct SqlStore::Impl::AccessInsert {
   AccessRecord r;
   long long id = 0;
   std::string counter = "access_log_id";
-  soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null;
+  soci::indicator case_ind = soci::i_null, inquiry_ind = soci::i_null, appointment_ind = soci::i_null;
   soci::statement step;
   soci::statement insert;
   AccessInsert(soci::session& sql, Dialect dialect)
       : step(prepared_id_step(sql, dialect, counter, id)),
         insert((sql.prepare << "INSERT INTO access_log (id, at, municipality, case_id, case_number, actor, unit, "
-                               "authority, purpose, via, inquiry_id) VALUES (:id, :at, :m, :c, :n, :a, :u, :au, :p, "
-                               ":v, :i)",
+                               "authority, purpose, via, inquiry_id, appointment_id) VALUES (:id, :at, :m, :c, :n, "
+                               ":a, :u, :au, :p, :v, :i, :ap)",
                 soci::use(id), soci::use(r.at), soci::use(r.municipality), soci::use(r.case_id, case_ind),
                 soci::use(r.case_number), soci::use(r.actor), soci::use(r.unit), soci::use(r.authority),
-                soci::use(r.purpose), soci::use(r.via), soci::use(r.inquiry_id, inquiry_ind))) {}
+                soci::use(r.purpose), soci::use(r.via), soci::use(r.inquiry_id, inquiry_ind),
+                soci::use(r.appointment_id, appointment_ind))) {}
 };
 
 // Bound values first: the statements are bound to them. Set them, then execute.

@@ -6,6 +6,8 @@
 // refuses the move with reasons; Jens reads the decision on his case page and
 // in the decision letter (a PDF that Digital Post delivered) and complains
 // online; the channel report counts the case as a self-service transaction.
+// Before that Jens books a passport appointment (passports need personal
+// attendance) and sees it in Mine sager.
 // Usage: node selfservice.mjs BASE_URL SCREENSHOT_DIR  (env LETTER_FOLDER: where
 // Digital Post writes its MeMo messages). Exits non-zero, naming the step, on the first failure.
 import assert from 'node:assert/strict';
@@ -59,6 +61,23 @@ await run.finish(async () => {
   await page.waitForURL(/#\/my-cases/);
   await page.getByRole('heading', { name: 'Mine sager', level: 1 }).waitFor();
   await nothingPersonalStored(page);
+
+  run.step = 'Jens books a time for his passport: it needs personal attendance, and the page offers the free times';
+  await page.locator('#book-passports').click();
+  await page.locator('#booking').waitFor();
+  await run.checkAccessibility(page, 'the booking page');
+  const firstSlot = page.locator('#booking input[name=slot]').first();
+  const slotAt = await firstSlot.getAttribute('value');
+  assert.ok(Date.parse(slotAt) > Date.now(), `the first slot offered (${slotAt}) lies ahead`);
+  await firstSlot.check();
+  await page.click('#book-submit');
+  await page.locator('#booked-title').waitFor();
+  assert.match(await page.locator('#booked-time').innerText(), /\d{4}/, 'the booked time is shown');
+  await run.shot(page, 'selfservice-00-booked');
+  await page.goto(`${base}/#/my-cases`);
+  await page.locator('#appointments li[data-appointment]').first().waitFor();
+  assert.match(await page.locator('#appointments').innerText(), /Bestilt/, 'Mine sager lists the booked time');
+  await run.checkAccessibility(page, 'Mine sager with a booked time');
 
   run.step = 'Jens reports a move through the form and gets the receipt with the case number';
   await page.locator('#apply-moving').click();

@@ -194,6 +194,14 @@ await run.finish(async () => {
   assert.match(await page.locator('#contacts').innerText(), /Eksempel Kommune/);
   await checkAccessibility(page, 'the accessibility statement');
   await shot(page, '10-accessibility-statement');
+  await page.getByRole('link', { name: 'Åbningstider' }).first().click();
+  await page.getByRole('heading', { name: 'Åbningstider', level: 1 }).waitFor();
+  await page.locator('#hours table').first().waitFor();
+  const hours = await page.locator('#hours').innerText();
+  assert.match(hours, /Personligt fremmøde/, 'the published hours name the channel');
+  assert.match(hours, /10:00–17:30/, 'Thursday\'s long opening is published');
+  await checkAccessibility(page, 'the published opening hours');
+  await shot(page, '10b-opening-hours');
   await run.context.clearCookies();
   await page.goto(`${base}/#/`);
   await page.evaluate(() => { sessionStorage.clear(); localStorage.clear(); });

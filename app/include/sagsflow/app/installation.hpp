@@ -18,6 +18,7 @@
 #include "sagsflow/engine/engine.hpp"
 #include "sagsflow/frontdesk/front_desk.hpp"
 #include "sagsflow/frontdesk/self_service.hpp"
+#include "sagsflow/frontdesk/appointments.hpp"
 #include "sagsflow/organisation/organisation.hpp"
 #include "sagsflow/plugins/plugin_host.hpp"
 #include "sagsflow/domain/result.hpp"
@@ -64,6 +65,7 @@ struct Installation {
   std::unique_ptr<CaseEngine> engine;
   std::unique_ptr<FrontDesk> front_desk;
   std::unique_ptr<SelfService> self_service;  // over engine, store and organisation
+  std::unique_ptr<AppointmentDesk> appointments;  // over store and organisation
   std::vector<std::string> plugin_warnings;  // plugins that are installed but did not load, or were disabled
   // SqlStore::config_generation() when this was opened: the configuration it holds is that one or newer.
   long long config_generation = 0;

@@ -33,6 +33,7 @@
 #include "sagsflow/reports/channel_report.hpp"
 #include "sagsflow/frontdesk/front_desk.hpp"
 #include "sagsflow/frontdesk/self_service.hpp"
+#include "sagsflow/frontdesk/appointments.hpp"
 #include "sagsflow/domain/kle.hpp"
 
 namespace sagsflow::db {
@@ -239,7 +240,7 @@ struct DigitalPostExemption {
   std::string registered_by, registered_at;
 };
 
-class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServiceStore {
+class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServiceStore, public AppointmentStore {
  public:
   // Connects; kInvalidArgument for a bad URL (see DatabaseUrl::parse) or an
   // unknown synchronous setting; kStorage when the connection fails.
@@ -564,6 +565,21 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
   Status put_self_service_exemption(const SelfServiceExemption& exemption) override;
   Result<bool> remove_self_service_exemption(const Cpr& cpr) override;
   Result<std::optional<SelfServiceExemption>> self_service_exemption(const Cpr& cpr) override;
+
+  // Appointments (migration 19; AppointmentStore). book_seat tries the free
+  // seats in order with INSERT ... ON CONFLICT DO NOTHING against the partial
+  // unique index, so a seat taken by a concurrent booking is skipped, never
+  // doubled; kConflict when none is left.
+  Result<Appointment> book_seat(const Appointment& a, int desks) override;
+  Result<Appointment> load_appointment(long long id) override;
+  Result<bool> cancel_appointment(long long id, const std::string& at, const std::string& by,
+                                  const std::string& reason) override;
+  Result<std::vector<std::pair<std::string, int>>> booked_counts(const std::string& municipality,
+                                                                 const std::string& unit, const std::string& from,
+                                                                 const std::string& to) override;
+  Result<std::vector<Appointment>> appointments_of(const std::string& municipality, const Cpr& citizen) override;
+  Result<std::vector<Appointment>> appointments_at(const std::string& municipality, const std::string& unit,
+                                                   const std::string& from, const std::string& to) override;
 
   // Group commit. begin_group() opens one transaction (BEGIN IMMEDIATE on
   // SQLite) in which every outermost unit of work (each writing method,

@@ -96,6 +96,7 @@ struct AccessRecord {
   long long case_id = 0;  // 0: no case (an inquiry without one)
   std::string case_number;  // empty without a case
   long long inquiry_id = 0;  // 0: not an inquiry read
+  long long appointment_id = 0;  // 0: not an appointment read (migration 19)
   std::string actor;
   std::string unit;
   std::string authority;

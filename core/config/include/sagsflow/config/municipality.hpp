@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sagsflow/config/channel_strategy.hpp"
+#include "sagsflow/config/opening_hours.hpp"
 #include "sagsflow/domain/complaint_deadline.hpp"
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/config/plugin_manifest.hpp"
@@ -42,6 +43,17 @@ struct MunicipalUnit {
   std::string run_by;       // booth only: a department unit id or an authority id
   std::string area;         // department/booth: the service area it serves, if one
   std::optional<Staffing> staffing;  // booths only
+  // When the unit receives citizens (key `hours`, with `closed_on`); empty:
+  // a booth's `staffed` days and the published personal-attendance hours.
+  OpeningHours hours;
+
+  // Whether walk-in citizens are served on `day`'s weekday and week (the
+  // hours' rules that are not appointment_only; else the booth's staffed
+  // days; a unit without either: always). Closing days not considered.
+  bool walk_in_on(Date day) const;
+  // Whether appointments can be had on `day`'s weekday and week (any rule of
+  // its hours; else a booth staffed by appointment or on that weekday).
+  bool appointments_on(Date day) const;
 };
 
 struct SignpostAuthority {
@@ -81,6 +93,16 @@ struct SelfServiceSetting {
   std::string why;                      // attendance (required) and none: the reason shown to the citizen, in Danish
 };
 
+// Booking time for an area's services (key `appointments`,
+// docs/front-of-house.md#appointments): how long one takes, how many can be
+// served at once, which unit receives them, and how far ahead one can book.
+struct AppointmentSetting {
+  int minutes = 15;          // 5 to 240
+  int desks = 1;             // appointments at the same time, 1 to 50
+  std::string unit;          // empty: the area's booth if it has one, else the citizen-service centre
+  int book_ahead_days = 60;  // 1 to 365
+};
+
 struct ServiceAreaConfig {
   std::string id;      // e.g. "passports"
   std::string plugin;  // the plugin that implements it, if installed
@@ -107,6 +129,8 @@ struct ServiceAreaConfig {
   std::string appeals_body;
   // How citizens apply for it (key `self_service`).
   SelfServiceSetting self_service;
+  // Whether and how time can be booked for it (key `appointments`); empty: no booking.
+  std::optional<AppointmentSetting> appointments;
 };
 
 struct Agreement {
@@ -159,10 +183,19 @@ struct MunicipalityConfig {
   PostDeliveryDays post_delivery_days = default_post_delivery_days();
   // Letterhead, language and delivery channels of its letters (key `letters`).
   LetterSettings letters;
+  // The published opening hours per channel (key `opening_hours`): personal
+  // attendance, phone and assisted self-service.
+  std::map<Channel, OpeningHours> opening_hours;
 
   // The unit / service area with this id, or nullptr (pointers into this config).
   const MunicipalUnit* unit(std::string_view id) const;
   const ServiceAreaConfig* service_area(std::string_view id) const;
+  // The unit that receives `area`'s appointments (AppointmentSetting::unit, else
+  // the area's booth, else the citizen-service centre), or nullptr.
+  const MunicipalUnit* appointment_unit(std::string_view area) const;
+  // When `unit` receives citizens: its own hours, else the published
+  // personal-attendance hours (on a booth: only on its staffed weekdays).
+  OpeningHours hours_of(const MunicipalUnit& unit) const;
   // The model that governs `task` of `area`: task override, else area override, else the municipality's.
   OrganisationalModel model_for(std::string_view area, std::string_view task) const;
 };
@@ -192,6 +225,11 @@ std::string letterhead_logo_path(const MunicipalityConfig& m, std::string_view f
 // a file is loaded, not on a stored configuration (whose logo's bytes are
 // stored beside it).
 std::vector<Diagnostic> read_letterhead_logo(MunicipalityConfig& m, std::string_view file_name);
+
+// Service areas that take appointments but where no time can be booked (no
+// unit receives them, or it has no hours): warnings for `municipality
+// validate`. Pure: any thread.
+std::vector<std::string> appointment_gaps(const MunicipalityConfig& m);
 
 // What a municipality's letters lack (warnings for `municipality validate`,
 // not errors: letters can still be made): no digital_post or no print

@@ -72,6 +72,11 @@ class DanishCalendar {
   // Why `d` is not a working day ("lørdag", "2. påskedag", "Grundlovsdag",
   // "closing day of the municipality"), or nullopt on a working day.
   std::optional<std::string> closed_because(Date d) const;
+  // Why `d` is closed whatever its weekday: a public holiday, a customary
+  // closing day switched on, or one of the municipality's own ("lukkedag");
+  // nullopt on any other day, Saturdays and Sundays included (opening hours
+  // on a Saturday are kept unless it is one of these).
+  std::optional<std::string> holiday_or_closing_day(Date d) const;
   const CalendarOptions& options() const { return options_; }
 
  private:

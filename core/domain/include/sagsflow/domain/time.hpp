@@ -50,4 +50,15 @@ Date copenhagen_date(Timestamp t);
 // "2026-03-29T03:00:00+02:00". Throws like copenhagen_date.
 std::string format_copenhagen_time(Timestamp t);
 
+// Minutes after midnight on the Copenhagen wall clock at instant `t` (0..1439).
+// Throws like copenhagen_date.
+int copenhagen_minute_of_day(Timestamp t);
+
+// The instant at which the Copenhagen wall clock shows `minute_of_day`
+// (0..1439) on `day`. A wall-clock time that occurs twice (the last Sunday of
+// October, 02:00-03:00) is its first occurrence; one that does not exist (the
+// last Sunday of March, 02:00-03:00) is the instant the clock jumps to 03:00.
+// Throws like copenhagen_date.
+Timestamp copenhagen_instant(Date day, int minute_of_day);
+
 }  // namespace sagsflow

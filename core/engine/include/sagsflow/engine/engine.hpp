@@ -206,6 +206,7 @@ struct ReadSubject {
   long long case_id = 0;     // 0: no case
   std::string case_number;
   long long inquiry_id = 0;  // 0: no inquiry
+  long long appointment_id = 0;  // 0: no appointment
 };
 
 // A case as one person sees it: its state, and what they may do with it now.
@@ -505,6 +506,7 @@ class CaseEngine {
   const DanishCalendar& calendar() const { return options_.calendar; }
   const EngineOptions& options() const { return options_; }
   Date today() const { return copenhagen_date(options_.clock()); }
+  Timestamp now() const { return options_.clock(); }
 
  private:
   // Stores `event` on `current` and fires its signal. When the running

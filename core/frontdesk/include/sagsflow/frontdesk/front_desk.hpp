@@ -126,10 +126,19 @@ struct InquiryOutcome {
   std::optional<CaseState> opened;  // the case the inquiry opened, if it did
 };
 
+class AppointmentDesk;
+
 class FrontDesk {
  public:
   FrontDesk(FrontDeskStore& store, const Organisation& organisation, DanishCalendar calendar,
             Clock clock = system_clock());
+
+  // The appointment desk whose free slots the triage desk offers (an area
+  // that takes appointments): its first free slot instead of the next
+  // staffed weekday, and the deadline rule on that slot
+  // (advise_against_deadline). Null (the default): weekdays only. Must work
+  // on the same store and outlive this front desk.
+  void use_appointments(AppointmentDesk* appointments) { appointments_ = appointments; }
 
   // Registers one inquiry. kInvalidArgument (no area, a bad CPR number),
   // kNotFound (the municipality has no configuration), kForbidden (not on
@@ -179,10 +188,14 @@ class FrontDesk {
   Result<InquiryOutcome> prepare(const InquiryRequest& request) const;
   Status store(InquiryOutcome& outcome);
 
+  // The triage advice with the area's real slots, when it takes appointments.
+  void offer_slots(TriageAdvice& triage, const InquiryRequest& request) const;
+
   FrontDeskStore& store_;
   const Organisation& organisation_;
   DanishCalendar calendar_;
   Clock clock_;
+  AppointmentDesk* appointments_ = nullptr;
 };
 
 }  // namespace sagsflow

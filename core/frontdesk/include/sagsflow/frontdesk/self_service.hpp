@@ -90,6 +90,7 @@ struct ServiceOffer {
   SelfServiceMode mode = SelfServiceMode::kNone;
   std::string why;                  // Danish; set when mode is not form
   std::string processing_deadline;  // the published deadline, described ("2 arbejdsdage"); empty: none
+  bool bookable = false;            // time can be booked for the area (its `appointments` setting)
 };
 
 struct ServiceForm {
