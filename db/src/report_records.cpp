@@ -166,7 +166,8 @@ Result<std::vector<CaseAnswer>> SqlStore::case_answers(const InquiryCountFilter&
     // A decision's event data holds {"decision":{...}} (case_state.hpp); the
     // text is matched, so a form field of that name could match too: each
     // candidate's data is parsed below before it counts.
-    std::vector<std::string> params{f.municipality, f.from, f.to, "%\"decision\":{%"};
+    // The placeholders are bound in the order they occur in the text.
+    std::vector<std::string> params{"%\"decision\":{%", f.municipality, f.from, f.to};
     std::string in;
     for (Channel c : channels) {
       in += fmt::format("{}:p{}", in.empty() ? "" : ", ", params.size());
@@ -175,8 +176,8 @@ Result<std::vector<CaseAnswer>> SqlStore::case_answers(const InquiryCountFilter&
     std::string query =
         "SELECT i.id, i.channel, i.area, i.at, c.status, c.updated_at, COALESCE(e.at, ''), COALESCE(e.data, '') "
         "FROM inquiries i JOIN cases c ON c.id = i.case_id "
-        "LEFT JOIN case_events e ON e.case_id = c.id AND e.data LIKE :p3 "
-        "WHERE i.municipality = :p0 AND i.at >= :p1 AND i.at < :p2 AND i.channel IN (" + in + ")";
+        "LEFT JOIN case_events e ON e.case_id = c.id AND e.data LIKE :p0 "
+        "WHERE i.municipality = :p1 AND i.at >= :p2 AND i.at < :p3 AND i.channel IN (" + in + ")";
     query += unit_and_area(f, params, "i.");
     query += " ORDER BY i.at, i.id, e.seq";
     long long id = 0;
