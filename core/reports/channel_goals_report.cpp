@@ -341,12 +341,12 @@ void write_channel_goals_table(const ChannelReport& r, std::ostream& out) {
                        percent(g.digital_share_step->share), format_date(g.digital_share_step->by),
                        r.digital_share() >= g.digital_share_step->share ? "met" : "not met");
   }
-  out << fmt::format("KOMHEN {:<17} {:>12} {:>12} {:>12} {:>9}\n", "CHANNEL", "GENERAL", "CASE INFO", "TRANSACTION",
+  out << fmt::format("KOMHEN {:<22} {:>12} {:>12} {:>12} {:>9}\n", "CHANNEL", "GENERAL", "CASE INFO", "TRANSACTION",
                      "ALL");
   for (const auto& [channel, per] : g.komhen) {
     long long all = 0;
     for (const auto& [type, n] : per) all += n;
-    out << fmt::format("       {:<17} {:>12} {:>12} {:>12} {:>9}\n", channel_key(channel),
+    out << fmt::format("       {:<22} {:>12} {:>12} {:>12} {:>9}\n", channel_key(channel),
                        per.at(InquiryType::kGeneralInformation), per.at(InquiryType::kCaseInformation),
                        per.at(InquiryType::kTransaction), all);
   }
