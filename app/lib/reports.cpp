@@ -100,6 +100,35 @@ Result<std::vector<BacklogItem>> backlog_from_counts(Installation& inst, const R
   return backlog;
 }
 
+// The service goals, hour profile and per-area strategies (channel_goals_report.hpp):
+// the store's counts, and the cases opened on the channels whose goals need them.
+Status add_goals(Installation& inst, const ReportRequest& request, db::SqlStore::Counting how, ChannelReport& report) {
+  const InquiryCountFilter filter{request.municipality, request.from, request.to, request.unit, request.area};
+  ChannelGoalInputs in;
+  auto hours = inst.store->count_inquiries_by_hour(filter);
+  if (!hours.ok()) return hours.status();
+  in.hours = std::move(*hours);
+  if (!report.strategy.areas.empty()) {
+    auto areas = inst.store->count_inquiries_by_area(filter, how);
+    if (!areas.ok()) return areas.status();
+    in.areas = std::move(*areas);
+  }
+  std::vector<Channel> answered;
+  for (const auto& goal : report.strategy.goals) {
+    const bool by_cases = goal.measure == GoalMeasure::kAnswerWithinDays || goal.measure == GoalMeasure::kDecisionAtOnce;
+    if (by_cases && std::find(answered.begin(), answered.end(), goal.channel) == answered.end()) {
+      answered.push_back(goal.channel);
+    }
+  }
+  auto answers = inst.store->case_answers(filter, answered);
+  if (!answers.ok()) return answers.status();
+  in.answers = std::move(*answers);
+  // Waiting at the counter: no queue tickets are registered yet (in.counter_waiting stays empty).
+  in.today = inst.engine->today();
+  add_channel_goals(report, in);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ChannelReport> channel_report(Installation& inst, const Actor& actor, const ReportRequest& request,
@@ -129,7 +158,9 @@ Result<ChannelReport> channel_report(Installation& inst, const Actor& actor, con
   auto backlog = how == db::SqlStore::Counting::kKept ? backlog_from_counts(inst, request)
                                                       : backlog_of_cases(inst, request, false);
   if (!backlog.ok()) return backlog.status();
-  return build_channel_report(request, m->channel_strategy, *counts, *deadlines, *backlog);
+  auto report = build_channel_report(request, m->channel_strategy, *counts, *deadlines, *backlog);
+  if (auto st = add_goals(inst, request, how, report); !st.ok()) return st;
+  return report;
 }
 
 }  // namespace sagsflow::app

@@ -50,6 +50,10 @@ const TEXT = {
     self_service_rate: 'Selvbetjeningsgrad', first_contact: 'Løst ved første kontakt', digital_share: 'Digital andel',
     digital_written: 'Digital andel af skriftlig kommunikation', other_authorities: 'For andre myndigheder', forwarded: 'Videresendt',
     kept: 'Frister overholdt', backlog: 'Sager i kø', saving: 'Besparelse', csv: 'Hent CSV', total: 'I alt',
+    goals: 'Servicemål', goal: 'Mål', measured: 'Målt', met: 'Opfyldt', not_measured: 'Ikke målt', goal_met: 'opfyldt',
+    goal_not_met: 'ikke opfyldt', path: 'Digital andel mod målsætningen', target_by: 'Mål senest', komhen: 'Henvendelser efter kanal og type (KOMHEN)',
+    hour_profile: 'Henvendelser efter time og ugedag (dansk tid)', hour: 'Time', area_strategy: 'Kanalstrategi pr. område',
+    primary: 'Primær kanal', primary_share: 'Andel via primær kanal', weekdays: ['Man', 'Tir', 'Ons', 'Tor', 'Fre', 'Lør', 'Søn'],
   },
   en: {
     skip: 'Skip to content', signout: 'Sign out', loading: 'Loading…', lang: 'Dansk',
@@ -96,6 +100,10 @@ const TEXT = {
     self_service_rate: 'Self-service rate', first_contact: 'Resolved at first contact', digital_share: 'Digital share',
     digital_written: 'Digital share of written communication', other_authorities: 'For other authorities', forwarded: 'Forwarded',
     kept: 'Deadlines kept', backlog: 'Cases waiting', saving: 'Saving', csv: 'Download CSV', total: 'Total',
+    goals: 'Service goals', goal: 'Goal', measured: 'Measured', met: 'Met', not_measured: 'Not measured', goal_met: 'met',
+    goal_not_met: 'not met', path: 'Digital share against the target path', target_by: 'Target by', komhen: 'Inquiries by channel and type (KOMHEN)',
+    hour_profile: 'Inquiries by hour and weekday (Danish time)', hour: 'Hour', area_strategy: 'Channel strategy per area',
+    primary: 'Primary channel', primary_share: 'Share through the primary channel', weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   },
 };
 
@@ -655,7 +663,56 @@ async function reportsPage() {
     r.shifts.length ? h('div', { class: 'notice', id: 'shift-result' }, r.shifts.map((s) =>
       h('p', {}, `${t('shift')}: ${s.from} → ${s.to} ${pct(s.share)}: ${Math.round(s.inquiries_moved).toLocaleString('da-DK')} · ${t('saving')} ${Math.round(s.saving_kr).toLocaleString('da-DK')} kr · ${t('digital_share')} ${pct(s.digital_share_after)}`))) : null,
     h('h2', {}, t('backlog')), table([t('queue'), t('backlog'), '0-7', '8-30', '31-90', '91+'],
-      r.backlog.map((b) => [b.queue, String(b.cases), ...['0-7', '8-30', '31-90', '91+'].map((k) => String(b.by_age_days[k] || 0))])));
+      r.backlog.map((b) => [b.queue, String(b.cases), ...['0-7', '8-30', '31-90', '91+'].map((k) => String(b.by_age_days[k] || 0))])),
+    goalSections(r));
+}
+
+// The service goals against what was measured, the digital share against its
+// path, the KOMHEN matrix, the hour-of-day profile and the per-area strategies.
+function goalSections(r) {
+  const n = (x) => Number(x).toLocaleString('da-DK');
+  const verdict = (met) => h('span', { class: met ? 'ok' : 'no' }, met ? t('goal_met') : t('goal_not_met'));
+  const out = [];
+  if (r.service_goals && r.service_goals.length) {
+    out.push(h('h2', { id: 'goals-heading' }, t('goals')), h('div', { id: 'service-goals' }, table([t('channel'), t('goal'), t('measured'), t('met')],
+      r.service_goals.map((g) => [g.label_da, state.lang === 'da' ? g.goal_da : g.goal_en,
+        g.measured ? `${pct(g.measured_share)} (${n(g.within)} / ${n(g.counted)})` : `${t('not_measured')}: ${state.lang === 'da' ? g.not_measured_da : g.not_measured}`,
+        g.measured ? verdict(g.met) : '–']))));
+  }
+  if (r.digital_share_path) {
+    const p = r.digital_share_path;
+    out.push(h('h2', {}, t('path')), h('div', { id: 'digital-share-path' }, table([t('target_by'), t('target'), t('actual'), t('met')],
+      p.path.map((s) => [s.by, pct(s.share), s.by === p.in_force.by ? pct(p.actual) : '', s.by === p.in_force.by ? verdict(p.met) : '']))));
+  }
+  if (r.komhen) {
+    const types = r.komhen.types;
+    out.push(h('h2', {}, t('komhen')), h('div', { id: 'komhen' }, table([t('channel'), ...types.map((x) => x.label_da), t('total'), t('share')],
+      [...r.komhen.rows.map((row) => [row.label_da, ...types.map((x) => `${n(row[x.type])} (${pct(row.type_shares[x.type])})`), n(row.inquiries), pct(row.share)]),
+        [t('total'), ...types.map((x) => `${n(r.komhen.totals[x.type])} (${pct(r.komhen.totals.type_shares[x.type])})`), n(r.komhen.totals.inquiries), '']])));
+  }
+  if (r.hour_profile) out.push(h('h2', { id: 'hour-profile-heading' }, t('hour_profile')), hourTable(r.hour_profile));
+  if (r.area_strategies && r.area_strategies.length) {
+    out.push(h('h2', {}, t('area_strategy')), h('div', { id: 'area-strategies' }, table([t('area'), t('primary'), t('inquiries'), t('primary_share'), t('note')],
+      r.area_strategies.map((a) => [a.area, a.primary_label_da, n(a.inquiries), pct(a.primary_share), a.note]))));
+  }
+  return out;
+}
+
+// A real table (hours down, weekdays across, with headers) shaded like a heat map.
+function hourTable(profile) {
+  const days = t('weekdays');
+  const max = Math.max(1, ...profile.hours.flatMap((row) => row.by_weekday));
+  const cell = (v) => {
+    const level = v === 0 ? 0 : Math.min(4, 1 + Math.floor((v / max) * 4));
+    return h('td', { class: `heat heat-${level}` }, Number(v).toLocaleString('da-DK'));
+  };
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'hour-profile-heading', id: 'hour-profile' },
+    h('table', { class: 'heatmap' },
+      h('caption', { class: 'muted' }, profile.time_zone),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('hour')), days.map((d) => h('th', { scope: 'col' }, d)), h('th', { scope: 'col' }, t('total')))),
+      h('tbody', {}, profile.hours.map((row) => h('tr', {},
+        h('th', { scope: 'row' }, `${String(row.hour).padStart(2, '0')}-${String((row.hour + 1) % 24).padStart(2, '0')}`),
+        row.by_weekday.map(cell), h('td', {}, Number(row.inquiries).toLocaleString('da-DK')))))));
 }
 
 function simulationForm() {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "channel_goals_parts.hpp"
 #include "config_parts.hpp"
 #include "hours_reader.hpp"
 #include "sagsflow/domain/text_file.hpp"
@@ -514,14 +515,18 @@ void read_counting_weeks(Checker& c, const YAML::Node& weeks, ChannelStrategy& s
   }
 }
 
-// channel_strategy (optional): targets, costs per channel and their source, counting weeks.
-void read_channel_strategy(Checker& c, const YAML::Node& cs, ChannelStrategy& strategy) {
+// channel_strategy (optional): targets, costs per channel and their source, counting weeks;
+// service goals, the digital share's path and per-area strategies (channel_goals.cpp).
+void read_channel_strategy(Checker& c, const YAML::Node& cs, ChannelStrategy& strategy, const Declared& d) {
   if (!cs || !c.expect_map(cs, "channel_strategy")) return;
-  c.check_keys(cs, "channel_strategy", {"targets", "costs_kr", "cost_source", "counting_weeks"});
+  std::set<std::string> keys{"targets", "costs_kr", "cost_source", "counting_weeks"};
+  keys.insert(channel_goal_keys().begin(), channel_goal_keys().end());
+  c.check_keys(cs, "channel_strategy", keys);
   read_channel_targets(c, cs["targets"], strategy);
   const std::string source = cs["cost_source"] ? cs["cost_source"].as<std::string>("") : "the municipality file";
   read_channel_costs(c, cs["costs_kr"], source, strategy);
   read_counting_weeks(c, cs["counting_weeks"], strategy);
+  read_channel_goals(c, cs, d.areas, strategy);
 }
 
 // A CVR number: 8 digits, the first not 0, whose weighted sum (2 7 6 5 4 3 2 1) is divisible by 11.
@@ -831,7 +836,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   read_staff(c, root["staff"], m, declared);
   read_service_areas(c, root["service_areas"], m, declared);
   read_agreements(c, root["agreements"], m, declared);
-  read_channel_strategy(c, root["channel_strategy"], m.channel_strategy);
+  read_channel_strategy(c, root["channel_strategy"], m.channel_strategy, declared);
   read_calendar(c, root["calendar"], m.calendar);
   read_post_delivery_days(c, root["post_delivery_days"], m.post_delivery_days);
   read_letters(c, root["letters"], m.letters);

@@ -92,7 +92,12 @@ ChannelReport build_channel_report(const ReportRequest& request, const ChannelSt
   r.request = request;
   r.strategy = strategy;
   r.deadlines = deadlines;
-  for (Channel c : kChannels) r.by_channel[c] = 0;
+  for (Channel c : kChannels) {
+    r.by_channel[c] = 0;
+    for (InquiryType t : {InquiryType::kGeneralInformation, InquiryType::kCaseInformation, InquiryType::kTransaction}) {
+      r.goals.komhen[c][t] = 0;
+    }
+  }
   const std::set<std::string> weeks(strategy.counting_weeks.begin(), strategy.counting_weeks.end());
   std::set<std::string> found;
   for (const auto& row : counts) {
@@ -105,6 +110,7 @@ ChannelReport build_channel_report(const ReportRequest& request, const ChannelSt
     r.inquiries += row.count;
     r.by_channel[row.channel] += row.count;
     r.trend[bucket][row.channel] += row.count;
+    r.goals.komhen[row.channel][row.type] += row.count;
     if (row.type == InquiryType::kTransaction) {
       r.transactions += row.count;
       r.trend_transactions[bucket].first += row.count;
@@ -181,7 +187,7 @@ json report_json(const ChannelReport& r) {
   }
   const long long kept = r.deadlines.closed_in_time;
   const long long breached = r.deadlines.closed_after_breach + r.deadlines.open_breached;
-  return {
+  json out = {
       {"municipality", r.request.municipality},
       {"from", r.request.from},
       {"to", r.request.to},
@@ -215,6 +221,8 @@ json report_json(const ChannelReport& r) {
       {"cost_kr_per_year", r.cost_kr() * r.annual_factor},
       {"shifts", shifts},
   };
+  add_channel_goals_json(r, out);
+  return out;
 }
 
 std::string report_csv(const ChannelReport& r) {
@@ -250,6 +258,7 @@ std::string report_csv(const ChannelReport& r) {
     out << csv_row({"shift", s["from"].get<std::string>() + "->" + s["to"].get<std::string>(),
                     f0(s["inquiries_moved"].get<double>()), f4(s["share"].get<double>()), f0(s["saving_kr"].get<double>())});
   }
+  write_channel_goals_csv(r, out);
   return out.str();
 }
 
@@ -298,6 +307,7 @@ std::string report_table(const ChannelReport& r) {
                          percent(t["self_service_rate"].get<double>()));
     }
   }
+  write_channel_goals_table(r, out);
   return out.str();
 }
 

@@ -77,6 +77,149 @@ Result<std::vector<InquiryCount>> SqlStore::count_inquiries(const InquiryCountFi
   });
 }
 
+namespace {
+
+// " AND unit = :pN AND area = :pN+1" for the filter's unit and area, their values added to `params`.
+std::string unit_and_area(const InquiryCountFilter& f, std::vector<std::string>& params, const char* prefix = "") {
+  std::string where;
+  if (f.unit) {
+    where += fmt::format(" AND {}unit = :p{}", prefix, params.size());
+    params.push_back(*f.unit);
+  }
+  if (f.area) {
+    where += fmt::format(" AND {}area = :p{}", prefix, params.size());
+    params.push_back(*f.area);
+  }
+  return where;
+}
+
+}  // namespace
+
+Result<std::vector<InquiryHourCount>> SqlStore::count_inquiries_by_hour(const InquiryCountFilter& f) {
+  using List = std::vector<InquiryHourCount>;
+  return guarded_read(*impl_, "counting inquiries by hour", [&]() -> Result<List> {
+    std::vector<std::string> params{f.municipality, f.from, f.to};
+    std::string query = "SELECT substr(at, 1, 13), channel, COUNT(*) FROM inquiries WHERE municipality = :p0 "
+                        "AND at >= :p1 AND at < :p2";
+    query += unit_and_area(f, params);
+    query += " GROUP BY 1, 2 ORDER BY 1, 2";
+    std::string hour, channel;
+    long long n = 0;
+    soci::statement st(impl_->sql);
+    for (auto& p : params) st.exchange(soci::use(p));
+    st.exchange(soci::into(hour));
+    st.exchange(soci::into(channel));
+    st.exchange(soci::into(n));
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute();
+    List out;
+    while (st.fetch()) {
+      auto c = channel_from_key(channel);
+      if (!c) return Internal(fmt::format("the inquiry register has an unknown channel ({})", channel));
+      out.push_back({hour, *c, n});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<InquiryAreaCount>> SqlStore::count_inquiries_by_area(const InquiryCountFilter& f, Counting how) {
+  using List = std::vector<InquiryAreaCount>;
+  return guarded_read(*impl_, "counting inquiries by area", [&]() -> Result<List> {
+    std::vector<std::string> params{f.municipality, f.from, f.to};
+    const bool kept = how == Counting::kKept && is_day(f.from) && is_day(f.to);
+    std::string query = kept ? "SELECT day, area, channel, CAST(SUM(n) AS BIGINT) FROM inquiry_day_counts "
+                               "WHERE municipality = :p0 AND day >= :p1 AND day < :p2"
+                             : "SELECT substr(at, 1, 10), area, channel, COUNT(*) FROM inquiries "
+                               "WHERE municipality = :p0 AND at >= :p1 AND at < :p2";
+    query += unit_and_area(f, params);
+    query += " GROUP BY 1, 2, 3";
+    if (kept) query += " HAVING SUM(n) <> 0";
+    query += " ORDER BY 1, 2, 3";
+    std::string day, area, channel;
+    long long n = 0;
+    soci::statement st(impl_->sql);
+    for (auto& p : params) st.exchange(soci::use(p));
+    st.exchange(soci::into(day));
+    st.exchange(soci::into(area));
+    st.exchange(soci::into(channel));
+    st.exchange(soci::into(n));
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute();
+    List out;
+    while (st.fetch()) {
+      auto c = channel_from_key(channel);
+      if (!c) return Internal(fmt::format("the inquiry register has an unknown channel ({})", channel));
+      out.push_back({day, area, *c, n});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<CaseAnswer>> SqlStore::case_answers(const InquiryCountFilter& f, const std::vector<Channel>& channels) {
+  using List = std::vector<CaseAnswer>;
+  if (channels.empty()) return List{};
+  return guarded_read(*impl_, "reading when cases were answered", [&]() -> Result<List> {
+    // A decision's event data holds {"decision":{...}} (case_state.hpp); the
+    // text is matched, so a form field of that name could match too: each
+    // candidate's data is parsed below before it counts.
+    // The placeholders are bound in the order they occur in the text.
+    std::vector<std::string> params{"%\"decision\":{%", f.municipality, f.from, f.to};
+    std::string in;
+    for (Channel c : channels) {
+      in += fmt::format("{}:p{}", in.empty() ? "" : ", ", params.size());
+      params.push_back(channel_key(c));
+    }
+    std::string query =
+        "SELECT i.id, i.channel, i.area, i.at, c.status, c.updated_at, COALESCE(e.at, ''), COALESCE(e.data, '') "
+        "FROM inquiries i JOIN cases c ON c.id = i.case_id "
+        "LEFT JOIN case_events e ON e.case_id = c.id AND e.data LIKE :p0 "
+        "WHERE i.municipality = :p1 AND i.at >= :p2 AND i.at < :p3 AND i.channel IN (" + in + ")";
+    query += unit_and_area(f, params, "i.");
+    query += " ORDER BY i.at, i.id, e.seq";
+    long long id = 0;
+    std::string channel, area, at, status, updated_at, event_at, event_data;
+    soci::statement st(impl_->sql);
+    for (auto& p : params) st.exchange(soci::use(p));
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(channel));
+    st.exchange(soci::into(area));
+    st.exchange(soci::into(at));
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(updated_at));
+    st.exchange(soci::into(event_at));
+    st.exchange(soci::into(event_data));
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute();
+    List out;
+    // One row per inquiry and candidate event, in event order: the inquiry's
+    // first decision answers it; without one its closing does.
+    long long last_id = 0;
+    bool decided = false;
+    while (st.fetch()) {
+      auto c = channel_from_key(channel);
+      if (!c) return Internal(fmt::format("the inquiry register has an unknown channel ({})", channel));
+      if (id != last_id || out.empty()) {
+        last_id = id;
+        decided = false;
+        out.push_back({*c, area, at, status == "closed" ? updated_at : std::string()});
+      }
+      if (decided || event_at.empty()) continue;
+      const auto data = nlohmann::json::parse(event_data, nullptr, false);
+      if (data.is_object() && data.contains("decision")) {
+        out.back().answered_at = event_at;
+        decided = true;
+      }
+    }
+    return out;
+  });
+}
+
 Result<std::vector<SqlStore::OpenCaseGroup>> SqlStore::count_open_cases_by_day(const std::string& municipality,
                                                                                Counting how) {
   using List = std::vector<OpenCaseGroup>;

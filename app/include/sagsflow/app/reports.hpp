@@ -21,6 +21,11 @@ namespace sagsflow::app {
 // one by one as before. With kRecount every count is taken from the rows and
 // every open case placed by queue_of (what the report did before schema 11):
 // the same report, for checks and the bench.
+//
+// The service goals, hour profile and per-area strategies
+// (channel_goals_report.hpp) are added from the store's hour and area counts
+// and the cases opened on the goals' channels, judged against the engine's
+// today; waiting at the counter has no source yet (no queue tickets).
 Result<ChannelReport> channel_report(Installation& installation, const Actor& actor, const ReportRequest& request,
                                      db::SqlStore::Counting how = db::SqlStore::Counting::kKept);
 

@@ -401,6 +401,20 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
   // aggregates; any other period is counted from the inquiries.
   Result<std::vector<InquiryCount>> count_inquiries(const InquiryCountFilter& filter,
                                                     Counting how = Counting::kKept);
+  // For the channel report's goals and profiles (channel_goals_report.hpp),
+  // with the filter's period, unit and area:
+  // - inquiries per UTC hour ("YYYY-MM-DDTHH") and channel, ordered by both,
+  //   counted from the inquiries (the daily aggregates have no hours: a range
+  //   of the inquiries_by_municipality index);
+  // - inquiries per day, area and channel, ordered by those, read from the
+  //   daily aggregates with kKept and a period of whole days, otherwise counted;
+  // - the cases opened from inquiries on `channels`, each with its inquiry's
+  //   time and the time of its first decision (an event whose data holds a
+  //   decision), else of its closing, ordered by the inquiry's time.
+  Result<std::vector<InquiryHourCount>> count_inquiries_by_hour(const InquiryCountFilter& filter);
+  Result<std::vector<InquiryAreaCount>> count_inquiries_by_area(const InquiryCountFilter& filter,
+                                                                Counting how = Counting::kKept);
+  Result<std::vector<CaseAnswer>> case_answers(const InquiryCountFilter& filter, const std::vector<Channel>& channels);
   // Cases of `municipality` closed in [from, to) within or after their
   // deadlines (a deadline_passed event), and open ones past one. With kKept
   // and a period of whole days (YYYY-MM-DD) from the counts of migration 13

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "sagsflow/config/channel_goals.hpp"
 #include "sagsflow/domain/domain.hpp"
 
 namespace sagsflow {
@@ -37,6 +38,11 @@ struct ChannelStrategy {
   double digital_written_share_target = 0.8;
   std::map<Channel, ChannelCost> costs;  // every channel; see default_channel_costs()
   std::vector<std::string> counting_weeks;  // "2026-W10"
+  // Service goals per channel, the digital share's dated path and the
+  // channel strategy per service area (channel_goals.hpp); empty unless set.
+  std::vector<ChannelGoal> goals;
+  std::vector<DigitalShareStep> digital_share_path;  // `by` increasing
+  std::map<std::string, AreaChannelStrategy> areas;   // service area -> its strategy
 };
 
 // The defaults: KL's 2011 benchmark for personal attendance (about 75 kr) and

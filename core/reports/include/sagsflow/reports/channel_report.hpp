@@ -20,6 +20,7 @@
 #include "sagsflow/config/channel_strategy.hpp"
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/domain/result.hpp"
+#include "sagsflow/reports/channel_goals_report.hpp"
 
 namespace sagsflow {
 
@@ -98,6 +99,10 @@ struct ChannelReport {
   // KOMHEN counting weeks: the weeks found, and the factor to a year (52 / weeks); 1 otherwise.
   std::vector<std::string> counting_weeks_found;
   double annual_factor = 1;
+  // Service goals, the digital share's path, KOMHEN matrix, hour profile and
+  // per-area strategies (channel_goals_report.hpp): the KOMHEN matrix by
+  // build_channel_report, the rest by add_channel_goals.
+  ChannelGoalsReport goals;
 
   double share(long long part, long long whole) const { return whole == 0 ? 0 : double(part) / double(whole); }
   double self_service_rate() const { return share(self_service_transactions, transactions); }
@@ -113,6 +118,12 @@ struct ChannelReport {
 ChannelReport build_channel_report(const ReportRequest& request, const ChannelStrategy& strategy,
                                    const std::vector<InquiryCount>& counts, const DeadlineCounts& deadlines,
                                    const std::vector<BacklogItem>& backlog);
+
+// Measures the strategy's goals, its digital share path, the hour profile and
+// the per-area strategies into report.goals from `inputs` (filtered to the
+// counting weeks when the report is), using the report's request, strategy
+// and figures. Never fails: what cannot be measured says why.
+void add_channel_goals(ChannelReport& report, const ChannelGoalInputs& inputs);
 
 nlohmann::json report_json(const ChannelReport& report);
 // Sections of "section,key,value[,more]" rows; the first row names the columns.
