@@ -294,12 +294,12 @@ int run(const Context& ctx, const SimulateArgs& a) {
     return fail(ctx, InvalidArgument("--compare has nothing to compare: the profile " + a.profile +
                                      " has no what_if.opening_hours, and neither --phone-close nor --phone-hours is given"));
   }
-  const bool what_if = args.phone_hours < 1 || args.phone_close_minute >= 0 || args.compare;
+  const bool changed_hours = args.phone_hours < 1 || args.phone_close_minute >= 0 || args.compare;
   if (a.queues_only) {
     if (profile.queues.empty()) {
       return fail(ctx, InvalidArgument("--queues-only needs opening_hours in the profile " + a.profile));
     }
-    return run_queues_only(ctx, profile, args, what_if);
+    return run_queues_only(ctx, profile, args, changed_hours);
   }
   std::string municipality;
   {
@@ -309,7 +309,7 @@ int run(const Context& ctx, const SimulateArgs& a) {
     if (!m.ok()) return fail(ctx, m.status());
     municipality = *m;
   }
-  if (!what_if) {  // the year itself, into the installation's database (demo data, load test)
+  if (!changed_hours) {  // the year itself, into the installation's database (demo data, load test)
     auto outcome = simulate_into(ctx, ctx.db_url, municipality, profile, args, false);
     if (!outcome.ok()) return fail(ctx, outcome.status());
     if (ctx.json) {

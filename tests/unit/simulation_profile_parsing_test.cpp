@@ -77,7 +77,7 @@ TEST(SimulationProfileParsingTest, TheExampleProfileIsReadWithItsAreasStepsAndWh
   const auto& phone = r.profile->queues.at(Channel::kPhone);
   EXPECT_EQ(app::open_intervals(phone.hours, 0), (std::vector<app::OpenInterval>{{8 * 60, 22 * 60}}));
   EXPECT_TRUE(app::open_intervals(phone.hours, 5).empty());
-  EXPECT_EQ(phone.staffing, 60);
+  EXPECT_EQ(phone.staffing, 48);
   EXPECT_EQ(phone.handling_minutes, 4.5);
   EXPECT_EQ(phone.patience_minutes, 3);
   EXPECT_EQ(phone.service_goal_minutes, 3);
