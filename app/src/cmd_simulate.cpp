@@ -130,7 +130,7 @@ void print_outcome(const std::string& title, const Outcome& o) {
   std::cout << fmt::format("{} in {:.1f} s\n", title, s.seconds);
   std::cout << fmt::format("  {} inquiries ({:.0f} a second){}\n", s.total_inquiries,
                            s.seconds > 0 ? double(s.total_inquiries) / s.seconds : 0.0,
-                           s.gave_up > 0 ? fmt::format("; {} callers gave up", s.gave_up) : "");
+                           s.gave_up > 0 ? fmt::format("; {} gave up outside the opening hours", s.gave_up) : "");
   for (const auto& [c, n] : s.inquiries) std::cout << fmt::format("    {:<24} {}\n", channel_key(c), n);
   std::cout << fmt::format("  {} cases opened, {} steps taken, {} cases closed, {} deadline events\n", s.cases_opened,
                            s.steps_taken, s.cases_closed, s.deadline_events);
@@ -362,7 +362,7 @@ int run(const Context& ctx, const SimulateArgs& a) {
   const auto pct = [](const nlohmann::json& v) { return fmt::format("{:.1f} %", v.get<double>() * 100); };
   std::cout << fmt::format("{:<26} {:>16} {:>16}\n", "inquiries", base["inquiries"].get<long long>(),
                            what_if["inquiries"].get<long long>());
-  std::cout << fmt::format("{:<26} {:>16} {:>16}\n", "callers who gave up", base["gave_up"].get<long long>(),
+  std::cout << fmt::format("{:<26} {:>16} {:>16}\n", "gave up outside the hours", base["gave_up"].get<long long>(),
                            what_if["gave_up"].get<long long>());
   std::cout << fmt::format("{:<26} {:>16} {:>16}\n", "digital share", pct(base["digital_share"]),
                            pct(what_if["digital_share"]));
