@@ -51,7 +51,7 @@ struct SimulationOptions {
 struct SimulationSummary {
   std::map<Channel, long long> inquiries;
   long long total_inquiries = 0;
-  long long gave_up = 0;  // displaced phone inquiries that went nowhere (outside the hours; see queues for waiting ones)
+  long long gave_up = 0;  // displaced inquiries (outside the hours) that went nowhere; those who gave up waiting: queues
   // The queued channels (opening hours in the profile): the year's figures and each day's.
   std::map<Channel, QueueFigures> queues;
   std::map<Channel, nlohmann::json> queue_days;
