@@ -99,7 +99,18 @@ json SimulationSummary::to_json() const {
   for (const auto& [c, n] : inquiries) channels[channel_key(c)] = n;
   return {{"inquiries", total_inquiries}, {"by_channel", channels}, {"gave_up", gave_up},
           {"cases_opened", cases_opened}, {"steps_taken", steps_taken}, {"cases_closed", cases_closed},
-          {"refusals", refusals}, {"deadline_events", deadline_events}, {"seconds", seconds}};
+          {"refusals", refusals}, {"deadline_events", deadline_events}, {"seconds", seconds},
+          {"queues", queues_json(queues, queue_days)}, {"queue_contacts", queue_contacts},
+          {"queue_seconds", queue_seconds}};
+}
+
+json queues_json(const std::map<Channel, QueueFigures>& queues, const std::map<Channel, json>& days) {
+  json out = json::object();
+  for (const auto& [c, f] : queues) {
+    out[channel_key(c)] = f.to_json();
+    if (auto d = days.find(c); d != days.end()) out[channel_key(c)]["by_day"] = d->second;
+  }
+  return out;
 }
 
 Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, const SimulationProfile& profile,
@@ -146,7 +157,11 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
   std::map<Channel, double> volumes;
   SimulationSummary sum;
   for (const auto& [c, v] : profile.volumes) volumes[c] += v * options.scale;
-  if (options.phone_hours < 1 && volumes.contains(Channel::kPhone)) {
+  ContactQueues queues(profile,
+                       scenario_hours(profile, options.what_if_hours, options.phone_close, options.phone_hours),
+                       inst.engine->calendar());
+  // Without phone hours in the profile, the what-if moves a fixed share of the year's calls.
+  if (options.phone_hours < 1 && volumes.contains(Channel::kPhone) && !profile.queues.contains(Channel::kPhone)) {
     const double displaced = volumes[Channel::kPhone] * (1 - options.phone_hours);
     volumes[Channel::kPhone] -= displaced;
     double moved = 0;
@@ -218,14 +233,27 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
     const bool working_day = cal.is_working_day(today);
     seconds_today = 0;
     const unsigned month = static_cast<unsigned>(std::chrono::year_month_day(today).month()) - 1;
-    // Today's inquiries.
+    // Today's queues (at the profile's own volumes), then today's inquiries:
+    // a queued channel's are its answered contacts, scaled.
+    ContactQueues::Day queued;
+    if (!queues.empty()) {
+      const auto queue_started = std::chrono::steady_clock::now();
+      queued = queues.run_day(today);
+      sum.queue_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - queue_started).count();
+    }
+    std::map<Channel, double> expected_today;
     for (const auto& [channel, yearly] : volumes) {
+      if (profile.queues.contains(channel)) continue;
       const bool staffed = channel == Channel::kPersonalAttendance || channel == Channel::kPhone ||
                            channel == Channel::kAssistedSelfService;
       if (staffed && !working_day) continue;
       const int open_days = staffed ? working[month] : all[month];
       if (open_days == 0) continue;
-      const double expected = yearly * (profile.seasonality[month] / weight_sum) / open_days;
+      expected_today[channel] = yearly * (profile.seasonality[month] / weight_sum) / open_days;
+    }
+    for (const auto& [channel, n] : queued.answered) expected_today[channel] += double(n) * options.scale;
+    for (const auto& [channel, n] : queued.moved_out) expected_today[channel] += double(n) * options.scale;
+    for (const auto& [channel, expected] : expected_today) {
       long long n = static_cast<long long>(expected);
       if (unit(rng) < expected - double(n)) ++n;
       for (long long i = 0; i < n; ++i) {
@@ -323,6 +351,10 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
     if (auto committed = inst.store->end_group(); !committed.ok()) return committed;
     if (options.progress) options.progress(day + 1, days, sum.total_inquiries);
   }
+  sum.queues = queues.totals();
+  sum.queue_days = queues.days();
+  sum.queue_contacts = queues.contacts();
+  for (const auto& [c, f] : sum.queues) sum.gave_up += f.displaced_gave_up;
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return sum;
 }

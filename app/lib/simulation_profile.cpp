@@ -5,9 +5,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cmath>
 #include <set>
 
 #include "sagsflow/config/yaml_bounds.hpp"
+#include "sagsflow/domain/complaint_deadline.hpp"
 
 namespace sagsflow::app {
 
@@ -54,7 +56,135 @@ struct ProfileReader {
     }
     return out;
   }
+  // The channel of a key, or an error at it.
+  std::optional<Channel> channel_key_at(const YAML::Node& key, const std::string& what) {
+    const auto c = key.IsScalar() ? channel_from_key(key.Scalar()) : std::nullopt;
+    if (!c) error(key, fmt::format("{}: '{}' is not a channel", what, key.IsScalar() ? key.Scalar() : std::string()));
+    return c;
+  }
+  // A number above 0 and at most `max`.
+  double positive(const YAML::Node& n, const std::string& what, double max) {
+    try {
+      const double v = n.as<double>();
+      if (v > 0 && v <= max) return v;
+    } catch (const YAML::Exception&) {
+    }
+    error(n, fmt::format("{} must be a number above 0 and at most {}", what, max));
+    return 0;
+  }
+  // A channel's rules: [{days: [monday, ...], open: "HH:MM-HH:MM"}, ...].
+  WeeklyHours hours(const YAML::Node& n, const std::string& what) {
+    WeeklyHours out;
+    if (!n.IsSequence()) {
+      error(n, what + " must be a list of {days: [monday, ...], open: \"HH:MM-HH:MM\"}");
+      return out;
+    }
+    for (const auto& rule : n) {
+      keys(rule, what + " rule", {"days", "open"});
+      if (!rule.IsMap()) continue;
+      OpeningRule r;
+      const auto days = rule["days"];
+      if (!days) error(rule, what + ": a rule needs its 'days' (monday ... sunday)");
+      else if (!days.IsSequence() || days.size() == 0) error(days, what + ".days must list weekdays (monday ... sunday)");
+      else for (const auto& d : days) {
+        const auto i = d.IsScalar() ? weekday_index_from_key(d.Scalar()) : std::nullopt;
+        if (!i) error(d, fmt::format("{}.days: '{}' is not a weekday (monday ... sunday)", what, d.IsScalar() ? d.Scalar() : ""));
+        else r.days[static_cast<size_t>(*i)] = true;
+      }
+      const auto open = rule["open"];
+      const auto range = open && open.IsScalar() ? parse_clock_range(open.Scalar()) : std::nullopt;
+      if (!open) error(rule, what + ": a rule needs its hours, open: \"HH:MM-HH:MM\"");
+      else if (!range) {
+        error(open, fmt::format("{}.open must be \"HH:MM-HH:MM\" (00:00 to 24:00) opening before it closes, not '{}'",
+                                what, open.IsScalar() ? open.Scalar() : ""));
+      } else {
+        r.open = range->first;
+        r.close = range->second;
+      }
+      out.push_back(r);
+    }
+    return out;
+  }
 };
+
+bool staffed_channel(Channel c) {
+  return c == Channel::kPersonalAttendance || c == Channel::kPhone || c == Channel::kAssistedSelfService;
+}
+
+// opening_hours, arrivals_by_hour, staffing, handling_minutes, patience_minutes
+// and service_goal_minutes: one queue per channel with opening hours.
+void read_queues(ProfileReader& r, const YAML::Node& root, SimulationProfile& p) {
+  std::map<Channel, YAML::Node> where;  // the channel's key under opening_hours, for errors
+  if (const auto oh = root["opening_hours"]) {
+    if (!oh.IsMap()) r.error(oh, "opening_hours must map channels to their rules");
+    else for (const auto& kv : oh) {
+      const auto c = r.channel_key_at(kv.first, "opening_hours");
+      if (!c) continue;
+      if (!staffed_channel(*c)) {
+        r.error(kv.first, fmt::format("opening_hours: {} has no opening hours (only personal_attendance, phone and "
+                                      "assisted_self_service are staffed)", kv.first.Scalar()));
+        continue;
+      }
+      p.queues[*c].hours = r.hours(kv.second, "opening_hours." + kv.first.Scalar());
+      where[*c] = kv.first;
+    }
+  }
+  // Each of the other keys maps channels with opening hours to a value.
+  const auto per_channel = [&](const char* key, const auto& read) {
+    std::set<Channel> seen;
+    if (const auto n = root[key]) {
+      if (!n.IsMap()) r.error(n, fmt::format("{} must map channels to their values", key));
+      else for (const auto& kv : n) {
+        const auto c = r.channel_key_at(kv.first, key);
+        if (!c) continue;
+        if (!p.queues.contains(*c)) {
+          r.error(kv.first, fmt::format("{}: {} has no opening_hours", key, kv.first.Scalar()));
+          continue;
+        }
+        read(p.queues[*c], kv.second, fmt::format("{}.{}", key, kv.first.Scalar()));
+        seen.insert(*c);
+      }
+    }
+    return seen;
+  };
+  const auto require = [&](const char* key, const std::set<Channel>& seen) {
+    for (const auto& [c, at] : where) {
+      if (!seen.contains(c)) r.error(at, fmt::format("{} has opening_hours but no {}", channel_key(c), key));
+    }
+  };
+  require("arrivals_by_hour", per_channel("arrivals_by_hour", [&](SimulationQueueChannel& q, const YAML::Node& n,
+                                                                   const std::string& what) {
+    if (!n.IsMap()) return r.error(n, what + " must map hours (0 to 23) to shares of the day's demand");
+    double sum = 0;
+    for (const auto& h : n) {
+      int hour = -1;
+      const std::string k = h.first.IsScalar() ? h.first.Scalar() : "";
+      const auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), hour);
+      if (ec != std::errc() || end != k.data() + k.size() || hour < 0 || hour > 23) {
+        r.error(h.first, fmt::format("{}: '{}' is not an hour from 0 to 23", what, k));
+        continue;
+      }
+      sum += q.arrivals_by_hour[static_cast<size_t>(hour)] = r.number(h.second, fmt::format("{}.{}", what, hour), 0, 1);
+    }
+    if (sum < 0.99 || sum > 1.01) r.error(n, fmt::format("{}: the shares add up to {:.3f}, not about 1", what, sum));
+  }));
+  require("staffing", per_channel("staffing", [&](SimulationQueueChannel& q, const YAML::Node& n, const std::string& what) {
+    const double v = r.positive(n, what, 100000);
+    if (v > 0 && v != std::floor(v)) r.error(n, what + " must be a whole number of agents or desks");
+    q.staffing = static_cast<int>(v);
+  }));
+  require("handling_minutes", per_channel("handling_minutes", [&](SimulationQueueChannel& q, const YAML::Node& n,
+                                                                   const std::string& what) {
+    q.handling_minutes = r.positive(n, what, 1440);
+  }));
+  require("patience_minutes", per_channel("patience_minutes", [&](SimulationQueueChannel& q, const YAML::Node& n,
+                                                                   const std::string& what) {
+    q.patience_minutes = r.positive(n, what, 1440);
+  }));
+  per_channel("service_goal_minutes", [&](SimulationQueueChannel& q, const YAML::Node& n, const std::string& what) {
+    q.service_goal_minutes = r.positive(n, what, 1440);
+  });
+}
 
 }  // namespace
 
@@ -73,7 +203,9 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
     return out;
   }
   SimulationProfile p;
-  r.keys(root, "the profile", {"name", "year", "volumes", "general_share", "seasonality", "areas", "what_if", "seed"});
+  r.keys(root, "the profile", {"name", "year", "volumes", "general_share", "seasonality", "areas", "what_if", "seed",
+                                 "opening_hours", "arrivals_by_hour", "staffing", "handling_minutes", "patience_minutes",
+                                 "service_goal_minutes"});
   if (!r.errors.empty()) return {std::nullopt, r.errors};
   p.name = root["name"] ? root["name"].as<std::string>("") : std::string(file_name);
   if (root["year"]) p.year = static_cast<int>(r.number(root["year"], "year", 2000, 2100));
@@ -140,14 +272,30 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
       r.error(root["areas"], fmt::format("the areas' shares add up to {:.3f}, not 1", shares));
     }
   }
+  read_queues(r, root, p);
   // keys() reports a what_if or phone_hours that is not a mapping; only a
   // mapping is looked into (yaml-cpp throws on a scalar's subscript).
   if (const auto w = root["what_if"]) {
-    r.keys(w, "what_if", {"phone_hours"});
+    r.keys(w, "what_if", {"phone_hours", "opening_hours"});
     if (const auto hours = w.IsMap() ? w["phone_hours"] : YAML::Node()) {
       r.keys(hours, "what_if.phone_hours", {"moves_to"});
       if (const auto moves = hours.IsMap() ? hours["moves_to"] : YAML::Node()) {
         p.phone_hours_moves_to = r.channels(moves, "what_if.phone_hours.moves_to", 1);
+        double moved = 0;
+        for (const auto& [c, share] : p.phone_hours_moves_to) moved += share;
+        if (moved > 1.001) r.error(moves, fmt::format("what_if.phone_hours.moves_to: the shares add up to {:.3f}, more than 1", moved));
+      }
+    }
+    if (const auto oh = w.IsMap() ? w["opening_hours"] : YAML::Node()) {
+      if (!oh.IsMap()) r.error(oh, "what_if.opening_hours must map channels to their rules");
+      else for (const auto& kv : oh) {
+        const auto c = r.channel_key_at(kv.first, "what_if.opening_hours");
+        if (!c) continue;
+        if (!p.queues.contains(*c)) {
+          r.error(kv.first, fmt::format("what_if.opening_hours: {} has no opening_hours of its own", kv.first.Scalar()));
+          continue;
+        }
+        p.what_if_opening_hours[*c] = r.hours(kv.second, "what_if.opening_hours." + kv.first.Scalar());
       }
     }
   }

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -78,6 +80,68 @@ TEST_F(SimulationTest, AMonthOfTheCopenhagenProfileRunsThroughTheEngineAndShowsI
   }
   EXPECT_GT(phone, personal);
   EXPECT_GT(r["for_other_authorities"].get<long long>(), 0);  // housing support and tax help
+  // The phone and the counter are queues at the profile's full volumes; their
+  // answered contacts, scaled, are the inquiries registered (not those who gave up).
+  for (const auto& [channel, registered] : {std::pair{"phone", phone}, std::pair{"personal_attendance", personal}}) {
+    const auto& q = s["queues"][channel];
+    const long long offered = q["offered"], answered = q["answered"], abandoned = q["abandoned"];
+    EXPECT_EQ(offered, answered + abandoned) << channel;
+    EXPECT_GT(answered, 0) << channel;
+    EXPECT_NEAR(double(registered), double(answered) * 0.005, 4 * std::sqrt(double(answered) * 0.005) + 2) << channel;
+    EXPECT_EQ(q["by_day"].size(), 22u) << channel;  // January 2025: 23 weekdays, New Year's Day a holiday
+    EXPECT_GE(q["p90_wait_minutes"].get<double>(), 0) << channel;
+    EXPECT_LE(q["within_goal_share"].get<double>(), 1) << channel;
+  }
+  EXPECT_EQ(s["queues"]["phone"]["displaced"], 0);  // the profile's arrivals all fall within its hours
+}
+
+TEST_F(SimulationTest, TheWholeYearsQueuesRunInSecondsAndAnEarlierPhoneClosingDisplacesCallsAndLengthensTheWait) {
+  auto year = run("--json simulate " + profile_ + " --queues-only");
+  ASSERT_EQ(year.exit_code, 0) << year.err;
+  const auto y = json::parse(year.out);
+  const double seconds = y["queue_seconds"];
+  std::cout << "the Copenhagen year's queues: " << y["queue_contacts"] << " contacts in " << seconds << " s\n";
+  EXPECT_GT(y["queue_contacts"].get<long long>(), 1500000);  // 1.1 M calls and 0.49 M at the counter
+  EXPECT_NEAR(y["queues"]["phone"]["offered"].get<double>(), 1100000, 5000);
+  EXPECT_LT(seconds, 20);
+  EXPECT_EQ(y["queues"]["phone"]["by_day"].size(), 253u);  // 2025: 261 weekdays, 8 of them holidays
+
+  auto close = run("--json simulate " + profile_ + " --queues-only --phone-close 18:00");
+  ASSERT_EQ(close.exit_code, 0) << close.err;
+  const auto c = json::parse(close.out);
+  const auto& as_is = c["as_is"]["queues"]["phone"];
+  const auto& early = c["what_if_figures"]["queues"]["phone"];
+  const auto& change = c["change"]["phone"];
+  EXPECT_EQ(as_is["offered"], y["queues"]["phone"]["offered"]);  // the same seed, the same year
+  // 18:00-22:00 holds 7 % of the phone's demand: about 77,000 calls displaced.
+  EXPECT_NEAR(early["displaced"].get<double>(), 77000, 3000);
+  EXPECT_GT(change["displaced"].get<long long>(), 70000);
+  EXPECT_NEAR(early["displaced_to"]["digital_self_service"].get<double>(), 0.4 * early["displaced"].get<double>(), 1000);
+  // 30 % call again while open: a longer wait and more who give up waiting.
+  EXPECT_GT(change["mean_wait_minutes"].get<double>(), 0);
+  EXPECT_GT(change["abandoned"].get<long long>(), 0);
+  EXPECT_LT(change["within_goal_share"].get<double>(), 0);
+  // Those moved to the counter queue there.
+  EXPECT_GT(c["change"]["personal_attendance"]["offered"].get<long long>(), 10000);
+
+  auto text = run("simulate " + profile_ + " --queues-only --phone-close 18:00");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("What if phone closes at 18:00"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("gave up waiting"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("waiting, mean (min)"), std::string::npos) << text.out;
+
+  auto wrong = run("simulate " + profile_ + " --queues-only --phone-close 25:00");
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.err.find("--phone-close must be a time HH:MM"), std::string::npos) << wrong.err;
+}
+
+TEST_F(SimulationTest, TheProfilesWhatIfHoursAreComparedWithCompare) {
+  auto counter = run("--json simulate " + profile_ + " --queues-only --compare --days 14");
+  ASSERT_EQ(counter.exit_code, 0) << counter.err;
+  const auto j = json::parse(counter.out);
+  // The counter open until 17:30 every weekday: fewer displaced, the phone as it was.
+  EXPECT_LT(j["change"]["personal_attendance"]["displaced"].get<long long>(), 0);
+  EXPECT_EQ(j["change"]["phone"]["offered"], 0);
 }
 
 TEST_F(SimulationTest, AWhatIfComparesBothYearsWithoutTouchingTheInstallation) {
@@ -87,6 +151,11 @@ TEST_F(SimulationTest, AWhatIfComparesBothYearsWithoutTouchingTheInstallation) {
   EXPECT_GT(j["what_if"]["digital_share"].get<double>(), j["as_is"]["digital_share"].get<double>());
   EXPECT_LT(j["what_if"]["cost_kr"].get<double>(), j["as_is"]["cost_kr"].get<double>());
   EXPECT_GT(j["what_if"]["gave_up"].get<long long>(), 0);
+  // Halved phone hours (08:00-15:00): displaced calls, and the queue's figures of both years.
+  EXPECT_EQ(j["as_is"]["queues"]["phone"]["displaced"], 0);
+  EXPECT_GT(j["what_if"]["queues"]["phone"]["displaced"].get<long long>(), 10000);
+  EXPECT_GT(j["queue_change"]["phone"]["displaced"].get<long long>(), 10000);
+  EXPECT_NE(j["what_if"]["queues"]["phone"]["mean_wait_minutes"], j["as_is"]["queues"]["phone"]["mean_wait_minutes"]);
   auto report = run("report channels --from 2025-01-01 --to 2026-01-01 --format json");
   EXPECT_EQ(json::parse(report.out)["inquiries"], 0);
 }

@@ -13,6 +13,13 @@
 // forwarded. Deadlines are checked every simulated day. Everything is
 // timestamped on the simulated day, so the reports see a real year.
 //
+// A channel with opening hours in the profile (phone, the counter) has a
+// contact queue (contact_queue.hpp), simulated at the profile's own volumes
+// whatever the scale: its answered contacts, times the scale, are the
+// channel's inquiries of the day; those who gave up while waiting are not
+// registered; phone calls displaced by the hours move by
+// what_if.phone_hours.moves_to (and are registered on the channel they moved to).
+//
 // Thread-safety: a simulation owns its Installation while it runs (one
 // thread); parsing a profile (simulation_profile.hpp) is pure.
 #pragma once
@@ -24,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sagsflow/app/contact_queue.hpp"
 #include "sagsflow/app/installation.hpp"
 #include "sagsflow/app/simulation_profile.hpp"
 #include "sagsflow/domain/calendar.hpp"
@@ -33,7 +41,9 @@ namespace sagsflow::app {
 struct SimulationOptions {
   std::string municipality;
   double scale = 1.0;        // of every volume
-  double phone_hours = 1.0;  // what-if: 0.5 halves phone opening hours
+  double phone_hours = 1.0;  // what-if: 0.5 halves phone opening hours (each of its rules closes after half its length)
+  int phone_close = -1;      // what-if: the phone closes at this minute after midnight (18 * 60: 18:00); < 0: not
+  bool what_if_hours = false;  // what-if: the profile's what_if.opening_hours instead of its opening_hours
   int days = 0;              // 0: the whole year
   std::function<void(int day, int days, long long inquiries)> progress;
 };
@@ -41,7 +51,12 @@ struct SimulationOptions {
 struct SimulationSummary {
   std::map<Channel, long long> inquiries;
   long long total_inquiries = 0;
-  long long gave_up = 0;  // displaced phone inquiries that went nowhere
+  long long gave_up = 0;  // displaced inquiries (outside the hours) that went nowhere; those who gave up waiting: queues
+  // The queued channels (opening hours in the profile): the year's figures and each day's.
+  std::map<Channel, QueueFigures> queues;
+  std::map<Channel, nlohmann::json> queue_days;
+  long long queue_contacts = 0;  // offered and displaced
+  double queue_seconds = 0;      // spent in the queue model
   long long cases_opened = 0;
   long long steps_taken = 0;
   long long cases_closed = 0;
@@ -50,6 +65,10 @@ struct SimulationSummary {
   double seconds = 0;
   nlohmann::json to_json() const;
 };
+
+// The queues of a summary as JSON: per channel QueueFigures::to_json, with its days (`by_day`) when given.
+nlohmann::json queues_json(const std::map<Channel, QueueFigures>& queues,
+                           const std::map<Channel, nlohmann::json>& days = {});
 
 // Runs the profile on `installation` (whose engine and front desk must use
 // `clock_now`, which the simulation moves day by day). kNotFound for an

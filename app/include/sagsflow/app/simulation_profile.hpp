@@ -7,6 +7,7 @@
 // Thread-safety: plain values; parse_simulation_profile is pure and never throws.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sagsflow/app/simulation_hours.hpp"
 #include "sagsflow/config/workflow.hpp"
 #include "sagsflow/domain/domain.hpp"
 
@@ -35,6 +37,18 @@ struct SimulationArea {
   std::vector<SimulationStep> steps;
 };
 
+// A staffed channel's day (contact_queue.hpp models its queue): when it is
+// open, how its day's demand falls over the hours, how many serve, for how
+// long, how long citizens wait before they give up, and the service goal.
+struct SimulationQueueChannel {
+  WeeklyHours hours;                      // Copenhagen wall-clock
+  std::array<double, 24> arrivals_by_hour{};  // shares of a day's demand, adding up to about 1
+  int staffing = 0;                       // agents / desks on duty while open, at least 1
+  double handling_minutes = 0;            // mean, above 0
+  double patience_minutes = 0;            // mean time before a waiting citizen gives up, above 0
+  double service_goal_minutes = 0;        // answer within this; 0: no goal given
+};
+
 struct SimulationProfile {
   std::string name;
   int year = 2026;
@@ -44,6 +58,11 @@ struct SimulationProfile {
   std::vector<SimulationArea> areas;
   // What-if "phone opening hours": where the displaced phone inquiries go (shares; the rest give up).
   std::map<Channel, double> phone_hours_moves_to;
+  // Channels with opening hours (personal attendance, phone, assisted
+  // self-service) and their queues; a channel not here has no hours of the day.
+  std::map<Channel, SimulationQueueChannel> queues;
+  // What-if "other opening hours" (`sagsflow simulate --compare`): a channel's hours instead of its own.
+  std::map<Channel, WeeklyHours> what_if_opening_hours;
   unsigned seed = 2012;
 };
 

@@ -1,0 +1,164 @@
+// The contact queue of a staffed channel (phone, the counter) for
+// `sagsflow simulate`: a seeded discrete-event simulation of one channel's
+// day, and of a year of days from a profile (simulation_profile.hpp).
+//
+// The model (docs/front-of-house.md#simulering-af-åbningstider--what-if-on-opening-hours):
+// - Arrivals: a Poisson process per hour of the day, with the hour's share of
+//   the day's demand (`arrivals_by_hour`), over the whole day. An arrival in
+//   a closed minute is displaced: a displaced phone call moves to the
+//   channels of `what_if.phone_hours.moves_to` by their shares (to `phone`
+//   itself: the citizen calls again while it is open the same day) and
+//   otherwise gives up; a displaced contact of another channel gives up.
+//   Contacts moved into a queued channel arrive while it is open that day,
+//   by its hours' shares.
+// - Service: `staffing` servers, first come first served; handling times are
+//   exponential with the mean `handling_minutes` (or fixed: QueueModel::handling).
+//   Everyone who arrived while open is served, also after closing time.
+// - Abandonment: each waiting citizen has a patience, exponential with the
+//   mean `patience_minutes` (or fixed); one whose wait would be longer gives
+//   up after it and is not served (not registered as an inquiry).
+// - Figures: waiting times are those of the answered (from arrival to the
+//   start of service); the 90th percentile is the nearest rank; the share
+//   within the goal is answered within `service_goal_minutes` (inclusive)
+//   out of all offered (the abandoned count as not within).
+// Random numbers come from std::mt19937_64 with this module's own
+// transformations (no std distributions), so a seed gives the same figures on
+// every platform. A day's arrivals, handling times and patience depend only
+// on the seed, the channel, the date and its demand, not on the hours, so an
+// as-is and a what-if run see the same citizens (common random numbers).
+//
+// Thread-safety: plain values and pure functions; a ContactQueues is used by
+// one thread at a time.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sagsflow/app/simulation_hours.hpp"
+#include "sagsflow/app/simulation_profile.hpp"
+#include "sagsflow/domain/calendar.hpp"
+
+namespace sagsflow::app {
+
+enum class Spread { kExponential, kFixed };
+
+struct QueueModel {
+  int servers = 1;
+  double handling_minutes = 1;
+  Spread handling = Spread::kExponential;
+  double patience_minutes = std::numeric_limits<double>::infinity();  // infinity: nobody gives up
+  Spread patience = Spread::kExponential;
+  double service_goal_minutes = 0;                                     // 0: no goal
+  std::array<double, 24> arrivals_by_hour{};
+  // false: Poisson arrivals; true (deterministic, for hand computations): the
+  // hour's demand rounded, evenly spaced from the hour's start (h:00, h:00 + 60/n, ...).
+  bool even_arrivals = false;
+};
+
+// One citizen in the queue (minutes after midnight, minutes).
+struct Contact {
+  double arrival = 0;
+  double handling = 0;
+  double patience = std::numeric_limits<double>::infinity();
+};
+struct ContactOutcome {
+  bool answered = false;
+  double wait = 0;  // until service, or until giving up
+};
+// Serves `contacts` (sorted by arrival) first come first served on `servers`
+// servers (at least 1), the queue empty at the start. Exact for FIFO with
+// abandonment: a contact is served by the first server free after everyone
+// before it who stayed; it gives up when that wait exceeds its patience.
+// O(n log servers).
+std::vector<ContactOutcome> serve_in_order(const std::vector<Contact>& contacts, int servers);
+
+struct QueueHourFigures {
+  long long offered = 0, answered = 0, abandoned = 0, displaced = 0;
+  double wait_sum = 0;  // minutes, of the answered
+};
+
+// Offered, answered, abandoned and displaced contacts and their waits, summed
+// over days (or hours); percentiles from the waits kept.
+struct QueueFigures {
+  long long offered = 0;      // arrived while open (including moved in and called again)
+  long long answered = 0;
+  long long abandoned = 0;    // gave up while waiting
+  long long displaced = 0;    // arrived while closed
+  std::map<Channel, long long> displaced_to;  // where the displaced went (the rest gave up)
+  long long displaced_gave_up = 0;
+  long long within_goal = 0;
+  double service_goal_minutes = 0;
+  double wait_sum = 0;
+  std::vector<float> waits;   // minutes, of the answered
+  std::array<QueueHourFigures, 24> by_hour{};  // by the hour of arrival
+
+  double mean_wait() const { return answered > 0 ? wait_sum / double(answered) : 0; }
+  double p90_wait() const;    // nearest rank; 0 with nobody answered
+  double within_goal_share() const { return offered > 0 ? double(within_goal) / double(offered) : 0; }
+  void add(const QueueFigures& other);
+  // The figures; `waits` are summarised, by_hour as lists of 24.
+  nlohmann::json to_json() const;
+};
+
+// One channel (`self`) on one day. `open` are the day's open stretches;
+// `demand` the expected contacts of the whole day (also those in closed
+// hours); `moved_in` contacts from another channel, who arrive while it is
+// open (or, closed all day, are displaced). Each displaced contact draws its
+// way by `moves_to` (shares adding up to at most 1): to `self`, it calls
+// again while open (offered once more); to another channel, it is counted in
+// displaced_to for the caller to move; otherwise it gives up.
+QueueFigures simulate_queue_day(const QueueModel& model, const std::vector<OpenInterval>& open, double demand,
+                                long long moved_in, std::uint64_t seed, const std::map<Channel, double>& moves_to,
+                                Channel self);
+
+// The queue model of a profile's channel.
+QueueModel queue_model(const SimulationQueueChannel& channel);
+
+// Every queued channel of a profile, day by day. The demand of a channel on a
+// day is its yearly volume (not scaled: a queue does not scale down) times
+// the month's seasonality weight, spread evenly over the month's days on
+// which the profile's own hours open it and the calendar does not close it
+// (a public holiday, a closing day of the municipality). `hours` are the
+// hours to simulate (the profile's, or a what-if's); a channel not in it
+// keeps the profile's.
+class ContactQueues {
+ public:
+  ContactQueues(const SimulationProfile& profile, std::map<Channel, WeeklyHours> hours, DanishCalendar calendar);
+
+  struct Day {
+    std::map<Channel, long long> answered;   // by queued channel: the inquiries to register
+    std::map<Channel, long long> moved_out;  // displaced phone calls moved to channels without a queue
+  };
+  // Simulates `date` (any order; each date once) and adds it to the totals.
+  Day run_day(Date date);
+
+  const std::map<Channel, QueueFigures>& totals() const { return totals_; }
+  // Per channel, one entry per simulated day: {date, offered, answered, abandoned, displaced, mean, p90, within goal}.
+  const std::map<Channel, nlohmann::json>& days() const { return days_; }
+  long long contacts() const;  // offered and displaced, all channels
+  bool empty() const { return profile_.queues.empty(); }
+
+ private:
+  const SimulationProfile& profile_;
+  std::map<Channel, WeeklyHours> hours_;
+  DanishCalendar calendar_;
+  std::map<Channel, std::array<int, 12>> demand_days_;  // by month
+  int demand_year_ = 0;
+  double weight_sum_ = 0;
+  std::map<Channel, QueueFigures> totals_;
+  std::map<Channel, nlohmann::json> days_;
+  bool demand_day(Channel c, Date d) const;
+};
+
+// The hours to simulate: the profile's, with its what_if.opening_hours when
+// `what_if_hours`, then the phone closing by `phone_close` (minutes after
+// midnight; < 0: not) and cut to `phone_factor` (1: not).
+std::map<Channel, WeeklyHours> scenario_hours(const SimulationProfile& profile, bool what_if_hours, int phone_close,
+                                              double phone_factor);
+
+}  // namespace sagsflow::app
