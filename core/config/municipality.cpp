@@ -7,6 +7,7 @@
 #include <set>
 
 #include "config_parts.hpp"
+#include "queue_settings_parts.hpp"
 #include "sagsflow/domain/text_file.hpp"
 #include "yaml_checker.hpp"
 
@@ -697,7 +698,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   }
   c.check_keys(root, "the municipality file", {"municipality", "organisational_model", "units", "authorities",
                                                "staff", "service_areas", "agreements", "workflows",
-                                               "channel_strategy", "calendar", "post_delivery_days", "letters"});
+                                               "channel_strategy", "calendar", "post_delivery_days", "letters", "queue"});
   MunicipalityConfig m;
   Declared declared;
   // The sections, in the order later ones need earlier ones (staff name units,
@@ -713,6 +714,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   read_calendar(c, root["calendar"], m.calendar);
   read_post_delivery_days(c, root["post_delivery_days"], m.post_delivery_days);
   read_letters(c, root["letters"], m.letters);
+  read_queue_settings(c, root["queue"], m, m.queue);
   // The checks across sections.
   check_booth_runners(c, m, declared);
   check_area_authorities(c, declared);

@@ -33,6 +33,7 @@
 #include "sagsflow/reports/channel_report.hpp"
 #include "sagsflow/frontdesk/front_desk.hpp"
 #include "sagsflow/frontdesk/self_service.hpp"
+#include "sagsflow/frontdesk/queue_desk.hpp"
 #include "sagsflow/domain/kle.hpp"
 
 namespace sagsflow::db {
@@ -239,7 +240,7 @@ struct DigitalPostExemption {
   std::string registered_by, registered_at;
 };
 
-class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServiceStore {
+class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServiceStore, public QueueStore {
  public:
   // Connects; kInvalidArgument for a bad URL (see DatabaseUrl::parse) or an
   // unknown synchronous setting; kStorage when the connection fails.
@@ -564,6 +565,22 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
   Status put_self_service_exemption(const SelfServiceExemption& exemption) override;
   Result<bool> remove_self_service_exemption(const Cpr& cpr) override;
   Result<std::optional<SelfServiceExemption>> self_service_exemption(const Cpr& cpr) override;
+
+  // The queue of walk-in citizens (migration 20; QueueStore, queue_records.cpp).
+  Result<QueueTicket> insert_ticket(const QueueTicket& ticket) override;
+  Result<std::optional<QueueTicket>> call_oldest_waiting(const std::string& municipality, const std::string& day,
+                                                         const std::vector<std::string>& groups,
+                                                         const std::string& desk, const std::string& by,
+                                                         const std::string& at) override;
+  Result<QueueTicket> load_ticket(long long id) override;
+  Status finish_ticket(long long id, TicketStatus to, const std::string& at,
+                       std::optional<long long> inquiry_id) override;
+  Result<std::vector<QueueTicket>> tickets_drawn(const std::string& municipality, const std::string& from,
+                                                 const std::string& to) override;
+  Result<std::vector<QueueTicket>> recently_called(const std::string& municipality, const std::string& day,
+                                                   int limit) override;
+  Result<std::map<std::string, long long>> waiting_by_group(const std::string& municipality,
+                                                            const std::string& day) override;
 
   // Group commit. begin_group() opens one transaction (BEGIN IMMEDIATE on
   // SQLite) in which every outermost unit of work (each writing method,

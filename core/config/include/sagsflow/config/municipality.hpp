@@ -23,6 +23,7 @@
 #include "sagsflow/domain/complaint_deadline.hpp"
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/config/plugin_manifest.hpp"
+#include "sagsflow/config/queue_settings.hpp"
 #include "sagsflow/config/workflow.hpp"
 
 namespace sagsflow {
@@ -159,6 +160,8 @@ struct MunicipalityConfig {
   PostDeliveryDays post_delivery_days = default_post_delivery_days();
   // Letterhead, language and delivery channels of its letters (key `letters`).
   LetterSettings letters;
+  // Desks and groups of the queue of walk-in citizens (key `queue`; empty: no queue).
+  QueueSettings queue;
 
   // The unit / service area with this id, or nullptr (pointers into this config).
   const MunicipalUnit* unit(std::string_view id) const;
