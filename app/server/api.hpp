@@ -233,6 +233,7 @@ void add_public_routes(std::vector<Route>& routes);
 void add_session_routes(std::vector<Route>& routes);
 void add_self_service_routes(std::vector<Route>& routes);
 void add_appointment_routes(std::vector<Route>& routes);
+void add_queue_routes(std::vector<Route>& routes);
 std::vector<Route> all_routes();
 
 // Shared JSON forms.

@@ -164,6 +164,7 @@ std::vector<Route> all_routes() {
   add_session_routes(routes);
   add_self_service_routes(routes);
   add_appointment_routes(routes);
+  add_queue_routes(routes);
   for (Route& r : routes) {
     // The plugin list asks the plugin host, which only writers have.
     if (r.pattern == "/api/v1/admin/plugins") r.needs_plugins = true;

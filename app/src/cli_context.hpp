@@ -119,6 +119,7 @@ CLI::App* add_bench_http_command(CLI::App& bench, Context& ctx, int& exit_code);
 void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_municipality_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_front_desk_commands(CLI::App& app, Context& ctx, int& exit_code);
+void add_queue_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_kle_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_serve_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_report_commands(CLI::App& app, Context& ctx, int& exit_code);

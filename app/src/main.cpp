@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   add_plugin_commands(app, ctx, exit_code);
   add_municipality_commands(app, ctx, exit_code);
   add_front_desk_commands(app, ctx, exit_code);
+  add_queue_commands(app, ctx, exit_code);
   add_kle_commands(app, ctx, exit_code);
   add_serve_commands(app, ctx, exit_code);
   add_report_commands(app, ctx, exit_code);

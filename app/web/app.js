@@ -639,6 +639,7 @@ async function reportsPage() {
   const q = new URLSearchParams({ from: form.elements.from.value, to: form.elements.to.value, bucket: form.elements.bucket.value });
   if (form.elements.shift.value) q.set('shift', form.elements.shift.value);
   const r = await api('GET', `/api/v1/reports/channels?${q}`);
+  const queueSection = await queueReportSection(form.elements.from.value, form.elements.to.value);
   const csv = h('button', { type: 'button', class: 'secondary', onclick: async () => {
     const res = await fetch(`/api/v1/reports/channels?${q}&format=csv`, { headers: authHeaders('GET'), credentials: 'same-origin' });
     const url = URL.createObjectURL(await res.blob());
@@ -664,7 +665,7 @@ async function reportsPage() {
       h('p', {}, `${t('shift')}: ${s.from} → ${s.to} ${pct(s.share)}: ${Math.round(s.inquiries_moved).toLocaleString('da-DK')} · ${t('saving')} ${Math.round(s.saving_kr).toLocaleString('da-DK')} kr · ${t('digital_share')} ${pct(s.digital_share_after)}`))) : null,
     h('h2', {}, t('backlog')), table([t('queue'), t('backlog'), '0-7', '8-30', '31-90', '91+'],
       r.backlog.map((b) => [b.queue, String(b.cases), ...['0-7', '8-30', '31-90', '91+'].map((k) => String(b.by_age_days[k] || 0))])),
-    goalSections(r));
+    goalSections(r), queueSection);
 }
 
 // The service goals against what was measured, the digital share against its
@@ -776,12 +777,88 @@ async function myCasesPage() {
   show(h('h1', {}, t('mycases')), appointments, services, h('h2', {}, ct('your_cases')), cards.length ? cards : h('p', {}, t('no_cases')));
 }
 
+// ---------------------------------------------------------------- queue (kø og nummertræk)
+const QUEUE_TEXT = {
+  da: { queue: 'Kø', desk: 'Skranke', call_next: 'Kald næste', no_one: 'Ingen venter i dine grupper.', called: 'Kaldt op',
+    served: 'Betjent', no_show: 'Ikke mødt', waiting: 'Venter', group: 'Gruppe', you_serve: 'Du betjener', yes: 'Ja', no: 'Nej',
+    type: 'Henvendelsens art', general_information: 'Generel information', case_information: 'Information om egen sag',
+    transaction: 'Ekspedition', ticket: 'Nummer', marked_served: 'Henvendelsen er registreret', marked_no_show: 'Markeret som ikke mødt',
+    stats: 'Ventetider i køen', hour: 'Time', tickets: 'Numre', mean_wait: 'Gns. ventetid', p90_wait: '90 % ventetid',
+    mean_service: 'Gns. betjening', all_day: 'Hele perioden' },
+  en: { queue: 'Queue', desk: 'Desk', call_next: 'Call next', no_one: 'No one is waiting in your groups.', called: 'Called',
+    served: 'Served', no_show: 'No-show', waiting: 'Waiting', group: 'Group', you_serve: 'You serve', yes: 'Yes', no: 'No',
+    type: 'Kind of inquiry', general_information: 'General information', case_information: 'Information on own case',
+    transaction: 'Transaction', ticket: 'Number', marked_served: 'The inquiry is registered', marked_no_show: 'Marked as no-show',
+    stats: 'Waiting times in the queue', hour: 'Hour', tickets: 'Tickets', mean_wait: 'Mean wait', p90_wait: '90% wait',
+    mean_service: 'Mean service', all_day: 'Whole period' },
+};
+const qt = (key) => QUEUE_TEXT[state.lang][key] || key;
+const minutes = (s) => (s === null || s === undefined ? '–' : `${(s / 60).toLocaleString('da-DK', { maximumFractionDigits: 1 })} min`);
+
+async function queuePage() {
+  const nav = state.nav;
+  const status = await api('GET', '/api/v1/queue/status');
+  const deskKey = 'sagsflow.queue.desk';
+  const desk = select('queue-desk', status.desks.map((d) => [d.id, d.name]), localStorage.getItem(deskKey) || (status.desks[0] || {}).id);
+  desk.addEventListener('change', () => localStorage.setItem(deskKey, desk.value));
+  const current = h('section', { id: 'queue-current', 'aria-live': 'polite' });
+  const groups = table([qt('group'), qt('waiting'), qt('you_serve')],
+    status.groups.map((g) => [`${g.id} ${g.name}`, String(g.waiting), g.you_serve ? qt('yes') : qt('no')]));
+  const serveForm = (ticket) => {
+    const group = status.groups.find((g) => g.id === ticket.group) || { areas: [] };
+    const form = h('form', { class: 'grid', id: 'queue-serve' },
+      h('label', { for: 'queue-type' }, qt('type'), select('queue-type', ['general_information', 'case_information', 'transaction'].map((k) => [k, qt(k)]), 'general_information')),
+      h('label', { for: 'queue-area' }, t('area'), select('queue-area', group.areas.map((a) => [a, a]), ticket.area || group.areas[0])),
+      h('label', { for: 'queue-outcome' }, t('outcome'), h('input', { id: 'queue-outcome', name: 'queue-outcome' })),
+      h('label', { for: 'queue-cpr' }, t('citizen'), h('input', { id: 'queue-cpr', name: 'queue-cpr', inputmode: 'numeric', placeholder: 'DDMMÅÅ-XXXX', autocomplete: 'off' })));
+    const v = (name) => form.elements[name].value;
+    const result = h('div', { id: 'queue-result' });
+    const done = async (path, body, message) => {
+      try {
+        await api('POST', `/api/v1/queue/tickets/${ticket.id}/${path}`, body);
+        say(message);
+        await route();
+      } catch (err) { result.replaceChildren(problemBox(err)); }
+    };
+    const buttons = h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'queue-served', onclick: () => {
+        const body = { type: v('queue-type'), area: v('queue-area'), outcome: v('queue-outcome') };
+        if (v('queue-cpr').trim()) body.cpr = v('queue-cpr').trim();
+        done('serve', body, qt('marked_served'));
+      } }, qt('served')),
+      h('button', { type: 'button', class: 'secondary', id: 'queue-no-show', onclick: () => done('no-show', undefined, qt('marked_no_show')) }, qt('no_show')));
+    return [h('h2', {}, `${qt('ticket')} ${ticket.number} · ${ticket.group_name} · ${ticket.desk_name || ''}`), form, buttons, result];
+  };
+  const callButton = h('button', { type: 'button', class: 'primary', id: 'queue-call', onclick: async () => {
+    try {
+      const out = await api('POST', '/api/v1/queue/call-next', { desk: desk.value });
+      if (!out.ticket) current.replaceChildren(h('p', { class: 'notice' }, qt('no_one')));
+      else current.replaceChildren(...serveForm(out.ticket));
+    } catch (err) { current.replaceChildren(problemBox(err)); }
+  } }, qt('call_next'));
+  if (status.your_ticket) current.replaceChildren(...serveForm(status.your_ticket));
+  if (nav !== state.nav) return;
+  show(h('h1', {}, qt('queue')), h('div', { class: 'grid' }, h('label', { for: 'queue-desk' }, qt('desk'), desk)),
+    h('div', { class: 'actions' }, callButton), current, h('h2', {}, qt('waiting')), groups);
+}
+
+// The reports page's queue section: per group and hour of day (GET /api/v1/reports/queue).
+async function queueReportSection(from, to) {
+  let r;
+  try { r = await api('GET', `/api/v1/reports/queue?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`); } catch (err) { return null; }
+  const rows = [...r.by_hour.map((f) => [f.group, String(f.hour).padStart(2, '0'), f]), ...r.totals.map((f) => [f.group, qt('all_day'), f])]
+    .map(([g, hour, f]) => [g, hour, String(f.tickets), String(f.served), String(f.no_shows), minutes(f.mean_wait_seconds), minutes(f.p90_wait_seconds), minutes(f.mean_service_seconds)]);
+  return h('section', { id: 'queue-report' }, h('h2', {}, qt('stats')),
+    table([qt('group'), qt('hour'), qt('tickets'), qt('served'), qt('no_show'), qt('mean_wait'), qt('p90_wait'), qt('mean_service')], rows));
+}
+
 // ---------------------------------------------------------------- frame
 function navLinks() {
   const me = state.me;
   if (!me) return [];
   if (me.kind === 'citizen') return [['#/my-cases', t('mycases')]];
   const links = [['#/front-desk', t('frontdesk')], ['#/assisted', ct('assisted')], ['#/worklist', t('worklist')], ['#/reports', t('reports')]];
+  links.splice(1, 0, ['#/queue', qt('queue')]);
   if (me.admin) links.push(['#/admin', t('admin')]);
   return links;
 }
@@ -813,6 +890,7 @@ async function route() {
     if (page === 'case' && arg) return await casePage(arg);
     if (page === 'worklist') return await worklistPage();
     if (page === 'reports') return await reportsPage();
+    if (page === 'queue') return await queuePage();
     if (page === 'admin') return state.me.admin ? await adminPage() : show(h('p', {}, t('forbidden_page')));
     return await frontDeskPage();
   } catch (err) {

@@ -9,6 +9,7 @@
 #include "channel_goals_parts.hpp"
 #include "config_parts.hpp"
 #include "hours_reader.hpp"
+#include "queue_settings_parts.hpp"
 #include "sagsflow/domain/text_file.hpp"
 #include "yaml_checker.hpp"
 
@@ -824,7 +825,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   c.check_keys(root, "the municipality file", {"municipality", "organisational_model", "units", "authorities",
                                                "staff", "service_areas", "agreements", "workflows",
                                                "channel_strategy", "calendar", "post_delivery_days", "letters",
-                                               "opening_hours"});
+                                               "opening_hours", "queue"});
   MunicipalityConfig m;
   Declared declared;
   // The sections, in the order later ones need earlier ones (staff name units,
@@ -841,6 +842,7 @@ MunicipalityParseResult parse_municipality(std::string_view yaml_text, std::stri
   read_post_delivery_days(c, root["post_delivery_days"], m.post_delivery_days);
   read_letters(c, root["letters"], m.letters);
   read_published_hours(c, root["opening_hours"], m);
+  read_queue_settings(c, root["queue"], m, m.queue);
   // The checks across sections.
   check_booth_runners(c, m, declared);
   check_area_authorities(c, declared);

@@ -34,6 +34,7 @@
 #include "sagsflow/frontdesk/front_desk.hpp"
 #include "sagsflow/frontdesk/self_service.hpp"
 #include "sagsflow/frontdesk/appointments.hpp"
+#include "sagsflow/frontdesk/queue_desk.hpp"
 #include "sagsflow/domain/kle.hpp"
 
 namespace sagsflow::db {
@@ -240,7 +241,8 @@ struct DigitalPostExemption {
   std::string registered_by, registered_at;
 };
 
-class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServiceStore, public AppointmentStore {
+class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServiceStore, public AppointmentStore,
+                       public QueueStore {
  public:
   // Connects; kInvalidArgument for a bad URL (see DatabaseUrl::parse) or an
   // unknown synchronous setting; kStorage when the connection fails.
@@ -594,6 +596,22 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
   Result<std::vector<Appointment>> appointments_of(const std::string& municipality, const Cpr& citizen) override;
   Result<std::vector<Appointment>> appointments_at(const std::string& municipality, const std::string& unit,
                                                    const std::string& from, const std::string& to) override;
+
+  // The queue of walk-in citizens (migration 20; QueueStore, queue_records.cpp).
+  Result<QueueTicket> insert_ticket(const QueueTicket& ticket) override;
+  Result<std::optional<QueueTicket>> call_oldest_waiting(const std::string& municipality, const std::string& day,
+                                                         const std::vector<std::string>& groups,
+                                                         const std::string& desk, const std::string& by,
+                                                         const std::string& at) override;
+  Result<QueueTicket> load_ticket(long long id) override;
+  Status finish_ticket(long long id, TicketStatus to, const std::string& at,
+                       std::optional<long long> inquiry_id) override;
+  Result<std::vector<QueueTicket>> tickets_drawn(const std::string& municipality, const std::string& from,
+                                                 const std::string& to) override;
+  Result<std::vector<QueueTicket>> recently_called(const std::string& municipality, const std::string& day,
+                                                   int limit) override;
+  Result<std::map<std::string, long long>> waiting_by_group(const std::string& municipality,
+                                                            const std::string& day) override;
 
   // Group commit. begin_group() opens one transaction (BEGIN IMMEDIATE on
   // SQLite) in which every outermost unit of work (each writing method,

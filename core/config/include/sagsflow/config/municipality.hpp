@@ -24,6 +24,7 @@
 #include "sagsflow/domain/complaint_deadline.hpp"
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/config/plugin_manifest.hpp"
+#include "sagsflow/config/queue_settings.hpp"
 #include "sagsflow/config/workflow.hpp"
 
 namespace sagsflow {
@@ -186,6 +187,8 @@ struct MunicipalityConfig {
   // The published opening hours per channel (key `opening_hours`): personal
   // attendance, phone and assisted self-service.
   std::map<Channel, OpeningHours> opening_hours;
+  // Desks and groups of the queue of walk-in citizens (key `queue`; empty: no queue).
+  QueueSettings queue;
 
   // The unit / service area with this id, or nullptr (pointers into this config).
   const MunicipalUnit* unit(std::string_view id) const;
