@@ -123,7 +123,16 @@ Status add_goals(Installation& inst, const ReportRequest& request, db::SqlStore:
   auto answers = inst.store->case_answers(filter, answered);
   if (!answers.ok()) return answers.status();
   in.answers = std::move(*answers);
-  // Waiting at the counter: no queue tickets are registered yet (in.counter_waiting stays empty).
+  // Waiting at the counter, from the queue's tickets (the first waiting-time goal's minutes).
+  for (const auto& goal : report.strategy.goals) {
+    if (goal.measure != GoalMeasure::kWaitingMinutes) continue;
+    const std::string from = format_timestamp(copenhagen_day_start(*parse_date(request.from)));
+    const std::string to = format_timestamp(copenhagen_day_start(*parse_date(request.to)));
+    auto tickets = inst.store->tickets_drawn(request.municipality, from, to);
+    if (!tickets.ok()) return tickets.status();
+    if (!tickets->empty()) in.counter_waiting = counter_waiting_of(*tickets, goal.amount, inst.engine->now());
+    break;
+  }
   in.today = inst.engine->today();
   add_channel_goals(report, in);
   return Status::Ok();

@@ -76,10 +76,24 @@ std::optional<TicketStatus> ticket_status_from_key(std::string_view key) { retur
 
 std::string queue_ticket_number(const std::string& group, int seq) { return fmt::format("{}{:03d}", group, seq); }
 
-Timestamp copenhagen_day_start(Date day) {
-  // Copenhagen is UTC+1 or UTC+2, and switches at 01:00 UTC, never at midnight.
-  const Timestamp summer = Timestamp{std::chrono::sys_days{day}} - std::chrono::hours{2};
-  return copenhagen_date(summer) == day ? summer : summer + std::chrono::hours{1};
+Timestamp copenhagen_day_start(Date day) { return copenhagen_instant(day, 0); }
+
+CounterWaiting counter_waiting_of(const std::vector<QueueTicket>& tickets, int within_minutes, Timestamp now) {
+  CounterWaiting out;
+  out.within_minutes = within_minutes;
+  const auto limit = std::chrono::minutes(within_minutes);
+  for (const auto& t : tickets) {
+    auto drawn = parse_timestamp(t.drawn_at);
+    if (!drawn.ok()) continue;
+    auto called = t.called_at.empty() ? Result<Timestamp>(NotFound("not called")) : parse_timestamp(t.called_at);
+    if (called.ok()) {
+      ++out.tickets;
+      if (*called - *drawn <= limit) ++out.called_within;
+    } else if (now - *drawn > limit) {
+      ++out.tickets;  // still waiting (or gone) past the goal: not within it
+    }
+  }
+  return out;
 }
 
 QueueStatistics queue_statistics(const QueueSettings& settings, const std::vector<QueueTicket>& tickets) {

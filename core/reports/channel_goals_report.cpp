@@ -89,9 +89,8 @@ GoalResult judge(const ChannelGoal& goal, const std::vector<const CaseAnswer*>& 
       break;
     case GoalMeasure::kWaitingMinutes:
       if (!in.counter_waiting) {
-        g.not_measured_en = "waiting times at the counter come from queue tickets, which this installation does not "
-                            "register yet";
-        g.not_measured_da = "ventetider ved skranken kommer fra køsedler, som denne installation endnu ikke registrerer";
+        g.not_measured_en = "no queue tickets were drawn in the period (waiting times at the counter come from them)";
+        g.not_measured_da = "der blev ikke trukket køsedler i perioden (ventetider ved skranken måles på dem)";
       } else if (in.counter_waiting->within_minutes != goal.amount) {
         g.not_measured_en = fmt::format("the queue counts tickets called within {} minutes; the goal is {} minutes",
                                         in.counter_waiting->within_minutes, goal.amount);

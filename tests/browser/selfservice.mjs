@@ -7,7 +7,10 @@
 // in the decision letter (a PDF that Digital Post delivered) and complains
 // online; the channel report counts the case as a self-service transaction.
 // Before that Jens books a passport appointment (passports need personal
-// attendance) and sees it in Mine sager.
+// attendance) and sees it in Mine sager; after it he comes to the
+// appointment, draws a number at the kiosk, is called to Frida's desk on the
+// waiting-room screen and served; the reports count the inquiry and the
+// ticket's waiting time.
 // Usage: node selfservice.mjs BASE_URL SCREENSHOT_DIR  (env LETTER_FOLDER: where
 // Digital Post writes its MeMo messages). Exits non-zero, naming the step, on the first failure.
 import assert from 'node:assert/strict';
@@ -175,5 +178,53 @@ await run.finish(async () => {
   const facts = await page.locator('#report-facts').innerText();
   assert.match(facts, /\(1 \/ 1\)/, `one self-service transaction of one (${facts})`);
   await run.shot(page, 'selfservice-05-report');
+  const inquiriesBefore = Number((facts.match(/Henvendelser\s+([\d.]+)/) || ['', 'NaN'])[1].replace(/\./g, ''));
+  assert.ok(Number.isFinite(inquiriesBefore), `the report counts the inquiries (${facts})`);
+
+  run.step = 'Jens comes to his appointment and draws a number for passports at the kiosk by the entrance';
+  const kiosk = await run.fresh();
+  await kiosk.goto(`${base}/traek-nummer.html`);
+  await kiosk.locator('#kiosk-groups button', { hasText: 'Pas og kørekort' }).click();
+  await kiosk.locator('.kiosk-ticket-number').waitFor();
+  const number = (await kiosk.locator('.kiosk-ticket-number').innerText()).trim();
+  assert.match(number, /^P\d{3}$/, `a passport number is drawn (${number})`);
+  await run.checkAccessibility(kiosk, 'the kiosk');
+  await run.shot(kiosk, 'selfservice-06-kiosk');
+
+  run.step = 'Frida calls the next number to her desk, and the waiting-room screen shows it';
+  page = await run.signInThroughProvider('frida', { staff: true });
+  await page.locator('nav').waitFor();
+  await page.goto(`${base}/#/queue`);
+  await page.locator('#queue-call').click();
+  await page.locator('#queue-serve').waitFor();
+  assert.match(await page.locator('#queue-current').innerText(), new RegExp(number), 'Frida has called Jens\'s number');
+  await run.checkAccessibility(page, 'the desk\'s queue page');
+  // The screen hangs in the waiting room: a browser of its own beside Frida's.
+  const screenContext = await run.browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'da-DK' });
+  const screen = await screenContext.newPage();
+  await screen.goto(`${base}/ventevaerelse.html`);
+  await screen.locator('#screen-latest', { hasText: number }).waitFor({ timeout: 15000 });
+  await run.checkAccessibility(screen, 'the waiting-room screen');
+  await run.shot(screen, 'selfservice-07-screen');
+  await screenContext.close();
+
+  run.step = 'Frida serves Jens and the inquiry is registered';
+  await page.selectOption('#queue-type', 'case_information');
+  await page.fill('#queue-outcome', 'Pasansøgning taget imod ved bestilt tid');
+  await page.click('#queue-served');
+  await page.locator('#queue-serve').waitFor({ state: 'detached' });
+
+  run.step = 'the reports show the inquiry and the waiting time at the counter';
+  page = await run.signInThroughProvider('anna', { staff: true });
+  await page.locator('nav').waitFor();
+  await page.goto(`${base}/#/reports?from=${year}-01-01&to=${year + 1}-01-01`);
+  await page.locator('#queue-report').waitFor();
+  const after = await page.locator('#report-facts').innerText();
+  const inquiriesAfter = Number((after.match(/Henvendelser\s+([\d.]+)/) || ['', 'NaN'])[1].replace(/\./g, ''));
+  assert.equal(inquiriesAfter, inquiriesBefore + 1, `the served ticket is one more inquiry (${after})`);
+  const queueReport = await page.locator('#queue-report').innerText();
+  assert.match(queueReport, /Ventetider i køen/);
+  assert.match(queueReport, /P\s+\S+\s+1\s+1\s+0/, `one passport ticket drawn and served (${queueReport})`);
+  await run.shot(page, 'selfservice-08-queue-report');
   writeFileSync(join(shots, 'selfservice-case.txt'), `${caseNumber}\n`);
 }, (pages) => `browser self-service ok: case ${caseNumber} reported, asked, answered, refused, complained; axe-core found no serious or critical violation on ${pages.length} pages`);

@@ -33,6 +33,8 @@
 // number, and two calls never get the same ticket (QueueStore's contract).
 #pragma once
 
+#include "sagsflow/reports/channel_goals_report.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -170,6 +172,12 @@ struct QueueStatistics {
 // for statistics asked for by whole days. Pure; throws like copenhagen_date
 // without tzdata.
 Timestamp copenhagen_day_start(Date day);
+
+// The counter's waiting-time goal measured on `tickets`: a ticket counts once
+// it was called, or once it has waited longer than `within_minutes` uncalled
+// (a no-show never called, or one still waiting at `now`); it is within the
+// goal when it was called within `within_minutes` of being drawn. Pure.
+CounterWaiting counter_waiting_of(const std::vector<QueueTicket>& tickets, int within_minutes, Timestamp now);
 
 // The figures of `tickets` (pure; exposed for the report and its tests): per
 // group in the order of `settings` (then any others), and per Copenhagen hour

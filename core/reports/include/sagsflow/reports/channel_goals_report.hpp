@@ -63,8 +63,8 @@ struct ChannelGoalInputs {
   std::vector<InquiryAreaCount> areas;
   // Cases opened from inquiries on the channels whose goals need them.
   std::vector<CaseAnswer> answers;
-  // From the queue tickets. Sagsflow has no queue yet, so this is empty and
-  // waiting-time goals say "not measured"; the queue module will fill it.
+  // From the queue tickets (counter_waiting_of, queue_desk.hpp); empty when
+  // none were drawn in the period: waiting-time goals then say "not measured".
   std::optional<CounterWaiting> counter_waiting;
   // Today in Copenhagen: a case not yet answered counts against its goal once
   // the goal's time has run out, before that it is pending (left out).
