@@ -2,7 +2,7 @@
 // `sagsflow simulate`: a seeded discrete-event simulation of one channel's
 // day, and of a year of days from a profile (simulation_profile.hpp).
 //
-// The model (docs/front-of-house.md#simulering-af-åbningstider--what-if-on-opening-hours):
+// The model (docs/front-of-house.md#what-if-on-opening-hours):
 // - Arrivals: a Poisson process per hour of the day, with the hour's share of
 //   the day's demand (`arrivals_by_hour`), over the whole day. An arrival in
 //   a closed minute is displaced: a displaced phone call moves to the

@@ -1,4 +1,4 @@
-// The channel report's front-of-house parts (docs/front-of-house.md#servicemål-og-kanalstrategi--channel-service-goals):
+// The channel report's front-of-house parts (docs/front-of-house.md#channel-service-goals):
 // each service goal of the channel strategy against what was measured (or
 // why it cannot be), the digital share against the target in force on the
 // dated path, the KOMHEN matrix of channel × inquiry type, the inquiries by
