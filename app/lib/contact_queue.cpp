@@ -1,6 +1,8 @@
 // The contact queue of a staffed channel (contact_queue.hpp).
 #include "sagsflow/app/contact_queue.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -119,6 +121,8 @@ void QueueFigures::add(const QueueFigures& o) {
   for (const auto& [c, n] : o.displaced_to) displaced_to[c] += n;
   displaced_gave_up += o.displaced_gave_up;
   within_goal += o.within_goal;
+  booked += o.booked;
+  booked_overflow += o.booked_overflow;
   service_goal_minutes = o.service_goal_minutes;
   wait_sum += o.wait_sum;
   waits.insert(waits.end(), o.waits.begin(), o.waits.end());
@@ -146,6 +150,10 @@ json QueueFigures::to_json() const {
   json j = {{"offered", offered}, {"answered", answered}, {"abandoned", abandoned}, {"displaced", displaced},
             {"displaced_to", to}, {"displaced_gave_up", displaced_gave_up}, {"mean_wait_minutes", mean_wait()},
             {"p90_wait_minutes", p90_wait()}, {"by_hour", hours}};
+  if (booked > 0 || booked_overflow > 0) {
+    j["booked"] = booked;
+    j["booked_overflow"] = booked_overflow;
+  }
   if (service_goal_minutes > 0) {
     j["service_goal_minutes"] = service_goal_minutes;
     j["within_goal_share"] = within_goal_share();
@@ -252,11 +260,40 @@ unsigned month_of(Date d) { return static_cast<unsigned>(std::chrono::year_month
 
 }  // namespace
 
-ContactQueues::ContactQueues(const SimulationProfile& profile, std::map<Channel, WeeklyHours> hours,
-                             DanishCalendar calendar)
-    : profile_(profile), hours_(std::move(hours)), calendar_(std::move(calendar)), demand_year_(profile.year) {
+std::vector<OpenInterval> ChannelHours::walk_in(Date day, const DanishCalendar& calendar) const {
+  if (!published) return closed_all_day(calendar, day) ? std::vector<OpenInterval>{} : open_intervals(weekly, weekday_of(day));
+  std::vector<OpenInterval> out;
+  for (const auto& i : open_on(*published, day, calendar)) {
+    if (i.appointment_only) continue;
+    if (!out.empty() && i.opens <= out.back().to) out.back().to = std::max(out.back().to, i.closes);
+    else out.push_back({i.opens, i.closes});
+  }
+  return out;
+}
+
+bool ChannelHours::opens(Date day, const DanishCalendar& calendar) const {
+  if (!published) return !closed_all_day(calendar, day) && opens_on(weekly, weekday_of(day));
+  return !open_on(*published, day, calendar).empty();
+}
+
+int appointment_seats_on(const MunicipalityConfig& m, Date day, const DanishCalendar& calendar) {
+  int seats = 0;
+  for (const auto& area : m.service_areas) {
+    if (!area.appointments) continue;
+    const auto* unit = m.appointment_unit(area.id);
+    if (unit == nullptr) continue;
+    seats += static_cast<int>(slot_starts(open_on(m.hours_of(*unit), day, calendar), area.appointments->minutes).size()) *
+             area.appointments->desks;
+  }
+  return seats;
+}
+
+ContactQueues::ContactQueues(const SimulationProfile& profile, Scenario as_is, Scenario run, DanishCalendar calendar)
+    : profile_(profile), as_is_(std::move(as_is)), run_(std::move(run)), calendar_(std::move(calendar)),
+      demand_year_(profile.year) {
   for (const auto& [c, q] : profile_.queues) {
-    if (!hours_.contains(c)) hours_[c] = q.hours;
+    if (!as_is_.hours.contains(c)) as_is_.hours[c].weekly = q.hours;
+    if (!run_.hours.contains(c)) run_.hours[c] = as_is_.hours[c];
   }
   for (double w : profile_.seasonality) weight_sum_ += w;
   const Date first = Date(std::chrono::year{demand_year_} / std::chrono::January / 1);
@@ -271,8 +308,8 @@ ContactQueues::ContactQueues(const SimulationProfile& profile, std::map<Channel,
 }
 
 bool ContactQueues::demand_day(Channel c, Date d) const {
-  const auto q = profile_.queues.find(c);
-  return q != profile_.queues.end() && !closed_all_day(calendar_, d) && opens_on(q->second.hours, weekday_of(d));
+  const auto h = as_is_.hours.find(c);
+  return profile_.queues.contains(c) && h != as_is_.hours.end() && h->second.opens(d, calendar_);
 }
 
 ContactQueues::Day ContactQueues::run_day(Date date) {
@@ -292,24 +329,40 @@ ContactQueues::Day ContactQueues::run_day(Date date) {
     if (volume != profile_.volumes.end() && demand_day(c, date) && weight_sum_ > 0 && demand_days_[c][month] > 0) {
       demand = volume->second * (profile_.seasonality[month] / weight_sum_) / demand_days_[c][month];
     }
-    if (demand <= 0 && moved_in[c] == 0) continue;
-    const auto open = closed_all_day(calendar_, date) ? std::vector<OpenInterval>{}
-                                                      : open_intervals(hours_[c], weekday_of(date));
+    // Booked visits: served at their time while the day has seats; the rest come as walk-ins.
+    long long booked = 0, overflow = 0;
+    if (q.booked_share > 0 && demand > 0) {
+      const long long wanted = std::llround(demand * q.booked_share);
+      const long long seats = run_.appointments ? appointment_seats_on(*run_.appointments, date, calendar_) : 0;
+      booked = std::min(wanted, seats);
+      overflow = wanted - booked;
+      demand -= double(wanted);
+      moved_in[c] += overflow;
+    }
+    if (demand <= 0 && moved_in[c] == 0 && booked == 0) continue;
+    const auto open = run_.hours[c].walk_in(date, calendar_);
     const std::uint64_t seed = (std::uint64_t(profile_.seed) << 32) ^
                                (std::uint64_t(static_cast<int>(c) + 1) << 24) ^
                                std::uint64_t(date.time_since_epoch().count());
-    auto f = simulate_queue_day(queue_model(q), open, demand, moved_in[c], seed,
+    auto f = simulate_queue_day(queue_model(q), open, std::max(demand, 0.0), moved_in[c], seed,
                                 c == Channel::kPhone ? profile_.phone_hours_moves_to : no_moves, c);
+    f.booked = booked;
+    f.booked_overflow = overflow;
     for (const auto& [to, n] : f.displaced_to) {
       if (to == c) continue;
       if (profile_.queues.contains(to)) moved_in[to] += n;
       else out.moved_out[to] += n;
     }
-    out.answered[c] = f.answered;
-    days_[c].push_back({{"date", format_date(date)}, {"offered", f.offered}, {"answered", f.answered},
-                        {"abandoned", f.abandoned}, {"displaced", f.displaced},
-                        {"mean_wait_minutes", f.mean_wait()}, {"p90_wait_minutes", f.p90_wait()},
-                        {"within_goal_share", f.within_goal_share()}});
+    out.answered[c] = f.answered + booked;
+    json day = {{"date", format_date(date)}, {"offered", f.offered}, {"answered", f.answered},
+                {"abandoned", f.abandoned}, {"displaced", f.displaced},
+                {"mean_wait_minutes", f.mean_wait()}, {"p90_wait_minutes", f.p90_wait()},
+                {"within_goal_share", f.within_goal_share()}};
+    if (q.booked_share > 0) {
+      day["booked"] = booked;
+      day["booked_overflow"] = overflow;
+    }
+    days_[c].push_back(std::move(day));
     totals_[c].add(f);
   }
   return out;
@@ -317,20 +370,78 @@ ContactQueues::Day ContactQueues::run_day(Date date) {
 
 long long ContactQueues::contacts() const {
   long long n = 0;
-  for (const auto& [c, f] : totals_) n += f.offered + f.displaced;
+  for (const auto& [c, f] : totals_) n += f.offered + f.displaced + f.booked;
   return n;
 }
 
-std::map<Channel, WeeklyHours> scenario_hours(const SimulationProfile& profile, bool what_if_hours, int phone_close,
-                                              double phone_factor) {
-  std::map<Channel, WeeklyHours> out;
-  for (const auto& [c, q] : profile.queues) out[c] = q.hours;
-  if (what_if_hours) {
-    for (const auto& [c, h] : profile.what_if_opening_hours) out[c] = h;
+namespace {
+
+// The what-if edits on a municipality's published rules, as on weekly ones.
+OpeningHours closing_by(OpeningHours hours, int minute) {
+  std::vector<sagsflow::OpeningRule> kept;
+  for (auto r : hours.rules) {
+    r.closes = std::min(r.closes, minute);
+    if (r.opens < r.closes) kept.push_back(r);
   }
-  if (auto phone = out.find(Channel::kPhone); phone != out.end()) {
-    if (phone_close >= 0) phone->second = closing_by(phone->second, phone_close);
-    if (phone_factor < 1) phone->second = shortened(phone->second, phone_factor);
+  hours.rules = std::move(kept);
+  return hours;
+}
+
+OpeningHours shortened(OpeningHours hours, double factor) {
+  for (auto& r : hours.rules) {
+    r.closes = r.opens + std::max(1, static_cast<int>(std::lround((r.closes - r.opens) * std::clamp(factor, 0.0, 1.0))));
+  }
+  return hours;
+}
+
+}  // namespace
+
+Result<Scenario> scenario_hours(const SimulationProfile& profile, const ScenarioSource& source) {
+  Scenario out;
+  out.appointments = source.what_if_municipality ? source.what_if_municipality : source.municipality;
+  for (const auto& [c, q] : profile.queues) {
+    auto& h = out.hours[c];
+    h.weekly = q.hours;
+    if (q.hours_from_municipality) {
+      const auto* m = source.municipality;
+      if (m == nullptr) {
+        return InvalidArgument(fmt::format("opening_hours.{}: the profile takes the municipality's hours, and no "
+                                           "municipality file is given",
+                                           channel_key(c)));
+      }
+      const auto published = m->opening_hours.find(c);
+      if (published == m->opening_hours.end() || published->second.empty()) {
+        return InvalidArgument(fmt::format("opening_hours.{}: the profile takes the municipality's hours, and {} "
+                                           "publishes none for {} (opening_hours.{} in its file)",
+                                           channel_key(c), m->name, channel_key(c), channel_key(c)));
+      }
+      h.published = published->second;
+    }
+    if (source.what_if_municipality) {
+      const auto published = source.what_if_municipality->opening_hours.find(c);
+      if (published != source.what_if_municipality->opening_hours.end() && !published->second.empty()) {
+        h.published = published->second;
+      }
+    }
+    if (q.booked_share > 0 && out.appointments == nullptr) {
+      return InvalidArgument(fmt::format("booked_share.{}: booked visits need a municipality file whose service "
+                                         "areas take appointments",
+                                         channel_key(c)));
+    }
+  }
+  if (source.what_if_hours) {
+    for (const auto& [c, weekly] : profile.what_if_opening_hours) out.hours[c] = {weekly, std::nullopt};
+  }
+  if (auto phone = out.hours.find(Channel::kPhone); phone != out.hours.end()) {
+    auto& h = phone->second;
+    if (source.phone_close >= 0) {
+      if (h.published) h.published = closing_by(*h.published, source.phone_close);
+      else h.weekly = app::closing_by(h.weekly, source.phone_close);
+    }
+    if (source.phone_factor < 1) {
+      if (h.published) h.published = shortened(*h.published, source.phone_factor);
+      else h.weekly = app::shortened(h.weekly, source.phone_factor);
+    }
   }
   return out;
 }

@@ -25,8 +25,9 @@ constexpr const char* kPrint = "print";
 
 Timestamp now_of(Installation& inst) { return inst.engine->options().clock(); }
 
-// The file name of a letter's PDF: its kind and case number, nothing personal.
+// The file name of a letter's PDF: its kind and case number (or appointment number), nothing personal.
 std::string file_name_of(const db::LetterRow& row, const CaseState& state) {
+  if (state.case_number.empty() && row.appointment_id) return fmt::format("{}-{}.pdf", row.kind, *row.appointment_id);
   std::string number;
   for (char c : state.case_number) number += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '-';
   return fmt::format("{}-{}.pdf", row.kind, number.empty() ? std::to_string(row.case_id) : number);
@@ -153,6 +154,7 @@ json plugin_letter(const LetterJob& job) {
             {"message_uuid", letters::memo_message_uuid(job.letter.idempotency_key)},
             {"municipality", job.letter.municipality},
             {"case_id", job.letter.case_id},
+            {"appointment_id", job.letter.appointment_id ? json(*job.letter.appointment_id) : json()},
             {"case_number", job.state.case_number},
             {"kind", job.letter.kind},
             {"language", job.letter.language},
@@ -171,6 +173,18 @@ json plugin_letter(const LetterJob& job) {
   return j;
 }
 
+// "case 05.04.02-G01-17-26" or "appointment 12", for the log.
+std::string subject_of(const LetterJob& job) {
+  if (!job.state.case_number.empty()) return "case " + job.state.case_number;
+  if (job.letter.appointment_id) return fmt::format("appointment {}", *job.letter.appointment_id);
+  return fmt::format("case {}", job.letter.case_id);
+}
+
+bool appointment_kind(const std::string& kind) {
+  return kind == letter_kind_key(LetterKind::kAppointmentConfirmation) ||
+         kind == letter_kind_key(LetterKind::kAppointmentReminder);
+}
+
 class Sender {
  public:
   Sender(Installation& inst, const documents::DocumentStore& docs, const LetterWorkOptions& options,
@@ -178,6 +192,7 @@ class Sender {
       : inst_(inst), docs_(docs), options_(options), report_(report) {}
 
   Status send(LetterJob& job) {
+    if (!job.withdrawn.empty()) return withdraw(job);
     if (!job.impossible.empty()) return fail_for_good(job, job.impossible);
     if (!job.not_now.empty()) return retry_later(job, job.not_now);
     if (auto st = keep_document(job); !st.ok()) return retry_later(job, st.message());
@@ -212,6 +227,7 @@ class Sender {
     Status done = inst_.engine->atomically([&]() -> Status {
       db::DocumentRow row;
       row.case_id = job.letter.case_id;
+      row.appointment_id = job.letter.appointment_id;
       row.municipality = job.letter.municipality;
       row.kind = kLetterDocumentKind;
       row.name = job.file_name;
@@ -236,9 +252,10 @@ class Sender {
     r.at = format_timestamp(now());
     r.municipality = job.letter.municipality;
     r.case_id = job.letter.case_id;
+    r.appointment_id = job.letter.appointment_id.value_or(0);
     r.case_number = job.state.case_number;
     r.actor = "plugin:" + job.plugin;
-    r.authority = job.state.owning_authority;
+    r.authority = job.state.owning_authority.empty() ? job.letter.municipality : job.state.owning_authority;
     r.purpose = fmt::format("letter delivery (letter {}, {})", job.letter.id, job.channel);
     r.via = "letters";
     return inst_.store->record_access(r).status();
@@ -257,8 +274,9 @@ class Sender {
     // First and alone: that it was delivered, so no later failure can send it again.
     if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
     ++report_.delivered;
-    logger()->info("letter {} ({}) of case {} delivered by {}", job.letter.id, job.letter.kind,
-                   job.state.case_number, job.plugin);
+    logger()->info("letter {} ({}) of {} delivered by {}", job.letter.id, job.letter.kind, subject_of(job),
+                   job.plugin);
+    if (job.letter.case_id == 0) return Status::Ok();  // an appointment's: the letter row is its record
     // Then the case's events. The case may have moved on meanwhile (a
     // caseworker acted): they are recorded on the newer state.
     Status done = Internal("not run");
@@ -317,11 +335,23 @@ class Sender {
       job.letter.next_attempt_at = format_timestamp(now());
       if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
       ++report_.rerouted;
-      logger()->info("letter {} of case {}: {} refused it ({}); sent by print instead", job.letter.id,
-                     job.state.case_number, job.plugin, mask_cpr_numbers(reason));
+      logger()->info("letter {} of {}: {} refused it ({}); sent by print instead", job.letter.id, subject_of(job),
+                     job.plugin, mask_cpr_numbers(reason));
       return Status::Ok();
     }
     return fail_for_good(job, fmt::format("{} refused the letter: {}", job.plugin, reason));
+  }
+
+  // The appointment went away first: nothing to send, nothing to fix.
+  Status withdraw(LetterJob& job) {
+    job.letter.state = db::LetterState::kWithdrawn;
+    job.letter.last_error = bounded(job.withdrawn);
+    job.letter.incident_open = false;
+    if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
+    ++report_.withdrawn;
+    logger()->info("letter {} ({}) of {} withdrawn: {}", job.letter.id, job.letter.kind, subject_of(job),
+                   job.letter.last_error);
+    return Status::Ok();
   }
 
   Status retry_later(LetterJob& job, const std::string& reason) {
@@ -341,7 +371,7 @@ class Sender {
                                                                 : std::max(options_.first_retry, std::chrono::seconds(1))));
     if (auto st = inst_.store->save_letter(job.letter, options_.holder); !st.ok()) return st;
     ++report_.retried;
-    logger()->warn("letter {} of case {}: attempt {} failed ({}); next at {}", job.letter.id, job.state.case_number,
+    logger()->warn("letter {} of {}: attempt {} failed ({}); next at {}", job.letter.id, subject_of(job),
                    job.letter.attempts, job.letter.last_error, job.letter.next_attempt_at);
     return Status::Ok();
   }
@@ -364,7 +394,7 @@ class Sender {
     }
     if (!done.ok()) return done;
     ++report_.failed;
-    logger()->error("letter {} of case {} failed: {}", job.letter.id, job.state.case_number, job.letter.last_error);
+    logger()->error("letter {} of {} failed: {}", job.letter.id, subject_of(job), job.letter.last_error);
     return Status::Ok();
   }
 
@@ -428,13 +458,41 @@ Result<std::vector<LetterJob>> prepare_letters(Installation& inst, const documen
   for (auto& row : *claimed) {
     LetterJob job;
     job.letter = std::move(row);
-    auto state = inst.store->load_case(job.letter.case_id);
-    if (!state.ok()) {
-      job.not_now = state.status().message();
-      jobs.push_back(std::move(job));
-      continue;
+    std::optional<Appointment> appointment;
+    if (job.letter.appointment_id) {
+      auto found = inst.store->load_appointment(*job.letter.appointment_id);
+      if (!found.ok()) {
+        (found.status().code() == ErrorCode::kNotFound ? job.impossible : job.not_now) = found.status().message();
+        jobs.push_back(std::move(job));
+        continue;
+      }
+      appointment = std::move(*found);
+      auto starts = parse_timestamp(appointment->starts_at);
+      if (appointment_kind(job.letter.kind) && appointment->state != "booked") {
+        job.withdrawn = fmt::format("appointment {} was {}", appointment->id, appointment->cancel_reason.empty()
+                                                                              ? std::string("cancelled")
+                                                                              : appointment->cancel_reason);
+      } else if (appointment_kind(job.letter.kind) && starts.ok() && *starts <= now) {
+        job.withdrawn = fmt::format("appointment {} began before the letter could go", appointment->id);
+      }
+      if (!job.withdrawn.empty()) {
+        jobs.push_back(std::move(job));
+        continue;
+      }
     }
-    job.state = std::move(*state);
+    if (job.letter.case_id != 0) {
+      auto state = inst.store->load_case(job.letter.case_id);
+      if (!state.ok()) {
+        job.not_now = state.status().message();
+        jobs.push_back(std::move(job));
+        continue;
+      }
+      job.state = std::move(*state);
+    } else if (appointment) {
+      // No case: the letter goes to the appointment's citizen.
+      job.state.municipality = appointment->municipality;
+      job.state.citizen = appointment->citizen;
+    }
     if (!job.state.citizen) {
       job.impossible = "the case has no citizen to write to";
       jobs.push_back(std::move(job));
@@ -459,7 +517,19 @@ Result<std::vector<LetterJob>> prepare_letters(Installation& inst, const documen
       // A retry on the same channel sends the PDF already kept, byte for byte;
       // but a decision states its complaint deadline from the day it is sent:
       // one kept from an earlier day is made again.
-      auto doc = inst.store->load_document(job.letter.case_id, *job.letter.document_id);
+      Result<std::optional<db::DocumentRow>> doc = std::optional<db::DocumentRow>();
+      if (job.letter.case_id != 0) {
+        doc = inst.store->load_document(job.letter.case_id, *job.letter.document_id);
+      } else if (job.letter.appointment_id) {
+        auto rows = inst.store->appointment_documents(*job.letter.appointment_id);
+        if (!rows.ok()) {
+          doc = rows.status();
+        } else {
+          for (auto& r : *rows) {
+            if (r.id == *job.letter.document_id) doc = std::optional<db::DocumentRow>(r);
+          }
+        }
+      }
       const bool stale = doc.ok() && *doc && job.letter.kind == "decision" &&
                          (*doc)->added_at.substr(0, 10) != format_timestamp(now_of(inst)).substr(0, 10);
       Result<std::string> bytes = stale           ? Result<std::string>(FailedPrecondition("made on an earlier day"))
@@ -484,7 +554,7 @@ Result<std::vector<LetterJob>> prepare_letters(Installation& inst, const documen
 
 void render_letters(std::vector<LetterJob>& jobs, const documents::DocumentStore& store) {
   for (auto& job : jobs) {
-    if (!job.impossible.empty() || !job.not_now.empty()) continue;
+    if (!job.impossible.empty() || !job.not_now.empty() || !job.withdrawn.empty()) continue;
     if (!job.pdf.bytes) {  // else: the kept PDF of an earlier attempt
       auto pdf = letters::render_letter_pdf(job.document);
       if (!pdf.ok()) {
@@ -526,7 +596,7 @@ Result<LetterRunReport> send_letters(Installation& inst, const documents::Docume
   // outcomes are stored in one unit, not one transaction (and sync) each.
   Status waiting = inst.engine->atomically([&]() -> Status {
     for (auto& job : jobs) {
-      if (job.not_now.empty() && job.impossible.empty()) continue;
+      if (job.not_now.empty() && job.impossible.empty() && job.withdrawn.empty()) continue;
       if (auto st = sender.send(job); !st.ok() && st.code() == ErrorCode::kStorage) return st;
       job.settled = true;
     }
@@ -607,7 +677,8 @@ Result<std::optional<db::DigitalPostExemption>> digital_post_exemption_of(Instal
 
 json letter_json(const db::LetterRow& row) {
   json j = {{"id", row.id},
-            {"case_id", row.case_id},
+            {"case_id", row.case_id != 0 ? json(row.case_id) : json()},
+            {"appointment_id", row.appointment_id ? json(*row.appointment_id) : json()},
             {"kind", row.kind},
             {"language", row.language},
             {"state", db::letter_state_key(row.state)},

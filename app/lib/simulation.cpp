@@ -157,9 +157,20 @@ Result<SimulationSummary> simulate(Installation& inst, Timestamp& clock_now, con
   std::map<Channel, double> volumes;
   SimulationSummary sum;
   for (const auto& [c, v] : profile.volumes) volumes[c] += v * options.scale;
-  ContactQueues queues(profile,
-                       scenario_hours(profile, options.what_if_hours, options.phone_close, options.phone_hours),
-                       inst.engine->calendar());
+  // The queues: the as-is hours (the profile's, or this municipality's
+  // published ones) decide the days of demand; the scenario is the what-if's.
+  ScenarioSource as_is_source;
+  as_is_source.municipality = m;
+  auto as_is = scenario_hours(profile, as_is_source);
+  if (!as_is.ok()) return as_is.status();
+  ScenarioSource source = as_is_source;
+  source.what_if_municipality = options.what_if_municipality;
+  source.what_if_hours = options.what_if_hours;
+  source.phone_close = options.phone_close;
+  source.phone_factor = options.phone_hours;
+  auto scenario = scenario_hours(profile, source);
+  if (!scenario.ok()) return scenario.status();
+  ContactQueues queues(profile, std::move(*as_is), std::move(*scenario), DanishCalendar(m->calendar));
   // Without phone hours in the profile, the what-if moves a fixed share of the year's calls.
   if (options.phone_hours < 1 && volumes.contains(Channel::kPhone) && !profile.queues.contains(Channel::kPhone)) {
     const double displaced = volumes[Channel::kPhone] * (1 - options.phone_hours);

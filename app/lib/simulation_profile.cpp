@@ -125,7 +125,15 @@ void read_queues(ProfileReader& r, const YAML::Node& root, SimulationProfile& p)
                                       "assisted_self_service are staffed)", kv.first.Scalar()));
         continue;
       }
-      p.queues[*c].hours = r.hours(kv.second, "opening_hours." + kv.first.Scalar());
+      if (kv.second.IsScalar() && kv.second.Scalar() == "municipality") {
+        p.queues[*c].hours_from_municipality = true;  // resolved when the simulation runs (scenario_hours)
+      } else if (kv.second.IsScalar()) {
+        r.error(kv.second, fmt::format("opening_hours.{} must be a list of rules or 'municipality' (the municipality "
+                                       "file's published hours), not '{}'",
+                                       kv.first.Scalar(), kv.second.Scalar()));
+      } else {
+        p.queues[*c].hours = r.hours(kv.second, "opening_hours." + kv.first.Scalar());
+      }
       where[*c] = kv.first;
     }
   }
@@ -184,6 +192,13 @@ void read_queues(ProfileReader& r, const YAML::Node& root, SimulationProfile& p)
   per_channel("service_goal_minutes", [&](SimulationQueueChannel& q, const YAML::Node& n, const std::string& what) {
     q.service_goal_minutes = r.positive(n, what, 1440);
   });
+  per_channel("booked_share", [&](SimulationQueueChannel& q, const YAML::Node& n, const std::string& what) {
+    const auto counter = p.queues.find(Channel::kPersonalAttendance);
+    if (counter == p.queues.end() || &counter->second != &q) {
+      return r.error(n, what + ": only personal_attendance is booked ahead (appointments)");
+    }
+    q.booked_share = r.number(n, what, 0, 1);
+  });
 }
 
 }  // namespace
@@ -205,7 +220,7 @@ ProfileParseResult parse_simulation_profile(std::string_view yaml, std::string_v
   SimulationProfile p;
   r.keys(root, "the profile", {"name", "year", "volumes", "general_share", "seasonality", "areas", "what_if", "seed",
                                  "opening_hours", "arrivals_by_hour", "staffing", "handling_minutes", "patience_minutes",
-                                 "service_goal_minutes"});
+                                 "service_goal_minutes", "booked_share"});
   if (!r.errors.empty()) return {std::nullopt, r.errors};
   p.name = root["name"] ? root["name"].as<std::string>("") : std::string(file_name);
   if (root["year"]) p.year = static_cast<int>(r.number(root["year"], "year", 2000, 2100));

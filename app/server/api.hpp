@@ -228,6 +228,9 @@ void add_admin_routes(std::vector<Route>& routes);
 void add_citizen_routes(std::vector<Route>& routes);
 void add_report_routes(std::vector<Route>& routes);
 void add_document_routes(std::vector<Route>& routes);
+// Answers with a stored document's bytes as a download (routes_documents.cpp):
+// its media type, a sanitised file name, never rendered in the page's origin.
+Result<nlohmann::json> send_document(Call& c, const db::DocumentRow& row);
 void add_letter_routes(std::vector<Route>& routes);
 void add_public_routes(std::vector<Route>& routes);
 void add_session_routes(std::vector<Route>& routes);

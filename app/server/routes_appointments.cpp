@@ -9,15 +9,19 @@
 //   POST /api/v1/me/appointments                    {area, starts_at, case_id?}
 //   POST /api/v1/me/appointments/{id}/cancel
 //   POST /api/v1/me/appointments/{id}/move          {starts_at}
+//   GET  /api/v1/me/appointments/{id}/documents/{doc}   a letter's PDF (confirmation, reminder, cancellation)
 //  Staff (Access::kStaff):
 //   GET  /api/v1/appointments?date=&unit=           a day's appointments (access records)
 //   GET  /api/v1/appointments/{id}
 //   POST /api/v1/appointments                       {area, starts_at, cpr, channel, case_id?, deadline?}
-//   POST /api/v1/appointments/{id}/cancel
+//   POST /api/v1/appointments/{id}/cancel           {reason?} (the citizen gets a letter)
 //   POST /api/v1/appointments/{id}/move             {starts_at}
+//   GET  /api/v1/appointments/{id}/documents/{doc}  a letter's PDF (an access record)
+// Each appointment lists its letters (kind, state, channel, delivered_at, document_id).
 #include <fmt/format.h>
 
 #include "api.hpp"
+#include "sagsflow/app/letter_delivery.hpp"
 
 namespace sagsflow::server {
 
@@ -178,6 +182,52 @@ json appointment_json(const Appointment& a, bool staff) {
           {"cancel_reason", a.cancel_reason.empty() ? json() : json(a.cancel_reason)}};
 }
 
+// The appointment with its letters (no personal values): staff see each
+// letter's delivery as on a case (letter_json: attempts, receipt, incident);
+// the citizen its kind, state, channel, delivery and document.
+Result<json> with_letters(Call& c, const Appointment& a, bool staff) {
+  json j = appointment_json(a, staff);
+  db::LetterFilter filter;
+  filter.appointment_id = a.id;
+  filter.limit = 50;
+  auto rows = c.installation().store->list_letters(filter);
+  if (!rows.ok()) return rows.status();
+  json letters = json::array();
+  for (auto it = rows->rbegin(); it != rows->rend(); ++it) {  // oldest first
+    if (staff) {
+      letters.push_back(app::letter_json(*it));
+      continue;
+    }
+    letters.push_back({{"id", it->id},
+                       {"kind", it->kind},
+                       {"state", db::letter_state_key(it->state)},
+                       {"channel", it->channel.empty() ? json() : json(it->channel)},
+                       {"delivered_at", it->delivered_at.empty() ? json() : json(it->delivered_at)},
+                       {"document_id", it->document_id ? json(*it->document_id) : json()}});
+  }
+  j["letters"] = std::move(letters);
+  return j;
+}
+
+Result<json> one_answer(Call& c, const Result<Appointment>& a, bool staff) {
+  if (!a.ok()) return a.status();
+  auto j = with_letters(c, *a, staff);
+  if (!j.ok()) return j.status();
+  return json{{"appointment", std::move(*j)}};
+}
+
+// A letter's PDF of the appointment (its documents, migration 21).
+Result<json> send_letter_pdf(Call& c, const Appointment& a) {
+  auto doc = c.id_param("doc");
+  if (!doc.ok()) return doc.status();
+  auto rows = c.installation().store->appointment_documents(a.id);
+  if (!rows.ok()) return rows.status();
+  for (const auto& row : *rows) {
+    if (row.id == *doc) return send_document(c, row);
+  }
+  return NotFound(fmt::format("appointment {} has no document {}", a.id, *doc));
+}
+
 const Cpr& me(Call& c) { return *c.principal->citizen; }
 
 // The booking's common members: area, starts_at, case_id.
@@ -209,8 +259,34 @@ Result<json> my_appointments(Call& c) {
   auto list = desk(c).of_citizen(c.municipality(), me(c));
   if (!list.ok()) return list.status();
   json out = json::array();
-  for (const auto& a : *list) out.push_back(appointment_json(a, false));
+  for (const auto& a : *list) {
+    auto j = with_letters(c, a, false);
+    if (!j.ok()) return j.status();
+    out.push_back(std::move(*j));
+  }
   return json{{"appointments", out}};
+}
+
+// The citizen's own appointment's letter: their own data, like the appointment list (no access record).
+Result<json> my_letter_pdf(Call& c) {
+  auto id = c.id_param("id");
+  if (!id.ok()) return id.status();
+  auto list = desk(c).of_citizen(c.municipality(), me(c));
+  if (!list.ok()) return list.status();
+  for (const auto& a : *list) {
+    if (a.id == *id) return send_letter_pdf(c, a);
+  }
+  return NotFound(fmt::format("you have no appointment {}", *id));
+}
+
+Result<json> letter_pdf_for(Call& c) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto id = c.id_param("id");
+  if (!id.ok()) return id.status();
+  auto a = desk(c).get_as_staff(*actor, *id, *c.installation().engine, {kReadDocument, "api"});
+  if (!a.ok()) return a.status();
+  return send_letter_pdf(c, *a);
 }
 
 Result<json> book_mine(Call& c) {
@@ -219,15 +295,13 @@ Result<json> book_mine(Call& c) {
   auto a = desk(c).book_as_citizen(me(c), *r, *c.installation().engine);
   if (!a.ok()) return refused(c, a.status());
   c.status = 201;
-  return json{{"appointment", appointment_json(*a, false)}};
+  return one_answer(c, a, false);
 }
 
 Result<json> cancel_mine(Call& c) {
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();
-  auto a = desk(c).cancel_as_citizen(me(c), *id);
-  if (!a.ok()) return a.status();
-  return json{{"appointment", appointment_json(*a, false)}};
+  return one_answer(c, desk(c).cancel_as_citizen(me(c), *id), false);
 }
 
 Result<json> move_mine(Call& c) {
@@ -237,7 +311,7 @@ Result<json> move_mine(Call& c) {
   if (!starts.ok()) return starts.status();
   auto a = desk(c).move_as_citizen(me(c), *id, *starts, *c.installation().engine);
   if (!a.ok()) return refused(c, a.status());
-  return json{{"appointment", appointment_json(*a, false)}};
+  return one_answer(c, a, false);
 }
 
 Result<json> day_list(Call& c) {
@@ -259,9 +333,7 @@ Result<json> one(Call& c) {
   if (!actor.ok()) return actor.status();
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();
-  auto a = desk(c).get_as_staff(*actor, *id, *c.installation().engine, {"appointment", "api"});
-  if (!a.ok()) return a.status();
-  return json{{"appointment", appointment_json(*a, true)}};
+  return one_answer(c, desk(c).get_as_staff(*actor, *id, *c.installation().engine, {"appointment", "api"}), true);
 }
 
 Result<json> book_for(Call& c) {
@@ -284,7 +356,7 @@ Result<json> book_for(Call& c) {
   auto a = desk(c).book_as_staff(*actor, *r, *c.installation().engine);
   if (!a.ok()) return refused(c, a.status());
   c.status = 201;
-  return json{{"appointment", appointment_json(*a, true)}};
+  return one_answer(c, a, true);
 }
 
 Result<json> cancel_for(Call& c) {
@@ -292,9 +364,11 @@ Result<json> cancel_for(Call& c) {
   if (!actor.ok()) return actor.status();
   auto id = c.id_param("id");
   if (!id.ok()) return id.status();
-  auto a = desk(c).cancel_as_staff(*actor, *id);
-  if (!a.ok()) return a.status();
-  return json{{"appointment", appointment_json(*a, true)}};
+  auto reason = c.text("reason", false);
+  if (!reason.ok()) return reason.status();
+  auto a = desk(c).cancel_as_staff(*actor, *id, *c.installation().engine, *reason);
+  if (!a.ok() && a.status().code() == ErrorCode::kInvalidArgument) c.field = "reason";
+  return one_answer(c, a, true);
 }
 
 Result<json> move_for(Call& c) {
@@ -306,7 +380,7 @@ Result<json> move_for(Call& c) {
   if (!starts.ok()) return starts.status();
   auto a = desk(c).move_as_staff(*actor, *id, *starts, *c.installation().engine);
   if (!a.ok()) return refused(c, a.status());
-  return json{{"appointment", appointment_json(*a, true)}};
+  return one_answer(c, a, true);
 }
 
 }  // namespace
@@ -318,11 +392,13 @@ void add_appointment_routes(std::vector<Route>& r) {
   r.push_back({"POST", "/api/v1/me/appointments", Access::kCitizen, book_mine});
   r.push_back({"POST", "/api/v1/me/appointments/{id}/cancel", Access::kCitizen, cancel_mine});
   r.push_back({"POST", "/api/v1/me/appointments/{id}/move", Access::kCitizen, move_mine});
+  r.push_back({"GET", "/api/v1/me/appointments/{id}/documents/{doc}", Access::kCitizen, my_letter_pdf});
   r.push_back({"GET", "/api/v1/appointments", Access::kStaff, day_list});
   r.push_back({"GET", "/api/v1/appointments/{id}", Access::kStaff, one});
   r.push_back({"POST", "/api/v1/appointments", Access::kStaff, book_for});
   r.push_back({"POST", "/api/v1/appointments/{id}/cancel", Access::kStaff, cancel_for});
   r.push_back({"POST", "/api/v1/appointments/{id}/move", Access::kStaff, move_for});
+  r.push_back({"GET", "/api/v1/appointments/{id}/documents/{doc}", Access::kStaff, letter_pdf_for});
 }
 
 }  // namespace sagsflow::server

@@ -294,21 +294,6 @@ Result<json> list(Call& c) {
   return json{{"case_number", state->case_number}, {"documents", document_list(*rows, false)}};
 }
 
-Result<json> send_document(Call& c, const db::DocumentRow& row) {
-  if (!c.api.documents) return no_documents();
-  auto bytes = c.api.documents->read(*c.installation().store, row);
-  if (!bytes.ok()) return bytes.status();
-  c.raw_body = std::move(*bytes);
-  c.raw_binary = true;
-  c.raw_content_type = row.media_type;
-  // Shown as a download, never rendered in the page's origin; the name is sanitised already.
-  c.response_headers.emplace_back(
-      "Content-Disposition", fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
-                                         documents::ascii_file_name(row.name), documents::rfc8187_encode(row.name)));
-  c.response_headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
-  return json();
-}
-
 Result<long long> document_param(Call& c) { return c.id_param("doc"); }
 
 // GET /api/v1/cases/{id}/documents/{doc} (read lane): staff who may see the case.
@@ -381,6 +366,22 @@ void add_document_routes(std::vector<Route>& r) {
   r.push_back(mine);
   r.push_back({"GET", "/api/v1/me/cases/{id}/documents", Access::kCitizen, my_documents});
   r.push_back({"GET", "/api/v1/me/cases/{id}/documents/{doc}", Access::kCitizen, my_download});
+}
+
+// Sends a stored document as a download (declared in api.hpp).
+Result<json> send_document(Call& c, const db::DocumentRow& row) {
+  if (!c.api.documents) return no_documents();
+  auto bytes = c.api.documents->read(*c.installation().store, row);
+  if (!bytes.ok()) return bytes.status();
+  c.raw_body = std::move(*bytes);
+  c.raw_binary = true;
+  c.raw_content_type = row.media_type;
+  // Shown as a download, never rendered in the page's origin; the name is sanitised already.
+  c.response_headers.emplace_back(
+      "Content-Disposition", fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                                         documents::ascii_file_name(row.name), documents::rfc8187_encode(row.name)));
+  c.response_headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
+  return json();
 }
 
 }  // namespace sagsflow::server

@@ -69,12 +69,10 @@ Result<json> admin_letters(Call& c) {
   db::LetterFilter filter;
   filter.municipality = c.municipality();
   if (auto it = c.query.find("state"); it != c.query.end() && !it->second.empty()) {
-    if (it->second == "queued") filter.state = db::LetterState::kQueued;
-    else if (it->second == "delivered") filter.state = db::LetterState::kDelivered;
-    else if (it->second == "failed") filter.state = db::LetterState::kFailed;
-    else {
+    filter.state = db::letter_state_from_key(it->second);
+    if (!filter.state) {
       c.field = "state";
-      return InvalidArgument("state must be queued, delivered or failed");
+      return InvalidArgument("state must be queued, delivered, failed or withdrawn");
     }
   }
   if (auto it = c.query.find("incidents"); it != c.query.end()) {

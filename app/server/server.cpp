@@ -277,6 +277,15 @@ void Server::Impl::check_deadlines_until_stopped() {
               logger()->debug("deadline check: another node holds the lease");
             } else {
               recorded = i.engine->check_deadlines();
+              // The same node queues the appointment reminders now due (each once, by its letter's key).
+              if (i.appointments) {
+                auto reminders = i.appointments->queue_reminders(*i.engine);
+                if (!reminders.ok()) {
+                  logger()->error("appointment reminders: {}", reminders.status().message());
+                } else if (*reminders > 0) {
+                  logger()->info("appointment reminders: {} letter(s) queued", *reminders);
+                }
+              }
             }
           },
           Lanes::Grouping::kAlone);

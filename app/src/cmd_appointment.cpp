@@ -1,4 +1,4 @@
-// `sagsflow hours` and `sagsflow appointment slots|book|cancel|move|list`:
+// `sagsflow hours` and `sagsflow appointment slots|book|cancel|move|list|remind`:
 // the published opening hours and booking time for a citizen
 // (AppointmentDesk). A booking's CPR number is read from standard input (one
 // line) or asked for at the terminal, never from the command line.
@@ -28,6 +28,7 @@ struct AppointmentArgs {
   long long id = 0;
   std::string date;
   std::string unit;
+  std::string reason;
 };
 
 Result<std::optional<Date>> optional_date(const std::string& text, const char* what) {
@@ -116,7 +117,7 @@ int cancel_or_move(const Context& ctx, const AppointmentArgs& a, bool move) {
   auto me = s->actor(ctx, s->municipality);
   if (!me.ok()) return fail(ctx, me.status());
   auto done = move ? s->appointments->move_as_staff(*me, a.id, a.starts_at, *s->engine)
-                   : s->appointments->cancel_as_staff(*me, a.id);
+                   : s->appointments->cancel_as_staff(*me, a.id, *s->engine, a.reason);
   if (!done.ok()) return fail(ctx, done.status());
   print_appointment(ctx, *done, move ? "booked (moved)" : "cancelled");
   return kExitOk;
@@ -143,6 +144,21 @@ int list(const Context& ctx, const AppointmentArgs& a) {
   return kExitOk;
 }
 
+// Queues the reminder letters now due (the server does this with its deadline check).
+int remind(const Context& ctx) {
+  auto s = open_session(ctx, true);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto queued = s->appointments->queue_reminders(*s->engine);
+  if (!queued.ok()) return fail(ctx, queued.status());
+  if (ctx.json) {
+    print_json({{"reminders_queued", *queued}});
+  } else {
+    std::cout << fmt::format("{} reminder letter{} queued (sent by `sagsflow letters deliver` or the server)\n",
+                             *queued, *queued == 1 ? "" : "s");
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_appointment_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -164,6 +180,7 @@ void add_appointment_commands(CLI::App& app, Context& ctx, int& exit_code) {
   bk->callback([&] { exit_code = book(ctx, a); });
   auto* ca = ap->add_subcommand("cancel", "Cancel an appointment");
   ca->add_option("id", a.id, "Appointment id")->required();
+  ca->add_option("--reason", a.reason, "Why (printed in the letter the citizen gets)");
   ca->callback([&] { exit_code = cancel_or_move(ctx, a, false); });
   auto* mv = ap->add_subcommand("move", "Move an appointment to another free slot");
   mv->add_option("id", a.id, "Appointment id")->required();
@@ -173,6 +190,8 @@ void add_appointment_commands(CLI::App& app, Context& ctx, int& exit_code) {
   ls->add_option("--date", a.date, "YYYY-MM-DD (default today)");
   ls->add_option("--unit", a.unit, "Only this unit");
   ls->callback([&] { exit_code = list(ctx, a); });
+  auto* rm = ap->add_subcommand("remind", "Queue the reminder letters now due (remind_hours_before)");
+  rm->callback([&] { exit_code = remind(ctx); });
 }
 
 }  // namespace sagsflow::cli

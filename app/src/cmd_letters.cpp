@@ -46,14 +46,17 @@ int deliver(const Context& ctx, const LettersArgs& a) {
     total.retried += report->retried;
     total.rerouted += report->rerouted;
     total.failed += report->failed;
+    total.withdrawn += report->withdrawn;
     if (report->claimed == 0) break;
   }
   if (ctx.json) {
     print_json({{"claimed", total.claimed}, {"delivered", total.delivered}, {"retried", total.retried},
-                {"rerouted", total.rerouted}, {"failed", total.failed}});
+                {"rerouted", total.rerouted}, {"failed", total.failed}, {"withdrawn", total.withdrawn}});
   } else {
-    std::cout << fmt::format("{} letters taken: {} delivered, {} to be tried again, {} sent on to print, {} failed\n",
-                             total.claimed, total.delivered, total.retried, total.rerouted, total.failed);
+    std::cout << fmt::format("{} letters taken: {} delivered, {} to be tried again, {} sent on to print, {} failed, "
+                             "{} withdrawn\n",
+                             total.claimed, total.delivered, total.retried, total.rerouted, total.failed,
+                             total.withdrawn);
   }
   return kExitOk;
 }
@@ -79,9 +82,7 @@ int list(const Context& ctx, const LettersArgs& a) {
     if (auto st = s->organisation->may_administer(*me, s->municipality); !st.ok()) return fail(ctx, st);
     filter.municipality = s->municipality;
   }
-  if (a.state == "queued") filter.state = db::LetterState::kQueued;
-  else if (a.state == "delivered") filter.state = db::LetterState::kDelivered;
-  else if (a.state == "failed") filter.state = db::LetterState::kFailed;
+  if (!a.state.empty()) filter.state = db::letter_state_from_key(a.state);
   filter.incidents_only = a.incidents;
   auto rows = s->store->list_letters(filter);
   if (!rows.ok()) return fail(ctx, rows.status());
@@ -93,7 +94,9 @@ int list(const Context& ctx, const LettersArgs& a) {
   }
   if (rows->empty()) std::cout << "no " << heading << "\n";
   for (const auto& r : *rows) {
-    std::cout << fmt::format("{:>6}  case {:<6} {:<16} {:<9} {:<12} attempts {:<3}{}{}\n", r.id, r.case_id, r.kind,
+    const std::string about = r.case_id != 0 ? fmt::format("case {:<6}", r.case_id)
+                                             : fmt::format("appt {:<6}", r.appointment_id.value_or(0));
+    std::cout << fmt::format("{:>6}  {} {:<16} {:<9} {:<12} attempts {:<3}{}{}\n", r.id, about, r.kind,
                              db::letter_state_key(r.state), r.channel.empty() ? "-" : r.channel, r.attempts,
                              r.incident_open ? "  INCIDENT: " + app::letter_json(r).value("last_error", std::string()) : "",
                              r.receipt.empty() ? "" : "  receipt " + app::letter_json(r).value("receipt", std::string()));
@@ -176,7 +179,8 @@ void add_letters_commands(CLI::App& app, Context& ctx, int& exit_code) {
   d->callback([&] { exit_code = deliver(ctx, a); });
   auto* ls = l->add_subcommand("list", "List letters: of a case (--case), or the municipality's outbox (admins)");
   ls->add_option("--case", a.case_ref, "Case id or case number");
-  ls->add_option("--state", a.state, "queued, delivered or failed")->check(CLI::IsMember({"queued", "delivered", "failed"}));
+  ls->add_option("--state", a.state, "queued, delivered, failed or withdrawn")
+      ->check(CLI::IsMember({"queued", "delivered", "failed", "withdrawn"}));
   ls->add_flag("--incidents", a.incidents, "Only letters with an open delivery incident");
   ls->callback([&] { exit_code = list(ctx, a); });
   auto* r = l->add_subcommand("retry", "Make a failed or waiting letter due now (admins)");

@@ -5,11 +5,13 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli_context.hpp"
 #include "sagsflow/app/reports.hpp"
 #include "sagsflow/app/simulation.hpp"
+#include "sagsflow/config/municipality.hpp"
 #include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::cli {
@@ -23,6 +25,10 @@ struct SimulateArgs {
   int phone_close_minute = -1;
   bool compare = false;      // what-if: the profile's what_if.opening_hours
   bool queues_only = false;  // only the queue model, at the profile's volumes, no database
+  std::string municipality_file;  // --queues-only: the municipality file for `opening_hours: municipality` and appointments
+  std::string what_if_municipality;  // what-if: this municipality file's published hours and appointment slots
+  const MunicipalityConfig* municipality_config = nullptr;  // loaded from municipality_file
+  const MunicipalityConfig* what_if_config = nullptr;        // loaded from what_if_municipality
   int days = 0;
   bool fast = true;
   bool quiet = false;
@@ -52,6 +58,7 @@ Result<Outcome> simulate_into(const Context& ctx, const std::string& db_url, con
   sim.phone_hours = what_if ? a.phone_hours : 1.0;
   sim.phone_close = what_if ? a.phone_close_minute : -1;
   sim.what_if_hours = what_if && a.compare;
+  sim.what_if_municipality = what_if ? a.what_if_config : nullptr;
   sim.days = a.days;
   int last_percent = -1;
   if (a.progress_lines) {
@@ -122,6 +129,10 @@ void print_queues(const std::map<Channel, app::QueueFigures>& queues) {
                                  ? fmt::format("; {:.1f} % answered within {:g} min", f.within_goal_share() * 100,
                                                f.service_goal_minutes)
                                  : "");
+    if (f.booked > 0 || f.booked_overflow > 0) {
+      std::cout << fmt::format("    {:<24} {} served at a booked time; {} wanted a time and found no free seat that day\n",
+                               "", thousands(f.booked), thousands(f.booked_overflow));
+    }
   }
 }
 
@@ -165,6 +176,9 @@ nlohmann::json queue_change(const nlohmann::json& as_is, const nlohmann::json& w
     for (const char* k : {"offered", "answered", "abandoned", "displaced", "displaced_gave_up"}) {
       d[k] = w[k].get<long long>() - b[k].get<long long>();
     }
+    for (const char* k : {"booked", "booked_overflow"}) {
+      if (w.contains(k) || b.contains(k)) d[k] = w.value(k, 0LL) - b.value(k, 0LL);
+    }
     for (const char* k : {"mean_wait_minutes", "p90_wait_minutes", "within_goal_share"}) {
       if (w.contains(k) && b.contains(k)) d[k] = w[k].get<double>() - b[k].get<double>();
     }
@@ -180,8 +194,10 @@ void print_queue_comparison(const nlohmann::json& as_is, const nlohmann::json& w
     std::cout << fmt::format("{}:\n", c);
     for (const auto& [k, label] : std::vector<std::pair<std::string, std::string>>{
              {"offered", "offered"}, {"answered", "answered"}, {"abandoned", "gave up waiting"},
-             {"displaced", "outside the hours"}, {"displaced_gave_up", "of them gave up"}}) {
-      const long long x = b[k].get<long long>(), y = w[k].get<long long>();
+             {"displaced", "outside the hours"}, {"displaced_gave_up", "of them gave up"},
+             {"booked", "served at a booked time"}, {"booked_overflow", "no free time that day"}}) {
+      if (!b.contains(k) && !w.contains(k)) continue;
+      const long long x = b.value(k, 0LL), y = w.value(k, 0LL);
       std::cout << fmt::format("  {:<24} {:>16} {:>16} {:>16}\n", label, thousands(x), thousands(y),
                                (y >= x ? "+" : "") + thousands(y - x));
     }
@@ -204,6 +220,7 @@ std::string what_if_title(const SimulateArgs& a) {
   if (a.compare) parts.push_back("the profile's what_if.opening_hours");
   if (a.phone_close_minute >= 0) parts.push_back("phone closes at " + a.phone_close);
   if (a.phone_hours < 1) parts.push_back(fmt::format("phone hours x{}", a.phone_hours));
+  if (!a.what_if_municipality.empty()) parts.push_back("the hours and appointments of " + a.what_if_municipality);
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
@@ -214,12 +231,22 @@ struct QueueRun {
   long long contacts = 0;
   double seconds = 0;
 };
-QueueRun run_queues(const app::SimulationProfile& profile, const SimulateArgs& a, bool what_if) {
+Result<QueueRun> run_queues(const app::SimulationProfile& profile, const SimulateArgs& a, bool what_if) {
   const auto started = std::chrono::steady_clock::now();
-  app::ContactQueues queues(profile,
-                            app::scenario_hours(profile, what_if && a.compare, what_if ? a.phone_close_minute : -1,
-                                                what_if ? a.phone_hours : 1.0),
-                            DanishCalendar{});
+  app::ScenarioSource source;
+  source.municipality = a.municipality_config;
+  auto as_is = app::scenario_hours(profile, source);
+  if (!as_is.ok()) return as_is.status();
+  if (what_if) {
+    source.what_if_municipality = a.what_if_config;
+    source.what_if_hours = a.compare;
+    source.phone_close = a.phone_close_minute;
+    source.phone_factor = a.phone_hours;
+  }
+  auto scenario = app::scenario_hours(profile, source);
+  if (!scenario.ok()) return scenario.status();
+  app::ContactQueues queues(profile, std::move(*as_is), std::move(*scenario),
+                            a.municipality_config ? DanishCalendar(a.municipality_config->calendar) : DanishCalendar{});
   const Date first = Date(std::chrono::year{profile.year} / std::chrono::January / 1);
   const Date last = Date(std::chrono::year{profile.year + 1} / std::chrono::January / 1);
   const int days = a.days > 0 ? a.days : static_cast<int>((last - first).count());
@@ -230,7 +257,9 @@ QueueRun run_queues(const app::SimulationProfile& profile, const SimulateArgs& a
 }
 
 int run_queues_only(const Context& ctx, const app::SimulationProfile& profile, const SimulateArgs& a, bool what_if) {
-  const QueueRun base = run_queues(profile, a, false);
+  const auto as_is_run = run_queues(profile, a, false);
+  if (!as_is_run.ok()) return fail(ctx, as_is_run.status());
+  const QueueRun& base = *as_is_run;
   if (!what_if) {
     if (ctx.json) {
       print_json({{"profile", profile.name}, {"queues", app::queues_json(base.totals, base.days)},
@@ -242,7 +271,9 @@ int run_queues_only(const Context& ctx, const app::SimulationProfile& profile, c
     print_queues(base.totals);
     return kExitOk;
   }
-  const QueueRun alt = run_queues(profile, a, true);
+  const auto what_if_run = run_queues(profile, a, true);
+  if (!what_if_run.ok()) return fail(ctx, what_if_run.status());
+  const QueueRun& alt = *what_if_run;
   const auto as_is = app::queues_json(base.totals), changed = app::queues_json(alt.totals);
   if (ctx.json) {
     print_json({{"profile", profile.name}, {"what_if", what_if_title(a)},
@@ -290,11 +321,41 @@ int run(const Context& ctx, const SimulateArgs& a) {
     }
     args.phone_close_minute = *close;
   }
-  if (a.compare && profile.what_if_opening_hours.empty() && a.phone_close.empty() && a.phone_hours >= 1) {
+  if (a.compare && profile.what_if_opening_hours.empty() && a.phone_close.empty() && a.phone_hours >= 1 &&
+      a.what_if_municipality.empty()) {
     return fail(ctx, InvalidArgument("--compare has nothing to compare: the profile " + a.profile +
-                                     " has no what_if.opening_hours, and neither --phone-close nor --phone-hours is given"));
+                                     " has no what_if.opening_hours, and neither --phone-close, --phone-hours nor "
+                                     "--what-if-municipality is given"));
   }
-  const bool changed_hours = args.phone_hours < 1 || args.phone_close_minute >= 0 || args.compare;
+  // Municipality files: the as-is one (--queues-only; a full run uses the
+  // installation's) and a what-if's; each validated with file and line.
+  std::optional<MunicipalityConfig> as_is_file, what_if_file;
+  const auto load = [&](const std::string& path, std::optional<MunicipalityConfig>& into) -> bool {
+    auto loaded = load_municipality_file(path);
+    if (!loaded.ok()) {
+      if (auto list = report_diagnostics(ctx, loaded.errors); ctx.json) print_json({{"errors", list}});
+      return false;
+    }
+    into = std::move(*loaded.config);
+    return true;
+  };
+  if (!a.municipality_file.empty()) {
+    if (!a.queues_only) {
+      return fail(ctx, InvalidArgument("--municipality-file is for --queues-only; a full simulation uses the "
+                                       "installation's municipality"));
+    }
+    if (!load(a.municipality_file, as_is_file)) return kExitError;
+    args.municipality_config = &*as_is_file;
+  }
+  if (!a.what_if_municipality.empty()) {
+    if (!load(a.what_if_municipality, what_if_file)) return kExitError;
+    args.what_if_config = &*what_if_file;
+    if (profile.queues.empty()) {
+      return fail(ctx, InvalidArgument("--what-if-municipality needs opening_hours in the profile " + a.profile));
+    }
+  }
+  const bool changed_hours = args.phone_hours < 1 || args.phone_close_minute >= 0 || args.compare ||
+                             args.what_if_config != nullptr;
   if (a.queues_only) {
     if (profile.queues.empty()) {
       return fail(ctx, InvalidArgument("--queues-only needs opening_hours in the profile " + a.profile));
@@ -401,6 +462,12 @@ void add_simulate_command(CLI::App& app, Context& ctx, int& exit_code) {
               "What if the profile's what_if.opening_hours applied: compare both years (also with --phone-close/--phone-hours)");
   s->add_flag("--queues-only", a.queues_only,
               "Only the queues of the channels with opening hours, at the profile's volumes (seconds; no database)");
+  s->add_option("--municipality-file", a.municipality_file,
+                "With --queues-only: the municipality file whose published opening hours stand for "
+                "'opening_hours: {channel: municipality}' and whose appointment slots serve booked_share");
+  s->add_option("--what-if-municipality", a.what_if_municipality,
+                "What if this municipality file's published opening hours and appointment slots applied "
+                "(e.g. a copy with a booth staffed on fewer days): compare both years");
   s->add_option("--days", a.days, "Only the first N days of the year")->check(CLI::Range(1, 366));
   s->add_flag("!--durable", a.fast, "fsync every transaction as in production (slower; default off for simulated data)");
   s->add_flag("--quiet", a.quiet, "No progress bar");

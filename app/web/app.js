@@ -30,7 +30,9 @@ const TEXT = {
     kind_receipt: 'Kvittering', kind_missing_items: 'Anmodning om oplysninger', kind_decision: 'Afgørelse',
     kind_forwarding: 'Videresendelse', kind_delay: 'Forsinkelse', kind_access_extension: 'Aktindsigt: forlænget frist',
     kind_access_decision: 'Afgørelse om aktindsigt', kind_hearing: 'Partshøring', kind_message: 'Brev',
-    state_queued: 'venter', state_delivered: 'sendt', state_failed: 'mislykket',
+    kind_appointment_confirmation: 'Bekræftelse af tid', kind_appointment_reminder: 'Påmindelse om tid',
+    kind_appointment_cancelled: 'Aflysning af tid', appointment_no: 'Tid nr.',
+    state_queued: 'venter', state_delivered: 'sendt', state_failed: 'mislykket', state_withdrawn: 'trukket tilbage',
     channel_digital_post: 'Digital Post', channel_print: 'fysisk post',
     do_action: 'Udfør', queue: 'Venter hos', status: 'Status', owner: 'Myndighed', opened: 'Oprettet', when: 'Hvornår', who: 'Hvem',
     what: 'Hvad', plugins: 'Installerede plugins', workflows: 'Arbejdsgange og versioner', model: 'Organiseringsmodel',
@@ -80,7 +82,9 @@ const TEXT = {
     kind_receipt: 'Receipt', kind_missing_items: 'Request for information', kind_decision: 'Decision',
     kind_forwarding: 'Forwarding notice', kind_delay: 'Delay notice', kind_access_extension: 'Access request: extension',
     kind_access_decision: 'Access request decision', kind_hearing: 'Hearing', kind_message: 'Letter',
-    state_queued: 'waiting', state_delivered: 'delivered', state_failed: 'failed',
+    kind_appointment_confirmation: 'Appointment confirmation', kind_appointment_reminder: 'Appointment reminder',
+    kind_appointment_cancelled: 'Appointment cancelled', appointment_no: 'Appointment no.',
+    state_queued: 'waiting', state_delivered: 'delivered', state_failed: 'failed', state_withdrawn: 'withdrawn',
     channel_digital_post: 'Digital Post', channel_print: 'physical post',
     do_action: 'Do', queue: 'Waiting at', status: 'Status', owner: 'Authority', opened: 'Opened', when: 'When', who: 'Who',
     what: 'What', plugins: 'Installed plugins', workflows: 'Workflows and versions', model: 'Organisational model',
@@ -510,7 +514,8 @@ async function adminPage() {
   if (nav !== state.nav) return;
   const letterBox = h('div', { id: 'letter-incidents' });
   letterBox.append(incidents.letters.length ? table([t('letter_kind'), t('case_no'), t('letter_state'), t('attempts'), t('error'), ''],
-    incidents.letters.map((l) => [t('kind_' + l.kind), h('a', { href: `#/case/${l.case_id}` }, String(l.case_id)), t('state_' + l.state),
+    incidents.letters.map((l) => [t('kind_' + l.kind),
+      l.case_id != null ? h('a', { href: `#/case/${l.case_id}` }, String(l.case_id)) : `${t('appointment_no')} ${l.appointment_id}`, t('state_' + l.state),
       String(l.attempts), l.last_error || '', h('button', { type: 'button', class: 'secondary', onclick: async () => {
         try { await api('POST', `/api/v1/admin/letters/${l.id}/retry`); if (nav === state.nav) await adminPage(); } catch (err) { letterBox.prepend(problemBox(err)); }
       } }, t('retry'))])) : h('p', { class: 'muted' }, t('no_letter_incidents')));
@@ -858,7 +863,7 @@ function navLinks() {
   if (!me) return [];
   if (me.kind === 'citizen') return [['#/my-cases', t('mycases')]];
   const links = [['#/front-desk', t('frontdesk')], ['#/assisted', ct('assisted')], ['#/worklist', t('worklist')], ['#/reports', t('reports')]];
-  links.splice(1, 0, ['#/queue', qt('queue')]);
+  links.splice(1, 0, ['#/queue', qt('queue')], ['#/tider', apt('nav')]);
   if (me.admin) links.push(['#/admin', t('admin')]);
   return links;
 }
@@ -891,6 +896,7 @@ async function route() {
     if (page === 'worklist') return await worklistPage();
     if (page === 'reports') return await reportsPage();
     if (page === 'queue') return await queuePage();
+    if (page === 'tider') return await staffAppointmentsPage();
     if (page === 'admin') return state.me.admin ? await adminPage() : show(h('p', {}, t('forbidden_page')));
     return await frontDeskPage();
   } catch (err) {

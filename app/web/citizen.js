@@ -489,7 +489,9 @@ async function appointmentsSection() {
           box.replaceChildren(h('p', { class: 'ok' }, ct('cancelled')));
           setTimeout(() => route(), 800);
         } catch (err) { box.replaceChildren(problemBox(err)); }
-      } }, ct('cancel_appointment'))) : null))), box);
+      } }, ct('cancel_appointment'))) : null,
+      (a.letters || []).length ? h('div', { class: 'appointment-letters' },
+        letterTable(a.letters, (doc) => `/api/v1/me/appointments/${a.id}/documents/${doc}`, box, false)) : null))), box);
 }
 
 // '#/book/AREA': the free slots of the area by day; one is chosen and booked.

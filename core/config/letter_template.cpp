@@ -16,7 +16,7 @@ struct KindName {
   LetterKind kind;
   const char* key;
 };
-constexpr std::array<KindName, 9> kKinds{{{LetterKind::kReceipt, "receipt"},
+constexpr std::array<KindName, 12> kKinds{{{LetterKind::kReceipt, "receipt"},
                                           {LetterKind::kMissingItems, "missing_items"},
                                           {LetterKind::kDecision, "decision"},
                                           {LetterKind::kForwarding, "forwarding"},
@@ -24,7 +24,10 @@ constexpr std::array<KindName, 9> kKinds{{{LetterKind::kReceipt, "receipt"},
                                           {LetterKind::kAccessExtension, "access_extension"},
                                           {LetterKind::kAccessDecision, "access_decision"},
                                           {LetterKind::kHearing, "hearing"},
-                                          {LetterKind::kMessage, "message"}}};
+                                          {LetterKind::kMessage, "message"},
+                                          {LetterKind::kAppointmentConfirmation, "appointment_confirmation"},
+                                          {LetterKind::kAppointmentReminder, "appointment_reminder"},
+                                          {LetterKind::kAppointmentCancelled, "appointment_cancelled"}}};
 
 const std::vector<LetterField>& common_fields() {
   static const std::vector<LetterField> kCommon{
@@ -98,7 +101,22 @@ const std::vector<LetterField>& own_fields(LetterKind kind) {
       {"message.subject", "the subject the sender gave the letter"},
       {"message.body", "the text the sender wrote"},
   };
+  static const std::vector<LetterField> kAppointment{
+      {"appointment.service", "what the appointment is for (the service area's title, e.g. Pas)"},
+      {"appointment.when", "the day and time written out (torsdag den 3. december 2026 kl. 10:15)"},
+      {"appointment.minutes", "how long it takes, in minutes"},
+      {"appointment.place", "the unit that receives the citizen (e.g. Borgerservice)"},
+      {"appointment.address", "the municipality's address from its letterhead, one line"},
+      {"appointment.reference", "the booking's number, to quote when moving or cancelling it"},
+      {"appointment.bring", "what to bring, from the municipality file (appointments.bring); may be empty"},
+      {"appointment.change", "how to move or cancel it: Mine sager, the municipality's phone and web"},
+      {"appointment.replaces", "confirmation of a moved appointment: the earlier time it replaces; else empty"},
+      {"appointment.reason", "cancellation: why staff cancelled it, when they said so; may be empty"},
+  };
   switch (kind) {
+    case LetterKind::kAppointmentConfirmation:
+    case LetterKind::kAppointmentReminder:
+    case LetterKind::kAppointmentCancelled: return kAppointment;
     case LetterKind::kMessage: return kMessage;
     case LetterKind::kReceipt: return kReceipt;
     case LetterKind::kMissingItems: return kMissing;

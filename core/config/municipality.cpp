@@ -321,14 +321,27 @@ std::optional<int> bounded_int(Checker& c, const YAML::Node& n, const std::strin
   return v;
 }
 
-// appointments: {minutes, desks, unit, book_ahead_days}; each optional.
+// appointments: {minutes, desks, unit, book_ahead_days, remind_hours_before,
+// max_per_citizen, bring}; each optional.
 void read_appointments(Checker& c, const YAML::Node& n, const std::string& what, ServiceAreaConfig& a, Declared& d) {
   AppointmentSetting s;
   if (!n.IsMap()) {
-    if (c.boolean(n, what + " (true, or {minutes, desks, unit, book_ahead_days})").value_or(false)) a.appointments = s;
+    if (c.boolean(n, what + " (true, or {minutes, desks, unit, book_ahead_days, ...})").value_or(false)) {
+      a.appointments = s;
+    }
     return;
   }
-  c.check_keys(n, what, {"minutes", "desks", "unit", "book_ahead_days"});
+  c.check_keys(n, what,
+               {"minutes", "desks", "unit", "book_ahead_days", "remind_hours_before", "max_per_citizen", "bring"});
+  if (n["remind_hours_before"]) {
+    s.remind_hours_before =
+        bounded_int(c, n["remind_hours_before"], what + ".remind_hours_before", 0, 14 * 24).value_or(s.remind_hours_before);
+  }
+  if (n["max_per_citizen"]) {
+    s.max_per_citizen = bounded_int(c, n["max_per_citizen"], what + ".max_per_citizen", 0, 50).value_or(s.max_per_citizen);
+  }
+  s.bring = optional_text(c, n, "bring", what);
+  if (s.bring.size() > 1000) c.error(n["bring"], what + ".bring: at most 1000 bytes (it is printed in every letter)");
   if (n["minutes"]) s.minutes = bounded_int(c, n["minutes"], what + ".minutes", 5, 240).value_or(s.minutes);
   if (n["desks"]) s.desks = bounded_int(c, n["desks"], what + ".desks", 1, 50).value_or(s.desks);
   if (n["book_ahead_days"]) {

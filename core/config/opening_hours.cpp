@@ -66,6 +66,15 @@ std::optional<std::string> closed_exceptionally(const OpeningHours& hours, Date 
   return std::nullopt;
 }
 
+std::vector<int> slot_starts(const std::vector<OpeningInterval>& open, int minutes) {
+  std::vector<int> out;
+  if (minutes <= 0) return out;
+  for (const auto& i : open) {
+    for (int m = i.opens; m + minutes <= i.closes; m += minutes) out.push_back(m);
+  }
+  return out;
+}
+
 std::string format_clock(int minutes) { return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60); }
 const char* weekday_name_da(int weekday) { return kWeekdayNamesDa.at(static_cast<std::size_t>(weekday)); }
 

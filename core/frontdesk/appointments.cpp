@@ -1,11 +1,13 @@
 #include "sagsflow/frontdesk/appointments.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
 
 #include "sagsflow/domain/log.hpp"
+#include "sagsflow/engine/letter_orders.hpp"
 
 namespace sagsflow {
 
@@ -39,6 +41,46 @@ std::string danish_date(Date d) {
   const std::chrono::year_month_day ymd{d};
   return fmt::format("{}. {} {}", static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
                      static_cast<int>(ymd.year()));
+}
+
+// "on Thursday 3 December 2026 at 10:15" on the Copenhagen clock.
+std::string english_time(const std::string& starts_at) {
+  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                            "July",    "August",   "September", "October", "November", "December"};
+  static constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+  auto t = parse_timestamp(starts_at);
+  if (!t.ok()) return starts_at;
+  const Date day = copenhagen_date(*t);
+  const std::chrono::year_month_day ymd{day};
+  const int wd = static_cast<int>(std::chrono::weekday{day}.iso_encoding()) - 1;
+  return fmt::format("on {} {} {} {} at {}", kDays[wd], static_cast<unsigned>(ymd.day()),
+                     kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
+                     format_clock(copenhagen_minute_of_day(*t)));
+}
+
+std::string time_in_words(const std::string& starts_at, const std::string& language) {
+  return language == "en" ? english_time(starts_at) : danish_time(starts_at);
+}
+
+// The letterhead's address on one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  std::string line;
+  for (char ch : text + "\n") {
+    if (ch != '\n') {
+      line += ch;
+      continue;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) out += (out.empty() ? "" : ", ") + line;
+    line.clear();
+  }
+  return out;
+}
+
+bool future(const Appointment& a, Timestamp now) {
+  auto t = parse_timestamp(a.starts_at);
+  return a.state == "booked" && t.ok() && *t > now;
 }
 
 }  // namespace
@@ -109,11 +151,9 @@ Result<SlotList> AppointmentDesk::slots(const SlotQuery& q) {
   // Every slot's start in the window, then the booked seats of the window.
   std::vector<Timestamp> starts;
   for (Date d = from; d <= to; d += std::chrono::days(1)) {
-    for (const auto& i : open_on(plan->hours, d, calendar)) {
-      for (int m = i.opens; m + s.minutes <= i.closes; m += s.minutes) {
-        const Timestamp t = copenhagen_instant(d, m);
-        if (t > now) starts.push_back(t);
-      }
+    for (const int m : slot_starts(open_on(plan->hours, d, calendar), s.minutes)) {
+      const Timestamp t = copenhagen_instant(d, m);
+      if (t > now) starts.push_back(t);
     }
   }
   std::sort(starts.begin(), starts.end());
@@ -182,9 +222,23 @@ Result<std::optional<Date>> AppointmentDesk::case_deadline(const Cpr& citizen, c
 }
 
 Result<Appointment> AppointmentDesk::book(const Cpr& citizen, const BookingRequest& r, const std::string& booked_by,
-                                          std::optional<Date> deadline) {
+                                          std::optional<Date> deadline, std::optional<long long> replacing) {
   auto plan = plan_of(r.municipality, r.area);
   if (!plan.ok()) return plan.status();
+  if (const int most = plan->setting.max_per_citizen; most > 0) {
+    auto held = store_.appointments_of(r.municipality, citizen);
+    if (!held.ok()) return held.status();
+    std::vector<std::string> times;
+    for (const auto& a : *held) {
+      if (a.area == r.area && future(a, clock_()) && a.id != replacing.value_or(0)) times.push_back(danish_time(a.starts_at));
+    }
+    if (static_cast<int>(times.size()) >= most) {
+      return FailedPrecondition(fmt::format(
+          "the citizen already holds {} booked time{} for {} ({}), the most {} allows at once; move or cancel one "
+          "first",
+          times.size(), times.size() == 1 ? "" : "s", r.area, fmt::join(times, "; "), plan->municipality->name));
+    }
+  }
   auto at = parse_timestamp(r.starts_at);
   if (!at.ok()) return InvalidArgument(fmt::format("starts_at: {}", at.status().message()));
   const Timestamp now = clock_();
@@ -245,7 +299,7 @@ Result<Appointment> AppointmentDesk::book_as_citizen(const Cpr& citizen, Booking
   r.citizen_cpr.reset();
   auto deadline = case_deadline(citizen, r, engine, nullptr);
   if (!deadline.ok()) return deadline.status();
-  return book(citizen, r, "citizen", *deadline);
+  return book_confirmed(citizen, r, "citizen", *deadline, engine);
 }
 
 Result<Appointment> AppointmentDesk::book_as_staff(const Actor& actor, BookingRequest r, CaseEngine& engine) {
@@ -259,7 +313,109 @@ Result<Appointment> AppointmentDesk::book_as_staff(const Actor& actor, BookingRe
   }
   auto deadline = case_deadline(*cpr, r, engine, &actor);
   if (!deadline.ok()) return deadline.status();
-  return book(*cpr, r, actor.id, *deadline);
+  return book_confirmed(*cpr, r, actor.id, *deadline, engine);
+}
+
+Result<Appointment> AppointmentDesk::book_confirmed(const Cpr& citizen, const BookingRequest& r,
+                                                    const std::string& booked_by, std::optional<Date> deadline,
+                                                    CaseEngine& engine) {
+  Result<Appointment> booked = Internal("not booked");
+  const Status done = engine.atomically([&]() -> Status {
+    booked = book(citizen, r, booked_by, deadline);
+    if (!booked.ok()) return booked.status();
+    auto letter = letter_about(*booked, LetterKind::kAppointmentConfirmation, engine);
+    if (!letter.ok()) return letter.status();
+    return engine.store().enqueue_letters({*letter});
+  });
+  if (!done.ok()) return done;
+  return booked;
+}
+
+Result<QueuedLetter> AppointmentDesk::letter_about(const Appointment& a, LetterKind kind, CaseEngine& engine,
+                                                   const std::string& replaces, const std::string& reason) const {
+  const auto* m = organisation_.find(a.municipality);
+  if (m == nullptr) return NotFound(fmt::format("municipality {} has no configuration in this installation", a.municipality));
+  const auto* area = m->service_area(a.area);
+  const auto* unit = m->unit(a.unit);
+  const std::string& language = m->letters.language;
+  const bool en = language == "en";
+  const Letterhead& head = m->letters.letterhead;
+  const std::string workflow = organisation_.workflow_for(a.municipality, a.area);
+  std::string service = a.area;
+  if (auto wf = engine.workflow(workflow, std::nullopt); wf.ok() && !(*wf)->title.empty()) service = (*wf)->title;
+  LetterValues v;
+  v["municipality.name"] = m->name;
+  v["authority.name"] = m->name;
+  v["sender.unit"] = unit != nullptr ? unit->name : m->name;
+  v["sender.name"] = v["sender.unit"];
+  v["date"] = written_date(copenhagen_date(clock_()), language);
+  std::vector<std::string> contact;
+  if (!head.phone.empty()) contact.push_back((en ? "Phone " : "Tlf. ") + head.phone);
+  if (!head.email.empty()) contact.push_back(head.email);
+  if (!head.web.empty()) contact.push_back(head.web);
+  v["contact"] = fmt::format("{}", fmt::join(contact, " · "));
+  if (a.case_id) {
+    auto state = engine.store().load_case(*a.case_id);
+    if (!state.ok()) return state.status();
+    v["case.number"] = state->case_number;
+    v["case.title"] = state->title;
+  }
+  v["appointment.service"] = service;
+  v["appointment.when"] = time_in_words(a.starts_at, language);
+  v["appointment.minutes"] = std::to_string(a.minutes);
+  v["appointment.place"] = unit != nullptr ? unit->name : m->name;
+  v["appointment.address"] = one_line(head.address);
+  v["appointment.reference"] = std::to_string(a.id);
+  v["appointment.bring"] = area != nullptr && area->appointments ? area->appointments->bring : std::string();
+  std::string change = en ? "in Mine sager (self-service)" : "i Mine sager (selvbetjeningen)";
+  if (!head.web.empty()) change += (en ? " at " : " på ") + head.web;
+  if (!head.phone.empty()) change += (en ? " or by phone on " : " eller på telefon ") + head.phone;
+  v["appointment.change"] = change;
+  v["appointment.replaces"] = replaces.empty() ? std::string() : time_in_words(replaces, language);
+  v["appointment.reason"] = reason;
+  QueuedLetter l;
+  l.case_id = a.case_id.value_or(0);
+  l.appointment_id = a.id;
+  l.event_seq = 0;
+  l.municipality = a.municipality;
+  l.kind = letter_kind_key(kind);
+  l.language = language;
+  l.workflow = workflow;
+  l.idempotency_key = fmt::format("{}:appointment:{}:{}", a.municipality, a.id, l.kind);
+  l.values = nlohmann::json::object();
+  for (const auto& [k, val] : v) l.values[k] = val;
+  l.created_at = format_timestamp(clock_());
+  return l;
+}
+
+Result<int> AppointmentDesk::queue_reminders(CaseEngine& engine) {
+  const Timestamp now = clock_();
+  constexpr int kLongestLead = 14 * 24;  // hours: the most remind_hours_before allows
+  auto due = store_.appointments_to_remind(format_timestamp(now),
+                                           format_timestamp(now + std::chrono::hours(kLongestLead)));
+  if (!due.ok()) return due.status();
+  std::vector<QueuedLetter> letters;
+  for (const auto& a : *due) {
+    const auto* m = organisation_.find(a.municipality);
+    const auto* area = m != nullptr ? m->service_area(a.area) : nullptr;
+    if (area == nullptr || !area->appointments || area->appointments->remind_hours_before <= 0) continue;
+    const auto lead = std::chrono::hours(area->appointments->remind_hours_before);
+    auto starts = parse_timestamp(a.starts_at);
+    auto booked = parse_timestamp(a.booked_at);
+    if (!starts.ok() || !booked.ok()) continue;
+    if (*starts - lead > now) continue;       // not yet
+    if (*booked >= *starts - lead) continue;  // booked inside the window: the confirmation was the reminder
+    auto letter = letter_about(a, LetterKind::kAppointmentReminder, engine);
+    if (!letter.ok()) {
+      logger()->warn("appointment {}: its reminder cannot be made: {}", a.id, letter.status().message());
+      continue;
+    }
+    letters.push_back(std::move(*letter));
+  }
+  if (letters.empty()) return 0;
+  if (auto st = engine.atomically([&] { return engine.store().enqueue_letters(letters); }); !st.ok()) return st;
+  logger()->info("{} appointment reminder{} queued", letters.size(), letters.size() == 1 ? "" : "s");
+  return static_cast<int>(letters.size());
 }
 
 Result<Appointment> AppointmentDesk::cancel(long long id, const std::string& by, const std::optional<Cpr>& owner,
@@ -287,12 +443,23 @@ Result<Appointment> AppointmentDesk::cancel_as_citizen(const Cpr& citizen, long 
   return cancel(id, "citizen", citizen, "cancelled");
 }
 
-Result<Appointment> AppointmentDesk::cancel_as_staff(const Actor& actor, long long id) {
+Result<Appointment> AppointmentDesk::cancel_as_staff(const Actor& actor, long long id, CaseEngine& engine,
+                                                     const std::string& reason) {
+  if (reason.size() > 500) return InvalidArgument("reason: at most 500 bytes");
   auto a = store_.load_appointment(id);
   if (!a.ok()) return a.status();
   auto who = staff_of(actor, a->municipality);
   if (!who.ok()) return who.status();
-  return cancel(id, actor.id, std::nullopt, "cancelled");
+  Result<Appointment> cancelled = Internal("not cancelled");
+  const Status done = engine.atomically([&]() -> Status {
+    cancelled = cancel(id, actor.id, std::nullopt, reason.empty() ? "cancelled" : "cancelled: " + mask_cpr_numbers(reason));
+    if (!cancelled.ok()) return cancelled.status();
+    auto letter = letter_about(*cancelled, LetterKind::kAppointmentCancelled, engine, {}, mask_cpr_numbers(reason));
+    if (!letter.ok()) return letter.status();
+    return engine.store().enqueue_letters({*letter});
+  });
+  if (!done.ok()) return done;
+  return cancelled;
 }
 
 Result<Appointment> AppointmentDesk::move(long long id, const std::string& starts_at, const std::string& by,
@@ -311,10 +478,13 @@ Result<Appointment> AppointmentDesk::move(long long id, const std::string& start
   if (!deadline.ok()) return deadline.status();
   Result<Appointment> moved = Internal("not moved");
   const Status done = engine.atomically([&]() -> Status {
-    moved = book(*old->citizen, r, by, *deadline);
+    moved = book(*old->citizen, r, by, *deadline, id);
     if (!moved.ok()) return moved.status();
     auto cancelled = cancel(id, by, owner, fmt::format("moved to {}", moved->id));
-    return cancelled.ok() ? Status::Ok() : cancelled.status();
+    if (!cancelled.ok()) return cancelled.status();
+    auto letter = letter_about(*moved, LetterKind::kAppointmentConfirmation, engine, old->starts_at);
+    if (!letter.ok()) return letter.status();
+    return engine.store().enqueue_letters({*letter});
   });
   if (!done.ok()) return done;
   return moved;

@@ -166,4 +166,16 @@ Result<std::vector<Appointment>> SqlStore::appointments_at(const std::string& mu
   });
 }
 
+Result<std::vector<Appointment>> SqlStore::appointments_to_remind(const std::string& from, const std::string& to) {
+  return guarded_read(*impl_, "finding appointments to remind", [&]() -> Result<std::vector<Appointment>> {
+    return select_appointments(
+        impl_->sql,
+        fmt::format("SELECT {} FROM appointments a WHERE a.state = 'booked' AND a.starts_at >= :f AND a.starts_at < :t "
+                    "AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.appointment_id = a.id AND l.kind = "
+                    "'appointment_reminder') ORDER BY a.starts_at, a.id LIMIT 5000",
+                    kColumns),
+        {from, to});
+  });
+}
+
 }  // namespace sagsflow::db

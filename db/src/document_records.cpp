@@ -14,7 +14,9 @@ constexpr const char* kDocumentColumns =
 }  // namespace
 
 Result<long long> SqlStore::insert_document(const DocumentRow& row, const std::string* content) {
-  return guarded(*impl_, "storing a document of case " + std::to_string(row.case_id), [&]() -> Result<long long> {
+  const std::string of = row.case_id != 0 ? "case " + std::to_string(row.case_id)
+                                           : "appointment " + std::to_string(row.appointment_id.value_or(0));
+  return guarded(*impl_, "storing a document of " + of, [&]() -> Result<long long> {
     if (content != nullptr && impl_->dialect != Dialect::kPostgresql) {
       return Internal("document bytes go into the database on PostgreSQL only");
     }
@@ -22,9 +24,17 @@ Result<long long> SqlStore::insert_document(const DocumentRow& row, const std::s
       return Internal("the document's size does not match its content");
     }
     Transaction tx(*impl_);
+    if (row.case_id == 0 && !row.appointment_id) return Internal("a document names a case or an appointment");
     long long exists = 0;
-    impl_->sql << "SELECT COUNT(*) FROM cases WHERE id = :id", soci::use(row.case_id), soci::into(exists);
-    if (exists == 0) return NotFound(fmt::format("case {} does not exist", row.case_id));
+    if (row.case_id != 0) {
+      impl_->sql << "SELECT COUNT(*) FROM cases WHERE id = :id", soci::use(row.case_id), soci::into(exists);
+      if (exists == 0) return NotFound(fmt::format("case {} does not exist", row.case_id));
+    }
+    if (row.appointment_id) {
+      impl_->sql << "SELECT COUNT(*) FROM appointments WHERE id = :id", soci::use(*row.appointment_id),
+          soci::into(exists);
+      if (exists == 0) return NotFound(fmt::format("appointment {} does not exist", *row.appointment_id));
+    }
     long long stored_size = -1;
     soci::indicator size_ind = soci::i_null;
     impl_->sql << "SELECT size FROM document_contents WHERE sha256 = :s", soci::use(row.sha256),
@@ -50,9 +60,13 @@ Result<long long> SqlStore::insert_document(const DocumentRow& row, const std::s
           soci::use(row.sha256), soci::use(row.size), soci::use(row.added_at);
     }
     const long long id = next_id(*impl_, "document_id");
-    impl_->sql << "INSERT INTO documents (id, case_id, municipality, kind, name, media_type, size, sha256, "
-                  "added_by, added_at) VALUES (:id, :c, :m, :k, :n, :t, :s, :h, :b, :a)",
-        soci::use(id), soci::use(row.case_id), soci::use(row.municipality), soci::use(row.kind), soci::use(row.name),
+    long long case_id = row.case_id, appointment_id = row.appointment_id.value_or(0);
+    soci::indicator case_ind = row.case_id != 0 ? soci::i_ok : soci::i_null;
+    soci::indicator appointment_ind = row.appointment_id ? soci::i_ok : soci::i_null;
+    impl_->sql << "INSERT INTO documents (id, case_id, appointment_id, municipality, kind, name, media_type, size, "
+                  "sha256, added_by, added_at) VALUES (:id, :c, :ap, :m, :k, :n, :t, :s, :h, :b, :a)",
+        soci::use(id), soci::use(case_id, case_ind), soci::use(appointment_id, appointment_ind),
+        soci::use(row.municipality), soci::use(row.kind), soci::use(row.name),
         soci::use(row.media_type), soci::use(row.size), soci::use(row.sha256), soci::use(row.added_by),
         soci::use(row.added_at);
     tx.commit();
@@ -86,6 +100,32 @@ Result<std::optional<DocumentRow>> SqlStore::load_document(long long case_id, lo
         soci::into(r.added_by), soci::into(r.added_at);
     if (!impl_->sql.got_data() || ind != soci::i_ok) return One();
     return One(r);
+  });
+}
+
+Result<std::vector<DocumentRow>> SqlStore::appointment_documents(long long appointment_id) {
+  using List = std::vector<DocumentRow>;
+  return guarded_read(*impl_, fmt::format("listing the documents of appointment {}", appointment_id),
+                      [&]() -> Result<List> {
+    DocumentRow r;
+    long long case_id = 0;
+    soci::indicator case_ind = soci::i_null;
+    soci::statement st =
+        (impl_->sql.prepare << "SELECT id, case_id, municipality, kind, name, media_type, size, sha256, added_by, "
+                               "added_at FROM documents WHERE appointment_id = :ap ORDER BY id",
+         soci::use(appointment_id), soci::into(r.id), soci::into(case_id, case_ind), soci::into(r.municipality),
+         soci::into(r.kind), soci::into(r.name), soci::into(r.media_type), soci::into(r.size), soci::into(r.sha256),
+         soci::into(r.added_by), soci::into(r.added_at));
+    st.execute();
+    List out;
+    while (st.fetch()) {
+      DocumentRow one = r;
+      one.case_id = case_ind == soci::i_ok ? case_id : 0;
+      one.appointment_id = appointment_id;
+      out.push_back(std::move(one));
+      case_ind = soci::i_null;
+    }
+    return out;
   });
 }
 

@@ -11,14 +11,22 @@ const char* letter_state_key(LetterState s) {
     case LetterState::kQueued: return "queued";
     case LetterState::kDelivered: return "delivered";
     case LetterState::kFailed: return "failed";
+    case LetterState::kWithdrawn: return "withdrawn";
   }
   return "queued";
+}
+
+std::optional<LetterState> letter_state_from_key(std::string_view key) {
+  for (auto s : {LetterState::kQueued, LetterState::kDelivered, LetterState::kFailed, LetterState::kWithdrawn}) {
+    if (key == letter_state_key(s)) return s;
+  }
+  return std::nullopt;
 }
 
 namespace {
 
 constexpr const char* kLetterColumns =
-    "SELECT id, case_id, event_seq, municipality, kind, language, workflow, stage, outcome, idempotency_key, "
+    "SELECT id, case_id, appointment_id, event_seq, municipality, kind, language, workflow, stage, outcome, idempotency_key, "
     "letter_values, state, channel, rerouted_from, attempts, next_attempt_at, last_error, incident_open, "
     "document_id, receipt, created_at, delivered_at FROM letters";
 
@@ -27,13 +35,14 @@ struct LetterBinding {
   LetterRow row;
   std::string values, state;
   int incident = 0;
-  long long document = 0;
-  soci::indicator document_ind = soci::i_null;
+  long long document = 0, case_id = 0, appointment = 0;
+  soci::indicator document_ind = soci::i_null, case_ind = soci::i_null, appointment_ind = soci::i_null;
 
   template <typename Statement>
   void bind(Statement& st) {
     st.exchange(soci::into(row.id));
-    st.exchange(soci::into(row.case_id));
+    st.exchange(soci::into(case_id, case_ind));
+    st.exchange(soci::into(appointment, appointment_ind));
     st.exchange(soci::into(row.event_seq));
     st.exchange(soci::into(row.municipality));
     st.exchange(soci::into(row.kind));
@@ -60,12 +69,13 @@ struct LetterBinding {
     LetterRow out = row;
     out.values = nlohmann::json::parse(values, nullptr, /*allow_exceptions=*/false);
     if (!out.values.is_object()) return StorageError(fmt::format("letter {} has malformed values", row.id));
-    if (state == "queued") out.state = LetterState::kQueued;
-    else if (state == "delivered") out.state = LetterState::kDelivered;
-    else if (state == "failed") out.state = LetterState::kFailed;
-    else return StorageError(fmt::format("letter {} has the unknown state '{}'", row.id, state));
+    const auto known = letter_state_from_key(state);
+    if (!known) return StorageError(fmt::format("letter {} has the unknown state '{}'", row.id, state));
+    out.state = *known;
     out.incident_open = incident != 0;
     out.document_id = document_ind == soci::i_ok ? std::optional<long long>(document) : std::nullopt;
+    out.case_id = case_ind == soci::i_ok ? case_id : 0;
+    out.appointment_id = appointment_ind == soci::i_ok ? std::optional<long long>(appointment) : std::nullopt;
     return out;
   }
 };
@@ -86,7 +96,7 @@ Result<std::vector<LetterRow>> letters_where(soci::session& sql, const std::stri
       auto row = b.take();
       if (!row.ok()) return row.status();
       out.push_back(std::move(*row));
-      b.document_ind = soci::i_null;
+      b.document_ind = b.case_ind = b.appointment_ind = soci::i_null;
     } while (st.fetch());
   }
   return out;
@@ -106,10 +116,14 @@ Status SqlStore::enqueue_letters(const std::vector<QueuedLetter>& letters) {
       const long long id = next_id(*impl_, "letter_id");
       const std::string values = l.values.dump();
       const std::string state = "queued";
-      impl_->sql << "INSERT INTO letters (id, case_id, event_seq, municipality, kind, language, workflow, stage, "
-                    "outcome, idempotency_key, letter_values, state, next_attempt_at, created_at) VALUES (:id, :c, "
-                    ":s, :m, :k, :l, :w, :st, :o, :key, :v, :state, :due, :at)",
-          soci::use(id), soci::use(l.case_id), soci::use(l.event_seq), soci::use(l.municipality), soci::use(l.kind),
+      long long case_id = l.case_id, appointment = l.appointment_id.value_or(0);
+      soci::indicator case_ind = l.case_id != 0 ? soci::i_ok : soci::i_null;
+      soci::indicator appointment_ind = l.appointment_id ? soci::i_ok : soci::i_null;
+      if (l.case_id == 0 && !l.appointment_id) return Internal("a letter is about a case or an appointment");
+      impl_->sql << "INSERT INTO letters (id, case_id, appointment_id, event_seq, municipality, kind, language, "
+                    "workflow, stage, outcome, idempotency_key, letter_values, state, next_attempt_at, created_at) "
+                    "VALUES (:id, :c, :ap, :s, :m, :k, :l, :w, :st, :o, :key, :v, :state, :due, :at)",
+          soci::use(id), soci::use(case_id, case_ind), soci::use(appointment, appointment_ind), soci::use(l.event_seq), soci::use(l.municipality), soci::use(l.kind),
           soci::use(l.language), soci::use(l.workflow), soci::use(l.stage), soci::use(l.outcome),
           soci::use(l.idempotency_key), soci::use(values), soci::use(state), soci::use(l.created_at),
           soci::use(l.created_at);
@@ -194,9 +208,11 @@ Result<std::vector<LetterRow>> SqlStore::list_letters(const LetterFilter& filter
   return guarded_read(*impl_, "listing letters", [&]() -> Result<List> {
     std::string where = " WHERE 1 = 1";
     const long long case_id = filter.case_id.value_or(0);
+    const long long appointment = filter.appointment_id.value_or(0);
     const std::string municipality = filter.municipality.value_or("");
     const std::string state = filter.state ? letter_state_key(*filter.state) : "";
     if (filter.case_id) where += " AND case_id = :c";
+    if (filter.appointment_id) where += " AND appointment_id = :ap";
     if (filter.municipality) where += " AND municipality = :m";
     if (filter.state) where += " AND state = :s";
     if (filter.incidents_only) where += " AND incident_open = 1";
@@ -204,6 +220,7 @@ Result<std::vector<LetterRow>> SqlStore::list_letters(const LetterFilter& filter
         fmt::format("{}{} ORDER BY id DESC LIMIT {}", kLetterColumns, where, std::clamp(filter.limit, 1, 10000));
     return letters_where(impl_->sql, query, [&](soci::statement& s) {
       if (filter.case_id) s.exchange(soci::use(case_id));
+      if (filter.appointment_id) s.exchange(soci::use(appointment));
       if (filter.municipality) s.exchange(soci::use(municipality));
       if (filter.state) s.exchange(soci::use(state));
     });
@@ -229,6 +246,9 @@ Status SqlStore::retry_letter(long long id, const std::string& now) {
         soci::into(state), soci::into(claimed_by), soci::into(claimed_until);
     if (!impl_->sql.got_data()) return NotFound(fmt::format("no letter {}", id));
     if (state == "delivered") return FailedPrecondition(fmt::format("letter {} is delivered", id));
+    if (state == "withdrawn") {
+      return FailedPrecondition(fmt::format("letter {} was withdrawn (what it was about went away before it was sent)", id));
+    }
     if (!claimed_by.empty() && claimed_until > now) {
       return FailedPrecondition(fmt::format("letter {} is being delivered right now (until {}): retry it after that",
                                             id, claimed_until));

@@ -82,6 +82,27 @@ await run.finish(async () => {
   assert.match(await page.locator('#appointments').innerText(), /Bestilt/, 'Mine sager lists the booked time');
   await run.checkAccessibility(page, 'Mine sager with a booked time');
 
+  run.step = 'Jens gets the confirmation of his time as a letter through Digital Post and reads it in Mine sager';
+  let confirmation = null;
+  for (let i = 0; i < 60 && !confirmation; i++) {
+    await page.goto(`${base}/#/my-cases?r=${i}`);
+    await page.locator('#appointments li[data-appointment]').first().waitFor();
+    const row = page.locator('#appointments tr', { hasText: 'Bekræftelse af tid' });
+    if (await row.count() > 0 && await row.first().locator('button[data-letter]').count() > 0) confirmation = row.first();
+    else await page.waitForTimeout(500);
+  }
+  assert.ok(confirmation, 'the confirmation letter reached Mine sager within 30 s');
+  assert.match(await confirmation.innerText(), /Digital Post/, 'the confirmation went by Digital Post');
+  const [confirmationDownload] = await Promise.all([page.waitForEvent('download'), confirmation.locator('button[data-letter]').click()]);
+  const confirmationPath = join(shots, 'selfservice-appointment-confirmation.pdf');
+  await confirmationDownload.saveAs(confirmationPath);
+  const confirmationText = execFileSync('pdftotext', ['-layout', confirmationPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(confirmationText, /Bekræftelse af din tid/, 'the letter confirms the time');
+  assert.match(confirmationText, /kl\. \d{2}[.:]\d{2}/, 'the letter states the time of day');
+  assert.match(confirmationText, /Husk at medbringe/, 'the letter says what to bring');
+  assert.match(confirmationText, /bestillingsnummer \d+/, 'the letter gives the booking reference');
+  await run.checkAccessibility(page, 'Mine sager with the confirmation letter');
+
   run.step = 'Jens reports a move through the form and gets the receipt with the case number';
   await page.locator('#apply-moving').click();
   await page.locator('#service-form').waitFor();

@@ -4,7 +4,11 @@
 // one seat give one booking and one kConflict (threads on their own
 // connections); a booking after the complaint deadline of the citizen's
 // case is refused with the alternative of receiving the complaint now;
-// cancel and move; staff reads of a day's appointments are access records.
+// cancel and move; staff reads of a day's appointments are access records;
+// a booking and a move queue their confirmation letter in the same unit (a
+// refused booking none), staff's cancellation a cancellation letter;
+// reminders are queued once, only for bookings made before their window;
+// a citizen holds at most the area's limit of future appointments.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -303,9 +307,10 @@ TEST_P(AppointmentsTest, CancelAndMoveFreeTheSeatAndStaffReadsAreAccessRecords) 
   ASSERT_FALSE(log->empty());
   EXPECT_EQ(log->front().appointment_id, moved->id);
   EXPECT_EQ(log->front().actor, "sine");
-  auto cancelled = desk_a_->cancel_as_staff(person("sine"), moved->id);
+  auto cancelled = desk_a_->cancel_as_staff(person("sine"), moved->id, *engine_);
   ASSERT_TRUE(cancelled.ok());
-  EXPECT_EQ(desk_a_->cancel_as_staff(person("sine"), moved->id).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(desk_a_->cancel_as_staff(person("sine"), moved->id, *engine_).status().code(),
+            ErrorCode::kFailedPrecondition);
   // Not on 0989's staff list: refused.
   EXPECT_EQ(desk_a_->day_list(front_desk(kSupermarket), "0989", "", Date{std::chrono::year{2026} / 12 / 11},
                               *engine_, {"x", "test"}).status().code(),
@@ -331,6 +336,159 @@ TEST_P(AppointmentsTest, TheTriageDeskOffersTheFirstFreeSlotOrReceivesTheApplica
   ASSERT_TRUE(urgent.ok()) << urgent.status().to_string();
   EXPECT_EQ(urgent->triage->offer, "receive_now") << urgent->triage->message;
   EXPECT_EQ(urgent->triage->on, (Date{std::chrono::year{2026} / 11 / 24}));
+}
+
+std::vector<db::LetterRow> letters_about(db::SqlStore& store, long long appointment) {
+  db::LetterFilter f;
+  f.appointment_id = appointment;
+  auto rows = store.list_letters(f);
+  EXPECT_TRUE(rows.ok()) << rows.status().to_string();
+  return rows.ok() ? *rows : std::vector<db::LetterRow>{};
+}
+
+long long letters_in(db::SqlStore& store, const std::string& municipality) {
+  db::LetterFilter f;
+  f.municipality = municipality;
+  auto rows = store.list_letters(f);
+  EXPECT_TRUE(rows.ok());
+  return rows.ok() ? static_cast<long long>(rows->size()) : -1;
+}
+
+TEST_P(AppointmentsTest, ABookingQueuesItsConfirmationAndAMoveConfirmsTheNewTimeNamingTheOldOne) {
+  const Cpr who = cpr("070761-4285");
+  // A refused booking (not a slot) queues nothing.
+  const long long before = letters_in(*store_, "0989");
+  BookingRequest bad;
+  bad.municipality = "0989";
+  bad.area = "passports";
+  bad.starts_at = "2026-11-27T09:10:00Z";
+  EXPECT_EQ(desk_a_->book_as_citizen(who, bad, *engine_).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(letters_in(*store_, "0989"), before);
+
+  BookingRequest r = bad;
+  r.starts_at = "2026-11-27T09:00:00Z";
+  auto a = desk_a_->book_as_citizen(who, r, *engine_);
+  ASSERT_TRUE(a.ok()) << a.status().to_string();
+  auto letters = letters_about(*store_, a->id);
+  ASSERT_EQ(letters.size(), 1u);
+  const auto& confirmation = letters.front();
+  EXPECT_EQ(confirmation.kind, "appointment_confirmation");
+  EXPECT_EQ(confirmation.state, db::LetterState::kQueued);
+  EXPECT_EQ(confirmation.case_id, 0);
+  EXPECT_EQ(confirmation.appointment_id, a->id);
+  EXPECT_EQ(confirmation.idempotency_key, fmt::format("0989:appointment:{}:appointment_confirmation", a->id));
+  EXPECT_EQ(confirmation.values.value("appointment.when", ""), "fredag den 27. november 2026 kl. 10:00");
+  EXPECT_EQ(confirmation.values.value("appointment.place", ""), "Borgerservice Nord");
+  EXPECT_EQ(confirmation.values.value("appointment.minutes", ""), "30");
+  EXPECT_EQ(confirmation.values.value("appointment.reference", ""), std::to_string(a->id));
+  EXPECT_EQ(confirmation.values.value("appointment.replaces", "x"), "");
+  // Nothing personal among the values but what the letter needs: no CPR number.
+  EXPECT_EQ(confirmation.values.dump().find("070761"), std::string::npos);
+
+  auto moved = desk_a_->move_as_citizen(who, a->id, "2026-12-11T10:30:00Z", *engine_);
+  ASSERT_TRUE(moved.ok()) << moved.status().to_string();
+  auto of_new = letters_about(*store_, moved->id);
+  ASSERT_EQ(of_new.size(), 1u);
+  EXPECT_EQ(of_new.front().kind, "appointment_confirmation");
+  EXPECT_EQ(of_new.front().values.value("appointment.when", ""), "fredag den 11. december 2026 kl. 11:30");
+  EXPECT_EQ(of_new.front().values.value("appointment.replaces", ""), "fredag den 27. november 2026 kl. 10:00");
+
+  // Staff cancel it with a reason: the citizen gets a cancellation letter saying why.
+  auto cancelled = desk_a_->cancel_as_staff(person("sine"), moved->id, *engine_, "Pasafdelingen er lukket den dag");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().to_string();
+  of_new = letters_about(*store_, moved->id);
+  ASSERT_EQ(of_new.size(), 2u);
+  EXPECT_EQ(of_new.front().kind, "appointment_cancelled");  // newest first
+  EXPECT_EQ(of_new.front().values.value("appointment.reason", ""), "Pasafdelingen er lukket den dag");
+  EXPECT_EQ(cancelled->cancel_reason, "cancelled: Pasafdelingen er lukket den dag");
+  // The citizen's own cancellation is confirmed on screen, not by letter.
+  auto again = desk_a_->book_as_citizen(who, r, *engine_);
+  ASSERT_TRUE(again.ok()) << again.status().to_string();
+  ASSERT_TRUE(desk_a_->cancel_as_citizen(who, again->id).ok());
+  EXPECT_EQ(letters_about(*store_, again->id).size(), 1u);
+}
+
+TEST_P(AppointmentsTest, RemindersAreQueuedOnceAndOnlyForBookingsMadeBeforeTheirWindow) {
+  // Tuesday 24 November: two bookings for Friday 27 November (the booth, 10:00 and 11:30 Copenhagen).
+  *clock_.now = copenhagen_instant(Date{std::chrono::year{2026} / 11 / 24}, 9 * 60);
+  auto early = desk_a_->book_as_staff(person("sine"), at("0989", "passports", "2026-11-27T09:00:00Z"), *engine_);
+  ASSERT_TRUE(early.ok()) << early.status().to_string();
+  auto r = at("0989", "passports", "2026-11-27T10:30:00Z");
+  r.citizen_cpr = "010190-1234";
+  auto late = desk_a_->book_as_staff(person("sine"), r, *engine_);
+  ASSERT_TRUE(late.ok()) << late.status().to_string();
+  auto none = desk_a_->queue_reminders(*engine_);
+  ASSERT_TRUE(none.ok()) << none.status().to_string();
+  EXPECT_EQ(*none, 0) << "three days ahead: not yet (remind_hours_before 24)";
+
+  // Thursday 26 November 09:40 UTC: the 09:00 UTC appointment is within 24 hours, the 10:30 one not yet.
+  *clock_.now = *parse_timestamp("2026-11-26T09:40:00Z");
+  auto queued = desk_a_->queue_reminders(*engine_);
+  ASSERT_TRUE(queued.ok()) << queued.status().to_string();
+  EXPECT_EQ(*queued, 1);
+  auto of_early = letters_about(*store_, early->id);
+  ASSERT_EQ(of_early.size(), 2u);
+  EXPECT_EQ(of_early.front().kind, "appointment_reminder");
+  EXPECT_EQ(of_early.front().values.value("appointment.when", ""), "fredag den 27. november 2026 kl. 10:00");
+  EXPECT_EQ(letters_about(*store_, late->id).size(), 1u);
+  // Run again: nothing twice.
+  auto twice = desk_a_->queue_reminders(*engine_);
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(*twice, 0);
+
+  // Booked now for 09:30 UTC tomorrow (inside its 24-hour window already): the confirmation is the reminder.
+  auto inside = desk_a_->book_as_staff(person("sine"), at("0989", "passports", "2026-11-27T09:30:00Z"), *engine_);
+  ASSERT_TRUE(inside.ok()) << inside.status().to_string();
+  // 10:31 UTC: the 10:30 booking's window has opened; the 09:30 one, booked inside its window, gets none.
+  *clock_.now = *parse_timestamp("2026-11-26T10:31:00Z");
+  queued = desk_a_->queue_reminders(*engine_);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_EQ(*queued, 1);
+  EXPECT_EQ(letters_about(*store_, late->id).size(), 2u);
+  EXPECT_EQ(letters_about(*store_, inside->id).size(), 1u);
+  // A cancelled appointment gets no reminder.
+  auto r2 = at("0989", "passports", "2026-12-11T09:00:00Z");
+  r2.citizen_cpr = "010190-1234";
+  auto gone = desk_a_->book_as_staff(person("sine"), r2, *engine_);
+  ASSERT_TRUE(gone.ok()) << gone.status().to_string();
+  ASSERT_TRUE(desk_a_->cancel_as_staff(person("sine"), gone->id, *engine_).ok());
+  *clock_.now = *parse_timestamp("2026-12-10T12:00:00Z");
+  queued = desk_a_->queue_reminders(*engine_);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_EQ(*queued, 0);
+}
+
+TEST_P(AppointmentsTest, ACitizenHoldsAtMostTheAreasLimitOfFutureAppointments) {
+  // Moving: two desks, the default limit of 2 future appointments per citizen.
+  *clock_.now = copenhagen_instant(Date{std::chrono::year{2026} / 11 / 30}, 8 * 60);  // Monday 08:00
+  const Cpr who = cpr("070761-4285");
+  BookingRequest r;
+  r.municipality = "0989";
+  r.area = "moving";
+  r.starts_at = "2026-11-30T09:00:00Z";
+  auto first = desk_a_->book_as_citizen(who, r, *engine_);
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  r.starts_at = "2026-12-01T09:00:00Z";
+  auto second = desk_a_->book_as_citizen(who, r, *engine_);
+  ASSERT_TRUE(second.ok()) << second.status().to_string();
+  r.starts_at = "2026-12-02T09:00:00Z";
+  auto third = desk_a_->book_as_citizen(who, r, *engine_);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(third.status().message().find("already holds 2 booked times"), std::string::npos) << third.status().message();
+  // Staff booking for the same citizen is held to the same limit; another citizen is not.
+  auto by_phone = at("0989", "moving", "2026-12-02T09:00:00Z");
+  EXPECT_EQ(desk_a_->book_as_staff(person("sine"), by_phone, *engine_).status().code(), ErrorCode::kFailedPrecondition);
+  by_phone.citizen_cpr = "010190-1234";
+  EXPECT_TRUE(desk_a_->book_as_staff(person("sine"), by_phone, *engine_).ok());
+  // A move does not count the appointment it replaces.
+  auto moved = desk_a_->move_as_citizen(who, second->id, "2026-12-03T09:00:00Z", *engine_);
+  EXPECT_TRUE(moved.ok()) << moved.status().to_string();
+  // Once the first has passed, a new one can be booked.
+  *clock_.now = *parse_timestamp("2026-11-30T12:00:00Z");
+  r.starts_at = "2026-12-02T10:00:00Z";
+  auto later = desk_a_->book_as_citizen(who, r, *engine_);
+  EXPECT_TRUE(later.ok()) << later.status().to_string();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AppointmentsTest, AllBackends(), [](const auto& info) { return info.param; });

@@ -203,6 +203,68 @@ def check_main(base):
         fail(f"the refused letter was not rerouted to print: {ls3}")
 
 
+def wait_appointment_letters(base, aid, kinds, timeout=90):
+    """Until the appointment's letters of each kind are delivered; returns the appointment (staff's view)."""
+    deadline = time.time() + timeout
+    while True:
+        a = ok(call(base, "GET", f"/api/v1/appointments/{aid}", os.environ["FRIDA"]), "appointment")["appointment"]
+        have = {l["kind"] for l in a["letters"] if l["state"] == "delivered"}
+        if all(k in have for k in kinds):
+            return a
+        if any(l["state"] == "failed" for l in a["letters"]):
+            fail(f"appointment {aid}: letters failed: {a['letters']}")
+        if time.time() > deadline:
+            fail(f"appointment {aid}: letters not delivered in {timeout} s: {a['letters']}")
+        time.sleep(0.2)
+
+
+def check_appointment_letters(base):
+    """A booking's confirmation and staff's cancellation reach the citizen through Digital Post, and the
+    citizen downloads the confirmation from Mine sager."""
+    slots = ok(call(base, "GET", "/api/v1/appointments/slots?area=passports&days=14", os.environ["FRIDA"]), "slots")
+    if not slots["slots"]:
+        fail("no free passport slot in 14 days")
+    slot = slots["slots"][0]
+    booked = ok(call(base, "POST", "/api/v1/appointments", os.environ["FRIDA"],
+                     {"area": "passports", "starts_at": slot["starts_at"], "cpr": "010490-9989", "channel": "phone"}),
+                "book", 201)["appointment"]
+    aid = booked["id"]
+    a = wait_appointment_letters(base, aid, ["appointment_confirmation"])
+    confirmation = next(l for l in a["letters"] if l["kind"] == "appointment_confirmation")
+    if confirmation["channel"] != "digital_post" or not confirmation["document_id"]:
+        fail(f"the confirmation: {confirmation}")
+    clock = slot["local_time"][11:16]  # HH:MM, Copenhagen
+    texts = [" ".join(pdf_text(m[2]).split()) for m in messages() if m[1] == "0104909989"]
+    ctext = next((t for t in texts if "Bekræftelse af din tid" in t and f"bestillingsnummer {aid}" in t), None)
+    if ctext is None:
+        fail("no MeMo message holds the appointment's confirmation")
+    day = int(slot["local_time"][8:10])
+    for want in [f"kl. {clock}", f"den {day}. ", "Hvis du ikke kan komme", "Mine sager", "Husk at medbringe"]:
+        if want not in ctext:
+            fail(f"the confirmation does not say '{want}':\n{ctext}")
+    if "010490" in ctext:
+        fail("the confirmation shows the CPR number")
+    # The citizen sees the letter beside the appointment and downloads the same PDF.
+    mine = ok(call(base, "GET", "/api/v1/me/appointments", os.environ["CITIZEN"]), "my appointments")["appointments"]
+    own = next((x for x in mine if x["id"] == aid), None)
+    if own is None or not own["letters"] or not own["letters"][0]["document_id"]:
+        fail(f"Mine sager does not show the confirmation: {own}")
+    code, pdf = call(base, "GET", f"/api/v1/me/appointments/{aid}/documents/{own['letters'][0]['document_id']}",
+                     os.environ["CITIZEN"], raw=True)
+    if code != 200 or not pdf.startswith(b"%PDF"):
+        fail(f"the citizen's download of the confirmation: {code}")
+    if " ".join(pdf_text(pdf).split()) != ctext:
+        fail("the citizen's confirmation PDF is not the one Digital Post got")
+    # Staff cancel it with a reason: a cancellation letter saying why.
+    ok(call(base, "POST", f"/api/v1/appointments/{aid}/cancel", os.environ["FRIDA"],
+            {"reason": "Pasafdelingen holder lukket"}), "cancel")
+    wait_appointment_letters(base, aid, ["appointment_confirmation", "appointment_cancelled"])
+    texts = [" ".join(pdf_text(m[2]).split()) for m in messages() if m[1] == "0104909989"]
+    if not any("Din tid er aflyst" in t and "Pasafdelingen holder lukket" in t for t in texts):
+        fail("no MeMo message holds the cancellation with its reason")
+    print(f"appointment {aid}: confirmation and cancellation delivered by Digital Post")
+
+
 def posts_of(uuid):
     """The receiver's answers to the POSTs of one message."""
     with open(os.environ["RECEIVER_LOG"]) as f:
@@ -241,6 +303,7 @@ def main():
     what, base = sys.argv[1], sys.argv[2]
     if what == "main":
         check_main(base)
+        check_appointment_letters(base)
     elif what == "open":
         print(open_passport(base, sys.argv[3]))
     elif what == "delivered-once":

@@ -144,6 +144,72 @@ TEST_F(SimulationTest, TheProfilesWhatIfHoursAreComparedWithCompare) {
   EXPECT_EQ(j["change"]["phone"]["offered"], 0);
 }
 
+TEST_F(SimulationTest, TheMunicipalitysHoursAndAppointmentsRunTheQueuesAndAWhatIfFileWithFewerHoursShowsTheCost) {
+  const std::string source = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/eksempel-kommune.yaml";
+  const std::string profile = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/profiles/eksempel-kommune.yaml";
+  // The what-if: the counter closes at 15:00 on Thursdays too, the phone at 13:00 every day, one passport desk.
+  auto text = read_text_file(source);
+  ASSERT_TRUE(text.ok());
+  std::string changed = *text;
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = changed.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    changed.replace(at, from.size(), to);
+  };
+  replace("{days: [thursday], open: \"10:00-17:30\"}", "{days: [thursday], open: \"10:00-15:00\"}");
+  replace("{days: [monday, tuesday, wednesday, thursday], open: \"09:00-16:00\"}",
+          "{days: [monday, tuesday, wednesday, thursday], open: \"09:00-13:00\"}");
+  replace("desks: 2", "desks: 1");
+  const std::string what_if_file = (dir_ / "fewer-hours.yaml").string();
+  std::ofstream(what_if_file) << changed;
+
+  auto year = run("--json simulate " + profile + " --queues-only --municipality-file " + source);
+  ASSERT_EQ(year.exit_code, 0) << year.err;
+  const auto y = json::parse(year.out);
+  const auto& counter = y["queues"]["personal_attendance"];
+  // A fifth of the counter's 30,000 book a time; the passport desks hold most of them.
+  EXPECT_NEAR(counter["booked"].get<double>() + counter["booked_overflow"].get<double>(), 6000, 200);
+  EXPECT_GT(counter["booked"].get<long long>(), 3000);
+  EXPECT_GT(y["queues"]["phone"]["offered"].get<long long>(), 50000);
+
+  auto compared = run("--json simulate " + profile + " --queues-only --municipality-file " + source +
+                      " --what-if-municipality " + what_if_file);
+  ASSERT_EQ(compared.exit_code, 0) << compared.err;
+  const auto c = json::parse(compared.out);
+  EXPECT_EQ(c["as_is"]["queues"]["phone"]["offered"], y["queues"]["phone"]["offered"]);  // the same year
+  const auto& change = c["change"];
+  // The phone closing at 13:00 Monday to Thursday: callers after it displaced, more calling again and waiting.
+  EXPECT_GT(change["phone"]["displaced"].get<long long>(), 5000);
+  EXPECT_GT(change["phone"]["mean_wait_minutes"].get<double>(), 0);
+  // Fewer seats: booked visitors without a time queue at the counter, which closes earlier on Thursdays.
+  EXPECT_LT(change["personal_attendance"]["booked"].get<long long>(), 0);
+  EXPECT_GT(change["personal_attendance"]["booked_overflow"].get<long long>(), 0);
+  EXPECT_GT(change["personal_attendance"]["mean_wait_minutes"].get<double>(), 0);
+
+  auto printed = run("simulate " + profile + " --queues-only --municipality-file " + source +
+                     " --what-if-municipality " + what_if_file);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_NE(printed.out.find("served at a booked time"), std::string::npos) << printed.out;
+  EXPECT_NE(printed.out.find("the hours and appointments of " + what_if_file), std::string::npos) << printed.out;
+
+  // A full year through the engine takes the installation's own file; the what-if file works there too.
+  auto full = run("--json simulate " + profile + " --scale 0.02 --days 10 --what-if-municipality " + what_if_file);
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  EXPECT_GT(json::parse(full.out)["queue_change"]["phone"]["displaced"].get<long long>(), 0);
+
+  // Without a municipality file the profile's "municipality" hours are refused, naming the channel.
+  auto missing = run("simulate " + profile + " --queues-only");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("opening_hours.p"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("no municipality file is given"), std::string::npos) << missing.err;
+  // A broken what-if file is refused with its line.
+  std::ofstream(dir_ / "broken.yaml") << "municipality: {code: \"0989\"}\nopening_hours: {phone: [{days: [funday], open: \"09:00-13:00\"}]}\n";
+  auto broken = run("simulate " + profile + " --queues-only --municipality-file " + source +
+                    " --what-if-municipality " + (dir_ / "broken.yaml").string());
+  EXPECT_NE(broken.exit_code, 0);
+  EXPECT_NE(broken.err.find("broken.yaml:"), std::string::npos) << broken.err;
+}
+
 TEST_F(SimulationTest, AWhatIfComparesBothYearsWithoutTouchingTheInstallation) {
   auto what_if = run("--json simulate " + profile_ + " --scale 0.005 --days 20 --phone-hours 0.5");
   ASSERT_EQ(what_if.exit_code, 0) << what_if.err;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sagsflow/app/contact_queue.hpp"
+#include "sagsflow/config/municipality.hpp"
 
 namespace sagsflow::testing {
 namespace {
@@ -212,11 +213,27 @@ app::SimulationProfile small_profile() {
   return parsed.ok() ? *parsed.profile : app::SimulationProfile{};
 }
 
+// The scenario of the profile's own hours with the what-if edits given.
+app::Scenario scenario(const app::SimulationProfile& profile, bool what_if_hours, int phone_close, double phone_factor,
+                       const MunicipalityConfig* municipality = nullptr,
+                       const MunicipalityConfig* what_if_municipality = nullptr) {
+  app::ScenarioSource source;
+  source.municipality = municipality;
+  source.what_if_municipality = what_if_municipality;
+  source.what_if_hours = what_if_hours;
+  source.phone_close = phone_close;
+  source.phone_factor = phone_factor;
+  auto s = app::scenario_hours(profile, source);
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return s.ok() ? *s : app::Scenario{};
+}
+
 TEST(ContactQueuesTest, AYearOpensOnWorkingDaysOnlyAndShorterPhoneHoursDisplaceAndLengthenTheWait) {
   const auto profile = small_profile();
   ASSERT_EQ(profile.queues.size(), 2u);
-  app::ContactQueues as_is(profile, app::scenario_hours(profile, false, -1, 1), DanishCalendar{});
-  app::ContactQueues what_if(profile, app::scenario_hours(profile, false, 16 * 60, 1), DanishCalendar{});
+  app::ContactQueues as_is(profile, scenario(profile, false, -1, 1), scenario(profile, false, -1, 1), DanishCalendar{});
+  app::ContactQueues what_if(profile, scenario(profile, false, -1, 1), scenario(profile, false, 16 * 60, 1),
+                             DanishCalendar{});
   const Date first = Date(std::chrono::year{2025} / 1 / 1);
   long long registered_on_new_years_day = -1;
   for (int d = 0; d < 365; ++d) {
@@ -253,12 +270,114 @@ TEST(ContactQueuesTest, TheWhatIfHoursOfTheProfileReplaceItsOwn) {
   auto profile = small_profile();
   profile.what_if_opening_hours[Channel::kPersonalAttendance] = {
       {{true, false, false, false, false, false, false}, 10 * 60, 15 * 60}};
-  const auto hours = app::scenario_hours(profile, true, -1, 1);
-  EXPECT_TRUE(app::opens_on(hours.at(Channel::kPersonalAttendance), 0));
-  EXPECT_FALSE(app::opens_on(hours.at(Channel::kPersonalAttendance), 1));
-  EXPECT_EQ(hours.at(Channel::kPhone), profile.queues.at(Channel::kPhone).hours);
-  const auto halved = app::scenario_hours(profile, false, -1, 0.5);
-  EXPECT_EQ(halved.at(Channel::kPhone)[0].close, 14 * 60);
+  const auto hours = scenario(profile, true, -1, 1).hours;
+  EXPECT_TRUE(app::opens_on(hours.at(Channel::kPersonalAttendance).weekly, 0));
+  EXPECT_FALSE(app::opens_on(hours.at(Channel::kPersonalAttendance).weekly, 1));
+  EXPECT_EQ(hours.at(Channel::kPhone).weekly, profile.queues.at(Channel::kPhone).hours);
+  const auto halved = scenario(profile, false, -1, 0.5).hours;
+  EXPECT_EQ(halved.at(Channel::kPhone).weekly[0].close, 14 * 60);
+}
+
+// A municipality whose counter is open Monday to Friday 10-15 (Tuesday
+// 13-15 for appointments only), with a passport booth of two desks taking
+// 20-minute appointments; `booth_days` are the booth's staffed weekdays.
+MunicipalityConfig municipality_with(const std::string& booth_days, const std::string& phone_close = "16:00") {
+  const std::string yaml = R"(municipality: {code: "0989", name: Prøvekommune}
+organisational_model: supermarket
+units:
+  - {id: bsc, name: Borgerservice, kind: citizen_service_centre, has_chief: true}
+  - {id: pas, name: Pasbod, kind: booth, run_by: politiet, staffed: {days: [)" + booth_days + R"(], appointment: true}}
+authorities:
+  - {id: politiet, name: Politiet, kind: state, phone: "114"}
+service_areas:
+  passports:
+    appointments: {minutes: 20, desks: 2, unit: pas}
+opening_hours:
+  personal_attendance:
+    - {days: [monday, wednesday, thursday, friday], open: "10:00-15:00"}
+    - {days: [tuesday], open: "10:00-13:00"}
+    - {days: [tuesday], open: "13:00-15:00", appointment_only: true}
+  phone:
+    - {days: [monday, tuesday, wednesday, thursday, friday], open: "08:00-)" + phone_close + R"("}
+)";
+  auto parsed = parse_municipality(yaml, "k.yaml");
+  EXPECT_TRUE(parsed.ok()) << (parsed.errors.empty() ? "" : parsed.errors.front().to_string());
+  return parsed.ok() ? *parsed.config : MunicipalityConfig{};
+}
+
+constexpr const char* kMunicipalityProfile =
+    "name: hours of the municipality\nyear: 2025\nvolumes: {phone: 100000, personal_attendance: 40000}\n"
+    "areas: {passports: {share: 1}}\n"
+    "opening_hours: {phone: municipality, personal_attendance: municipality}\n"
+    "arrivals_by_hour:\n"
+    "  phone: {8: 0.125, 9: 0.125, 10: 0.125, 11: 0.125, 12: 0.125, 13: 0.125, 14: 0.125, 15: 0.125}\n"
+    "  personal_attendance: {10: 0.2, 11: 0.2, 12: 0.2, 13: 0.2, 14: 0.2}\n"
+    "staffing: {phone: 6, personal_attendance: 4}\n"
+    "handling_minutes: {phone: 4, personal_attendance: 10}\n"
+    "patience_minutes: {phone: 3, personal_attendance: 30}\n"
+    "booked_share: {personal_attendance: 0.25}\n";
+
+TEST(ContactQueuesTest, TheMunicipalitysPublishedHoursOpenTheQueuesAndAppointmentOnlyHoursTakeNoWalkIns) {
+  auto parsed = app::parse_simulation_profile(kMunicipalityProfile, "m.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.errors.front().to_string();
+  const auto& profile = *parsed.profile;
+  EXPECT_TRUE(profile.queues.at(Channel::kPhone).hours_from_municipality);
+  const auto m = municipality_with("tuesday, thursday");
+  const auto s = scenario(profile, false, -1, 1, &m);
+  const DanishCalendar calendar(m.calendar);
+  const auto& counter = s.hours.at(Channel::kPersonalAttendance);
+  // Tuesday 2 December 2025: walk-ins 10-13 only (13-15 is for appointments).
+  const auto tuesday = counter.walk_in(Date{std::chrono::year{2025} / 12 / 2}, calendar);
+  ASSERT_EQ(tuesday.size(), 1u);
+  EXPECT_EQ(tuesday[0], (app::OpenInterval{600, 780}));
+  EXPECT_TRUE(counter.walk_in(Date{std::chrono::year{2025} / 12 / 25}, calendar).empty());  // juledag
+  EXPECT_FALSE(counter.opens(Date{std::chrono::year{2025} / 12 / 6}, calendar));             // a Saturday
+  // The booth's seats: 10-15 in 20-minute slots is 15 a desk, two desks, on its staffed days only.
+  EXPECT_EQ(app::appointment_seats_on(m, Date{std::chrono::year{2025} / 12 / 2}, calendar), 30);
+  EXPECT_EQ(app::appointment_seats_on(m, Date{std::chrono::year{2025} / 12 / 1}, calendar), 0);  // Monday
+  EXPECT_EQ(app::appointment_seats_on(m, Date{std::chrono::year{2025} / 12 / 25}, calendar), 0);
+  // Without a municipality the profile's "municipality" hours are an error naming the channel.
+  auto none = app::scenario_hours(profile, {});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(std::string(none.status().message()).find("opening_hours."), std::string::npos);
+}
+
+TEST(ContactQueuesTest, FewerBoothDaysInAWhatIfMunicipalityLeaveBookedVisitsWithoutASeatAndLengthenTheCounterWait) {
+  auto parsed = app::parse_simulation_profile(kMunicipalityProfile, "m.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.errors.front().to_string();
+  const auto& profile = *parsed.profile;
+  const auto as_is_m = municipality_with("monday, tuesday, wednesday, thursday, friday");
+  const auto fewer = municipality_with("thursday", "15:00");
+  const DanishCalendar calendar(as_is_m.calendar);
+  app::ContactQueues as_is(profile, scenario(profile, false, -1, 1, &as_is_m), scenario(profile, false, -1, 1, &as_is_m),
+                           calendar);
+  app::ContactQueues what_if(profile, scenario(profile, false, -1, 1, &as_is_m),
+                             scenario(profile, false, -1, 1, &as_is_m, &fewer), calendar);
+  const Date first = Date(std::chrono::year{2025} / 1 / 1);
+  for (int d = 0; d < 365; ++d) {
+    as_is.run_day(first + std::chrono::days(d));
+    what_if.run_day(first + std::chrono::days(d));
+  }
+  const auto& base = as_is.totals().at(Channel::kPersonalAttendance);
+  const auto& less = what_if.totals().at(Channel::kPersonalAttendance);
+  // A quarter of the 40,000 book: 30 seats a day on about 250 days hold 7,500 of the 10,000.
+  EXPECT_NEAR(double(base.booked + base.booked_overflow), 10000, 100);
+  EXPECT_NEAR(double(base.booked), 7500, 300);
+  // The booth on Thursdays only: about a fifth of the seats; the rest queue at the counter.
+  EXPECT_LT(less.booked, base.booked / 4);
+  EXPECT_EQ(less.booked + less.booked_overflow, base.booked + base.booked_overflow);  // the same citizens
+  EXPECT_GT(less.offered, base.offered + 4000);
+  EXPECT_GT(less.mean_wait(), base.mean_wait());
+  EXPECT_GE(less.abandoned, base.abandoned);
+  // The phone closing at 15:00 instead of 16:00 displaces the last hour's callers.
+  EXPECT_EQ(as_is.totals().at(Channel::kPhone).displaced, 0);
+  EXPECT_GT(what_if.totals().at(Channel::kPhone).displaced, 10000);
+  // Booked visits are registered as answered inquiries of the day.
+  const auto tuesday = Date{std::chrono::year{2025} / 12 / 2};
+  app::ContactQueues one(profile, scenario(profile, false, -1, 1, &as_is_m), scenario(profile, false, -1, 1, &as_is_m),
+                         calendar);
+  const auto day = one.run_day(tuesday);
+  EXPECT_GE(day.answered.at(Channel::kPersonalAttendance), 30);
 }
 
 }  // namespace

@@ -107,6 +107,33 @@ TEST(SimulationProfileParsingTest, AQueuedChannelIsReadWithItsHoursAndFigures) {
   EXPECT_EQ(q.service_goal_minutes, 0);  // none given
 }
 
+TEST(SimulationProfileParsingTest, TheMunicipalitysHoursAndABookedShareAreReadAndTheirMistakesPositioned) {
+  const std::string figures =
+      "arrivals_by_hour: {phone: {9: 1}, personal_attendance: {10: 1}}\n"
+      "staffing: {phone: 2, personal_attendance: 2}\n"
+      "handling_minutes: {phone: 4, personal_attendance: 8}\n"
+      "patience_minutes: {phone: 3, personal_attendance: 30}\n";
+  const auto good = app::parse_simulation_profile(
+      std::string(kValid) + "opening_hours: {phone: municipality, personal_attendance: municipality}\n" + figures +
+          "booked_share: {personal_attendance: 0.3}\n",
+      "p.yaml");
+  ASSERT_TRUE(good.ok()) << all_errors(good);
+  EXPECT_TRUE(good.profile->queues.at(Channel::kPhone).hours_from_municipality);
+  EXPECT_TRUE(good.profile->queues.at(Channel::kPhone).hours.empty());
+  EXPECT_DOUBLE_EQ(good.profile->queues.at(Channel::kPersonalAttendance).booked_share, 0.3);
+  const auto bad = app::parse_simulation_profile(
+      std::string(kValid) + "opening_hours: {assisted_self_service: kommunen, phone: municipality, personal_attendance: municipality}\n" + figures +
+          "booked_share: {phone: 0.2, personal_attendance: 1.5}\n",
+      "p.yaml");
+  ASSERT_FALSE(bad.ok());
+  const std::string errors = all_errors(bad);
+  EXPECT_NE(errors.find("p.yaml:3:40: error: opening_hours.assisted_self_service must be a list of rules or 'municipality'"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("booked_share.phone: only personal_attendance is booked ahead"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("booked_share.personal_attendance must be"), std::string::npos) << errors;
+}
+
 TEST(SimulationProfileParsingTest, OpeningHoursAndQueueFiguresWithMistakesAreErrorsAtTheirPositions) {
   const auto r = app::parse_simulation_profile(
       std::string(kValid) +

@@ -35,11 +35,15 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "sagsflow/app/simulation_hours.hpp"
+#include "sagsflow/config/municipality.hpp"
+#include "sagsflow/config/opening_hours.hpp"
+#include "sagsflow/domain/result.hpp"
 #include "sagsflow/app/simulation_profile.hpp"
 #include "sagsflow/domain/calendar.hpp"
 
@@ -92,6 +96,11 @@ struct QueueFigures {
   std::map<Channel, long long> displaced_to;  // where the displaced went (the rest gave up)
   long long displaced_gave_up = 0;
   long long within_goal = 0;
+  // Personal attendance with `booked_share`: served at a booked time (not in
+  // the walk-in queue, no wait) and booked demand that found no free seat
+  // that day and came as walk-ins (counted in offered too).
+  long long booked = 0;
+  long long booked_overflow = 0;
   double service_goal_minutes = 0;
   double wait_sum = 0;
   std::vector<float> waits;   // minutes, of the answered
@@ -104,6 +113,33 @@ struct QueueFigures {
   // The figures; `waits` are summarised, by_hour as lists of 24.
   nlohmann::json to_json() const;
 };
+
+// A channel's hours in a scenario: the profile's weekly rules, or a
+// municipality file's published hours (config/opening_hours.hpp: dated
+// rules such as a booth every other week, the channel's own closed days,
+// appointment-only stretches; closing days from the municipality's calendar).
+struct ChannelHours {
+  WeeklyHours weekly;
+  std::optional<OpeningHours> published;
+  // The stretches open to walk-ins on `day` (appointment-only ones left out):
+  // none on a public holiday or closing day of `calendar`.
+  std::vector<OpenInterval> walk_in(Date day, const DanishCalendar& calendar) const;
+  // Whether the channel opens at all on `day` (walk-in or appointment-only).
+  bool opens(Date day, const DanishCalendar& calendar) const;
+};
+
+// What a simulated year runs with: each queued channel's hours, and the
+// municipality whose appointment slots (service_areas.*.appointments, the
+// receiving unit's hours) serve the booked visits; nullptr: none booked.
+struct Scenario {
+  std::map<Channel, ChannelHours> hours;
+  const MunicipalityConfig* appointments = nullptr;
+};
+
+// The appointment seats of `m` on `day`: over every service area that takes
+// appointments, its slots on the day (slot_starts of its receiving unit's
+// hours) times its desks. Pure.
+int appointment_seats_on(const MunicipalityConfig& m, Date day, const DanishCalendar& calendar);
 
 // One channel (`self`) on one day. `open` are the day's open stretches;
 // `demand` the expected contacts of the whole day (also those in closed
@@ -122,13 +158,16 @@ QueueModel queue_model(const SimulationQueueChannel& channel);
 // Every queued channel of a profile, day by day. The demand of a channel on a
 // day is its yearly volume (not scaled: a queue does not scale down) times
 // the month's seasonality weight, spread evenly over the month's days on
-// which the profile's own hours open it and the calendar does not close it
-// (a public holiday, a closing day of the municipality). `hours` are the
-// hours to simulate (the profile's, or a what-if's); a channel not in it
-// keeps the profile's.
+// which the `as_is` hours open it and the calendar does not close it (a
+// public holiday, a closing day of the municipality), so an as-is and a
+// what-if year see the same demand. `run` is the scenario to simulate (the
+// as-is one, or a what-if's); a channel not in it keeps the as-is hours.
+// Personal attendance with a `booked_share`: that share of the day's demand
+// is served at booked times up to the day's appointment seats of
+// `run.appointments`; the rest of it comes as walk-ins.
 class ContactQueues {
  public:
-  ContactQueues(const SimulationProfile& profile, std::map<Channel, WeeklyHours> hours, DanishCalendar calendar);
+  ContactQueues(const SimulationProfile& profile, Scenario as_is, Scenario run, DanishCalendar calendar);
 
   struct Day {
     std::map<Channel, long long> answered;   // by queued channel: the inquiries to register
@@ -145,7 +184,7 @@ class ContactQueues {
 
  private:
   const SimulationProfile& profile_;
-  std::map<Channel, WeeklyHours> hours_;
+  Scenario as_is_, run_;
   DanishCalendar calendar_;
   std::map<Channel, std::array<int, 12>> demand_days_;  // by month
   int demand_year_ = 0;
@@ -155,10 +194,27 @@ class ContactQueues {
   bool demand_day(Channel c, Date d) const;
 };
 
-// The hours to simulate: the profile's, with its what_if.opening_hours when
-// `what_if_hours`, then the phone closing by `phone_close` (minutes after
-// midnight; < 0: not) and cut to `phone_factor` (1: not).
-std::map<Channel, WeeklyHours> scenario_hours(const SimulationProfile& profile, bool what_if_hours, int phone_close,
-                                              double phone_factor);
+// Where a scenario's hours come from, and the what-if edits of them.
+struct ScenarioSource {
+  // The municipality whose published hours stand for `opening_hours:
+  // {channel: municipality}` and whose appointment slots serve booked visits.
+  const MunicipalityConfig* municipality = nullptr;
+  // A what-if municipality file (`--what-if-municipality`): its published
+  // hours replace every queued channel's it publishes, and its slots serve
+  // the booked visits.
+  const MunicipalityConfig* what_if_municipality = nullptr;
+  bool what_if_hours = false;  // the profile's what_if.opening_hours
+  int phone_close = -1;        // minutes after midnight: the phone closes by then; < 0: not
+  double phone_factor = 1;     // the phone's stretches cut to this share; 1: not
+};
+
+// The scenario: per queued channel the profile's hours (or the
+// municipality's published ones), then the what-if municipality's, then
+// the profile's what_if.opening_hours when asked, then the phone edits
+// (on weekly rules and on published rules alike).
+// kInvalidArgument naming the channel when the profile asks for the
+// municipality's hours and there is no municipality or it publishes none for
+// the channel, or a booked_share has no municipality taking appointments.
+Result<Scenario> scenario_hours(const SimulationProfile& profile, const ScenarioSource& source);
 
 }  // namespace sagsflow::app

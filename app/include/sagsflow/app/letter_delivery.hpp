@@ -26,6 +26,12 @@
 // Handing the recipient's CPR number to a delivery plugin is recorded as a
 // read of the case's personal data (purpose "letter delivery").
 //
+// A letter about an appointment (migration 21) goes to the appointment's
+// citizen; its PDF is a document of the appointment (and of its case, if it
+// has one), and only a letter with a case records events on it. A
+// confirmation or reminder whose appointment was cancelled or has begun
+// before it went is withdrawn (state withdrawn, no incident).
+//
 // Three steps, so that the server runs each where it belongs:
 //  1. prepare_letters (a writer's installation): claims due letters for this
 //     worker (a lease: several nodes never take the same letter), chooses
@@ -81,6 +87,9 @@ struct LetterJob {
   // Set by prepare or render when the letter can never be made (no template
   // fits, a field the template shows has no value, the PDF's limits): it fails.
   std::string impossible;
+  // Set by prepare when the letter is no longer to be sent: a confirmation or
+  // reminder of an appointment that was cancelled or has begun. It is withdrawn.
+  std::string withdrawn;
   letters::LetterDocument document;
   std::string file_name;  // "afgoerelse-05.04.02-G01-17-26.pdf"
   // Render's results.
@@ -98,6 +107,7 @@ struct LetterRunReport {
   size_t retried = 0;    // failed attempts left for later
   size_t rerouted = 0;   // refused by digital_post, on their way to print
   size_t failed = 0;     // failed for good
+  size_t withdrawn = 0;  // no longer to be sent (their appointment was cancelled)
 };
 
 Result<std::vector<LetterJob>> prepare_letters(Installation& installation, const documents::DocumentStore& store,

@@ -44,6 +44,9 @@ struct SimulationOptions {
   double phone_hours = 1.0;  // what-if: 0.5 halves phone opening hours (each of its rules closes after half its length)
   int phone_close = -1;      // what-if: the phone closes at this minute after midnight (18 * 60: 18:00); < 0: not
   bool what_if_hours = false;  // what-if: the profile's what_if.opening_hours instead of its opening_hours
+  // What-if: another municipality file's published hours and appointment
+  // slots (e.g. a booth staffed on fewer days); nullptr: not. Owned by the caller.
+  const MunicipalityConfig* what_if_municipality = nullptr;
   int days = 0;              // 0: the whole year
   std::function<void(int day, int days, long long inquiries)> progress;
 };

@@ -42,6 +42,14 @@ struct SimulationArea {
 // long, how long citizens wait before they give up, and the service goal.
 struct SimulationQueueChannel {
   WeeklyHours hours;                      // Copenhagen wall-clock
+  // `opening_hours: {channel: municipality}`: the municipality file's
+  // published hours of the channel (dated rules, closing days,
+  // appointment-only stretches) instead of weekly rules of the profile.
+  bool hours_from_municipality = false;
+  // Personal attendance (`booked_share`): the share of a day's demand that
+  // books a time ahead; served in the municipality's appointment slots, the
+  // rest of them (no free seat that day) come as walk-ins. 0 to 1.
+  double booked_share = 0;
   std::array<double, 24> arrivals_by_hour{};  // shares of a day's demand, adding up to about 1
   int staffing = 0;                       // agents / desks on duty while open, at least 1
   double handling_minutes = 0;            // mean, above 0

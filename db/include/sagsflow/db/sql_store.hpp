@@ -193,7 +193,8 @@ struct SessionRecord {
 // sagsflow/documents/document_store.hpp for the store that writes its bytes.
 struct DocumentRow {
   long long id = 0;
-  long long case_id = 0;
+  long long case_id = 0;                    // 0: none (a letter about an appointment, migration 21)
+  std::optional<long long> appointment_id;  // the appointment a letter's PDF is about
   std::string municipality;
   std::string kind;        // an attachment name of the workflow ("photo"), "other" or "letter"
   std::string name;        // sanitised file name
@@ -205,11 +206,15 @@ struct DocumentRow {
 };
 
 // A letter of the outbox as stored (migration 15; sagsflow/app/letter_delivery.hpp delivers them).
-enum class LetterState { kQueued, kDelivered, kFailed };
-const char* letter_state_key(LetterState s);  // "queued", "delivered", "failed"
+// kWithdrawn (migration 21): not sent, because what it was about went away
+// first (the reminder of an appointment cancelled meanwhile); no incident.
+enum class LetterState { kQueued, kDelivered, kFailed, kWithdrawn };
+const char* letter_state_key(LetterState s);  // "queued", "delivered", "failed", "withdrawn"
+std::optional<LetterState> letter_state_from_key(std::string_view key);  // nothing for another word
 struct LetterRow {
   long long id = 0;
-  long long case_id = 0;
+  long long case_id = 0;                    // 0: none (an appointment's letter)
+  std::optional<long long> appointment_id;  // the appointment it is about (migration 21)
   long long event_seq = 0;
   std::string municipality, kind, language, workflow, stage, outcome;
   std::string idempotency_key;
@@ -228,6 +233,7 @@ struct LetterRow {
 
 struct LetterFilter {
   std::optional<long long> case_id;
+  std::optional<long long> appointment_id;
   std::optional<std::string> municipality;
   std::optional<LetterState> state;
   bool incidents_only = false;  // incident_open
@@ -529,6 +535,8 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
   Result<std::vector<DocumentRow>> list_documents(long long case_id);
   // The document `id` of case `case_id`, or nothing (also when it is another case's).
   Result<std::optional<DocumentRow>> load_document(long long case_id, long long id);
+  // The documents of an appointment (its letters' PDFs, migration 21), oldest first.
+  Result<std::vector<DocumentRow>> appointment_documents(long long appointment_id);
   // The stored bytes of `sha256` (PostgreSQL); nothing when no content row
   // holds bytes for it (SQLite keeps them in files).
   Result<std::optional<std::string>> document_content(const std::string& sha256);
@@ -593,6 +601,7 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
   Result<std::vector<std::pair<std::string, int>>> booked_counts(const std::string& municipality,
                                                                  const std::string& unit, const std::string& from,
                                                                  const std::string& to) override;
+  Result<std::vector<Appointment>> appointments_to_remind(const std::string& from, const std::string& to) override;
   Result<std::vector<Appointment>> appointments_of(const std::string& municipality, const Cpr& citizen) override;
   Result<std::vector<Appointment>> appointments_at(const std::string& municipality, const std::string& unit,
                                                    const std::string& from, const std::string& to) override;

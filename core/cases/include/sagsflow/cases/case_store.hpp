@@ -131,8 +131,11 @@ struct PluginDelivery {
 
 // A letter an event causes (the letter outbox, migration 15): queued in the
 // unit of work that stores the event, delivered later by the letter worker.
+// It belongs to a case, to an appointment (migration 21: the booking's
+// confirmation, reminder, cancellation), or to both.
 struct QueuedLetter {
-  long long case_id = 0;
+  long long case_id = 0;                   // 0: none (an appointment's letter)
+  std::optional<long long> appointment_id;  // the appointment it is about
   long long event_seq = 0;
   std::string municipality;
   std::string kind;      // letter_kind_key: receipt, decision, ...

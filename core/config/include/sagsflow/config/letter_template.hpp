@@ -53,6 +53,10 @@ enum class LetterKind {
   kAccessDecision,   // the decision on an access request, with guidance (offentlighedsloven §37)
   kHearing,          // partshøring (FVL §19): the facts and the deadline for comments
   kMessage,          // a letter staff write themselves (`case letter`), or a plugin asks for
+  // Appointments (tidsbestilling, docs/front-of-house.md#letters-about-appointments):
+  kAppointmentConfirmation,  // a booking (or a move) confirmed: when, where, how long, what to bring
+  kAppointmentReminder,      // the same, some hours before (appointments.remind_hours_before)
+  kAppointmentCancelled,     // staff cancelled it (the citizen's own cancellation is confirmed on screen)
 };
 const char* letter_kind_key(LetterKind kind);  // "receipt", "missing_items", "decision", ...
 std::optional<LetterKind> letter_kind_from_key(std::string_view key);

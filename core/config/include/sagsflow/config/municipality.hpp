@@ -102,6 +102,12 @@ struct AppointmentSetting {
   int desks = 1;             // appointments at the same time, 1 to 50
   std::string unit;          // empty: the area's booth if it has one, else the citizen-service centre
   int book_ahead_days = 60;  // 1 to 365
+  // The reminder letter goes this many hours before the start (0: none; at
+  // most 14 days); a booking made later than that gets the confirmation only.
+  int remind_hours_before = 24;
+  // Future booked appointments one citizen may hold in the area at once (0: no limit).
+  int max_per_citizen = 2;
+  std::string bring;  // what to bring, printed in the letters (e.g. "Gammelt pas og et foto"); may be empty
 };
 
 struct ServiceAreaConfig {

@@ -63,6 +63,11 @@ std::vector<OpeningInterval> open_on(const OpeningHours& hours, Date day, const 
 // "lukkedag"), or nullopt (open, or simply not a day of the rules).
 std::optional<std::string> closed_exceptionally(const OpeningHours& hours, Date day, const DanishCalendar& calendar);
 
+// The appointment slots of `minutes` (above 0) in `open`: each stretch is
+// cut into slots from its opening; a slot that would run past its closing
+// is left out. Starts in minutes after midnight, in the order of `open`.
+std::vector<int> slot_starts(const std::vector<OpeningInterval>& open, int minutes);
+
 // "10:00" for 600; "24:00" for 1440.
 std::string format_clock(int minutes);
 // Danish weekday names: "mandag" ... "søndag" (the file's keys, "monday" ...,

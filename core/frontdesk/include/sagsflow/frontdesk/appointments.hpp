@@ -20,6 +20,18 @@
 // after the deadline, the alternative: the application or complaint is
 // received now (digitally, or at the desk today), so the deadline is kept.
 //
+// Letters (docs/front-of-house.md#letters-about-appointments): a booking and
+// a move queue a confirmation letter, staff's cancellation a cancellation
+// letter, each in the same unit of work as the booking (the letter outbox,
+// CaseStore::enqueue_letters; the letter worker renders and delivers it);
+// queue_reminders queues a reminder `remind_hours_before` the start of each
+// booked appointment that was booked earlier than that. A letter of an
+// appointment cancelled before it went is withdrawn by the letter worker.
+//
+// Limit: a citizen holds at most the area's `max_per_citizen` future booked
+// appointments at once (kFailedPrecondition naming the ones held; a move
+// does not count the one it replaces).
+//
 // Personal data: an appointment names its citizen (CPR number); staff reads
 // of appointments are access records (CaseEngine::record_reads).
 //
@@ -38,6 +50,7 @@
 #include <string>
 #include <vector>
 
+#include "sagsflow/config/letter_template.hpp"
 #include "sagsflow/domain/calendar.hpp"
 #include "sagsflow/domain/cpr.hpp"
 #include "sagsflow/domain/domain.hpp"
@@ -91,6 +104,9 @@ class AppointmentStore {
   // Booked appointments of the unit with from <= starts_at < to, by start.
   virtual Result<std::vector<Appointment>> appointments_at(const std::string& municipality, const std::string& unit,
                                                            const std::string& from, const std::string& to) = 0;
+  // Booked appointments (any municipality) with from <= starts_at < to that
+  // have no reminder letter yet, by start.
+  virtual Result<std::vector<Appointment>> appointments_to_remind(const std::string& from, const std::string& to) = 0;
 };
 
 struct AppointmentSlot {
@@ -159,8 +175,11 @@ class AppointmentDesk {
 
   // Cancels; the citizen only their own (kNotFound for another's).
   // kFailedPrecondition when it is already cancelled or has begun.
+  // Staff's cancellation sends the citizen a letter, with `reason` when given
+  // (at most 500 bytes); the citizen's own is confirmed on their screen.
   Result<Appointment> cancel_as_citizen(const Cpr& citizen, long long id);
-  Result<Appointment> cancel_as_staff(const Actor& actor, long long id);
+  Result<Appointment> cancel_as_staff(const Actor& actor, long long id, CaseEngine& engine,
+                                      const std::string& reason = {});
   // Moves a booked appointment to another free slot of its area: the new one
   // is booked and the old one cancelled ("moved to <id>") in one unit;
   // the deadline rule applies to the new time.
@@ -177,11 +196,25 @@ class AppointmentDesk {
   // One appointment for staff, recorded as a read.
   Result<Appointment> get_as_staff(const Actor& actor, long long id, CaseEngine& engine, const ReadPurpose& why);
 
+  // Queues the reminder letters now due: every booked appointment starting
+  // within its area's remind_hours_before from now, booked before that
+  // window opened, without a reminder yet (each once, by its idempotency
+  // key, on any number of nodes). Returns how many were queued. Sagsflow's
+  // own work (the server runs it with the deadline check; `sagsflow
+  // appointment remind`).
+  Result<int> queue_reminders(CaseEngine& engine);
+
  private:
   struct AreaPlan;
   Result<AreaPlan> plan_of(const std::string& municipality, const std::string& area) const;
   Result<Appointment> book(const Cpr& citizen, const BookingRequest& request, const std::string& booked_by,
-                           std::optional<Date> deadline);
+                           std::optional<Date> deadline, std::optional<long long> replacing = std::nullopt);
+  // Books and queues the confirmation in one unit.
+  Result<Appointment> book_confirmed(const Cpr& citizen, const BookingRequest& request, const std::string& booked_by,
+                                     std::optional<Date> deadline, CaseEngine& engine);
+  // The letter of `kind` about `a` (replaces: the earlier time of a move; reason: staff's cancellation).
+  Result<QueuedLetter> letter_about(const Appointment& a, LetterKind kind, CaseEngine& engine,
+                                    const std::string& replaces = {}, const std::string& reason = {}) const;
   Result<std::optional<Date>> case_deadline(const Cpr& citizen, const BookingRequest& request, CaseEngine& engine,
                                             const Actor* staff);
   Result<Appointment> cancel(long long id, const std::string& by, const std::optional<Cpr>& owner,
