@@ -225,9 +225,9 @@ Result<Appointment> AppointmentDesk::book(const Cpr& citizen, const BookingReque
                                           std::optional<Date> deadline, std::optional<long long> replacing) {
   auto plan = plan_of(r.municipality, r.area);
   if (!plan.ok()) return plan.status();
+  auto held = store_.appointments_of(r.municipality, citizen);
+  if (!held.ok()) return held.status();
   if (const int most = plan->setting.max_per_citizen; most > 0) {
-    auto held = store_.appointments_of(r.municipality, citizen);
-    if (!held.ok()) return held.status();
     std::vector<std::string> times;
     for (const auto& a : *held) {
       if (a.area == r.area && future(a, clock_()) && a.id != replacing.value_or(0)) times.push_back(danish_time(a.starts_at));
@@ -243,6 +243,17 @@ Result<Appointment> AppointmentDesk::book(const Cpr& citizen, const BookingReque
   if (!at.ok()) return InvalidArgument(fmt::format("starts_at: {}", at.status().message()));
   const Timestamp now = clock_();
   if (*at <= now) return FailedPrecondition(fmt::format("{} has already begun; choose a later time", r.starts_at));
+  // One citizen is in one place at a time: no booking overlapping another of theirs.
+  const Timestamp ends = *at + std::chrono::minutes(plan->setting.minutes);
+  for (const auto& a : *held) {
+    if (!future(a, now) || a.id == replacing.value_or(0)) continue;
+    auto other = parse_timestamp(a.starts_at);
+    if (other.ok() && *other < ends && *at < *other + std::chrono::minutes(a.minutes)) {
+      return FailedPrecondition(fmt::format("the citizen already has a booked time then ({}, {} minutes); choose "
+                                            "another time or move that one",
+                                            danish_time(a.starts_at), a.minutes));
+    }
+  }
   // The time must be a slot the hours give, in the booking window.
   const Date day = copenhagen_date(*at);
   const int minute = copenhagen_minute_of_day(*at);

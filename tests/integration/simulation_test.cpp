@@ -147,7 +147,8 @@ TEST_F(SimulationTest, TheProfilesWhatIfHoursAreComparedWithCompare) {
 TEST_F(SimulationTest, TheMunicipalitysHoursAndAppointmentsRunTheQueuesAndAWhatIfFileWithFewerHoursShowsTheCost) {
   const std::string source = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/eksempel-kommune.yaml";
   const std::string profile = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/profiles/eksempel-kommune.yaml";
-  // The what-if: the counter closes at 15:00 on Thursdays too, the phone at 13:00 every day, one passport desk.
+  // The what-if: the counter closes at 15:00 on Thursdays too, the phone at 13:00 Monday to Thursday, one passport
+  // desk and no appointments for moving.
   auto text = read_text_file(source);
   ASSERT_TRUE(text.ok());
   std::string changed = *text;
@@ -159,7 +160,8 @@ TEST_F(SimulationTest, TheMunicipalitysHoursAndAppointmentsRunTheQueuesAndAWhatI
   replace("{days: [thursday], open: \"10:00-17:30\"}", "{days: [thursday], open: \"10:00-15:00\"}");
   replace("{days: [monday, tuesday, wednesday, thursday], open: \"09:00-16:00\"}",
           "{days: [monday, tuesday, wednesday, thursday], open: \"09:00-13:00\"}");
-  replace("desks: 2", "desks: 1");
+  replace("      minutes: 15\n      desks: 2", "      minutes: 15\n      desks: 1");
+  replace("    appointments: {minutes: 20}", "    # no appointments for moving");
   const std::string what_if_file = (dir_ / "fewer-hours.yaml").string();
   std::ofstream(what_if_file) << changed;
 
