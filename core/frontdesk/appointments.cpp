@@ -21,46 +21,27 @@ struct AppointmentDesk::AreaPlan {
 
 namespace {
 
-// "torsdag den 3. december 2026 kl. 10:15" on the Copenhagen clock.
-std::string danish_time(const std::string& starts_at) {
-  static constexpr const char* kMonths[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
-                                            "juli",   "august",  "september", "oktober", "november", "december"};
-  auto t = parse_timestamp(starts_at);
-  if (!t.ok()) return starts_at;
-  const Date day = copenhagen_date(*t);
-  const std::chrono::year_month_day ymd{day};
-  const int wd = static_cast<int>(std::chrono::weekday{day}.iso_encoding()) - 1;
-  return fmt::format("{} den {}. {} {} kl. {}", weekday_name_da(wd), static_cast<unsigned>(ymd.day()),
-                     kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                     format_clock(copenhagen_minute_of_day(*t)));
-}
-
-std::string danish_date(Date d) {
-  static constexpr const char* kMonths[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
-                                            "juli",   "august",  "september", "oktober", "november", "december"};
-  const std::chrono::year_month_day ymd{d};
-  return fmt::format("{}. {} {}", static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
-                     static_cast<int>(ymd.year()));
-}
-
-// "on Thursday 3 December 2026 at 10:15" on the Copenhagen clock.
-std::string english_time(const std::string& starts_at) {
-  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                            "July",    "August",   "September", "October", "November", "December"};
+// "torsdag den 3. december 2026 kl. 10:15" or "on Thursday 3 December 2026
+// at 10:15" on the Copenhagen clock; the date as letters write it (written_date).
+std::string time_in_words(const std::string& starts_at, const std::string& language) {
   static constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
   auto t = parse_timestamp(starts_at);
   if (!t.ok()) return starts_at;
   const Date day = copenhagen_date(*t);
-  const std::chrono::year_month_day ymd{day};
   const int wd = static_cast<int>(std::chrono::weekday{day}.iso_encoding()) - 1;
-  return fmt::format("on {} {} {} {} at {}", kDays[wd], static_cast<unsigned>(ymd.day()),
-                     kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                     format_clock(copenhagen_minute_of_day(*t)));
+  const std::string clock = format_clock(copenhagen_minute_of_day(*t));
+  if (language == "en") return fmt::format("on {} {} at {}", kDays[wd], written_date(day, "en"), clock);
+  return fmt::format("{} den {} kl. {}", weekday_name_da(wd), written_date(day, "da"), clock);
 }
 
-std::string time_in_words(const std::string& starts_at, const std::string& language) {
-  return language == "en" ? english_time(starts_at) : danish_time(starts_at);
+std::string danish_time(const std::string& starts_at) { return time_in_words(starts_at, "da"); }
+
+// Queues `letter` in the outbox, in the caller's unit of work (engine.atomically).
+Status enqueue(CaseEngine& engine, const Result<QueuedLetter>& letter) {
+  if (!letter.ok()) return letter.status();
+  return engine.store().enqueue_letters({*letter});
 }
+
 
 // The letterhead's address on one line.
 std::string one_line(const std::string& text) {
@@ -94,7 +75,7 @@ DeadlineAdvice advise_against_deadline(Date deadline, const std::string& first_f
   if (!a.after_deadline) {
     a.offer = "book";
     a.message = fmt::format("Den første ledige tid er {}, før fristen {}.", danish_time(first_free),
-                            danish_date(deadline));
+                            written_date(deadline, "da"));
     return a;
   }
   a.offer = "receive_now";
@@ -103,7 +84,7 @@ DeadlineAdvice advise_against_deadline(Date deadline, const std::string& first_f
       "skranken, så fristen holdes.",
       first_free.empty() ? std::string("Der er ingen ledig tid i den periode, der kan bestilles i.")
                          : fmt::format("Den første ledige tid er {}, efter fristen.", danish_time(first_free)),
-      danish_date(deadline));
+      written_date(deadline, "da"));
   return a;
 }
 
@@ -260,13 +241,10 @@ Result<Appointment> AppointmentDesk::book(const Cpr& citizen, const BookingReque
   const auto& s = plan->setting;
   const DanishCalendar calendar(plan->municipality->calendar);
   const Date last = copenhagen_date(now) + std::chrono::days(s.book_ahead_days - 1);
-  bool is_slot = day <= last;
-  if (is_slot) {
-    is_slot = false;
-    for (const auto& i : open_on(plan->hours, day, calendar)) {
-      is_slot |= minute >= i.opens && minute + s.minutes <= i.closes && (minute - i.opens) % s.minutes == 0 &&
-                 copenhagen_instant(day, minute) == *at;
-    }
+  bool is_slot = day <= last && copenhagen_instant(day, minute) == *at;
+  if (is_slot) {  // one of the slots the day's hours give (the same cut as slots())
+    const auto starts = slot_starts(open_on(plan->hours, day, calendar), s.minutes);
+    is_slot = std::find(starts.begin(), starts.end(), minute) != starts.end();
   }
   if (!is_slot) {
     const auto closed = closed_exceptionally(plan->hours, day, calendar);
@@ -334,9 +312,7 @@ Result<Appointment> AppointmentDesk::book_confirmed(const Cpr& citizen, const Bo
   const Status done = engine.atomically([&]() -> Status {
     booked = book(citizen, r, booked_by, deadline);
     if (!booked.ok()) return booked.status();
-    auto letter = letter_about(*booked, LetterKind::kAppointmentConfirmation, engine);
-    if (!letter.ok()) return letter.status();
-    return engine.store().enqueue_letters({*letter});
+    return enqueue(engine, letter_about(*booked, LetterKind::kAppointmentConfirmation, engine));
   });
   if (!done.ok()) return done;
   return booked;
@@ -465,9 +441,7 @@ Result<Appointment> AppointmentDesk::cancel_as_staff(const Actor& actor, long lo
   const Status done = engine.atomically([&]() -> Status {
     cancelled = cancel(id, actor.id, std::nullopt, reason.empty() ? "cancelled" : "cancelled: " + mask_cpr_numbers(reason));
     if (!cancelled.ok()) return cancelled.status();
-    auto letter = letter_about(*cancelled, LetterKind::kAppointmentCancelled, engine, {}, mask_cpr_numbers(reason));
-    if (!letter.ok()) return letter.status();
-    return engine.store().enqueue_letters({*letter});
+    return enqueue(engine, letter_about(*cancelled, LetterKind::kAppointmentCancelled, engine, {}, mask_cpr_numbers(reason)));
   });
   if (!done.ok()) return done;
   return cancelled;
@@ -493,9 +467,7 @@ Result<Appointment> AppointmentDesk::move(long long id, const std::string& start
     if (!moved.ok()) return moved.status();
     auto cancelled = cancel(id, by, owner, fmt::format("moved to {}", moved->id));
     if (!cancelled.ok()) return cancelled.status();
-    auto letter = letter_about(*moved, LetterKind::kAppointmentConfirmation, engine, old->starts_at);
-    if (!letter.ok()) return letter.status();
-    return engine.store().enqueue_letters({*letter});
+    return enqueue(engine, letter_about(*moved, LetterKind::kAppointmentConfirmation, engine, old->starts_at));
   });
   if (!done.ok()) return done;
   return moved;
