@@ -111,6 +111,125 @@ const TEXT = {
   },
 };
 
+// Words for the API's stable keys (statuses, generic stage and action names,
+// the front desk's service keys, inquiry types, tasks, organisational models,
+// the problem codes of application/problem+json). A stage or field the API
+// gives a title or label for is shown by that; these are the fallbacks.
+const WORDS = {
+  da: {
+    status_open: 'Åben', status_closed: 'Afsluttet',
+    stage_receipt: 'Modtagelse', stage_check: 'Kontrol', stage_decision: 'Afgørelse', stage_complaint_window: 'Klagefristen løber',
+    stage_reconsideration: 'Genvurdering', stage_appeals: 'Klagen er sendt til klageinstansen', stage_forward: 'Videresendelse',
+    stage_forward_to_police: 'Videresendelse til politiet', stage_registration: 'Registrering', stage_closed: 'Afsluttet',
+    stage_complaint: 'Klage', stage_referral: 'Videresendt til klageinstansen',
+    action_open: 'Sagen er oprettet', action_register: 'Registreret', action_request_missing: 'Borgeren er bedt om det manglende',
+    action_missing_received: 'Det manglende er modtaget', action_missing_answered: 'Borgeren har sendt det manglende',
+    action_complete: 'Komplet', action_grant: 'Bevilget', action_partly_grant: 'Delvist bevilget', action_refuse: 'Afslået',
+    action_issue: 'Udstedt', action_forward: 'Videresendt', action_forward_for_check: 'Sendt til kontrol og afgørelse',
+    action_register_move: 'Flytningen er registreret i CPR', action_reject_photo: 'Fotoet er afvist', action_extend: 'Fristen er forlænget',
+    action_complain: 'Klage modtaget', action_complaint: 'Klage modtaget', action_close: 'Afsluttet', action_change_decision: 'Borgeren har fået medhold',
+    action_uphold: 'Afgørelsen er fastholdt, klagen sendt videre', action_appeal_decided: 'Klageinstansens afgørelse er modtaget',
+    action_claim: 'Taget', action_release: 'Lagt tilbage', action_reassign: 'Flyttet til en anden', action_withdraw: 'Trukket tilbage',
+    action_hearing_reply: 'Borgerens bemærkninger til partshøringen',
+    action_claimed: 'Taget', action_released: 'Lagt tilbage', action_reassigned: 'Flyttet til en anden', action_assigned: 'Tildelt',
+    action_document_added: 'Dokument tilføjet', action_hearing_started: 'Partshøring startet', action_hearing_ended: 'Partshøring afsluttet',
+    action_hearing_not_needed: 'Partshøring ikke nødvendig', action_deadline_passed: 'Fristen er overskredet', action_escalated: 'Eskaleret',
+    action_complaint_received: 'Klage modtaget', action_letter_queued: 'Brev sat i kø', action_letter_failed: 'Brev kunne ikke sendes',
+    action_forwarded: 'Videresendt', action_withdrawn: 'Trukket tilbage', action_closed: 'Afsluttet',
+    service_signpost: 'Henvise borgeren videre', service_hand_out_form: 'Udlevere blanket og information',
+    service_help_fill_in: 'Hjælpe med at udfylde (selvbetjening)', service_receive_and_forward: 'Modtage ansøgning og sende videre',
+    service_general_guidance: 'Generel vejledning', service_concrete_guidance: 'Konkret vejledning',
+    service_employment_guidance: 'Beskæftigelsesvejledning', service_register_move: 'Registrere flytning i CPR',
+    service_draft_decision: 'Udkast til afgørelse', service_decide: 'Afgøre sagen',
+    type_general_information: 'Generel information', type_case_information: 'Information om egen sag', type_transaction: 'Ekspedition',
+    task_receive: 'Modtagelse', task_check: 'Kontrol', task_decide: 'Afgørelse', task_forward: 'Videresendelse', task_complaint: 'Klage',
+    model_supermarket: 'Supermarkedsmodellen', model_cooperation: 'Samarbejdsmodellen', model_limited_market_square: 'Begrænset markedsplads',
+    model_hybrid: 'Hybridmodellen', model_full_market_square: 'Fuld markedsplads',
+    // Fields the workflows ask for that no service form labels (listed as an API gap).
+    field_reasons: 'Begrundelse', field_extension_reason: 'Begrundelse for forlængelsen', field_expected_date: 'Forventet dato',
+    field_citizen_cpr: 'Borgerens CPR-nummer', field_cpr: 'Borgerens CPR-nummer', field_area: 'Område', field_service: 'Ydelse',
+    field_channel: 'Kanal', field_life_situation: 'Livssituation', field_type: 'Henvendelsens art', field_reason: 'Begrundelse',
+    field_starts_at: 'Tidspunkt', field_deadline: 'Frist', field_desk: 'Skranke', field_outcome: 'Hvad fik borgeren at vide',
+    field_expected_version: 'Sagens version', 'field_open_case.workflow': 'Arbejdsgang',
+    problem_invalid_argument: 'En oplysning kan ikke bruges. Ret den, og prøv igen.',
+    problem_not_found: 'Det findes ikke, eller du har ikke adgang til det.',
+    problem_already_exists: 'Det findes allerede.',
+    problem_conflict: 'Sagen er ændret i mellemtiden. Hent siden igen, og prøv på ny.',
+    problem_failed_precondition: 'Det kan ikke lade sig gøre, som sagen står nu.',
+    problem_guard_failed: 'Arbejdsgangens regler tillader ikke handlingen endnu.',
+    problem_forbidden: 'Du har ikke lov til dette.',
+    problem_schema_too_new: 'Systemet er ved at blive opdateret. Prøv igen senere.',
+    problem_storage: 'Databasen kan ikke nås lige nu. Prøv igen om lidt.',
+    problem_plugin_failed: 'Et fagsystem svarede ikke. Handlingen er ikke udført.',
+    problem_internal: 'Der skete en fejl i systemet. Handlingen er ikke udført.',
+    problem_invalid_idempotency_key: 'Forespørgslen kunne ikke genkendes. Prøv igen.',
+    problem_idempotency_key_reused: 'Forespørgslen er allerede sendt med et andet indhold. Intet er oprettet.',
+    problem_idempotency_key_in_use: 'Forespørgslen behandles stadig. Vent et øjeblik, og prøv igen.',
+    problem_no_such_route: 'Adressen findes ikke.', problem_method_not_allowed: 'Det kan ikke gøres her.',
+    problem_unauthenticated: 'Du er ikke logget ind.', problem_invalid_token: 'Dit login er ugyldigt eller udløbet. Log ind igen.',
+    problem_invalid_session: 'Du er blevet logget ud. Log ind igen.',
+    problem_csrf_refused: 'Forespørgslen blev afvist af sikkerhedshensyn. Hent siden igen.',
+    problem_rate_limited: 'Der er sendt for mange forespørgsler. Vent lidt, og prøv igen.',
+    problem_body_too_large: 'Det sendte er for stort.', problem_unsupported_media_type: 'Det sendte har et format, der ikke kan bruges.',
+    problem_malformed_body: 'Det sendte kunne ikke læses.', problem_malformed_uri: 'Adressen kunne ikke læses.',
+    problem_malformed_request: 'Forespørgslen kunne ikke læses.', problem_bad_framing: 'Forespørgslen kunne ikke læses.',
+    problem_uri_too_long: 'Adressen er for lang.', problem_headers_too_large: 'Forespørgslen er for stor.',
+    problem_busy: 'Systemet har travlt. Prøv igen om lidt.', problem_job_failed: 'Kørslen mislykkedes.',
+    problem_status_400: 'En oplysning kan ikke bruges.', problem_status_401: 'Du er ikke logget ind.',
+    problem_status_403: 'Du har ikke lov til dette.', problem_status_404: 'Det findes ikke.', problem_status_409: 'Det strider mod sagens tilstand.',
+    problem_status_422: 'Det kan ikke lade sig gøre endnu.', problem_status_500: 'Der skete en fejl i systemet.',
+    problem_status_503: 'Systemet kan ikke svare lige nu. Prøv igen senere.', problem_other: 'Det lykkedes ikke.',
+    server_says: 'Serverens besked', problem_field: 'Gælder',
+    purpose_case: 'Sagen', purpose_history: 'Sagens historik', purpose_attachments: 'Bilag', purpose_document: 'Et dokument',
+    purpose_list: 'En liste over sager', purpose_worklist: 'Arbejdsliste', purpose_inquiries: 'Henvendelser', purpose_letters: 'Breve',
+    purpose_search: 'Søgning', 'purpose_search by CPR number': 'Søgning på CPR-nummer', purpose_answer: 'Svar på en ændring',
+    via_api: 'web/API', via_cli: 'kommandolinjen', workflow_title: 'Titel',
+  },
+  en: {
+    status_open: 'Open', status_closed: 'Closed',
+    stage_receipt: 'Receipt', stage_check: 'Check', stage_decision: 'Decision', stage_complaint_window: 'Complaint period running',
+    stage_reconsideration: 'Reconsideration', stage_appeals: 'Sent to the appeals body', stage_forward: 'Forwarding',
+    stage_forward_to_police: 'Forwarding to the police', stage_registration: 'Registration', stage_closed: 'Closed',
+    stage_complaint: 'Complaint', stage_referral: 'Referred to the appeals body',
+    action_open: 'Case opened', action_register: 'Registered', action_request_missing: 'Citizen asked for what is missing',
+    action_missing_received: 'What was missing is received', action_missing_answered: 'The citizen sent what was missing',
+    action_complete: 'Complete', action_grant: 'Granted', action_partly_grant: 'Partly granted', action_refuse: 'Refused',
+    action_issue: 'Issued', action_forward: 'Forwarded', action_forward_for_check: 'Sent for check and decision',
+    action_register_move: 'Move registered in CPR', action_reject_photo: 'Photo rejected', action_extend: 'Deadline extended',
+    action_complain: 'Complaint received', action_complaint: 'Complaint received', action_close: 'Closed', action_change_decision: 'Decision changed in the citizen\'s favour',
+    action_uphold: 'Decision upheld, complaint sent on', action_appeal_decided: 'Appeals body\'s decision received',
+    action_claim: 'Claimed', action_release: 'Released', action_reassign: 'Reassigned', action_withdraw: 'Withdrawn',
+    action_hearing_reply: 'The citizen\'s comments on the hearing',
+    action_claimed: 'Claimed', action_released: 'Released', action_reassigned: 'Reassigned', action_assigned: 'Assigned',
+    action_document_added: 'Document added', action_hearing_started: 'Hearing started', action_hearing_ended: 'Hearing ended',
+    action_hearing_not_needed: 'No hearing needed', action_deadline_passed: 'Deadline passed', action_escalated: 'Escalated',
+    action_complaint_received: 'Complaint received', action_letter_queued: 'Letter queued', action_letter_failed: 'Letter could not be sent',
+    action_forwarded: 'Forwarded', action_withdrawn: 'Withdrawn', action_closed: 'Closed',
+    service_signpost: 'Signpost the citizen', service_hand_out_form: 'Hand out forms and information',
+    service_help_fill_in: 'Help fill in (self-service)', service_receive_and_forward: 'Receive the application and forward it',
+    service_general_guidance: 'General guidance', service_concrete_guidance: 'Concrete guidance',
+    service_employment_guidance: 'Employment guidance', service_register_move: 'Register a move in CPR',
+    service_draft_decision: 'Draft a decision', service_decide: 'Decide the case',
+    type_general_information: 'General information', type_case_information: 'Information on own case', type_transaction: 'Transaction',
+    task_receive: 'Receipt', task_check: 'Check', task_decide: 'Decision', task_forward: 'Forwarding', task_complaint: 'Complaint',
+    model_supermarket: 'Supermarket model', model_cooperation: 'Cooperation model', model_limited_market_square: 'Limited market square',
+    model_hybrid: 'Hybrid model', model_full_market_square: 'Full market square',
+    field_reasons: 'Reasons', field_extension_reason: 'Reason for the extension', field_expected_date: 'Expected date',
+    field_citizen_cpr: "Citizen's CPR number", field_cpr: "Citizen's CPR number", field_area: 'Area', field_service: 'Service',
+    field_channel: 'Channel', field_life_situation: 'Life situation', field_type: 'Kind of inquiry', field_reason: 'Reason',
+    field_starts_at: 'Time', field_deadline: 'Deadline', field_desk: 'Desk', field_outcome: 'What the citizen was told',
+    field_expected_version: 'Case version', 'field_open_case.workflow': 'Workflow',
+    channel_personal_attendance: 'Personal attendance', channel_phone: 'Phone', channel_letter: 'Letter', channel_email: 'Email',
+    channel_digital_self_service: 'Digital self-service', channel_assisted_self_service: 'Assisted self-service',
+    problem_other: 'It did not succeed.', problem_job_failed: 'The job failed.', server_says: "The server's message", problem_field: 'Concerns',
+    purpose_case: 'The case', purpose_history: "The case's history", purpose_attachments: 'Attachments', purpose_document: 'A document',
+    purpose_list: 'A list of cases', purpose_worklist: 'Worklist', purpose_inquiries: 'Inquiries', purpose_letters: 'Letters',
+    purpose_search: 'Search', 'purpose_search by CPR number': 'Search by CPR number', purpose_answer: 'Answer to a change',
+    via_api: 'web/API', via_cli: 'command line', workflow_title: 'Title',
+  },
+};
+for (const lang of Object.keys(WORDS)) Object.assign(TEXT[lang], WORDS[lang]);
+
 // Only the language is kept in localStorage, and only a pasted token in
 // sessionStorage; a signed-in session lives in an HttpOnly cookie the page
 // cannot read. state.session is GET /api/v1/session (its CSRF token included).
@@ -132,6 +251,118 @@ function h(tag, attrs, ...children) {
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return el;
+}
+
+// A word for an API key (`prefix` + key), else `fallback` (else the key itself).
+function word(prefix, key, fallback) {
+  if (key === null || key === undefined || key === '') return '–';
+  const own = TEXT[state.lang][prefix + key];
+  return own || fallback || String(key);
+}
+// A value for the page: never a literal "null" or "undefined".
+const shown = (v) => (v === null || v === undefined || v === '' ? '–' : String(v));
+
+// Dates and times in Copenhagen time, in the page's language (Danish by default).
+const ZONE = 'Europe/Copenhagen';
+const pageLocale = () => (state.lang === 'da' ? 'da-DK' : 'en-GB');
+function dayText(day, style) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || '');
+  if (!m) return shown(day);
+  return new Intl.DateTimeFormat(pageLocale(), { timeZone: 'UTC', dateStyle: style || 'medium' })
+    .format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
+}
+function instantText(instant) {
+  const d = new Date(instant);
+  if (instant === null || instant === undefined || instant === '' || Number.isNaN(d.getTime())) return shown(instant);
+  return new Intl.DateTimeFormat(pageLocale(), { timeZone: ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+// A date (YYYY-MM-DD, a calendar day) or an instant (an ISO timestamp, shown in Copenhagen time).
+function whenText(x) {
+  if (typeof x === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(x)) return dayText(x);
+  return instantText(x);
+}
+
+// Stage titles the API gives (the published processing deadlines, and for an
+// admin the workflows themselves), by workflow and stage; a generic word otherwise.
+async function loadStageTitles(withWorkflows) {
+  state.stageTitles = state.stageTitles || {};
+  const put = (wf, stage, title) => { if (wf && stage && title && title !== stage) (state.stageTitles[wf] = state.stageTitles[wf] || {})[stage] = title; };
+  if (!state.stageTitlesLoaded) {
+    state.stageTitlesLoaded = true;
+    try {
+      const d = await api('GET', '/api/v1/processing-deadlines');
+      for (const x of d.processing_deadlines || []) {
+        put(x.workflow, x.stage, x.stage_title);
+        if (x.workflow && x.workflow_title) (state.workflowTitles = state.workflowTitles || {})[x.workflow] = x.workflow_title;
+      }
+    } catch (err) { /* the generic words stand */ }
+  }
+  if (withWorkflows && state.me && state.me.admin && !state.workflowTitlesLoaded) {
+    state.workflowTitlesLoaded = true;
+    try {
+      const list = (await api('GET', '/api/v1/admin/workflows')).workflows || [];
+      const ids = [...new Set(list.map((w) => w.id))];
+      const defs = await Promise.all(ids.map((id) => api('GET', `/api/v1/admin/workflows/${encodeURIComponent(id)}`).catch(() => null)));
+      for (const def of defs) for (const st of (def && def.stages) || []) put(def.id, st.name, st.title);
+    } catch (err) { /* the generic words stand */ }
+  }
+}
+function stageText(workflow, stage, given) {
+  if (stage === null || stage === undefined || stage === '') return '–';
+  const wf = workflow && typeof workflow === 'object' ? workflow.id : workflow;
+  const fromApi = given && given !== stage ? given : ((state.stageTitles || {})[wf] || {})[stage];
+  const generic = TEXT[state.lang]['stage_' + stage];
+  // Danish pages take the workflow's own (Danish) title; English pages the English word where there is one.
+  return state.lang === 'da' ? fromApi || generic || stage : generic || fromApi || stage;
+}
+const statusText = (status) => word('status_', status);
+// Why a record of the access log was made (the core's purpose keys; 'answer to <operation>' after a change).
+function purposeText(purpose, via) {
+  let text = word('purpose_', purpose);
+  const m = /^answer to (.*)$/.exec(purpose || '');
+  if (m) {
+    const op = m[1].replace(/^act /, '');
+    text = `${t('purpose_answer')} (${word('action_', op.replace(/ /g, '_'), op)})`;
+  }
+  return via ? `${text} · ${word('via_', via)}` : text;
+}
+function statusAndStage(c, given) {
+  const status = statusText(c.status);
+  if (c.status === 'closed' && (!c.stage || c.stage === 'closed')) return status;
+  return `${status} · ${stageText(c.workflow, c.stage, given)}`;
+}
+
+// Authority ids (municipality codes, 'udbetaling_danmark'...) by the names the API gives (GET /me, /areas).
+function authorityText(id) {
+  if (id === null || id === undefined || id === '') return '–';
+  const names = state.authorities || {};
+  return names[id] ? `${names[id]} (${id})` : String(id);
+}
+function rememberAuthorities() {
+  const names = state.authorities = state.authorities || {};
+  const me = state.me || {};
+  if (me.authority && me.authority_name) names[me.authority] = me.authority_name;
+  if (me.municipality && me.municipality_name) names[me.municipality] = me.municipality_name;
+  for (const a of (state.areas && state.areas.areas) || []) if (a.owning_authority && a.owning_authority_name) names[a.owning_authority] = a.owning_authority_name;
+}
+async function loadAreas() {
+  if (!state.areas) state.areas = await api('GET', '/api/v1/areas');
+  if (!state.services) state.services = (await api('GET', '/api/v1/services').catch(() => ({ services: [] }))).services || [];
+  rememberAuthorities();
+  return state.areas;
+}
+// A service area by the title of its service (the API has no label of an area itself: an API gap).
+function areaText(id) {
+  if (id === null || id === undefined || id === '') return '–';
+  const list = state.services || [];
+  const s = list.find((x) => x.area === id && x.id === id) || list.find((x) => x.area === id);
+  const wf = (state.workflowTitles || {})[id];
+  return s ? s.title : wf || String(id);
+}
+function channelText(id) {
+  const ch = ((state.areas && state.areas.channels) || []).find((c) => c.id === id);
+  if (state.lang === 'da' && ch && ch.label_da) return ch.label_da;
+  return word('channel_', id, ch && ch.label_da);
 }
 
 function token() { return sessionStorage.getItem('sagsflow.token'); }
@@ -183,7 +414,7 @@ async function downloadDocument(path, name) {
 function documentTable(docs, pathOf, box) {
   if (!docs.length) return h('p', { class: 'muted' }, t('no_documents'));
   return table([t('doc_file'), t('doc_kind'), 'Type', t('size'), t('added'), ''], docs.map((d) => [d.name, d.kind, d.media_type,
-    `${Math.max(1, Math.round(d.size / 1024))} kB`, d.added_at,
+    `${Math.max(1, Math.round(d.size / 1024))} kB`, whenText(d.added_at),
     h('button', { type: 'button', class: 'secondary', 'data-document': String(d.id), onclick: async () => {
       try { await downloadDocument(pathOf(d), d.name); } catch (err) { box.replaceChildren(problemBox(err)); }
     } }, t('download'))]));
@@ -192,7 +423,6 @@ function documentTable(docs, pathOf, box) {
 // Letters to the citizen: staff see each one's delivery; the citizen sees what reached them.
 function letterTable(letters, pathOf, box, forStaff) {
   if (!letters.length) return h('p', { class: 'muted' }, t('no_letters'));
-  const word = (prefix, v) => (v ? t(prefix + v) : '—');
   const head = forStaff ? [t('letter_kind'), t('letter_state'), t('letter_channel'), t('attempts'), t('receipt'), '']
     : [t('letter_kind'), t('letter_channel'), t('delivered'), ''];
   return table(head, letters.map((l) => {
@@ -200,9 +430,9 @@ function letterTable(letters, pathOf, box, forStaff) {
       ? h('button', { type: 'button', class: 'secondary', 'data-letter': String(l.id), onclick: async () => {
         try { await downloadDocument(pathOf(l.document_id), `${l.kind}.pdf`); } catch (err) { box.replaceChildren(problemBox(err)); }
       } }, t('download')) : '';
-    if (!forStaff) return [word('kind_', l.kind), word('channel_', l.channel), l.delivered_at || '', pdf];
+    if (!forStaff) return [word('kind_', l.kind), word('channel_', l.channel), l.delivered_at ? whenText(l.delivered_at) : '–', pdf];
     const stateText = word('state_', l.state) + (l.incident ? ` · ${t('letter_incident')}: ${l.last_error || ''}` : '');
-    return [word('kind_', l.kind), stateText, word('channel_', l.channel), String(l.attempts), l.receipt || '', pdf];
+    return [word('kind_', l.kind), stateText, word('channel_', l.channel), shown(l.attempts), l.receipt || '–', pdf];
   }));
 }
 
@@ -230,12 +460,25 @@ function uploadForm(c, labels) {
   return form;
 }
 
-function problemBox(err) {
-  const p = err.problem || { detail: String(err) };
-  return h('div', { class: 'problem', role: 'alert' },
-    h('strong', {}, t('error') + (p.status ? ` ${p.status}` : '') + ': '), p.detail || '',
-    p.field ? h('div', { class: 'muted' }, `${t('field')}: ${p.field}`) : null,
-    p.code ? h('div', { class: 'muted' }, `code: ${p.code}`) : null);
+// A refusal (application/problem+json) in the page's language: the words for
+// its stable code (or its HTTP status) first, the server's own detail after it.
+function problemWords(p) {
+  const own = TEXT[state.lang];
+  if (p.code && own['problem_' + p.code]) return own['problem_' + p.code];
+  if (state.lang === 'en' && p.title) return p.title;
+  return own['problem_status_' + p.status] || own.problem_other;
+}
+function fieldText(field) {
+  const name = String(field).replace(/^fields\./, '');
+  return TEXT[state.lang]['field_' + name] || TEXT[state.lang]['field_' + field] || name;
+}
+function problemBox(err, labels) {
+  const p = (err && err.problem) || { detail: String(err) };
+  const field = p.field ? ((labels && labels.field && labels.field[String(p.field).replace(/^fields\./, '')]) || fieldText(p.field)) : null;
+  return h('div', { class: 'problem', role: 'alert', 'data-problem': p.code || null },
+    h('strong', {}, problemWords(p)),
+    field ? h('div', {}, `${t('problem_field')}: ${field}`) : null,
+    p.detail ? h('div', { class: 'muted' }, `${t('server_says')}: ${p.detail}`) : null);
 }
 
 function say(message) {
@@ -253,9 +496,12 @@ function table(headers, rows) {
     h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
 }
 
+// replaceChildren() would write an absent part (null, undefined) as text: only the parts present are given to it.
+const present = (nodes) => nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false);
+
 function show(...nodes) {
   const m = main();
-  m.replaceChildren(...nodes.flat());
+  m.replaceChildren(...present(nodes));
   m.focus();
 }
 
@@ -287,15 +533,15 @@ function signInPage(message) {
 // ---------------------------------------------------------------- front desk
 async function frontDeskPage() {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
-  if (!state.areas) state.areas = await api('GET', '/api/v1/areas');
+  await loadAreas();
   const situations = (await api('GET', '/api/v1/life-situations')).life_situations;
   const areas = state.areas.areas;
   const advice = h('section', { 'aria-live': 'polite', id: 'advice' });
   const result = h('section', { 'aria-live': 'polite', id: 'result' });
   const form = h('form', { class: 'grid', id: 'inquiry' },
-    h('label', { for: 'channel' }, t('channel'), select('channel', state.areas.channels.map((c) => [c.id, c.label_da]), 'personal_attendance')),
-    h('label', { for: 'area' }, t('area'), select('area', areas.map((a) => [a.id, a.id]), areas.length ? areas[0].id : '')),
-    h('label', { for: 'service' }, t('service'), select('service', state.areas.services.map((s) => [s, s]), 'general_guidance')),
+    h('label', { for: 'channel' }, t('channel'), select('channel', state.areas.channels.map((c) => [c.id, channelText(c.id)]), 'personal_attendance')),
+    h('label', { for: 'area' }, t('area'), select('area', areas.map((a) => [a.id, areaText(a.id)]), areas.length ? areas[0].id : '')),
+    h('label', { for: 'service' }, t('service'), select('service', state.areas.services.map((s) => [s, word('service_', s)]), 'general_guidance')),
     h('label', { for: 'citizen_cpr' }, t('citizen'), h('input', { id: 'citizen_cpr', name: 'citizen_cpr', inputmode: 'numeric', placeholder: 'DDMMÅÅ-XXXX', autocomplete: 'off' })),
     h('label', { for: 'life_situation' }, t('situation'), select('life_situation', [['', t('none')], ...situations.map((s) => [s.id, s.title])], '')),
     h('label', { for: 'outcome' }, t('outcome'), h('input', { id: 'outcome', name: 'outcome' })),
@@ -322,7 +568,8 @@ async function frontDeskPage() {
     h('button', { type: 'button', class: 'secondary', id: 'open-case', onclick: () => {
       const area = areas.find((a) => a.id === v('area'));
       const workflow = area && area.workflows.length ? area.workflows[0] : v('area');
-      submit({ type: 'transaction', service: 'receive_and_forward', open_case: { workflow } });
+      // The inquiry records the service chosen in the list (a hard-coded service here used to override it).
+      submit({ type: 'transaction', open_case: { workflow } });
     } }, t('open_case')));
   let adviceAsked = 0;  // the latest choice of area wins: an older answer arriving late is dropped
   const loadAdvice = async () => {
@@ -330,12 +577,14 @@ async function frontDeskPage() {
     try {
       const a = await api('GET', `/api/v1/areas/${encodeURIComponent(v('area'))}/advice`);
       if (mine !== adviceAsked) return;
-      const rows = Object.entries(a.services).map(([key, s]) => [key,
+      const rows = Object.entries(a.services).map(([key, s]) => [word('service_', key),
         h('span', { class: s.allowed ? 'ok' : 'no' }, s.allowed ? t('allowed') : t('refused')),
-        s.acting_authority_name, s.owning_authority_name, s.message]);
-      advice.replaceChildren(h('h2', {}, t('what_we_may')),
+        shown(s.acting_authority_name), shown(s.owning_authority_name),
+        // The columns say what is allowed; a refusal's reason is the server's (English, without a code: an API gap).
+        !s.allowed || state.lang === 'en' ? h('span', { class: 'muted', lang: 'en' }, s.message || '') : '']);
+      advice.replaceChildren(...present([h('h2', {}, t('what_we_may')),
         a.triage ? h('div', { class: 'notice' }, `${t('triage')}: ${a.triage.message}`) : null,
-        table([t('service'), '', t('acting_for'), t('decided_by'), ''], rows));
+        table([t('service'), '', t('acting_for'), t('decided_by'), ''], rows)]));
     } catch (err) { if (mine === adviceAsked) advice.replaceChildren(problemBox(err)); }
   };
   form.elements.area.addEventListener('change', loadAdvice);
@@ -347,17 +596,18 @@ async function frontDeskPage() {
 function renderRegistered(out) {
   const inq = out.inquiry;
   const parts = [h('div', { class: 'notice', id: 'registered' },
-    h('strong', {}, `${t('registered')} #${inq.id}`), ` · ${inq.channel} · ${inq.area} · ${t('acting_for')} ${inq.acting_authority}`,
-    out.advice ? h('div', {}, out.advice.message) : null,
+    h('strong', {}, `${t('registered')} #${inq.id}`),
+    ` · ${channelText(inq.channel)} · ${areaText(inq.area)} · ${word('service_', inq.service)} · ${t('acting_for')} ${authorityText(inq.acting_authority)}`,
+    out.advice && state.lang === 'en' ? h('div', {}, out.advice.message) : null,
     out.triage ? h('div', {}, `${t('triage')}: ${out.triage.message}`) : null)];
   if (out.case) {
     parts.push(h('p', {}, `${t('case_opened')}: ${out.case.case_number} `, h('a', { href: `#/case/${out.case.id}`, id: 'opened-case' }, t('go_to_case'))));
   }
   if (out.life_situation) {
     const ls = out.life_situation;
-    parts.push(h('h2', {}, ls.title));
-    if (ls.opened.length) parts.push(h('p', {}, t('opened_cases') + ': '), h('ul', {}, ls.opened.map((c) => h('li', {}, h('a', { href: `#/case/${c.id}` }, `${c.case_number} ${c.title}`)))));
-    if (ls.skipped.length) parts.push(h('p', {}, t('skipped') + ': '), h('ul', {}, ls.skipped.map((s) => h('li', {}, `${s.workflow}: ${s.reason}`))));
+    parts.push(h('h2', {}, shown(ls.title)));
+    if (ls.opened.length) parts.push(h('p', {}, t('opened_cases') + ': '), h('ul', {}, ls.opened.map((c) => h('li', {}, h('a', { href: `#/case/${c.id}` }, `${c.case_number} ${shown(c.title)}`)))));
+    if (ls.skipped.length) parts.push(h('p', {}, t('skipped') + ': '), h('ul', {}, ls.skipped.map((s) => h('li', {}, `${shown(s.title || s.workflow)}: ${shown(s.reason)}`))));
     if (ls.information.length) parts.push(h('p', {}, t('information') + ': '), h('ul', {}, ls.information.map((i) => h('li', {}, i.text))));
   }
   return h('div', {}, parts);
@@ -366,8 +616,8 @@ function renderRegistered(out) {
 // ---------------------------------------------------------------- worklist
 function caseRows(cases, withClaim) {
   return cases.map((c) => [
-    h('a', { href: `#/case/${c.id}` }, c.case_number), c.title || c.workflow, c.stage, c.citizen || '',
-    c.due ? (c.due + (c.breached ? ` (${t('breached')})` : '')) : '', c.assignee || '',
+    h('a', { href: `#/case/${c.id}` }, c.case_number), c.title || c.workflow, stageText(c.workflow, c.stage), c.citizen || '–',
+    c.due ? (dayText(c.due) + (c.breached ? ` (${t('breached')})` : '')) : '–', c.assignee || '–',
     withClaim && !c.assignee ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
       const nav = state.nav;  // re-render only if the user is still on this page
       try { await api('POST', `/api/v1/cases/${c.id}/claim`); say(t('sent')); if (nav === state.nav) await worklistPage(); } catch (err) { if (nav === state.nav) main().prepend(problemBox(err)); }
@@ -403,20 +653,64 @@ async function worklistPage() {
   const me = state.me;
   const unitPath = `/api/v1/worklists/units/${encodeURIComponent(me.unit)}`;
   const minePath = `/api/v1/worklists/people/${encodeURIComponent(me.person)}`;
-  const [unit, mine] = await Promise.all([api('GET', unitPath), api('GET', minePath)]);
+  const [unit, mine] = await Promise.all([api('GET', unitPath), api('GET', minePath), loadStageTitles()]);
   const head = [t('case_no'), t('title'), t('stage'), t('citizen'), t('due'), t('assignee'), ''];
   if (nav !== state.nav) return;
-  show(h('h1', {}, `${t('worklist')}: ${me.unit_name}`),
+  show(h('h1', {}, `${t('worklist')}: ${shown(me.unit_name || me.unit)}`),
     h('h2', {}, t('my_claimed')), pagedList(minePath, mine, head, false),
     h('h2', {}, t('unit_queue')), pagedList(unitPath, unit, head, true));
 }
 
 // ---------------------------------------------------------------- case page
-function parseValue(text) {
-  const s = text.trim();
-  if (s === 'true' || s === 'false' || /^-?\d+(\.\d+)?$/.test(s)) return JSON.parse(s);
-  return text;
+// The fields of a service's form by name (its type, choices and label), for the action forms' inputs.
+function formFields(form) {
+  const out = {};
+  for (const f of (form && form.fields) || []) out[f.name] = f;
+  return out;
 }
+// Fields a workflow asks for that no form describes (an API gap): their type where it is plain from the name.
+const WORKFLOW_FIELD_TYPES = { expected_date: 'date' };
+
+// The input of one field an action requires: a checkbox for a yes/no, a date
+// picker for a date, a list for a choice, a number for a number, else text.
+function actionInput(a, name, def, label, current) {
+  const id = `f-${a.name}-${name}`;
+  const type = (def && def.type) || WORKFLOW_FIELD_TYPES[name] || 'string';
+  if (type === 'boolean') {
+    return h('label', { class: 'check', for: id }, h('input', { type: 'checkbox', id, name, checked: current === true, 'data-type': 'boolean' }), label);
+  }
+  let input;
+  if (type === 'enum') {
+    input = h('select', { id, name, required: true, 'data-type': 'enum' }, h('option', { value: '' }, ct('choose')),
+      ((def && def.values) || []).map((x) => h('option', { value: x.value, selected: x.value === current }, x.label || x.value)));
+  } else {
+    const kind = type === 'date' ? 'date' : type === 'integer' || type === 'number' ? 'number' : 'text';
+    input = h('input', { id, name, type: kind, required: true, 'data-type': type,
+      value: current === undefined || current === null ? null : String(current),
+      step: type === 'integer' ? '1' : type === 'number' ? 'any' : null,
+      min: def && def.min !== undefined && def.min !== null ? def.min : null, max: def && def.max !== undefined && def.max !== null ? def.max : null,
+      maxlength: def && def.max_length ? def.max_length : null, inputmode: type === 'integer' ? 'numeric' : null });
+  }
+  return h('label', { for: id }, label, input);
+}
+// The value an action input holds, as the API takes it.
+function inputValue(el) {
+  const type = el.dataset.type;
+  if (type === 'boolean') return el.checked;
+  const text = el.value.trim();
+  if ((type === 'integer' || type === 'number') && text !== '' && Number.isFinite(Number(text.replace(',', '.')))) return Number(text.replace(',', '.'));
+  return el.value;
+}
+// A field's value for reading: yes/no, a Danish date, the choice's label.
+function fieldValueText(def, v) {
+  if (v === null || v === undefined || v === '') return '–';
+  if (typeof v === 'boolean') return v ? t('yes') : t('no');
+  if (def && def.type === 'enum') { const x = (def.values || []).find((o) => o.value === v); if (x && x.label) return x.label; }
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) return whenText(v);
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  return JSON.stringify(v);
+}
+function labelOf(labels, name) { return labels.field[name] || TEXT[state.lang]['field_' + name] || name; }
 
 // The labels of a service's form (GET /api/v1/services/{id}/form): a field's or attachment's name → its label.
 function formLabels(form) {
@@ -438,16 +732,16 @@ function askFieldset(a, form) {
 
 function actionForm(c, a, serviceForm) {
   const labels = formLabels(serviceForm);
+  const defs = formFields(serviceForm);
   // A required field the case already holds is shown with its value (to confirm or correct).
-  const held = (f) => (c.fields[f] === undefined || c.fields[f] === null ? '' : typeof c.fields[f] === 'string' ? c.fields[f] : JSON.stringify(c.fields[f]));
-  const inputs = a.requires_fields.map((f) => h('label', { for: `f-${a.name}-${f}` }, labels.field[f] || f, h('input', { id: `f-${a.name}-${f}`, name: f, required: true, value: held(f) })));
+  const inputs = a.requires_fields.map((f) => actionInput(a, f, defs[f], labelOf(labels, f), c.fields[f]));
   const files = a.requires_attachments.map((n) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: `att:${n}`, required: true }), labels.attachment[n] || n));
   const ask = askFieldset(a, serviceForm);
   const form = h('form', { class: 'card', 'data-action': a.name, onsubmit: async (e) => {
     e.preventDefault();
     const nav = state.nav;  // re-render only if the user is still on this page
     const fields = {};
-    for (const f of a.requires_fields) fields[f] = parseValue(form.elements[f].value);
+    for (const f of a.requires_fields) fields[f] = inputValue(form.elements[f]);
     const attachments = a.requires_attachments.filter((n) => form.elements[`att:${n}`].checked).map((n) => ({ name: n, kind: 'received' }));
     const asked = (kind) => [...form.querySelectorAll(`input[name="ask-${kind}"]:checked`)].map((x) => x.value);
     const body = { fields, attachments, note: form.elements.note.value, expected_version: c.version };
@@ -456,7 +750,7 @@ function actionForm(c, a, serviceForm) {
       await api('POST', `/api/v1/cases/${c.id}/actions/${encodeURIComponent(a.name)}`, body);
       say(`${a.title}: ${t('sent')}`);
       if (nav === state.nav) await casePage(c.id);
-    } catch (err) { form.append(problemBox(err)); }
+    } catch (err) { form.append(problemBox(err, labels)); }
   } },
   h('h3', {}, a.title), h('div', { class: 'grid' }, inputs, files), ask,
   h('label', { for: `note-${a.name}` }, t('note'), h('input', { id: `note-${a.name}`, name: 'note' })),
@@ -467,22 +761,24 @@ function actionForm(c, a, serviceForm) {
 async function casePage(id) {
   const nav = state.nav;  // a later navigation wins: this page then renders nothing
   const [c, hist, docs, letters] = await Promise.all([api('GET', `/api/v1/cases/${id}`), api('GET', `/api/v1/cases/${id}/history`),
-    api('GET', `/api/v1/cases/${id}/documents`), api('GET', `/api/v1/cases/${id}/letters`)]);
+    api('GET', `/api/v1/cases/${id}/documents`), api('GET', `/api/v1/cases/${id}/letters`), loadStageTitles(true), loadAreas().catch(() => null)]);
   // The service's form gives the words for its fields and attachments (none for a workflow without a form).
   const form = await api('GET', `/api/v1/services/${encodeURIComponent(c.workflow.id)}/form?lang=${state.lang}`).catch(() => null);
   const labels = formLabels(form);
+  const defs = formFields(form);
+  const wf = c.workflow;
   const docBox = h('div', { id: 'documents' });
   docBox.append(documentTable(docs.documents, (d) => `/api/v1/cases/${id}/documents/${d.id}`, docBox));
   const letterBox = h('div', { id: 'letters' });
   letterBox.append(letterTable(letters.letters, (doc) => `/api/v1/cases/${id}/documents/${doc}`, letterBox, true));
   const facts = h('dl', { class: 'facts' },
-    ...[[t('status'), `${c.status} · ${c.stage}`], [t('citizen'), c.citizen || ''], [t('owner'), c.owning_authority],
-      [t('queue'), c.queue ? c.queue.name : ''], [t('assignee'), c.assignee ? c.assignee.person : ''], [t('opened'), c.opened_at]]
+    ...[[t('status'), statusAndStage(c)], [t('citizen'), c.citizen || '–'], [t('owner'), authorityText(c.owning_authority)],
+      [t('queue'), c.queue && c.queue.name ? c.queue.name : '–'], [t('assignee'), c.assignee && c.assignee.person ? c.assignee.person : '–'], [t('opened'), whenText(c.opened_at)]]
       .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
-  const fields = Object.entries(c.fields).map(([k, v]) => [labels.field[k] || k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  const fields = Object.entries(c.fields).map(([k, v]) => [labelOf(labels, k), fieldValueText(defs[k], v)]);
   const missing = c.missing ? [...(c.missing.fields || []).map((n) => labels.field[n] || n),
     ...(c.missing.attachments || []).map((n) => labels.attachment[n] || n)] : [];
-  const clock = c.clock ? h('p', { id: 'deadline' }, `${t('due')}: ${c.clock.due}` + (c.clock.breached ? ` (${t('breached')})` : '') + (c.clock.paused_since ? ` (${t('paused')})` : '')) : h('p', {}, '—');
+  const clock = c.clock ? h('p', { id: 'deadline' }, `${t('due')}: ${whenText(c.clock.due)}` + (c.clock.breached ? ` (${t('breached')})` : '') + (c.clock.paused_since ? ` (${t('paused')})` : '')) : h('p', {}, '—');
   const claimButtons = h('div', { class: 'actions' },
     c.may_claim ? h('button', { type: 'button', class: 'secondary', id: 'claim', onclick: async () => {
       const nav = state.nav;
@@ -501,7 +797,14 @@ async function casePage(id) {
     h('h2', {}, t('letters')), letterBox,
     h('h2', {}, t('actions')), c.actions.length ? h('div', { id: 'case-actions' }, c.actions.map((a) => actionForm(c, a, form))) : h('p', { id: 'no-actions' }, t('no_actions')),
     h('h2', {}, t('history')), table([t('when'), t('what'), t('who'), t('stage')],
-      hist.events.map((e) => [e.at, e.action, `${e.actor} (${e.authority})`, `${e.from_stage || '–'} → ${e.to_stage}`])));
+      hist.events.map((e) => [whenText(e.at), actionText(c, e.action), `${shown(e.actor)} (${authorityText(e.authority)})`,
+        `${e.from_stage ? stageText(wf, e.from_stage) : '–'} → ${stageText(wf, e.to_stage)}`])));
+}
+
+// A past action by its title where the case still offers it, else a generic word (history events carry no title: an API gap).
+function actionText(c, name) {
+  const offered = (c.actions || []).find((a) => a.name === name);
+  return offered && offered.title && offered.title !== name ? offered.title : word('action_', name);
 }
 
 // ---------------------------------------------------------------- admin
@@ -510,29 +813,30 @@ async function adminPage() {
   const [plugins, workflows, m, audit, incidents] = await Promise.all([
     api('GET', '/api/v1/admin/plugins'), api('GET', '/api/v1/admin/workflows'),
     api('GET', '/api/v1/admin/municipality'), api('GET', '/api/v1/admin/audit?limit=50'),
-    api('GET', '/api/v1/admin/letters?incidents=true')]);
+    api('GET', '/api/v1/admin/letters?incidents=true'), loadStageTitles(true), loadAreas().catch(() => null)]);
   if (nav !== state.nav) return;
   const letterBox = h('div', { id: 'letter-incidents' });
   letterBox.append(incidents.letters.length ? table([t('letter_kind'), t('case_no'), t('letter_state'), t('attempts'), t('error'), ''],
-    incidents.letters.map((l) => [t('kind_' + l.kind),
-      l.case_id != null ? h('a', { href: `#/case/${l.case_id}` }, String(l.case_id)) : `${t('appointment_no')} ${l.appointment_id}`, t('state_' + l.state),
+    incidents.letters.map((l) => [word('kind_', l.kind),
+      l.case_id != null ? h('a', { href: `#/case/${l.case_id}` }, String(l.case_id)) : `${t('appointment_no')} ${shown(l.appointment_id)}`, word('state_', l.state),
       String(l.attempts), l.last_error || '', h('button', { type: 'button', class: 'secondary', onclick: async () => {
         try { await api('POST', `/api/v1/admin/letters/${l.id}/retry`); if (nav === state.nav) await adminPage(); } catch (err) { letterBox.prepend(problemBox(err)); }
       } }, t('retry'))])) : h('p', { class: 'muted' }, t('no_letter_incidents')));
   show(h('h1', {}, `${t('admin')}: ${m.name} (${m.municipality})`),
-    h('p', {}, `${t('model')}: `, h('strong', {}, m.model), m.uses_triage ? ` · ${t('triage')}` : ''),
+    h('p', {}, `${t('model')}: `, h('strong', {}, word('model_', m.model)), m.uses_triage ? ` · ${t('triage')}` : ''),
     m.gaps.length ? h('div', { class: 'problem' }, h('strong', {}, t('gaps') + ': '), h('ul', {}, m.gaps.map((g) => h('li', {}, g)))) : null,
     h('h2', {}, t('plugins')), table(['id', t('version'), t('enabled'), t('loaded'), 'sha256'],
       plugins.plugins.map((p) => [p.id, p.version, p.enabled ? t('yes') : t('no'), p.loaded ? h('span', { class: 'ok' }, t('yes')) : h('span', { class: 'no' }, t('no')), p.sha256.slice(0, 12)])),
-    h('h2', {}, t('workflows')), table(['id', t('version'), t('area'), t('deployed')],
-      workflows.workflows.map((w) => [w.id, String(w.version), w.service_area, w.deployed_at])),
+    h('h2', {}, t('workflows')), table(['id', t('workflow_title'), t('version'), t('area'), t('deployed')],
+      workflows.workflows.map((w) => [w.id, shown((state.workflowTitles || {})[w.id]), String(w.version), areaText(w.service_area), whenText(w.deployed_at)])),
     h('h2', {}, t('responsibilities')), table([t('area'), t('task'), t('model'), t('rules'), t('queue'), t('decided_by')],
-      m.tasks.map((r) => [r.area, r.task, r.model, r.professional, r.administrative, r.decided_by])),
+      m.tasks.map((r) => [areaText(r.area), word('task_', r.task), word('model_', r.model), shown(r.professional), shown(r.administrative), authorityText(r.decided_by)])),
     h('h2', {}, t('letter_incidents')), letterBox,
     h('h2', {}, t('kle_import')), kleImportForm(),
     h('h2', {}, t('simulate')), simulationForm(),
     h('h2', {}, t('audit')), table([t('when'), t('case_no'), t('who'), t('owner'), t('purpose')],
-      audit.records.map((r) => [r.at, r.case_number || (r.inquiry_id ? `${t('inquiries')} ${r.inquiry_id}` : ''), `${r.actor} (${r.unit})`, r.authority, `${r.purpose} · ${r.via}`])));
+      audit.records.map((r) => [whenText(r.at), r.case_number || (r.inquiry_id ? `${t('inquiries')} ${r.inquiry_id}` : '–'),
+        r.unit ? `${shown(r.actor)} (${r.unit})` : shown(r.actor), authorityText(r.authority), purposeText(r.purpose, r.via)])));
 }
 
 // A long operation: start it, then follow the job's progress until it ends.
@@ -560,9 +864,9 @@ function kleImportForm() {
     try {
       const started = await api('POST', '/api/v1/admin/kle-import', { file_name: f.name, xml: await f.text() });
       const job = await followJob(started, bar, label);
-      if (job.state === 'failed') return out.replaceChildren(problemBox({ problem: { detail: job.error } }));
-      out.replaceChildren(h('p', { class: 'ok' }, `${job.result.subjects} ${t('subjects')} (${job.result.published})`),
-        job.result.warnings.length ? h('div', { class: 'notice' }, h('strong', {}, t('warnings')), h('ul', {}, job.result.warnings.map((w) => h('li', {}, w)))) : null);
+      if (job.state === 'failed') return out.replaceChildren(problemBox({ problem: { code: 'job_failed', detail: job.error } }));
+      out.replaceChildren(...present([h('p', { class: 'ok' }, `${job.result.subjects} ${t('subjects')} (${job.result.published})`),
+        job.result.warnings.length ? h('div', { class: 'notice' }, h('strong', {}, t('warnings')), h('ul', {}, job.result.warnings.map((w) => h('li', {}, w)))) : null]));
     } catch (err) { out.replaceChildren(problemBox(err)); }
   } },
   h('label', { for: 'kle-file' }, t('kle_file'), file),
@@ -595,7 +899,7 @@ function mixChart(report) {
       const bh = (v / max) * (h - pad);
       y -= bh;
       chart.append(svg('rect', { x: pad + i * bw + 2, y, width: Math.max(1, bw - 4), height: bh, fill: COLOURS[c.channel] },
-        svg('title', {}, `${row.period} ${c.channel}: ${v}`)));
+        svg('title', {}, `${row.period} ${c.label_da || c.channel}: ${v}`)));
     }
     if (n <= 14 || i % Math.ceil(n / 12) === 0) chart.append(svg('text', { x: pad + i * bw + bw / 2, y: h + 14, 'font-size': 10, 'text-anchor': 'middle' }, row.period));
   });
@@ -618,7 +922,7 @@ function rateChart(report) {
   for (const [key, colour] of [['self_service_rate', '#1a6b2a'], ['digital_share', '#00538a']]) {
     const points = report.trend.map((r, i) => `${x(i)},${y(r[key])}`).join(' ');
     chart.append(svg('polyline', { points, fill: 'none', stroke: colour, 'stroke-width': 2 }));
-    report.trend.forEach((r, i) => chart.append(svg('circle', { cx: x(i), cy: y(r[key]), r: 3, fill: colour }, svg('title', {}, `${r.period} ${key}: ${pct(r[key])}`))));
+    report.trend.forEach((r, i) => chart.append(svg('circle', { cx: x(i), cy: y(r[key]), r: 3, fill: colour }, svg('title', {}, `${r.period} ${t(key)}: ${pct(r[key])}`))));
   }
   chart.append(svg('text', { x: pad, y: h + 20, 'font-size': 11, fill: '#1a6b2a' }, `— ${t('self_service_rate')}`));
   chart.append(svg('text', { x: pad + 200, y: h + 20, 'font-size': 11, fill: '#00538a' }, `— ${t('digital_share')}`));
@@ -644,6 +948,8 @@ async function reportsPage() {
   const q = new URLSearchParams({ from: form.elements.from.value, to: form.elements.to.value, bucket: form.elements.bucket.value });
   if (form.elements.shift.value) q.set('shift', form.elements.shift.value);
   const r = await api('GET', `/api/v1/reports/channels?${q}`);
+  await loadAreas().catch(() => null);
+  const channelName = (key) => (r.channels.find((c) => c.channel === key) || {}).label_da || channelText(key);
   const queueSection = await queueReportSection(form.elements.from.value, form.elements.to.value);
   const csv = h('button', { type: 'button', class: 'secondary', onclick: async () => {
     const res = await fetch(`/api/v1/reports/channels?${q}&format=csv`, { headers: authHeaders('GET'), credentials: 'same-origin' });
@@ -667,7 +973,7 @@ async function reportsPage() {
     table([t('channel'), t('inquiries'), t('share'), t('cost'), t('source')],
       r.channels.map((c) => [c.label_da, c.inquiries.toLocaleString('da-DK'), pct(c.share), Math.round(c.cost_kr).toLocaleString('da-DK'), c.cost_source])),
     r.shifts.length ? h('div', { class: 'notice', id: 'shift-result' }, r.shifts.map((s) =>
-      h('p', {}, `${t('shift')}: ${s.from} → ${s.to} ${pct(s.share)}: ${Math.round(s.inquiries_moved).toLocaleString('da-DK')} · ${t('saving')} ${Math.round(s.saving_kr).toLocaleString('da-DK')} kr · ${t('digital_share')} ${pct(s.digital_share_after)}`))) : null,
+      h('p', {}, `${t('shift')}: ${channelName(s.from)} → ${channelName(s.to)} ${pct(s.share)}: ${Math.round(s.inquiries_moved).toLocaleString('da-DK')} · ${t('saving')} ${Math.round(s.saving_kr).toLocaleString('da-DK')} kr · ${t('digital_share')} ${pct(s.digital_share_after)}`))) : null,
     h('h2', {}, t('backlog')), table([t('queue'), t('backlog'), '0-7', '8-30', '31-90', '91+'],
       r.backlog.map((b) => [b.queue, String(b.cases), ...['0-7', '8-30', '31-90', '91+'].map((k) => String(b.by_age_days[k] || 0))])),
     goalSections(r), queueSection);
@@ -688,7 +994,7 @@ function goalSections(r) {
   if (r.digital_share_path) {
     const p = r.digital_share_path;
     out.push(h('h2', {}, t('path')), h('div', { id: 'digital-share-path' }, table([t('target_by'), t('target'), t('actual'), t('met')],
-      p.path.map((s) => [s.by, pct(s.share), s.by === p.in_force.by ? pct(p.actual) : '', s.by === p.in_force.by ? verdict(p.met) : '']))));
+      p.path.map((s) => [whenText(s.by), pct(s.share), s.by === p.in_force.by ? pct(p.actual) : '', s.by === p.in_force.by ? verdict(p.met) : '']))));
   }
   if (r.komhen) {
     const types = r.komhen.types;
@@ -699,7 +1005,7 @@ function goalSections(r) {
   if (r.hour_profile) out.push(h('h2', { id: 'hour-profile-heading' }, t('hour_profile')), hourTable(r.hour_profile));
   if (r.area_strategies && r.area_strategies.length) {
     out.push(h('h2', {}, t('area_strategy')), h('div', { id: 'area-strategies' }, table([t('area'), t('primary'), t('inquiries'), t('primary_share'), t('note')],
-      r.area_strategies.map((a) => [a.area, a.primary_label_da, n(a.inquiries), pct(a.primary_share), a.note]))));
+      r.area_strategies.map((a) => [areaText(a.area), a.primary_label_da, n(a.inquiries), pct(a.primary_share), a.note]))));
   }
   return out;
 }
@@ -735,7 +1041,7 @@ function simulationForm() {
     try {
       const started = await api('POST', '/api/v1/admin/simulations', { profile: await f.text(), scale: Number(scale.value) });
       const job = await followJob(started, bar, label);
-      if (job.state === 'failed') return out.replaceChildren(problemBox({ problem: { detail: job.error } }));
+      if (job.state === 'failed') return out.replaceChildren(problemBox({ problem: { code: 'job_failed', detail: job.error } }));
       const r = job.result;
       out.replaceChildren(h('p', { class: 'ok' }, `${r.inquiries.toLocaleString('da-DK')} ${t('inquiries').toLowerCase()}, ${r.cases_opened} / ${r.cases_closed} · ${Math.round(r.seconds)} s`),
         h('p', {}, h('a', { href: '#/reports' }, t('reports'))));
@@ -755,6 +1061,13 @@ async function myCasesPage() {
   const appointments = await appointmentsSection();
   const docs = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/documents`)));
   const letters = await Promise.all(mine.cases.map((c) => api('GET', `/api/v1/me/cases/${c.id}/letters`)));
+  await loadStageTitles();
+  // The words for what is awaited: the labels of the case's form (the list of cases carries names only).
+  const awaited = mine.cases.filter((c) => c.waiting_for_you);
+  const forms = {};
+  await Promise.all([...new Set(awaited.map((c) => c.workflow))].map(async (wf) => {
+    forms[wf] = formLabels(await api('GET', `/api/v1/me/services/${encodeURIComponent(wf)}/form?lang=${state.lang}`).catch(() => null));
+  }));
   const cards = mine.cases.map((c, i) => {
     const docBox = h('div', { class: 'documents' });
     docBox.append(documentTable(docs[i].documents, (d) => `/api/v1/me/cases/${c.id}/documents/${d.id}`, docBox));
@@ -764,15 +1077,17 @@ async function myCasesPage() {
     const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
       try {
         const a = await api('GET', `/api/v1/me/cases/${c.id}/access`);
-        reads.replaceChildren(a.reads.length ? table([t('when'), t('owner'), t('unit_queue'), t('purpose')], a.reads.map((r) => [r.at, r.authority, r.unit, r.purpose])) : h('p', {}, '—'));
+        reads.replaceChildren(a.reads.length ? table([t('when'), t('owner'), t('unit_queue'), t('purpose')],
+          a.reads.map((r) => [whenText(r.at), authorityText(r.authority), shown(r.unit), purposeText(r.purpose)])) : h('p', {}, '–'));
       } catch (err) { reads.replaceChildren(problemBox(err)); }
     } }, t('who_looked'));
     return h('article', { class: 'card', 'data-case': c.case_number },
       h('h2', {}, `${c.title || c.workflow} · ${c.case_number}`),
-      h('dl', { class: 'facts' }, ...[[t('status'), `${c.status} · ${c.stage}`], [t('decided_by'), c.decided_by],
-        [t('next_deadline'), c.next_deadline || '—'],
-        [t('place'), c.place_in_queue ? `${c.place_in_queue.position} ${t('of')} ${c.place_in_queue.of}` : '—'],
-        [t('missing'), c.waiting_for_you ? [...(c.waiting_for_you.fields || []), ...(c.waiting_for_you.attachments || [])].join(', ') : '—']]
+      h('dl', { class: 'facts' }, ...[[t('status'), statusAndStage(c)], [t('decided_by'), shown(c.decided_by)],
+        [t('next_deadline'), c.next_deadline ? dayText(c.next_deadline, 'long') : '–'],
+        [t('place'), c.place_in_queue ? `${c.place_in_queue.position} ${t('of')} ${c.place_in_queue.of}` : '–'],
+        [t('missing'), c.waiting_for_you ? [...(c.waiting_for_you.fields || []).map((n) => labelOf(forms[c.workflow] || formLabels(null), n)),
+          ...(c.waiting_for_you.attachments || []).map((n) => (forms[c.workflow] || formLabels(null)).attachment[n] || n)].join(', ') || '–' : '–']]
         .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('h3', {}, t('letters')), letterBox,
       h('h3', {}, t('documents')), docBox,
@@ -803,17 +1118,18 @@ const minutes = (s) => (s === null || s === undefined ? '–' : `${(s / 60).toLo
 async function queuePage() {
   const nav = state.nav;
   const status = await api('GET', '/api/v1/queue/status');
+  await loadAreas().catch(() => null);
   const deskKey = 'sagsflow.queue.desk';
   const desk = select('queue-desk', status.desks.map((d) => [d.id, d.name]), localStorage.getItem(deskKey) || (status.desks[0] || {}).id);
   desk.addEventListener('change', () => localStorage.setItem(deskKey, desk.value));
   const current = h('section', { id: 'queue-current', 'aria-live': 'polite' });
   const groups = table([qt('group'), qt('waiting'), qt('you_serve')],
-    status.groups.map((g) => [`${g.id} ${g.name}`, String(g.waiting), g.you_serve ? qt('yes') : qt('no')]));
+    status.groups.map((g) => [`${g.id} ${shown(g.name)}`, String(g.waiting), g.you_serve ? qt('yes') : qt('no')]));
   const serveForm = (ticket) => {
     const group = status.groups.find((g) => g.id === ticket.group) || { areas: [] };
     const form = h('form', { class: 'grid', id: 'queue-serve' },
       h('label', { for: 'queue-type' }, qt('type'), select('queue-type', ['general_information', 'case_information', 'transaction'].map((k) => [k, qt(k)]), 'general_information')),
-      h('label', { for: 'queue-area' }, t('area'), select('queue-area', group.areas.map((a) => [a, a]), ticket.area || group.areas[0])),
+      h('label', { for: 'queue-area' }, t('area'), select('queue-area', group.areas.map((a) => [a, areaText(a)]), ticket.area || group.areas[0])),
       h('label', { for: 'queue-outcome' }, t('outcome'), h('input', { id: 'queue-outcome', name: 'queue-outcome' })),
       h('label', { for: 'queue-cpr' }, t('citizen'), h('input', { id: 'queue-cpr', name: 'queue-cpr', inputmode: 'numeric', placeholder: 'DDMMÅÅ-XXXX', autocomplete: 'off' })));
     const v = (name) => form.elements[name].value;
@@ -832,7 +1148,7 @@ async function queuePage() {
         done('serve', body, qt('marked_served'));
       } }, qt('served')),
       h('button', { type: 'button', class: 'secondary', id: 'queue-no-show', onclick: () => done('no-show', undefined, qt('marked_no_show')) }, qt('no_show')));
-    return [h('h2', {}, `${qt('ticket')} ${ticket.number} · ${ticket.group_name} · ${ticket.desk_name || ''}`), form, buttons, result];
+    return [h('h2', {}, [`${qt('ticket')} ${ticket.number}`, ticket.group_name, ticket.desk_name].filter(Boolean).join(' · ')), form, buttons, result];
   };
   const callButton = h('button', { type: 'button', class: 'primary', id: 'queue-call', onclick: async () => {
     try {
@@ -877,7 +1193,7 @@ function frame() {
   document.getElementById('nav').replaceChildren(...navLinks().map(([href, label]) =>
     h('a', { href, 'aria-current': href === current ? 'page' : null }, label)));
   const me = state.me;
-  document.getElementById('who').textContent = !me ? '' : me.kind === 'citizen' ? me.citizen : `${me.name} · ${me.unit_name}`;
+  document.getElementById('who').textContent = !me ? '' : me.kind === 'citizen' ? shown(me.citizen) : [me.name, me.unit_name].filter(Boolean).join(' · ');
   document.getElementById('signout').hidden = !me;
 }
 

@@ -394,7 +394,8 @@ async function myCasePage(id) {
   letterBox.append(letterTable(letters, (doc) => `/api/v1/me/cases/${id}/documents/${doc}`, letterBox, false));
 
   parts.push(h('dl', { class: 'facts', id: 'case-facts' }, ...[
-    [t('status'), c.status_text || c.status], [t('stage'), c.stage_title || c.stage],
+    // The API words its status in Danish (status_text) and names the stage (stage_title); English pages word the status keys.
+    [t('status'), state.lang === 'da' && c.status_text ? c.status_text : statusText(c.status)], [t('stage'), stageText(c.service, c.stage, c.stage_title)],
     [t('decided_by'), c.decided_by || '—'], [t('next_deadline'), c.deadline ? formatDate(c.deadline.due) : '—']]
     .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])));
 

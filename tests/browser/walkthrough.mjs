@@ -11,8 +11,28 @@ const [base, shots] = process.argv.slice(2);
 const run = await startBrowser(process.argv.slice(2), 'walkthrough');
 const signIn = run.signInWithToken;
 const shot = run.shot;
-const checkAccessibility = run.checkAccessibility;
 let caseNumber = '';
+
+// What a person reads is words, not codes: no literal "null" or "undefined", no
+// raw UTC timestamp, no status or stage key, no field name where its label belongs.
+async function wordsNotCodes(page, what) {
+  const text = await page.locator('body').innerText();
+  const bad = [
+    [/\bnull\b/, 'a literal "null"'], [/\bundefined\b/, 'a literal "undefined"'],
+    [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'a raw ISO timestamp'],
+    [/\b(open|closed) · /, 'a status key'], [/\b(complaint_window|reconsideration)\b/, 'a stage key'],
+    [/\b(full_name|fee_paid|height_cm)\b/, 'a field name'],
+  ];
+  for (const [re, name] of bad) {
+    const m = re.exec(text);
+    assert.ok(!m, `${what} shows ${name}: …${m ? text.slice(Math.max(0, m.index - 60), m.index + 60) : ''}…`);
+  }
+}
+// Every page the walkthrough checks for accessibility is checked for raw codes too.
+async function checkAccessibility(page, what) {
+  await wordsNotCodes(page, what);
+  await run.checkAccessibility(page, what);
+}
 
 await run.finish(async () => {
   // ---- front desk: Frida at Borgerservice
@@ -39,23 +59,45 @@ await run.finish(async () => {
   await page.keyboard.press('Enter');
   await page.locator('#registered').waitFor();
 
-  run.step = 'front desk opens a passport case for a citizen';
+  run.step = 'a refusal reads in Danish, with the server\'s detail after it';
+  await page.fill('#citizen_cpr', '12345');
+  await page.click('#register');
+  const refusal = page.locator('#result .problem');
+  await refusal.waitFor();
+  const refusalText = await refusal.innerText();
+  assert.match(refusalText, /En oplysning kan ikke bruges/, `the refusal is worded in Danish: ${refusalText}`);
+  assert.match(refusalText, /Gælder: Borgerens CPR-nummer/, `the refused field is named by its label: ${refusalText}`);
+  await checkAccessibility(page, 'the front desk with a refusal');
+
+  run.step = 'front desk opens a passport case for a citizen, with the service chosen in the list';
   await page.selectOption('#channel', 'personal_attendance');
   await page.selectOption('#area', 'passports');
+  await page.locator('#advice table').waitFor();
+  assert.match(await page.locator('#service').innerText(), /Generel vejledning/, 'the services are offered in words');
+  assert.match(await page.locator('#area').innerText(), /Ansøgning om pas/, 'the areas are offered in words');
+  await page.selectOption('#service', 'help_fill_in');
   await page.fill('#citizen_cpr', '010490-9989');
-  await page.click('#open-case');
+  const [opening] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/v1/inquiries') && r.method() === 'POST'),
+    page.click('#open-case')]);
+  assert.equal(opening.postDataJSON().service, 'help_fill_in', 'the case is opened with the service chosen in the list');
   await page.locator('#opened-case').waitFor();
+  assert.match(await page.locator('#registered').innerText(), /Hjælpe med at udfylde/, 'the inquiry names its service in words');
   await shot(page, '02-front-desk-case-opened');
   await checkAccessibility(page, 'the front desk with a case opened');
   await page.click('#opened-case');
 
   run.step = 'front desk registers the application and completes the check';
+  await page.locator('#do-register').waitFor();
+  const opened = await page.locator('main').innerText();
+  assert.match(opened, /Åben · Modtagelse/, `the status and stage are in Danish: ${opened.slice(0, 300)}`);
   await page.locator('#do-register').click();
   await page.locator('#do-complete').waitFor();
+  assert.match(await page.locator('main').innerText(), /Åben · Kontrol/, 'the new stage is named by its title');
   const form = page.locator('form[data-action="complete"]');
-  await form.locator('input[name="full_name"]').fill('Jens Hansen');
-  await form.locator('input[name="height_cm"]').fill('182');
-  await form.locator('input[name="fee_paid"]').fill('true');
+  assert.equal(await form.locator('input[name="fee_paid"]').getAttribute('type'), 'checkbox', 'a yes/no field is a checkbox');
+  await form.getByLabel('Fulde navn').fill('Jens Hansen');
+  await form.getByLabel('Højde (hele cm)').fill('182');
+  await form.getByLabel('Gebyret er betalt').check();
   await form.locator('input[name="att:photo"]').check();
   await form.locator('input[name="att:identity_document"]').check();
   await page.locator('#do-complete').click();
@@ -98,6 +140,8 @@ await run.finish(async () => {
   await page.locator('#deadline').waitFor();
   const pageText = await page.locator('main').innerText();
   assert.match(pageText, /Jens Hansen/);
+  assert.match(pageText, /Gebyret er betalt\s+ja/, 'a yes/no field reads ja');
+  assert.match(pageText, /Eksempel Kommune \(0999\)/, 'the authority is named');
   assert.match(pageText, /010490-XXXX/, 'the CPR number is masked');
   assert.doesNotMatch(pageText, /010490-9989/);
   assert.ok(await page.locator('#do-grant').count() === 1, 'the caseworker may grant');
@@ -108,12 +152,15 @@ await run.finish(async () => {
   run.step = 'caseworker grants the passport';
   await page.locator('#do-grant').click();
   await page.locator('#no-actions').waitFor();
-  assert.match(await page.locator('main').innerText(), /closed/);
+  assert.match(await page.locator('main').innerText(), /Status\s+Afsluttet/, 'the closed case reads Afsluttet');
+  assert.match(await page.locator('main').innerText(), /Udsted pas|Bevilget/, 'the history names the action in words');
+  await wordsNotCodes(page, 'the closed case');
 
   run.step = 'English is available';
   await page.click('#lang');
   await page.getByRole('heading', { name: 'History' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  assert.match(await page.locator('main').innerText(), /Status\s+Closed/, 'the status in English');
   await page.click('#lang');
 
   // ---- citizen on a phone
@@ -121,7 +168,7 @@ await run.finish(async () => {
   page = await signIn(process.env.CITIZEN_TOKEN, { width: 390, height: 844 });
   const card = page.locator(`article[data-case="${caseNumber}"]`);
   await card.waitFor();
-  assert.match(await card.innerText(), /closed/);
+  assert.match(await card.innerText(), /Afsluttet/, 'the citizen reads the status in Danish');
   await card.getByRole('button', { name: 'Hvem har set sagen' }).click();
   await card.locator('table').waitFor();
   assert.match(await card.innerText(), /Eksempel Kommune/);
