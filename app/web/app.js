@@ -601,12 +601,12 @@ function renderRegistered(out) {
     out.advice && state.lang === 'en' ? h('div', {}, out.advice.message) : null,
     out.triage ? h('div', {}, `${t('triage')}: ${out.triage.message}`) : null)];
   if (out.case) {
-    parts.push(h('p', {}, `${t('case_opened')}: ${out.case.case_number} `, h('a', { href: `#/case/${out.case.id}`, id: 'opened-case' }, t('go_to_case'))));
+    parts.push(h('p', {}, `${t('case_opened')}: ${out.case.case_number} `, h('a', { href: `#/case/${encodeURIComponent(out.case.case_number)}`, id: 'opened-case' }, t('go_to_case'))));
   }
   if (out.life_situation) {
     const ls = out.life_situation;
     parts.push(h('h2', {}, shown(ls.title)));
-    if (ls.opened.length) parts.push(h('p', {}, t('opened_cases') + ': '), h('ul', {}, ls.opened.map((c) => h('li', {}, h('a', { href: `#/case/${c.id}` }, `${c.case_number} ${shown(c.title)}`)))));
+    if (ls.opened.length) parts.push(h('p', {}, t('opened_cases') + ': '), h('ul', {}, ls.opened.map((c) => h('li', {}, h('a', { href: `#/case/${encodeURIComponent(c.case_number)}` }, `${c.case_number} ${shown(c.title)}`)))));
     if (ls.skipped.length) parts.push(h('p', {}, t('skipped') + ': '), h('ul', {}, ls.skipped.map((s) => h('li', {}, `${shown(s.title || s.workflow)}: ${shown(s.reason)}`))));
     if (ls.information.length) parts.push(h('p', {}, t('information') + ': '), h('ul', {}, ls.information.map((i) => h('li', {}, i.text))));
   }
@@ -616,7 +616,7 @@ function renderRegistered(out) {
 // ---------------------------------------------------------------- worklist
 function caseRows(cases, withClaim) {
   return cases.map((c) => [
-    h('a', { href: `#/case/${c.id}` }, c.case_number), c.title || c.workflow, stageText(c.workflow, c.stage), c.citizen || '–',
+    h('a', { href: `#/case/${encodeURIComponent(c.case_number)}` }, c.case_number), c.title || c.workflow, stageText(c.workflow, c.stage), c.citizen || '–',
     c.due ? (dayText(c.due) + (c.breached ? ` (${t('breached')})` : '')) : '–', c.assignee || '–',
     withClaim && !c.assignee ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
       const nav = state.nav;  // re-render only if the user is still on this page
@@ -827,7 +827,7 @@ async function adminPage() {
     m.gaps.length ? h('div', { class: 'problem' }, h('strong', {}, t('gaps') + ': '), h('ul', {}, m.gaps.map((g) => h('li', {}, g)))) : null,
     h('h2', {}, t('plugins')), table(['id', t('version'), t('enabled'), t('loaded'), 'sha256'],
       plugins.plugins.map((p) => [p.id, p.version, p.enabled ? t('yes') : t('no'), p.loaded ? h('span', { class: 'ok' }, t('yes')) : h('span', { class: 'no' }, t('no')), p.sha256.slice(0, 12)])),
-    h('h2', {}, t('workflows')), table(['id', t('workflow_title'), t('version'), t('area'), t('deployed')],
+    h('h2', {}, t('workflows')), workflowDeployLink(), table(['id', t('workflow_title'), t('version'), t('area'), t('deployed')],
       workflows.workflows.map((w) => [w.id, shown((state.workflowTitles || {})[w.id]), String(w.version), areaText(w.service_area), whenText(w.deployed_at)])),
     h('h2', {}, t('responsibilities')), table([t('area'), t('task'), t('model'), t('rules'), t('queue'), t('decided_by')],
       m.tasks.map((r) => [areaText(r.area), word('task_', r.task), word('model_', r.model), shown(r.professional), shown(r.administrative), authorityText(r.decided_by)])),
@@ -1195,6 +1195,7 @@ function frame() {
   const me = state.me;
   document.getElementById('who').textContent = !me ? '' : me.kind === 'citizen' ? shown(me.citizen) : [me.name, me.unit_name].filter(Boolean).join(' · ');
   document.getElementById('signout').hidden = !me;
+  if (typeof staffTools === 'function') staffTools();  // search.js: the search box and the bell (notifications.js)
 }
 
 async function route() {
@@ -1213,7 +1214,9 @@ async function route() {
     if (page === 'reports') return await reportsPage();
     if (page === 'queue') return await queuePage();
     if (page === 'tider') return await staffAppointmentsPage();
-    if (page === 'admin') return state.me.admin ? await adminPage() : show(h('p', {}, t('forbidden_page')));
+    if (page === 'search') return await searchPage();
+    if (page === 'beskeder') return await notificationsPage();
+    if (page === 'admin') return state.me.admin ? await (arg === 'workflows' ? adminWorkflowsPage() : adminPage()) : show(h('p', {}, t('forbidden_page')));
     return await frontDeskPage();
   } catch (err) {
     if (!state.me) return signInPage(t('expired'));

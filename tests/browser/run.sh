@@ -28,7 +28,14 @@ export FRONTDESK_TOKEN="$("$SF" token issue --person frida)"
 export CASEWORKER_TOKEN="$("$SF" token issue --person bo)"
 export ADMIN_TOKEN="$("$SF" token issue --person anna)"
 export CITIZEN_TOKEN="$("$SF" token issue --citizen 010490-9989)"
+export TEAMLEADER_TOKEN="$("$SF" token issue --person tove)"
 node "$HERE/walkthrough.mjs" "$BASE" "$BUILD/browser-screenshots" || {
+  echo "--- the server's log:" >&2
+  tail -n 40 "$WORK/serve.err" >&2
+  exit 1
+}
+# The staff pages of search.js, notifications.js and admin-workflows.js, on the same server.
+node "$HERE/staff_pages.mjs" "$BASE" "$BUILD/browser-screenshots" || {
   echo "--- the server's log:" >&2
   tail -n 40 "$WORK/serve.err" >&2
   exit 1
