@@ -338,6 +338,7 @@ function authorityText(id) {
   const names = state.authorities || {};
   return names[id] ? `${names[id]} (${id})` : String(id);
 }
+const authorityName = (id) => ((state.authorities || {})[id] || shown(id));
 function rememberAuthorities() {
   const names = state.authorities = state.authorities || {};
   const me = state.me || {};
@@ -797,7 +798,7 @@ async function casePage(id) {
     h('h2', {}, t('letters')), letterBox,
     h('h2', {}, t('actions')), c.actions.length ? h('div', { id: 'case-actions' }, c.actions.map((a) => actionForm(c, a, form))) : h('p', { id: 'no-actions' }, t('no_actions')),
     h('h2', {}, t('history')), table([t('when'), t('what'), t('who'), t('stage')],
-      hist.events.map((e) => [whenText(e.at), actionText(c, e.action), `${shown(e.actor)} (${authorityText(e.authority)})`,
+      hist.events.map((e) => [whenText(e.at), actionText(c, e.action), e.authority ? `${shown(e.actor)} (${authorityName(e.authority)})` : shown(e.actor),
         `${e.from_stage ? stageText(wf, e.from_stage) : '–'} → ${stageText(wf, e.to_stage)}`])));
 }
 

@@ -161,6 +161,7 @@ await run.finish(async () => {
   await page.getByRole('heading', { name: 'History' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.match(await page.locator('main').innerText(), /Status\s+Closed/, 'the status in English');
+  await wordsNotCodes(page, 'the case page in English');
   await page.click('#lang');
 
   // ---- citizen on a phone
@@ -229,6 +230,18 @@ await run.finish(async () => {
   await page.locator('#shift-result').waitFor();
   await shot(page, '09-reports');
   await checkAccessibility(page, 'the reports');
+
+  run.step = 'front desk calls the next number in the queue: the group, the desk and the areas in words';
+  const drawn = await page.request.post(`${base}/api/v1/queue/tickets`, { data: { group: 'P' } });
+  assert.equal(drawn.status(), 201, `a number is drawn at the kiosk (${drawn.status()})`);
+  await page.getByRole('link', { name: 'Kø', exact: true }).click();
+  await page.locator('#queue-call').click();
+  await page.locator('#queue-serve').waitFor();
+  assert.match(await page.locator('#queue-current h2').innerText(), /Pas og kørekort · Skranke/, 'the ticket names its group and desk');
+  assert.match(await page.locator('#queue-area').innerText(), /Ansøgning om pas/, 'the areas are offered in words');
+  await checkAccessibility(page, 'the queue page with a number called');
+  await page.click('#queue-no-show');
+  await page.locator('#queue-serve').waitFor({ state: 'detached' });
 
   run.step = 'front desk opens the appointments page (Tider): the day, the areas that take appointments and their free times';
   await page.getByRole('link', { name: 'Tider', exact: true }).click();
