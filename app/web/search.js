@@ -28,6 +28,8 @@ const SEARCH_TEXT = {
     status_open: 'Åben', status_closed: 'Afsluttet', breached: 'overskredet', queue_of: 'Kø', nobody: '—', not_claimed: 'Ikke taget', searched_for: 'Søgt efter',
     none_found: 'Ingen sager fundet, som du må se.', total_one: '1 sag i alt', total_many: '{n} sager i alt', total_capped: 'mindst {n} sager',
     page_n: 'Side {n}', next_page: 'Næste side', prev_page: 'Forrige side', searching: 'Søger…',
+    filters: 'Afgræns resultatet', filters_active: 'Afgrænset resultat', area: 'Område', all_areas: 'Alle områder', all_stages: 'Alle trin',
+    due_before: 'Frist før (åbne sager)', filter_send: 'Afgræns', filter_clear: 'Fjern afgrænsning',
     stage_receipt: 'Modtagelse', stage_check: 'Kontrol', stage_decision: 'Afgørelse', stage_complaint_window: 'Klagefristen løber',
     stage_reconsideration: 'Genvurdering', stage_appeals: 'Klageinstansen', stage_forward: 'Videresendelse', stage_registration: 'Registrering',
     stage_closed: 'Afsluttet', stage_forward_to_police: 'Videresendt til politiet',
@@ -47,6 +49,8 @@ const SEARCH_TEXT = {
     status_open: 'Open', status_closed: 'Closed', breached: 'breached', queue_of: 'Queue', nobody: '—', not_claimed: 'Not claimed', searched_for: 'Searched for',
     none_found: 'No cases found that you may see.', total_one: '1 case in all', total_many: '{n} cases in all', total_capped: 'at least {n} cases',
     page_n: 'Page {n}', next_page: 'Next page', prev_page: 'Previous page', searching: 'Searching…',
+    filters: 'Narrow the results', filters_active: 'Narrowed results', area: 'Area', all_areas: 'All areas', all_stages: 'All stages',
+    due_before: 'Deadline before (open cases)', filter_send: 'Narrow', filter_clear: 'Remove the narrowing',
     stage_receipt: 'Receipt', stage_check: 'Check', stage_decision: 'Decision', stage_complaint_window: 'Complaint period running',
     stage_reconsideration: 'Reconsideration', stage_appeals: 'Appeals body', stage_forward: 'Forwarding', stage_registration: 'Registration',
     stage_closed: 'Closed', stage_forward_to_police: 'Forwarded to the police',
@@ -59,7 +63,8 @@ const srtn = (key, n) => srt(key).replace('{n}', Number(n).toLocaleString(state.
 const SEARCH_PURPOSES = ['p_phone', 'p_desk', 'p_casework', 'p_post'];
 
 // What the search box holds between pages: only in memory.
-const searchMemory = { q: '', purpose: '', lastPurpose: 'p_phone', needPurpose: false, askedByServer: false, cursors: [0], total: null, totalCapped: false };
+const searchMemory = { q: '', purpose: '', lastPurpose: 'p_phone', needPurpose: false, askedByServer: false, cursors: [0], total: null, totalCapped: false,
+  filters: { area: '', stage: '', due_before: '' } };
 
 // A CPR number in the spellings staff type: 10 digits, a dash or a space after the sixth.
 function looksLikeCpr(text) { return /^\s*\d{6}[-\s]?\d{4}\s*$/.test(text || ''); }
@@ -129,7 +134,8 @@ function staffTools() {
 function startSearch(text) {
   const q = (text || '').trim();
   if (!q) return;
-  Object.assign(searchMemory, { q, purpose: '', needPurpose: looksLikeCpr(q), askedByServer: false, cursors: [0], total: null, totalCapped: false });
+  Object.assign(searchMemory, { q, purpose: '', needPurpose: looksLikeCpr(q), askedByServer: false, cursors: [0], total: null, totalCapped: false,
+    filters: { area: '', stage: '', due_before: '' } });
   if (location.hash === '#/search') route();
   else location.hash = '#/search';
 }
@@ -145,6 +151,7 @@ async function searchPage() {
   if (m.purpose) params.set('purpose', m.purpose);
   if (after) params.set('after', String(after));
   if (m.total === null) params.set('count', 'true');
+  for (const [k, v] of Object.entries(m.filters)) if (v) params.set(k, v);
   let r;
   try {
     r = await api('GET', `/api/v1/search?${params}`);
@@ -157,9 +164,11 @@ async function searchPage() {
       m.purpose = '';
       return show(purposeForm());
     }
-    return show(h('h1', {}, srt('title')), problemBox(err));
+    return show(h('h1', {}, srt('title')), filterForm(), problemBox(err));
   }
   if (typeof loadStageTitles === 'function') await loadStageTitles();
+  if (typeof loadAreas === 'function') await loadAreas().catch(() => null);  // app.js: the areas and their words, for the filters
+  else if (!state.areas) state.areas = await api('GET', '/api/v1/areas').catch(() => null);
   if (nav !== state.nav) return;
   if (r.total !== undefined && r.total !== null) { m.total = r.total; m.totalCapped = !!r.total_capped; }
   show(resultsView(r));
@@ -234,6 +243,35 @@ function resultsView(r) {
       total !== null ? [h('dt', {}, t('total')), h('dd', { id: 'search-total' }, total)] : null,
       h('dt', {}, srt('page_n').replace('{n}', '').trim()), h('dd', {}, String(pageNo))),
     r.kind === 'cpr' ? h('p', { class: 'muted' }, srt('cpr_overview')) : null,
+    r.kind === 'case_number' ? null : filterForm(),
     h('div', { id: 'search-results' }, rows.length ? table(head, rows) : h('p', { id: 'search-none' }, srt('none_found'))),
     buttons];
+}
+
+// Narrowing the results (the API's filters): area, stage, a deadline before a day. Kept in memory with the search.
+function filterForm() {
+  const m = searchMemory;
+  const f = m.filters;
+  const areas = ((state.areas && state.areas.areas) || []).map((a) => a.id);
+  const areaWord = (id) => (typeof areaText === 'function' ? areaText(id) : id);
+  const stages = ['receipt', 'check', 'decision', 'complaint_window', 'reconsideration', 'appeals'];
+  const area = h('select', { id: 'search-area' }, h('option', { value: '' }, srt('all_areas')),
+    areas.map((id) => h('option', { value: id, selected: id === f.area }, areaWord(id))));
+  const stage = h('select', { id: 'search-stage' }, h('option', { value: '' }, srt('all_stages')),
+    stages.map((id) => h('option', { value: id, selected: id === f.stage }, SEARCH_TEXT[state.lang][`stage_${id}`] || id)));
+  const due = h('input', { id: 'search-due-before', type: 'date', value: f.due_before });
+  const again = (filters) => { m.filters = filters; m.cursors = [0]; m.total = null; route(); };
+  const active = Object.values(f).some(Boolean);
+  return h('details', { class: 'search-filters', id: 'search-filters', open: active },
+    h('summary', {}, active ? srt('filters_active') : srt('filters')),
+    h('form', { class: 'grid', id: 'search-filter-form', onsubmit: (e) => {
+      e.preventDefault();
+      again({ area: area.value, stage: stage.value, due_before: due.value });
+    } },
+    h('label', { for: 'search-area' }, srt('area'), area),
+    h('label', { for: 'search-stage' }, srt('stage'), stage),
+    h('label', { for: 'search-due-before' }, srt('due_before'), due),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'search-filter-send' }, srt('filter_send')),
+      active ? h('button', { type: 'button', class: 'secondary', id: 'search-filter-clear', onclick: () => again({ area: '', stage: '', due_before: '' }) }, srt('filter_clear')) : null)));
 }

@@ -139,6 +139,22 @@ await run.finish(async () => {
   await page.unroute('**/api/v1/search?*');
   await noCprKept(page, 'paging the results');
 
+  run.step = 'a free-text search narrowed to a stage';
+  await box.fill('flytning');
+  await box.press('Enter');
+  await page.locator('#search-kind', { hasText: 'Fritekst' }).waitFor();
+  await page.locator(`#search-results a[data-case="${caseNumber}"]`).waitFor();
+  await page.locator('#search-filters summary').click();
+  await page.selectOption('#search-stage', 'check');
+  await page.click('#search-filter-send');
+  await page.locator('#search-filters summary', { hasText: 'Afgrænset resultat' }).waitFor();
+  await page.locator(`#search-results a[data-case="${caseNumber}"]`).waitFor();
+  const stages = await page.locator('#search-results tbody tr td:nth-child(3)').allInnerTexts();
+  assert.ok(stages.length >= 1 && stages.every((x) => x.trim() === 'Kontrol'), `only cases at the check: ${stages}`);
+  await run.checkAccessibility(page, 'the search results narrowed to a stage');
+  await page.click('#search-filter-clear');
+  await page.locator('#search-filters summary', { hasText: 'Afgræns resultatet' }).waitFor();
+
   run.step = 'the address never held the CPR number';
   for (const u of seen) assert.doesNotMatch(decodeURIComponent(u), CPR_DIGITS, `an address of the session: ${u}`);
 
