@@ -138,11 +138,11 @@ Result<json> audit(Call& c) {
 }
 
 Result<json> run_simulation_process(Jobs& jobs, const std::string& executable, const std::string& db_url, const std::string& plugin_dir,
-                                    const std::string& municipality, const std::string& profile, double scale, int days,
+                                    const std::string& municipality, const std::string& actor, const std::string& profile, double scale, int days,
                                     const Jobs::Progress& progress) {
   // The profile goes in on stdin and the database URL (it may hold a password)
   // in the environment, so neither shows in the process list or /tmp.
-  std::vector<std::string> args{"--plugin-dir", plugin_dir, "--municipality", municipality, "--json",
+  std::vector<std::string> args{"--plugin-dir", plugin_dir, "--municipality", municipality, "--actor", actor, "--json",
                                 "simulate", "-", "--scale", fmt::format("{}", scale), "--progress-lines"};
   if (days > 0) args.insert(args.end(), {"--days", std::to_string(days)});
   Poco::Process::Env env{{"SAGSFLOW_DB", db_url}};
@@ -252,10 +252,11 @@ Result<json> start_simulation(Call& c) {
   const std::string db_url = config.db_url;
   const std::string plugin_dir = app::plugin_directory_for(config.db_url, config.plugin_dir);
   const std::string municipality = c.municipality();
+  const std::string admin = actor->id;  // the child checks the admin role again, as the CLI does
   const std::string executable = config.sagsflow_executable;
   Jobs& jobs = c.api.jobs;
   auto started = jobs.start(c.installation(), job, [=, &jobs, text = *profile](const Jobs::Progress& progress) -> Result<json> {
-    return run_simulation_process(jobs, executable, db_url, plugin_dir, municipality, text, scale, days, progress);
+    return run_simulation_process(jobs, executable, db_url, plugin_dir, municipality, admin, text, scale, days, progress);
   });
   if (!started.ok()) return started.status();
   c.status = 202;

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -61,6 +63,44 @@ Result<std::optional<std::set<std::string>>> Context::allow_list() const {
 }
 
 Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store) { return app::load_organisation(store); }
+
+Result<Actor> require_admin(const Context& ctx, const Organisation& organisation, const std::string& municipality,
+                            std::string_view doing) {
+  auto me = ctx.actor(municipality, &organisation);
+  const Status st = me.ok() ? organisation.may_administer(*me, municipality) : me.status();
+  if (st.ok()) return me;
+  // Refused, or not on the staff list (kNotFound from building the person):
+  // say how to act as an admin. Any other error (no such municipality) as it is.
+  const bool refused = st.code() == ErrorCode::kForbidden || (!me.ok() && st.code() == ErrorCode::kNotFound);
+  if (!refused || organisation.find(municipality) == nullptr) return st;
+  std::string name = municipality;
+  std::vector<std::string> admins;
+  if (const auto* m = organisation.find(municipality)) {
+    name = m->name;
+    for (const auto& person : m->staff) {
+      if (std::find(person.roles.begin(), person.roles.end(), kAdminRole) != person.roles.end()) {
+        admins.push_back(person.id);
+      }
+    }
+  }
+  const std::string how =
+      admins.empty()
+          ? fmt::format("no one on the staff list of {} holds it: give a person `roles: [{}]` in the municipality "
+                        "file and load it with `sagsflow init` as an admin",
+                        name, kAdminRole)
+          : fmt::format("act as one of its admins ({}) with --actor {} (or SAGSFLOW_ACTOR={})", fmt::join(admins, ", "),
+                        admins.front(), admins.front());
+  return Forbidden(fmt::format("{} may not {}: that needs the role '{}' on the staff list of {} ({}); {}", ctx.actor_id,
+                               doing, kAdminRole, name, st.message(), how));
+}
+
+Result<Actor> require_admin(const Context& ctx, db::SqlStore& store, std::string_view doing) {
+  auto municipality = ctx.resolve_municipality(store);
+  if (!municipality.ok()) return municipality.status();
+  auto organisation = load_organisation(store);
+  if (!organisation.ok()) return organisation.status();
+  return require_admin(ctx, **organisation, *municipality, doing);
+}
 
 Result<Session> open_session(const Context& ctx, bool need_municipality) {
   std::string municipality;

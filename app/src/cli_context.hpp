@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/engine/engine.hpp"
@@ -29,17 +30,25 @@ class App;
 
 namespace sagsflow::cli {
 
-// Exit codes (also listed in `sagsflow --help`).
+// Exit codes: every one `sagsflow` exits with (main() turns every usage
+// error CLI11 reports, whatever CLI11's own number, into kExitUsage). Listed in
+// `sagsflow --help` (kExitCodesHelp) and docs/operations.md#exit-codes; a new
+// one goes in all three.
 enum ExitCode : int {
   kExitOk = 0,
   kExitError = 1,
   kExitUsage = 2,
   kExitConflict = 3,
-  kExitRefused = 4,   // guard failed, forbidden, wrong state
+  kExitRefused = 4,   // guard failed, forbidden (a role such as admin), wrong state; init without --yes
   kExitNotFound = 5,
   kExitSchema = 6,    // database needs migrating, or is newer than this binary
   kExitPluginFailed = 7,  // a plugin failed; the case shows an incident
 };
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ok, 1 error, 2 usage (a wrong option, argument or file name), 3 conflict (another action came "
+    "first), 4 refused (guard, role such as admin, or state; init that would move open cases, without --yes), "
+    "5 not found, 6 database schema needs migrating or is newer than this binary, 7 a plugin failed (the case "
+    "shows an incident).";
 
 struct Context {
   std::string db_url;
@@ -81,6 +90,21 @@ Result<Session> open_session(const Context& ctx, bool need_municipality);
 Result<std::unique_ptr<Organisation>> load_organisation(db::SqlStore& store);
 // The organisation of one municipality file and the workflows it lists, before anything is loaded.
 Organisation organisation_of_file(const MunicipalityConfig& config);
+
+// The admin commands (init, workflow deploy|list, plugins list|install|enable|
+// disable|remove, kle import, simulate, audit, the letter outbox) obey the rule
+// of the server's /api/v1/admin routes, in the core: the acting person (built
+// by ctx.actor, as for every command) must administer `municipality`
+// (Organisation::may_administer: on its staff list with the role "admin").
+// `doing` says what was asked ("deploy workflows"). Errors: kForbidden naming
+// the person, the role needed and how to act as one of the municipality's
+// admins (exit 4); the core's kNotFound when the municipality is not configured.
+Result<Actor> require_admin(const Context& ctx, const Organisation& organisation, const std::string& municipality,
+                            std::string_view doing);
+// The same for a command on the installation's database (workflows, plugins,
+// KLE): the organisation stored in it and the municipality --municipality (or
+// the database's only one) names.
+Result<Actor> require_admin(const Context& ctx, db::SqlStore& store, std::string_view doing);
 
 // Prints `status` to stderr ("error: ...", or JSON with --json) and returns its exit code.
 int fail(const Context& ctx, const Status& status);

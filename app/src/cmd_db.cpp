@@ -33,6 +33,73 @@ int run_migrate(const Context& ctx) {
   return kExitOk;
 }
 
+// An open case whose task the new organisation puts in another queue.
+struct CaseMove {
+  std::string case_number;
+  std::string from;
+  std::string to;
+};
+constexpr size_t kMovesListed = 20;  // the list printed is cut here; the count is whole
+
+std::string queue_text(const Queue& q) { return q.name.empty() ? q.kind + " " + q.id : q.name; }
+
+// The organisation stored in the database (its municipality files and
+// workflows); an error on a database without one yet (a new one, or one
+// whose stored file no longer parses).
+Result<std::unique_ptr<Organisation>> stored_organisation(db::SqlStore& store) {
+  auto version = store.schema_version();
+  if (!version.ok()) return version.status();
+  if (*version == 0) return NotFound("a new database");
+  return app::load_organisation(store);
+}
+
+// Every open case (of every municipality: an agreement may place one in another's
+// unit) whose queue differs between `before` and `after`; a case `before` did
+// not place (of a municipality not configured yet) is not a move.
+Result<std::vector<CaseMove>> cases_that_move(db::SqlStore& store, const Organisation& before,
+                                              const Organisation& after) {
+  EngineOptions as_is, to_be;
+  as_is.organisation = &before;
+  to_be.organisation = &after;
+  CaseEngine old_engine(store, as_is), new_engine(store, to_be);
+  std::vector<CaseMove> moves;
+  CaseFilter f;
+  f.status = CaseStatus::kOpen;
+  f.limit = 500;
+  for (;;) {
+    auto rows = store.list_cases(f);
+    if (!rows.ok()) return rows.status();
+    for (const auto& c : *rows) {
+      auto from = old_engine.queue_of(c);
+      auto to = new_engine.queue_of(c);
+      if (!from.ok() || !to.ok() || from->kind.empty()) continue;
+      if (from->kind != to->kind || from->id != to->id) {
+        moves.push_back({c.case_number, queue_text(*from), queue_text(*to)});
+      }
+    }
+    if (static_cast<int>(rows->size()) < f.limit) break;
+    f.after = rows->back().id;
+  }
+  return moves;
+}
+
+std::string describe_moves(const std::vector<CaseMove>& moves) {
+  std::string out;
+  for (size_t i = 0; i < moves.size() && i < kMovesListed; ++i) {
+    out += fmt::format("{}{} ({} -> {})", i == 0 ? "" : ", ", moves[i].case_number, moves[i].from, moves[i].to);
+  }
+  if (moves.size() > kMovesListed) out += fmt::format(" and {} more", moves.size() - kMovesListed);
+  return out;
+}
+
+nlohmann::json moves_json(const std::vector<CaseMove>& moves) {
+  nlohmann::json list = nlohmann::json::array();
+  for (size_t i = 0; i < moves.size() && i < kMovesListed; ++i) {
+    list.push_back({{"case_number", moves[i].case_number}, {"from", moves[i].from}, {"to", moves[i].to}});
+  }
+  return {{"count", moves.size()}, {"cases", list}, {"listed_up_to", kMovesListed}};
+}
+
 }  // namespace
 
 void add_db_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -56,12 +123,17 @@ void add_db_commands(CLI::App& app, Context& ctx, int& exit_code) {
 
 void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string municipality_file;
+  static bool yes = false;
   auto* init = app.add_subcommand(
-      "init", "Create or upgrade the database, set up a municipality and deploy its workflows");
+      "init", "Create or upgrade the database, set up a municipality and deploy its workflows (role admin: an admin of "
+      "the municipality as configured, or as the file configures it the first time)");
   init->add_option("--municipality-file", municipality_file,
                    "Municipality YAML (code, name, workflows)")
       ->required()
       ->check(CLI::ExistingFile);
+  init->add_flag("--yes", yes,
+                 "Load a changed organisation that moves open cases to other queues (without it init lists them "
+                 "and refuses with exit code 4)");
   init->callback([&] {
     auto parsed = load_municipality_file(municipality_file);
     if (!parsed.ok()) {
@@ -88,22 +160,56 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
       exit_code = fail(ctx, InvalidArgument("a workflow has errors; nothing was changed"));
       return;
     }
+    const auto& m = *parsed.config;
+    auto source = read_text_file(municipality_file);
+    if (!source.ok()) { exit_code = fail(ctx, source.status()); return; }
     auto store = ctx.open_store(false);
     if (!store.ok()) { exit_code = fail(ctx, store.status()); return; }
+    // Who may load it: an admin of the municipality as the installation has
+    // it configured, or, the first time, as the file configures it.
+    auto before = stored_organisation(**store);
+    {
+      const Organisation from_file = organisation_of_file(m);
+      const bool configured = before.ok() && (*before)->find(m.code) != nullptr;
+      auto admin = require_admin(ctx, configured ? **before : from_file, m.code,
+                                 fmt::format("load the municipality file of {}", m.name));
+      if (!admin.ok()) { exit_code = fail(ctx, admin.status()); return; }
+    }
+    bool model_changed = true;
+    if (before.ok()) {
+      auto stored = (*store)->municipality_configs();
+      if (!stored.ok()) { exit_code = fail(ctx, stored.status()); return; }
+      for (const auto& r : *stored) {
+        if (r.code == m.code) model_changed = r.sha256 != sha256_hex(*source);
+      }
+    }
+    // A changed organisation moves open cases to other queues: say which, and
+    // only with --yes (kExitRefused, nothing changed, without it).
+    std::vector<CaseMove> moves;
+    if (before.ok() && model_changed) {
+      auto after = stored_organisation(**store);
+      if (!after.ok()) { exit_code = fail(ctx, after.status()); return; }
+      (*after)->add(m);
+      for (const auto& f : m.workflow_files) {
+        if (auto wf = load_workflow_file(f); wf.ok()) (*after)->add_workflow(*wf.definition);
+      }
+      auto found = cases_that_move(**store, **before, **after);
+      if (!found.ok()) { exit_code = fail(ctx, found.status()); return; }
+      moves = std::move(*found);
+      if (!moves.empty() && !yes) {
+        if (ctx.json) print_json({{"changed", false}, {"cases_moving", moves_json(moves)}});
+        exit_code = fail(ctx, FailedPrecondition(fmt::format(
+                                  "{} changes the organisation so that {} open case(s) move to another queue: {}; "
+                                  "nothing was changed: run again with --yes to load it and move them",
+                                  municipality_file, moves.size(), describe_moves(moves))));
+        return;
+      }
+    }
     auto report = (*store)->migrate();
     if (!report.ok()) { exit_code = fail(ctx, report.status()); return; }
-    const auto& m = *parsed.config;
     if (auto st = (*store)->upsert_municipality(m.code, m.name); !st.ok()) {
       exit_code = fail(ctx, st);
       return;
-    }
-    auto source = read_text_file(municipality_file);
-    if (!source.ok()) { exit_code = fail(ctx, source.status()); return; }
-    auto stored = (*store)->municipality_configs();
-    if (!stored.ok()) { exit_code = fail(ctx, stored.status()); return; }
-    bool model_changed = true;
-    for (const auto& r : *stored) {
-      if (r.code == m.code) model_changed = r.sha256 != sha256_hex(*source);
     }
     // The logo's bytes travel with the file (read by load_municipality_file), so every node has them.
     if (auto st = (*store)->save_municipality_config({m.code, municipality_file, *source, sha256_hex(*source),
@@ -143,6 +249,9 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
       auto moved = placer.place_open_cases("", /*all=*/model_changed);
       if (!moved.ok()) { exit_code = fail(ctx, moved.status()); return; }
       requeued = *moved;
+      if (!ctx.json && !moves.empty()) {
+        std::cout << "moved " << moves.size() << " open case(s) to another queue: " << describe_moves(moves) << "\n";
+      }
       if (!ctx.json && requeued > 0) std::cout << "stored the queues of " << requeued << " open case(s)\n";
     }
     if (ctx.json) {
@@ -150,7 +259,8 @@ void add_init_command(CLI::App& app, Context& ctx, int& exit_code) {
                   {"schema_version", report->to_version},
                   {"migrations_applied", report->applied},
                   {"workflows", deployed},
-                  {"cases_requeued", requeued}});
+                  {"cases_requeued", requeued},
+                  {"cases_moved", moves_json(moves)}});
     } else if (!report->applied.empty()) {
       std::cout << "database ready (schema " << report->to_version << ") for " << m.code << " "
                 << m.name << "\n";

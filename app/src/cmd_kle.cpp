@@ -30,6 +30,7 @@ int import_plan(const Context& ctx, const std::string& file) {
   if (!text.ok()) return fail(ctx, text.status());
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
+  if (auto admin = require_admin(ctx, **store, "import a KLE emneplan"); !admin.ok()) return fail(ctx, admin.status());
   auto report = app::import_kle_plan([&](const auto& work) { return work(**store); }, *text, file,
                                      system_clock()());
   if (!report.ok()) return fail(ctx, report.status());
@@ -74,7 +75,7 @@ void add_kle_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, number;
   auto* k = app.add_subcommand("kle", "KLE: import the municipality's emneplan, look up subjects");
   k->require_subcommand(1);
-  auto* i = k->add_subcommand("import", "Import KL's emneplan XML (replaces the previous import)");
+  auto* i = k->add_subcommand("import", "Import KL's emneplan XML (replaces the previous import; role admin)");
   i->add_option("file", file, "The emneplan XML file")->required()->check(CLI::ExistingFile);
   i->callback([&] { exit_code = import_plan(ctx, file); });
   auto* s = k->add_subcommand("show", "Show a subject: title, groups, guidance, deletion deadline");

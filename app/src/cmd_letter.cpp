@@ -183,7 +183,7 @@ int preview(const Context& ctx, const LetterArgs& args) {
 int install(const Context& ctx, const LetterArgs& args) {
   auto c = open_configured(ctx, args);
   if (!c.ok()) return fail(ctx, c.status());
-  auto me = ctx.actor(c->municipality, c->organisation.get());
+  auto me = require_admin(ctx, *c->organisation, c->municipality, "install letter templates");
   if (!me.ok()) return fail(ctx, me.status());
   auto source = read_text_file(args.files.front());
   if (!source.ok()) return fail(ctx, source.status());
@@ -240,7 +240,7 @@ int list(const Context& ctx, const LetterArgs& args) {
 int remove(const Context& ctx, const LetterArgs& args) {
   auto c = open_configured(ctx, args);
   if (!c.ok()) return fail(ctx, c.status());
-  auto me = ctx.actor(c->municipality, c->organisation.get());
+  auto me = require_admin(ctx, *c->organisation, c->municipality, "remove letter templates");
   if (!me.ok()) return fail(ctx, me.status());
   if (auto st = app::remove_letter_template(*c->store, *c->organisation, *me, c->municipality, args.name); !st.ok()) {
     return fail(ctx, st);

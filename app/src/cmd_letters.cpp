@@ -77,9 +77,8 @@ int list(const Context& ctx, const LettersArgs& a) {
     heading = "letters of case " + state->case_number;
   } else {
     // The whole outbox is the admins' view.
-    auto me = s->actor(ctx, s->municipality);
+    auto me = require_admin(ctx, *s->organisation, s->municipality, "list the municipality's letter outbox");
     if (!me.ok()) return fail(ctx, me.status());
-    if (auto st = s->organisation->may_administer(*me, s->municipality); !st.ok()) return fail(ctx, st);
     filter.municipality = s->municipality;
   }
   if (!a.state.empty()) filter.state = db::letter_state_from_key(a.state);
@@ -110,9 +109,8 @@ int retry(const Context& ctx, const LettersArgs& a) {
   auto row = s->store->load_letter(a.letter);
   if (!row.ok()) return fail(ctx, row.status());
   if (!*row) return fail(ctx, NotFound(fmt::format("no letter {}", a.letter)));
-  auto me = s->actor(ctx, (*row)->municipality);
+  auto me = require_admin(ctx, *s->organisation, (*row)->municipality, "retry letters");
   if (!me.ok()) return fail(ctx, me.status());
-  if (auto st = s->organisation->may_administer(*me, (*row)->municipality); !st.ok()) return fail(ctx, st);
   if (auto st = s->store->retry_letter(a.letter, format_timestamp(system_clock()())); !st.ok()) return fail(ctx, st);
   if (ctx.json) {
     print_json({{"letter", a.letter}, {"state", "queued"}});

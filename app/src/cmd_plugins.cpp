@@ -89,6 +89,7 @@ Status copy_into_place(const fs::path& from, const fs::path& to) {
 int install(const Context& ctx, const PluginArgs& a) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
+  if (auto admin = require_admin(ctx, **store, "install plugins"); !admin.ok()) return fail(ctx, admin.status());
   auto allowed = ctx.allow_list();
   if (!allowed.ok()) return fail(ctx, allowed.status());
 
@@ -192,6 +193,10 @@ int install(const Context& ctx, const PluginArgs& a) {
 int list(const Context& ctx) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
+  // GET /api/v1/admin/plugins: the admins' view.
+  if (auto admin = require_admin(ctx, **store, "list the installed plugins"); !admin.ok()) {
+    return fail(ctx, admin.status());
+  }
   auto installed = (*store)->installed_plugins();
   if (!installed.ok()) return fail(ctx, installed.status());
   json out = json::array();
@@ -228,6 +233,9 @@ Result<InstalledPlugin> find_installed(db::SqlStore& store, const std::string& i
 int set_enabled(const Context& ctx, const PluginArgs& a, bool enabled) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
+  if (auto admin = require_admin(ctx, **store, enabled ? "enable plugins" : "disable plugins"); !admin.ok()) {
+    return fail(ctx, admin.status());
+  }
   auto p = find_installed(**store, a.id);
   if (!p.ok()) return fail(ctx, p.status());
   if (auto st = (*store)->set_plugin_enabled(a.id, enabled); !st.ok()) return fail(ctx, st);
@@ -252,6 +260,7 @@ int set_enabled(const Context& ctx, const PluginArgs& a, bool enabled) {
 int remove(const Context& ctx, const PluginArgs& a) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
+  if (auto admin = require_admin(ctx, **store, "remove plugins"); !admin.ok()) return fail(ctx, admin.status());
   auto p = find_installed(**store, a.id);
   if (!p.ok()) return fail(ctx, p.status());
   auto open = (*store)->count_open_cases(p->workflow_id);
@@ -277,22 +286,22 @@ void add_plugin_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static PluginArgs a;
   auto* p = app.add_subcommand("plugins", "Service-area plugins of this installation");
   p->require_subcommand(1);
-  p->add_subcommand("list", "Installed plugins, whether enabled, and their open cases")->callback([&] {
+  p->add_subcommand("list", "Installed plugins, whether enabled, and their open cases (role admin)")->callback([&] {
     exit_code = list(ctx);
   });
   auto* i = p->add_subcommand("inspect", "Show what a plugin declares, without running its code");
   i->add_option("file", a.file, "The plugin library (NAME.so, with NAME.plugin.yaml beside it)")->required();
   i->callback([&] { exit_code = inspect(ctx, a); });
-  auto* in = p->add_subcommand("install", "Check, copy into the plugin directory, record its SHA-256, deploy its workflow");
+  auto* in = p->add_subcommand("install", "Check, copy into the plugin directory, record its SHA-256, deploy its workflow (role admin)");
   in->add_option("file", a.file, "The plugin library (NAME.so, with NAME.plugin.yaml beside it)")->required();
   in->callback([&] { exit_code = install(ctx, a); });
-  auto* e = p->add_subcommand("enable", "Enable an installed plugin");
+  auto* e = p->add_subcommand("enable", "Enable an installed plugin (role admin)");
   e->add_option("id", a.id, "Plugin id")->required();
   e->callback([&] { exit_code = set_enabled(ctx, a, true); });
-  auto* d = p->add_subcommand("disable", "Disable a plugin; its open cases stay readable");
+  auto* d = p->add_subcommand("disable", "Disable a plugin; its open cases stay readable (role admin)");
   d->add_option("id", a.id, "Plugin id")->required();
   d->callback([&] { exit_code = set_enabled(ctx, a, false); });
-  auto* r = p->add_subcommand("remove", "Remove a plugin that has no open cases");
+  auto* r = p->add_subcommand("remove", "Remove a plugin that has no open cases (role admin)");
   r->add_option("id", a.id, "Plugin id")->required();
   r->callback([&] { exit_code = remove(ctx, a); });
 }

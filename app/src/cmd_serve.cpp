@@ -236,10 +236,8 @@ int revoke_token(const Context& ctx, const ServeArgs& a) {
 int audit(const Context& ctx, const ServeArgs& a) {
   auto s = open_session(ctx, true);
   if (!s.ok()) return fail(ctx, s.status());
-  auto me = s->actor(ctx, s->municipality);
+  auto me = require_admin(ctx, *s->organisation, s->municipality, "read the access log");
   if (!me.ok()) return fail(ctx, me.status());
-  const Actor actor = *me;
-  if (auto st = s->organisation->may_administer(actor, s->municipality); !st.ok()) return fail(ctx, st);
   AccessFilter f;
   f.municipality = s->municipality;
   if (a.case_id > 0) f.case_id = a.case_id;

@@ -369,6 +369,13 @@ int run(const Context& ctx, const SimulateArgs& a) {
     auto m = ctx.resolve_municipality(**store);
     if (!m.ok()) return fail(ctx, m.status());
     municipality = *m;
+    // As POST /api/v1/admin/simulations: a simulated year is written into the
+    // installation (or, for a what-if, into copies of all its data).
+    if (auto admin = require_admin(ctx, **store, changed_hours ? "simulate on copies of this installation"
+                                                               : "simulate a year into this installation");
+        !admin.ok()) {
+      return fail(ctx, admin.status());
+    }
   }
   if (!changed_hours) {  // the year itself, into the installation's database (demo data, load test)
     auto outcome = simulate_into(ctx, ctx.db_url, municipality, profile, args, false);

@@ -36,6 +36,7 @@ int validate(const Context& ctx, const WorkflowArgs& args) {
 int deploy(const Context& ctx, const WorkflowArgs& args) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
+  if (auto admin = require_admin(ctx, **store, "deploy workflows"); !admin.ok()) return fail(ctx, admin.status());
   CaseEngine engine(**store);
   nlohmann::json report = nlohmann::json::array();
   for (const auto& f : args.files) {
@@ -56,6 +57,10 @@ int deploy(const Context& ctx, const WorkflowArgs& args) {
 int list(const Context& ctx) {
   auto store = ctx.open_store();
   if (!store.ok()) return fail(ctx, store.status());
+  // GET /api/v1/admin/workflows: the admins' view.
+  if (auto admin = require_admin(ctx, **store, "list the deployed workflows"); !admin.ok()) {
+    return fail(ctx, admin.status());
+  }
   auto all = (*store)->list_workflows();
   if (!all.ok()) return fail(ctx, all.status());
   nlohmann::json out = nlohmann::json::array();
@@ -83,10 +88,10 @@ void add_workflow_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* v = wf->add_subcommand("validate", "Check workflow files; list every error with file:line:column");
   v->add_option("files", args.files, "Workflow YAML files")->required();
   v->callback([&] { exit_code = validate(ctx, args); });
-  auto* d = wf->add_subcommand("deploy", "Deploy workflow files (a changed file becomes a new version)");
+  auto* d = wf->add_subcommand("deploy", "Deploy workflow files (a changed file becomes a new version; role admin)");
   d->add_option("files", args.files, "Workflow YAML files")->required()->check(CLI::ExistingFile);
   d->callback([&] { exit_code = deploy(ctx, args); });
-  wf->add_subcommand("list", "List deployed workflows and their versions")->callback([&] { exit_code = list(ctx); });
+  wf->add_subcommand("list", "List deployed workflows and their versions (role admin)")->callback([&] { exit_code = list(ctx); });
 }
 
 }  // namespace sagsflow::cli

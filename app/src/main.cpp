@@ -8,6 +8,7 @@
 #include "cli_context.hpp"
 #include "sagsflow/app/process_hardening.hpp"
 #include "masked_output.hpp"
+#include "sagsflow/domain/cpr.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/domain/time.hpp"
 
@@ -24,19 +25,24 @@ struct UnknownCommand {
   std::string known;  // the parent's commands, comma-separated
 };
 
-bool unknown_command(const CLI::App& app, const std::string& path, UnknownCommand& out) {
-  const auto named = app.get_subcommands([](const CLI::App* sub) { return !sub->get_name().empty(); });
-  if (!named.empty()) {
-    for (const auto& word : app.remaining()) {
-      if (word.empty() || word.front() == '-') continue;  // an unknown option: CLI11 reports it
-      out.word = word;
-      out.parent = path;
-      for (const auto* sub : named) out.known += (out.known.empty() ? "" : ", ") + sub->get_name();
-      return true;
-    }
+bool unknown_command(const CLI::App& app, UnknownCommand& out) {
+  // The deepest command given: with fallthrough (global options after the
+  // command) a word it did not take is kept aside by the top-level app, so
+  // all the words kept aside are looked at, on behalf of that command.
+  const CLI::App* at = &app;
+  std::string path = "sagsflow";
+  for (auto given = at->get_subcommands(); !given.empty(); given = at->get_subcommands()) {
+    at = given.front();
+    path += " " + at->get_name();
   }
-  for (const auto* sub : app.get_subcommands()) {  // the ones given on this command line
-    if (unknown_command(*sub, path + " " + sub->get_name(), out)) return true;
+  const auto named = at->get_subcommands([](const CLI::App* sub) { return !sub->get_name().empty(); });
+  if (named.empty()) return false;  // a command that takes no command: CLI11 reports its extra words
+  for (const auto& word : app.remaining(/*recurse=*/true)) {
+    if (word.empty() || word.front() == '-') continue;  // an unknown option: CLI11 reports it
+    out.word = word;
+    out.parent = path;
+    for (const auto* sub : named) out.known += (out.known.empty() ? "" : ", ") + sub->get_name();
+    return true;
   }
   return false;
 }
@@ -57,10 +63,16 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"Sagsflow: case management and workflows for Danish municipal citizen service"};
   app.require_subcommand(1);
-  app.footer(
-      "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (another action came first), "
-      "4 refused (guard, role or state), 5 not found, 6 database schema needs migrating or is "
-      "newer than this binary, 7 a plugin failed (the case shows an incident).\nEnvironment: SAGSFLOW_DB (default --db), SAGSFLOW_PLUGIN_DIR, SAGSFLOW_LOG_LEVEL, SAGSFLOW_CORE_DUMPS=1 (allow core dumps).");
+  // The global options below are taken after a command too (`sagsflow case
+  // show --json 1`): every subcommand, added after this, passes the options it
+  // does not know itself up to its parent (CLI11's fallthrough is inherited).
+  app.fallthrough();
+  app.footer(kExitCodesHelp + std::string(
+      "\nGlobal options (--db, --json, --municipality, --actor, --unit, --authority, --role, --plugin-dir) go before "
+      "or after the command; after it, a command's own option of the same name is the command's (--unit of `case "
+      "worklist`, `token issue`, `appointment list`, `report channels`; --municipality of `letter`).\n"
+      "Environment: SAGSFLOW_DB (default --db), SAGSFLOW_ACTOR (default --actor), SAGSFLOW_PLUGIN_DIR, "
+      "SAGSFLOW_LOG_LEVEL, SAGSFLOW_CORE_DUMPS=1 (allow core dumps)."));
 
   // The CLI reports every error on stderr itself; log lines only when asked for.
   if (std::getenv("SAGSFLOW_LOG_LEVEL") == nullptr) sagsflow::logger()->set_level(spdlog::level::off);
@@ -90,6 +102,12 @@ int main(int argc, char** argv) {
   app.add_option("--plugin-dir", ctx.plugin_dir,
                  "The installation's plugin directory (default: SAGSFLOW_PLUGIN_DIR, or plugins/ beside an SQLite file)");
 
+  // A global option of one value given twice (before and after the command,
+  // or a script's default and a later override): the last one counts.
+  for (const char* name : {"--db", "--municipality", "--actor", "--unit", "--authority", "--plugin-dir"}) {
+    app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
+
   int exit_code = kExitOk;
   add_init_command(app, ctx, exit_code);
   add_db_commands(app, ctx, exit_code);
@@ -114,13 +132,20 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // An unknown command is named, with or without --help (never the parent's help).
-    if (UnknownCommand unknown; unknown_command(app, "sagsflow", unknown)) {
+    if (UnknownCommand unknown; unknown_command(app, unknown)) {
       std::cerr << "error: '" << unknown.word << "' is not a command of '" << unknown.parent
                 << "' (its commands: " << unknown.known << "); run '" << unknown.parent << " --help'\n";
       return kExitUsage;
     }
-    const int code = app.exit(e);  // help: 0; any other parse error is a usage error
+    // Help: 0. Any other parse error is a usage error, exit code 2, whatever
+    // number CLI11 gives it (105 for a file that does not exist, 106 for a
+    // missing argument): only the documented codes leave this program.
+    const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
+  } catch (const std::exception& e) {
+    // A bug, not a crash with a core dump and exit 134: exit code 1, documented.
+    std::cerr << "error: internal error: " << sagsflow::mask_cpr_numbers(e.what()) << "\n";
+    return kExitError;
   }
   return exit_code;
 }

@@ -16,8 +16,8 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/
 trap cleanup EXIT
 export SAGSFLOW_DB="sqlite:$WORK/sagsflow.db"
 SF="$BUILD/bin/sagsflow"
-"$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >/dev/null
-for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >/dev/null; done
+"$SF" --actor anna init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >/dev/null
+for p in "$BUILD"/plugins/*.so; do "$SF" --actor anna plugins install "$p" >/dev/null; done
 head -c 48 /dev/urandom | base64 -w0 >"$WORK/signing.key"
 chmod 600 "$WORK/signing.key"  # the server refuses a key others may read
 

@@ -23,8 +23,8 @@ SF="$BUILD/bin/sagsflow"
 mkdir -p "$WORK/letters"
 python3 "$ROOT/scripts/lib/municipality_with_letter_folders.py" \
   "$ROOT/examples/municipalities/eksempel-kommune.yaml" "$WORK/municipality.yaml" "$WORK/letters"
-"$SF" init --municipality-file "$WORK/municipality.yaml" >/dev/null
-for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >/dev/null; done
+"$SF" --actor anna init --municipality-file "$WORK/municipality.yaml" >/dev/null
+for p in "$BUILD"/plugins/*.so; do "$SF" --actor anna plugins install "$p" >/dev/null; done
 start_signed_in_server "$SF" "$WORK"
 LETTER_FOLDER="$WORK/letters" node "$HERE/selfservice.mjs" "$BASE" "$BUILD/browser-screenshots" || {
   echo "--- the server's log:" >&2; tail -n 60 "$WORK/serve.err" >&2

@@ -17,7 +17,7 @@ trap 'stop_signed_in_server; rm -rf "$WORK"' EXIT
 chmod 700 "$WORK"
 export SAGSFLOW_DB="sqlite:$WORK/sagsflow.db"
 SF="$BUILD/bin/sagsflow"
-"$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >/dev/null
+"$SF" --actor anna init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >/dev/null
 start_signed_in_server "$SF" "$WORK"
 node "$HERE/signin.mjs" "$BASE" "$BUILD/browser-screenshots" || {
   echo "--- the server's log:" >&2; tail -n 40 "$WORK/serve.err" >&2

@@ -26,7 +26,7 @@ class CliSelfServiceTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = "sqlite:" + (dir_ / "sagsflow.db").string();
-    ASSERT_EQ(run("init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
+    ASSERT_EQ(run("--actor anna init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
                   "/examples/municipalities/eksempel-kommune.yaml", "").exit_code, 0);
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -60,8 +60,9 @@ class CliTest : public ::testing::Test {
     return p.string();
   }
 
+  // As the example municipality's admin, anna: init and plugins need the role admin.
   void init(bool with_first_party_plugins = true) {
-    auto r = run("init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
+    auto r = run("--actor anna init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
                  "/examples/municipalities/eksempel-kommune.yaml");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     if (with_first_party_plugins) install_first_party_plugins();
@@ -70,7 +71,7 @@ class CliTest : public ::testing::Test {
   void install_first_party_plugins() {
     for (const auto& entry : fs::directory_iterator(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
       if (entry.path().extension() != ".so") continue;
-      auto r = run("plugins install " + entry.path().string());
+      auto r = run("--actor anna plugins install " + entry.path().string());
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
   }
@@ -102,16 +103,16 @@ TEST_F(CliTest, ValidateListsEveryErrorWithFileLineAndColumnAndFails) {
 TEST_F(CliTest, ABrokenWorkflowCannotBeDeployed) {
   init();
   const auto bad = write("bad.yaml", "id: x\nsubject: 23.05.10\nstart: a\nstages: {}\n");
-  auto r = run("workflow deploy " + bad);
+  auto r = run("--actor anna workflow deploy " + bad);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("was not deployed"), std::string::npos) << r.err;
-  auto list = run("--json workflow list");
+  auto list = run("--actor anna --json workflow list");
   for (const auto& w : json::parse(list.out)) EXPECT_NE(w["id"], "x") << "the broken workflow was not deployed";
 }
 
 TEST_F(CliTest, InitIsIdempotentAndQuietTheSecondTime) {
   init();
-  auto again = run("init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
+  auto again = run("--actor anna init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
                    "/examples/municipalities/eksempel-kommune.yaml");
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, "");
@@ -253,12 +254,23 @@ TEST_F(CliTest, ListsComeInPagesThatSayWhenTheyAreCutAndInitWithAChangedModelMov
   const auto moving = text.find(full, area);
   ASSERT_NE(moving, std::string::npos);
   text.replace(moving, full.size(), "    split: partial_3");
-  auto again = run("--json init --municipality-file " + write("changed.yaml", text));
+  // Without --yes init names the case that would move and changes nothing (exit 4).
+  auto asked = run("--actor anna init --municipality-file " + write("changed.yaml", text));
+  EXPECT_EQ(asked.exit_code, 4) << asked.out << asked.err;
+  EXPECT_NE(asked.err.find("1 open case(s) move to another queue: 23.05.10-"), std::string::npos) << asked.err;
+  EXPECT_NE(asked.err.find("(Borgerservice -> Social- og Sundhedsforvaltningen)"), std::string::npos) << asked.err;
+  EXPECT_NE(asked.err.find("run again with --yes"), std::string::npos) << asked.err;
+  auto asked_json = run("--actor anna --json init --municipality-file " + write("changed.yaml", text));
+  EXPECT_EQ(asked_json.exit_code, 4);
+  EXPECT_EQ(json::parse(asked_json.out)["cases_moving"]["count"], 1) << asked_json.out;
+  EXPECT_EQ(queue_of("bo", "bsc"), (std::set<long long>{1, 2, 3})) << "nothing moved without --yes";
+  auto again = run("--actor anna --json init --yes --municipality-file " + write("changed.yaml", text));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(json::parse(again.out)["cases_requeued"], 1) << again.out;
+  EXPECT_EQ(json::parse(again.out)["cases_moved"]["count"], 1) << again.out;
   EXPECT_EQ(queue_of("erna", "social"), std::set<long long>{1});
   EXPECT_EQ(queue_of("bo", "bsc"), (std::set<long long>{2, 3}));
-  auto unchanged = run("--json init --municipality-file " + write("changed.yaml", text));
+  auto unchanged = run("--actor anna --json init --municipality-file " + write("changed.yaml", text));
   EXPECT_EQ(json::parse(unchanged.out)["cases_requeued"], 0) << "an unchanged model moves nothing";
 }
 
@@ -407,13 +419,13 @@ TEST_F(CliPluginTest, InstallRecordsTheChecksumDeploysTheWorkflowAndRunsTheCase)
   EXPECT_EQ(m["kle"]["subjects"][0], "23.09.02");
   EXPECT_EQ(m["tasks"][1]["complexity"], "complex");
 
-  auto installed = run("--json plugins install " + plugin("good_permit"));
+  auto installed = run("--actor anna --json plugins install " + plugin("good_permit"));
   ASSERT_EQ(installed.exit_code, 0) << installed.err;
   const auto i = json::parse(installed.out);
   EXPECT_EQ(i["sha256"], m["sha256"]);
   EXPECT_TRUE(fs::exists(dir_ / "plugins" / "good_permit.so"));
   EXPECT_TRUE(fs::exists(dir_ / "plugins" / "good_permit.plugin.yaml"));
-  EXPECT_EQ(json::parse(run("--json plugins install " + plugin("good_permit")).out)["installed"], false);
+  EXPECT_EQ(json::parse(run("--actor anna --json plugins install " + plugin("good_permit")).out)["installed"], false);
 
   ASSERT_EQ(run("case open -w good_permit -f applicant=Jens").exit_code, 0);
   ASSERT_EQ(run("case act 1 register").exit_code, 0);
@@ -424,7 +436,7 @@ TEST_F(CliPluginTest, InstallRecordsTheChecksumDeploysTheWorkflowAndRunsTheCase)
   auto proposed = run("--json case propose 1");
   ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
   EXPECT_TRUE(json::parse(proposed.out)["proposal"].is_null()) << "no income limit configured: no proposal";
-  auto list = json::parse(run("--json plugins list").out);
+  auto list = json::parse(run("--actor anna --json plugins list").out);
   EXPECT_EQ(list[0]["open_cases"], 1);
 }
 
@@ -434,7 +446,7 @@ TEST_F(CliPluginTest, ADeliveryPluginInstallsWithoutAWorkflowAndIsListed) {
   auto inspected = run("--json plugins inspect " + dp);
   ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
   EXPECT_EQ(json::parse(inspected.out)["delivery"]["channel"], "digital_post");
-  auto installed = run("--json plugins install " + dp);
+  auto installed = run("--actor anna --json plugins install " + dp);
   ASSERT_EQ(installed.exit_code, 0) << installed.err;
   const auto i = json::parse(installed.out);
   EXPECT_EQ(i["installed"], true);
@@ -442,9 +454,9 @@ TEST_F(CliPluginTest, ADeliveryPluginInstallsWithoutAWorkflowAndIsListed) {
   EXPECT_EQ(i["delivery_channel"], "digital_post");
   EXPECT_TRUE(fs::exists(dir_ / "plugins" / "digital_post.so"));
   EXPECT_TRUE(fs::exists(dir_ / "plugins" / "digital_post.plugin.yaml"));
-  EXPECT_EQ(json::parse(run("--json plugins install " + dp).out)["installed"], false);
-  ASSERT_EQ(run("plugins install " + std::string(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR) + "/print.so").exit_code, 0);
-  auto list = run("plugins list");
+  EXPECT_EQ(json::parse(run("--actor anna --json plugins install " + dp).out)["installed"], false);
+  ASSERT_EQ(run("--actor anna plugins install " + std::string(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR) + "/print.so").exit_code, 0);
+  auto list = run("--actor anna plugins list");
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_NE(list.out.find("digital_post"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("print"), std::string::npos) << list.out;
@@ -456,20 +468,20 @@ TEST_F(CliPluginTest, ADeliveryPluginInstallsWithoutAWorkflowAndIsListed) {
 
 TEST_F(CliPluginTest, DisablingKeepsOpenCasesReadableAndSaysSo) {
   init(false);
-  ASSERT_EQ(run("plugins install " + plugin("good_permit")).exit_code, 0);
+  ASSERT_EQ(run("--actor anna plugins install " + plugin("good_permit")).exit_code, 0);
   ASSERT_EQ(run("case open -w good_permit -f applicant=Jens").exit_code, 0);
   ASSERT_EQ(run("case act 1 register").exit_code, 0);
-  auto disabled = run("plugins disable good_permit");
+  auto disabled = run("--actor anna plugins disable good_permit");
   ASSERT_EQ(disabled.exit_code, 0);
   EXPECT_NE(disabled.out.find("1 open case(s) on workflow good_permit stay readable"), std::string::npos) << disabled.out;
   EXPECT_EQ(run("case show 1").exit_code, 0);
   auto blocked = run("case act 1 complete -f income:=5 --attach photo");
   EXPECT_EQ(blocked.exit_code, 7);
   EXPECT_NE(run("case show 1").out.find("INCIDENT"), std::string::npos);
-  auto removal = run("plugins remove good_permit");
+  auto removal = run("--actor anna plugins remove good_permit");
   EXPECT_EQ(removal.exit_code, 4);
   EXPECT_NE(removal.err.find("has 1 open case(s)"), std::string::npos) << removal.err;
-  ASSERT_EQ(run("plugins enable good_permit").exit_code, 0);
+  ASSERT_EQ(run("--actor anna plugins enable good_permit").exit_code, 0);
   auto retried = run("--json case act 1 complete -f income:=5 --attach photo");
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
   EXPECT_TRUE(json::parse(retried.out)["incident"].is_null());
@@ -482,14 +494,15 @@ organisational_model: supermarket
 units:
   - {id: bsc, name: Borgerservice, kind: citizen_service_centre, has_chief: true}
 staff:
-  - {id: sofie, name: Sofie Dam, unit: bsc, roles: [frontdesk, caseworker], layer: customer_line}
+  - {id: sofie, name: Sofie Dam, unit: bsc, roles: [frontdesk, caseworker, admin], layer: customer_line}
 service_areas:
   good_permit:
     plugin: good_permit
     settings: {income_limit: "1000"}   # example value
 )");
-  ASSERT_EQ(run("init --municipality-file " + other).exit_code, 0);
-  ASSERT_EQ(run("plugins install " + plugin("good_permit")).exit_code, 0);
+  ASSERT_EQ(run("--actor sofie init --municipality-file " + other).exit_code, 0);
+  // Two municipalities: an admin of the one --municipality names installs for the installation.
+  ASSERT_EQ(run("--municipality 0999 --actor anna plugins install " + plugin("good_permit")).exit_code, 0);
   for (const char* who : {"--municipality 0999 --actor bo", "--municipality 0998 --actor sofie"}) {
     ASSERT_EQ(run(std::string(who) + " case open -w good_permit -f applicant=Jens").exit_code, 0) << who;
   }
@@ -509,15 +522,15 @@ service_areas:
 
 TEST_F(CliPluginTest, RefusalsNameTheFileAndTheReason) {
   init(false);
-  auto r = run("plugins install " + plugin("no_entry_permit"));
+  auto r = run("--actor anna plugins install " + plugin("no_entry_permit"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no_entry_permit.so refused: it has no entry point"), std::string::npos) << r.err;
   fs::create_directories(dir_ / "plugins");
   std::ofstream(dir_ / "plugins" / "allowed-sha256.txt") << "# only this one\n" << std::string(64, 'a') << "\n";
-  auto not_allowed = run("plugins install " + plugin("good_permit"));
+  auto not_allowed = run("--actor anna plugins install " + plugin("good_permit"));
   EXPECT_EQ(not_allowed.exit_code, 1);
   EXPECT_NE(not_allowed.err.find("is not in the allow-list"), std::string::npos) << not_allowed.err;
-  EXPECT_EQ(json::parse(run("--json plugins list").out).size(), 0u);
+  EXPECT_EQ(json::parse(run("--actor anna --json plugins list").out).size(), 0u);
 }
 
 }  // namespace
@@ -543,8 +556,11 @@ namespace {
 
 TEST_F(CliTest, OneDatabaseServesSeveralMunicipalitiesAndTheirRulesReachTheCli) {
   const std::string dir = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/";
-  for (const char* f : {"supermarked", "samarbejde", "hybrid"}) {
-    auto r = run(std::string("init --municipality-file ") + dir + f + ".yaml");
+  for (const char* f : {"supermarked --actor ib", "samarbejde --actor oskar", "hybrid --actor hanne"}) {
+    const std::string file_and_admin = f;
+    const auto space = file_and_admin.find(' ');
+    auto r = run(file_and_admin.substr(space + 1) + " init --municipality-file " + dir +
+                 file_and_admin.substr(0, space) + ".yaml");
     ASSERT_EQ(r.exit_code, 0) << f << ": " << r.err;
   }
   // Skattestyrelsen's booth staff open a tax case; the centre of the same premises does not see it.
@@ -624,11 +640,11 @@ const char* kEmneplan = R"(<?xml version="1.0" encoding="UTF-8"?>
 TEST_F(CliTest, KleImportGivesCasesTheirSubjectTitleAndWarnsAboutNumbersThePlanLacks) {
   init();
   const auto broken = write("broken.xml", "<KLE-Emneplan>\n  <Hovedgruppe>\n</KLE-Emneplan>\n");
-  auto refused = run("kle import " + broken);
+  auto refused = run("--actor anna kle import " + broken);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find(broken + ":3:"), std::string::npos) << "line of the problem: " << refused.err;
 
-  auto imported = run("kle import " + write("emneplan.xml", kEmneplan));
+  auto imported = run("--actor anna kle import " + write("emneplan.xml", kEmneplan));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   EXPECT_NE(imported.out.find("imported 1 KLE subjects (emneplan published 2026-10-01)"), std::string::npos);
   EXPECT_NE(imported.err.find("workflow passport uses KLE 23.09.02, which the imported emneplan does not have"),
@@ -645,7 +661,7 @@ TEST_F(CliTest, KleImportGivesCasesTheirSubjectTitleAndWarnsAboutNumbersThePlanL
   EXPECT_NE(c.out.find("23.05.10 Flytning (delete after 5 år)"), std::string::npos) << c.out;
 
   // A plugin whose KLE number the plan lacks installs with a warning.
-  auto installed = run("--json plugins install " + std::string(SAGSFLOW_TEST_PLUGIN_DIR) + "/good_permit.so");
+  auto installed = run("--actor anna --json plugins install " + std::string(SAGSFLOW_TEST_PLUGIN_DIR) + "/good_permit.so");
   ASSERT_EQ(installed.exit_code, 0) << installed.err;
   EXPECT_EQ(json::parse(installed.out)["kle_warnings"].size(), 1u) << installed.out;
 }
@@ -731,8 +747,11 @@ TEST_F(CliTest, TokenIssueRefusesAKeyOthersMayReadAWeakKeyAndALifetimeAboveTheMa
 
 TEST_F(CliTest, ATokenForAMunicipalityIsOnlyIssuedToItsOwnStaff) {
   const std::string dir = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/";
-  for (const char* f : {"eksempel-kommune", "supermarked"}) {
-    ASSERT_EQ(run(std::string("init --municipality-file ") + dir + f + ".yaml").exit_code, 0) << f;
+  for (const char* f : {"eksempel-kommune --actor anna", "supermarked --actor ib"}) {
+    const std::string file_and_admin = f;
+    const auto space = file_and_admin.find(' ');
+    ASSERT_EQ(run(file_and_admin.substr(space + 1) + " init --municipality-file " + dir +
+                  file_and_admin.substr(0, space) + ".yaml").exit_code, 0) << f;
   }
   const auto key = write("signing.key", random_key_text());
   ::chmod(key.c_str(), 0600);
@@ -939,3 +958,154 @@ TEST_F(CliTest, AHearingAndAReceiptDateFromTheCommandLine) {
 
 }  // namespace
 }  // namespace sagsflow::testing
+
+// Issue 17: the CLI obeys the same rules as the web.
+namespace {
+
+// Every admin command (the operations of the server's /api/v1/admin routes,
+// and what changes the installation's plugins, workflows and configuration)
+// refuses a person without the role admin, naming them, the role and who to act as.
+TEST_F(CliTest, EveryAdminCommandRefusesAPersonWithoutTheAdminRoleNamingThemTheRoleAndHowToActAsAnAdmin) {
+  init(false);
+  const std::string source = SAGSFLOW_SOURCE_DIR;
+  const std::string plugin = std::string(SAGSFLOW_TEST_PLUGIN_DIR) + "/good_permit.so";
+  ASSERT_EQ(run("--actor anna plugins install " + plugin).exit_code, 0);
+  const std::vector<std::string> admin_commands{
+      "init --municipality-file " + source + "/examples/municipalities/eksempel-kommune.yaml",
+      "workflow deploy " + source + "/workflows/passport.yaml",
+      "workflow list",
+      "plugins list",
+      "plugins install " + plugin,
+      "plugins disable good_permit",
+      "plugins enable good_permit",
+      "plugins remove good_permit",
+      "kle import " + write("emneplan.xml", "<KLE-Emneplan/>\n"),
+      "simulate " + source + "/examples/profiles/koebenhavn-2012.yaml --scale 0.001 --days 1",
+      "audit",
+      "letters list",
+  };
+  for (const auto& command : admin_commands) {
+    for (const std::string who : {"frida", "tove"}) {  // the front desk; a team leader
+      auto r = run("--actor " + who + " " + command);
+      EXPECT_EQ(r.exit_code, 4) << who << " " << command << ": " << r.out << r.err;
+      EXPECT_NE(r.err.find("error: " + who + " may not "), std::string::npos) << command << ": " << r.err;
+      EXPECT_NE(r.err.find("needs the role 'admin' on the staff list of Eksempel Kommune"), std::string::npos)
+          << command << ": " << r.err;
+      EXPECT_NE(r.err.find("--actor anna"), std::string::npos) << command << ": " << r.err;
+    }
+  }
+  // Someone on no staff list is named too, with the same way out.
+  auto stranger = run("--actor mallory workflow list");
+  EXPECT_EQ(stranger.exit_code, 4);
+  EXPECT_NE(stranger.err.find("mallory may not list the deployed workflows"), std::string::npos) << stranger.err;
+  EXPECT_NE(stranger.err.find("--actor anna"), std::string::npos) << stranger.err;
+  // The admin may (the plugin is still installed: every refusal above changed nothing).
+  EXPECT_EQ(run("--actor anna workflow list").exit_code, 0);
+  auto listed = run("--actor anna --json plugins list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(json::parse(listed.out)[0]["enabled"], true);
+  // An admin acting in another role is not acting as an admin.
+  EXPECT_EQ(run("--actor anna --role frontdesk plugins list").exit_code, 4);
+}
+
+TEST_F(CliTest, TheFirstInitNeedsAnAdminOfTheFileAndALaterOneAnAdminOfTheStoredMunicipality) {
+  const std::string file = std::string(SAGSFLOW_SOURCE_DIR) + "/examples/municipalities/eksempel-kommune.yaml";
+  auto refused = run("--actor frida init --municipality-file " + file);
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find("frida may not load the municipality file of Eksempel Kommune"), std::string::npos)
+      << refused.err;
+  auto version = run("--json db version");
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_EQ(json::parse(version.out)["database"], 0) << "nothing was set up";
+  // A file that makes frida an admin does not let her take over the stored municipality.
+  init(false);
+  std::string text = sagsflow::read_text_file(file).value();
+  for (size_t at = text.find("../../workflows/"); at != std::string::npos; at = text.find("../../workflows/")) {
+    text.replace(at, 16, std::string(SAGSFLOW_SOURCE_DIR) + "/workflows/");
+  }
+  const std::string frida = "roles: [frontdesk], layer: customer_line}";
+  ASSERT_NE(text.find(frida), std::string::npos);
+  text.replace(text.find(frida), frida.size(), "roles: [frontdesk, admin], layer: customer_line}");
+  auto takeover = run("--actor frida init --municipality-file " + write("frida-admin.yaml", text));
+  EXPECT_EQ(takeover.exit_code, 4) << takeover.err;
+  EXPECT_NE(takeover.err.find("act as one of its admins (anna)"), std::string::npos) << takeover.err;
+  EXPECT_EQ(run("--actor anna init --municipality-file " + write("frida-admin.yaml", text)).exit_code, 0);
+}
+
+// `sagsflow case show --json 1` is `sagsflow --json case show 1`: every global
+// option is taken before and after the command.
+TEST_F(CliTest, GlobalOptionsAreTakenAfterTheCommandAsBeforeIt) {
+  init();
+  ASSERT_EQ(run("case open -w passport").exit_code, 0);
+  auto after = run("case show --json 1");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(json::parse(after.out)["id"], 1);
+  auto at_end = run("case show 1 --json");
+  ASSERT_EQ(at_end.exit_code, 0) << at_end.err;
+  EXPECT_EQ(json::parse(at_end.out), json::parse(run("--json case show 1").out));
+  // --db, --actor, --role, --municipality after a nested command.
+  const std::string db = db_;
+  db_ = "sqlite:" + (dir_ / "elsewhere.db").string();  // run() puts this --db first: the later one wins
+  auto listed = run("plugins list --db '" + db + "' --json --actor anna --role admin --municipality 0999");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_FALSE(json::parse(listed.out).empty());
+  db_ = db;
+  EXPECT_EQ(run("case show 1 --actor mallory").exit_code, 4) << "the --actor after the command is the one who acts";
+  // A command's own option of the same name stays the command's.
+  auto worklist = run("case worklist --unit bsc --json --actor bo");
+  ASSERT_EQ(worklist.exit_code, 0) << worklist.err;
+  EXPECT_EQ(json::parse(worklist.out)["cases"][0]["id"], 1);
+  // Every command takes every global option after it (none is "not expected").
+  std::set<std::string> leaves;
+  std::deque<std::string> todo{""};
+  while (!todo.empty()) {
+    const std::string cmd = todo.front();
+    todo.pop_front();
+    const auto subs = commands_in_help(run(cmd + " --help").out);
+    if (subs.empty()) leaves.insert(cmd);
+    for (const auto& sub : subs) todo.push_back(cmd.empty() ? sub : cmd + " " + sub);
+  }
+  ASSERT_GT(leaves.size(), 40u);
+  const std::string globals = " --json --db 'sqlite:" + (dir_ / "none" / "x.db").string() +
+                              "' --municipality 0999 --actor frida --unit bsc --authority 0999 --role frontdesk "
+                              "--plugin-dir " + (dir_ / "none").string();
+  for (const auto& cmd : leaves) {
+    if (cmd.rfind("bench", 0) == 0 || cmd == "serve") continue;  // they would run for a while
+    auto r = run(cmd + globals);
+    EXPECT_EQ(r.err.find("not expected"), std::string::npos) << cmd << ": " << r.err;
+    EXPECT_EQ(r.err.find("is not a command"), std::string::npos) << cmd << ": " << r.err;
+  }
+}
+
+// Every exit code the CLI uses (the ExitCode enum) is in `sagsflow --help` and
+// in docs/operations.md#exit-codes; a usage error CLI11 numbers itself (105 for
+// a file that does not exist) is exit code 2.
+TEST_F(CliTest, EveryExitCodeIsDocumentedAndAMissingFileIsAUsageError) {
+  const std::string header = sagsflow::read_text_file(std::string(SAGSFLOW_SOURCE_DIR) + "/app/src/cli_context.hpp").value();
+  const std::string docs = sagsflow::read_text_file(std::string(SAGSFLOW_SOURCE_DIR) + "/docs/operations.md").value();
+  const auto table = docs.find("## Exit codes");
+  ASSERT_NE(table, std::string::npos) << "docs/operations.md has an exit-code section";
+  const std::string help = run("--help").out;
+  std::set<int> codes;
+  for (size_t at = header.find("kExit"); at != std::string::npos; at = header.find("kExit", at + 1)) {
+    const auto eq = header.find(" = ", at);
+    const auto end = header.find_first_of(",\n", at);
+    if (eq == std::string::npos || eq > end) continue;
+    codes.insert(std::stoi(header.substr(eq + 3, end - eq - 3)));
+  }
+  ASSERT_EQ(codes, (std::set<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+  for (int code : codes) {
+    EXPECT_NE(help.find(std::to_string(code) + " "), std::string::npos) << code << " in --help: " << help;
+    EXPECT_NE(docs.find("| " + std::to_string(code) + " |", table), std::string::npos) << code << " in the docs";
+  }
+  init(false);
+  for (const std::string command : {"--actor anna kle import no-such-file.xml", "--actor anna workflow deploy no-such.yaml",
+                                    "--actor anna init --municipality-file no-such.yaml", "kle import"}) {
+    auto r = run(command);
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+  }
+  auto refused = run("kle import " + write("emneplan.xml", "<KLE-Emneplan/>\n"));
+  EXPECT_EQ(refused.exit_code, 4) << "frida is no admin: " << refused.err;
+}
+
+}  // namespace

@@ -32,8 +32,8 @@ LEAK_PATTERNS=(
   '(01\D{0,3}04\D{0,3}90|070761)(\s|-|/|\.|\+|%(25){0,3}[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\xc2\xa0|\xe2\x80[\x90-\x94]|\xe2\x88\x92){0,9}(9989|4285)(?!\d)'
 )
 
-"$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >"$OUT/cli-init.txt" 2>&1
-for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >>"$OUT/cli-init.txt" 2>&1; done
+"$SF" --actor anna init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >"$OUT/cli-init.txt" 2>&1
+for p in "$BUILD"/plugins/*.so; do "$SF" --actor anna plugins install "$p" >>"$OUT/cli-init.txt" 2>&1; done
 head -c 48 /dev/urandom | base64 -w0 >"$WORK/signing.key"
 chmod 600 "$WORK/signing.key"
 . "$ROOT/tests/lib/sagsflow_server.sh"

@@ -24,8 +24,8 @@ cleanup() {
 trap cleanup EXIT
 export SAGSFLOW_DB="sqlite:$WORK/sagsflow.db"
 export SAGSFLOW_PLUGIN_DIR="$WORK/plugins"
-"$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >"$WORK/cli.txt" 2>&1
-for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >>"$WORK/cli.txt" 2>&1; done
+"$SF" --actor anna init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >"$WORK/cli.txt" 2>&1
+for p in "$BUILD"/plugins/*.so; do "$SF" --actor anna plugins install "$p" >>"$WORK/cli.txt" 2>&1; done
 head -c 48 /dev/urandom | base64 -w0 >"$WORK/signing.key"
 chmod 600 "$WORK/signing.key"
 export SAGSFLOW_SIGNING_KEY_FILE="$WORK/signing.key"

@@ -40,8 +40,8 @@ chmod 700 "$APP"
 OWNER="host=127.0.0.1 port=$PG_PORT dbname=sagsflow user=postgres"
 export SAGSFLOW_PLUGIN_DIR="$APP/plugins"
 SAGSFLOW_DB="$OWNER" "$SF" db migrate >"$APP/cli.txt" 2>&1
-SAGSFLOW_DB="$OWNER" "$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >>"$APP/cli.txt" 2>&1
-for p in "$BUILD"/plugins/*.so; do SAGSFLOW_DB="$OWNER" "$SF" plugins install "$p" >>"$APP/cli.txt" 2>&1; done
+SAGSFLOW_DB="$OWNER" "$SF" --actor anna init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >>"$APP/cli.txt" 2>&1
+for p in "$BUILD"/plugins/*.so; do SAGSFLOW_DB="$OWNER" "$SF" --actor anna plugins install "$p" >>"$APP/cli.txt" 2>&1; done
 psql_as postgres sagsflow "CREATE ROLE sagsflow_app LOGIN;
   REVOKE CREATE ON SCHEMA public FROM PUBLIC;
   GRANT USAGE ON SCHEMA public TO sagsflow_app;

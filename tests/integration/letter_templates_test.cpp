@@ -187,7 +187,7 @@ letters:
     cvr: "64942212"
     logo: logo.png
 )");
-  auto init = run("init --municipality-file " + file);
+  auto init = run("--actor anna init --municipality-file " + file);
   ASSERT_EQ(init.exit_code, 0) << init.err;
   const std::string own = write("afslag.yaml", kOwnRefusal);
 

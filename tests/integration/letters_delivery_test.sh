@@ -69,8 +69,8 @@ letters["print"] = {"plugin": "print", "settings": {"folder": folder}}
 doc["service_areas"]["passports"]["appeals_body"] = "Klageinstansen for pas"
 yaml.safe_dump(doc, open(path, "w", encoding="utf-8"), allow_unicode=True, sort_keys=False)
 PY
-"$SF" init --municipality-file "$WORK/municipalities/eksempel-kommune.yaml" >"$APP/cli.txt" 2>&1 || { cat "$APP/cli.txt" >&2; exit 1; }
-for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >>"$APP/cli.txt" 2>&1 || { cat "$APP/cli.txt" >&2; exit 1; }; done
+"$SF" --actor anna init --municipality-file "$WORK/municipalities/eksempel-kommune.yaml" >"$APP/cli.txt" 2>&1 || { cat "$APP/cli.txt" >&2; exit 1; }
+for p in "$BUILD"/plugins/*.so; do "$SF" --actor anna plugins install "$p" >>"$APP/cli.txt" 2>&1 || { cat "$APP/cli.txt" >&2; exit 1; }; done
 head -c 48 /dev/urandom | base64 -w0 >"$APP/signing.key"
 chmod 600 "$APP/signing.key"
 export SAGSFLOW_SIGNING_KEY_FILE="$APP/signing.key"

@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 chmod 700 "$WORK"
 export SAGSFLOW_DB="sqlite:$WORK/sagsflow.db"
-"$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >"$WORK/init.txt" 2>&1 || {
+"$SF" --actor anna init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >"$WORK/init.txt" 2>&1 || {
   cat "$WORK/init.txt" >&2; exit 1; }
 start_signed_in_server "$SF" "$WORK" "limits.requests_per_minute = 100000
 session.idle_seconds = 20"

@@ -32,8 +32,8 @@ chmod 700 "$APP"
 export SAGSFLOW_DB="host=127.0.0.1 port=$PG_PORT dbname=sagsflow user=postgres"
 export SAGSFLOW_PLUGIN_DIR="$APP/plugins"
 "$SF" db migrate >"$APP/cli.txt" 2>&1
-"$SF" init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >>"$APP/cli.txt" 2>&1
-for p in "$BUILD"/plugins/*.so; do "$SF" plugins install "$p" >>"$APP/cli.txt" 2>&1; done
+"$SF" --actor anna init --municipality-file "$ROOT/examples/municipalities/eksempel-kommune.yaml" >>"$APP/cli.txt" 2>&1
+for p in "$BUILD"/plugins/*.so; do "$SF" --actor anna plugins install "$p" >>"$APP/cli.txt" 2>&1; done
 head -c 48 /dev/urandom | base64 -w0 >"$APP/signing.key"
 chmod 600 "$APP/signing.key"
 export SAGSFLOW_SIGNING_KEY_FILE="$APP/signing.key"

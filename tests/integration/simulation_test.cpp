@@ -32,10 +32,10 @@ class SimulationTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = "sqlite:" + (dir_ / "sim.db").string();
-    ASSERT_EQ(run("init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
+    ASSERT_EQ(run("--actor anna init --municipality-file " + std::string(SAGSFLOW_SOURCE_DIR) +
                   "/examples/municipalities/eksempel-kommune.yaml").exit_code, 0);
     for (const auto& e : fs::directory_iterator(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
-      if (e.path().extension() == ".so") ASSERT_EQ(run("plugins install " + e.path().string()).exit_code, 0);
+      if (e.path().extension() == ".so") ASSERT_EQ(run("--actor anna plugins install " + e.path().string()).exit_code, 0);
     }
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -58,7 +58,7 @@ class SimulationTest : public ::testing::Test {
 };
 
 TEST_F(SimulationTest, AMonthOfTheCopenhagenProfileRunsThroughTheEngineAndShowsInTheReports) {
-  auto sim = run("--json simulate " + profile_ + " --scale 0.005 --days 31");
+  auto sim = run("--actor anna --json simulate " + profile_ + " --scale 0.005 --days 31");
   ASSERT_EQ(sim.exit_code, 0) << sim.err;
   const auto s = json::parse(sim.out);
   // January's share of 2.15 million a year at 0.5 %: about 850 inquiries.
@@ -195,7 +195,7 @@ TEST_F(SimulationTest, TheMunicipalitysHoursAndAppointmentsRunTheQueuesAndAWhatI
   EXPECT_NE(printed.out.find("the hours and appointments of " + what_if_file), std::string::npos) << printed.out;
 
   // A full year through the engine takes the installation's own file; the what-if file works there too.
-  auto full = run("--json simulate " + profile + " --scale 0.02 --days 10 --what-if-municipality " + what_if_file);
+  auto full = run("--actor anna --json simulate " + profile + " --scale 0.02 --days 10 --what-if-municipality " + what_if_file);
   ASSERT_EQ(full.exit_code, 0) << full.err;
   EXPECT_GT(json::parse(full.out)["queue_change"]["phone"]["displaced"].get<long long>(), 0);
 
@@ -213,7 +213,7 @@ TEST_F(SimulationTest, TheMunicipalitysHoursAndAppointmentsRunTheQueuesAndAWhatI
 }
 
 TEST_F(SimulationTest, AWhatIfComparesBothYearsWithoutTouchingTheInstallation) {
-  auto what_if = run("--json simulate " + profile_ + " --scale 0.005 --days 20 --phone-hours 0.5");
+  auto what_if = run("--actor anna --json simulate " + profile_ + " --scale 0.005 --days 20 --phone-hours 0.5");
   ASSERT_EQ(what_if.exit_code, 0) << what_if.err;
   const auto j = json::parse(what_if.out);
   EXPECT_GT(j["what_if"]["digital_share"].get<double>(), j["as_is"]["digital_share"].get<double>());

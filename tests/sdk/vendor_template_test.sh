@@ -71,8 +71,8 @@ export SAGSFLOW_DB="sqlite:$WORK/installation/sagsflow.db"
 export SAGSFLOW_ACTOR=bo  # a caseworker at the example municipality's citizen-service centre
 mkdir -p "$WORK/installation"
 sf() { "$SAGSFLOW" "$@"; }
-quietly sf init --municipality-file "$SOURCE_DIR/examples/municipalities/eksempel-kommune.yaml"
-sf plugins install "$WORK/vendor/template_permit.so"
+quietly sf --actor anna init --municipality-file "$SOURCE_DIR/examples/municipalities/eksempel-kommune.yaml"
+sf --actor anna plugins install "$WORK/vendor/template_permit.so"
 sf --json --role caseworker case open -w template_permit -f applicant=Jens -f kind=new >"$WORK/open.json"
 quietly sf --role caseworker case act 1 register
 quietly sf --role caseworker case act 1 complete -f income:=120000 --attach documentation

@@ -64,7 +64,7 @@ TEST_F(ApiConfigReloadTest, AStaffListChangedByInitBitesOnTheRunningServerWithou
   }
   const std::string path = dir() + "/reload-kommune.yaml";
   std::ofstream(path) << file;
-  const std::string init = std::string(SAGSFLOW_BIN) + " --db " + url + " init --municipality-file " + path +
+  const std::string init = std::string(SAGSFLOW_BIN) + " --db " + url + " --actor anna init --municipality-file " + path +
                            " >/dev/null 2>&1";
   ASSERT_EQ(std::system(init.c_str()), 0);
   const auto changed_at = std::chrono::steady_clock::now();

@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "sagsflow/db/sql_store.hpp"
 #include "sagsflow/server/token_records.hpp"
@@ -72,11 +74,17 @@ void ApiTest::SetUpTestSuite() {
   fs::create_directories(shared->dir);
   shared->db_url = "sqlite:" + shared->dir + "/sagsflow.db";
   const std::string sf = std::string(SAGSFLOW_BIN) + " --db " + shared->db_url;
-  for (const char* file : {"eksempel-kommune", "supermarked", "fuldt-torv"}) {
-    run(sf + " init --municipality-file " + SAGSFLOW_SOURCE_DIR + "/examples/municipalities/" + file + ".yaml");
+  // Each municipality's file loaded by its admin (init needs the role admin).
+  for (const auto& [file, admin] : std::vector<std::pair<std::string, std::string>>{
+           {"eksempel-kommune", "anna"}, {"supermarked", "ib"}, {"fuldt-torv", "mads"}}) {
+    run(sf + " --actor " + admin + " init --municipality-file " + SAGSFLOW_SOURCE_DIR + "/examples/municipalities/" +
+        file + ".yaml");
   }
+  // The plugins are the installation's: installed by an admin of one of its municipalities.
   for (const auto& entry : fs::directory_iterator(SAGSFLOW_FIRST_PARTY_PLUGIN_DIR)) {
-    if (entry.path().extension() == ".so") run(sf + " plugins install " + entry.path().string());
+    if (entry.path().extension() == ".so") {
+      run(sf + " --municipality 0999 --actor anna plugins install " + entry.path().string());
+    }
   }
   shared->key = random_signing_key();
   server::ServerConfig config;
@@ -100,7 +108,7 @@ void ApiTest::TearDownTestSuite() {
 
 std::string ApiTest::plain_installation(const std::string& name) {
   const std::string url = "sqlite:" + shared->dir + "/" + name + ".db";
-  run(std::string(SAGSFLOW_BIN) + " --db " + url + " init --municipality-file " + SAGSFLOW_SOURCE_DIR +
+  run(std::string(SAGSFLOW_BIN) + " --db " + url + " --actor anna init --municipality-file " + SAGSFLOW_SOURCE_DIR +
       "/examples/municipalities/eksempel-kommune.yaml");
   return url;
 }
