@@ -60,7 +60,7 @@ config="$(sed -n 's/.*--config \([^ ]*\).*/\1/p' "$UNIT")"
 sed -e "s|/var/lib/sagsflow|$WORK/var|g" "$WORK/root$config" >"$WORK/server.properties"
 mkdir -p "$WORK/var/plugins" && chmod 700 "$WORK/var"
 head -c 48 /dev/urandom | base64 -w0 >"$WORK/var/signing.key" && chmod 600 "$WORK/var/signing.key"
-SAGSFLOW_DB="sqlite:$WORK/var/sagsflow.db" "$WORK/root/usr/bin/sagsflow" init \
+SAGSFLOW_DB="sqlite:$WORK/var/sagsflow.db" "$WORK/root/usr/bin/sagsflow" --actor anna init \
   --municipality-file "$WORK/root/usr/share/sagsflow/examples/municipalities/eksempel-kommune.yaml" >"$WORK/init.txt" 2>&1 ||
   { cat "$WORK/init.txt" >&2; fail "init with the packaged example municipality failed"; }
 "$WORK/root/usr/bin/sagsflow" --db "sqlite:$WORK/var/sagsflow.db" serve --config "$WORK/server.properties" --port 0 \
