@@ -172,4 +172,86 @@ Result<ChannelReport> channel_report(Installation& inst, const Actor& actor, con
   return report;
 }
 
+Result<TeamOverview> team_overview(Installation& inst, const Actor& actor, const std::string& municipality, int days) {
+  const auto* m = inst.organisation->find(municipality);
+  if (m == nullptr) return NotFound(fmt::format("no municipality {} is configured", municipality));
+  auto who = inst.organisation->identify(actor, municipality);
+  if (!who.ok()) return who.status();
+  const bool admin = inst.organisation->may_administer(actor, municipality).ok();
+  if (who->municipality != m || (!actor.has_role(kTeamLeaderRole) && !admin)) {
+    return Forbidden(fmt::format("{} is neither a team leader (role '{}') nor an admin of {}: the workload overview is "
+                                 "theirs", actor.id, kTeamLeaderRole, m->name));
+  }
+  if (days < 1 || days > 90) return InvalidArgument(fmt::format("days {} is not 1-90", days));
+  TeamOverview out;
+  out.municipality = municipality;
+  out.days = days;
+  const Date today = inst.engine->today();
+  out.today = format_date(today);
+  auto rows = inst.store->count_workload(municipality, today, today + std::chrono::days{days});
+  if (!rows.ok()) return rows.status();
+  const auto unit_name = [&](const std::string& kind, const std::string& id) {
+    if (kind == "unit") {
+      for (const auto& u : m->units) {
+        if (u.id == id) return u.name;
+      }
+    }
+    if (kind == "authority") return inst.organisation->authority_name(id);
+    return id;
+  };
+  const auto unit_at = [&](const std::string& kind, const std::string& id) -> UnitWorkload& {
+    for (auto& u : out.units) {
+      if (u.kind == kind && u.id == id) return u;
+    }
+    out.units.push_back({id, unit_name(kind, id), kind, {}, {}, "", {}});
+    return out.units.back();
+  };
+  // Every unit of the municipality, in file order, even with nothing open.
+  for (const auto& u : m->units) unit_at("unit", u.id);
+  std::map<std::string, PersonWorkload> people;
+  for (const auto& p : m->staff) {
+    const bool works_cases = std::any_of(p.roles.begin(), p.roles.end(), [](const std::string& r) {
+      return r == "caseworker" || r == kTeamLeaderRole;
+    });
+    if (works_cases) people[p.id] = {p.id, p.name, p.unit, {}};
+  }
+  const auto add = [](WorkloadFigures& f, const db::SqlStore::WorkloadRow& r) {
+    f.open += r.open;
+    f.passed += r.passed;
+    f.due_soon += r.due_soon;
+  };
+  for (const auto& r : *rows) {
+    UnitWorkload& u = unit_at(r.queue_kind, r.queue_id);
+    add(r.assignee.empty() ? u.waiting : u.claimed, r);
+    if (u.oldest_opened_at.empty() || r.oldest_opened_at < u.oldest_opened_at) u.oldest_opened_at = r.oldest_opened_at;
+    add(out.total, r);
+    if (!r.assignee.empty()) {
+      auto [it, fresh] = people.try_emplace(r.assignee);
+      if (fresh) {
+        it->second.id = r.assignee;
+        it->second.name = r.assignee;
+        for (const auto& p : m->staff) {
+          if (p.id == r.assignee) {
+            it->second.name = p.name;
+            it->second.unit = p.unit;
+          }
+        }
+      }
+      add(it->second.claimed, r);
+    }
+  }
+  auto groups = inst.store->count_open_cases_by_day(municipality);
+  if (!groups.ok()) return groups.status();
+  for (const auto& g : *groups) {
+    auto opened = parse_date(g.opened_day);
+    if (!opened.ok()) continue;
+    const long long age = (today - *opened).count();
+    std::size_t bucket = 0;
+    while (bucket + 1 < kAgeBucketStarts.size() && age >= kAgeBucketStarts[bucket + 1]) ++bucket;
+    unit_at(g.queue_kind, g.queue_id).by_age[bucket] += g.count;
+  }
+  for (auto& [id, p] : people) out.people.push_back(std::move(p));
+  return out;
+}
+
 }  // namespace sagsflow::app

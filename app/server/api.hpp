@@ -93,6 +93,9 @@ struct Call {
   const std::string& municipality() const { return principal->municipality; }
 
   Result<long long> id_param(const std::string& name);
+  // The case in the path parameter `name`: its id, or its case number
+  // (23.05.10-G01-2-26) in the caller's municipality.
+  Result<long long> case_param(const std::string& name = "id");
   // A string member of the body; refuses a missing required one or a non-string.
   Result<std::string> text(const std::string& name, bool required = true);
   // A string member with no length cap (a file's text; the route's body limit applies).
@@ -237,6 +240,7 @@ void add_session_routes(std::vector<Route>& routes);
 void add_self_service_routes(std::vector<Route>& routes);
 void add_appointment_routes(std::vector<Route>& routes);
 void add_queue_routes(std::vector<Route>& routes);
+void add_notification_routes(std::vector<Route>& routes);
 std::vector<Route> all_routes();
 
 // Shared JSON forms.

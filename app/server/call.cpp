@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "api.hpp"
+#include "sagsflow/domain/case_number.hpp"
 #include "web_assets.hpp"
 
 namespace sagsflow::server {
@@ -55,6 +56,15 @@ Result<long long> Call::id_param(const std::string& name) {
   field = name;
   // Not echoed: a mistyped id may be a CPR number.
   return InvalidArgument(fmt::format("{}: the {} in the path is not a positive whole number", name, name));
+}
+
+Result<long long> Call::case_param(const std::string& name) {
+  if (auto number = CaseNumber::parse(params.at(name)); number.ok()) {
+    auto id = installation().engine->case_id_by_number(municipality(), number->to_string());
+    if (!id.ok()) field = name;
+    return id;
+  }
+  return id_param(name);
 }
 
 Result<std::optional<long long>> Call::whole_number(const std::string& name, long long min, long long max) {
@@ -165,6 +175,7 @@ std::vector<Route> all_routes() {
   add_self_service_routes(routes);
   add_appointment_routes(routes);
   add_queue_routes(routes);
+  add_notification_routes(routes);
   for (Route& r : routes) {
     // The plugin list asks the plugin host, which only writers have.
     if (r.pattern == "/api/v1/admin/plugins") r.needs_plugins = true;

@@ -67,6 +67,19 @@ Status ServerConfig::check() const {
   if (idempotency_key_hours < 1 || idempotency_key_hours > 24 * 30) {
     return InvalidArgument(fmt::format("idempotency.keep_hours {} is not 1-720", idempotency_key_hours));
   }
+  if (!mail_smtp_host.empty() && (mail_from.find('@') == std::string::npos || mail_from.find_first_of(" <>\r\n") != std::string::npos)) {
+    return InvalidArgument(fmt::format("mail.from '{}' must be the sender's address (e.g. sagsflow@kommune.dk) when "
+                                       "mail.smtp_host is set", mail_from));
+  }
+  if (mail_smtp_port < 1 || mail_smtp_port > 65535) {
+    return InvalidArgument(fmt::format("mail.smtp_port {} is not 1-65535", mail_smtp_port));
+  }
+  if (mail_retry_first_seconds < 1 || mail_retry_max_seconds < mail_retry_first_seconds || mail_retry_max_seconds > 86400) {
+    return InvalidArgument("mail.retry_first_seconds must be at least 1 and at most mail.retry_max_seconds (at most 86400)");
+  }
+  if (mail_max_attempts < 1 || mail_max_attempts > 100) {
+    return InvalidArgument(fmt::format("mail.max_attempts {} is not 1-100", mail_max_attempts));
+  }
   if (letter_poll_milliseconds < 50 || letter_poll_milliseconds > 600000) {
     return InvalidArgument(fmt::format("letters.poll_milliseconds {} is not 50-600000", letter_poll_milliseconds));
   }
@@ -161,7 +174,9 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
       "oidc.citizen.name_claim", "oidc.citizen.acr",
       "oidc.staff.issuer", "oidc.staff.client_id", "oidc.staff.client_secret_file", "oidc.staff.id_claim",
       "oidc.staff.groups_claim", "oidc.staff.group_roles", "oidc.staff.acr",
-      "session.idle_minutes", "session.idle_seconds", "session.absolute_hours"};
+      "session.idle_minutes", "session.idle_seconds", "session.absolute_hours",
+      "mail.smtp_host", "mail.smtp_port", "mail.from", "mail.public_url", "mail.retry_first_seconds",
+      "mail.retry_max_seconds", "mail.max_attempts"};
   std::string key;
   try {
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
@@ -256,6 +271,13 @@ Result<ServerConfig> load_server_config(const std::string& path, ServerConfig c)
     }
     num("session.idle_seconds", c.session_idle_seconds);
     num("session.absolute_hours", c.session_absolute_hours);
+    str("mail.smtp_host", c.mail_smtp_host);
+    num("mail.smtp_port", c.mail_smtp_port);
+    str("mail.from", c.mail_from);
+    str("mail.public_url", c.mail_public_url);
+    num("mail.retry_first_seconds", c.mail_retry_first_seconds);
+    num("mail.retry_max_seconds", c.mail_retry_max_seconds);
+    num("mail.max_attempts", c.mail_max_attempts);
   } catch (const Poco::Exception& e) {
     return InvalidArgument(fmt::format("{}: {}{}", path, key.empty() ? "" : key + ": ", e.displayText()));
   }

@@ -22,6 +22,9 @@
 #include "sagsflow/app/simulation.hpp"
 #include "sagsflow/app/views.hpp"
 #include "sagsflow/config/municipality.hpp"
+#include "sagsflow/config/workflow_diff.hpp"
+#include "sagsflow/domain/log.hpp"
+#include "sagsflow/domain/text_file.hpp"
 
 namespace sagsflow::server {
 
@@ -87,6 +90,120 @@ Result<json> workflow(Call& c) {
   return json{{"id", record->id},         {"version", record->version},     {"sha256", record->sha256},
               {"file_name", record->file_name}, {"deployed_at", record->deployed_at}, {"source", record->source},
               {"stages", stages}};
+}
+
+// The source and file name of a workflow in the body ({source, file_name?}).
+struct WorkflowUpload {
+  std::string source;
+  std::string file_name;
+};
+Result<WorkflowUpload> workflow_upload(Call& c) {
+  auto source = c.text_unbounded("source");
+  if (!source.ok()) return source.status();
+  auto file_name = c.text("file_name", false);
+  if (!file_name.ok()) return file_name.status();
+  return WorkflowUpload{std::move(*source), file_name->empty() ? std::string("workflow.yaml") : *file_name};
+}
+
+json diff_json(const std::vector<DiffLine>& lines) {
+  json out = json::array();
+  for (const auto& l : lines) {
+    out.push_back({{"op", std::string(1, l.op)},
+                   {"old_line", l.old_line ? json(l.old_line) : json()},
+                   {"new_line", l.new_line ? json(l.new_line) : json()},
+                   {"text", l.text}});
+  }
+  return out;
+}
+
+// POST /api/v1/admin/workflows/preview {source, file_name?}: what deploying
+// the file would change, before it is deployed: the validator's errors with
+// their positions, or the diff against the running version, the stages and
+// actions that change, and the open cases on each version (they stay on it).
+Result<json> workflow_preview(Call& c) {
+  if (auto a = c.admin(); !a.ok()) return a.status();
+  auto upload = workflow_upload(c);
+  if (!upload.ok()) return upload.status();
+  auto parsed = parse_workflow(upload->source, upload->file_name);
+  if (!parsed.ok()) {
+    json errors = json::array();
+    for (const auto& d : parsed.errors) {
+      errors.push_back({{"line", d.pos.line}, {"column", d.pos.column}, {"message", d.message}, {"text", d.to_string()}});
+    }
+    return json{{"valid", false}, {"errors", errors}};
+  }
+  const WorkflowDefinition& def = *parsed.definition;
+  json out{{"valid", true}, {"id", def.id}, {"title", def.title}, {"service_area", def.service_area}};
+  auto running = c.installation().store->load_workflow(def.id, std::nullopt);
+  if (!running.ok() && running.status().code() != ErrorCode::kNotFound) return running.status();
+  if (!running.ok()) {
+    out["new_workflow"] = true;
+    out["running_version"] = nullptr;
+    out["next_version"] = 1;
+    out["unchanged"] = false;
+    out["diff"] = diff_json(line_diff("", upload->source));
+    out["changes"] = json::array();
+    out["open_cases"] = json::array();
+    return out;
+  }
+  const bool unchanged = running->sha256 == sha256_hex(upload->source);
+  out["new_workflow"] = false;
+  out["running_version"] = running->version;
+  out["next_version"] = unchanged ? running->version : running->version + 1;
+  out["unchanged"] = unchanged;
+  out["diff"] = diff_json(diff_hunks(line_diff(running->source, upload->source)));
+  json changes = json::array();
+  if (auto old = c.installation().engine->workflow(running->id, running->version); old.ok()) {
+    for (const auto& ch : compare_workflows(**old, def)) {
+      changes.push_back({{"stage", ch.stage}, {"change", ch.change}, {"details", ch.details}});
+    }
+  }
+  out["changes"] = changes;
+  // Open cases stay on the version they were opened on; new cases take the new one.
+  auto groups = c.installation().store->count_open_cases_by_day(c.municipality());
+  if (!groups.ok()) return groups.status();
+  std::map<int, long long> by_version;
+  for (const auto& g : *groups) {
+    if (g.workflow_id == def.id) by_version[g.workflow_version] += g.count;
+  }
+  json open = json::array();
+  for (const auto& [version, count] : by_version) open.push_back({{"version", version}, {"count", count}});
+  out["open_cases"] = open;
+  return out;
+}
+
+// POST /api/v1/admin/workflows {source, file_name?, replaces_version?}: deploys
+// the file as the workflow's next version (the same rules as `sagsflow
+// workflow deploy`). With replaces_version, refused (409) when another
+// version was deployed since the admin previewed.
+Result<json> deploy_workflow(Call& c) {
+  auto admin = c.admin();
+  if (!admin.ok()) return admin.status();
+  auto upload = workflow_upload(c);
+  if (!upload.ok()) return upload.status();
+  auto expected = c.whole_number("replaces_version", 0, std::numeric_limits<int>::max());
+  if (!expected.ok()) return expected.status();
+  auto parsed = parse_workflow(upload->source, upload->file_name);
+  if (parsed.ok() && *expected) {
+    auto running = c.installation().store->load_workflow(parsed.definition->id, std::nullopt);
+    const long long now = running.ok() ? running->version : 0;
+    if (!running.ok() && running.status().code() != ErrorCode::kNotFound) return running.status();
+    if (now != **expected) {
+      c.field = "replaces_version";
+      return Conflict(fmt::format("workflow {} is at version {} now, not {}: someone deployed meanwhile; preview "
+                                  "the file again", parsed.definition->id, now, **expected));
+    }
+  }
+  auto out = c.installation().engine->deploy_workflow(upload->source, upload->file_name);
+  if (!out.ok()) {
+    c.field = "source";
+    return out.status();
+  }
+  logger()->info("{} deployed workflow {} version {} ({})", admin->id, out->record.id, out->record.version,
+           out->created ? "new" : "unchanged");
+  if (out->created) c.status = 201;
+  return json{{"id", out->record.id}, {"version", out->record.version}, {"created", out->created},
+              {"deployed_at", out->record.deployed_at}};
 }
 
 Result<json> municipality(Call& c) {
@@ -283,6 +400,8 @@ void add_admin_routes(std::vector<Route>& r) {
   r.push_back({"GET", "/api/v1/admin/jobs/{id}", Access::kStaff, job});
   r.push_back({"GET", "/api/v1/admin/plugins", Access::kStaff, plugins});
   r.push_back({"GET", "/api/v1/admin/workflows", Access::kStaff, workflows});
+  r.push_back({"POST", "/api/v1/admin/workflows", Access::kStaff, deploy_workflow, 1024 * 1024});
+  r.push_back({"POST", "/api/v1/admin/workflows/preview", Access::kStaff, workflow_preview, 1024 * 1024});
   r.push_back({"GET", "/api/v1/admin/workflows/{id}", Access::kStaff, workflow});
   r.push_back({"GET", "/api/v1/admin/municipality", Access::kStaff, municipality});
   r.push_back({"GET", "/api/v1/admin/audit", Access::kStaff, audit});

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "api.hpp"
+#include "sagsflow/domain/case_number.hpp"
 
 namespace sagsflow::server {
 
@@ -62,10 +63,11 @@ struct StaffAndCase {
   Actor actor;
   long long id = 0;
 };
+// The case in the path is its id or its case number (23.09.02-G01-2-26).
 Result<StaffAndCase> staff_and_case(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
-  auto id = c.id_param("id");
+  auto id = c.case_param("id");
   if (!id.ok()) return id.status();
   return StaffAndCase{std::move(*actor), *id};
 }
@@ -104,16 +106,76 @@ void add_page(json& out, bool cut, const std::optional<long long>& next_after, c
   }
 }
 
+// The filters a list or a worklist takes from the query: stage, area (a
+// service area), due_before (YYYY-MM-DD) and sort (oldest, newest).
+Result<CaseListFilters> list_filters(Call& c) {
+  CaseListFilters f;
+  if (auto stage = c.query_value("stage"); !stage.empty()) f.stage = stage;
+  if (auto area = c.query_value("area"); !area.empty()) f.service_area = area;
+  if (auto due = c.query_value("due_before"); !due.empty()) {
+    auto d = parse_date(due.substr(0, 40));
+    if (!d.ok()) return c.refuse_field("due_before", d.status().message());
+    f.due_before = *d;
+  }
+  const std::string sort = c.query_value("sort", "oldest");
+  if (sort != "oldest" && sort != "newest") return c.refuse_field("sort", "must be oldest or newest");
+  f.newest_first = sort == "newest";
+  return f;
+}
+
+json summaries(const std::vector<CaseState>& cases) {
+  json out = json::array();
+  for (const auto& s : cases) out.push_back(case_summary_json(s));
+  return out;
+}
+
+// GET /api/v1/search?q=...&purpose=...: the staff search box.
+Result<json> search(Call& c, const std::string& text) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto page = page_params(c, 50);
+  if (!page.ok()) return page.status();
+  auto filters = list_filters(c);
+  if (!filters.ok()) return filters.status();
+  CaseSearch s;
+  s.municipality = c.municipality();
+  s.text = text;
+  s.purpose = c.query_value("purpose");
+  s.limit = page->limit;
+  s.after = page->after;
+  s.count = page->count;
+  s.filters = *filters;
+  auto found = engine(c).search_cases(s, *actor, "api");
+  if (!found.ok()) {
+    // Which parameter is wrong: the purpose a CPR search needs, or the text.
+    c.field = found.status().message().find("purpose") != std::string::npos ? "purpose" : "q";
+    return found.status();
+  }
+  json answer{{"kind", search_kind_key(found->kind)}, {"cases", summaries(found->page.cases)}};
+  add_page(answer, found->page.cut, found->page.next_after, found->page.total, found->page.total_capped);
+  return answer;
+}
+
 Result<json> list_cases(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
   auto page = page_params(c, kDefaultCasePage);
   if (!page.ok()) return page.status();
+  // A citizen's cases by CPR number are a search: they need a purpose.
+  if (auto cpr = c.query_value("cpr"); !cpr.empty()) {
+    if (!Cpr::parse(cpr).ok()) return c.refuse_field("cpr", "is not a CPR number (ten digits, DDMMYY-SSSS)");
+    return search(c, cpr);
+  }
+  auto filters = list_filters(c);
+  if (!filters.ok()) return filters.status();
   CaseFilter f;
   f.after = page->after;
   f.limit = page->limit;
   f.municipality = c.municipality();
-  if (auto stage = c.query_value("stage"); !stage.empty()) f.stage = stage;
+  if (auto st = engine(c).apply_filters(*filters, f); !st.ok()) {
+    c.field = "area";
+    return st;
+  }
   const std::string status = c.query_value("status", "open");
   if (status == "open") {
     f.status = CaseStatus::kOpen;
@@ -125,9 +187,7 @@ Result<json> list_cases(Call& c) {
   }
   auto listed = engine(c).list_cases_page(f, *actor, {kReadCaseList, "api"}, page->count);
   if (!listed.ok()) return listed.status();
-  json out = json::array();
-  for (const auto& s : listed->cases) out.push_back(case_summary_json(s));
-  json answer{{"cases", out}};
+  json answer{{"cases", summaries(listed->cases)}};
   add_page(answer, listed->cut, listed->next_after, listed->total, listed->total_capped);
   return answer;
 }
@@ -299,6 +359,128 @@ Result<json> reassign(Call& c) {
   return change(c, actor, "reassign", [&] { return engine(c).reassign(id, actor, *target); });
 }
 
+// POST /api/v1/cases/claim {cases: [id or case number, ...]} and
+// POST /api/v1/cases/reassign {cases: [...], to}: each case on its own (one
+// unit of work each, as one claim or reassignment), answered case by case.
+Result<json> bulk(Call& c, bool reassigning) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  if (!c.body.contains("cases") || !c.body["cases"].is_array() || c.body["cases"].empty() ||
+      c.body["cases"].size() > 200) {
+    return c.refuse_field("cases", "must be a list of 1 to 200 case ids or case numbers");
+  }
+  std::optional<Actor> target;
+  if (reassigning) {
+    auto to = c.text("to");
+    if (!to.ok()) return to.status();
+    auto who = c.installation().organisation->actor_for({*to}, c.municipality());
+    if (!who.ok()) return c.refuse_field("to", who.status().message());
+    target = *who;
+  }
+  json results = json::array();
+  int done = 0;
+  for (std::size_t i = 0; i < c.body["cases"].size(); ++i) {
+    const json& item = c.body["cases"][i];
+    Result<long long> id = InvalidArgument("must be a case id or a case number");
+    if (item.is_number_integer() && item.get<long long>() > 0) {
+      id = item.get<long long>();
+    } else if (item.is_string()) {
+      if (auto number = CaseNumber::parse(item.get<std::string>()); number.ok()) {
+        id = engine(c).case_id_by_number(c.municipality(), number->to_string());
+      }
+    }
+    if (!id.ok()) {
+      results.push_back({{"index", i}, {"ok", false}, {"error", id.status().message()}});
+      continue;
+    }
+    auto changed = reassigning ? engine(c).reassign(*id, *actor, *target) : engine(c).claim(*id, *actor);
+    if (!changed.ok()) {
+      results.push_back({{"index", i}, {"id", *id}, {"ok", false}, {"code", error_code_name(changed.status().code())},
+                         {"error", mask_cpr_numbers(changed.status().message())}});
+      continue;
+    }
+    ++done;
+    results.push_back({{"index", i}, {"id", *id}, {"case_number", changed->case_number}, {"ok", true},
+                       {"assignee", changed->assignee.is_object() ? changed->assignee["person"] : json()}});
+  }
+  return json{{"done", done}, {"failed", static_cast<int>(results.size()) - done}, {"results", results}};
+}
+
+// The case tasks the CLI has besides actions (`sagsflow case note|escalate|
+// draft-decision|access-request|letter|propose`): one engine call each,
+// answered with the case page like an action.
+Result<json> note(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  auto text = c.text("text");
+  if (!text.ok()) return text.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  return change(c, actor, "note", [&] { return engine(c).add_note(id, actor, *text); });
+}
+
+Result<json> escalate(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  auto reason = c.text("reason");
+  if (!reason.ok()) return reason.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  return change(c, actor, "escalate", [&] { return engine(c).escalate(id, actor, *reason); });
+}
+
+Result<json> draft_decision(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  auto outcome = c.text("outcome");
+  if (!outcome.ok()) return outcome.status();
+  auto reasons = c.text("reasons");
+  if (!reasons.ok()) return reasons.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  return change(c, actor, "draft-decision", [&] { return engine(c).draft_decision(id, actor, *outcome, *reasons); });
+}
+
+// POST /api/v1/cases/{id}/access-requests {requester, note?, received_on?}: a
+// request for access to the case's file opens its own case (facet A53); the
+// answer is that new case's page.
+Result<json> access_request(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  auto requester = c.text("requester");
+  if (!requester.ok()) return requester.status();
+  auto note_text = c.text("note", false);
+  if (!note_text.ok()) return note_text.status();
+  auto received = body_date(c, "received_on");
+  if (!received.ok()) return received.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  auto page = change(c, actor, "access-request",
+                     [&] { return engine(c).open_access_request(id, actor, *requester, *note_text, *received); });
+  if (page.ok()) c.status = 201;
+  return page;
+}
+
+Result<json> letter(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  auto subject = c.text("subject");
+  if (!subject.ok()) return subject.status();
+  auto body = c.text("body");
+  if (!body.ok()) return body.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  return change(c, actor, "letter", [&] { return engine(c).send_letter(id, actor, *subject, *body); });
+}
+
+Result<json> propose(Call& c) {
+  auto who = staff_and_case(c);
+  if (!who.ok()) return who.status();
+  const Actor actor = who->actor;
+  const long long id = who->id;
+  return change(c, actor, "propose", [&] { return engine(c).propose_decision(id, actor); });
+}
+
 // POST /api/v1/cases/{id}/hearing {facts, reply_by?}: a party hearing (FVL §19).
 Result<json> start_hearing(Call& c) {
   auto who = staff_and_case(c);
@@ -364,6 +546,9 @@ Result<json> worklist(Call& c, WorklistQuery query) {
   query.after = page->after;
   query.limit = page->limit;
   query.count = page->count;
+  auto filters = list_filters(c);
+  if (!filters.ok()) return filters.status();
+  query.filters = *filters;
   auto listed = engine(c).worklist_page(query, *actor, {kReadWorklist, "api"});
   if (!listed.ok()) return listed.status();
   json out = json::array();
@@ -382,6 +567,9 @@ Result<json> worklist(Call& c, WorklistQuery query) {
 void add_case_routes(std::vector<Route>& r) {
   r.push_back({"GET", "/api/v1/cases", Access::kStaff, list_cases});
   r.push_back({"POST", "/api/v1/cases", Access::kStaff, open_case});
+  r.push_back({"GET", "/api/v1/search", Access::kStaff, [](Call& c) { return search(c, c.query_value("q")); }});
+  r.push_back({"POST", "/api/v1/cases/claim", Access::kStaff, [](Call& c) { return bulk(c, false); }});
+  r.push_back({"POST", "/api/v1/cases/reassign", Access::kStaff, [](Call& c) { return bulk(c, true); }});
   r.push_back({"GET", "/api/v1/cases/{id}", Access::kStaff, get_case});
   r.push_back({"POST", "/api/v1/cases/{id}/actions/{action}", Access::kStaff, act});
   r.push_back({"GET", "/api/v1/cases/{id}/history", Access::kStaff, history});
@@ -390,6 +578,12 @@ void add_case_routes(std::vector<Route>& r) {
   r.push_back({"POST", "/api/v1/cases/{id}/release", Access::kStaff, release});
   r.push_back({"POST", "/api/v1/cases/{id}/reassign", Access::kStaff, reassign});
   r.push_back({"POST", "/api/v1/cases/{id}/hearing", Access::kStaff, start_hearing});
+  r.push_back({"POST", "/api/v1/cases/{id}/notes", Access::kStaff, note});
+  r.push_back({"POST", "/api/v1/cases/{id}/escalate", Access::kStaff, escalate});
+  r.push_back({"POST", "/api/v1/cases/{id}/draft-decision", Access::kStaff, draft_decision});
+  r.push_back({"POST", "/api/v1/cases/{id}/access-requests", Access::kStaff, access_request});
+  r.push_back({"POST", "/api/v1/cases/{id}/letters", Access::kStaff, letter});
+  r.push_back({"POST", "/api/v1/cases/{id}/propose", Access::kStaff, propose});
   r.push_back({"POST", "/api/v1/cases/{id}/hearing/reply", Access::kStaff, hearing_reply});
   r.push_back({"GET", "/api/v1/processing-deadlines", Access::kPublic, processing_deadlines});
   r.push_back({"GET", "/api/v1/worklists/units/{unit}", Access::kStaff, [](Call& c) {

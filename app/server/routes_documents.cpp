@@ -285,7 +285,7 @@ json document_list(const std::vector<db::DocumentRow>& rows, bool for_citizen) {
 Result<json> list(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
-  auto id = c.id_param("id");
+  auto id = c.case_param("id");
   if (!id.ok()) return id.status();
   auto state = c.installation().engine->get_case_for(*id, *actor, {kReadAttachments, "api"});
   if (!state.ok()) return state.status();
@@ -300,7 +300,7 @@ Result<long long> document_param(Call& c) { return c.id_param("doc"); }
 Result<json> download(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
-  auto id = c.id_param("id");
+  auto id = c.case_param("id");
   if (!id.ok()) return id.status();
   auto doc = document_param(c);
   if (!doc.ok()) return doc.status();

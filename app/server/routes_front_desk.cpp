@@ -2,6 +2,8 @@
 // what the front desk registers and what the centre may do for whom.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "api.hpp"
 #include "sagsflow/app/views.hpp"
 #include "sagsflow/frontdesk/life_situation_desk.hpp"
@@ -231,6 +233,53 @@ Result<json> life_situations(Call&) {
   return json{{"life_situations", out}};
 }
 
+// GET /api/v1/messages: the notices of the expert groups and the problem
+// reports addressed to the caller (`sagsflow notice list`).
+Result<json> messages(Call& c) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto list = c.installation().front_desk->messages_for(*actor, c.municipality());
+  if (!list.ok()) return list.status();
+  json out = json::array();
+  for (const auto& m : *list) out.push_back(app::message_json(m));
+  return json{{"messages", out}};
+}
+
+// POST /api/v1/notices {area, title, text}: an expert group's notice to the
+// customer line (`sagsflow notice issue`).
+Result<json> issue_notice(Call& c) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto area = c.text("area");
+  if (!area.ok()) return area.status();
+  auto title = c.text("title");
+  if (!title.ok()) return title.status();
+  auto text = c.text("text");
+  if (!text.ok()) return text.status();
+  auto m = c.installation().front_desk->issue_notice(*actor, c.municipality(), *area, *title, *text);
+  if (!m.ok()) return m.status();
+  c.status = 201;
+  return app::message_json(*m);
+}
+
+// POST /api/v1/problem-reports {area, text, case_id?}: the customer line
+// reports a problem to the area's expert and specialist groups (`sagsflow
+// problem report`).
+Result<json> report_problem(Call& c) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto area = c.text("area");
+  if (!area.ok()) return area.status();
+  auto text = c.text("text");
+  if (!text.ok()) return text.status();
+  auto case_id = c.whole_number("case_id", 1, std::numeric_limits<long long>::max());
+  if (!case_id.ok()) return case_id.status();
+  auto m = c.installation().front_desk->report_problem(*actor, c.municipality(), *area, *text, *case_id);
+  if (!m.ok()) return m.status();
+  c.status = 201;
+  return app::message_json(*m);
+}
+
 }  // namespace
 
 void add_front_desk_routes(std::vector<Route>& r) {
@@ -241,6 +290,9 @@ void add_front_desk_routes(std::vector<Route>& r) {
   r.push_back({"GET", "/api/v1/inquiries", Access::kStaff, list_inquiries});
   r.push_back({"POST", "/api/v1/inquiries/{id}/forward", Access::kStaff, forward});
   r.push_back({"GET", "/api/v1/life-situations", Access::kStaff, life_situations});
+  r.push_back({"GET", "/api/v1/messages", Access::kStaff, messages});
+  r.push_back({"POST", "/api/v1/notices", Access::kStaff, issue_notice});
+  r.push_back({"POST", "/api/v1/problem-reports", Access::kStaff, report_problem});
 }
 
 }  // namespace sagsflow::server

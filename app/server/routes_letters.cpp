@@ -27,7 +27,7 @@ constexpr const char* kReadLetters = "letters";
 Result<json> case_letters(Call& c) {
   auto actor = c.staff();
   if (!actor.ok()) return actor.status();
-  auto id = c.id_param("id");
+  auto id = c.case_param("id");
   if (!id.ok()) return id.status();
   auto state = c.installation().engine->get_case_for(*id, *actor, {kReadLetters, "api"});
   if (!state.ok()) return state.status();

@@ -60,10 +60,44 @@ Result<json> channels(Call& c) {
   return report_json(*report);
 }
 
+json figures_json(const app::WorkloadFigures& f) {
+  return {{"open", f.open}, {"passed", f.passed}, {"due_soon", f.due_soon}};
+}
+
+// GET /api/v1/reports/team?days=7: the team leader's overview (counts only).
+Result<json> team(Call& c) {
+  auto actor = c.staff();
+  if (!actor.ok()) return actor.status();
+  auto days = c.query_number("days", 1, 90);
+  if (!days.ok()) return days.status();
+  auto overview = app::team_overview(c.installation(), *actor, c.municipality(), *days ? static_cast<int>(**days) : 7);
+  if (!overview.ok()) return overview.status();
+  json units = json::array();
+  for (const auto& u : overview->units) {
+    json ages = json::array();
+    for (std::size_t i = 0; i < u.by_age.size(); ++i) {
+      ages.push_back({{"from_days", app::kAgeBucketStarts[i]},
+                      {"to_days", i + 1 < app::kAgeBucketStarts.size() ? json(app::kAgeBucketStarts[i + 1] - 1) : json()},
+                      {"count", u.by_age[i]}});
+    }
+    units.push_back({{"kind", u.kind}, {"id", u.id}, {"name", u.name}, {"waiting", figures_json(u.waiting)},
+                     {"claimed", figures_json(u.claimed)},
+                     {"oldest_opened_at", u.oldest_opened_at.empty() ? json() : json(u.oldest_opened_at)},
+                     {"by_age", ages}});
+  }
+  json people = json::array();
+  for (const auto& p : overview->people) {
+    people.push_back({{"id", p.id}, {"name", p.name}, {"unit", p.unit}, {"claimed", figures_json(p.claimed)}});
+  }
+  return json{{"municipality", overview->municipality}, {"today", overview->today}, {"days", overview->days},
+              {"total", figures_json(overview->total)}, {"units", units}, {"people", people}};
+}
+
 }  // namespace
 
 void add_report_routes(std::vector<Route>& r) {
   r.push_back({"GET", "/api/v1/reports/channels", Access::kStaff, channels});
+  r.push_back({"GET", "/api/v1/reports/team", Access::kStaff, team});
 }
 
 }  // namespace sagsflow::server

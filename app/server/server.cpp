@@ -26,6 +26,7 @@
 #include "sagsflow/domain/instance_name.hpp"
 #include "sagsflow/domain/log.hpp"
 #include "sagsflow/app/letter_delivery.hpp"
+#include "sagsflow/app/notification_mail.hpp"
 #include "web_assets.hpp"
 
 namespace sagsflow::server {
@@ -346,9 +347,18 @@ void Server::Impl::deliver_letters_until_stopped() {
   // delivery plugin waiting on a slow receiver holds up no request. It is
   // opened again when the configuration's generation moves.
   std::optional<app::Installation> own;
+  // Notification mails go out from the same worker (app/notification_mail.hpp).
+  app::MailSettings mail;
+  mail.smtp_host = config.mail_smtp_host;
+  mail.smtp_port = config.mail_smtp_port;
+  mail.from = config.mail_from;
+  mail.public_url = config.mail_public_url.empty() ? config.oidc_public_url : config.mail_public_url;
+  mail.first_retry = std::chrono::seconds(config.mail_retry_first_seconds);
+  mail.max_retry = std::chrono::seconds(config.mail_retry_max_seconds);
+  mail.max_attempts = config.mail_max_attempts;
   for (;;) {
     bool more = false;
-    if (api.documents) {
+    if (api.documents || mail.enabled()) {
       if (own) {
         auto generation = own->store->config_generation();
         if (generation.ok() && *generation != own->config_generation) own.reset();
@@ -361,13 +371,23 @@ void Server::Impl::deliver_letters_until_stopped() {
           logger()->error("the letter worker cannot open the installation: {}", opened.status().message());
         }
       }
-      if (own) {
+      if (own && api.documents) {
         auto report = app::deliver_due_letters(*own, *api.documents, options);
         if (!report.ok()) {
           logger()->error("letters could not be delivered: {}", report.status().message());
           own.reset();  // a lost connection: open again next round
         } else {
           more = static_cast<int>(report->claimed) >= options.batch;
+        }
+      }
+      if (own && mail.enabled()) {
+        auto sent = app::send_notification_mails(*own, mail, node, system_clock()());
+        if (!sent.ok()) {
+          logger()->error("notification mails could not be sent: {}", sent.status().message());
+          own.reset();
+        } else if (sent->sent + sent->retried + sent->failed > 0) {
+          logger()->info("notification mails: {} sent, {} to retry, {} failed", sent->sent, sent->retried, sent->failed);
+          more = more || sent->sent + sent->retried + sent->failed >= mail.batch;
         }
       }
     }

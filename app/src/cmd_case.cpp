@@ -44,6 +44,11 @@ struct CaseArgs {
   std::string late_reason;      // act --accept-late-complaint
   std::string delivery_channel; // act: digital_post or physical_post
   std::string reply_by;         // hearing: YYYY-MM-DD
+  std::string query;            // search
+  std::string purpose;          // search: why (required for a CPR number)
+  std::string area;             // list, worklist, search: a service area
+  std::string due_before;       // list, worklist, search: YYYY-MM-DD
+  bool newest = false;          // list, worklist: newest first
 };
 
 // An optional date option: empty text is none; otherwise parse_date's answer, naming the option.
@@ -52,6 +57,18 @@ Result<std::optional<Date>> date_option(const std::string& text, const char* opt
   auto d = parse_date(text);
   if (!d.ok()) return InvalidArgument(std::string(option) + ": " + d.status().message());
   return std::optional<Date>{*d};
+}
+
+// The filters of list, worklist and search from their options.
+Result<CaseListFilters> list_filters(const CaseArgs& a) {
+  CaseListFilters f;
+  if (!a.stage.empty()) f.stage = a.stage;
+  if (!a.area.empty()) f.service_area = a.area;
+  auto due = date_option(a.due_before, "--due-before");
+  if (!due.ok()) return due.status();
+  f.due_before = *due;
+  f.newest_first = a.newest;
+  return f;
 }
 
 Result<json> parse_fields(const std::vector<std::string>& items) {
@@ -367,7 +384,9 @@ int list(const Context& ctx, const CaseArgs& a) {
   if (!s.ok()) return fail(ctx, s.status());
   CaseFilter f;
   if (!ctx.municipality.empty()) f.municipality = ctx.municipality;
-  if (!a.stage.empty()) f.stage = a.stage;
+  auto filters = list_filters(a);
+  if (!filters.ok()) return fail(ctx, filters.status());
+  if (auto st = s->engine->apply_filters(*filters, f); !st.ok()) return fail(ctx, st);
   if (a.status == "open") f.status = CaseStatus::kOpen;
   if (a.status == "closed") f.status = CaseStatus::kClosed;
   f.limit = a.limit;
@@ -405,6 +424,9 @@ int worklist(const Context& ctx, const CaseArgs& a) {
   q.limit = a.limit;
   q.after = a.after;
   q.count = a.count;
+  auto filters = list_filters(a);
+  if (!filters.ok()) return fail(ctx, filters.status());
+  q.filters = *filters;
   auto page = s->engine->worklist_page(q, *me, {kReadWorklist, "cli"});
   if (!page.ok()) return fail(ctx, page.status());
   if (ctx.json) {
@@ -421,6 +443,41 @@ int worklist(const Context& ctx, const CaseArgs& a) {
   for (const auto& item : page->items) rows.push_back(&item.state);
   print_case_rows(rows);
   print_page_end(page->cut, page->next_after, page->total, page->total_capped, rows.size());
+  return kExitOk;
+}
+
+// case search TEXT [--purpose]: the staff search box (a CPR number, a case
+// number, a KLE subject, or words), newest first.
+int search(const Context& ctx, const CaseArgs& a) {
+  auto s = open_session(ctx, true);
+  if (!s.ok()) return fail(ctx, s.status());
+  auto me = s->actor(ctx, s->municipality);
+  if (!me.ok()) return fail(ctx, me.status());
+  auto filters = list_filters(a);
+  if (!filters.ok()) return fail(ctx, filters.status());
+  CaseSearch q;
+  q.municipality = s->municipality;
+  q.text = a.query;
+  q.purpose = a.purpose;
+  q.limit = a.limit;
+  q.after = a.after;
+  q.count = a.count;
+  q.filters = *filters;
+  auto found = s->engine->search_cases(q, *me, "cli");
+  if (!found.ok()) return fail(ctx, found.status());
+  const CasePage& page = found->page;
+  if (ctx.json) {
+    json out = json::array();
+    for (const auto& c : page.cases) out.push_back(to_json(c, false));
+    json j = page_json(std::move(out), page.cut, page.next_after, page.total, page.total_capped);
+    j["kind"] = search_kind_key(found->kind);
+    print_json(j);
+    return kExitOk;
+  }
+  std::vector<const CaseState*> rows;
+  for (const auto& c : page.cases) rows.push_back(&c);
+  print_case_rows(rows);
+  print_page_end(page.cut, page.next_after, page.total, page.total_capped, rows.size());
   return kExitOk;
 }
 
@@ -522,7 +579,25 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   l->add_option("--after", a.after, "Only cases with a greater id (the cursor a cut list printed)")
       ->check(CLI::Range(0LL, 9223372036854775807LL));
   l->add_flag("--count", a.count, "Also count the whole list (reads every case of it)");
+  const auto add_filters = [&](CLI::App* cmd, bool with_sort) {
+    cmd->add_option("--area", a.area, "Only cases of this service area");
+    cmd->add_option("--due-before", a.due_before, "Only open cases whose running deadline falls before this day (YYYY-MM-DD)");
+    if (with_sort) cmd->add_flag("--newest", a.newest, "Newest first (default: oldest first)");
+  };
+  add_filters(l, true);
   l->callback([&] { exit_code = list(ctx, a); });
+
+  auto* se = c->add_subcommand("search", "Find cases by CPR number (with --purpose), case number, KLE subject, "
+                                          "name or words (Danish stemming: 'flytning' finds 'flytninger'); newest first");
+  se->add_option("query", a.query, "What to look for")->required();
+  se->add_option("--purpose", a.purpose, "Why you search (required for a CPR number; recorded in the access log)");
+  se->add_option("--stage", a.stage, "Only cases in this stage");
+  se->add_option("--limit", a.limit, "At most this many (default 100)")->check(CLI::Range(1, 1000));
+  se->add_option("--after", a.after, "Only cases with a smaller id (the cursor a cut list printed)")
+      ->check(CLI::Range(0LL, 9223372036854775807LL));
+  se->add_flag("--count", a.count, "Also count every match");
+  add_filters(se, false);
+  se->callback([&] { exit_code = search(ctx, a); });
 
   auto* wl = c->add_subcommand("worklist", "A unit's queue or a person's claimed cases, oldest first");
   auto* wl_unit = wl->add_option("--unit", a.unit, "The unit whose queue to list");
@@ -532,6 +607,8 @@ void add_case_commands(CLI::App& app, Context& ctx, int& exit_code) {
   wl->add_option("--after", a.after, "Only cases with a greater id (the cursor a cut list printed)")
       ->check(CLI::Range(0LL, 9223372036854775807LL));
   wl->add_flag("--count", a.count, "Also count the whole list (reads every case of it)");
+  wl->add_option("--stage", a.stage, "Only cases in this stage");
+  add_filters(wl, true);
   wl->callback([&] { exit_code = worklist(ctx, a); });
 
   auto* p = c->add_subcommand("propose", "Ask the case's plugin for a decision proposal with reasons");

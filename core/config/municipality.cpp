@@ -14,6 +14,14 @@
 #include "yaml_checker.hpp"
 
 namespace sagsflow {
+bool StaffMember::notified_of(std::string_view kind) const {
+  if (!notify) {
+    return std::find(std::begin(kDefaultNotifications), std::end(kDefaultNotifications), kind) !=
+           std::end(kDefaultNotifications);
+  }
+  return std::find(notify->begin(), notify->end(), kind) != notify->end();
+}
+
 namespace {
 
 constexpr std::array<std::pair<UnitKind, const char*>, 4> kUnitKinds{{
@@ -218,7 +226,7 @@ void read_units(Checker& c, const YAML::Node& list, MunicipalityConfig& m, Decla
 
 // One staff member: works in a declared unit; a specialist group member names their area.
 StaffMember read_staff_member(Checker& c, const YAML::Node& s, Declared& d) {
-  c.check_keys(s, "a staff member", {"id", "name", "unit", "roles", "layer", "area"});
+  c.check_keys(s, "a staff member", {"id", "name", "unit", "roles", "layer", "area", "email", "notify"});
   StaffMember p;
   p.id = checked_id(c, s, "staff member", d.staff);
   const auto what = fmt::format("staff member '{}'", p.id);
@@ -232,6 +240,25 @@ StaffMember read_staff_member(Checker& c, const YAML::Node& s, Declared& d) {
     if (auto l = read_key(c, s["layer"], what + " layer", kLayers)) p.layer = *l;
   }
   p.area = optional_text(c, s, "area", what);
+  p.email = optional_text(c, s, "email", what);
+  if (!p.email.empty()) {
+    // An address a relay takes: one @, no spaces or angle brackets, and a dot in the domain.
+    const auto at = p.email.find('@');
+    const bool plain = p.email.find_first_of(" \t<>,;\"") == std::string::npos;
+    if (!plain || at == std::string::npos || at == 0 || p.email.find('@', at + 1) != std::string::npos ||
+        p.email.find('.', at) == std::string::npos || p.email.back() == '.' || p.email.size() > 254) {
+      c.error(s["email"], fmt::format("{}: email '{}' is not an e-mail address like anna@kommune.dk", what, p.email));
+    }
+  }
+  if (s["notify"]) {
+    p.notify = c.string_list(s["notify"], what + ".notify");
+    for (const auto& k : *p.notify) {
+      if (std::find(std::begin(kNotificationKinds), std::end(kNotificationKinds), k) == std::end(kNotificationKinds)) {
+        c.error(s["notify"], fmt::format("{}: notify names '{}', which is not one of queue, assigned, "
+                                         "missing_received, deadline_near", what, k));
+      }
+    }
+  }
   if (p.layer == StaffLayer::kSpecialistGroup && p.area.empty()) {
     c.error(s, what + " is in a specialist group and needs the 'area' it specialises in");
   }

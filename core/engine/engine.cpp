@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include <set>
 
 #include "sagsflow/domain/blank_text.hpp"
@@ -331,6 +333,22 @@ Result<CaseState> CaseEngine::open_case(const OpenCaseRequest& req) {
       if (!history.ok()) return history.status();
       if (!history->empty()) {
         if (auto st = store_.enqueue_letters(letters_for(CaseState{}, history->front(), *created)); !st.ok()) return st;
+      }
+    }
+    // A new case waits in its first queue: those who asked to hear of it are told.
+    CaseEvent opening;
+    opening.case_id = created->id;
+    opening.seq = 1;
+    opening.at = created->opened_at;
+    opening.actor = req.actor.id;
+    opening.action = "open";
+    opening.to_stage = created->stage;
+    const MunicipalityConfig* m = options_.organisation ? options_.organisation->find(created->municipality) : nullptr;
+    const bool anyone_asks = m != nullptr && std::any_of(m->staff.begin(), m->staff.end(),
+                                                         [](const StaffMember& p) { return p.notified_of("queue"); });
+    if (anyone_asks) {
+      if (auto st = store_.add_notifications(notifications_for(opening, *created, placement_of(*created))); !st.ok()) {
+        return st;
       }
     }
     answered = answer_wanted(*created);
@@ -1193,9 +1211,12 @@ Result<CaseState> CaseEngine::commit(const CaseState& current, CaseEvent event, 
   const std::optional<CaseQueue> queue = placement_of(next);
   // The letters it sends are queued with the event: both or neither.
   const std::vector<QueuedLetter> letters = letters_for(current, event, next);
-  Status stored = with_read || !letters.empty() ? store_.atomically([&]() -> Status {
+  // And the people it concerns are told in the same unit.
+  const std::vector<Notification> notices = notifications_for(event, next, queue);
+  Status stored = with_read || !letters.empty() || !notices.empty() ? store_.atomically([&]() -> Status {
     if (auto st = store_.append_event(next, event, queue); !st.ok()) return st;
     if (auto st = store_.enqueue_letters(letters); !st.ok()) return st;
+    if (auto st = store_.add_notifications(notices); !st.ok()) return st;
     return with_read ? record_answer(next) : Status::Ok();
   })
                                                 : store_.append_event(next, event, queue);

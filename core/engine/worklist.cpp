@@ -47,6 +47,7 @@ Result<WorklistPage> CaseEngine::worklist_page(const WorklistQuery& query, const
   filter.after = query.after;
   if (query.unit) filter.queue = CaseQueue{"unit", *query.unit};
   if (query.person) filter.assignee = *query.person;
+  if (auto st = apply_filters(query.filters, filter); !st.ok()) return st;
   auto page = visible_page(filter, actor, query.count);
   if (!page.ok()) return page.status();
   WorklistPage out;
@@ -66,6 +67,78 @@ Result<WorklistPage> CaseEngine::worklist_page(const WorklistQuery& query, const
   for (const auto& item : out.items) shown.push_back(&item.state);
   if (auto st = record_list_read(shown, actor, why); !st.ok()) return st;
   return out;
+}
+
+Result<long long> CaseEngine::case_id_by_number(const std::string& municipality, const std::string& number) {
+  CaseFilter f;
+  f.municipality = municipality;
+  f.case_number = number;
+  f.limit = 1;
+  auto rows = store_.list_cases(f);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return NotFound(fmt::format("municipality {} has no case {}", municipality, number));
+  return rows->front().id;
+}
+
+Result<std::vector<std::string>> CaseEngine::workflows_of_area(const std::string& area) {
+  auto deployed = store_.list_workflows();
+  if (!deployed.ok()) return deployed.status();
+  std::vector<std::string> out;
+  for (const auto& record : *deployed) {
+    if (!out.empty() && out.back() == record.id) continue;  // listed by id, then version
+    auto wf = workflow(record.id, record.version);
+    if (wf.ok() && (*wf)->service_area == area) out.push_back(record.id);
+  }
+  if (out.empty()) return NotFound(fmt::format("no deployed workflow serves the service area '{}'", area));
+  return out;
+}
+
+Status CaseEngine::apply_filters(const CaseListFilters& filters, CaseFilter& filter) {
+  if (filters.stage) filter.stage = *filters.stage;
+  if (filters.due_before) filter.due_before = *filters.due_before;
+  filter.newest_first = filters.newest_first;
+  if (filters.service_area) {
+    auto workflows = workflows_of_area(*filters.service_area);
+    if (!workflows.ok()) return workflows.status();
+    filter.workflows = std::move(*workflows);
+  }
+  return Status::Ok();
+}
+
+Result<CaseSearchPage> CaseEngine::search_cases(const CaseSearch& search, const Actor& actor, const std::string& via) {
+  auto query = parse_search_query(search.text);
+  if (!query.ok()) return query.status();
+  if (search.purpose.size() > kMaxSearchPurposeBytes) {
+    return InvalidArgument(fmt::format("the purpose of a search is at most {} bytes", kMaxSearchPurposeBytes));
+  }
+  const bool blank_purpose = search.purpose.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (query->kind == SearchKind::kCpr && blank_purpose) {
+    return InvalidArgument(
+        "a search by CPR number finds a person's cases by their identity: say why (the purpose is recorded "
+        "in the access log with each case shown), e.g. 'phone call from the citizen'");
+  }
+  CaseFilter filter;
+  filter.municipality = search.municipality;
+  filter.limit = search.limit;
+  filter.after = search.after;
+  if (auto st = apply_filters(search.filters, filter); !st.ok()) return st;
+  filter.newest_first = true;  // the most recent first, whatever the filters say
+  switch (query->kind) {
+    case SearchKind::kCpr: filter.citizen = *query->cpr; break;
+    case SearchKind::kCaseNumber: filter.case_number = query->case_number; break;
+    case SearchKind::kKleSubject: filter.subject_prefix = query->kle_prefix; break;
+    case SearchKind::kText: filter.words = query->words; break;
+  }
+  auto page = visible_page(filter, actor, search.count);
+  if (!page.ok()) return page.status();
+  const ReadPurpose why{query->kind == SearchKind::kCpr ? fmt::format("{}: {}", kReadSearchByCpr, mask_cpr_numbers(search.purpose))
+                                                        : std::string(kReadSearch),
+                        via};
+  std::vector<const CaseState*> shown;
+  shown.reserve(page->cases.size());
+  for (const auto& s : page->cases) shown.push_back(&s);
+  if (auto st = record_list_read(shown, actor, why); !st.ok()) return st;
+  return CaseSearchPage{query->kind, std::move(*page)};
 }
 
 Result<std::vector<WorklistItem>> CaseEngine::worklist(const WorklistQuery& query, const Actor& actor,

@@ -132,6 +132,8 @@ Result<MigrationReport> apply_migrations(SqlStore::Impl& impl) {
         return Status::Ok();
       }
       for (const auto& statement : migration_statements(m.sql, impl.dialect)) impl.sql << statement;
+      // A migration whose rows only C++ can compute.
+      if (m.version == kSearchMigration) fill_search_index(impl);
       const std::string name = m.name;
       const std::string now = format_timestamp(system_clock()());
       impl.sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",

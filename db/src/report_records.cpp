@@ -292,4 +292,36 @@ Result<SqlStore::DueCounts> SqlStore::count_due(const std::string& municipality,
   });
 }
 
+Result<std::vector<SqlStore::WorkloadRow>> SqlStore::count_workload(const std::string& municipality, Date today,
+                                                                    Date soon) {
+  using List = std::vector<WorkloadRow>;
+  return guarded_read(*impl_, "counting the workload", [&]() -> Result<List> {
+    // A deadline recorded as passed leaves due_date empty (the deadline
+    // check no longer looks at it): the state says so.
+    const char* breached = impl_->dialect == Dialect::kSqlite
+                               ? "json_extract(state, '$.clock.breached') = 1"
+                               : "(state::jsonb -> 'clock' ->> 'breached') = 'true'";
+    const std::string query = fmt::format(
+        "SELECT COALESCE(queue_kind, ''), COALESCE(queue_id, ''), COALESCE(assignee, ''), COUNT(*), "
+        "SUM(CASE WHEN (due_date IS NOT NULL AND due_date < :t1) OR {} THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN due_date >= :t2 AND due_date < :s THEN 1 ELSE 0 END), MIN(opened_at) "
+        "FROM cases WHERE municipality = :m AND status = 'open' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        breached);
+    std::string t1 = format_date(today), t2 = t1, s = format_date(soon), m = municipality;
+    WorkloadRow r;
+    long long passed = 0, due = 0;
+    soci::statement st = (impl_->sql.prepare << query, soci::use(t1), soci::use(t2), soci::use(s), soci::use(m),
+                          soci::into(r.queue_kind), soci::into(r.queue_id), soci::into(r.assignee), soci::into(r.open),
+                          soci::into(passed), soci::into(due), soci::into(r.oldest_opened_at));
+    st.execute();
+    List out;
+    while (st.fetch()) {
+      r.passed = passed;
+      r.due_soon = due;
+      out.push_back(r);
+    }
+    return out;
+  });
+}
+
 }  // namespace sagsflow::db

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "sagsflow/domain/time.hpp"
+#include "sagsflow/search/case_search.hpp"
 #include "store_impl.hpp"
 
 namespace sagsflow::db {
@@ -97,6 +98,30 @@ struct SqlStore::Impl::Hot {
   std::string cpr;
   soci::indicator cpr_ind = soci::i_null;
 
+  // The case's search row (migration 22): its body with every state whose
+  // search text changed, its notes with every event that writes one.
+  std::string search_body, search_note;
+  long long search_id = 0;
+  soci::statement search_insert;
+  soci::statement search_update;
+  soci::statement search_add_note;
+  void index(const CaseState& s, const std::string& text, bool is_new, Dialect dialect) {
+    search_id = s.id;
+    search_body = search_index_text(dialect, text);
+    if (!is_new) {
+      search_update.execute(true);
+      if (search_update.get_affected_rows() == 1) return;
+    }
+    search_insert.execute(true);  // new, or a row the migration's step could not read
+  }
+  void index_note(const CaseEvent& e, Dialect dialect) {
+    const std::string note = event_search_note(e);
+    if (note.empty()) return;
+    search_id = e.case_id;
+    search_note = search_index_text(dialect, note);
+    if (!search_note.empty()) search_add_note.execute(true);
+  }
+
   soci::statement load_version;
   soci::statement load;
   soci::statement update;
@@ -106,7 +131,16 @@ struct SqlStore::Impl::Hot {
   soci::statement insert_case;
 
   Hot(soci::session& sql, Dialect dialect)
-      : load_version((sql.prepare << "SELECT version FROM cases WHERE id = :id", soci::use(id),
+      : search_insert((sql.prepare << fmt::format("INSERT INTO case_search ({}, body, notes) VALUES (:id, :b, '')",
+                                                  search_key_column(dialect)),
+                       soci::use(search_id), soci::use(search_body))),
+        search_update((sql.prepare << fmt::format("UPDATE case_search SET body = :b WHERE {} = :id",
+                                                  search_key_column(dialect)),
+                       soci::use(search_body), soci::use(search_id))),
+        search_add_note((sql.prepare << fmt::format("UPDATE case_search SET notes = notes || ' ' || :n WHERE {} = :id",
+                                                    search_key_column(dialect)),
+                         soci::use(search_note), soci::use(search_id))),
+        load_version((sql.prepare << "SELECT version FROM cases WHERE id = :id", soci::use(id),
                       soci::into(loaded_version, loaded_ind))),
         load((sql.prepare << "SELECT state FROM cases WHERE id = :id", soci::use(id),
               soci::into(loaded, loaded_ind))),
@@ -438,6 +472,8 @@ Result<CaseState> SqlStore::create_case(const std::string& municipality, int yea
     hot.event = event;
     hot.data = event.data.dump();
     hot.insert_event.execute(true);
+    hot.index(state, case_search_text(state), /*is_new=*/true, impl_->dialect);
+    hot.index_note(event, impl_->dialect);
     hot.note_for_plugins(state);
     tx.commit();
     return state;
@@ -495,6 +531,16 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e, const std:
                                   "the case and try again", s.case_number, stored, s.version - 1));
     }
     hot.insert_event.execute(true);
+    // The search row only when what the case is found by changed (most
+    // actions change the stage, not the fields): the previous state is the
+    // one this action was based on, usually still parsed.
+    const std::string text = case_search_text(s);
+    const auto previous = hot.parsed.find(s.id);
+    if (previous == hot.parsed.end() || previous->second.version != s.version - 1 ||
+        case_search_text(previous->second) != text) {
+      hot.index(s, text, /*is_new=*/false, impl_->dialect);
+    }
+    hot.index_note(e, impl_->dialect);
     hot.note_for_plugins(s);
     tx.commit();
     hot.remember(s);
@@ -574,7 +620,8 @@ Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
     // day) and keyset pagination on id reads only the page.
     std::vector<std::string> params;
     params.reserve(8);
-    std::string query = "SELECT id, state FROM cases WHERE id > :after";
+    std::string query = f.newest_first ? "SELECT id, state FROM cases WHERE (:after = 0 OR id < :after2)"
+                                       : "SELECT id, state FROM cases WHERE id > :after";
     const auto add = [&](const char* column, const char* op, const std::string& value) {
       query += fmt::format(" AND {} {} :p{}", column, op, params.size());
       params.push_back(value);
@@ -593,13 +640,36 @@ Result<std::vector<CaseState>> SqlStore::list_cases(const CaseFilter& f) {
       add("due_date", "<", format_date(*f.due_before));
     }
     if (f.unplaced) query += " AND status = 'open' AND queue_kind IS NULL";
-    query += fmt::format(" ORDER BY id LIMIT {}", std::max(1, f.limit));
+    if (f.case_number) add("case_number", "=", *f.case_number);
+    if (f.subject_prefix) {
+      // A KLE prefix as a range, which the subject index serves: every
+      // character after a prefix ("23.09") is a digit or '.', all below '/'.
+      add("subject", ">=", *f.subject_prefix);
+      add("subject", "<", *f.subject_prefix + "/");
+    }
+    if (!f.workflows.empty()) {
+      query += " AND workflow_id IN (";
+      for (std::size_t i = 0; i < f.workflows.size(); ++i) {
+        query += fmt::format("{}:p{}", i ? ", " : "", params.size());
+        params.push_back(f.workflows[i]);
+      }
+      query += ")";
+    }
+    if (!f.words.empty()) {
+      const std::string match = search_match_text(impl_->dialect, f.words);
+      if (match.empty()) return std::vector<CaseState>{};  // no word to look for finds nothing
+      query += " AND " + search_condition(impl_->dialect, fmt::format("p{}", params.size()));
+      params.push_back(match);
+    }
+    query += fmt::format(" ORDER BY id {} LIMIT {}", f.newest_first ? "DESC" : "ASC", std::max(1, f.limit));
 
     long long after = f.after;
+    long long after2 = f.after;
     long long id = 0;
     std::string text;
     soci::statement st(impl_->sql);
     st.exchange(soci::use(after));
+    if (f.newest_first) st.exchange(soci::use(after2));
     for (auto& p : params) st.exchange(soci::use(p));
     st.exchange(soci::into(id));
     st.exchange(soci::into(text));

@@ -69,6 +69,21 @@ struct SqlStore::Impl {
   bool connected_once = false;  // PostgreSQL: opened; from then on a lost connection is re-established
 };
 
+// The search index (migration 22, search_records.cpp). The key column of
+// case_search: SQLite's FTS5 rowid, PostgreSQL's case_id.
+const char* search_key_column(Dialect dialect);
+// What the index holds of `text`: its Danish stems on SQLite (FTS5 matches
+// them as they are), its words on PostgreSQL (which stems them itself, with
+// the same Snowball algorithm, in its `danish` configuration).
+std::string search_index_text(Dialect dialect, std::string_view text);
+// The condition a list adds for CaseFilter::words (bound to `param`, which
+// the caller binds to search_match_text()).
+std::string search_condition(Dialect dialect, const std::string& param);
+std::string search_match_text(Dialect dialect, const std::vector<std::string>& words);
+// The migration's step: a search row for every case stored before it.
+void fill_search_index(SqlStore::Impl& impl);
+inline constexpr int kSearchMigration = 22;
+
 // Ids that come from a sequence `<name>_seq` on PostgreSQL (migration 10).
 inline bool has_id_sequence(const std::string& name) {
   return name == "case_id" || name == "access_log_id" || name == "inquiry_id" || name == "job_id" ||

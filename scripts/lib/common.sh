@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
   libboost-dev libboost-filesystem-dev libsoci-dev libsqlite3-dev libpq-dev
   libpoco-dev libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libssl-dev libhowardhinnant-date-dev tzdata
-  libcairo2-dev libpango1.0-dev fonts-dejavu-core libmagic-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core libmagic-dev libstemmer-dev
 )
 # What ./scripts/test needs on top: a PostgreSQL server to start and stop, a
 # second compiler (clang) to build the vendor template with, openssl for the
@@ -23,7 +23,7 @@ BUILD_PACKAGES=(
 # clang's runtimes for the fuzz targets, and dpkg-dev (dpkg-shlibdeps) for the
 # Debian package test.
 # libclang-rt-14-dev holds libFuzzer and the sanitizer runtimes (clang only recommends it).
-TEST_PACKAGES=(postgresql clang libclang-rt-14-dev openssl chromium dpkg-dev poppler-utils python3-yaml)
+TEST_PACKAGES=(postgresql clang libclang-rt-14-dev openssl chromium dpkg-dev poppler-utils python3-yaml python3-aiosmtpd)
 
 # Installs the browser tests' npm packages (playwright-core) from
 # tests/browser/package-lock.json when they are missing.

@@ -58,6 +58,7 @@ class ForwardingStore : public CaseStore {
   }
   Status drop_plugin_outbox(const std::string& w) override { return inner_.drop_plugin_outbox(w); }
   Status enqueue_letters(const std::vector<QueuedLetter>& l) override { return inner_.enqueue_letters(l); }
+  Status add_notifications(const std::vector<Notification>& n) override { return inner_.add_notifications(n); }
 
  protected:
   CaseStore& inner_;

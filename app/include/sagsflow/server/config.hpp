@@ -40,6 +40,10 @@
 //   session.idle_minutes = 30          (a session unused this long ends; 1-1440)
 //   session.idle_seconds               (the same in seconds, 10-86400, for tests; overrides idle_minutes)
 //   session.absolute_hours = 8         (no session lives longer; 1-24)
+//   mail.smtp_host = smtp.kommune.dk   (notifications by e-mail through this relay; empty: pages only)
+//   mail.smtp_port = 25                mail.from = sagsflow@kommune.dk
+//   mail.public_url                    (the link in a mail; default oidc.public_url)
+//   mail.retry_first_seconds = 60      mail.retry_max_seconds = 3600     mail.max_attempts = 8
 //
 // Thread-safety: a ServerConfig is a plain value; the functions keep no state.
 #pragma once
@@ -113,6 +117,14 @@ struct ServerConfig {
   // How long a worker's claim on a letter holds: a node that dies with letters
   // in hand leaves them to the others (or to itself, restarted) after this.
   int letter_lease_seconds = 300;
+  // Notifications by e-mail (docs/operations.md#notifications-by-e-mail).
+  std::string mail_smtp_host;
+  unsigned mail_smtp_port = 25;
+  std::string mail_from;
+  std::string mail_public_url;
+  int mail_retry_first_seconds = 60;
+  int mail_retry_max_seconds = 3600;
+  int mail_max_attempts = 8;
   // POST /api/v1/admin/simulations writes a simulated year into this
   // installation's database: for demo and test installations only.
   bool allow_simulation = false;

@@ -317,6 +317,23 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
   Status drop_plugin_outbox(const std::string& workflow_id) override;
   Status enqueue_letters(const std::vector<QueuedLetter>& letters) override;
 
+  // Notifications to staff (migration 23, notification_records.cpp).
+  Status add_notifications(const std::vector<Notification>& notifications) override;
+  // A person's notifications, newest first: at most `limit`, only unread
+  // ones when `unread_only`; and how many are unread.
+  Result<std::vector<Notification>> notifications_of(const std::string& municipality, const std::string& person,
+                                                     bool unread_only, int limit);
+  Result<long long> count_unread_notifications(const std::string& municipality, const std::string& person);
+  // Marks the person's notifications `ids` (all of theirs when empty) read at
+  // `now`; returns how many were unread. Another person's ids are untouched.
+  Result<long long> mark_notifications_read(const std::string& municipality, const std::string& person,
+                                            const std::vector<long long>& ids, const std::string& now);
+  // The mail outbox: pending mails due at `now` (oldest first, at most
+  // `limit`), and the answer for one: sent, or failed with the relay's error
+  // and the next attempt's time (empty: given up, mail_state "failed").
+  Result<std::vector<Notification>> due_notification_mails(const std::string& now, int limit);
+  Status settle_notification_mail(long long id, bool sent, const std::string& error, const std::string& next_attempt_at);
+
   // Jobs (migration 10): long operations any node answers for. start_job
   // stores `job` as running with a new id (unique over all nodes), its
   // heartbeat at job.started_at, and returns the id; update_job stores the
@@ -439,6 +456,18 @@ class SqlStore final : public CaseStore, public FrontDeskStore, public SelfServi
     long long due_within = 0;
   };
   Result<DueCounts> count_due(const std::string& municipality, Date today, int days);
+
+  // The team leader's overview: open cases of `municipality` per stored
+  // queue and person holding them (assignee "" when unclaimed), with how
+  // many have passed their deadline (recorded as passed, or due before
+  // `today`), how many are due from today to before `soon`, and the oldest
+  // opening instant. Ordered by queue kind, queue id, assignee.
+  struct WorkloadRow {
+    std::string queue_kind, queue_id, assignee;
+    long long open = 0, passed = 0, due_soon = 0;
+    std::string oldest_opened_at;
+  };
+  Result<std::vector<WorkloadRow>> count_workload(const std::string& municipality, Date today, Date soon);
 
   // Inquiries and layer messages (FrontDeskStore).
   Result<long long> add_inquiry(const InquiryRecord& inquiry) override;

@@ -63,8 +63,21 @@ struct CaseFilter {
   std::optional<std::string> assignee;
   // Open cases whose running (not paused, not yet breached) deadline is before this day.
   std::optional<Date> due_before;
-  // Keyset pagination: only cases with an id greater than this.
+  // Keyset pagination: only cases with an id greater than this (with
+  // newest_first: smaller, and 0 starts at the newest case).
   long long after = 0;
+  bool newest_first = false;
+  // Free text: the cases whose search text or notes hold a word beginning
+  // with the Danish stem of each of these words (lower case, no stop words:
+  // SearchQuery::words). The store keeps the index in the transaction of
+  // every state it writes (migration 22).
+  std::vector<std::string> words;
+  // The cases journalised under a KLE subject that begins with this ("23.09").
+  std::optional<std::string> subject_prefix;
+  // The case with this case number.
+  std::optional<std::string> case_number;
+  // Only cases of these workflows (a service area's); empty: every workflow.
+  std::vector<std::string> workflows;
   // Only cases stored without a queue (rows written before the queue was a
   // column, or by a writer that handed none): what the engine must place.
   bool unplaced = false;
@@ -144,6 +157,29 @@ struct QueuedLetter {
   std::string idempotency_key;  // unique per letter, the same on every delivery attempt
   nlohmann::json values = nlohmann::json::object();  // field name -> text (personal data)
   std::string created_at;  // ISO-8601 UTC
+};
+
+// A note to one staff member that something on a case wants them (the
+// pages show them; those with an e-mail address on the staff list also get
+// an e-mail, which names only the case number). Kinds: "queue" (a case came
+// to their unit's queue), "assigned" (a team leader handed them a case),
+// "missing_received" (the citizen answered what a case they hold waited
+// for), "deadline_near" (a case they hold, or their unit's when nobody holds
+// it, nears or passed its deadline). Written in the unit of work of the
+// event that causes it (migration 23).
+struct Notification {
+  long long id = 0;
+  std::string municipality;
+  std::string person;
+  std::string kind;
+  long long case_id = 0;
+  std::string case_number;
+  long long event_seq = 0;
+  std::string created_at;  // ISO-8601 UTC
+  std::string read_at;     // empty: unread
+  std::string email;       // where the e-mail goes; empty: none is sent
+  std::string mail_state;  // "none", "pending", "sent", "failed"
+  int mail_attempts = 0;   // failed attempts so far
 };
 
 class CaseStore {
@@ -264,6 +300,9 @@ class CaseStore {
   // atomically() with append_event). A letter whose idempotency key is queued
   // already is left as it is (so a replayed unit queues nothing twice).
   virtual Status enqueue_letters(const std::vector<QueuedLetter>& letters) = 0;
+  // Stores `notifications` (ids are assigned), in the caller's unit of work
+  // when inside atomically(); nothing for an empty list.
+  virtual Status add_notifications(const std::vector<Notification>& notifications) = 0;
 };
 
 }  // namespace sagsflow

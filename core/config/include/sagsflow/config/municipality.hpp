@@ -74,7 +74,16 @@ struct StaffMember {
   std::vector<std::string> roles;
   StaffLayer layer = StaffLayer::kCustomerLine;
   std::string area;  // specialist and expert groups: their service area
+  // Notifications (Notification in the case store): where e-mails go (empty:
+  // none, the pages only) and which kinds this person gets (`notify`; when
+  // the entry has none, kDefaultNotifications; `notify: []` is none at all).
+  std::string email;
+  std::optional<std::vector<std::string>> notify;
+  bool notified_of(std::string_view kind) const;
 };
+// The notification kinds, and those a staff member gets unless their entry says otherwise.
+inline constexpr const char* kNotificationKinds[] = {"queue", "assigned", "missing_received", "deadline_near"};
+inline constexpr const char* kDefaultNotifications[] = {"assigned", "missing_received", "deadline_near"};
 
 // Which part of a service area the centre performs (docs/legal.md#service-area-splits).
 enum class ServiceSplit { kFull, kPartial1, kPartial2, kPartial3, kPartial4 };

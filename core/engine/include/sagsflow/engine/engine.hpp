@@ -47,6 +47,7 @@
 #include "sagsflow/domain/domain.hpp"
 #include "sagsflow/engine/events.hpp"
 #include "sagsflow/organisation/organisation.hpp"
+#include "sagsflow/search/case_search.hpp"
 #include "sagsflow/engine/plugin_calls.hpp"
 #include "sagsflow/domain/time.hpp"
 #include "sagsflow/domain/thread_annotations.hpp"
@@ -228,14 +229,43 @@ struct CaseView {
 inline constexpr const char* kTeamLeaderRole = "teamleader";
 
 // A worklist: the open cases waiting in a unit's queue, or assigned to a person.
+// Filters a worklist or a list of cases may narrow to (all optional).
+struct CaseListFilters {
+  std::optional<std::string> stage;         // in this stage
+  std::optional<std::string> service_area;  // of a workflow of this service area
+  std::optional<Date> due_before;           // the running deadline falls before this day
+  bool newest_first = false;                // newest first (default: oldest first)
+};
+
 struct WorklistQuery {
   std::string municipality;
   std::optional<std::string> unit;    // the unit's queue
   std::optional<std::string> person;  // claimed by this person
   int limit = 500;                    // cases on the page, at least 1
-  long long after = 0;                // keyset cursor: only cases with a greater id (a page's next_after)
+  long long after = 0;                // keyset cursor: the previous page's next_after
   bool count = false;                 // also count the whole list (every case of it this person may see)
+  CaseListFilters filters;
 };
+
+// A search from the staff search box (sagsflow/search/case_search.hpp says
+// what a query means). One page, newest first.
+struct CaseSearch {
+  std::string municipality;
+  std::string text;     // the search box's text
+  // Why the person searches. Required for a CPR number: finding a person's
+  // cases by their identity is a read of personal data for a stated reason
+  // (recorded as "search by CPR number: <purpose>").
+  std::string purpose;
+  int limit = 50;
+  long long after = 0;  // the previous page's next_after
+  bool count = false;
+  CaseListFilters filters;
+};
+inline constexpr std::size_t kMaxSearchPurposeBytes = 200;
+// The purposes the search records: kReadSearch for text, case numbers and
+// KLE subjects; kReadSearchByCpr + ": " + the stated purpose for a CPR number.
+inline constexpr const char* kReadSearch = "search";
+inline constexpr const char* kReadSearchByCpr = "search by CPR number";
 struct WorklistItem {
   CaseState state;
   Queue queue;
@@ -265,6 +295,11 @@ struct CasePage {
   std::optional<long long> next_after;
   std::optional<long long> total;
   bool total_capped = false;
+};
+// What search_cases found, and what it took the query for.
+struct CaseSearchPage {
+  SearchKind kind = SearchKind::kText;
+  CasePage page;
 };
 
 class CaseEngine {
@@ -324,6 +359,23 @@ class CaseEngine {
   Result<WorklistPage> worklist_page(const WorklistQuery& query, const Actor& actor, const ReadPurpose& why);
   Result<std::vector<WorklistItem>> worklist(const WorklistQuery& query, const Actor& actor,
                                              const ReadPurpose& why);
+  // The staff search box: parses `search.text` (kInvalidArgument saying
+  // what is wrong with it), finds the matching cases of the municipality
+  // that `actor` may see, newest first, and records each case shown in the
+  // access log (all in one unit, before they are returned), with the search's
+  // purpose. kInvalidArgument when a CPR number is searched without a
+  // purpose (or one longer than kMaxSearchPurposeBytes); kForbidden when the
+  // organisation cannot place `actor`; kStorage.
+  Result<CaseSearchPage> search_cases(const CaseSearch& search, const Actor& actor, const std::string& via);
+  // The id of the municipality's case with this case number (no read of
+  // its personal data); kNotFound naming the number.
+  Result<long long> case_id_by_number(const std::string& municipality, const std::string& number);
+  // The workflows (ids) of a service area, of every deployed version;
+  // kNotFound naming the area when no workflow serves it.
+  Result<std::vector<std::string>> workflows_of_area(const std::string& area);
+  // Narrows `filter` by `filters` (the service area becomes its workflows).
+  Status apply_filters(const CaseListFilters& filters, CaseFilter& filter);
+
   // Takes the case: only someone who may take an action in its current stage,
   // and not while a colleague holds it (kConflict names them).
   Result<CaseState> claim(long long id, const Actor& actor);
@@ -560,6 +612,10 @@ class CaseEngine {
   // One page of the cases matching `filter` that `actor` may see (no
   // record: callers record what they show); see CasePage.
   Result<CasePage> visible_page(CaseFilter filter, const Actor& actor, bool count);
+  // The notifications `event` causes (Notification in the case store): who
+  // is told, by the rules of core/engine/notifications.cpp.
+  std::vector<Notification> notifications_for(const CaseEvent& event, const CaseState& after,
+                                              const std::optional<CaseQueue>& queue) const;
   // The queue to store with `state`; nothing (stored unplaced) when its workflow cannot be read.
   std::optional<CaseQueue> placement_of(const CaseState& state);
   // Records each of `cases` as read by `actor`, in one unit.
