@@ -649,18 +649,8 @@ function pagedList(path, first, head, withClaim) {
   return box;
 }
 
-async function worklistPage() {
-  const nav = state.nav;  // a later navigation wins: this page then renders nothing
-  const me = state.me;
-  const unitPath = `/api/v1/worklists/units/${encodeURIComponent(me.unit)}`;
-  const minePath = `/api/v1/worklists/people/${encodeURIComponent(me.person)}`;
-  const [unit, mine] = await Promise.all([api('GET', unitPath), api('GET', minePath), loadStageTitles()]);
-  const head = [t('case_no'), t('title'), t('stage'), t('citizen'), t('due'), t('assignee'), ''];
-  if (nav !== state.nav) return;
-  show(h('h1', {}, `${t('worklist')}: ${shown(me.unit_name || me.unit)}`),
-    h('h2', {}, t('my_claimed')), pagedList(minePath, mine, head, false),
-    h('h2', {}, t('unit_queue')), pagedList(unitPath, unit, head, true));
-}
+// The worklist with its filters and bulk work is worklist.js's.
+async function worklistPage() { return worklistView(); }
 
 // ---------------------------------------------------------------- case page
 // The fields of a service's form by name (its type, choices and label), for the action forms' inputs.
@@ -1181,6 +1171,7 @@ function navLinks() {
   if (me.kind === 'citizen') return [['#/my-cases', t('mycases')]];
   const links = [['#/front-desk', t('frontdesk')], ['#/assisted', ct('assisted')], ['#/worklist', t('worklist')], ['#/reports', t('reports')]];
   links.splice(1, 0, ['#/queue', qt('queue')], ['#/tider', apt('nav')]);
+  if (typeof teamNavLink === 'function' && teamNavLink(me)) links.push(teamNavLink(me));  // worklist.js: Overblik
   if (me.admin) links.push(['#/admin', t('admin')]);
   return links;
 }
@@ -1212,6 +1203,7 @@ async function route() {
     if (page === 'assisted') return await assistedPage(arg);
     if (page === 'case' && arg) return await casePage(arg);
     if (page === 'worklist') return await worklistPage();
+    if (page === 'team') return await teamPage();
     if (page === 'reports') return await reportsPage();
     if (page === 'queue') return await queuePage();
     if (page === 'tider') return await staffAppointmentsPage();

@@ -40,3 +40,9 @@ node "$HERE/staff_pages.mjs" "$BASE" "$BUILD/browser-screenshots" || {
   tail -n 40 "$WORK/serve.err" >&2
   exit 1
 }
+# The worklist's filters and bulk work and the team overview of worklist.js, on the same server.
+node "$HERE/worklist.mjs" "$BASE" "$BUILD/browser-screenshots" || {
+  echo "--- the server's log:" >&2
+  tail -n 40 "$WORK/serve.err" >&2
+  exit 1
+}

@@ -128,10 +128,14 @@ await run.finish(async () => {
 
   run.step = 'caseworker finds the case in the unit worklist and claims it';
   await page.getByRole('link', { name: 'Arbejdsliste' }).click();
-  const row = page.locator('tr', { hasText: caseNumber });
+  await page.selectOption('#wl-list', 'unit');  // the list shows "Mine sager" first; the unit's queue is chosen
+  await page.locator('h2', { hasText: 'Enhedens kø' }).waitFor();
+  const row = page.locator('#wl-cases tr', { hasText: caseNumber });
   await row.getByRole('button', { name: 'Tag sagen' }).click();
+  await page.locator(`#wl-result li[data-case="${caseNumber}"][data-ok="true"]`).waitFor();
+  await page.selectOption('#wl-list', 'mine');
   await page.locator('h2', { hasText: 'Mine sager' }).waitFor();
-  await page.locator('table').first().getByText(caseNumber).waitFor();
+  await page.locator('#wl-cases').getByText(caseNumber).waitFor();
   await shot(page, '04-caseworker-worklist');
   await checkAccessibility(page, 'the worklist');
 
