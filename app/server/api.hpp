@@ -96,6 +96,9 @@ struct Call {
   // The case in the path parameter `name`: its id, or its case number
   // (23.05.10-G01-2-26) in the caller's municipality.
   Result<long long> case_param(const std::string& name = "id");
+  // The id of the caller's municipality's case whose case number `text` is;
+  // nothing when `text` is no case number.
+  std::optional<Result<long long>> case_by_number(const std::string& text);
   // A string member of the body; refuses a missing required one or a non-string.
   Result<std::string> text(const std::string& name, bool required = true);
   // A string member with no length cap (a file's text; the route's body limit applies).

@@ -58,11 +58,16 @@ Result<long long> Call::id_param(const std::string& name) {
   return InvalidArgument(fmt::format("{}: the {} in the path is not a positive whole number", name, name));
 }
 
+std::optional<Result<long long>> Call::case_by_number(const std::string& text) {
+  auto number = CaseNumber::parse(text);
+  if (!number.ok()) return std::nullopt;
+  return installation().engine->case_id_by_number(municipality(), number->to_string());
+}
+
 Result<long long> Call::case_param(const std::string& name) {
-  if (auto number = CaseNumber::parse(params.at(name)); number.ok()) {
-    auto id = installation().engine->case_id_by_number(municipality(), number->to_string());
-    if (!id.ok()) field = name;
-    return id;
+  if (auto id = case_by_number(params.at(name))) {
+    if (!id->ok()) field = name;
+    return *id;
   }
   return id_param(name);
 }

@@ -7,7 +7,6 @@
 #include <limits>
 
 #include "api.hpp"
-#include "sagsflow/domain/case_number.hpp"
 
 namespace sagsflow::server {
 
@@ -385,9 +384,7 @@ Result<json> bulk(Call& c, bool reassigning) {
     if (item.is_number_integer() && item.get<long long>() > 0) {
       id = item.get<long long>();
     } else if (item.is_string()) {
-      if (auto number = CaseNumber::parse(item.get<std::string>()); number.ok()) {
-        id = engine(c).case_id_by_number(c.municipality(), number->to_string());
-      }
+      if (auto found = c.case_by_number(item.get<std::string>())) id = *found;
     }
     if (!id.ok()) {
       results.push_back({{"index", i}, {"ok", false}, {"error", id.status().message()}});

@@ -227,6 +227,10 @@ std::string case_search_text(const CaseState& state) {
   return without_cpr_numbers(text);
 }
 
+bool same_search_text(const CaseState& a, const CaseState& b) {
+  return a.case_number == b.case_number && a.title == b.title && a.subject == b.subject && a.fields == b.fields;
+}
+
 std::string event_search_note(const CaseEvent& event) {
   const auto it = event.data.find("note");
   if (it == event.data.end() || !it->is_string()) return {};

@@ -534,11 +534,10 @@ Status SqlStore::append_event(const CaseState& s, const CaseEvent& e, const std:
     // The search row only when what the case is found by changed (most
     // actions change the stage, not the fields): the previous state is the
     // one this action was based on, usually still parsed.
-    const std::string text = case_search_text(s);
     const auto previous = hot.parsed.find(s.id);
     if (previous == hot.parsed.end() || previous->second.version != s.version - 1 ||
-        case_search_text(previous->second) != text) {
-      hot.index(s, text, /*is_new=*/false, impl_->dialect);
+        !same_search_text(previous->second, s)) {
+      hot.index(s, case_search_text(s), /*is_new=*/false, impl_->dialect);
     }
     hot.index_note(e, impl_->dialect);
     hot.note_for_plugins(s);

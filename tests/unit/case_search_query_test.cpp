@@ -103,6 +103,21 @@ TEST(CaseSearchText, HoldsNumberTitleSubjectAndFieldsButNoCprNumber) {
   EXPECT_EQ(text.find("true"), std::string::npos) << "booleans are no words";
 }
 
+TEST(CaseSearchText, SameSearchTextFollowsTheTextItself) {
+  CaseState a;
+  a.case_number = "23.05.10-G01-2-26";
+  a.title = "Flytning";
+  a.fields = {{"full_name", "Jens Hansen"}};
+  CaseState b = a;
+  b.stage = "check";
+  b.version = 7;
+  EXPECT_TRUE(same_search_text(a, b));
+  EXPECT_EQ(case_search_text(a), case_search_text(b));
+  b.fields["full_name"] = "Jens Jensen";
+  EXPECT_FALSE(same_search_text(a, b));
+  EXPECT_NE(case_search_text(a), case_search_text(b));
+}
+
 TEST(CaseSearchText, TheNoteOfAnEventIsSearchableWithoutItsCprNumber) {
   CaseEvent e;
   e.data = {{"note", "Borgeren (0707614285) ringede om nøglerne"}};

@@ -75,6 +75,9 @@ std::string danish_stems(std::string_view text);
 // title, KLE subject, and every string and number of its form fields, with
 // CPR numbers left out. The store indexes this with every state it writes.
 std::string case_search_text(const CaseState& state);
+// Whether `a` and `b` have the same case_search_text (without building it:
+// the store asks this of every state it writes).
+bool same_search_text(const CaseState& a, const CaseState& b);
 
 // The note an event writes on its case ("" when none): notes are searchable too.
 std::string event_search_note(const CaseEvent& event);
